@@ -1,0 +1,135 @@
+"""Sized aggregates SymPy lacks: the sum over all subsets of an index range.
+
+`SubsetSum(body, S, lo, hi)` is the sum of `body` over every subset S of {lo, ..., hi} (the
+empty set included; `hi < lo` means only the empty set). Inside the body, `SetSum(f, i, S)`
+is the sum of f over the members i of S and `Card(S)` is |S|. All three keep their bound
+variable out of `free_symbols` and out of substitution, like SymPy's own `Sum`.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy
+from sympy import Expr, Integer, Symbol, sympify
+
+
+class SetSymbol(Symbol):
+    """A set-valued bound variable; it only ever appears inside a `SubsetSum`."""
+
+
+class SetSum(Expr):
+    """Sum of `summand` over the members `i` of the set `S`."""
+
+    def __new__(cls, summand, i, S):
+        return Expr.__new__(cls, sympify(summand), i, S)
+
+    summand = property(lambda self: self.args[0])
+    index = property(lambda self: self.args[1])
+    set = property(lambda self: self.args[2])
+
+    @property
+    def free_symbols(self):
+        return (self.summand.free_symbols - {self.index}) | {self.set}
+
+    def _eval_subs(self, old, new):
+        if old == self.index:
+            return self
+        return None
+
+    def _eval_is_real(self):
+        return self.summand.is_real
+
+    def _sympystr(self, printer):
+        return f"Sum({printer._print(self.summand)}, {self.index} in {self.set})"
+
+    def _latex(self, printer):
+        return rf"\sum_{{{self.index} \in {self.set}}} {printer._print(self.summand)}"
+
+
+class Card(Expr):
+    """The number of elements |S| of the set `S`."""
+
+    is_integer = True
+    is_nonnegative = True
+
+    def __new__(cls, S):
+        return Expr.__new__(cls, S)
+
+    def _sympystr(self, printer):
+        return f"|{self.args[0]}|"
+
+    def _latex(self, printer):
+        return rf"\left|{self.args[0]}\right|"
+
+
+class SubsetSum(Expr):
+    """Sum of `body` over every subset `S` of {lo, ..., hi}."""
+
+    def __new__(cls, body, S, lo, hi):
+        return Expr.__new__(cls, sympify(body), S, sympify(lo), sympify(hi))
+
+    body = property(lambda self: self.args[0])
+    set = property(lambda self: self.args[1])
+    lo = property(lambda self: self.args[2])
+    hi = property(lambda self: self.args[3])
+
+    @property
+    def free_symbols(self):
+        inner = self.body.free_symbols - {self.set}
+        return inner | self.lo.free_symbols | self.hi.free_symbols
+
+    def _eval_subs(self, old, new):
+        if old == self.set:
+            return self
+        return None
+
+    def _eval_is_real(self):
+        return self.body.is_real
+
+    def _eval_is_positive(self):
+        # The empty set is always a subset, so the family is never empty.
+        return self.body.is_positive
+
+    def _eval_derivative(self, s):
+        return SubsetSum(self.body.diff(s), self.set, self.lo, self.hi)
+
+    def doit(self, **hints):
+        if not (isinstance(self.lo, Integer) and isinstance(self.hi, Integer)):
+            return self
+        members = range(int(self.lo), int(self.hi) + 1)
+        terms = [
+            restrict(self.body, self.set, subset)
+            for size in range(len(members) + 1)
+            for subset in itertools.combinations(members, size)
+        ]
+        total = sympy.Add(*terms)
+        return total.doit(**hints) if hints.get("deep", True) else total
+
+    def _sympystr(self, printer):
+        return f"SubsetSum({printer._print(self.body)}, {self.set} ⊆ {{{self.lo}..{self.hi}}})"
+
+    def _latex(self, printer):
+        return (
+            rf"\sum_{{{self.set} \subseteq \{{{printer._print(self.lo)}, \dots, "
+            rf"{printer._print(self.hi)}\}}}} {printer._print(self.body)}"
+        )
+
+
+def restrict(body: Expr, S: SetSymbol, subset: tuple[int, ...]) -> Expr:
+    """Return `body` with the set `S` replaced by the concrete `subset` of integers."""
+
+    def expand_setsum(node):
+        return sympy.Add(*(node.summand.subs(node.index, m) for m in subset))
+
+    body = body.replace(lambda n: isinstance(n, SetSum) and n.set == S, expand_setsum)
+    return body.replace(lambda n: isinstance(n, Card) and n.args[0] == S, lambda n: len(subset))
+
+
+def add_element(body: Expr, S: SetSymbol, m: Expr) -> Expr:
+    """Return `body` evaluated at S ∪ {m}, for an m that is not already in S."""
+    body = body.replace(
+        lambda n: isinstance(n, SetSum) and n.set == S,
+        lambda n: n + n.summand.subs(n.index, m),
+    )
+    return body.replace(lambda n: isinstance(n, Card) and n.args[0] == S, lambda n: n + 1)

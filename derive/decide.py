@@ -1,0 +1,252 @@
+"""Deciding one claim: the strategies, and what each establishes.
+
+Strategies run cheapest first: a seeded numeric probe (a separating claim goes straight to
+the counterexample search), a symbolic proof with sizes left symbolic (directly or by
+induction), exact instantiation over the size grid, then numeric evidence. PROVED needs the
+symbolic proof and an independent numeric spot check; if they disagree the engine raises
+InternalError instead of returning a verdict.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import sympy
+
+from derive.falsify import find_counterexample
+from derive.induction import prove_by_induction
+from derive.model import (
+    NUMERIC,
+    PROVED,
+    PROVED_AT_SIZES,
+    REFUTED,
+    UNDECIDED,
+    Claim,
+    Counterexample,
+    Document,
+    Status,
+)
+from derive.numeric import AGREE, DIFFER, compile_instance, relative_error, rng_for, sample
+from derive.prove import Deadline, OutOfTime, generic_method, induction_sizes, zero_method
+from derive.terms import (
+    Context,
+    ShapeMismatch,
+    concretize,
+    context_of,
+    instance,
+    size_grid,
+    sizes_in,
+)
+
+PROBE_POINTS = 2
+SPOT_POINTS = 3
+EVIDENCE_POINTS = 6
+MAX_GRID = 12
+
+
+class InternalError(Exception):
+    """The engine contradicted itself (a symbolic proof that numbers disagree with)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the strategies established for one claim."""
+
+    status: Status
+    scope: str
+    method: str
+    counterexample: Counterexample | None = None
+    details: tuple[str, ...] = ()
+
+
+@dataclass
+class Job:
+    """One claim being decided: its context, size grid, randomness and instance cache."""
+
+    ctx: Context
+    claim: Claim
+    deadline: Deadline
+    grid: list
+    sizes: tuple
+    cache: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    def instance(self, sizes: dict):
+        key = tuple(sorted((str(k), v) for k, v in sizes.items()))
+        if key not in self.cache:
+            self.cache[key] = compile_instance(
+                instance(self.ctx, self.claim.lhs, self.claim.rhs, sizes), self.claim.relation
+            )
+        return self.cache[key]
+
+    def rng(self, purpose: str):
+        return rng_for(self.ctx.doc.name, self.claim.id, purpose)
+
+
+def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
+    """Run the strategies on `claim`, cheapest first, and return what they established."""
+    sizes = sizes_in(ctx, sympy.Tuple(claim.lhs, claim.rhs))
+    job = Job(ctx, claim, deadline, size_grid(ctx, claim, sizes)[:MAX_GRID], sizes)
+    if _probe_separates(job):
+        return _refute(job)
+    method = _prove_generic(job)
+    if method:
+        _spot_check(job, method)
+        return Finding(PROVED, generic_scope(job), method, details=_exact_checks(job))
+    proved = _prove_at_sizes(job)
+    if proved is not None:
+        return proved
+    return _evidence(job)
+
+
+def _probe_separates(job: Job) -> bool:
+    rng = job.rng("probe")
+    for sizes in job.grid:
+        try:
+            compiled = job.instance(sizes)
+        except ShapeMismatch:
+            return True
+        for _ in range(PROBE_POINTS):
+            if compiled.outcome(sample(job.ctx, compiled.instance.atoms, rng)) == DIFFER:
+                return True
+    return False
+
+
+def _refute(job: Job) -> Finding:
+    claim = job.claim
+    found = find_counterexample(
+        job.ctx, claim.lhs, claim.rhs, claim.relation, job.grid, job.rng("search"), job.deadline
+    )
+    if found is None:
+        return Finding(
+            UNDECIDED,
+            "sides separated numerically, but no point survived exact re-evaluation",
+            "numeric probe",
+        )
+    _tripwire(job, found)
+    where = ", ".join(f"{k} = {v}" for k, v in found.sizes) or "no sizes"
+    return Finding(REFUTED, f"counterexample at {where}", "counterexample search", found)
+
+
+def _tripwire(job: Job, found: Counterexample) -> None:
+    """A confirmed counterexample must not also have a symbolic proof."""
+    try:
+        method = zero_method(job.claim.lhs, job.claim.rhs, job.claim.relation, Deadline(2.0))
+    except (ShapeMismatch, OutOfTime):
+        return
+    if method:
+        raise InternalError(
+            f"{job.claim.id}: symbolic '{method}' says the sides agree, but {found} separates them"
+        )
+
+
+def _prove_generic(job: Job) -> str | None:
+    claim, lows = job.claim, dict(job.claim.lows)
+    try:
+        method = generic_method(job.ctx, claim.lhs, claim.rhs, claim.relation, lows, job.deadline)
+    except ShapeMismatch:
+        return None
+    if method or claim.relation != "==":
+        return method
+    for size in induction_sizes(job.ctx, claim.lhs, claim.rhs):
+        method = prove_by_induction(job.ctx, claim.lhs, claim.rhs, size, lows, job.deadline)
+        if method:
+            return method
+    return None
+
+
+def _spot_check(job: Job, method: str) -> None:
+    """Evaluate a symbolically proved claim at fresh seeded points; it must agree."""
+    rng, agreeing = job.rng("spot"), 0
+    for sizes in {0: job.grid[0], 1: job.grid[-1]}.values():
+        compiled = job.instance(sizes)
+        for _ in range(SPOT_POINTS):
+            point = sample(job.ctx, compiled.instance.atoms, rng)
+            outcome = compiled.outcome(point)
+            if outcome == DIFFER:
+                raise InternalError(
+                    f"{job.claim.id}: proved by '{method}' but the sides differ at {point}"
+                )
+            agreeing += outcome == AGREE
+    if not agreeing:
+        raise InternalError(f"{job.claim.id}: proved by '{method}' but no point could be evaluated")
+
+
+def generic_scope(job: Job) -> str:
+    """Say what a symbolic proof covers: every size from its lower bound, and every value."""
+    if not job.sizes:
+        return "all values"
+    bounds = ", ".join(f"{s} ≥ {job.ctx.low(job.claim, s)}" for s in job.sizes)
+    return f"all sizes: {bounds}"
+
+
+def _exact_checks(job: Job) -> tuple[str, ...]:
+    """Run the claim's extra exact checks (to show how cost grows) and time each size."""
+    if not job.claim.exact_sizes:
+        return ()
+    lines, exact = [], dict(job.claim.exact_sizes)
+    smallest = {s: (job.grid[0][s],) for s in job.sizes if s not in exact}
+    for sizes in size_grid(job.ctx, job.claim, job.sizes, {**smallest, **exact}.items()):
+        start = time.perf_counter()
+        method = _exact_method(job, sizes)
+        spent = time.perf_counter() - start
+        where = ", ".join(f"{k} = {v}" for k, v in sizes.items())
+        lines.append(f"exact check at {where}: {'proved' if method else 'not proved'} in {spent:.2f} s")
+    return tuple(lines)
+
+
+def _exact_method(job: Job, sizes: dict) -> str | None:
+    """Prove the claim at `sizes`: first with definitions folded (which proves it for any
+    values they could take), then with everything unfolded to the inputs."""
+    claim = job.claim
+    try:
+        if not (claim.lhs.has(sympy.Derivative) or claim.rhs.has(sympy.Derivative)):
+            with job.deadline.slice():
+                sides = [concretize(job.ctx, side, sizes) for side in (claim.lhs, claim.rhs)]
+            method = zero_method(*sides, claim.relation, job.deadline)
+            if method:
+                return method
+        entries = job.instance(sizes).instance.entries
+        methods = [zero_method(l, r, claim.relation, job.deadline) for _, l, r in entries]
+    except OutOfTime:
+        return None
+    return f"{methods[0]}, unfolded" if all(methods) else None
+
+
+def _prove_at_sizes(job: Job) -> Finding | None:
+    proved, methods = [], set()
+    for sizes in job.grid:
+        method = _exact_method(job, sizes)
+        if method is None:
+            break
+        proved.append(sizes)
+        methods.add(method)
+    if not proved:
+        return None
+    listed = "; ".join(", ".join(f"{k} = {v}" for k, v in s.items()) for s in proved)
+    if len(proved) < len(job.grid):
+        job.notes.append(f"proved exactly at {listed}, not at the larger sizes")
+        return None
+    _spot_check(job, "exact instantiation")
+    return Finding(PROVED_AT_SIZES, f"sizes {listed}", f"exact instantiation ({', '.join(sorted(methods))})")
+
+
+def _evidence(job: Job) -> Finding:
+    rng, points, worst = job.rng("evidence"), 0, 0.0
+    for sizes in job.grid:
+        compiled = job.instance(sizes)
+        for _ in range(EVIDENCE_POINTS):
+            point = sample(job.ctx, compiled.instance.atoms, rng)
+            outcome = compiled.outcome(point)
+            if outcome == DIFFER:
+                return _refute(job)
+            if outcome == AGREE and job.claim.relation == "==":
+                worst = max([worst] + [relative_error(l, r) for _, l, r in compiled.evaluate(point)])
+            points += outcome == AGREE
+    if not points:
+        return Finding(UNDECIDED, "no sampled point lies in the domain of both sides", "sampling")
+    scope = f"{points} points over {len(job.grid)} size assignments agree"
+    if job.claim.relation == "==":
+        scope += f" (max relative difference {worst:.1e})"
+    return Finding(NUMERIC, scope, "50-digit evaluation at seeded points", details=tuple(job.notes))

@@ -1,0 +1,201 @@
+"""The vocabulary document modules are written in: definitions, recurrences, claims, chains.
+
+Every function here only builds frozen model objects (and records the caller's line, so a
+report can point at the declaration); none of them checks or computes a claim.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Callable, Iterable, Mapping
+
+import sympy
+
+from derive.model import (
+    PROVED,
+    Claim,
+    Definition,
+    Document,
+    Gradient,
+    Source,
+    Status,
+)
+
+_ASSUMPTIONS = ("real", "positive", "nonnegative", "negative")
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _caller_location(depth: int = 2) -> str:
+    frame = sys._getframe(depth)
+    path = os.path.abspath(frame.f_code.co_filename)
+    if path.startswith(_ROOT + os.sep):
+        path = os.path.relpath(path, _ROOT)
+    return f"{path}:{frame.f_lineno}"
+
+
+def _inferred_assumptions(*exprs: sympy.Expr) -> dict[str, bool]:
+    """Assumptions that SymPy can establish for every one of `exprs`."""
+    found = {}
+    for name in _ASSUMPTIONS:
+        if all(getattr(e, f"is_{name}") is True for e in exprs):
+            found[name] = True
+    return found
+
+
+def define(name: str, params: Iterable[sympy.Symbol], body, latex: str = "") -> Definition:
+    """Declare the intermediate `name(params) := body`.
+
+    Its assumptions (real, positive, ...) are inferred from the body, never declared, so a
+    proof that relies on them relies on something SymPy established.
+    """
+    body = sympy.sympify(body)
+    func = sympy.Function(name, **_inferred_assumptions(body))
+    return Definition(name, func, tuple(params), body, latex=latex)
+
+
+def recurrence(
+    name: str,
+    params: Iterable[sympy.Symbol],
+    *,
+    start: int,
+    initial,
+    step: Callable[[sympy.Expr], sympy.Expr],
+    latex: str = "",
+) -> Definition:
+    """Declare `name(start, ...) := initial` and `name(t, ...) := step(name(t - 1, ...))`.
+
+    The first parameter is the recurrence index. Assumptions hold by induction: they are kept
+    when `initial` has them and `step` keeps them for a previous value that has them.
+    """
+    params = tuple(params)
+    initial = sympy.sympify(initial)
+    probe = sympy.Dummy("prev", **_inferred_assumptions(initial))
+    assumptions = _inferred_assumptions(initial, step(probe))
+    func = sympy.Function(name, **assumptions)
+    previous = func(params[0] - 1, *params[1:])
+    return Definition(name, func, params, step(previous), start, initial, latex)
+
+
+def _pairs(mapping: Mapping | None) -> tuple:
+    if not mapping:
+        return ()
+    return tuple((key, tuple(value)) for key, value in mapping.items())
+
+
+def claim(
+    id: str,
+    section: str,
+    quote: str,
+    lhs,
+    rhs,
+    *,
+    relation: str = "==",
+    expect: Status = PROVED,
+    reading: str = "",
+    note: str = "",
+    lows: Mapping | None = None,
+    sizes: Mapping | None = None,
+    exact_sizes: Mapping | None = None,
+    _depth: int = 2,
+) -> Claim:
+    """Declare the claim `lhs relation rhs` found in `section` at the verbatim `quote`."""
+    return Claim(
+        id=id,
+        section=section,
+        quote=quote,
+        lhs=sympy.sympify(lhs),
+        rhs=sympy.sympify(rhs),
+        relation=relation,
+        expect=expect,
+        reading=reading,
+        note=note,
+        lows=tuple((lows or {}).items()),
+        sizes=_pairs(sizes),
+        exact_sizes=_pairs(exact_sizes),
+        location=_caller_location(_depth),
+    )
+
+
+def chain(
+    id: str, section: str, quote, *terms, expects=None, id_start: int = 1, **options
+) -> tuple[Claim, ...]:
+    """Split the chain `t0 = t1 = ... = tk` into the claims `id[1]` ... `id[k]`.
+
+    `quote` is one quote for every step or a tuple with one per step; `expects`, if given,
+    holds one expected status per step. `id_start` numbers the first step (when an earlier
+    step is declared on its own, for instance once per reading).
+    """
+    steps = len(terms) - 1
+    quotes = quote if isinstance(quote, tuple) else (quote,) * steps
+    expects = expects or (options.pop("expect", PROVED),) * steps
+    if len(quotes) != steps or len(expects) != steps:
+        raise ValueError(f"chain {id}: {steps} steps need {steps} quotes and expectations")
+    return tuple(
+        claim(
+            f"{id}[{k + id_start}]",
+            section,
+            quotes[k],
+            terms[k],
+            terms[k + 1],
+            expect=expects[k],
+            _depth=3,
+            **options,
+        )
+        for k in range(steps)
+    )
+
+
+def gradients(id: str, of, wrt: Iterable, sizes: Mapping, note: str = "") -> tuple[Gradient, ...]:
+    """Ask the engine to derive d(of)/d(w) itself for each w in `wrt`, and check each.
+
+    Each gradient gets the id `<id>.<w>`; the engine differentiates at the given sizes.
+    """
+    location = _caller_location()
+    return tuple(
+        Gradient(f"{id}.{w}", sympy.sympify(of), w, _pairs(sizes), note, location) for w in wrt
+    )
+
+
+def _flatten(claims) -> tuple[Claim, ...]:
+    flat = []
+    for item in claims:
+        flat.extend(_flatten(item) if isinstance(item, (tuple, list)) else [item])
+    return tuple(flat)
+
+
+def document(
+    name: str,
+    title: str,
+    source: Source,
+    *,
+    inputs: Iterable,
+    definitions: Iterable[Definition],
+    claims: Iterable,
+    sizes: Mapping | None = None,
+    indices: Mapping | None = None,
+    domains: Mapping | None = None,
+    gradients: Iterable = (),
+    notes: Iterable[str] = (),
+) -> Document:
+    """Assemble a `Document`; claims may be given as nested tuples (chains)."""
+    claims = _flatten(claims)
+    gradients = _flatten(gradients)
+    ids = [c.id for c in claims] + [g.id for g in gradients]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"document {name}: duplicate claim ids {', '.join(duplicates)}")
+    return Document(
+        name=name,
+        title=title,
+        source=source,
+        inputs=tuple(inputs),
+        definitions=tuple(definitions),
+        claims=claims,
+        sizes=_pairs(sizes),
+        indices=tuple((s, lo, hi) for s, (lo, hi) in (indices or {}).items()),
+        domains=tuple((domains or {}).items()),
+        gradients=gradients,
+        notes=tuple(notes),
+        path=_caller_location().rsplit(":", 1)[0],
+    )

@@ -1,0 +1,126 @@
+"""Seeded sampling and 50-digit evaluation: the engine's numeric evidence.
+
+Agreement at points is evidence, never proof. A disagreement is a candidate counterexample
+until `falsify` confirms it with exact arithmetic. Points are rationals drawn from each
+atom's domain, so the same point can be re-evaluated exactly.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from dataclasses import dataclass
+from typing import Callable
+
+import mpmath
+import sympy
+from sympy import Indexed, Interval, Rational
+
+from derive.primitives import elementary
+from derive.terms import Context, Instance
+
+DPS = 50
+TOLERANCE = mpmath.mpf(10) ** -30
+POINT_DENOMINATOR = 2**12
+REAL_DOMAIN = Interval(-2, 2)
+POSITIVE_DOMAIN = Interval(Rational(1, 8), 3)
+NONNEGATIVE_DOMAIN = Interval(0, 3)
+
+AGREE, DIFFER, UNDEFINED = "agree", "differ", "undefined"
+
+
+def rng_for(*keys: str) -> random.Random:
+    """A random generator seeded by `keys`, identical across runs and hash seeds."""
+    return random.Random(zlib.crc32("\x1f".join(keys).encode()))
+
+
+def domain_of(ctx: Context, atom) -> Interval:
+    """The interval points are drawn from for `atom` (declared, else from assumptions)."""
+    label = atom.base.label if isinstance(atom, Indexed) else atom
+    for candidate in (atom, label, ctx.tensors.get(label)):
+        if candidate is not None and candidate in ctx.domains:
+            return ctx.domains[candidate]
+    if atom.is_positive:
+        return POSITIVE_DOMAIN
+    if atom.is_nonnegative:
+        return NONNEGATIVE_DOMAIN
+    return REAL_DOMAIN
+
+
+def draw(domain: Interval, rng: random.Random) -> Rational:
+    """A rational inside `domain`, away from its open ends."""
+    lo, hi = domain.inf, domain.sup
+    steps = int((hi - lo) * POINT_DENOMINATOR)
+    value = lo + Rational(rng.randint(1, max(steps - 1, 1)), POINT_DENOMINATOR)
+    return Rational(value)
+
+
+def sample(ctx: Context, atoms, rng: random.Random) -> dict:
+    return {atom: draw(domain_of(ctx, atom), rng) for atom in atoms}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """An instance compiled to one mpmath function of its atoms' values."""
+
+    instance: Instance
+    function: Callable
+    relation: str
+
+    def evaluate(self, point: dict) -> list[tuple]:
+        """Each entry's (label, lhs value, rhs value) at `point`."""
+        with mpmath.workdps(DPS):
+            values = self.function(*(mpmath.mpf(point[a].p) / point[a].q for a in self.instance.atoms))
+        pairs = zip(values[0::2], values[1::2])
+        return [(label, l, r) for (label, _, _), (l, r) in zip(self.instance.entries, pairs)]
+
+    def outcome(self, point: dict) -> str:
+        """AGREE, DIFFER, or UNDEFINED (a side is not a finite real number at `point`)."""
+        try:
+            values = self.evaluate(point)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            return UNDEFINED
+        outcomes = {compare(l, r, self.relation) for _, l, r in values}
+        return DIFFER if DIFFER in outcomes else (UNDEFINED if UNDEFINED in outcomes else AGREE)
+
+
+def compile_instance(instance: Instance, relation: str) -> Compiled:
+    """Lambdify every entry of `instance` (primitives rewritten to elementary functions)."""
+    dummies = [sympy.Dummy(f"a{k}") for k in range(len(instance.atoms))]
+    swap = dict(zip(instance.atoms, dummies))
+    exprs = [elementary(e).xreplace(swap) for _, l, r in instance.entries for e in (l, r)]
+    function = sympy.lambdify(dummies, exprs, modules="mpmath")
+    return Compiled(instance, function, relation)
+
+
+def as_real(value):
+    """`value` as an mpf, or None if it is not a finite real number."""
+    value = mpmath.mpmathify(value)
+    if isinstance(value, mpmath.mpc):
+        if abs(value.imag) > TOLERANCE * (1 + abs(value.real)):
+            return None
+        value = value.real
+    return value if mpmath.isfinite(value) else None
+
+
+def compare(lhs, rhs, relation: str) -> str:
+    """Compare two evaluated sides under `relation`, with a relative tolerance."""
+    with mpmath.workdps(DPS):
+        left, right = as_real(lhs), as_real(rhs)
+        if left is None or right is None:
+            return UNDEFINED
+        slack = TOLERANCE * max(1, abs(left), abs(right))
+        holds = {
+            "==": abs(left - right) <= slack,
+            "<=": left <= right + slack,
+            "<": left < right + slack,
+            ">=": left + slack >= right,
+            ">": left + slack > right,
+        }[relation]
+        return AGREE if holds else DIFFER
+
+
+def relative_error(lhs, rhs) -> float:
+    with mpmath.workdps(DPS):
+        left, right = as_real(lhs), as_real(rhs)
+        return float(abs(left - right) / max(1, abs(left), abs(right)))

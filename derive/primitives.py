@@ -1,0 +1,167 @@
+"""The registry of ML primitives: one entry each, filled by the `@primitive` decorator.
+
+An entry holds the SymPy class (with its `fdiff`), the domain tests sample from, the
+elementary definition proofs and mpmath use, the stable lowering code printers use, and the
+convention it follows at non-smooth points (PyTorch's). Nothing changes the registry after
+import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy
+from sympy import Function, Interval, Piecewise, exp, log
+from sympy.codegen.cfunctions import log1p
+
+
+@dataclass(frozen=True)
+class Primitive:
+    name: str
+    function: type[Function]
+    domain: Interval
+    definition: Callable[..., sympy.Expr]
+    lower: Callable[..., sympy.Expr]
+    convention: str
+
+
+PRIMITIVES: dict[str, Primitive] = {}
+
+
+def primitive(*, domain, definition, lower, convention=""):
+    """Register the decorated SymPy function class as a primitive."""
+
+    def register(cls):
+        PRIMITIVES[cls.__name__] = Primitive(
+            cls.__name__, cls, domain, definition, lower, convention
+        )
+        return cls
+
+    return register
+
+
+def lookup(name: str) -> Primitive:
+    """Return the primitive called `name`, or raise naming this registry."""
+    try:
+        return PRIMITIVES[name]
+    except KeyError:
+        known = ", ".join(sorted(PRIMITIVES))
+        raise KeyError(
+            f"unknown primitive {name!r}: add it to derive/primitives.py (known: {known})"
+        ) from None
+
+
+class PrimitiveFunction(Function):
+    """Base of the registered functions: assumptions and evalf follow the definition."""
+
+    def _definition(self):
+        return PRIMITIVES[type(self).__name__].definition(*self.args)
+
+    def _eval_is_real(self):
+        return self._definition().is_real
+
+    def _eval_is_positive(self):
+        return self._definition().is_positive
+
+    def _eval_is_nonnegative(self):
+        return self._definition().is_nonnegative
+
+    def _eval_evalf(self, prec):
+        return self._definition()._eval_evalf(prec)
+
+
+def elementary(expr: sympy.Basic) -> sympy.Basic:
+    """Replace every primitive in `expr` by its elementary definition."""
+    for entry in PRIMITIVES.values():
+        if expr.has(entry.function):
+            expr = expr.replace(entry.function, entry.definition)
+    return expr
+
+
+def lowered(expr: sympy.Basic) -> sympy.Basic:
+    """Replace every primitive in `expr` by its numerically stable lowering."""
+    for entry in PRIMITIVES.values():
+        if expr.has(entry.function):
+            expr = expr.replace(entry.function, entry.lower)
+    return expr
+
+
+# Stable lowerings use functions the NumPy printer knows. For softplus, PyTorch returns x
+# itself above a threshold of 20 (beta = 1); below it, log1p(exp(x)) cannot overflow.
+SOFTPLUS_THRESHOLD = 20
+
+
+@primitive(
+    domain=Interval(-30, 30),
+    definition=lambda x: log(1 + exp(x)),
+    lower=lambda x: Piecewise(
+        (x, x > SOFTPLUS_THRESHOLD), (log1p(exp(x)), True)
+    ),
+    convention="smooth; kernels return x for x > 20, as torch.nn.functional.softplus does",
+)
+class softplus(PrimitiveFunction):
+    """log(1 + exp(x)); its derivative is the sigmoid."""
+
+    def fdiff(self, argindex=1):
+        return sigmoid(self.args[0])
+
+
+@primitive(
+    domain=Interval(-30, 30),
+    definition=lambda x: 1 / (1 + exp(-x)),
+    lower=lambda x: Piecewise((1 / (1 + exp(-x)), x >= 0), (exp(x) / (1 + exp(x)), True)),
+    convention="smooth; kernels use exp(x)/(1+exp(x)) for x < 0 so exp cannot overflow",
+)
+class sigmoid(PrimitiveFunction):
+    """1 / (1 + exp(-x))."""
+
+    def fdiff(self, argindex=1):
+        s = sigmoid(self.args[0])
+        return s * (1 - s)
+
+
+@primitive(
+    domain=Interval(-30, 30),
+    definition=lambda x: x / (1 + exp(-x)),
+    lower=lambda x: x * sigmoid(x),
+    convention="smooth; computed as x*sigmoid(x) with the stable sigmoid",
+)
+class silu(PrimitiveFunction):
+    """x * sigmoid(x), the gate of Mamba's z branch."""
+
+    def fdiff(self, argindex=1):
+        x = self.args[0]
+        s = sigmoid(x)
+        return s * (1 + x * (1 - s))
+
+
+@primitive(
+    domain=Interval(-4, 4),
+    definition=lambda x: Piecewise((x, x > 0), (0, True)),
+    lower=lambda x: Piecewise((x, x > 0), (0, True)),
+    convention="derivative at 0 is 0, as in torch.relu",
+)
+class relu(PrimitiveFunction):
+    """max(x, 0)."""
+
+    def fdiff(self, argindex=1):
+        return Piecewise((1, self.args[0] > 0), (0, True))
+
+
+@primitive(
+    domain=Interval(-4, 4),
+    definition=lambda x, c: Piecewise((x, x > 0), (c * x, True)),
+    lower=lambda x, c: Piecewise((x, x > 0), (c * x, True)),
+    convention="derivative at 0 is the negative slope, as in torch.nn.functional.leaky_relu",
+)
+class leaky_relu(PrimitiveFunction):
+    """x for x > 0, else c*x (c is the negative slope)."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        x, c = self.args
+        if argindex == 1:
+            return Piecewise((1, x > 0), (c, True))
+        return Piecewise((0, x > 0), (x, True))

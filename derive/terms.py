@@ -1,0 +1,332 @@
+"""Operations on a document's terms: declarations lookup, unfolding, instantiation, atoms.
+
+Everything the engine evaluates passes through `instantiate`, which substitutes concrete
+sizes and indices, expands aggregates and unfolds definitions until only input atoms remain.
+Derivatives are taken only once nothing opaque is left under them: SymPy silently returns 0
+for the derivative of an undefined function with respect to a symbol it cannot see.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import itertools
+from dataclasses import dataclass
+
+import sympy
+from sympy import Derivative, Indexed, IndexedBase, Integer, Product, Sum
+from sympy.core.function import AppliedUndef
+
+from derive.aggregates import SubsetSum
+from derive.model import Claim, Definition, Document
+
+AGGREGATES = (Sum, Product, SubsetSum)
+DEFAULT_GRID = (1, 2, 3)
+MAX_UNFOLD_ROUNDS = 400
+
+
+class InputError(Exception):
+    """The document itself is malformed (an undeclared symbol, an index out of range...)."""
+
+
+class NotDerivable(Exception):
+    """A derivative's argument still holds an opaque definition, so SymPy would answer 0."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Lookup tables for one document, built once by `context_of`."""
+
+    doc: Document
+    definitions: dict
+    tensors: dict
+    scalars: frozenset
+    grids: dict
+    ranges: dict
+    domains: dict
+
+    def low(self, claim: Claim, size: sympy.Symbol) -> int:
+        return dict(claim.lows).get(size, 1)
+
+
+@functools.lru_cache(maxsize=64)
+def context_of(doc: Document) -> Context:
+    """Build the lookup tables of `doc`; definition bodies lose their tensors' shapes."""
+    tensors = {b.label: b for b in doc.inputs if isinstance(b, IndexedBase)}
+    scalars = frozenset(s for s in doc.inputs if isinstance(s, sympy.Symbol))
+    definitions = {
+        d.func: dataclasses.replace(
+            d,
+            body=strip_shapes(d.body),
+            initial=None if d.initial is None else strip_shapes(d.initial),
+        )
+        for d in doc.definitions
+    }
+    return Context(
+        doc=doc,
+        definitions=definitions,
+        tensors=tensors,
+        scalars=scalars,
+        grids=dict(doc.sizes),
+        ranges={s: (lo, hi) for s, lo, hi in doc.indices},
+        domains=dict(doc.domains),
+    )
+
+
+def strip_shapes(expr: sympy.Basic) -> sympy.Basic:
+    """Drop the shapes of the tensors in `expr`.
+
+    A shape holds size symbols, so substituting a size (ell -> ell + 1 in an induction step)
+    would otherwise turn x[k] into a different object; shapes are checked from the
+    document's declarations instead.
+    """
+    shaped = {b: IndexedBase(b.label) for b in expr.atoms(IndexedBase) if b.shape}
+    return expr.xreplace(shaped) if shaped else expr
+
+
+def check_declared(ctx: Context, expr: sympy.Basic) -> None:
+    """Raise InputError naming the first symbol, tensor or function `expr` leaves undeclared."""
+    known = set(ctx.scalars) | set(ctx.grids) | set(ctx.ranges) | set(ctx.tensors)
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, Indexed) and node.base.label not in ctx.tensors:
+            raise InputError(f"tensor {node.base} is not among the document's inputs")
+        if isinstance(node, AppliedUndef) and node.func not in ctx.definitions:
+            raise InputError(f"function {node.func} is not defined in the document")
+    symbols = _free(expr)
+    unknown = sorted(str(s) for s in symbols - known if not _is_bound_free(s))
+    if unknown:
+        raise InputError(f"symbol {unknown[0]} is not declared")
+
+
+def _is_bound_free(symbol) -> bool:
+    # Set symbols only occur bound; SymPy's Dummy objects are the engine's own.
+    return isinstance(symbol, sympy.Dummy)
+
+
+def _free(expr: sympy.Basic) -> set:
+    """Free plain symbols (tensor labels included), leaving out Indexed entries and the size
+    symbols that only occur in tensors' shapes."""
+    plain = {b: IndexedBase(b.label) for b in expr.atoms(IndexedBase) if b.shape}
+    symbols = expr.xreplace(plain).free_symbols if plain else expr.free_symbols
+    return {s for s in symbols if not isinstance(s, Indexed)}
+
+
+def reachable_symbols(ctx: Context, expr: sympy.Basic) -> set:
+    """Free symbols of `expr` and of every definition it reaches, index ranges included."""
+    seen_defs, pending, found = set(), [expr], set()
+    while pending:
+        node = pending.pop()
+        symbols = _free(node) - found
+        found |= symbols
+        for index in symbols & set(ctx.ranges):
+            pending.extend(sympy.sympify(b) for b in ctx.ranges[index])
+        for app in node.atoms(AppliedUndef):
+            definition = ctx.definitions.get(app.func)
+            if definition and definition.func not in seen_defs:
+                seen_defs.add(definition.func)
+                params = set(definition.params)
+                pending.append(definition.body.xreplace({p: sympy.Dummy() for p in params}))
+                if definition.initial is not None:
+                    pending.append(definition.initial.xreplace({p: sympy.Dummy() for p in params}))
+    return found
+
+
+def sizes_in(ctx: Context, expr: sympy.Basic) -> tuple[sympy.Symbol, ...]:
+    """The size symbols `expr` depends on, through definitions and index ranges too."""
+    return tuple(sorted(reachable_symbols(ctx, expr) & set(ctx.grids), key=str))
+
+
+def free_indices(ctx: Context, expr: sympy.Basic) -> tuple[sympy.Symbol, ...]:
+    """The free indices `expr` depends on, through definitions too (like a fixed channel)."""
+    return tuple(sorted(reachable_symbols(ctx, expr) & set(ctx.ranges), key=str))
+
+
+def size_grid(ctx: Context, claim: Claim, sizes, override=()) -> list[dict]:
+    """The size assignments to instantiate `claim` at, smallest first."""
+    grids = {**ctx.grids, **dict(claim.sizes), **dict(override)}
+    axes = []
+    for size in sizes:
+        low = ctx.low(claim, size)
+        values = tuple(v for v in grids.get(size, DEFAULT_GRID) if v >= low) or (low,)
+        axes.append(values)
+    combos = [dict(zip(sizes, values)) for values in itertools.product(*axes)]
+    return sorted(combos, key=lambda c: (sum(c.values()), [c[s] for s in sizes]))
+
+
+def index_assignments(ctx: Context, indices, sizes: dict) -> list[dict]:
+    """Every assignment of concrete values to the free `indices` at the given sizes."""
+    axes = []
+    for index in indices:
+        lo, hi = (sympy.sympify(b).subs(sizes) for b in ctx.ranges[index])
+        if not (lo.is_Integer and hi.is_Integer):
+            raise InputError(f"index {index} has range {lo}..{hi}, which is not concrete")
+        axes.append(range(int(lo), int(hi) + 1))
+    return [dict(zip(indices, values)) for values in itertools.product(*axes)]
+
+
+def exceeds(arg: sympy.Expr, start: int, lows: dict) -> bool:
+    """Whether `arg > start` for every size at or above its lower bound in `lows`."""
+    shifted = {s: sympy.Dummy(s.name, integer=True, nonnegative=True) + low for s, low in lows.items()}
+    return bool((arg.subs(shifted) - start).is_positive)
+
+
+def unfold_once(ctx: Context, app: AppliedUndef, lows: dict, only=None):
+    """Replace one application of a definition by its body, or return None if it must stay."""
+    definition: Definition = ctx.definitions[app.func]
+    if only is not None and definition.func not in only:
+        return None
+    args = app.args
+    if definition.is_recurrence:
+        first = args[0]
+        if first.is_Integer and int(first) < definition.start:
+            raise InputError(f"{app} is before the start {definition.start} of {definition.name}")
+        if first == definition.start:
+            mapping = dict(zip(definition.params[1:], args[1:]))
+            return definition.initial.subs(mapping, simultaneous=True)
+        if not (first.is_Integer or exceeds(first, definition.start, lows)):
+            return None
+    mapping = dict(zip(definition.params, args))
+    return definition.body.subs(mapping, simultaneous=True)
+
+
+def unfold(ctx: Context, expr: sympy.Basic, lows: dict | None = None, only=None) -> sympy.Basic:
+    """Unfold definitions in `expr` until none can be unfolded further."""
+    lows = lows or {}
+    for _ in range(MAX_UNFOLD_ROUNDS):
+        changed = False
+
+        def replace(app):
+            nonlocal changed
+            body = unfold_once(ctx, app, lows, only)
+            if body is None:
+                return app
+            changed = True
+            return body
+
+        expr = expr.replace(lambda n: isinstance(n, AppliedUndef) and n.func in ctx.definitions, replace)
+        if not changed:
+            return expr
+    raise InputError(f"unfolding did not terminate after {MAX_UNFOLD_ROUNDS} rounds")
+
+
+def expand_aggregates(expr: sympy.Basic) -> sympy.Basic:
+    """Expand every Sum, Product and SubsetSum whose range is concrete."""
+
+    def is_concrete(node):
+        if not isinstance(node, AGGREGATES):
+            return False
+        if isinstance(node, SubsetSum):
+            return (node.hi - node.lo).is_Integer
+        return all((hi - lo).is_Integer for _, lo, hi in node.limits)
+
+    return expr.replace(is_concrete, lambda node: node.doit(deep=False))
+
+
+def concretize(ctx: Context, expr: sympy.Basic, values: dict, lows: dict | None = None):
+    """Substitute `values`, expand aggregates that became concrete and unfold recurrences
+    at concrete arguments, but keep the other definitions folded (opaque)."""
+    recurrences = {d.func for d in ctx.definitions.values() if d.is_recurrence}
+    expr = expr.subs(values, simultaneous=True)
+    for _ in range(MAX_UNFOLD_ROUNDS):
+        done = unfold(ctx, expand_aggregates(expr), lows, only=recurrences)
+        if done == expr:
+            return done
+        expr = done
+    raise InputError(f"unfolding did not terminate after {MAX_UNFOLD_ROUNDS} rounds")
+
+
+def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = None) -> sympy.Basic:
+    """Differentiate every Derivative in `expr`, unfolding its argument first."""
+
+    def differentiate(node):
+        inner = unfold(ctx, node.expr, lows)
+        opaque = [a for a in inner.atoms(AppliedUndef) if a.func in ctx.definitions]
+        if opaque:
+            raise NotDerivable(f"cannot differentiate through {opaque[0]} (not unfoldable here)")
+        return Derivative(inner, *node.variable_count).doit(deep=False)
+
+    return expr.replace(lambda n: isinstance(n, Derivative), differentiate)
+
+
+def instantiate(ctx: Context, expr: sympy.Basic, values: dict) -> sympy.Basic:
+    """Substitute concrete sizes and indices, then expand and unfold until only atoms remain."""
+    for _ in range(MAX_UNFOLD_ROUNDS):
+        expanded = unfold(ctx, expand_aggregates(expr.subs(values, simultaneous=True)))
+        if expanded == expr:
+            break
+        expr = expanded
+    return evaluate_derivatives(ctx, expr).subs(values, simultaneous=True)
+
+
+def input_atoms(ctx: Context, expr: sympy.Basic, sizes: dict) -> list:
+    """The input entries and scalars `expr` depends on, sorted by name."""
+    atoms = {a for a in expr.atoms(Indexed) if a.base.label in ctx.tensors}
+    atoms |= expr.free_symbols & ctx.scalars
+    for atom in atoms:
+        if isinstance(atom, Indexed):
+            check_in_shape(ctx, atom, sizes)
+    leftover = _free(expr) - ctx.scalars - {a.base.label for a in expr.atoms(Indexed)}
+    if leftover:
+        raise InputError(f"symbol {sorted(map(str, leftover))[0]} has no concrete value")
+    return sorted(atoms, key=sympy.default_sort_key)
+
+
+def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
+    """Raise InputError if a concrete entry lies outside its tensor's declared shape."""
+    shape = ctx.tensors[atom.base.label].shape or ()
+    if shape and len(shape) != len(atom.indices):
+        raise InputError(f"{atom} has {len(atom.indices)} indices; {atom.base} has {len(shape)}")
+    for position, index in enumerate(atom.indices):
+        if not index.is_Integer:
+            raise InputError(f"{atom} has a symbolic index after instantiation")
+        high = sympy.sympify(shape[position]).subs(sizes) if shape else None
+        if index < 1 or (high is not None and high.is_Integer and index > high):
+            raise InputError(f"{atom} is outside the shape {tuple(shape)} of {atom.base}")
+
+
+class ShapeMismatch(Exception):
+    """The two sides of a claim have different shapes at some sizes."""
+
+
+def shape_of(expr: sympy.Basic) -> tuple:
+    return tuple(getattr(expr, "shape", ()))
+
+
+def side_entries(lhs: sympy.Basic, rhs: sympy.Basic) -> list[tuple[str, sympy.Expr, sympy.Expr]]:
+    """Pair up the entries of two equal-shaped sides; scalars give one unlabelled pair."""
+    left, right = shape_of(lhs), shape_of(rhs)
+    if left != right:
+        describe = lambda s: f"shape {s}" if s else "a scalar"  # noqa: E731
+        raise ShapeMismatch(f"the left side is {describe(left)}, the right side {describe(right)}")
+    if not left:
+        return [("", lhs, rhs)]
+    lhs, rhs = sympy.ImmutableMatrix(lhs), sympy.ImmutableMatrix(rhs)
+    return [
+        (f"[{r + 1}, {c + 1}]", lhs[r, c], rhs[r, c])
+        for r in range(left[0])
+        for c in range(left[1])
+    ]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A claim at concrete sizes: one (label, lhs, rhs) entry per free-index value and
+    matrix entry, over the input atoms `atoms`."""
+
+    sizes: dict
+    entries: tuple
+    atoms: tuple
+
+
+def instance(ctx: Context, lhs, rhs, sizes: dict) -> Instance:
+    """Instantiate both sides at `sizes` and every value of their free indices."""
+    entries = []
+    indices = free_indices(ctx, sympy.Tuple(lhs, rhs))
+    for assignment in index_assignments(ctx, indices, sizes):
+        values = {**sizes, **assignment}
+        left, right = instantiate(ctx, lhs, values), instantiate(ctx, rhs, values)
+        where = ", ".join(f"{k} = {v}" for k, v in assignment.items())
+        for label, l_entry, r_entry in side_entries(left, right):
+            entries.append((" ".join(p for p in (where, label) if p), l_entry, r_entry))
+    everything = sympy.Tuple(*(e for _, l, r in entries for e in (l, r)))
+    return Instance(sizes, tuple(entries), tuple(input_atoms(ctx, everything, sizes)))

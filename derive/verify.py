@@ -1,0 +1,154 @@
+"""Verification of a document: one verdict per claim and per engine-derived gradient.
+
+`verify(document)` decides each item in its own worker process under the claim timeout, so
+a claim stuck inside SymPy becomes UNDECIDED (timeout) and the run goes on. Verdicts are
+plain data; turning them into text is `report`'s job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import time
+import traceback
+from typing import Callable
+
+import sympy
+
+from derive.decide import Finding, InternalError, decide
+from derive.falsify import show_value
+from derive.gradcheck import check_gradient
+from derive.model import NUMERIC, RELATIONS, UNDECIDED, Claim, Document, Gradient, Verdict
+from derive.primitives import elementary
+from derive.prove import Deadline, OutOfTime
+from derive.runner import Crashed, Done, run_tasks
+from derive.terms import (
+    InputError,
+    NotDerivable,
+    check_declared,
+    context_of,
+    evaluate_derivatives,
+    strip_shapes,
+)
+
+DEFAULT_TIMEOUT = 30.0
+
+
+def select(doc: Document, ids=None) -> list:
+    """The claims and gradients named by `ids` (all of them if None), in document order."""
+    items = [*doc.claims, *doc.gradients]
+    if not ids:
+        return items
+    unknown = [i for i in ids if i not in doc.claim_ids]
+    if unknown:
+        raise KeyError(f"{doc.name} has no claim {unknown[0]!r}")
+    return [item for item in items if item.id in ids]
+
+
+def verify(
+    doc: Document,
+    ids=None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int = 1,
+    on_start: Callable | None = None,
+    on_done: Callable | None = None,
+) -> tuple[Verdict, ...]:
+    """Decide every selected item of `doc`, at most `jobs` at once, each within `timeout`."""
+    items = select(doc, ids)
+    tasks = [functools.partial(verify_item, doc, item, timeout) for item in items]
+    results = run_tasks(
+        tasks,
+        jobs=jobs,
+        timeout=timeout,
+        on_start=on_start and (lambda k: on_start(items[k])),
+        on_done=on_done and (lambda k, r: on_done(items[k], _settle(doc, items[k], r, timeout))),
+    )
+    return tuple(_settle(doc, item, result, timeout) for item, result in zip(items, results))
+
+
+def _settle(doc: Document, item, result, timeout: float) -> Verdict:
+    if isinstance(result, Done):
+        return result.value
+    if isinstance(result, Crashed):
+        return _verdict(doc, item, _UNKNOWN, result.seconds, error=result.traceback, internal=True)
+    finding = Finding(UNDECIDED, f"timeout after {timeout:g} s", "timeout")
+    return _verdict(doc, item, finding, result.seconds)
+
+
+_UNKNOWN = Finding(UNDECIDED, "internal error", "none")
+
+
+def verify_item(doc: Document, item, timeout: float) -> Verdict:
+    """Decide one claim or gradient in this process; errors become verdicts."""
+    start = time.perf_counter()
+    ctx = context_of(doc)
+    item = stripped(item)
+    extra = {}
+    try:
+        if isinstance(item, Gradient):
+            finding, extra["derived"] = check_gradient(ctx, item)
+        else:
+            check_declared(ctx, sympy.Tuple(item.lhs, item.rhs))
+            with Deadline(timeout).guard() as deadline:
+                finding = decide(ctx, item, deadline)
+            extra = _explanation(ctx, item, finding)
+    except InputError as problem:
+        return _verdict(doc, item, _UNKNOWN, time.perf_counter() - start, error=str(problem))
+    except OutOfTime:
+        finding = Finding(UNDECIDED, f"timeout after {timeout:g} s", "timeout")
+    except InternalError:
+        error = traceback.format_exc()
+        return _verdict(doc, item, _UNKNOWN, time.perf_counter() - start, error=error, internal=True)
+    return _verdict(doc, item, finding, time.perf_counter() - start, **extra)
+
+
+def stripped(item):
+    """`item` with the shapes of its tensors dropped (see terms.strip_shapes)."""
+    if isinstance(item, Gradient):
+        return dataclasses.replace(item, of=strip_shapes(item.of))
+    return dataclasses.replace(item, lhs=strip_shapes(item.lhs), rhs=strip_shapes(item.rhs))
+
+
+def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
+    """The engine's own side (for derivative claims) and the residual of a refuted claim."""
+    extra = {}
+    deadline = Deadline(3.0)
+    try:
+        with deadline.slice(3.0):
+            if claim.lhs.has(sympy.Derivative) or claim.rhs.has(sympy.Derivative):
+                side = claim.lhs if claim.lhs.has(sympy.Derivative) else claim.rhs
+                extra["derived"] = sympy.sstr(evaluate_derivatives(ctx, side, dict(claim.lows)))
+            if finding.status.name == "REFUTED" and not finding.counterexample.reason:
+                residual = sympy.simplify(elementary(claim.lhs - claim.rhs))
+                extra["residual"] = sympy.sstr(residual)
+    except (OutOfTime, NotDerivable, TypeError, ValueError):
+        pass
+    return extra
+
+
+def statement(item) -> str:
+    if isinstance(item, Gradient):
+        return f"∂({sympy.sstr(item.of)})/∂{item.wrt}, derived by the engine"
+    return f"{sympy.sstr(item.lhs)} {RELATIONS[item.relation]} {sympy.sstr(item.rhs)}"
+
+
+def _verdict(doc, item, finding: Finding, seconds: float, **extra) -> Verdict:
+    is_claim = isinstance(item, Claim)
+    return Verdict(
+        document=doc.name,
+        claim=item.id,
+        status=finding.status,
+        expected=item.expect if is_claim else NUMERIC,
+        statement=statement(item),
+        scope=finding.scope,
+        method=finding.method,
+        seconds=round(seconds, 3),
+        quote=item.quote if is_claim else "",
+        section=item.section if is_claim else "engine-derived gradients",
+        reading=item.reading if is_claim else "",
+        location=item.location,
+        counterexample=finding.counterexample,
+        details=finding.details + ((item.note,) if item.note else ()),
+        **extra,
+    )
