@@ -12,6 +12,7 @@ import itertools
 
 import sympy
 from sympy import Expr, Integer, Symbol, sympify
+from sympy.printing.pretty.stringpict import prettyForm
 
 
 class SetSymbol(Symbol):
@@ -46,6 +47,9 @@ class SetSum(Expr):
     def _latex(self, printer):
         return rf"\sum_{{{self.index} \in {self.set}}} {printer._print(self.summand)}"
 
+    def _pretty(self, printer):
+        return _prefixed(printer, f"Σ[{self.index}∈{self.set}]", self.summand)
+
 
 class Card(Expr):
     """The number of elements |S| of the set `S`."""
@@ -58,6 +62,9 @@ class Card(Expr):
 
     def _sympystr(self, printer):
         return f"|{self.args[0]}|"
+
+    def _pretty(self, printer):
+        return prettyForm(f"|{self.args[0]}|")
 
     def _latex(self, printer):
         return rf"\left|{self.args[0]}\right|"
@@ -109,11 +116,21 @@ class SubsetSum(Expr):
     def _sympystr(self, printer):
         return f"SubsetSum({printer._print(self.body)}, {self.set} ⊆ {{{self.lo}..{self.hi}}})"
 
+    def _pretty(self, printer):
+        lo, hi = printer._print(self.lo), printer._print(self.hi)
+        return _prefixed(printer, f"Σ[{self.set}⊆{{{lo}..{hi}}}]", self.body)
+
     def _latex(self, printer):
         return (
             rf"\sum_{{{self.set} \subseteq \{{{printer._print(self.lo)}, \dots, "
             rf"{printer._print(self.hi)}\}}}} {printer._print(self.body)}"
         )
+
+
+def _prefixed(printer, head: str, body):
+    form = printer._print(body)
+    form = prettyForm(*form.parens())
+    return prettyForm(*form.left(head))
 
 
 def restrict(body: Expr, S: SetSymbol, subset: tuple[int, ...]) -> Expr:

@@ -43,6 +43,7 @@ PROBE_POINTS = 2
 SPOT_POINTS = 3
 EVIDENCE_POINTS = 6
 MAX_GRID = 12
+PROBE_SIZES = 4
 
 
 class InternalError(Exception):
@@ -102,7 +103,7 @@ def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
 
 def _probe_separates(job: Job) -> bool:
     rng = job.rng("probe")
-    for sizes in job.grid:
+    for sizes in job.grid[:PROBE_SIZES]:
         try:
             compiled = job.instance(sizes)
         except ShapeMismatch:
@@ -125,14 +126,18 @@ def _refute(job: Job) -> Finding:
             "numeric probe",
         )
     _tripwire(job, found)
-    where = ", ".join(f"{k} = {v}" for k, v in found.sizes) or "no sizes"
-    return Finding(REFUTED, f"counterexample at {where}", "counterexample search", found)
+    where = ", ".join(f"{k} = {v}" for k, v in found.sizes)
+    scope = f"counterexample at {where}" if where else "counterexample found"
+    return Finding(REFUTED, scope, "counterexample search", found)
 
 
 def _tripwire(job: Job, found: Counterexample) -> None:
     """A confirmed counterexample must not also have a symbolic proof."""
+    claim = job.claim
     try:
-        method = zero_method(job.claim.lhs, job.claim.rhs, job.claim.relation, Deadline(2.0))
+        method = generic_method(
+            job.ctx, claim.lhs, claim.rhs, claim.relation, dict(claim.lows), Deadline(3.0)
+        )
     except (ShapeMismatch, OutOfTime):
         return
     if method:

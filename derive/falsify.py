@@ -25,6 +25,7 @@ from derive.numeric import (
 )
 from derive.primitives import elementary
 from derive.prove import Deadline
+from derive.report import show
 from derive.terms import Context, Instance, ShapeMismatch, instance
 
 SIMPLE_VALUES = tuple(
@@ -123,7 +124,7 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
 def show_value(value) -> str:
     """The exact value when it prints short, else 12 significant digits."""
     exact = sympy.simplify(value) if sympy.count_ops(value) <= 40 else value
-    text = sympy.sstr(exact)
+    text = show(exact)
     if len(text) <= 32 and not exact.has(sympy.Float):
         return text
-    return sympy.sstr(sympy.N(value, 12))
+    return show(sympy.N(value, 12))

@@ -161,9 +161,22 @@ class Verdict:
     derived: str = ""
     residual: str = ""
     details: tuple[str, ...] = field(default=())
+    note: str = ""
     error: str = ""
     internal: bool = False
 
     @property
     def matches(self) -> bool:
         return self.status is self.expected and not self.error
+
+
+@dataclass(frozen=True)
+class DocumentRun:
+    """The verdicts for one document, with what the report says around them."""
+
+    name: str
+    title: str
+    source: Source
+    verdicts: tuple[Verdict, ...]
+    seconds: float
+    conventions: tuple[str, ...] = ()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sympy
+from sympy.core.logic import fuzzy_and
 from sympy import Function, Interval, Piecewise, exp, log
 from sympy.codegen.cfunctions import log1p
 
@@ -59,7 +60,8 @@ class PrimitiveFunction(Function):
         return PRIMITIVES[type(self).__name__].definition(*self.args)
 
     def _eval_is_real(self):
-        return self._definition().is_real
+        # Every registered primitive maps real arguments to a real value.
+        return fuzzy_and(arg.is_real for arg in self.args)
 
     def _eval_is_positive(self):
         return self._definition().is_positive

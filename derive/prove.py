@@ -160,11 +160,19 @@ def _entry_method(lhs, rhs, relation, deadline):
 
 
 def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | None:
-    """Prove the claim with its sizes symbolic: first with definitions folded, then unfolded."""
+    """Prove the claim with its sizes symbolic: first with definitions folded, then unfolded.
+
+    Derivatives are always taken with their argument unfolded (see terms.evaluate_derivatives);
+    nothing else here ever sees a Derivative, so SymPy cannot silently differentiate an
+    opaque definition to 0.
+    """
     try:
         with deadline.slice():
-            folded = [concretize(ctx, side, {}, lows) for side in (lhs, rhs)]
-    except OutOfTime:
+            folded = [
+                concretize(ctx, evaluate_derivatives(ctx, side, lows), {}, lows)
+                for side in (lhs, rhs)
+            ]
+    except (NotDerivable, OutOfTime):
         return None
     method = zero_method(*folded, relation, deadline)
     if method:

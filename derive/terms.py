@@ -131,6 +131,19 @@ def reachable_symbols(ctx: Context, expr: sympy.Basic) -> set:
     return found
 
 
+def reached_definitions(ctx: Context, expr: sympy.Basic) -> list[Definition]:
+    """The definitions `expr` uses, directly or through other definitions, in document order."""
+    reached, pending = set(), [expr]
+    while pending:
+        node = pending.pop()
+        for app in node.atoms(AppliedUndef):
+            definition = ctx.definitions.get(app.func)
+            if definition and app.func not in reached:
+                reached.add(app.func)
+                pending += [definition.body] + ([definition.initial] if definition.is_recurrence else [])
+    return [d for d in ctx.definitions.values() if d.func in reached]
+
+
 def sizes_in(ctx: Context, expr: sympy.Basic) -> tuple[sympy.Symbol, ...]:
     """The size symbols `expr` depends on, through definitions and index ranges too."""
     return tuple(sorted(reachable_symbols(ctx, expr) & set(ctx.grids), key=str))

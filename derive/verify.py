@@ -16,11 +16,20 @@ from typing import Callable
 import sympy
 
 from derive.decide import Finding, InternalError, decide
-from derive.falsify import show_value
 from derive.gradcheck import check_gradient
-from derive.model import NUMERIC, RELATIONS, UNDECIDED, Claim, Document, Gradient, Verdict
-from derive.primitives import elementary
+from derive.model import (
+    NUMERIC,
+    RELATIONS,
+    UNDECIDED,
+    Claim,
+    Document,
+    DocumentRun,
+    Gradient,
+    Verdict,
+)
+from derive.primitives import PRIMITIVES, elementary
 from derive.prove import Deadline, OutOfTime
+from derive.report import Explanation, pretty, show
 from derive.runner import Crashed, Done, run_tasks
 from derive.terms import (
     InputError,
@@ -28,6 +37,7 @@ from derive.terms import (
     check_declared,
     context_of,
     evaluate_derivatives,
+    reached_definitions,
     strip_shapes,
 )
 
@@ -112,25 +122,57 @@ def stripped(item):
 
 def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
     """The engine's own side (for derivative claims) and the residual of a refuted claim."""
-    extra = {}
-    deadline = Deadline(3.0)
+    extra, lows = {}, dict(claim.lows)
     try:
-        with deadline.slice(3.0):
+        with Deadline(4.0).slice(4.0):
+            left, right = (evaluate_derivatives(ctx, side, lows) for side in (claim.lhs, claim.rhs))
             if claim.lhs.has(sympy.Derivative) or claim.rhs.has(sympy.Derivative):
-                side = claim.lhs if claim.lhs.has(sympy.Derivative) else claim.rhs
-                extra["derived"] = sympy.sstr(evaluate_derivatives(ctx, side, dict(claim.lows)))
-            if finding.status.name == "REFUTED" and not finding.counterexample.reason:
-                residual = sympy.simplify(elementary(claim.lhs - claim.rhs))
-                extra["residual"] = sympy.sstr(residual)
+                derived = left if claim.lhs.has(sympy.Derivative) else right
+                extra["derived"] = show(_simpler(derived))
+            found = finding.counterexample
+            if found is not None and not found.reason and claim.relation == "==":
+                residual = _simpler(elementary(left - right))
+                if sympy.count_ops(residual) < sympy.count_ops(claim.lhs - claim.rhs):
+                    extra["residual"] = show(residual)
     except (OutOfTime, NotDerivable, TypeError, ValueError):
         pass
     return extra
 
 
+def _simpler(expr):
+    simpler = sympy.simplify(expr)
+    return simpler if sympy.count_ops(simpler) <= sympy.count_ops(expr) else expr
+
+
 def statement(item) -> str:
     if isinstance(item, Gradient):
-        return f"∂({sympy.sstr(item.of)})/∂{item.wrt}, derived by the engine"
-    return f"{sympy.sstr(item.lhs)} {RELATIONS[item.relation]} {sympy.sstr(item.rhs)}"
+        return f"∂({show(item.of)})/∂{item.wrt}, derived by the engine"
+    return f"{show(item.lhs)} {RELATIONS[item.relation]} {show(item.rhs)}"
+
+
+def explain(doc: Document, claim_id: str, *, timeout: float = DEFAULT_TIMEOUT) -> Explanation:
+    """Verify one claim and gather what a person needs to check it by hand."""
+    verdict = verify(doc, [claim_id], timeout=timeout, jobs=1)[0]
+    ctx, item = context_of(doc), stripped(select(doc, [claim_id])[0])
+    if isinstance(item, Gradient):
+        return Explanation(verdict, verdict.statement, _shown_definitions(ctx, item.of), verdict.derived, "")
+    relation = {"==": sympy.Eq, "<=": sympy.Le, "<": sympy.Lt, ">=": sympy.Ge, ">": sympy.Gt}
+    stated = pretty(relation[item.relation](item.lhs, item.rhs, evaluate=False))
+    difference = "" if verdict.status.name.startswith("PROVED") else verdict.residual
+    return Explanation(
+        verdict, stated, _shown_definitions(ctx, item.lhs - item.rhs), verdict.derived, difference
+    )
+
+
+def _shown_definitions(ctx, expr) -> tuple[str, ...]:
+    shown = []
+    for d in reached_definitions(ctx, expr):
+        head = f"{d.name}({', '.join(map(str, d.params))})"
+        if d.is_recurrence:
+            first = ", ".join([str(d.start), *map(str, d.params[1:])])
+            shown.append(f"{d.name}({first}) := {show(d.initial)}")
+        shown.append(f"{head} := {show(d.body)}")
+    return tuple(shown)
 
 
 def _verdict(doc, item, finding: Finding, seconds: float, **extra) -> Verdict:
@@ -149,6 +191,25 @@ def _verdict(doc, item, finding: Finding, seconds: float, **extra) -> Verdict:
         reading=item.reading if is_claim else "",
         location=item.location,
         counterexample=finding.counterexample,
-        details=finding.details + ((item.note,) if item.note else ()),
+        details=finding.details,
+        note=item.note,
         **extra,
+    )
+
+
+def conventions(doc: Document) -> tuple[str, ...]:
+    """The declared non-smooth-point conventions of every primitive the document uses."""
+    used = set()
+    exprs = [d.body for d in doc.definitions] + [e for c in doc.claims for e in (c.lhs, c.rhs)]
+    for expr in exprs:
+        used |= {type(f).__name__ for f in expr.atoms(sympy.Function) if type(f).__name__ in PRIMITIVES}
+    return tuple(f"{name}: {PRIMITIVES[name].convention}" for name in sorted(used))
+
+
+def verify_document(doc: Document, ids=None, **options) -> DocumentRun:
+    """Verify `doc` and wrap its verdicts with what the report needs."""
+    start = time.perf_counter()
+    verdicts = verify(doc, ids, **options)
+    return DocumentRun(
+        doc.name, doc.title, doc.source, verdicts, time.perf_counter() - start, conventions(doc)
     )

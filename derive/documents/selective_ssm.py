@@ -260,14 +260,18 @@ DOCUMENT = document(
             exp(sum_Delta * A[e, n]),
             lows={ell: 2},
         ),
-        chain(
-            "general.subsets",
+        claim(
+            "general.subsets[1]",
             "Back to the proof: the general case",
-            (
-                r"&= \text{softplus}(\delta_{\ell,e}^{[1]}) + \text{softplus}(\delta_{\ell-1,e}^{[1]})",
-                r"\exp \left(\sum_{i \in S} \delta_{i,e}^{[1]} \right) \right)",
-            ),
+            r"&= \text{softplus}(\delta_{\ell,e}^{[1]}) + \text{softplus}(\delta_{\ell-1,e}^{[1]})",
             sum_Delta,
+            Sum(softplus(delta(i)), (i, 2, ell)),
+            lows={ell: 2},
+        ),
+        claim(
+            "general.subsets[2]",
+            "Back to the proof: the general case",
+            r"\exp \left(\sum_{i \in S} \delta_{i,e}^{[1]} \right) \right)",
             Sum(softplus(delta(i)), (i, 2, ell)),
             log(SubsetSum(exp(sum_delta), S, 2, ell)),
             lows={ell: 2},

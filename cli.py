@@ -1,0 +1,160 @@
+"""The `derive` command line: the only place that reads arguments, prints, or writes files."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+import click
+
+from derive import report
+from derive.documents import BUNDLED, LoadError, UnknownDocument, load
+from derive.verify import DEFAULT_TIMEOUT, explain, verify_document
+
+EXIT_HELP = """
+Exit codes: 0 success; 1 a verdict differs from the document's expectation (with --strict,
+also any UNDECIDED), or generated code is stale; 2 usage or input errors (an unknown
+document or claim, a document that fails to load, a claim that uses an undeclared symbol);
+3 internal errors: the engine contradicted itself or crashed (a traceback follows).
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    quiet: bool
+    verbose: bool
+
+
+def _say(text: str) -> None:
+    click.echo(text, err=True)
+
+
+class Progress:
+    """'[n/m] document: claim' on a terminal's stderr, overwritten in place."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.enabled = total, 0, enabled and sys.stderr.isatty()
+
+    def start(self, document: str, item) -> None:
+        if self.enabled:
+            line = f"[{self.done + 1}/{self.total}] {document}: {item.id}"
+            click.echo(f"\r\033[K{line[:110]}", err=True, nl=False)
+
+    def finish(self, *_) -> None:
+        self.done += 1
+
+    def close(self) -> None:
+        if self.enabled:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+@click.group(epilog=EXIT_HELP)
+@click.option("--quiet", "-q", is_flag=True, help="Print only results and errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Print details for every claim.")
+@click.pass_context
+def main(context: click.Context, quiet: bool, verbose: bool) -> None:
+    """derive: check hand-written gradient derivations, and generate kernels from them."""
+    context.obj = Settings(quiet, verbose)
+
+
+def _load_all(specs) -> tuple[list, list[str]]:
+    """Load the named documents; unknown names are usage errors, broken ones are reported."""
+    documents, problems = [], []
+    for spec in specs or BUNDLED:
+        try:
+            documents.append(load(spec))
+        except UnknownDocument as problem:
+            raise click.UsageError(str(problem)) from None
+        except LoadError as problem:
+            problems.append(str(problem))
+    return documents, problems
+
+
+def _check_claims(documents, claims) -> None:
+    known = {i for d in documents for i in d.claim_ids}
+    unknown = [c for c in claims if c not in known]
+    if unknown:
+        valid = ", ".join(sorted(known)[:40])
+        raise click.UsageError(f"no claim {unknown[0]!r} in the selected documents; valid: {valid}")
+
+
+def _exit_code(runs, problems, strict: bool) -> int:
+    verdicts = [v for run in runs for v in run.verdicts]
+    if any(v.internal for v in verdicts):
+        return 3
+    if problems or any(v.error for v in verdicts):
+        return 2
+    undecided = strict and any(v.status.value == "UNDECIDED" for v in verdicts)
+    return 1 if undecided or any(not v.matches for v in verdicts) else 0
+
+
+def _report_errors(runs, problems) -> None:
+    for problem in problems:
+        _say(f"derive: error: {problem}")
+    for verdict in (v for run in runs for v in run.verdicts if v.error):
+        if verdict.internal:
+            _say(f"derive: internal error in {verdict.document} {verdict.claim}:\n{verdict.error}")
+        else:
+            _say(f"derive: error: {verdict.document}: claim {verdict.claim}: {verdict.error}")
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("documents", nargs=-1)
+@click.option("--claim", "--step", "claims", multiple=True, help="Only this claim (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per claim.")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True, help="Claims decided in parallel.")
+@click.option("--strict", is_flag=True, help="Also fail when a claim is UNDECIDED.")
+@click.pass_obj
+def verify(settings: Settings, documents, claims, fmt, timeout, jobs, strict) -> None:
+    """Verify DOCUMENTS (bundled names or paths to .py files; default: all bundled)."""
+    loaded, problems = _load_all(documents)
+    _check_claims(loaded, claims)
+    total = sum(len(d.claim_ids) if not claims else len(set(claims) & set(d.claim_ids)) for d in loaded)
+    progress = Progress(total, not settings.quiet)
+    runs = [
+        verify_document(d, [c for c in claims if c in d.claim_ids] or None, timeout=timeout, jobs=jobs,
+                        on_start=lambda item, d=d: progress.start(d.name, item), on_done=progress.finish)
+        for d in loaded
+    ]
+    progress.close()
+    render = report.render_json(runs) if fmt == "json" else report.render_text(runs, verbose=settings.verbose)
+    click.echo(render if fmt == "json" or not settings.quiet else report.render_summaries(runs), nl=False)
+    _report_errors(runs, problems)
+    sys.exit(_exit_code(runs, problems, strict))
+
+
+@main.command("list")
+def list_documents() -> None:
+    """List the bundled documents with their claim counts."""
+    documents, problems = _load_all(())
+    click.echo(report.render_list(documents), nl=False)
+    _report_errors([], problems)
+    sys.exit(2 if problems else 0)
+
+
+def _load_one(spec: str):
+    documents, problems = _load_all((spec,))
+    if problems:
+        _report_errors([], problems)
+        sys.exit(2)
+    return documents[0]
+
+
+@main.command("explain", epilog=EXIT_HELP)
+@click.argument("document")
+@click.argument("claim")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True)
+def explain_claim(document: str, claim: str, timeout: float) -> None:
+    """Explain one CLAIM of DOCUMENT: the statement, the derivation, the counterexample."""
+    loaded = _load_one(document)
+    _check_claims([loaded], (claim,))
+    explanation = explain(loaded, claim, timeout=timeout)
+    click.echo(report.render_explanation(explanation), nl=False)
+    verdict = explanation.verdict
+    sys.exit(3 if verdict.internal else 2 if verdict.error else 0)
+
+
+if __name__ == "__main__":
+    main()

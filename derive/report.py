@@ -1,0 +1,250 @@
+"""Turning verdicts into text and JSON; the only place that decides how results read.
+
+Output is deterministic for the same verdicts: no timestamps, no paths beyond the
+document's own location, and every run ends with one summary line per document.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sympy
+from sympy.printing.str import StrPrinter
+
+from derive.model import (
+    NUMERIC,
+    PROVED,
+    PROVED_AT_SIZES,
+    REFUTED,
+    UNDECIDED,
+    DocumentRun,
+    Verdict,
+)
+
+STATEMENT_WIDTH = 96
+COUNTED = (PROVED, PROVED_AT_SIZES, NUMERIC, REFUTED, UNDECIDED)
+
+
+class _TextPrinter(StrPrinter):
+    """SymPy's str printer, but Euler's number prints as exp(1): E is often a width."""
+
+    def _print_Exp1(self, expr):
+        return "exp(1)"
+
+    def _print_AppliedUndef(self, expr):
+        # A definition without arguments reads as its name: L rather than L().
+        return expr.func.__name__ if not expr.args else super()._print_Function(expr)
+
+    def _print_Derivative(self, expr):
+        inner = self._print(expr.expr)
+        if expr.expr.args and not (isinstance(expr.expr, sympy.Function) and not expr.expr.args):
+            inner = f"({inner})"
+        wrt = "".join(f"∂{self._print(v)}" + (f"^{n}" if n > 1 else "") for v, n in expr.variable_count)
+        return f"∂{inner}/{wrt}"
+
+
+def show(expr) -> str:
+    """The one-line text form used in every report."""
+    return _TextPrinter().doprint(expr)
+
+
+def _short(text: str, width: int = STATEMENT_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _label(verdict: Verdict) -> str:
+    if verdict.internal:
+        return "INTERNAL"
+    if verdict.error:
+        return "ERROR"
+    return verdict.status.value
+
+
+def summary_line(run: DocumentRun) -> str:
+    counts = {s: sum(v.status is s and not v.error for v in run.verdicts) for s in COUNTED}
+    words = ", ".join(f"{counts[s]} {s.value.lower().replace('_', ' ')}" for s in COUNTED)
+    errors = sum(bool(v.error) for v in run.verdicts)
+    differ = sum(not v.matches for v in run.verdicts)
+    tail = "all as expected" if not differ else f"{differ} not as expected"
+    if errors:
+        tail += f", {errors} errors"
+    return f"{run.name}: {words} — {len(run.verdicts)} claims, {tail} ({run.seconds:.1f} s)"
+
+
+def render_table(run: DocumentRun) -> list[str]:
+    """One block per document: a header, two lines per claim, then the details."""
+    width = max([len(v.claim) for v in run.verdicts] + [5])
+    lines = [f"{run.name} — {run.title}", f"  source: {run.source.seed}"]
+    lines += [f"  convention: {c}" for c in run.conventions]
+    lines.append(f"  {'CLAIM'.ljust(width)}  {'VERDICT':<16} {'SECONDS':>7}  STATEMENT / HOW")
+    for v in run.verdicts:
+        mark = " " if v.matches else "✗"
+        lines.append(
+            f"{mark} {v.claim.ljust(width)}  {_label(v):<16} {v.seconds:7.2f}  {_short(v.statement)}"
+        )
+        how = v.error.splitlines()[-1] if v.error else f"{v.method}; {v.scope}"
+        lines.append(f"  {' ' * width}  {' ' * 16} {' ' * 7}  {_short(how)}")
+    return lines
+
+
+def render_details(verdict: Verdict) -> list[str]:
+    """The block printed under the table for a refuted or unexpected verdict."""
+    head = f"{_label(verdict)}  {verdict.document}  {verdict.claim}  ({verdict.location})"
+    lines = [head]
+    if verdict.reading:
+        lines.append(f"  reading   {verdict.reading}")
+    lines.append(f"  claimed   {verdict.statement}")
+    if verdict.derived:
+        lines.append(f"  derived   {verdict.derived}")
+    if verdict.residual:
+        lines.append(f"  residual  {verdict.residual}")
+    found = verdict.counterexample
+    if found is not None:
+        lines.append(f"  at        {_where(found)}")
+    if verdict.status is not verdict.expected:
+        lines.append(f"  expected  {verdict.expected.value}, got {verdict.status.value}")
+    if verdict.error:
+        lines += [f"  error     {line}" for line in verdict.error.strip().splitlines()[-12:]]
+    lines += [f"  found     {d}" for d in verdict.details]
+    if verdict.note:
+        lines.append(f"  note      {verdict.note}")
+    lines.append(f'  rerun     derive verify {_target(verdict)} --claim "{verdict.claim}"')
+    return lines
+
+
+def _target(verdict: Verdict) -> str:
+    """How to name the document on the command line: bundled name, else its path."""
+    path = verdict.location.rsplit(":", 1)[0]
+    return verdict.document if path.startswith("derive/documents/") or not path else path
+
+
+def _where(found) -> str:
+    sizes = ", ".join(f"{k} = {v}" for k, v in found.sizes)
+    if found.reason:
+        return f"{sizes}: {found.reason}" if sizes else found.reason
+    point = ", ".join(f"{k} = {v}" for k, v in found.point)
+    entry = f" [{found.entry}]" if found.entry else ""
+    prefix = f"{sizes}; " if sizes else ""
+    return f"{prefix}{point}{entry}  →  lhs {found.lhs}, rhs {found.rhs}"
+
+
+def render_text(runs, *, verbose: bool = False) -> str:
+    """The full text report: tables, then details, then one summary line per document."""
+    lines = []
+    for run in runs:
+        lines += render_table(run) + [""]
+        for verdict in run.verdicts:
+            if verbose or verdict.status is REFUTED or not verdict.matches:
+                lines += render_details(verdict) + [""]
+            elif verdict.details:
+                lines += [f"  {verdict.claim}: {d}" for d in verdict.details] + [""]
+    lines += [summary_line(run) for run in runs]
+    return "\n".join(lines) + "\n"
+
+
+def render_summaries(runs) -> str:
+    return "\n".join(summary_line(run) for run in runs) + "\n"
+
+
+def _claim_json(v: Verdict) -> dict:
+    found = v.counterexample
+    return {
+        "id": v.claim,
+        "quote": v.quote,
+        "statement": v.statement,
+        "verdict": v.status.value,
+        "expected": v.expected.value,
+        "scope": v.scope,
+        "method": v.method,
+        "counterexample": None
+        if found is None
+        else {
+            "sizes": dict(found.sizes),
+            "point": dict(found.point),
+            "entry": found.entry,
+            "lhs": found.lhs,
+            "rhs": found.rhs,
+            "reason": found.reason,
+        },
+        "seconds": v.seconds,
+        "section": v.section,
+        "reading": v.reading,
+        "location": v.location,
+        "details": list(v.details),
+        "note": v.note,
+        "error": v.error or None,
+    }
+
+
+def render_json(runs) -> str:
+    """The JSON report: documents with their claims, and a summary over all of them."""
+    documents = [
+        {
+            "name": run.name,
+            "source": {"title": run.source.title, "seed": run.source.seed},
+            "conventions": list(run.conventions),
+            "claims": [_claim_json(v) for v in run.verdicts],
+            "seconds": round(run.seconds, 3),
+        }
+        for run in runs
+    ]
+    verdicts = [v for run in runs for v in run.verdicts]
+    summary = {s.value: sum(v.status is s for v in verdicts) for s in COUNTED}
+    summary.update(
+        claims=len(verdicts),
+        not_as_expected=sum(not v.matches for v in verdicts),
+        errors=sum(bool(v.error) for v in verdicts),
+    )
+    return json.dumps({"documents": documents, "summary": summary}, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_list(docs) -> str:
+    width = max(len(d.name) for d in docs)
+    rows = [
+        f"{d.name.ljust(width)}  {len(d.claims):3d} claims  {len(d.gradients):2d} gradients  {d.title}"
+        for d in docs
+    ]
+    return "\n".join(rows) + "\n"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything `derive explain` shows about one claim, already printed."""
+
+    verdict: Verdict
+    statement: str
+    definitions: tuple[str, ...]
+    derived: str
+    difference: str
+
+
+def render_explanation(e: Explanation) -> str:
+    v = e.verdict
+    lines = [f"{v.document}  {v.claim}  ({v.location})", f"section: {v.section}"]
+    if v.quote:
+        lines.append(f"source quote: {v.quote}")
+    if v.reading:
+        lines.append(f"reading: {v.reading}")
+    lines += ["", "The document states:", e.statement, ""]
+    if e.definitions:
+        lines += ["Using the forward equations:"] + [f"  {d}" for d in e.definitions] + [""]
+    if e.derived:
+        lines += ["The engine derives:", e.derived, ""]
+    if e.difference:
+        lines += ["Left side minus right side, simplified:", e.difference, ""]
+    lines.append(f"Verdict: {_label(v)} (expected {v.expected.value}) — {v.scope}")
+    lines.append(f"How: {v.method}")
+    if v.counterexample is not None:
+        lines.append(f"Counterexample: {_where(v.counterexample)}")
+    lines += [f"Found: {d}" for d in v.details]
+    if v.note:
+        lines.append(f"Note: {v.note}")
+    if v.error:
+        lines.append(f"Error: {v.error.strip().splitlines()[-1]}")
+    return "\n".join(lines) + "\n"
+
+
+def pretty(expr) -> str:
+    return sympy.pretty(expr, use_unicode=True, wrap_line=False)
+
