@@ -250,6 +250,10 @@ def _evidence(job: Job) -> Finding:
                 worst = max([worst] + [relative_error(l, r) for _, l, r in compiled.evaluate(point)])
             points += outcome == AGREE
     if not points:
+        # Random points all fell outside the domain; the search also tries simple values.
+        refuted = _refute(job)
+        if refuted.status is REFUTED:
+            return refuted
         return Finding(UNDECIDED, "no sampled point lies in the domain of both sides", "sampling")
     scope = f"{points} points over {len(job.grid)} size assignments agree"
     if job.claim.relation == "==":

@@ -20,7 +20,7 @@ s = symbols("s", real=True)  # the fun fact's scalar (the note calls it x)
 a = symbols("a", positive=True)  # exp(log(a) b) = a^b needs log(a) real
 b, c = symbols("b c", real=True)
 
-x = IndexedBase("x", shape=(ell, E), real=True)
+x = IndexedBase("x", real=True)  # x[t, j]: the input sequence; its length is not ℓ
 W_Delta = IndexedBase("W_Δ", shape=(E, E), real=True)
 B_Delta = IndexedBase("B_Δ", shape=(E,), real=True)
 A = IndexedBase("A", shape=(E, N), real=True)
