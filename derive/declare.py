@@ -97,7 +97,7 @@ def claim(
     lows: Mapping | None = None,
     sizes: Mapping | None = None,
     exact_sizes: Mapping | None = None,
-    _depth: int = 2,
+    _location: str = "",
 ) -> Claim:
     """Declare the claim `lhs relation rhs` found in `section` at the verbatim `quote`."""
     return Claim(
@@ -113,7 +113,7 @@ def claim(
         lows=tuple((lows or {}).items()),
         sizes=_pairs(sizes),
         exact_sizes=_pairs(exact_sizes),
-        location=_caller_location(_depth),
+        location=_location or _caller_location(),
     )
 
 
@@ -126,6 +126,7 @@ def chain(
     holds one expected status per step. `id_start` numbers the first step (when an earlier
     step is declared on its own, for instance once per reading).
     """
+    location = _caller_location()
     steps = len(terms) - 1
     quotes = quote if isinstance(quote, tuple) else (quote,) * steps
     expects = expects or (options.pop("expect", PROVED),) * steps
@@ -139,7 +140,7 @@ def chain(
             terms[k],
             terms[k + 1],
             expect=expects[k],
-            _depth=3,
+            _location=location,
             **options,
         )
         for k in range(steps)

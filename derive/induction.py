@@ -65,21 +65,27 @@ def _recurrences(ctx: Context) -> frozenset:
 
 
 def _peel(ctx: Context, expr, v, lows: dict):
-    """Rewrite every aggregate ending at v + 1 as the aggregate to v and its last term."""
+    """Rewrite every aggregate whose upper bound grew by one as the old aggregate and its
+    last term, and unfold recurrences at v + 1 once."""
     top = v + 1
+
+    def grew(lo, hi):
+        return not lo.has(v) and hi.has(v) and sympy.expand(hi - hi.subs(v, v - 1)) == 1
 
     def peel_one(node):
         if isinstance(node, (Sum, Product)) and len(node.limits) == 1:
             index, lo, hi = node.limits[0]
-            if hi != top or lo.has(v):
+            if not grew(lo, hi):
                 return node
-            rest, last = node.func(node.function, (index, lo, v)), node.function.subs(index, top)
+            rest = node.func(node.function, (index, lo, hi.subs(v, v - 1)))
+            last = node.function.subs(index, hi)
             return rest + last if isinstance(node, Sum) else rest * last
-        if isinstance(node, SubsetSum) and node.hi == top and not node.lo.has(v):
-            if not exceeds(node.hi - node.lo + 1, 0, lows):
+        if isinstance(node, SubsetSum) and grew(node.lo, node.hi):
+            if not exceeds(node.hi.subs(v, v + 1) - node.lo + 1, 0, lows):
                 return node
-            rest = SubsetSum(node.body, node.set, node.lo, v)
-            return rest + SubsetSum(add_element(node.body, node.set, top), node.set, node.lo, v)
+            rest = SubsetSum(node.body, node.set, node.lo, node.hi.subs(v, v - 1))
+            grown = SubsetSum(add_element(node.body, node.set, node.hi), node.set, node.lo, rest.hi)
+            return rest + grown
         if node.func in _recurrences(ctx) and node.args[0] == top:
             return unfold_once(ctx, node, lows) or node
         return node

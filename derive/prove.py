@@ -8,6 +8,7 @@ slice, so one slow simplification cannot starve the strategies after it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 import time
 
@@ -105,37 +106,55 @@ def split_exp(expr):
     )
 
 
-def _zero_steps(lhs, rhs):
-    """Yield (name, expression) pairs, cheapest first; the claim holds if one is 0."""
+def _is_zero(expr) -> bool:
+    # Structural: only an expression that has become the number 0 counts.
+    return sympy.sympify(expr) == sympy.S.Zero
+
+
+def _zero_steps(lhs, rhs) -> list:
+    """(name, test) pairs, cheapest first; the claim holds if a test returns True."""
     difference = lhs - rhs
-    yield "identical", difference
-    yield "expand", sympy.expand(difference)
-    yield "sum algebra", sympy.expand(normalize_aggregates(difference))
-    plain = elementary(difference)
-    yield "expand", sympy.expand(split_exp(normalize_aggregates(plain)), power_exp=False, log=True)
-    left, right = elementary(lhs), elementary(rhs)
-    if left.is_real and right.is_real:
+    plain = functools.cache(lambda: elementary(difference))
+    left = functools.cache(lambda: elementary(lhs))
+    right = functools.cache(lambda: elementary(rhs))
+
+    def exp_of_both_sides():
         # exp is injective on the reals, so exp(lhs) = exp(rhs) implies lhs = rhs.
-        yield "exp of both sides", _exp_form(left) - _exp_form(right)
-    if left.is_positive and right.is_positive:
+        both = left().is_real and right().is_real
+        return both and _is_zero(_exp_form(left()) - _exp_form(right()))
+
+    def log_of_both_sides():
         # log is injective on the positive reals.
-        yield "log of both sides", _log_form(left) - _log_form(right)
-    yield "simplify", sympy.simplify(plain)
-    yield "powers", sympy.simplify(sympy.powsimp(sympy.expand_power_base(plain)))
+        both = left().is_positive and right().is_positive
+        return both and _is_zero(_log_form(left()) - _log_form(right()))
+
+    return [
+        ("identical", lambda: _is_zero(difference)),
+        ("expand", lambda: _is_zero(sympy.expand(difference))),
+        ("sum algebra", lambda: _is_zero(sympy.expand(normalize_aggregates(difference)))),
+        ("expand", lambda: _is_zero(sympy.expand(
+            split_exp(normalize_aggregates(plain())), power_exp=False, log=True))),
+        ("exp of both sides", exp_of_both_sides),
+        ("log of both sides", log_of_both_sides),
+        ("simplify", lambda: _is_zero(sympy.simplify(plain()))),
+        ("powers", lambda: _is_zero(sympy.simplify(sympy.powsimp(sympy.expand_power_base(plain()))))),
+    ]
 
 
-def _sign_steps(lhs, rhs, relation):
-    """Yield (name, truth) pairs for an inequality; any True proves it."""
-    gap = elementary(rhs - lhs if relation in ("<=", "<") else lhs - rhs)
+def _sign_steps(lhs, rhs, relation) -> list:
+    """(name, test) pairs for an inequality; a test proves it only by returning True."""
+    gap = functools.cache(lambda: elementary(rhs - lhs if relation in ("<=", "<") else lhs - rhs))
     test = "is_nonnegative" if relation in ("<=", ">=") else "is_positive"
-    yield "sign", getattr(gap, test)
-    yield "sign after simplify", getattr(sympy.simplify(gap), test)
+    return [
+        ("sign", lambda: getattr(gap(), test) is True),
+        ("sign after simplify", lambda: getattr(sympy.simplify(gap()), test) is True),
+    ]
 
 
 def zero_method(lhs, rhs, relation: str, deadline: Deadline) -> str | None:
     """The first normal form that proves `lhs relation rhs` entrywise, or None."""
     methods = []
-    for _, left, right in side_entries(lhs, rhs):
+    for _, left, right in side_entries(sympy.sympify(lhs), sympy.sympify(rhs)):
         method = _entry_method(left, right, relation, deadline)
         if method is None:
             return None
@@ -145,18 +164,15 @@ def zero_method(lhs, rhs, relation: str, deadline: Deadline) -> str | None:
 
 def _entry_method(lhs, rhs, relation, deadline):
     steps = _zero_steps(lhs, rhs) if relation == "==" else _sign_steps(lhs, rhs, relation)
-    while True:
+    for name, test in steps:
         try:
             with deadline.slice():
-                name, result = next(steps)
-        except StopIteration:
-            return None
+                if test() is True:
+                    return name
         except OutOfTime:
             if deadline.remaining() <= 0.05:
                 raise
-            continue
-        if result is True or (result is not None and result is not True and result == 0):
-            return name
+    return None
 
 
 def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | None:

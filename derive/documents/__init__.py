@@ -36,7 +36,8 @@ def load(spec: str) -> Document:
         raise UnknownDocument(
             f"unknown document {spec!r}; valid names: {', '.join(BUNDLED)} (or a path to a .py file)"
         )
-    return _checked(spec, lambda: importlib.import_module(f"derive.documents.{spec}"))
+    filename = os.path.join(os.path.dirname(__file__), f"{spec}.py")
+    return _checked(spec, filename, lambda: importlib.import_module(f"derive.documents.{spec}"))
 
 
 def _load_path(path: str) -> Document:
@@ -50,24 +51,26 @@ def _load_path(path: str) -> Document:
         spec.loader.exec_module(module)
         return module
 
-    return _checked(path, execute)
+    return _checked(path, os.path.abspath(path), execute)
 
 
-def _checked(name: str, importer) -> Document:
+def _checked(name: str, filename: str, importer) -> Document:
     try:
         module = importer()
     except SyntaxError as problem:
         raise LoadError(f"{name}: syntax error at line {problem.lineno}: {problem.msg}") from None
     except Exception as problem:  # noqa: BLE001 - any failure of a document is reported
-        raise LoadError(f"{name}: {_where(problem)}{type(problem).__name__}: {problem}") from None
+        where = _line_in(problem, filename)
+        raise LoadError(f"{name}: {where}{type(problem).__name__}: {problem}") from None
     document = getattr(module, "DOCUMENT", None)
     if not isinstance(document, Document):
         raise LoadError(f"{name}: the module defines no DOCUMENT = document(...)")
     return document
 
 
-def _where(problem: Exception) -> str:
-    frames = traceback.extract_tb(problem.__traceback__)
-    inside = [f for f in frames if "derive_user_document" in f.filename or "/documents/" in f.filename]
-    frame = (inside or frames)[-1] if frames else None
-    return f"line {frame.lineno}: " if frame else ""
+def _line_in(problem: Exception, filename: str) -> str:
+    """'line N: ' for the deepest frame of the failure inside the document's own file."""
+    frames = [
+        f for f in traceback.extract_tb(problem.__traceback__) if os.path.abspath(f.filename) == filename
+    ]
+    return f"line {frames[-1].lineno}: " if frames else ""

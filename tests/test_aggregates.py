@@ -1,0 +1,40 @@
+"""Subset sums expand, peel and keep their bound variables out of sight."""
+
+import sympy
+
+from derive.aggregates import Card, SetSum, SetSymbol, SubsetSum, add_element
+
+i = sympy.Symbol("i", integer=True)
+n = sympy.Symbol("n", integer=True, positive=True)
+d = sympy.IndexedBase("d", real=True)
+S = SetSymbol("S")
+
+
+def test_expands_to_all_subsets():
+    total = SubsetSum(sympy.exp(SetSum(d[i], i, S)), S, 1, 2).doit()
+    expected = 1 + sympy.exp(d[1]) + sympy.exp(d[2]) + sympy.exp(d[1] + d[2])
+    assert sympy.expand(total - expected) == 0
+
+
+def test_empty_range_has_only_the_empty_set():
+    assert SubsetSum(2 + Card(S), S, 3, 2).doit() == 2
+
+
+def test_cardinality_counts_members():
+    assert SubsetSum(Card(S), S, 1, 3).doit() == 12  # 3 * 2**2
+
+
+def test_bound_variables_are_not_free():
+    body = sympy.exp(SetSum(d[i], i, S))
+    free = SubsetSum(body, S, 1, n).free_symbols
+    assert i not in free and S not in free and n in free
+
+
+def test_adding_an_element_extends_members_and_size():
+    body = Card(S) * SetSum(d[i], i, S)
+    grown = add_element(body, S, n + 1)
+    assert grown == (Card(S) + 1) * (SetSum(d[i], i, S) + d[n + 1])
+
+
+def test_positive_body_gives_positive_sum():
+    assert SubsetSum(sympy.exp(SetSum(d[i], i, S)), S, 1, n).is_positive

@@ -1,0 +1,41 @@
+"""Soundness: no mechanical mutant of a true claim is ever proved (slow campaign)."""
+
+import collections
+import dataclasses
+
+import pytest
+
+from derive.documents import BUNDLED
+from derive.model import PROVED, PROVED_AT_SIZES
+from derive.mutate import differs_somewhere, mutants_of
+from derive.verify import stripped, verify
+
+MINIMUM_MUTANTS = 200
+MUTANT_TIMEOUT = 20.0
+
+
+def _killable_mutants(doc):
+    found = []
+    for claim in doc.claims:
+        if claim.expect is PROVED:
+            found += [m for _, m in mutants_of(claim) if differs_somewhere(doc, stripped(m))]
+    return found
+
+
+@pytest.mark.slow
+def test_no_mutant_is_proved(load_document, mutation_tally):
+    tallies, total = collections.Counter(), 0
+    for name in BUNDLED:
+        doc = load_document(name)
+        mutants = _killable_mutants(doc)
+        verdicts = verify(dataclasses.replace(doc, claims=tuple(mutants), gradients=()),
+                          jobs=2, timeout=MUTANT_TIMEOUT)
+        proved = [v.claim for v in verdicts if v.status in (PROVED, PROVED_AT_SIZES)]
+        assert not proved, f"{name}: mutants proved: {proved}"
+        assert not [v.claim for v in verdicts if v.internal]
+        tally = collections.Counter(v.status.value for v in verdicts)
+        mutation_tally[name] = dict(tally, mutants=len(mutants))
+        tallies.update(tally)
+        total += len(mutants)
+    mutation_tally["all documents"] = dict(tallies, mutants=total)
+    assert total >= MINIMUM_MUTANTS

@@ -1,0 +1,40 @@
+"""The symbolic strategies prove true identities and never prove false ones."""
+
+import pytest
+import sympy
+from sympy import exp, log, symbols
+
+from derive.primitives import sigmoid, softplus
+from derive.prove import Deadline, zero_method
+
+x, y = symbols("x y", real=True)
+a = symbols("a", positive=True)
+
+TRUE = [
+    (softplus(x), log(1 + exp(x))),
+    (softplus(x) - softplus(-x), x),
+    (sigmoid(x) + sigmoid(-x), 1),
+    (log(1 + exp(x)) + log(1 + exp(y)), log(1 + exp(x) + exp(y) + exp(x + y))),
+    (exp(log(a) * y), a**y),
+]
+FALSE = [
+    (softplus(x), log(1 + exp(-x))),
+    (sigmoid(x), 1 - sigmoid(x)),
+    (log(1 + exp(x)) + log(1 + exp(y)), log(1 + exp(x) + exp(y))),
+    (exp(x + y), exp(x) + exp(y)),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs", TRUE)
+def test_proves_true_identity(lhs, rhs):
+    assert zero_method(lhs, rhs, "==", Deadline(20)) is not None
+
+
+@pytest.mark.parametrize("lhs, rhs", FALSE)
+def test_does_not_prove_false_identity(lhs, rhs):
+    assert zero_method(lhs, rhs, "==", Deadline(20)) is None
+
+
+def test_proves_sign_of_inequality():
+    assert zero_method(0, sigmoid(x), "<", Deadline(10)) is not None
+    assert zero_method(sigmoid(x), 0, "<", Deadline(10)) is None

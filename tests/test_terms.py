@@ -1,0 +1,72 @@
+"""Unfolding, instantiation and the guard against differentiating opaque definitions."""
+
+import pytest
+import sympy
+from sympy import Derivative, IndexedBase, Sum, symbols
+
+from derive.declare import claim, define, document, recurrence
+from derive.model import Source
+from derive.terms import (
+    InputError,
+    NotDerivable,
+    check_declared,
+    context_of,
+    evaluate_derivatives,
+    instantiate,
+    unfold,
+)
+
+n = symbols("n", integer=True, positive=True)
+t, j = symbols("t j", integer=True)
+u = IndexedBase("u", real=True)
+w = symbols("w", real=True)
+s = define("s", (t,), w * u[t])
+acc = recurrence("acc", (t,), start=0, initial=0, step=lambda prev: prev + s(t))
+DOC = document(
+    "toy", "toy", Source("toy", "toy.txt"),
+    inputs=(u, w), definitions=(s, acc), sizes={n: (1, 2)},
+    claims=(claim("c", "", "", acc(n), Sum(s(j), (j, 1, n))),),
+)
+CTX = context_of(DOC)
+
+
+def test_recurrence_unfolds_at_concrete_arguments():
+    assert sympy.expand(unfold(CTX, acc(2))) == w * u[1] + w * u[2]
+
+
+def test_recurrence_stays_folded_at_a_symbolic_argument():
+    assert unfold(CTX, acc(n)).has(acc.func)
+
+
+def test_recurrence_unfolds_once_past_its_start_when_bounds_allow():
+    once = unfold(CTX, acc(n), {n: 2})
+    assert once.has(acc.func) and once.has(u[n])
+
+
+def test_before_the_start_is_an_input_error():
+    with pytest.raises(InputError, match="before the start"):
+        unfold(CTX, acc(-1))
+
+
+def test_derivative_through_opaque_definition_is_refused():
+    with pytest.raises(NotDerivable):
+        evaluate_derivatives(CTX, Derivative(acc(n), w), {})
+
+
+def test_derivative_is_taken_after_unfolding():
+    assert evaluate_derivatives(CTX, Derivative(acc(2), w)) == u[1] + u[2]
+
+
+def test_instantiation_reaches_input_atoms():
+    total = instantiate(CTX, Sum(s(j), (j, 1, n)), {n: 3})
+    assert sympy.expand(total - w * (u[1] + u[2] + u[3])) == 0
+
+
+def test_undeclared_symbol_is_named():
+    with pytest.raises(InputError, match="symbol q is not declared"):
+        check_declared(CTX, acc(2) + symbols("q"))
+
+
+def test_undeclared_tensor_is_named():
+    with pytest.raises(InputError, match="tensor v"):
+        check_declared(CTX, IndexedBase("v")[1])

@@ -1,0 +1,54 @@
+"""verify(): verdicts per claim, timeouts, and internal errors instead of wrong verdicts."""
+
+import pytest
+
+from derive.model import NUMERIC, PROVED, REFUTED, UNDECIDED
+from derive.verify import select, verify
+
+SSM = "selective_ssm"
+
+
+def test_size_generic_identities_are_proved_for_all_sizes(load_document):
+    verdicts = verify(load_document(SSM), ["general.subsets[2]", "unroll.general"], jobs=2)
+    assert [v.status for v in verdicts] == [PROVED, PROVED]
+    assert all("induction on ell" in v.method for v in verdicts)
+    scopes = {v.claim: v.scope for v in verdicts}
+    assert scopes["general.subsets[2]"] == "all sizes: E ≥ 1, ell ≥ 2"
+
+
+def test_exact_check_of_the_subset_identity_runs_to_ten_terms(load_document):
+    (verdict,) = verify(load_document(SSM), ["general.subsets[2]"])
+    checks = [d for d in verdict.details if d.startswith("exact check")]
+    assert len(checks) == 10 and all(": proved in" in d for d in checks)
+    assert checks[-1].startswith("exact check at E = 1, ell = 11")
+
+
+def test_reading_with_bias_outside_the_sum_is_refuted(load_document):
+    (verdict,) = verify(load_document(SSM), ["back.expand[1]/once"])
+    assert verdict.status is REFUTED and verdict.matches
+    assert dict(verdict.counterexample.point)["B_Δ[1]"] == "1"
+
+
+def test_engine_gradients_are_numeric_evidence(load_document):
+    (verdict,) = verify(load_document(SSM), ["grad.y.A"])
+    assert verdict.status is NUMERIC and "central differences" in verdict.scope
+
+
+def test_timeout_gives_undecided_and_the_run_goes_on(load_document):
+    verdicts = verify(load_document(SSM), ["general.subsets[2]", "fun-fact[1]"], timeout=0.5)
+    found = {v.claim: v for v in verdicts}
+    slow = found["general.subsets[2]"]
+    assert slow.status is UNDECIDED and slow.scope == "timeout after 0.5 s"
+    assert found["fun-fact[1]"].status is PROVED
+
+
+def test_symbolic_proof_contradicted_by_numbers_is_an_internal_error(load_document, monkeypatch):
+    monkeypatch.setattr("derive.decide.generic_method", lambda *args: "a bogus rewrite")
+    (verdict,) = verify(load_document(SSM), ["back.expand[1]/once"])
+    assert verdict.internal and "bogus rewrite" in verdict.error
+    assert verdict.status is not PROVED
+
+
+def test_unknown_claim_is_named(load_document):
+    with pytest.raises(KeyError, match="no claim 'nope'"):
+        select(load_document(SSM), ["nope"])
