@@ -103,24 +103,50 @@ def _report_errors(runs, problems) -> None:
 @click.argument("documents", nargs=-1)
 @click.option("--claim", "--step", "claims", multiple=True, help="Only this claim (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per claim.")
-@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True, help="Claims decided in parallel.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds per claim.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Claims decided in parallel.",
+)
 @click.option("--strict", is_flag=True, help="Also fail when a claim is UNDECIDED.")
 @click.pass_obj
 def verify(settings: Settings, documents, claims, fmt, timeout, jobs, strict) -> None:
     """Verify DOCUMENTS (bundled names or paths to .py files; default: all bundled)."""
     loaded, problems = _load_all(documents)
     _check_claims(loaded, claims)
-    total = sum(len(d.claim_ids) if not claims else len(set(claims) & set(d.claim_ids)) for d in loaded)
+    total = sum(
+        len(d.claim_ids) if not claims else len(set(claims) & set(d.claim_ids)) for d in loaded
+    )
     progress = Progress(total, not settings.quiet)
     runs = [
-        verify_document(d, [c for c in claims if c in d.claim_ids] or None, timeout=timeout, jobs=jobs,
-                        on_start=lambda item, d=d: progress.start(d.name, item), on_done=progress.finish)
+        verify_document(
+            d,
+            [c for c in claims if c in d.claim_ids] or None,
+            timeout=timeout,
+            jobs=jobs,
+            on_start=lambda item, d=d: progress.start(d.name, item),
+            on_done=progress.finish,
+        )
         for d in loaded
     ]
     progress.close()
-    render = report.render_json(runs) if fmt == "json" else report.render_text(runs, verbose=settings.verbose)
-    click.echo(render if fmt == "json" or not settings.quiet else report.render_summaries(runs), nl=False)
+    render = (
+        report.render_json(runs)
+        if fmt == "json"
+        else report.render_text(runs, verbose=settings.verbose)
+    )
+    click.echo(
+        render if fmt == "json" or not settings.quiet else report.render_summaries(runs), nl=False
+    )
     _report_errors(runs, problems)
     sys.exit(_exit_code(runs, problems, strict))
 
@@ -145,7 +171,9 @@ def _load_one(spec: str):
 @main.command("explain", epilog=EXIT_HELP)
 @click.argument("document")
 @click.argument("claim")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True
+)
 def explain_claim(document: str, claim: str, timeout: float) -> None:
     """Explain one CLAIM of DOCUMENT: the statement, the derivation, the counterexample."""
     loaded = _load_one(document)

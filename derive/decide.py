@@ -24,7 +24,6 @@ from derive.model import (
     UNDECIDED,
     Claim,
     Counterexample,
-    Document,
     Status,
 )
 from derive.numeric import AGREE, DIFFER, compile_instance, relative_error, rng_for, sample
@@ -33,7 +32,6 @@ from derive.terms import (
     Context,
     ShapeMismatch,
     concretize,
-    context_of,
     instance,
     size_grid,
     sizes_in,
@@ -197,7 +195,9 @@ def _exact_checks(job: Job) -> tuple[str, ...]:
         method = _exact_method(job, sizes)
         spent = time.perf_counter() - start
         where = ", ".join(f"{k} = {v}" for k, v in sizes.items())
-        lines.append(f"exact check at {where}: {'proved' if method else 'not proved'} in {spent:.2f} s")
+        lines.append(
+            f"exact check at {where}: {'proved' if method else 'not proved'} in {spent:.2f} s"
+        )
     return tuple(lines)
 
 
@@ -213,7 +213,9 @@ def _exact_method(job: Job, sizes: dict) -> str | None:
             if method:
                 return method
         entries = job.instance(sizes).instance.entries
-        methods = [zero_method(l, r, claim.relation, job.deadline) for _, l, r in entries]
+        methods = [
+            zero_method(left, right, claim.relation, job.deadline) for _, left, right in entries
+        ]
     except OutOfTime:
         return None
     return f"{methods[0]}, unfolded" if all(methods) else None
@@ -234,7 +236,9 @@ def _prove_at_sizes(job: Job) -> Finding | None:
         job.notes.append(f"proved exactly at {listed}, not at the larger sizes")
         return None
     _spot_check(job, "exact instantiation")
-    return Finding(PROVED_AT_SIZES, f"sizes {listed}", f"exact instantiation ({', '.join(sorted(methods))})")
+    return Finding(
+        PROVED_AT_SIZES, f"sizes {listed}", f"exact instantiation ({', '.join(sorted(methods))})"
+    )
 
 
 def _evidence(job: Job) -> Finding:
@@ -247,7 +251,10 @@ def _evidence(job: Job) -> Finding:
             if outcome == DIFFER:
                 return _refute(job)
             if outcome == AGREE and job.claim.relation == "==":
-                worst = max([worst] + [relative_error(l, r) for _, l, r in compiled.evaluate(point)])
+                worst = max(
+                    [worst]
+                    + [relative_error(left, right) for _, left, right in compiled.evaluate(point)]
+                )
             points += outcome == AGREE
     if not points:
         # Random points all fell outside the domain; the search also tries simple values.

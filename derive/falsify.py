@@ -69,7 +69,9 @@ def _named(sizes: dict) -> tuple:
 def _candidates(ctx: Context, atoms, rng: random.Random):
     domains = [domain_of(ctx, a) for a in atoms]
     for value in SIMPLE_VALUES:
-        yield {a: value if d.contains(value) else simple_values(d)[0] for a, d in zip(atoms, domains)}
+        yield {
+            a: value if d.contains(value) else simple_values(d)[0] for a, d in zip(atoms, domains)
+        }
     for _ in range(RANDOM_TRIES):
         yield {a: rng.choice(simple_values(d)) for a, d in zip(atoms, domains)}
     for _ in range(RANDOM_TRIES):
@@ -114,7 +116,9 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
             continue
         gap = abs(sympy.N(left - right, DPS))
         if gap > CONFIRM_FLOOR and compare(left_value, right_value, relation) == DIFFER:
-            shown = tuple((str(a), str(v)) for a, v in sorted(point.items(), key=lambda p: str(p[0])))
+            shown = tuple(
+                (str(a), str(v)) for a, v in sorted(point.items(), key=lambda p: str(p[0]))
+            )
             return Counterexample(
                 _named(inst.sizes), shown, show_value(left), show_value(right), entry=label
             )

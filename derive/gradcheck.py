@@ -65,19 +65,25 @@ def check_gradient(ctx: Context, gradient: Gradient) -> tuple[Finding, str]:
         raise InternalError(
             f"{gradient.id}: derived gradient differs from central differences by {worst:.1e}"
         )
-    listed = "; ".join(", ".join(f"{k} = {v}" for k, v in s.items()) for s in gradient_grid(gradient))
+    listed = "; ".join(
+        ", ".join(f"{k} = {v}" for k, v in s.items()) for s in gradient_grid(gradient)
+    )
     scope = (
         f"{checked} partial derivatives at sizes {listed}, {POINTS} points each: "
         f"max relative difference from central differences {worst:.1e}"
     )
-    return Finding(NUMERIC, scope, "symbolic differentiation, checked by central differences"), example
+    return Finding(
+        NUMERIC, scope, "symbolic differentiation, checked by central differences"
+    ), example
 
 
 def _difference(ctx, forward, atoms, targets, derived, rng) -> float:
     dummies = [sympy.Dummy() for _ in atoms]
     swap = dict(zip(atoms, dummies))
     f = sympy.lambdify(dummies, elementary(forward).xreplace(swap), modules="mpmath")
-    grad = sympy.lambdify(dummies, [elementary(d).xreplace(swap) for d in derived], modules="mpmath")
+    grad = sympy.lambdify(
+        dummies, [elementary(d).xreplace(swap) for d in derived], modules="mpmath"
+    )
     point = sample(ctx, atoms, rng)
     worst = 0.0
     with mpmath.workdps(DPS):

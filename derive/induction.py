@@ -30,7 +30,9 @@ def prove_by_induction(ctx: Context, lhs, rhs, v, lows: dict, deadline: Deadline
     step_method = _step(ctx, lhs, rhs, v, lows, deadline)
     if step_method is None:
         return None
-    return f"induction on {v}: base {v} = {base} ({base_method}); step {v} → {v} + 1 ({step_method})"
+    return (
+        f"induction on {v}: base {v} = {base} ({base_method}); step {v} → {v} + 1 ({step_method})"
+    )
 
 
 def _base_case(ctx, lhs, rhs, v, base, lows, deadline):
@@ -47,7 +49,9 @@ def _base_case(ctx, lhs, rhs, v, base, lows, deadline):
 def _step(ctx, lhs, rhs, v, lows, deadline):
     try:
         with deadline.slice():
-            after = [_peel(ctx, normalize_aggregates(s.subs(v, v + 1)), v, lows) for s in (lhs, rhs)]
+            after = [
+                _peel(ctx, normalize_aggregates(s.subs(v, v + 1)), v, lows) for s in (lhs, rhs)
+            ]
             sides = [normalize_aggregates(s) for s in (lhs, rhs, *after)]
             mapping = _abstraction(sides, v, _recurrences(ctx))
             hyp_l, hyp_r, step_l, step_r = (s.xreplace(mapping) for s in sides)

@@ -73,7 +73,9 @@ def _swap_indices(expr):
             if args[a] != args[b]:
                 swapped = list(args)
                 swapped[a], swapped[b] = swapped[b], swapped[a]
-                rebuilt = node.base[tuple(swapped)] if isinstance(node, Indexed) else node.func(*swapped)
+                rebuilt = (
+                    node.base[tuple(swapped)] if isinstance(node, Indexed) else node.func(*swapped)
+                )
                 yield "swap two indices", expr.xreplace({node: rebuilt})
                 return
 
@@ -81,10 +83,21 @@ def _swap_indices(expr):
 def _shift_bound(expr):
     for node in _nodes(expr, (Sum, Product))[:PER_OPERATOR]:
         index, lo, hi = node.limits[0]
-        yield "shift a range bound", expr.xreplace({node: node.func(node.function, (index, lo + 1, hi))})
+        yield (
+            "shift a range bound",
+            expr.xreplace({node: node.func(node.function, (index, lo + 1, hi))}),
+        )
 
 
-OPERATORS = (_flip_sign, _drop_term, _drop_factor, _change_constant, _swap_function, _swap_indices, _shift_bound)
+OPERATORS = (
+    _flip_sign,
+    _drop_term,
+    _drop_factor,
+    _change_constant,
+    _swap_function,
+    _swap_indices,
+    _shift_bound,
+)
 
 
 def mutants_of(claim: Claim) -> list[tuple[str, Claim]]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import mpmath
 import sympy
@@ -70,9 +70,14 @@ class Compiled:
     def evaluate(self, point: dict) -> list[tuple]:
         """Each entry's (label, lhs value, rhs value) at `point`."""
         with mpmath.workdps(DPS):
-            values = self.function(*(mpmath.mpf(point[a].p) / point[a].q for a in self.instance.atoms))
+            values = self.function(
+                *(mpmath.mpf(point[a].p) / point[a].q for a in self.instance.atoms)
+            )
         pairs = zip(values[0::2], values[1::2])
-        return [(label, l, r) for (label, _, _), (l, r) in zip(self.instance.entries, pairs)]
+        return [
+            (label, left, right)
+            for (label, _, _), (left, right) in zip(self.instance.entries, pairs)
+        ]
 
     def outcome(self, point: dict) -> str:
         """AGREE, DIFFER, or UNDEFINED (a side is not a finite real number at `point`)."""
@@ -80,7 +85,7 @@ class Compiled:
             values = self.evaluate(point)
         except (ZeroDivisionError, ValueError, OverflowError, TypeError):
             return UNDEFINED
-        outcomes = {compare(l, r, self.relation) for _, l, r in values}
+        outcomes = {compare(left, right, self.relation) for _, left, right in values}
         return DIFFER if DIFFER in outcomes else (UNDEFINED if UNDEFINED in outcomes else AGREE)
 
 
@@ -88,7 +93,9 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     """Lambdify every entry of `instance` (primitives rewritten to elementary functions)."""
     dummies = [sympy.Dummy(f"a{k}") for k in range(len(instance.atoms))]
     swap = dict(zip(instance.atoms, dummies))
-    exprs = [elementary(e).xreplace(swap) for _, l, r in instance.entries for e in (l, r)]
+    exprs = [
+        elementary(e).xreplace(swap) for _, left, right in instance.entries for e in (left, right)
+    ]
     function = sympy.lambdify(dummies, exprs, modules="mpmath")
     return Compiled(instance, function, relation)
 

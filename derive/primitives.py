@@ -8,13 +8,13 @@ import.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sympy
-from sympy.core.logic import fuzzy_and
 from sympy import Function, Interval, Piecewise, exp, log
 from sympy.codegen.cfunctions import log1p
+from sympy.core.logic import fuzzy_and
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,7 @@ SOFTPLUS_THRESHOLD = 20
 @primitive(
     domain=Interval(-30, 30),
     definition=lambda x: log(1 + exp(x)),
-    lower=lambda x: Piecewise(
-        (x, x > SOFTPLUS_THRESHOLD), (log1p(exp(x)), True)
-    ),
+    lower=lambda x: Piecewise((x, x > SOFTPLUS_THRESHOLD), (log1p(exp(x)), True)),
     convention="smooth; kernels return x for x > 20, as torch.nn.functional.softplus does",
 )
 class softplus(PrimitiveFunction):

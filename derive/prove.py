@@ -16,7 +16,7 @@ import sympy
 from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
-from derive.aggregates import SubsetSum, add_element
+from derive.aggregates import SubsetSum
 from derive.primitives import elementary
 from derive.terms import (
     AGGREGATES,
@@ -24,11 +24,8 @@ from derive.terms import (
     NotDerivable,
     concretize,
     evaluate_derivatives,
-    exceeds,
-    expand_aggregates,
     side_entries,
     unfold,
-    unfold_once,
 )
 
 SLICE_SECONDS = 8.0
@@ -132,12 +129,19 @@ def _zero_steps(lhs, rhs) -> list:
         ("identical", lambda: _is_zero(difference)),
         ("expand", lambda: _is_zero(sympy.expand(difference))),
         ("sum algebra", lambda: _is_zero(sympy.expand(normalize_aggregates(difference)))),
-        ("expand", lambda: _is_zero(sympy.expand(
-            split_exp(normalize_aggregates(plain())), power_exp=False, log=True))),
+        (
+            "expand",
+            lambda: _is_zero(
+                sympy.expand(split_exp(normalize_aggregates(plain())), power_exp=False, log=True)
+            ),
+        ),
         ("exp of both sides", exp_of_both_sides),
         ("log of both sides", log_of_both_sides),
         ("simplify", lambda: _is_zero(sympy.simplify(plain()))),
-        ("powers", lambda: _is_zero(sympy.simplify(sympy.powsimp(sympy.expand_power_base(plain()))))),
+        (
+            "powers",
+            lambda: _is_zero(sympy.simplify(sympy.powsimp(sympy.expand_power_base(plain())))),
+        ),
     ]
 
 
@@ -219,7 +223,9 @@ def _normalize_one(node):
     if isinstance(node, SubsetSum):
         depends = lambda t: t.has(node.set)  # noqa: E731
         rebuild = lambda body: SubsetSum(body, node.set, node.lo, node.hi)  # noqa: E731
-        return _split(sympy.expand(split_exp(node.body), power_exp=False), depends, rebuild, sympy.Add)
+        return _split(
+            sympy.expand(split_exp(node.body), power_exp=False), depends, rebuild, sympy.Add
+        )
     if len(node.limits) > 1:
         inner = node.func(node.function, node.limits[0])
         return node.func(inner, *node.limits[1:])

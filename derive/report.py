@@ -40,7 +40,9 @@ class _TextPrinter(StrPrinter):
         inner = self._print(expr.expr)
         if expr.expr.args and not (isinstance(expr.expr, sympy.Function) and not expr.expr.args):
             inner = f"({inner})"
-        wrt = "".join(f"∂{self._print(v)}" + (f"^{n}" if n > 1 else "") for v, n in expr.variable_count)
+        wrt = "".join(
+            f"∂{self._print(v)}" + (f"^{n}" if n > 1 else "") for v, n in expr.variable_count
+        )
         return f"∂{inner}/{wrt}"
 
 
@@ -81,7 +83,8 @@ def render_table(run: DocumentRun) -> list[str]:
     for v in run.verdicts:
         mark = " " if v.matches else "✗"
         lines.append(
-            f"{mark} {v.claim.ljust(width)}  {_label(v):<16} {v.seconds:7.2f}  {_short(v.statement)}"
+            f"{mark} {v.claim.ljust(width)}  {_label(v):<16} {v.seconds:7.2f}  "
+            f"{_short(v.statement)}"
         )
         how = v.error.splitlines()[-1] if v.error else f"{v.method}; {v.scope}"
         lines.append(f"  {' ' * width}  {' ' * 16} {' ' * 7}  {_short(how)}")
@@ -196,13 +199,17 @@ def render_json(runs) -> str:
         not_as_expected=sum(not v.matches for v in verdicts),
         errors=sum(bool(v.error) for v in verdicts),
     )
-    return json.dumps({"documents": documents, "summary": summary}, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps({"documents": documents, "summary": summary}, indent=2, ensure_ascii=False)
+        + "\n"
+    )
 
 
 def render_list(docs) -> str:
     width = max(len(d.name) for d in docs)
     rows = [
-        f"{d.name.ljust(width)}  {len(d.claims):3d} claims  {len(d.gradients):2d} gradients  {d.title}"
+        f"{d.name.ljust(width)}  {len(d.claims):3d} claims  {len(d.gradients):2d} gradients  "
+        f"{d.title}"
         for d in docs
     ]
     return "\n".join(rows) + "\n"
@@ -247,4 +254,3 @@ def render_explanation(e: Explanation) -> str:
 
 def pretty(expr) -> str:
     return sympy.pretty(expr, use_unicode=True, wrap_line=False)
-

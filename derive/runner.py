@@ -10,9 +10,9 @@ from __future__ import annotations
 import multiprocessing
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Callable, Sequence
 
 GRACE_SECONDS = 5.0
 

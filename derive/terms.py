@@ -14,7 +14,7 @@ import itertools
 from dataclasses import dataclass
 
 import sympy
-from sympy import Derivative, Indexed, IndexedBase, Integer, Product, Sum
+from sympy import Derivative, Indexed, IndexedBase, Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.aggregates import SubsetSum
@@ -140,7 +140,9 @@ def reached_definitions(ctx: Context, expr: sympy.Basic) -> list[Definition]:
             definition = ctx.definitions.get(app.func)
             if definition and app.func not in reached:
                 reached.add(app.func)
-                pending += [definition.body] + ([definition.initial] if definition.is_recurrence else [])
+                pending += [definition.body] + (
+                    [definition.initial] if definition.is_recurrence else []
+                )
     return [d for d in ctx.definitions.values() if d.func in reached]
 
 
@@ -179,7 +181,9 @@ def index_assignments(ctx: Context, indices, sizes: dict) -> list[dict]:
 
 def exceeds(arg: sympy.Expr, start: int, lows: dict) -> bool:
     """Whether `arg > start` for every size at or above its lower bound in `lows`."""
-    shifted = {s: sympy.Dummy(s.name, integer=True, nonnegative=True) + low for s, low in lows.items()}
+    shifted = {
+        s: sympy.Dummy(s.name, integer=True, nonnegative=True) + low for s, low in lows.items()
+    }
     return bool((arg.subs(shifted) - start).is_positive)
 
 
@@ -216,7 +220,9 @@ def unfold(ctx: Context, expr: sympy.Basic, lows: dict | None = None, only=None)
             changed = True
             return body
 
-        expr = expr.replace(lambda n: isinstance(n, AppliedUndef) and n.func in ctx.definitions, replace)
+        expr = expr.replace(
+            lambda n: isinstance(n, AppliedUndef) and n.func in ctx.definitions, replace
+        )
         if not changed:
             return expr
     raise InputError(f"unfolding did not terminate after {MAX_UNFOLD_ROUNDS} rounds")
@@ -341,5 +347,5 @@ def instance(ctx: Context, lhs, rhs, sizes: dict) -> Instance:
         where = ", ".join(f"{k} = {v}" for k, v in assignment.items())
         for label, l_entry, r_entry in side_entries(left, right):
             entries.append((" ".join(p for p in (where, label) if p), l_entry, r_entry))
-    everything = sympy.Tuple(*(e for _, l, r in entries for e in (l, r)))
+    everything = sympy.Tuple(*(e for _, left, right in entries for e in (left, right)))
     return Instance(sizes, tuple(entries), tuple(input_atoms(ctx, everything, sizes)))

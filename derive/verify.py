@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import time
 import traceback
-from typing import Callable
+from collections.abc import Callable
 
 import sympy
 
@@ -109,7 +109,9 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
         finding = Finding(UNDECIDED, f"timeout after {timeout:g} s", "timeout")
     except InternalError:
         error = traceback.format_exc()
-        return _verdict(doc, item, _UNKNOWN, time.perf_counter() - start, error=error, internal=True)
+        return _verdict(
+            doc, item, _UNKNOWN, time.perf_counter() - start, error=error, internal=True
+        )
     return _verdict(doc, item, finding, time.perf_counter() - start, **extra)
 
 
@@ -155,7 +157,9 @@ def explain(doc: Document, claim_id: str, *, timeout: float = DEFAULT_TIMEOUT) -
     verdict = verify(doc, [claim_id], timeout=timeout, jobs=1)[0]
     ctx, item = context_of(doc), stripped(select(doc, [claim_id])[0])
     if isinstance(item, Gradient):
-        return Explanation(verdict, verdict.statement, _shown_definitions(ctx, item.of), verdict.derived, "")
+        return Explanation(
+            verdict, verdict.statement, _shown_definitions(ctx, item.of), verdict.derived, ""
+        )
     relation = {"==": sympy.Eq, "<=": sympy.Le, "<": sympy.Lt, ">=": sympy.Ge, ">": sympy.Gt}
     stated = pretty(relation[item.relation](item.lhs, item.rhs, evaluate=False))
     difference = "" if verdict.status.name.startswith("PROVED") else verdict.residual
@@ -202,7 +206,9 @@ def conventions(doc: Document) -> tuple[str, ...]:
     used = set()
     exprs = [d.body for d in doc.definitions] + [e for c in doc.claims for e in (c.lhs, c.rhs)]
     for expr in exprs:
-        used |= {type(f).__name__ for f in expr.atoms(sympy.Function) if type(f).__name__ in PRIMITIVES}
+        used |= {
+            type(f).__name__ for f in expr.atoms(sympy.Function) if type(f).__name__ in PRIMITIVES
+        }
     return tuple(f"{name}: {PRIMITIVES[name].convention}" for name in sorted(used))
 
 

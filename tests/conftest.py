@@ -13,7 +13,7 @@ SEEDS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "seeds")
 TALLY = pytest.StashKey[dict]()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _document(name: str):
     return load(name)
 

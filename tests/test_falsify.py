@@ -2,8 +2,8 @@
 
 from sympy import Derivative, log, symbols
 
-from derive.declare import claim, define, document
 from derive.decide import decide
+from derive.declare import claim, define, document
 from derive.model import REFUTED, Source
 from derive.primitives import sigmoid
 from derive.prove import Deadline
@@ -13,8 +13,11 @@ w, x, b, y = symbols("w x b y", real=True)
 p = define("p", (), sigmoid(w * x + b))
 L = -(y * log(p()) + (1 - y) * log(1 - p()))
 DOC = document(
-    "logreg", "logistic regression", Source("notes", "notes.md"),
-    inputs=(w, x, b, y), definitions=(p,),
+    "logreg",
+    "logistic regression",
+    Source("notes", "notes.md"),
+    inputs=(w, x, b, y),
+    definitions=(p,),
     claims=(claim("eq. 3.2", "3", "", Derivative(L, w), (p() - y) * w),),
 )
 

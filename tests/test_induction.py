@@ -2,8 +2,8 @@
 
 from sympy import Sum, symbols
 
-from derive.declare import claim, document, recurrence
 from derive.decide import decide
+from derive.declare import claim, document, recurrence
 from derive.induction import prove_by_induction
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
 from derive.prove import Deadline
@@ -17,8 +17,13 @@ doubling = recurrence("f", (t,), start=0, initial=1, step=lambda prev: c * prev)
 
 def _doc(*claims):
     return document(
-        "toy", "toy", Source("toy", "toy.txt"), inputs=(c,), definitions=(doubling,),
-        sizes={n: (1, 2, 3)}, claims=claims,
+        "toy",
+        "toy",
+        Source("toy", "toy.txt"),
+        inputs=(c,),
+        definitions=(doubling,),
+        sizes={n: (1, 2, 3)},
+        claims=claims,
     )
 
 

@@ -28,8 +28,11 @@ def test_no_mutant_is_proved(load_document, mutation_tally):
     for name in BUNDLED:
         doc = load_document(name)
         mutants = _killable_mutants(doc)
-        verdicts = verify(dataclasses.replace(doc, claims=tuple(mutants), gradients=()),
-                          jobs=2, timeout=MUTANT_TIMEOUT)
+        verdicts = verify(
+            dataclasses.replace(doc, claims=tuple(mutants), gradients=()),
+            jobs=2,
+            timeout=MUTANT_TIMEOUT,
+        )
         proved = [v.claim for v in verdicts if v.status in (PROVED, PROVED_AT_SIZES)]
         assert not proved, f"{name}: mutants proved: {proved}"
         assert not [v.claim for v in verdicts if v.internal]

@@ -18,7 +18,11 @@ def _points(entry):
 
 
 def _call(entry, x):
-    return entry.function(x, sympy.Rational(1, 10)) if entry.function.nargs == {2} else entry.function(x)
+    return (
+        entry.function(x, sympy.Rational(1, 10))
+        if entry.function.nargs == {2}
+        else entry.function(x)
+    )
 
 
 @pytest.mark.parametrize("name", sorted(PRIMITIVES))

@@ -1,7 +1,6 @@
 """The symbolic strategies prove true identities and never prove false ones."""
 
 import pytest
-import sympy
 from sympy import exp, log, symbols
 
 from derive.primitives import sigmoid, softplus

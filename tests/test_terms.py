@@ -23,8 +23,12 @@ w = symbols("w", real=True)
 s = define("s", (t,), w * u[t])
 acc = recurrence("acc", (t,), start=0, initial=0, step=lambda prev: prev + s(t))
 DOC = document(
-    "toy", "toy", Source("toy", "toy.txt"),
-    inputs=(u, w), definitions=(s, acc), sizes={n: (1, 2)},
+    "toy",
+    "toy",
+    Source("toy", "toy.txt"),
+    inputs=(u, w),
+    definitions=(s, acc),
+    sizes={n: (1, 2)},
     claims=(claim("c", "", "", acc(n), Sum(s(j), (j, 1, n))),),
 )
 CTX = context_of(DOC)

@@ -71,6 +71,8 @@ def _checked(name: str, filename: str, importer) -> Document:
 def _line_in(problem: Exception, filename: str) -> str:
     """'line N: ' for the deepest frame of the failure inside the document's own file."""
     frames = [
-        f for f in traceback.extract_tb(problem.__traceback__) if os.path.abspath(f.filename) == filename
+        f
+        for f in traceback.extract_tb(problem.__traceback__)
+        if os.path.abspath(f.filename) == filename
     ]
     return f"line {frames[-1].lineno}: " if frames else ""

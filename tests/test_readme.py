@@ -1,0 +1,42 @@
+"""The README's promises hold: CI runs its test command, and its example document verifies."""
+
+import os
+import re
+
+from click.testing import CliRunner
+
+from cli import main
+
+ROOT = os.path.join(os.path.dirname(__file__), "..")
+
+
+def _read(name: str) -> str:
+    with open(os.path.join(ROOT, name), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _quickstart_commands() -> list[str]:
+    section = _read("README.md").split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section)
+
+
+def test_quickstart_has_two_commands_and_ci_runs_the_test_one():
+    commands = _quickstart_commands()
+    assert len(commands) == 2 and "derive verify" in commands[0]
+    assert commands[1] in _read(".ci/run")
+
+
+def test_example_document_verifies_as_described(tmp_path):
+    text = _read("README.md").split("<!-- example-document -->", 1)[1]
+    source = re.search(r"```python\n(.+?)```", text, re.S).group(1)
+    path = tmp_path / "logreg.py"
+    path.write_text(source)
+    result = CliRunner().invoke(main, ["verify", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "b = 0, w = 0, x = 1, y = 0  →  lhs 1/2, rhs 0" in result.stdout
+    assert "derived   x*(-y + sigmoid(b + w*x))" in result.stdout
+    summary = result.stdout.rstrip().splitlines()[-1]
+    assert summary.startswith(
+        "logreg: 1 proved, 0 proved at sizes, 0 numeric, 1 refuted, 0 undecided"
+    )
+    assert "2 claims, all as expected" in summary
