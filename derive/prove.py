@@ -16,7 +16,7 @@ import sympy
 from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
-from derive.aggregates import SubsetSum
+from derive.aggregates import SetSum, SubsetSum
 from derive.primitives import elementary
 from derive.terms import (
     AGGREGATES,
@@ -110,6 +110,7 @@ def _is_zero(expr) -> bool:
 
 def _zero_steps(lhs, rhs) -> list:
     """(name, test) pairs, cheapest first; the claim holds if a test returns True."""
+    lhs, rhs = canonical_indices(lhs), canonical_indices(rhs)
     difference = lhs - rhs
     plain = functools.cache(lambda: elementary(difference))
     left = functools.cache(lambda: elementary(lhs))
@@ -210,13 +211,37 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
 
 
 def normalize_aggregates(expr):
-    """Split sums and products over their terms and factors; pull out constant factors."""
+    """Split sums and products over their terms and factors, pull out constant factors, and
+    give bound indices canonical names (so Σ_k f(k) and Σ_j f(j) become the same object)."""
     for _ in range(6):
         normal = expr.replace(lambda n: isinstance(n, AGGREGATES), _normalize_one)
         if normal == expr:
-            return normal
+            break
         expr = normal
-    return expr
+    return canonical_indices(expr)
+
+
+def _bound(depth: int) -> sympy.Symbol:
+    return sympy.Symbol(f"ι{depth}", integer=True)
+
+
+def canonical_indices(expr, depth: int = 0):
+    """Rename the bound index of every Sum, Product and SetSum after its nesting depth."""
+    if not isinstance(expr, sympy.Basic) or not expr.args:
+        return expr
+    if isinstance(expr, (Sum, Product)):
+        body, limits = expr.function, []
+        for index, lo, hi in expr.limits:
+            fresh = _bound(depth)
+            body = body.xreplace({index: fresh})
+            limits.append((fresh, lo, hi))
+            depth += 1
+        return expr.func(canonical_indices(body, depth), *limits)
+    if isinstance(expr, SetSum):
+        fresh = _bound(depth)
+        body = canonical_indices(expr.summand.xreplace({expr.index: fresh}), depth + 1)
+        return SetSum(body, fresh, expr.set)
+    return expr.func(*(canonical_indices(arg, depth) for arg in expr.args))
 
 
 def _normalize_one(node):
