@@ -180,3 +180,4 @@ class DocumentRun:
     verdicts: tuple[Verdict, ...]
     seconds: float
     conventions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()

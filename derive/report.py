@@ -79,6 +79,7 @@ def render_table(run: DocumentRun) -> list[str]:
     width = max([len(v.claim) for v in run.verdicts] + [5])
     lines = [f"{run.name} — {run.title}", f"  source: {run.source.seed}"]
     lines += [f"  convention: {c}" for c in run.conventions]
+    lines += [f"  note: {n}" for n in run.notes]
     lines.append(f"  {'CLAIM'.ljust(width)}  {'VERDICT':<16} {'SECONDS':>7}  STATEMENT / HOW")
     for v in run.verdicts:
         mark = " " if v.matches else "✗"
@@ -187,6 +188,7 @@ def render_json(runs) -> str:
             "name": run.name,
             "source": {"title": run.source.title, "seed": run.source.seed},
             "conventions": list(run.conventions),
+            "notes": list(run.notes),
             "claims": [_claim_json(v) for v in run.verdicts],
             "seconds": round(run.seconds, 3),
         }

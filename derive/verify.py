@@ -216,6 +216,7 @@ def verify_document(doc: Document, ids=None, **options) -> DocumentRun:
     """Verify `doc` and wrap its verdicts with what the report needs."""
     start = time.perf_counter()
     verdicts = verify(doc, ids, **options)
+    seconds = time.perf_counter() - start
     return DocumentRun(
-        doc.name, doc.title, doc.source, verdicts, time.perf_counter() - start, conventions(doc)
+        doc.name, doc.title, doc.source, verdicts, seconds, conventions(doc), doc.notes
     )
