@@ -38,6 +38,7 @@ from derive.terms import (
 )
 
 PROBE_POINTS = 2
+GENERIC_POINTS = 8
 SPOT_POINTS = 3
 EVIDENCE_POINTS = 6
 MAX_GRID = 12
@@ -89,7 +90,9 @@ def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     job = Job(ctx, claim, deadline, size_grid(ctx, claim, sizes)[:MAX_GRID], sizes)
     if _probe_separates(job):
         return _refute(job)
-    method = _prove_generic(job)
+    # A claim that pins a size to one value is a statement about that size only.
+    pinned = any(len(values) == 1 for _, values in claim.sizes)
+    method = None if pinned else _prove_generic(job)
     if method:
         _spot_check(job, method)
         return Finding(PROVED, generic_scope(job), method, details=_exact_checks(job))
@@ -99,14 +102,24 @@ def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     return _evidence(job)
 
 
+def _probe_sizes(grid: list) -> list:
+    """The smallest sizes, and the smallest where every size the grid varies is at least 2:
+    size 1 often hides an error (a softmax over one element, a vector of one entry)."""
+    varied = {k for k in (grid[0] if grid else {}) if len({s[k] for s in grid}) > 1}
+    generic = [s for s in grid if all(s[k] >= 2 for k in varied)][:1]
+    return grid[:PROBE_SIZES] + [s for s in generic if s not in grid[:PROBE_SIZES]]
+
+
 def _probe_separates(job: Job) -> bool:
     rng = job.rng("probe")
-    for sizes in job.grid[:PROBE_SIZES]:
+    for position, sizes in enumerate(_probe_sizes(job.grid)):
         try:
             compiled = job.instance(sizes)
         except ShapeMismatch:
             return True
-        for _ in range(PROBE_POINTS):
+        # More points at the largest probed size: an error can hide in a case random
+        # points reach rarely (here, two neighbours on different sides of the kink).
+        for _ in range(PROBE_POINTS if position < PROBE_SIZES else GENERIC_POINTS):
             if compiled.outcome(sample(job.ctx, compiled.instance.atoms, rng)) == DIFFER:
                 return True
     return False
@@ -115,7 +128,14 @@ def _probe_separates(job: Job) -> bool:
 def _refute(job: Job) -> Finding:
     claim = job.claim
     found = find_counterexample(
-        job.ctx, claim.lhs, claim.rhs, claim.relation, job.grid, job.rng("search"), job.deadline
+        job.ctx,
+        claim.lhs,
+        claim.rhs,
+        claim.relation,
+        job.grid,
+        job.rng("search"),
+        job.deadline,
+        job.instance,
     )
     if found is None:
         return Finding(

@@ -21,6 +21,7 @@ from derive.model import (
     Source,
     Status,
 )
+from derive.partials import as_partials
 
 _ASSUMPTIONS = ("real", "positive", "nonnegative", "negative")
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -104,8 +105,8 @@ def claim(
         id=id,
         section=section,
         quote=quote,
-        lhs=sympy.sympify(lhs),
-        rhs=sympy.sympify(rhs),
+        lhs=as_partials(sympy.sympify(lhs)),
+        rhs=as_partials(sympy.sympify(rhs)),
         relation=relation,
         expect=expect,
         reading=reading,

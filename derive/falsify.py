@@ -8,6 +8,7 @@ separates. Only a point whose separation survives exact (or 50-digit) evaluation
 
 from __future__ import annotations
 
+import functools
 import random
 
 import sympy
@@ -36,27 +37,41 @@ RANDOM_TRIES = 24
 CONFIRM_FLOOR = sympy.Float(10) ** -40
 
 
-def simple_values(domain) -> list[Rational]:
-    inside = [v for v in SIMPLE_VALUES if domain.contains(v) is sympy.true]
-    return inside or [Rational(domain.inf + domain.sup, 2)]
+@functools.lru_cache(maxsize=64)
+def simple_values(domain) -> tuple[Rational, ...]:
+    # Cached: Interval.contains is slow, and the search asks once per atom and candidate.
+    inside = tuple(v for v in SIMPLE_VALUES if domain.contains(v) is sympy.true)
+    return inside or (Rational(domain.inf + domain.sup, 2),)
 
 
 def find_counterexample(
-    ctx: Context, lhs, rhs, relation: str, grid, rng: random.Random, deadline: Deadline
+    ctx: Context,
+    lhs,
+    rhs,
+    relation: str,
+    grid,
+    rng: random.Random,
+    deadline: Deadline,
+    compiled_at=None,
 ) -> Counterexample | None:
-    """Search `grid` (smallest sizes first) for a confirmed separating point."""
+    """Search `grid` (smallest sizes first) for a confirmed separating point.
+
+    `compiled_at(sizes)`, if given, returns the compiled instance (a caller's cache).
+    """
+    compiled_at = compiled_at or (
+        lambda sizes: compile_instance(instance(ctx, lhs, rhs, sizes), relation)
+    )
     for sizes in grid:
         if deadline.remaining() <= 0:
             return None
         try:
-            inst = instance(ctx, lhs, rhs, sizes)
+            compiled = compiled_at(sizes)
         except ShapeMismatch as mismatch:
             return Counterexample(_named(sizes), (), "", "", reason=str(mismatch))
-        compiled = compile_instance(inst, relation)
         point = _search(ctx, compiled, rng)
         if point is not None:
             point = _shrink(ctx, compiled, point, deadline)
-            found = _confirmed(inst, point, relation)
+            found = _confirmed(compiled.instance, point, relation)
             if found is not None:
                 return found
     return None
@@ -70,7 +85,8 @@ def _candidates(ctx: Context, atoms, rng: random.Random):
     domains = [domain_of(ctx, a) for a in atoms]
     for value in SIMPLE_VALUES:
         yield {
-            a: value if d.contains(value) else simple_values(d)[0] for a, d in zip(atoms, domains)
+            a: value if value in simple_values(d) else simple_values(d)[0]
+            for a, d in zip(atoms, domains)
         }
     for _ in range(RANDOM_TRIES):
         yield {a: rng.choice(simple_values(d)) for a, d in zip(atoms, domains)}

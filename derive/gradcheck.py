@@ -80,9 +80,9 @@ def check_gradient(ctx: Context, gradient: Gradient) -> tuple[Finding, str]:
 def _difference(ctx, forward, atoms, targets, derived, rng) -> float:
     dummies = [sympy.Dummy() for _ in atoms]
     swap = dict(zip(atoms, dummies))
-    f = sympy.lambdify(dummies, elementary(forward).xreplace(swap), modules="mpmath")
+    f = sympy.lambdify(dummies, elementary(forward).xreplace(swap), modules="mpmath", cse=True)
     grad = sympy.lambdify(
-        dummies, [elementary(d).xreplace(swap) for d in derived], modules="mpmath"
+        dummies, [elementary(d).xreplace(swap) for d in derived], modules="mpmath", cse=True
     )
     point = sample(ctx, atoms, rng)
     worst = 0.0

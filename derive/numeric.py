@@ -7,6 +7,7 @@ atom's domain, so the same point can be re-evaluated exactly.
 
 from __future__ import annotations
 
+import functools
 import random
 import zlib
 from collections.abc import Callable
@@ -16,7 +17,7 @@ import mpmath
 import sympy
 from sympy import Indexed, Interval, Rational
 
-from derive.primitives import elementary
+from derive.primitives import PRIMITIVES
 from derive.terms import Context, Instance
 
 DPS = 50
@@ -89,14 +90,25 @@ class Compiled:
         return DIFFER if DIFFER in outcomes else (UNDEFINED if UNDEFINED in outcomes else AGREE)
 
 
+@functools.cache
+def _primitive_functions() -> dict:
+    """Each primitive as an mpmath function of its elementary definition."""
+    functions = {}
+    for name, entry in PRIMITIVES.items():
+        args = sympy.symbols(f"x0:{min(entry.function.nargs)}")
+        functions[name] = sympy.lambdify(args, entry.definition(*args), modules="mpmath")
+    return functions
+
+
 def compile_instance(instance: Instance, relation: str) -> Compiled:
-    """Lambdify every entry of `instance` (primitives rewritten to elementary functions)."""
+    """Lambdify every entry of `instance` (primitives evaluated by their definitions)."""
     dummies = [sympy.Dummy(f"a{k}") for k in range(len(instance.atoms))]
     swap = dict(zip(instance.atoms, dummies))
-    exprs = [
-        elementary(e).xreplace(swap) for _, left, right in instance.entries for e in (left, right)
-    ]
-    function = sympy.lambdify(dummies, exprs, modules="mpmath")
+    exprs = [e.xreplace(swap) for _, left, right in instance.entries for e in (left, right)]
+    # Common subexpressions (a softmax denominator, say) are computed once: much smaller
+    # generated code, and much faster to build and to evaluate.
+    modules = [_primitive_functions(), "mpmath"]
+    function = sympy.lambdify(dummies, exprs, modules=modules, cse=True)
     return Compiled(instance, function, relation)
 
 

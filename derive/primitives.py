@@ -74,11 +74,12 @@ class PrimitiveFunction(Function):
 
 
 def elementary(expr: sympy.Basic) -> sympy.Basic:
-    """Replace every primitive in `expr` by its elementary definition."""
-    for entry in PRIMITIVES.values():
-        if expr.has(entry.function):
-            expr = expr.replace(entry.function, entry.definition)
-    return expr
+    """Replace every primitive in `expr` by its elementary definition (in one pass:
+    definitions hold no primitives)."""
+    return expr.replace(
+        lambda n: isinstance(n, PrimitiveFunction),
+        lambda n: PRIMITIVES[type(n).__name__].definition(*n.args),
+    )
 
 
 def lowered(expr: sympy.Basic) -> sympy.Basic:
@@ -161,7 +162,26 @@ class leaky_relu(PrimitiveFunction):
     nargs = 2
 
     def fdiff(self, argindex=1):
+        # A primitive, not a Piecewise: SymPy's Sum folds a Piecewise out past inner sums.
         x, c = self.args
         if argindex == 1:
-            return Piecewise((1, x > 0), (c, True))
-        return Piecewise((0, x > 0), (x, True))
+            return leaky_relu_slope(x, c)
+        return x * (1 - leaky_relu_slope(x, 0))
+
+
+@primitive(
+    domain=Interval(-4, 4),
+    definition=lambda x, c: Piecewise((1, x > 0), (c, True)),
+    lower=lambda x, c: Piecewise((1, x > 0), (c, True)),
+    convention="the value at 0 is the negative slope c, as leaky_relu's gradient in PyTorch",
+)
+class leaky_relu_slope(PrimitiveFunction):
+    """The derivative of leaky_relu(x, c) in x: 1 for x > 0, else c."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        # Piecewise constant in x (PyTorch's double backward gives 0 at the kink too).
+        if argindex == 1:
+            return sympy.S.Zero
+        return 1 - leaky_relu_slope(self.args[0], 0)

@@ -17,18 +17,30 @@ from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.aggregates import SetSum, SubsetSum
+from derive.partials import intermediates
 from derive.primitives import elementary
+from derive.sumalgebra import (
+    collapse_deltas,
+    merge_sums,
+    piecewise_in_sum,
+    symmetrize_triangles,
+    unify_deltas,
+)
 from derive.terms import (
     AGGREGATES,
     Context,
     NotDerivable,
     concretize,
     evaluate_derivatives,
+    reachable_symbols,
+    reached_definitions,
     side_entries,
     unfold,
 )
 
 SLICE_SECONDS = 8.0
+UNFOLD_LEVELS = 3
+SIMPLIFY_OPS = 400
 
 
 class OutOfTime(Exception):
@@ -103,6 +115,26 @@ def split_exp(expr):
     )
 
 
+def _elementary(expr):
+    """`expr` with primitives replaced by their definitions, or NaN (which proves nothing)
+    where that would leave a Piecewise inside a sum (see sumalgebra.piecewise_in_sum)."""
+    plain = elementary(expr)
+    return sympy.nan if piecewise_in_sum(plain) else plain
+
+
+def _numerator(expr):
+    """The expanded numerator of `expr` over one denominator (sums stay atoms): zero exactly
+    when `expr` is zero wherever it is defined."""
+    if expr.has(*AGGREGATES):
+        return expr  # together() would look inside sums for nothing
+    return sympy.expand(sympy.numer(sympy.together(sympy.expand(expr))))
+
+
+def _small(expr) -> bool:
+    # simplify is superlinear, and slow on sums: there it only spends the claim's time.
+    return not expr.has(*AGGREGATES) and sympy.count_ops(expr) <= SIMPLIFY_OPS
+
+
 def _is_zero(expr) -> bool:
     # Structural: only an expression that has become the number 0 counts.
     return sympy.sympify(expr) == sympy.S.Zero
@@ -112,9 +144,9 @@ def _zero_steps(lhs, rhs) -> list:
     """(name, test) pairs, cheapest first; the claim holds if a test returns True."""
     lhs, rhs = canonical_indices(lhs), canonical_indices(rhs)
     difference = lhs - rhs
-    plain = functools.cache(lambda: elementary(difference))
-    left = functools.cache(lambda: elementary(lhs))
-    right = functools.cache(lambda: elementary(rhs))
+    plain = functools.cache(lambda: _elementary(difference))
+    left = functools.cache(lambda: _elementary(lhs))
+    right = functools.cache(lambda: _elementary(rhs))
 
     def exp_of_both_sides():
         # exp is injective on the reals, so exp(lhs) = exp(rhs) implies lhs = rhs.
@@ -128,8 +160,12 @@ def _zero_steps(lhs, rhs) -> list:
 
     return [
         ("identical", lambda: _is_zero(difference)),
-        ("expand", lambda: _is_zero(sympy.expand(difference))),
-        ("sum algebra", lambda: _is_zero(sympy.expand(normalize_aggregates(difference)))),
+        ("expand", lambda: _is_zero(unify_deltas(sympy.expand(difference)))),
+        (
+            "sum algebra",
+            lambda: _is_zero(unify_deltas(sympy.expand(normalize_aggregates(difference)))),
+        ),
+        ("common denominator", lambda: _is_zero(_numerator(difference))),
         (
             "expand",
             lambda: _is_zero(
@@ -138,10 +174,13 @@ def _zero_steps(lhs, rhs) -> list:
         ),
         ("exp of both sides", exp_of_both_sides),
         ("log of both sides", log_of_both_sides),
-        ("simplify", lambda: _is_zero(sympy.simplify(plain()))),
+        ("simplify", lambda: _small(plain()) and _is_zero(sympy.simplify(plain()))),
         (
             "powers",
-            lambda: _is_zero(sympy.simplify(sympy.powsimp(sympy.expand_power_base(plain())))),
+            lambda: (
+                _small(plain())
+                and _is_zero(sympy.simplify(sympy.powsimp(sympy.expand_power_base(plain()))))
+            ),
         ),
     ]
 
@@ -177,15 +216,19 @@ def _entry_method(lhs, rhs, relation, deadline):
         except OutOfTime:
             if deadline.remaining() <= 0.05:
                 raise
+        except Exception:  # noqa: BLE001 - a normal form SymPy crashes in proves nothing
+            continue
     return None
 
 
 def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | None:
-    """Prove the claim with its sizes symbolic: first with definitions folded, then unfolded.
+    """Prove the claim with its sizes symbolic: with definitions folded, then unfolded in
+    stages (an identity of folded terms holds whatever values they take), then completely.
 
-    Derivatives are always taken with their argument unfolded (see terms.evaluate_derivatives);
-    nothing else here ever sees a Derivative, so SymPy cannot silently differentiate an
-    opaque definition to 0.
+    The stages: everything but the intermediates the claim differentiates by, then one
+    level at a time. Derivatives are always taken with their argument unfolded (see
+    terms.evaluate_derivatives); nothing else here ever sees a Derivative, so SymPy cannot
+    silently differentiate an opaque definition to 0.
     """
     try:
         with deadline.slice():
@@ -195,53 +238,136 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
             ]
     except (NotDerivable, OutOfTime):
         return None
-    method = zero_method(*folded, relation, deadline)
-    if method:
-        return method
+    cut = _differentiated_by(ctx, sympy.Tuple(lhs, rhs))
+    stages = [(None, 0)] + ([(set(ctx.definitions) - cut, None)] if cut else [])
+    stages += [(None, 1)] * UNFOLD_LEVELS + [(None, None)]
+    sides, level = folded, 0
+    for only, rounds in stages:
+        if rounds != 0:
+            try:
+                with deadline.slice():
+                    base = folded if only is not None else sides
+                    deeper = [_unfolded(ctx, s, lows, only, rounds) for s in base]
+            except OutOfTime:
+                return None
+            if deeper == sides:
+                continue
+            sides, level = deeper, level + 1
+        if rounds is not None and _lopsided(ctx, sides):
+            continue  # one side fully unfolded, the other not: they cannot match yet
+        method = _attempt(ctx, sides, relation, lows, deadline)
+        if method:
+            return method + _unfolding(ctx, sides, level)
+    return None
+
+
+def _lopsided(ctx: Context, sides) -> bool:
+    folded = [any(a.func in ctx.definitions for a in s.atoms(AppliedUndef)) for s in sides]
+    return folded[0] != folded[1]
+
+
+def _differentiated_by(ctx: Context, expr) -> set:
+    found = set()
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Derivative):
+            found |= intermediates(node, ctx.definitions)
+    return found
+
+
+def _unfolded(ctx: Context, side, lows, only, rounds):
+    return concretize(ctx, unfold(ctx, side, lows, only=only, rounds=rounds), {}, lows)
+
+
+def _attempt(ctx: Context, sides, relation, lows, deadline) -> str | None:
     try:
         with deadline.slice():
-            unfolded = [
-                concretize(ctx, evaluate_derivatives(ctx, unfold(ctx, side, lows), lows), {}, lows)
-                for side in (lhs, rhs)
-            ]
-    except (NotDerivable, OutOfTime):
+            prepared = [_collapsed(ctx, side, lows) for side in sides]
+    except OutOfTime:
         return None
-    method = zero_method(*unfolded, relation, deadline)
-    return f"{method}, definitions unfolded" if method else None
+    if any(map(piecewise_in_sum, prepared)):
+        return None
+    return zero_method(*prepared, relation, deadline)
+
+
+def _unfolding(ctx: Context, sides, level: int) -> str:
+    if level == 0:
+        return ""
+    if any(a.func in ctx.definitions for s in sides for a in s.atoms(AppliedUndef)):
+        return ", definitions partly unfolded"
+    return ", definitions unfolded"
+
+
+def _collapsed(ctx: Context, side, lows):
+    """`side` with Kronecker deltas summed out where the index ranges allow it (twice: the
+    first pass and the split into monomial sums each expose deltas for the other)."""
+    ranges = {i: (lo, hi) for i, (lo, hi) in ctx.ranges.items()}
+    once = collapse_deltas(side, ranges, lows)
+    if not once.has(sympy.KroneckerDelta):
+        return once
+    return collapse_deltas(_split_aggregates(once), ranges, lows)
 
 
 def normalize_aggregates(expr):
-    """Split sums and products over their terms and factors, pull out constant factors, and
-    give bound indices canonical names (so Σ_k f(k) and Σ_j f(j) become the same object)."""
+    """Split sums and products over their terms and factors, pull out constant factors, put
+    double sums in one order, and give bound indices canonical names (so Σ_k f(k) and
+    Σ_j f(j) become the same object)."""
+    expr = sympy.expand(_split_aggregates(symmetrize_triangles(expr)))
+    return canonical_indices(merge_sums(expr, canonical_indices))
+
+
+def _split_aggregates(expr):
     for _ in range(6):
         normal = expr.replace(lambda n: isinstance(n, AGGREGATES), _normalize_one)
         if normal == expr:
             break
         expr = normal
-    return canonical_indices(expr)
+    return expr
 
 
 def _bound(depth: int) -> sympy.Symbol:
     return sympy.Symbol(f"ι{depth}", integer=True)
 
 
-def canonical_indices(expr, depth: int = 0):
-    """Rename the bound index of every Sum, Product and SetSum after its nesting depth."""
-    if not isinstance(expr, sympy.Basic) or not expr.args:
+def canonical_indices(expr):
+    """Rename the bound index of every Sum, Product and SetSum after its nesting depth.
+
+    Every binder first gets a unique name, so renaming cannot capture: a sum moved by the
+    normal forms may already use a canonical name that is now the wrong depth's.
+    """
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    return _by_depth(_fresh_binders(expr), 0)
+
+
+def _fresh_binders(expr):
+    def fresh(node):
+        if isinstance(node, SetSum):
+            return node.xreplace({node.index: sympy.Dummy(integer=True)})
+        return node.xreplace({lim[0]: sympy.Dummy(integer=True) for lim in node.limits})
+
+    return expr.replace(lambda n: isinstance(n, (Sum, Product, SetSum)), fresh)
+
+
+def _by_depth(expr, depth: int):
+    if not expr.args:
         return expr
     if isinstance(expr, (Sum, Product)):
         body, limits = expr.function, []
         for index, lo, hi in expr.limits:
             fresh = _bound(depth)
             body = body.xreplace({index: fresh})
+            # An inner range may mention this (outer) index: Σ_k Σ_{j<k} is one Sum.
+            limits = [
+                (i, a.xreplace({index: fresh}), b.xreplace({index: fresh})) for i, a, b in limits
+            ]
             limits.append((fresh, lo, hi))
             depth += 1
-        return expr.func(canonical_indices(body, depth), *limits)
+        return expr.func(_by_depth(body, depth), *limits)
     if isinstance(expr, SetSum):
         fresh = _bound(depth)
-        body = canonical_indices(expr.summand.xreplace({expr.index: fresh}), depth + 1)
+        body = _by_depth(expr.summand.xreplace({expr.index: fresh}), depth + 1)
         return SetSum(body, fresh, expr.set)
-    return expr.func(*(canonical_indices(arg, depth) for arg in expr.args))
+    return expr.func(*(_by_depth(arg, depth) for arg in expr.args))
 
 
 def _normalize_one(node):
@@ -252,10 +378,12 @@ def _normalize_one(node):
             sympy.expand(split_exp(node.body), power_exp=False), depends, rebuild, sympy.Add
         )
     if len(node.limits) > 1:
-        inner = node.func(node.function, node.limits[0])
+        # Normalize the innermost sum first: SymPy would merge a bare Sum(Sum(f)) back.
+        inner = _normalize_one(node.func(node.function, node.limits[0]))
         return node.func(inner, *node.limits[1:])
     index, lo, hi = node.limits[0]
-    depends = lambda t: t.has(index)  # noqa: E731
+    # Free occurrences only: an inner sum may reuse the name of this sum's index.
+    depends = lambda t: index in t.free_symbols  # noqa: E731
     rebuild = lambda body: node.func(body, (index, lo, hi))  # noqa: E731
     if isinstance(node, Sum):
         return _split(sympy.expand(node.function), depends, rebuild, sympy.Add)
@@ -279,7 +407,11 @@ def _split_product(body, depends, rebuild, count):
 
 
 def induction_sizes(ctx: Context, lhs, rhs) -> list:
-    """Sizes that bound an aggregate or index a recurrence in the claim."""
+    """Sizes that bound an aggregate or index a recurrence in the claim.
+
+    A size that a reached definition's body mentions is left out: the step v -> v + 1 would
+    reuse that definition at v (its body is not shifted), which proves the wrong statement.
+    """
     found = set()
     for node in sympy.preorder_traversal(sympy.Tuple(lhs, rhs)):
         if isinstance(node, (Sum, Product)):
@@ -289,4 +421,13 @@ def induction_sizes(ctx: Context, lhs, rhs) -> list:
         elif isinstance(node, AppliedUndef) and node.func in ctx.definitions:
             if ctx.definitions[node.func].is_recurrence:
                 found |= node.args[0].free_symbols
-    return sorted(found & set(ctx.grids), key=str)
+    hidden = set()
+    for definition in reached_definitions(ctx, sympy.Tuple(lhs, rhs)):
+        for part in (definition.body, definition.initial):
+            if part is not None:
+                hidden |= reachable_symbols(ctx, part.xreplace(_parameters(definition)))
+    return sorted((found - hidden) & set(ctx.grids), key=str)
+
+
+def _parameters(definition) -> dict:
+    return {p: sympy.Dummy() for p in definition.params}

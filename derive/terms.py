@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.aggregates import SubsetSum
 from derive.model import Claim, Definition, Document
+from derive.partials import differentiate, intermediates, is_partial, rename_bound
 
 AGGREGATES = (Sum, Product, SubsetSum)
 DEFAULT_GRID = (1, 2, 3)
@@ -199,17 +200,37 @@ def unfold_once(ctx: Context, app: AppliedUndef, lows: dict, only=None):
             raise InputError(f"{app} is before the start {definition.start} of {definition.name}")
         if first == definition.start:
             mapping = dict(zip(definition.params[1:], args[1:]))
-            return definition.initial.subs(mapping, simultaneous=True)
+            return _substituted(definition.initial, mapping)
         if not (first.is_Integer or exceeds(first, definition.start, lows)):
             return None
-    mapping = dict(zip(definition.params, args))
-    return definition.body.subs(mapping, simultaneous=True)
+    return _substituted(definition.body, dict(zip(definition.params, args)))
 
 
-def unfold(ctx: Context, expr: sympy.Basic, lows: dict | None = None, only=None) -> sympy.Basic:
-    """Unfold definitions in `expr` until none can be unfolded further."""
+def _substituted(body, mapping: dict):
+    # Rename the body's bound indices first: S(j) with S(k) := Σ_j δ(k, j) ... must not
+    # capture the argument j.
+    free = set().union(*(sympy.sympify(v).free_symbols for v in mapping.values()))
+    return substitute(rename_bound(body, free), mapping)
+
+
+def substitute(expr, mapping: dict):
+    """`expr` with `mapping` substituted; a plain replacement (much faster than subs) when
+    no symbol of `mapping` is bound inside `expr`."""
+    bound = {lim[0] for node in expr.atoms(*AGGREGATES) for lim in getattr(node, "limits", ())}
+    if bound & set(mapping) or expr.has(SubsetSum, Derivative):
+        return expr.subs(mapping, simultaneous=True)
+    return expr.xreplace({k: sympy.sympify(v) for k, v in mapping.items()})
+
+
+def unfold(
+    ctx: Context, expr: sympy.Basic, lows: dict | None = None, only=None, rounds=None
+) -> sympy.Basic:
+    """Unfold definitions in `expr` until none can be unfolded further (or `rounds` times)."""
     lows = lows or {}
-    for _ in range(MAX_UNFOLD_ROUNDS):
+    # A derivative with respect to an intermediate needs that intermediate folded; it is
+    # unfolded when the derivative is evaluated.
+    expr, hidden = hide_partials(ctx, expr)
+    for _ in range(rounds or MAX_UNFOLD_ROUNDS):
         changed = False
 
         def replace(app):
@@ -224,21 +245,41 @@ def unfold(ctx: Context, expr: sympy.Basic, lows: dict | None = None, only=None)
             lambda n: isinstance(n, AppliedUndef) and n.func in ctx.definitions, replace
         )
         if not changed:
-            return expr
+            return expr.xreplace(hidden)
+    if rounds:
+        return expr.xreplace(hidden)
     raise InputError(f"unfolding did not terminate after {MAX_UNFOLD_ROUNDS} rounds")
 
 
+def hide_partials(ctx: Context, expr: sympy.Basic) -> tuple[sympy.Basic, dict]:
+    """Replace each derivative with respect to an intermediate by a placeholder."""
+    found = [n for n in sympy.preorder_traversal(expr) if is_partial(n, ctx.definitions)]
+    hidden = {sympy.Dummy("partial"): node for node in found}
+    return expr.xreplace({node: key for key, node in hidden.items()}), hidden
+
+
 def expand_aggregates(expr: sympy.Basic) -> sympy.Basic:
-    """Expand every Sum, Product and SubsetSum whose range is concrete."""
+    """Expand every Sum, Product and SubsetSum whose (outermost) range is concrete."""
 
     def is_concrete(node):
         if not isinstance(node, AGGREGATES):
             return False
         if isinstance(node, SubsetSum):
             return (node.hi - node.lo).is_Integer
-        return all((hi - lo).is_Integer for _, lo, hi in node.limits)
+        _, lo, hi = node.limits[-1]
+        return (hi - lo).is_Integer
 
-    return expr.replace(is_concrete, lambda node: node.doit(deep=False))
+    return expr.replace(is_concrete, _expand_outermost)
+
+
+def _expand_outermost(node):
+    if isinstance(node, SubsetSum) or len(node.limits) == 1:
+        return node.doit(deep=False)
+    # SymPy merges Σ_k Σ_{j<k} into one sum; an inner range that names k is expanded later.
+    index, lo, hi = node.limits[-1]
+    inner = node.func(node.function, *node.limits[:-1])
+    parts = [inner.subs(index, value) for value in range(int(lo), int(hi) + 1)]
+    return sympy.Add(*parts) if isinstance(node, Sum) else sympy.Mul(*parts)
 
 
 def concretize(ctx: Context, expr: sympy.Basic, values: dict, lows: dict | None = None):
@@ -257,24 +298,66 @@ def concretize(ctx: Context, expr: sympy.Basic, values: dict, lows: dict | None 
 def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = None) -> sympy.Basic:
     """Differentiate every Derivative in `expr`, unfolding its argument first."""
 
-    def differentiate(node):
-        inner = unfold(ctx, node.expr, lows)
-        opaque = [a for a in inner.atoms(AppliedUndef) if a.func in ctx.definitions]
+    def derive(node):
+        cut = intermediates(node, ctx.definitions)
+        others = set(ctx.definitions) - cut
+        inner = unfold(ctx, node.expr, lows, only=others if cut else None)
+        opaque = [a for a in inner.atoms(AppliedUndef) if a.func in others]
         if opaque:
             raise NotDerivable(f"cannot differentiate through {opaque[0]} (not unfoldable here)")
-        return Derivative(inner, *node.variable_count).doit(deep=False)
+        # The intermediates differentiated by stay folded: later unfolding opens them.
+        return differentiate(inner, node, cut)
 
-    return expr.replace(lambda n: isinstance(n, Derivative), differentiate)
+    return expr.replace(lambda n: isinstance(n, Derivative), derive)
 
 
-def instantiate(ctx: Context, expr: sympy.Basic, values: dict) -> sympy.Basic:
-    """Substitute concrete sizes and indices, then expand and unfold until only atoms remain."""
+def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sympy.Basic:
+    """Substitute concrete sizes and indices, then expand and unfold until only atoms remain.
+
+    Each application is unfolded once and remembered in `memo` (shared by calls at the same
+    sizes), so a quantity many others use (a softmax denominator) is built once.
+    """
+    memo = {} if memo is None else memo
+
+    def concrete(node, stop=frozenset()):
+        # atoms, not free_symbols: a Derivative leaves its variables' indices out of those.
+        if node.atoms(sympy.Symbol) & set(values):
+            node = node.subs(values, simultaneous=True)
+        return _concrete(ctx, node, values, stop, memo)
+
+    def derive(node):
+        cut = intermediates(node, ctx.definitions)
+        return concrete(differentiate(concrete(node.expr, cut), node, cut))
+
+    expr = concrete(expr)
+    return expr.replace(lambda n: isinstance(n, Derivative), derive)
+
+
+def _concrete(ctx: Context, expr, values: dict, stop: frozenset, memo: dict):
+    """Expand the aggregates of `expr` and unfold every definition not in `stop`."""
     for _ in range(MAX_UNFOLD_ROUNDS):
-        expanded = unfold(ctx, expand_aggregates(expr.subs(values, simultaneous=True)))
+        # An inner range can mention an outer sum's index: expand until none is left.
+        expanded = expand_aggregates(expr)
         if expanded == expr:
             break
         expr = expanded
-    return evaluate_derivatives(ctx, expr).subs(values, simultaneous=True)
+    expr, hidden = hide_partials(ctx, expr)
+
+    def unfolded(app):
+        key = (app, stop, _index_values(ctx, app.func, values, memo))
+        if key not in memo:
+            body = unfold_once(ctx, app, {})
+            if body is None:
+                raise InputError(f"{app} cannot be unfolded at concrete sizes")
+            body = substitute(body, values)
+            memo[key] = _concrete(ctx, body, values, stop, memo)
+        return memo[key]
+
+    expr = expr.replace(
+        lambda n: isinstance(n, AppliedUndef) and n.func in ctx.definitions and n.func not in stop,
+        unfolded,
+    )
+    return expr.xreplace(hidden)
 
 
 def input_atoms(ctx: Context, expr: sympy.Basic, sizes: dict) -> list:
@@ -308,7 +391,11 @@ class ShapeMismatch(Exception):
 
 
 def shape_of(expr: sympy.Basic) -> tuple:
-    return tuple(getattr(expr, "shape", ()))
+    # Only matrices have a shape here: an Indexed entry such as g[1] is a scalar (and its
+    # `shape` property raises once its tensor's shape has been stripped).
+    if isinstance(expr, (sympy.MatrixBase, sympy.MatrixExpr)):
+        return tuple(expr.shape)
+    return ()
 
 
 def side_entries(lhs: sympy.Basic, rhs: sympy.Basic) -> list[tuple[str, sympy.Expr, sympy.Expr]]:
@@ -337,13 +424,21 @@ class Instance:
     atoms: tuple
 
 
+def _index_values(ctx: Context, func, values: dict, memo: dict) -> tuple:
+    """The values of the free indices a definition's body reaches (part of a memo key)."""
+    if ("indices", func) not in memo:
+        definition = ctx.definitions[func]
+        memo["indices", func] = free_indices(ctx, definition.func(*definition.params))
+    return tuple(values.get(i) for i in memo["indices", func])
+
+
 def instance(ctx: Context, lhs, rhs, sizes: dict) -> Instance:
     """Instantiate both sides at `sizes` and every value of their free indices."""
-    entries = []
+    entries, memo = [], {}
     indices = free_indices(ctx, sympy.Tuple(lhs, rhs))
     for assignment in index_assignments(ctx, indices, sizes):
         values = {**sizes, **assignment}
-        left, right = instantiate(ctx, lhs, values), instantiate(ctx, rhs, values)
+        left, right = instantiate(ctx, lhs, values, memo), instantiate(ctx, rhs, values, memo)
         where = ", ".join(f"{k} = {v}" for k, v in assignment.items())
         for label, l_entry, r_entry in side_entries(left, right):
             entries.append((" ".join(p for p in (where, label) if p), l_entry, r_entry))

@@ -42,6 +42,7 @@ from derive.terms import (
 )
 
 DEFAULT_TIMEOUT = 30.0
+SIMPLIFY_OPS = 300
 
 
 def select(doc: Document, ids=None) -> list:
@@ -142,6 +143,8 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
 
 
 def _simpler(expr):
+    if sympy.count_ops(expr) > SIMPLIFY_OPS or expr.has(sympy.Sum, sympy.Product):
+        return expr  # simplify on large or summed expressions only uses up the time
     simpler = sympy.simplify(expr)
     return simpler if sympy.count_ops(simpler) <= sympy.count_ops(expr) else expr
 

@@ -1,12 +1,12 @@
 """Induction proves size-generic claims, and a false step never passes."""
 
-from sympy import Sum, symbols
+from sympy import IndexedBase, Sum, symbols
 
 from derive.decide import decide
-from derive.declare import claim, document, recurrence
+from derive.declare import claim, define, document, recurrence
 from derive.induction import prove_by_induction
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
-from derive.prove import Deadline
+from derive.prove import Deadline, induction_sizes
 from derive.terms import context_of
 
 n = symbols("n", integer=True, positive=True)
@@ -65,3 +65,21 @@ def test_proved_at_sizes_lists_the_sizes():
     finding = _verdict(lhs, n * (n + 1) / 2)
     assert finding.status is PROVED_AT_SIZES
     assert finding.scope == "sizes n = 1; n = 2; n = 3"
+
+
+def test_no_induction_over_a_size_a_definition_depends_on():
+    # The step n -> n + 1 would reuse total at n: its body is not shifted with the claim.
+    u = IndexedBase("u", real=True)
+    total = define("total", (), Sum(u[i], (i, 1, n)))
+    doc = document(
+        "toy-sizes",
+        "toy",
+        Source("toy", "toy.txt"),
+        inputs=(u,),
+        definitions=(total,),
+        sizes={n: (1, 2, 3)},
+        claims=(claim("x", "", "", Sum(u[i], (i, 1, n)), total()),),
+    )
+    ctx = context_of(doc)
+    assert induction_sizes(ctx, Sum(u[i], (i, 1, n)), total()) == []
+    assert induction_sizes(ctx, Sum(u[i], (i, 1, n)), 0) == [n]

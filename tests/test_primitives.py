@@ -8,7 +8,7 @@ from derive.primitives import PRIMITIVES, elementary, lookup, lowered
 
 TOLERANCE = 1e-20
 STEP = mpmath.mpf(10) ** -15
-KINKS = {"relu": 0, "leaky_relu": 0}
+KINKS = {"relu": 0, "leaky_relu": 0, "leaky_relu_slope": 0}
 
 
 def _points(entry):

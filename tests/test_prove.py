@@ -1,12 +1,14 @@
 """The symbolic strategies prove true identities and never prove false ones."""
 
 import pytest
-from sympy import exp, log, symbols
+import sympy
+from sympy import Sum, exp, log, symbols
 
 from derive.primitives import sigmoid, softplus
-from derive.prove import Deadline, zero_method
+from derive.prove import Deadline, canonical_indices, zero_method
 
 x, y = symbols("x y", real=True)
+i, j = symbols("i j", integer=True)
 a = symbols("a", positive=True)
 
 TRUE = [
@@ -37,3 +39,24 @@ def test_does_not_prove_false_identity(lhs, rhs):
 def test_proves_sign_of_inequality():
     assert zero_method(0, sigmoid(x), "<", Deadline(10)) is not None
     assert zero_method(sigmoid(x), 0, "<", Deadline(10)) is None
+
+
+def test_canonical_names_never_capture():
+    # An outer index already called ι1 around an inner ι0: renaming must not merge them.
+    outer, inner = sympy.Symbol("ι1", integer=True), sympy.Symbol("ι0", integer=True)
+    y, n = sympy.IndexedBase("y"), sympy.Symbol("n", integer=True, positive=True)
+    renamed = canonical_indices(Sum(Sum(y[outer, inner], (inner, 1, n)), (outer, 1, n)))
+    assert renamed == canonical_indices(Sum(Sum(y[i, j], (j, 1, n)), (i, 1, n)))
+    assert not renamed.has(y[inner, inner]) and not renamed.has(y[outer, outer])
+
+
+def test_canonical_names_follow_a_dependent_range():
+    y, n = sympy.IndexedBase("y"), sympy.Symbol("n", integer=True, positive=True)
+    triangle = canonical_indices(Sum(y[i], (i, 1, j - 1), (j, 1, n)))
+    assert not any(isinstance(s, sympy.Dummy) for s in triangle.atoms(sympy.Symbol))
+
+
+def test_common_denominator_proves_and_refuses():
+    p, q = symbols("p q", positive=True)
+    assert zero_method(p / (p + q) + q / (p + q), 1, "==", Deadline(10)) is not None
+    assert zero_method(p / (p + q), 1, "==", Deadline(10)) is None

@@ -12,6 +12,7 @@ from derive.terms import (
     check_declared,
     context_of,
     evaluate_derivatives,
+    instance,
     instantiate,
     unfold,
 )
@@ -74,3 +75,28 @@ def test_undeclared_symbol_is_named():
 def test_undeclared_tensor_is_named():
     with pytest.raises(InputError, match="tensor v"):
         check_declared(CTX, IndexedBase("v")[1])
+
+
+def test_triangular_sum_expands_at_concrete_sizes():
+    # SymPy merges Σ_k Σ_{j<k} into one Sum whose inner range names k.
+    triangle = Sum(Sum(u[j], (j, 1, t - 1)), (t, 1, n))
+    assert sympy.expand(instantiate(CTX, triangle, {n: 3}) - (2 * u[1] + u[2])) == 0
+
+
+def test_unfolding_can_stop_after_one_round():
+    once = unfold(CTX, acc(2), rounds=1)
+    assert once.has(acc.func) and once.has(s.func)
+
+
+def test_an_entry_side_is_a_scalar():
+    doc = document(
+        "toy-entry",
+        "toy",
+        Source("toy", "toy.txt"),
+        inputs=(u, w),
+        definitions=(s,),
+        sizes={n: (1, 2)},
+        claims=(claim("c", "", "", s(1), w * u[1]),),
+    )
+    entries = instance(context_of(doc), doc.claims[0].lhs, u[1] * w, {n: 1}).entries
+    assert len(entries) == 1
