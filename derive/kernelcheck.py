@@ -8,8 +8,10 @@ float64. Harnesses are a table keyed by the kernel's kind; tolerances are named 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,13 +50,33 @@ def harness(kind: str):
     return register
 
 
-def load_module(directory: str, name: str):
-    """Import generated/<name>.py from `directory` (the files on disk, not an install)."""
-    path = Path(directory) / f"{name}.py"
-    key = f"_derive_checked_{name}"
-    spec = importlib.util.spec_from_file_location(key, path)
+@contextlib.contextmanager
+def generated_modules(directory: str, names):
+    """Import generated/<name>.py files from `directory` as derive_kernels.<name>.
+
+    They take the installed package's names for the duration (Numba's on-disk cache records
+    a function's module name, so a different name would poison it), then are removed again.
+    """
+    saved = {key: sys.modules.get(key) for key in ["derive_kernels", *map(_key, names)]}
+    sys.modules["derive_kernels"] = types.ModuleType("derive_kernels")
+    try:
+        yield [_load(directory, name) for name in names]
+    finally:
+        for key, module in saved.items():
+            if module is None:
+                sys.modules.pop(key, None)
+            else:
+                sys.modules[key] = module
+
+
+def _key(name: str) -> str:
+    return f"derive_kernels.{name}"
+
+
+def _load(directory: str, name: str):
+    spec = importlib.util.spec_from_file_location(_key(name), Path(directory) / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[key] = module
+    sys.modules[_key(name)] = module
     spec.loader.exec_module(module)
     return module
 
@@ -77,11 +99,11 @@ def check_document(module_spec, directory: str) -> list[Check]:
     """Run the harness of every kernel of one document against the files in `directory`."""
     import derive.harnesses  # noqa: F401 - registers the harnesses on first use
 
-    numpy_module = load_module(directory, module_spec.document)
-    numba_module = load_module(directory, f"{module_spec.document}_numba")
+    names = [module_spec.document, f"{module_spec.document}_numba"]
     checks = []
-    for kernel in module_spec.kernels:
-        checks += HARNESSES[kernel.kind](kernel, numpy_module, numba_module)
+    with generated_modules(directory, names) as (numpy_module, numba_module):
+        for kernel in module_spec.kernels:
+            checks += HARNESSES[kernel.kind](kernel, numpy_module, numba_module)
     return checks
 
 

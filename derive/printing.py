@@ -98,6 +98,18 @@ def _protect_piecewise(exprs):
     return protected, [(symbol, piece) for piece, symbol in pieces.items()]
 
 
+def _unwrapped(text: str) -> str:
+    """Drop parentheses that enclose the whole text (a conditional expression on its own)."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and position < len(text) - 1:
+            return text
+    return text[1:-1]
+
+
 def print_block(outputs, *, scalar: bool, prefix: str = "t") -> PrintedBlock:
     """Print named expressions after common-subexpression elimination.
 
@@ -111,7 +123,7 @@ def print_block(outputs, *, scalar: bool, prefix: str = "t") -> PrintedBlock:
         protected, symbols=sympy.numbered_symbols(prefix), order="canonical"
     )
     printer = DerivePrinter(scalar=scalar)
-    lines = [f"{symbol} = {printer.doprint(piece)}" for symbol, piece in pieces]
+    lines = [f"{symbol} = {_unwrapped(printer.doprint(piece))}" for symbol, piece in pieces]
     lines += [f"{symbol} = {printer.doprint(value)}" for symbol, value in temporaries]
     lines += [f"{name} = {printer.doprint(value)}" for name, value in zip(names, reduced)]
     return PrintedBlock(tuple(lines), tuple(sorted(printer.module_imports)))

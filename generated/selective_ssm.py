@@ -14,14 +14,14 @@ _FLOATS = (numpy.float32, numpy.float64)
 def _array(name, value, axes, sizes, dtype=None):
     """`value` as an array with the named axes; a mismatch raises ValueError naming it."""
     array = numpy.asarray(value)
-    expected = "(" + ", ".join(axes) + ")"
+    expected = "(" + ", ".join(axes) + ("," if len(axes) == 1 else "") + ")"
     if array.ndim != len(axes):
         got = f"got shape {array.shape}"
         raise ValueError(f"{name}: expected {len(axes)} dimensions {expected}, {got}")
     for axis, size in zip(axes, array.shape, strict=True):
         if sizes.setdefault(axis, size) != size:
-            known = tuple(sizes.get(a, "?") for a in axes)
-            raise ValueError(f"{name}: expected shape {expected} = {known}, got {array.shape}")
+            known = f"{axis} = {sizes[axis]}"
+            raise ValueError(f"{name}: expected shape {expected} with {known}, got {array.shape}")
     if array.dtype.type not in _FLOATS or (dtype is not None and array.dtype != dtype):
         wanted = dtype or "float32 or float64"
         raise ValueError(f"{name}: expected dtype {wanted}, got {array.dtype}")

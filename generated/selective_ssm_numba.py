@@ -15,14 +15,14 @@ _FLOATS = (numpy.float32, numpy.float64)
 def _array(name, value, axes, sizes, dtype=None):
     """`value` as an array with the named axes; a mismatch raises ValueError naming it."""
     array = numpy.asarray(value)
-    expected = "(" + ", ".join(axes) + ")"
+    expected = "(" + ", ".join(axes) + ("," if len(axes) == 1 else "") + ")"
     if array.ndim != len(axes):
         got = f"got shape {array.shape}"
         raise ValueError(f"{name}: expected {len(axes)} dimensions {expected}, {got}")
     for axis, size in zip(axes, array.shape, strict=True):
         if sizes.setdefault(axis, size) != size:
-            known = tuple(sizes.get(a, "?") for a in axes)
-            raise ValueError(f"{name}: expected shape {expected} = {known}, got {array.shape}")
+            known = f"{axis} = {sizes[axis]}"
+            raise ValueError(f"{name}: expected shape {expected} with {known}, got {array.shape}")
     if array.dtype.type not in _FLOATS or (dtype is not None and array.dtype != dtype):
         wanted = dtype or "float32 or float64"
         raise ValueError(f"{name}: expected dtype {wanted}, got {array.dtype}")
@@ -33,8 +33,8 @@ def _array(name, value, axes, sizes, dtype=None):
 def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
     if delta_softplus:
         p0 = (
-            (bias_d + delta_t if (bias_d + delta_t) > 20 else numpy.log1p(numpy.exp(bias_d +
-            delta_t)))
+            bias_d + delta_t if (bias_d + delta_t) > 20 else numpy.log1p(numpy.exp(bias_d +
+            delta_t))
         )
         Delta = p0
     else:
@@ -64,8 +64,8 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z,
                 if has_z:
                     z_t = z[b, d, t]
                     p0 = (
-                        (1/(1 + numpy.exp(-z_t)) if z_t >= 0 else numpy.exp(z_t)/(numpy.exp(z_t) +
-                        1))
+                        1/(1 + numpy.exp(-z_t)) if z_t >= 0 else numpy.exp(z_t)/(numpy.exp(z_t) +
+                        1)
                     )
                     out_t = p0*z_t*(D_d*u_t + y)
                 else:
@@ -118,7 +118,7 @@ def _selective_ssm_backward_one(
                 y += y_n
             if has_z:
                 z_t = z[b, d, t]
-                p0 = (1/(1 + numpy.exp(-z_t)) if z_t >= 0 else numpy.exp(z_t)/(numpy.exp(z_t) + 1))
+                p0 = 1/(1 + numpy.exp(-z_t)) if z_t >= 0 else numpy.exp(z_t)/(numpy.exp(z_t) + 1)
                 t0 = dout_t*p0
                 t1 = t0*z_t
                 g_y = t1
@@ -152,8 +152,8 @@ def _selective_ssm_backward_one(
                 dC_parts[part, b, n, t] += dC_n
             if delta_softplus:
                 p0 = (
-                    (1/(numpy.exp(-bias_d - delta_t) + 1) if (bias_d + delta_t) >= 0 else
-                    numpy.exp(bias_d + delta_t)/(numpy.exp(bias_d + delta_t) + 1))
+                    1/(numpy.exp(-bias_d - delta_t) + 1) if (bias_d + delta_t) >= 0 else
+                    numpy.exp(bias_d + delta_t)/(numpy.exp(bias_d + delta_t) + 1)
                 )
                 t0 = dDelta*p0
                 ddelta_t = t0
