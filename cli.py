@@ -239,5 +239,27 @@ def check(settings: Settings, out: str, timeout: float, jobs: int) -> None:
     sys.exit(0 if verdicts_ok and not stale and all(c.ok for c in checks) else 1)
 
 
+@main.command(epilog=EXIT_HELP)
+@click.argument("documents", nargs=-1)
+@click.option("--quick", is_flag=True, help="Small sizes only (a smoke test for CI).")
+@click.option("--out", default="results/bench", show_default=True, help="Results path stem.")
+@click.pass_obj
+def bench(settings: Settings, documents, quick: bool, out: str) -> None:
+    """Time generated kernels against their peers; write OUT.json and OUT.md."""
+    from derive.benchmarks import harness, output
+
+    unknown = [d for d in documents if d not in harness.available()]
+    if unknown:
+        raise click.UsageError(
+            f"no benchmark for {unknown[0]!r}; known: {', '.join(harness.available())}"
+        )
+    results = harness.run(documents or harness.available(), quick)
+    click.echo(output.render_table(results), nl=False)
+    codegen.write_text(f"{out}.json", output.render_json(results))
+    codegen.write_text(f"{out}.md", output.render_markdown(results))
+    if not settings.quiet:
+        _say(f"wrote {out}.json and {out}.md")
+
+
 if __name__ == "__main__":
     main()

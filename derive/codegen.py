@@ -176,3 +176,17 @@ def _swap(staged, removed) -> None:
             target.unlink()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def write_text(path: str, text: str) -> None:
+    """Write one file atomically (a temporary file in the same directory, then rename)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, staged = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(staged, target)
+    finally:
+        if os.path.exists(staged):
+            os.unlink(staged)

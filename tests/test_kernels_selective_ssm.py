@@ -6,6 +6,7 @@ from derive_kernels import selective_ssm, selective_ssm_numba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from derive.benchmarks.peers import torch_selective_scan
 from derive.harnesses.scan import scan_inputs
 
 MODULES = (selective_ssm, selective_ssm_numba)
@@ -93,21 +94,6 @@ def test_float32_numba_agrees_with_float64_numpy(batch, dim, n, length, chunk, s
         assert numpy.allclose(g, r, rtol=1e-3, atol=1e-3 * (1 + numpy.abs(r).max()))
 
 
-def _torch_reference(torch, u, delta, A, B, C, D, z, bias, softplus):
-    """mamba_ssm's selective_scan_ref semantics, written with torch ops."""
-    delta = delta + bias[None, :, None]
-    if softplus:
-        delta = torch.nn.functional.softplus(delta)
-    state = u.new_zeros((u.shape[0], u.shape[1], A.shape[1]))
-    outputs = []
-    for t in range(u.shape[2]):
-        decay = torch.exp(delta[:, :, t, None] * A[None])
-        state = decay * state + delta[:, :, t, None] * B[:, None, :, t] * u[:, :, t, None]
-        outputs.append((state * C[:, None, :, t]).sum(-1))
-    y = torch.stack(outputs, dim=-1) + u * D[None, :, None]
-    return y * torch.nn.functional.silu(z)
-
-
 @pytest.mark.parametrize("module", MODULES)
 @pytest.mark.parametrize("dtype", [numpy.float32, numpy.float64])
 @pytest.mark.parametrize("softplus", [False, True])
@@ -116,7 +102,7 @@ def test_matches_torch_selective_scan_ref(module, dtype, softplus):
     inputs = _inputs(2, 4, 8, 16, dtype=dtype, seed=7)
     dout = numpy.random.default_rng(8).standard_normal(inputs[0].shape).astype(dtype)
     tensors = [torch.tensor(x, requires_grad=True) for x in inputs]
-    expected = _torch_reference(torch, *tensors, softplus)
+    expected = torch_selective_scan(torch, *tensors, delta_softplus=softplus)
     expected.backward(torch.tensor(dout))
     out = module.selective_ssm_forward(*inputs, delta_softplus=softplus)
     grads = module.selective_ssm_backward(dout, *inputs, delta_softplus=softplus)
