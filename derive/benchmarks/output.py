@@ -75,9 +75,11 @@ def _extras(results) -> list[str]:
 
 
 def _machine(results) -> list[str]:
+    m = {k: v / 1e9 for k, v in results.machine.items() if isinstance(v, float)}
+    copy, triad = m["copy_bytes_per_s"], m["triad_bytes_per_s"]
+    bandwidth = f"copy {copy:.1f} GB/s, triad {triad:.1f} GB/s"
+    rates = f"float32 exp {m['exp_per_s']:.2f} G/s; matmul {m['matmul_flop_per_s']:.0f} GFLOP/s"
     m = results.machine
-    bandwidth = f"copy {m['copy_bytes_per_s'] / 1e9:.1f} GB/s, triad {m['triad_bytes_per_s'] / 1e9:.1f} GB/s"
-    rates = f"float32 exp {m['exp_per_s'] / 1e9:.2f} G/s; matmul {m['matmul_flop_per_s'] / 1e9:.0f} GFLOP/s"
     return [f"machine: {m['threads']} threads ({m['threading_layer']} layer); {bandwidth}; {rates}"]
 
 
