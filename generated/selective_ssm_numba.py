@@ -28,8 +28,16 @@ def _array(name, value, axes, sizes, dtype=None):
         raise ValueError(f"{name}: expected dtype {wanted}, got {array.dtype}")
     return array
 
+# Reassociation lets the compiler vectorise the loops over N; no-NaN/no-inf flags stay off.
+FASTMATH = {"contract", "reassoc", "nsz"}
 
-@numba.njit(cache=True)
+
+def _time_major(array):
+    """(batch, N, L) -> (batch, L, N), so that the loop over N reads contiguous memory."""
+    return numpy.ascontiguousarray(array.transpose(0, 2, 1))
+
+
+@numba.njit(cache=True, fastmath=FASTMATH)
 def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
     if delta_softplus:
         p0 = (
@@ -42,13 +50,13 @@ def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
     return Delta
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
 def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out):
     batch, dim, L = u.shape
     N = A.shape[1]
     for d in numba.prange(dim):
         bias_d, D_d = bias[d], D[d]
-        h = numpy.empty(N)
+        h = numpy.empty(N, A.dtype)
         for b in range(batch):
             h[:] = 0.0
             for t in range(L):
@@ -56,7 +64,7 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z,
                 Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
                 y = 0.0
                 for n in range(N):
-                    A_n, B_n, C_n, h_prev = A[d, n], B[b, n, t], C[b, n, t], h[n]
+                    A_n, B_n, C_n, h_prev = A[d, n], B[b, t, n], C[b, t, n], h[n]
                     h_new = B_n*Delta*u_t + h_prev*numpy.exp(A_n*Delta)
                     y_n = C_n*h_new
                     h[n] = h_new
@@ -73,19 +81,19 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z,
                 out[b, d, t] = out_t
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, fastmath=FASTMATH)
 def _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states):
     """Recompute the states of steps start..stop-1 from states[0]."""
     for t in range(start, stop):
         u_t = u[b, d, t]
         Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
         for n in range(A.shape[1]):
-            A_n, B_n, h_prev = A[d, n], B[b, n, t], states[t - start, n]
+            A_n, B_n, h_prev = A[d, n], B[b, t, n], states[t - start, n]
             h_new = B_n*Delta*u_t + h_prev*numpy.exp(A_n*Delta)
             states[t - start + 1, n] = h_new
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, fastmath=FASTMATH)
 def _selective_ssm_backward_one(
     dout, u, delta, A, B, C, D_d, z, bias_d, delta_softplus, has_z, chunk, b, d, grads, parts, part
 ):
@@ -94,14 +102,14 @@ def _selective_ssm_backward_one(
     dB_parts, dC_parts = parts
     L, N = u.shape[2], A.shape[1]
     count = (L + chunk - 1) // chunk
-    checkpoints = numpy.zeros((count + 1, N))
-    states = numpy.empty((chunk + 1, N))
+    checkpoints = numpy.zeros((count + 1, N), A.dtype)
+    states = numpy.empty((chunk + 1, N), A.dtype)
     for c in range(count):
         start, stop = c * chunk, min(c * chunk + chunk, L)
         states[0] = checkpoints[c]
         _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states)
         checkpoints[c + 1] = states[stop - start]
-    dh_carry = numpy.zeros(N)
+    dh_carry = numpy.zeros(N, A.dtype)
     totals = numpy.zeros(2)
     for c in range(count - 1, -1, -1):
         start, stop = c * chunk, min(c * chunk + chunk, L)
@@ -113,7 +121,7 @@ def _selective_ssm_backward_one(
             Delta = _selective_ssm_delta(delta_t, bias_d, delta_softplus)
             y = 0.0
             for n in range(N):
-                h_new, C_n = states[t - start + 1, n], C[b, n, t]
+                h_new, C_n = states[t - start + 1, n], C[b, t, n]
                 y_n = C_n*h_new
                 y += y_n
             if has_z:
@@ -132,7 +140,7 @@ def _selective_ssm_backward_one(
                 du_t = D_d*dout_t
             dDelta, du_acc = 0.0, du_t
             for n in range(N):
-                A_n, B_n, C_n = A[d, n], B[b, n, t], C[b, n, t]
+                A_n, B_n, C_n = A[d, n], B[b, t, n], C[b, t, n]
                 h_prev, h_new, dh_next = states[t - start, n], states[t - start + 1, n], dh_carry[n]
                 dh = C_n*g_y + dh_next
                 t0 = numpy.exp(A_n*Delta)
@@ -148,8 +156,8 @@ def _selective_ssm_backward_one(
                 dDelta += dDelta_n
                 du_acc += du_n
                 dA[d, n] += dA_n
-                dB_parts[part, b, n, t] += dB_n
-                dC_parts[part, b, n, t] += dC_n
+                dB_parts[part, b, t, n] += dB_n
+                dC_parts[part, b, t, n] += dC_n
             if delta_softplus:
                 p0 = (
                     1/(numpy.exp(-bias_d - delta_t) + 1) if (bias_d + delta_t) >= 0 else
@@ -168,15 +176,16 @@ def _selective_ssm_backward_one(
     return totals
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
 def _selective_ssm_backward_parts(
     dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, parts
 ):
     batch, dim, L = u.shape
     N = A.shape[1]
-    du, ddelta, dz = numpy.zeros(u.shape), numpy.zeros(u.shape), numpy.zeros(u.shape)
+    du, ddelta = numpy.zeros(u.shape, u.dtype), numpy.zeros(u.shape, u.dtype)
+    dz = numpy.zeros(u.shape, u.dtype)
     dA, dD, dbias = numpy.zeros((dim, N)), numpy.zeros(dim), numpy.zeros(dim)
-    dB_parts, dC_parts = numpy.zeros((parts, batch, N, L)), numpy.zeros((parts, batch, N, L))
+    dB_parts, dC_parts = numpy.zeros((parts, batch, L, N)), numpy.zeros((parts, batch, L, N))
     for part in numba.prange(parts):
         for d in range(part, dim, parts):
             for b in range(batch):
@@ -186,13 +195,15 @@ def _selective_ssm_backward_parts(
                 )
                 dD[d] += totals[0]
                 dbias[d] += totals[1]
-    return du, ddelta, dA, dB_parts.sum(axis=0), dC_parts.sum(axis=0), dD, dz, dbias
+    dB, dC = dB_parts.sum(axis=0), dC_parts.sum(axis=0)
+    return du, ddelta, dA, dB.transpose(0, 2, 1), dC.transpose(0, 2, 1), dD, dz, dbias
 
 
 def _selective_ssm_backward_numba(
     dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk
 ):
     parts = max(1, min(u.shape[1], numba.get_num_threads()))
+    B, C = _time_major(B), _time_major(C)
     return _selective_ssm_backward_parts(
         dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, parts
     )
@@ -222,7 +233,7 @@ def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, de
     skip = numpy.zeros(sizes["dim"], dtype) if D is None else D
     gate = u if z is None else z
     out = numpy.empty_like(u)
-    has_z = z is not None
+    has_z, B, C = z is not None, _time_major(B), _time_major(C)
     _selective_ssm_forward(u, delta, A, B, C, skip, gate, bias, bool(delta_softplus), has_z, out)
     return out
 
