@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import sympy
 
 import derive.lowerings  # noqa: F401 - registers the lowerings
 from derive.lowering import LOWERINGS, KernelSpec, lower
 from derive.model import Document
 from derive.printing import print_block
+from derive.vexp import vexp_blocks
 
 LINE_WIDTH = 99
 PACKAGE = "derive_kernels"
@@ -65,22 +67,40 @@ def environment() -> jinja2.Environment:
 
 @dataclass(frozen=True)
 class PrintedKernel:
-    """A kernel spec with each of its blocks printed for one target."""
+    """A kernel spec with each of its blocks printed for one target, and each block's inputs
+    (the variables a template must load before the block runs)."""
 
     spec: KernelSpec
     code: dict
+    inputs: dict
+
+    def needs(self, blocks, name: str) -> bool:
+        return any(name in self.inputs[block] for block in blocks)
 
 
 def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[str]]:
     kernels, imports = [], {"numpy"} | ({"numba"} if numba else set())
     for spec in specs:
-        code = {}
+        code, inputs = {}, {}
         for block in spec.blocks:
-            printed = print_block(block.outputs, scalar=numba)
+            printed = print_block(block.outputs, scalar=numba, single=block.single)
             code[block.name] = printed.lines
+            inputs[block.name] = _inputs(block)
             imports |= set(printed.imports)
-        kernels.append(PrintedKernel(spec, code))
+        kernels.append(PrintedKernel(spec, code, inputs))
     return kernels, sorted(imports)
+
+
+def _inputs(block) -> frozenset:
+    used = set().union(*(sympy.sympify(e).free_symbols for _, e in block.outputs))
+    return frozenset(str(s) for s in used) - {name for name, _ in block.outputs}
+
+
+def _vexp_code() -> dict:
+    """The vectorisable exp of Numba modules (see vexp), printed once per module."""
+    return {
+        b.name: print_block(b.outputs, scalar=True, single=b.single).lines for b in vexp_blocks()
+    }
 
 
 def _tidy(text: str) -> str:
@@ -100,7 +120,9 @@ def render(doc: Document) -> dict[str, str]:
     files = {}
     for numba in (False, True):
         kernels, imports = _printed(module.kernels, numba)
-        text = template.render(module=module, kernels=kernels, numba=numba, imports=imports)
+        text = template.render(
+            module=module, kernels=kernels, numba=numba, imports=imports, vexp=_vexp_code()
+        )
         files[f"{module.document}{'_numba' if numba else ''}.py"] = _tidy(text)
     return files
 

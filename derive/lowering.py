@@ -18,10 +18,14 @@ from derive.terms import context_of, unfold
 
 @dataclass(frozen=True)
 class Block:
-    """Named expressions computed together: (output name, SymPy expression) pairs."""
+    """Named expressions computed together: (output name, SymPy expression) pairs.
+
+    A `single` block is float32 code: its constants print as float32 values.
+    """
 
     name: str
     outputs: tuple[tuple[str, sympy.Expr], ...]
+    single: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,18 @@ def vjp(outputs: dict, seeds: dict, wrt) -> dict:
     """Vector-Jacobian product: d(sum of seed*output)/d(each of wrt), by SymPy."""
     total = sum(seeds[name] * expr for name, expr in outputs.items())
     return {variable: sympy.diff(total, variable) for variable in wrt}
+
+
+def hoist_exp(expr, name: str):
+    """Replace the one exp(...) in `expr` by the symbol `name`; return (expr, argument).
+
+    Kernels compute that exponential in a loop of its own, where it can be vectorised.
+    """
+    found = {node.args[0] for node in expr.atoms(sympy.exp)}
+    if len(found) != 1:
+        raise ValueError(f"expected exactly one exp in {expr}, found {len(found)}")
+    (argument,) = found
+    return expr.xreplace({sympy.exp(argument): sympy.Symbol(name, positive=True)}), argument
 
 
 def stable(outputs) -> tuple[tuple[str, sympy.Expr], ...]:

@@ -18,9 +18,25 @@ from sympy.printing.numpy import NumPyPrinter
 class DerivePrinter(NumPyPrinter):
     """NumPyPrinter for array code (`scalar=False`) or Numba scalar code (`scalar=True`)."""
 
-    def __init__(self, scalar: bool = False):
+    def __init__(self, scalar: bool = False, single: bool = False):
         super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False})
         self.scalar = scalar
+        self.single = single
+
+    def _number(self, text: str) -> str:
+        # In float32 code every constant is a float32, so nothing is promoted to float64.
+        return f"{self._module_format('numpy.float32')}({text})" if self.single else text
+
+    def _print_Integer(self, expr):
+        return self._number(str(expr.p))
+
+    def _print_Rational(self, expr):
+        if not self.single:
+            return super()._print_Rational(expr)
+        return self._number(repr(float(expr)))
+
+    def _print_Float(self, expr):
+        return self._number(repr(float(expr)) if self.single else super()._print_Float(expr))
 
     def _print_Pow(self, expr, rational=False):
         base, exponent = expr.as_base_exp()
@@ -29,7 +45,7 @@ class DerivePrinter(NumPyPrinter):
         if exponent.is_Integer and exponent < 0:
             return f"1/{self.parenthesize(base**-exponent, 1000)}"
         if exponent.is_Integer:
-            return f"{self.parenthesize(base, 1000)}**{int(exponent)}"
+            return f"{self.parenthesize(base, 1000)}**{int(exponent)}"  # an int: no promotion
         return f"{self.parenthesize(base, 1000)}**{self.parenthesize(exponent, 1000)}"
 
     def _print_Relational(self, expr):
@@ -110,7 +126,7 @@ def _unwrapped(text: str) -> str:
     return text[1:-1]
 
 
-def print_block(outputs, *, scalar: bool, prefix: str = "t") -> PrintedBlock:
+def print_block(outputs, *, scalar: bool, single: bool = False, prefix: str = "t") -> PrintedBlock:
     """Print named expressions after common-subexpression elimination.
 
     Piecewise values come first, each in one assignment; then temporaries
@@ -122,7 +138,7 @@ def print_block(outputs, *, scalar: bool, prefix: str = "t") -> PrintedBlock:
     temporaries, reduced = sympy.cse(
         protected, symbols=sympy.numbered_symbols(prefix), order="canonical"
     )
-    printer = DerivePrinter(scalar=scalar)
+    printer = DerivePrinter(scalar=scalar, single=single)
     lines = [f"{symbol} = {_unwrapped(printer.doprint(piece))}" for symbol, piece in pieces]
     lines += [f"{symbol} = {printer.doprint(value)}" for symbol, value in temporaries]
     lines += [f"{name} = {printer.doprint(value)}" for name, value in zip(names, reduced)]

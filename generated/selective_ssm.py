@@ -53,10 +53,17 @@ def _selective_ssm_delta(delta, bias_d, t, delta_softplus):
     return Delta
 
 
+def _selective_ssm_decay(A_n, Delta):
+    z_n = A_n*Delta
+    decay_n = numpy.exp(z_n)
+    return decay_n
+
+
 def _selective_ssm_step(u, A_n, B, Delta, h_prev, t):
     u_t = u[:, :, t, None]
     B_n = B[:, None, :, t]
-    h_new = B_n*Delta*u_t + h_prev*numpy.exp(A_n*Delta)
+    decay_n = _selective_ssm_decay(A_n, Delta)
+    h_new = B_n*Delta*u_t + decay_n*h_prev
     return h_new
 
 
@@ -140,14 +147,14 @@ def _selective_ssm_backward(dout, u, delta, A, B, C, D, z, bias, delta_softplus,
                 dz_t = t0*(D_d*u_t + y)*(z_t*(1 - p0) + 1)
                 dz[:, :, t] = dz_t[..., 0]
             dh = C_n*g_y + dh_next
-            t0 = numpy.exp(A_n*Delta)
-            t1 = dh*t0
-            t2 = Delta*dh
-            dh_prev = t1
-            dDelta_n = dh*(A_n*h_prev*t0 + B_n*u_t)
-            dA_n = Delta*h_prev*t1
-            dB_n = t2*u_t
-            du_n = B_n*t2
+            decay_n = _selective_ssm_decay(A_n, Delta)
+            t0 = decay_n*dh
+            t1 = Delta*dh
+            dh_prev = t0
+            dDelta_n = dh*(A_n*decay_n*h_prev + B_n*u_t)
+            dA_n = Delta*h_prev*t0
+            dB_n = t1*u_t
+            du_n = B_n*t1
             dC_n = g_y*h_new
             dh_next = dh_prev
             dDelta = dDelta_n.sum(axis=-1, keepdims=True)

@@ -28,6 +28,35 @@ def _array(name, value, axes, sizes, dtype=None):
         raise ValueError(f"{name}: expected dtype {wanted}, got {array.dtype}")
     return array
 
+
+@numba.njit(cache=True, fastmath={"contract", "reassoc", "nsz"})
+def _vexp(z, out, bits, fast):
+    """out = exp(z). With `fast` (float32 data), a form the compiler vectorises:
+    2**k * p(r), with 2**k assembled from float32 exponent bits (bias 127, 23 fraction bits)."""
+    if not fast:
+        for n in range(z.size):
+            z_n = z[n]
+            e_n = numpy.exp(z_n)
+            out[n] = e_n
+        return
+    for n in range(z.size):
+        z_n = z[n]
+        t0 = min(numpy.float32(88), max(numpy.float32(-87), z_n))
+        k_n = numpy.floor(numpy.float32(1.4426950408889634)*t0 + numpy.float32(0.5))
+        r_head = -numpy.float32(0.69140625)*k_n + t0
+        r_n = -numpy.float32(0.0017409305599453094)*k_n + r_head
+        p_n = (
+            r_n*(r_n*(r_n*(r_n*(r_n*(r_n*((numpy.float32(0.0001984126984126984))*r_n +
+            numpy.float32(0.001388888888888889)) + numpy.float32(0.008333333333333333)) +
+            numpy.float32(0.041666666666666664)) + numpy.float32(0.16666666666666666)) +
+            numpy.float32(0.5)) + numpy.float32(1)) + numpy.float32(1)
+        )
+        out[n] = p_n
+        bits[n] = (numpy.int32(k_n) + 127) << 23
+    scale = bits.view(numpy.float32)
+    for n in range(z.size):
+        out[n] *= scale[n]
+
 # Reassociation lets the compiler vectorise the loops over N; no-NaN/no-inf flags stay off.
 FASTMATH = {"contract", "reassoc", "nsz"}
 
@@ -50,22 +79,37 @@ def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
     return Delta
 
 
+@numba.njit(cache=True, fastmath=FASTMATH)
+def _selective_ssm_decays(A, d, Delta, buffer, decay, bits):
+    """The N decay factors of one step, in a loop of their own (vectorisable)."""
+    for n in range(A.shape[1]):
+        A_n = A[d, n]
+        z_n = A_n*Delta
+        buffer[n] = z_n
+    _vexp(buffer, decay, bits, A.itemsize == 4)
+
+
 @numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
 def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out):
     batch, dim, L = u.shape
     N = A.shape[1]
     for d in numba.prange(dim):
         bias_d, D_d = bias[d], D[d]
-        h = numpy.empty(N, A.dtype)
+        h, decay = numpy.empty(N, A.dtype), numpy.empty(N, A.dtype)
+        buffer, bits = numpy.empty(N, A.dtype), numpy.empty(N, numpy.int32)
         for b in range(batch):
             h[:] = 0.0
             for t in range(L):
                 u_t = u[b, d, t]
                 Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
+                _selective_ssm_decays(A, d, Delta, buffer, decay, bits)
                 y = 0.0
                 for n in range(N):
-                    A_n, B_n, C_n, h_prev = A[d, n], B[b, t, n], C[b, t, n], h[n]
-                    h_new = B_n*Delta*u_t + h_prev*numpy.exp(A_n*Delta)
+                    h_prev, decay_n = h[n], decay[n]
+                    B_n = B[b, t, n]
+                    C_n = C[b, t, n]
+
+                    h_new = B_n*Delta*u_t + decay_n*h_prev
                     y_n = C_n*h_new
                     h[n] = h_new
                     y += y_n
@@ -82,14 +126,20 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z,
 
 
 @numba.njit(cache=True, fastmath=FASTMATH)
-def _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states):
+def _selective_ssm_chunk(
+            u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states, work
+        ):
     """Recompute the states of steps start..stop-1 from states[0]."""
+    buffer, decay, bits = work
     for t in range(start, stop):
         u_t = u[b, d, t]
         Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
+        _selective_ssm_decays(A, d, Delta, buffer, decay, bits)
         for n in range(A.shape[1]):
-            A_n, B_n, h_prev = A[d, n], B[b, t, n], states[t - start, n]
-            h_new = B_n*Delta*u_t + h_prev*numpy.exp(A_n*Delta)
+            h_prev, decay_n = states[t - start, n], decay[n]
+            B_n = B[b, t, n]
+
+            h_new = B_n*Delta*u_t + decay_n*h_prev
             states[t - start + 1, n] = h_new
 
 
@@ -104,17 +154,22 @@ def _selective_ssm_backward_one(
     count = (L + chunk - 1) // chunk
     checkpoints = numpy.zeros((count + 1, N), A.dtype)
     states = numpy.empty((chunk + 1, N), A.dtype)
+    work = (numpy.empty(N, A.dtype), numpy.empty(N, A.dtype), numpy.empty(N, numpy.int32))
     for c in range(count):
         start, stop = c * chunk, min(c * chunk + chunk, L)
         states[0] = checkpoints[c]
-        _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states)
+        _selective_ssm_chunk(
+            u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states, work
+        )
         checkpoints[c + 1] = states[stop - start]
     dh_carry = numpy.zeros(N, A.dtype)
     totals = numpy.zeros(2)
     for c in range(count - 1, -1, -1):
         start, stop = c * chunk, min(c * chunk + chunk, L)
         states[0] = checkpoints[c]
-        _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states)
+        _selective_ssm_chunk(
+            u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states, work
+        )
         for t in range(stop - 1, start - 1, -1):
             u_t, dout_t = u[b, d, t], dout[b, d, t]
             delta_t = delta[b, d, t]
@@ -139,18 +194,22 @@ def _selective_ssm_backward_one(
                 dD_t = dout_t*u_t
                 du_t = D_d*dout_t
             dDelta, du_acc = 0.0, du_t
+            _selective_ssm_decays(A, d, Delta, work[0], work[1], work[2])
             for n in range(N):
-                A_n, B_n, C_n = A[d, n], B[b, t, n], C[b, t, n]
                 h_prev, h_new, dh_next = states[t - start, n], states[t - start + 1, n], dh_carry[n]
+                decay_n = work[1][n]
+                A_n = A[d, n]
+                B_n = B[b, t, n]
+                C_n = C[b, t, n]
+
                 dh = C_n*g_y + dh_next
-                t0 = numpy.exp(A_n*Delta)
-                t1 = dh*t0
-                t2 = Delta*dh
-                dh_prev = t1
-                dDelta_n = dh*(A_n*h_prev*t0 + B_n*u_t)
-                dA_n = Delta*h_prev*t1
-                dB_n = t2*u_t
-                du_n = B_n*t2
+                t0 = decay_n*dh
+                t1 = Delta*dh
+                dh_prev = t0
+                dDelta_n = dh*(A_n*decay_n*h_prev + B_n*u_t)
+                dA_n = Delta*h_prev*t0
+                dB_n = t1*u_t
+                du_n = B_n*t1
                 dC_n = g_y*h_new
                 dh_carry[n] = dh_prev
                 dDelta += dDelta_n

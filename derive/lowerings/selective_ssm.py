@@ -17,6 +17,7 @@ from derive.lowering import (
     Block,
     KernelSpec,
     body_at,
+    hoist_exp,
     lowering,
     stable,
     unfolded,
@@ -87,30 +88,16 @@ def lower_selective_ssm(doc) -> tuple[KernelSpec, ...]:
     # mamba_ssm's extension of the note: a skip connection D and a silu gate z.
     out_plain = y + D_d * u_t
     out_gated = out_plain * silu(z_t)
-    step_grads = vjp({"h": step}, {"h": dh}, (h_prev, Delta, A_n, B_n, u_t))
     blocks = [
         Block("delta_softplus", stable([("Delta", delta_softplus)])),
         Block("delta_plain", stable([("Delta", delta_plain)])),
-        Block("step", stable([("h_new", step)])),
+        *_step_blocks(step, emit),
         Block("emit", stable([("y_n", emit)])),
         Block("out_plain", stable([("out_t", out_plain)])),
         Block("out_gated", stable([("out_t", out_gated)])),
         _output_vjp("out_plain_vjp", out_plain, with_z=False),
         _output_vjp("out_gated_vjp", out_gated, with_z=True),
         Block("state_grad", stable([("dh", dh_next + g_y * sympy.diff(emit, h_new))])),
-        Block(
-            "step_vjp",
-            stable(
-                [
-                    ("dh_prev", step_grads[h_prev]),
-                    ("dDelta_n", step_grads[Delta]),
-                    ("dA_n", step_grads[A_n]),
-                    ("dB_n", step_grads[B_n]),
-                    ("du_n", step_grads[u_t]),
-                    ("dC_n", g_y * sympy.diff(emit, C_n)),
-                ]
-            ),
-        ),
         _delta_vjp("delta_softplus_vjp", delta_softplus),
         _delta_vjp("delta_plain_vjp", delta_plain),
     ]
@@ -124,6 +111,32 @@ def lower_selective_ssm(doc) -> tuple[KernelSpec, ...]:
         extensions=("D and z: out = (y + D*u)*silu(z), from mamba_ssm (not in the note)",),
     )
     return (spec,)
+
+
+def _step_blocks(step, emit) -> list[Block]:
+    """The step with its exponential (Ā = exp(ΔA)) computed apart, and its VJP."""
+    grads = vjp({"h": step}, {"h": dh}, (h_prev, Delta, A_n, B_n, u_t))
+    hoisted, argument = hoist_exp(step, "decay_n")
+    decay = {sympy.exp(argument): sympy.Symbol("decay_n", positive=True)}
+    z_n = sympy.Symbol("z_n", real=True)
+    return [
+        Block("decay_arg", stable([("z_n", argument)])),
+        Block("decay", stable([("decay_n", sympy.exp(z_n))])),
+        Block("step", stable([("h_new", hoisted)])),
+        Block(
+            "step_vjp",
+            stable(
+                [
+                    ("dh_prev", grads[h_prev].xreplace(decay)),
+                    ("dDelta_n", grads[Delta].xreplace(decay)),
+                    ("dA_n", grads[A_n].xreplace(decay)),
+                    ("dB_n", grads[B_n].xreplace(decay)),
+                    ("du_n", grads[u_t].xreplace(decay)),
+                    ("dC_n", g_y * sympy.diff(emit, C_n)),
+                ]
+            ),
+        ),
+    ]
 
 
 def _output_vjp(name: str, out, *, with_z: bool) -> Block:
