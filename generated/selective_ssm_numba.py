@@ -29,7 +29,7 @@ def _array(name, value, axes, sizes, dtype=None):
     return array
 
 
-@numba.njit(cache=True, fastmath={"contract", "reassoc", "nsz"})
+@numba.njit(cache=True, fastmath={"contract", "reassoc", "nsz"}, inline="always")
 def _vexp(z, out, bits, fast):
     """out = exp(z). With `fast` (float32 data), a form the compiler vectorises:
     2**k * p(r), with 2**k assembled from float32 exponent bits (bias 127, 23 fraction bits)."""
@@ -66,7 +66,7 @@ def _time_major(array):
     return numpy.ascontiguousarray(array.transpose(0, 2, 1))
 
 
-@numba.njit(cache=True, fastmath=FASTMATH)
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
 def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
     if delta_softplus:
         p0 = (
@@ -79,7 +79,7 @@ def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
     return Delta
 
 
-@numba.njit(cache=True, fastmath=FASTMATH)
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
 def _selective_ssm_decays(A, d, Delta, buffer, decay, bits):
     """The N decay factors of one step, in a loop of their own (vectorisable)."""
     for n in range(A.shape[1]):
@@ -125,7 +125,7 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z,
                 out[b, d, t] = out_t
 
 
-@numba.njit(cache=True, fastmath=FASTMATH)
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
 def _selective_ssm_chunk(
             u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states, work
         ):
@@ -143,7 +143,7 @@ def _selective_ssm_chunk(
             states[t - start + 1, n] = h_new
 
 
-@numba.njit(cache=True, fastmath=FASTMATH)
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
 def _selective_ssm_backward_one(
     dout, u, delta, A, B, C, D_d, z, bias_d, delta_softplus, has_z, chunk, b, d, grads, parts, part
 ):
