@@ -78,6 +78,8 @@ def lowering(name: str):
 
 def lower(doc: Document) -> ModuleSpec:
     """The kernel specs of `doc`, or KeyError naming the documents that have kernels."""
+    import derive.lowerings  # noqa: F401 - fills LOWERINGS on first use
+
     if doc.name not in LOWERINGS:
         known = ", ".join(sorted(LOWERINGS))
         raise KeyError(f"no kernels for document {doc.name!r} (kernels exist for: {known})")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sympy
 from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.precedence import PRECEDENCE
 
 
 class DerivePrinter(NumPyPrinter):
@@ -40,13 +41,15 @@ class DerivePrinter(NumPyPrinter):
 
     def _print_Pow(self, expr, rational=False):
         base, exponent = expr.as_base_exp()
+        power = PRECEDENCE["Pow"]
         if exponent == sympy.S.Half:
             return f"{self._module_format('numpy.sqrt')}({self._print(base)})"
         if exponent.is_Integer and exponent < 0:
-            return f"1/{self.parenthesize(base**-exponent, 1000)}"
+            return f"1/{self.parenthesize(base**-exponent, PRECEDENCE['Mul'] + 1)}"
         if exponent.is_Integer:
-            return f"{self.parenthesize(base, 1000)}**{int(exponent)}"  # an int: no promotion
-        return f"{self.parenthesize(base, 1000)}**{self.parenthesize(exponent, 1000)}"
+            # An int exponent keeps float32 code in float32.
+            return f"{self.parenthesize(base, power + 1)}**{int(exponent)}"
+        return f"{self.parenthesize(base, power + 1)}**{self.parenthesize(exponent, power + 1)}"
 
     def _print_Relational(self, expr):
         op = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}[expr.rel_op]
