@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.util
+
+import derive.benchmarks.gat  # noqa: F401 - registers the GATv2 benchmark
 import derive.benchmarks.scan  # noqa: F401 - registers the selective-scan benchmark
 from derive.benchmarks import BENCHMARKS, Results
 from derive.benchmarks.machine import limits
 
 
 def available() -> tuple[str, ...]:
-    return tuple(sorted(BENCHMARKS))
+    """Benchmarks whose generated kernels are importable."""
+    return tuple(name for name in sorted(BENCHMARKS) if _generated(name))
+
+
+def _generated(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(f"derive_kernels.{name}") is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def run(documents, quick: bool) -> Results:
