@@ -17,6 +17,7 @@ from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.aggregates import SetSum, SubsetSum
+from derive.arrays import has_arrays
 from derive.primitives import elementary
 from derive.terms import (
     AGGREGATES,
@@ -280,6 +281,8 @@ def _split_product(body, depends, rebuild, count):
 
 def induction_sizes(ctx: Context, lhs, rhs) -> list:
     """Sizes that bound an aggregate or index a recurrence in the claim."""
+    if has_arrays(lhs) or has_arrays(rhs):
+        return []  # the step abstracts aggregates as scalar unknowns, which arrays are not
     found = set()
     for node in sympy.preorder_traversal(sympy.Tuple(lhs, rhs)):
         if isinstance(node, (Sum, Product)):

@@ -19,6 +19,8 @@ from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
 from derive.aggregates import SetSum, SubsetSum
+from derive.array_entries import paired_entries, tabulate
+from derive.arrays import ArrayError, ShapeMismatch, has_arrays
 from derive.model import Claim, Definition, Document
 
 AGGREGATES = (Sum, Product, SubsetSum)
@@ -259,6 +261,7 @@ def expand_aggregates(expr: sympy.Basic) -> sympy.Basic:
             return (node.hi - node.lo).is_Integer
         return all((hi - lo).is_Integer for _, lo, hi in node.limits)
 
+    expr = tabulate(expr)  # first, so that SymPy's doit meets no array-valued Sum
     return expr.replace(is_concrete, lambda node: node.doit(deep=False))
 
 
@@ -324,10 +327,6 @@ def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
             raise InputError(f"{atom} is outside the shape {tuple(shape)} of {atom.base}")
 
 
-class ShapeMismatch(Exception):
-    """The two sides of a claim have different shapes at some sizes."""
-
-
 def shape_of(expr: sympy.Basic) -> tuple:
     # Only matrices have a shape here: an Indexed entry's `shape` raises once stripped.
     return tuple(expr.shape) if getattr(expr, "is_Matrix", False) else ()
@@ -335,6 +334,12 @@ def shape_of(expr: sympy.Basic) -> tuple:
 
 def side_entries(lhs: sympy.Basic, rhs: sympy.Basic) -> list[tuple[str, sympy.Expr, sympy.Expr]]:
     """Pair up the entries of two equal-shaped sides; scalars give one unlabelled pair."""
+    if has_arrays(lhs) or has_arrays(rhs):
+        try:
+            pairs = paired_entries(lhs, rhs)
+        except ArrayError as problem:
+            raise InputError(str(problem)) from None
+        return [(label, expand_aggregates(a), expand_aggregates(b)) for label, a, b in pairs]
     left, right = shape_of(lhs), shape_of(rhs)
     if left != right:
         describe = lambda s: f"shape {s}" if s else "a scalar"  # noqa: E731
