@@ -99,8 +99,12 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     """Lambdify every entry of `instance` (primitives rewritten to elementary functions)."""
     dummies = argument_symbols(len(instance.atoms))
     swap = dict(zip(instance.atoms, dummies))
+    # A side can be undefined outright (1/0 is zoo), which mpmath cannot print: NaN instead.
+    undefined = {sympy.zoo: sympy.nan}
     exprs = [
-        elementary(e).xreplace(swap) for _, left, right in instance.entries for e in (left, right)
+        elementary(e).xreplace(swap).xreplace(undefined)
+        for _, left, right in instance.entries
+        for e in (left, right)
     ]
     function = sympy.lambdify(dummies, exprs, modules="mpmath")
     return Compiled(instance, function, relation)
