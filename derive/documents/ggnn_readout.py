@@ -166,6 +166,8 @@ DOCUMENT = document(
         "(Li et al. 2016, eq. 7) as suvash typed it: " + TYPED,
         "nn.Tanh(A@B) is not PyTorch: nn.Tanh is a module class whose constructor takes no "
         "tensor; torch.tanh(...) or nn.Tanh()(...) is meant. Only the mathematics is checked.",
+        "'Circled dot' names ⊙; it is read as the element-wise (Hadamard) product throughout, "
+        "as suvash assumes.",
         "The closing posts (LSTM from scratch, fastai chapter 12) make no mathematical claim.",
     ),
 )

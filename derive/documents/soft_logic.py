@@ -158,7 +158,8 @@ DOCUMENT = document(
             expect=REFUTED,
             note=(
                 "The Hadamard product needs ‖g‖ = ‖T‖, which the notes say need not hold, and "
-                "gives y_j = g_j T_j + (1 − g_j) F_j, a number, where y_j above is a vector."
+                "gives y_j = g_j T_j + (1 − g_j) F_j, a number, where y_j above is a vector. "
+                "See if.vector[outer] and if.vector[hadamard]/corrected."
             ),
         ),
         claim(
@@ -235,7 +236,7 @@ DOCUMENT = document(
             0,
             reading="among all inputs, T and F included",
             expect=REFUTED,
-            note="Every y_j reads the shared T and F, so ∂L/∂T sums over all j.",
+            note="Every y_j reads the shared T and F, so ∂L/∂T sums over all j. See /corrected.",
         ),
         claim(
             "if.independent[all inputs]/corrected",
@@ -282,7 +283,7 @@ DOCUMENT = document(
             Hadamard(softmax_vec, C_mat),
             reading="⊗ is the Hadamard product (g as a mask for C)",
             expect=REFUTED,
-            note="g has one entry per case, C one row per case: g ⊙ C does not even type-check.",
+            note="g has one entry per case, C one row per case: g ⊙ C does not type-check. See /corrected.",
         ),
         claim(
             "switch.y/corrected",
@@ -309,6 +310,7 @@ DOCUMENT = document(
             Hadamard(two_logits, Stack(T_vec, F_vec)),
             reading="T and F are the two rows of C, and ⊗ is the Hadamard product",
             expect=REFUTED,
+            note="g ⊙ C keeps the two cases apart instead of choosing: see switch.if[rows].",
         ),
         claim(
             "switch.if[concat, hadamard]",
@@ -318,6 +320,7 @@ DOCUMENT = document(
             Hadamard(two_logits, Concat(T_vec, F_vec)),
             reading="[T; F] is the concatenation (a 2m-vector), and ⊗ is the Hadamard product",
             expect=REFUTED,
+            note="g has 2 entries, [T; F] has 2m: see switch.if[rows].",
         ),
         claim(
             "switch.two-logits[1]",
@@ -387,7 +390,7 @@ DOCUMENT = document(
             cosine,
             reading="cosine similarity, qᵀk / (‖q‖ ‖k‖)",
             expect=REFUTED,
-            note="The two agree only when ‖q‖ ‖k‖ = 1.",
+            note="The two agree only when ‖q‖ ‖k‖ = 1. See score.dot[cosine]/corrected.",
         ),
         claim(
             "score.dot[cosine]/corrected",
@@ -434,7 +437,8 @@ DOCUMENT = document(
     ),
     notes=(
         "Layers are modelled as scalar layers F_(l)(u; W_(l)) = tanh(W_(l) u); the composition "
-        "steps are unfoldings of y_(l) = F_(l)(y_(l-1); W_(l)) and hold for any layer.",
+        "steps are unfoldings of y_(l) = F_(l)(y_(l-1); W_(l)) and hold for any layer, and the "
+        "signature F_(l): R^||y_(l-1)|| → R^||y_(l)|| is not checked.",
         "The sections on binary switches, step functions and the sigmoid plot state no formula: "
         "'the step function is not differentiable' and 'the sigmoid is' are left as prose.",
         "'That creates a vector z if' is garbled in the source; the vector is y.",
