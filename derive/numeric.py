@@ -89,12 +89,22 @@ class Compiled:
         return DIFFER if DIFFER in outcomes else (UNDEFINED if UNDEFINED in outcomes else AGREE)
 
 
+def argument_symbols(count: int) -> list[sympy.Symbol]:
+    """Plain symbols to lambdify over. Not Dummy: lambdify re-substitutes every Dummy
+    argument through the whole expression, one pass per argument."""
+    return [sympy.Symbol(f"_a{k}") for k in range(count)]
+
+
 def compile_instance(instance: Instance, relation: str) -> Compiled:
     """Lambdify every entry of `instance` (primitives rewritten to elementary functions)."""
-    dummies = [sympy.Dummy(f"a{k}") for k in range(len(instance.atoms))]
+    dummies = argument_symbols(len(instance.atoms))
     swap = dict(zip(instance.atoms, dummies))
+    # A side can be undefined outright (1/0 is zoo), which mpmath cannot print: NaN instead.
+    undefined = {sympy.zoo: sympy.nan}
     exprs = [
-        elementary(e).xreplace(swap) for _, left, right in instance.entries for e in (left, right)
+        elementary(e).xreplace(swap).xreplace(undefined)
+        for _, left, right in instance.entries
+        for e in (left, right)
     ]
     function = sympy.lambdify(dummies, exprs, modules="mpmath")
     return Compiled(instance, function, relation)

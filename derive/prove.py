@@ -17,6 +17,8 @@ from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.aggregates import SetSum, SubsetSum
+from derive.arrays import has_arrays
+from derive.bounds import split_at_free_indices
 from derive.primitives import elementary
 from derive.terms import (
     AGGREGATES,
@@ -153,6 +155,8 @@ def _sign_steps(lhs, rhs, relation) -> list:
     return [
         ("sign", lambda: getattr(gap(), test) is True),
         ("sign after simplify", lambda: getattr(sympy.simplify(gap()), test) is True),
+        # A factored form shows squares and sums of positive terms, whose signs SymPy knows.
+        ("sign after factor", lambda: getattr(sympy.factor(gap()), test) is True),
     ]
 
 
@@ -207,7 +211,13 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
     except (NotDerivable, OutOfTime):
         return None
     method = zero_method(*unfolded, relation, deadline)
-    return f"{method}, definitions unfolded" if method else None
+    if method or relation == "==":
+        return f"{method}, definitions unfolded" if method else None
+    split = [split_at_free_indices(side, ctx.ranges) for side in unfolded]
+    if split == unfolded:
+        return None
+    method = zero_method(*split, relation, deadline)
+    return f"{method}, sums split at the free index" if method else None
 
 
 def normalize_aggregates(expr):
@@ -280,6 +290,8 @@ def _split_product(body, depends, rebuild, count):
 
 def induction_sizes(ctx: Context, lhs, rhs) -> list:
     """Sizes that bound an aggregate or index a recurrence in the claim."""
+    if has_arrays(lhs) or has_arrays(rhs):
+        return []  # the step abstracts aggregates as scalar unknowns, which arrays are not
     found = set()
     for node in sympy.preorder_traversal(sympy.Tuple(lhs, rhs)):
         if isinstance(node, (Sum, Product)):

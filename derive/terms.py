@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 import sympy
 from sympy import Derivative, Indexed, IndexedBase, Product, Sum
+from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
-from derive.aggregates import SubsetSum
+from derive.aggregates import SetSum, SubsetSum
+from derive.array_entries import paired_entries, tabulate
+from derive.arrays import ArrayError, ShapeMismatch, has_arrays
 from derive.model import Claim, Definition, Document
 
 AGGREGATES = (Sum, Product, SubsetSum)
@@ -198,12 +201,32 @@ def unfold_once(ctx: Context, app: AppliedUndef, lows: dict, only=None):
         if first.is_Integer and int(first) < definition.start:
             raise InputError(f"{app} is before the start {definition.start} of {definition.name}")
         if first == definition.start:
-            mapping = dict(zip(definition.params[1:], args[1:]))
-            return definition.initial.subs(mapping, simultaneous=True)
+            return substitute(definition.initial, dict(zip(definition.params[1:], args[1:])))
         if not (first.is_Integer or exceeds(first, definition.start, lows)):
             return None
-    mapping = dict(zip(definition.params, args))
-    return definition.body.subs(mapping, simultaneous=True)
+    return substitute(definition.body, dict(zip(definition.params, args)))
+
+
+def substitute(body: sympy.Basic, mapping: dict) -> sympy.Basic:
+    """`body` with parameters replaced by arguments, without capture: SymPy's subs would
+    turn Σ_r x[r, t] at t = r into Σ_r x[r, r], so clashing bound indices are renamed first."""
+    incoming = set().union(*(sympy.sympify(a).free_symbols for a in mapping.values()))
+
+    def bound(node) -> list:
+        if isinstance(node, ExprWithLimits):
+            return node.variables
+        return [node.index] if isinstance(node, SetSum) else []
+
+    def clashes(node):
+        return bool(set(bound(node)) & incoming)
+
+    def rename(node):
+        fresh = {v: sympy.Dummy(v.name, **v.assumptions0) for v in bound(node) if v in incoming}
+        return node.xreplace(fresh)
+
+    if incoming:
+        body = body.replace(clashes, rename)
+    return body.subs(mapping, simultaneous=True)
 
 
 def unfold(ctx: Context, expr: sympy.Basic, lows: dict | None = None, only=None) -> sympy.Basic:
@@ -238,6 +261,7 @@ def expand_aggregates(expr: sympy.Basic) -> sympy.Basic:
             return (node.hi - node.lo).is_Integer
         return all((hi - lo).is_Integer for _, lo, hi in node.limits)
 
+    expr = tabulate(expr)  # first, so that SymPy's doit meets no array-valued Sum
     return expr.replace(is_concrete, lambda node: node.doit(deep=False))
 
 
@@ -303,16 +327,19 @@ def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
             raise InputError(f"{atom} is outside the shape {tuple(shape)} of {atom.base}")
 
 
-class ShapeMismatch(Exception):
-    """The two sides of a claim have different shapes at some sizes."""
-
-
 def shape_of(expr: sympy.Basic) -> tuple:
-    return tuple(getattr(expr, "shape", ()))
+    # Only matrices have a shape here: an Indexed entry's `shape` raises once stripped.
+    return tuple(expr.shape) if getattr(expr, "is_Matrix", False) else ()
 
 
 def side_entries(lhs: sympy.Basic, rhs: sympy.Basic) -> list[tuple[str, sympy.Expr, sympy.Expr]]:
     """Pair up the entries of two equal-shaped sides; scalars give one unlabelled pair."""
+    if has_arrays(lhs) or has_arrays(rhs):
+        try:
+            pairs = paired_entries(lhs, rhs)
+        except ArrayError as problem:
+            raise InputError(str(problem)) from None
+        return [(label, expand_aggregates(a), expand_aggregates(b)) for label, a, b in pairs]
     left, right = shape_of(lhs), shape_of(rhs)
     if left != right:
         describe = lambda s: f"shape {s}" if s else "a scalar"  # noqa: E731

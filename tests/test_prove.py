@@ -37,3 +37,11 @@ def test_does_not_prove_false_identity(lhs, rhs):
 def test_proves_sign_of_inequality():
     assert zero_method(0, sigmoid(x), "<", Deadline(10)) is not None
     assert zero_method(sigmoid(x), 0, "<", Deadline(10)) is None
+
+
+def test_factoring_shows_a_blend_lies_between_its_ends():
+    blend = sigmoid(x) * a + (1 - sigmoid(x)) * y
+    between = (blend - a) * (blend - y)
+    assert zero_method(between, 0, "<=", Deadline(20)) == "sign after factor"
+    assert zero_method(between, 0, ">=", Deadline(20)) is None
+    assert zero_method(between, -1, ">=", Deadline(20)) is None

@@ -13,6 +13,8 @@ from derive.terms import (
     context_of,
     evaluate_derivatives,
     instantiate,
+    side_entries,
+    substitute,
     unfold,
 )
 
@@ -74,3 +76,16 @@ def test_undeclared_symbol_is_named():
 def test_undeclared_tensor_is_named():
     with pytest.raises(InputError, match="tensor v"):
         check_declared(CTX, IndexedBase("v")[1])
+
+
+def test_substitution_renames_a_bound_index_instead_of_capturing():
+    r, k = symbols("r k", integer=True)
+    x = IndexedBase("x")
+    body = Sum(x[r, k], (r, 1, 2))
+    assert substitute(body, {k: r}).doit() == x[1, r] + x[2, r]
+    assert body.subs(k, r).doit() == x[1, 1] + x[2, 2]  # what SymPy's subs alone does
+
+
+def test_a_bare_tensor_entry_is_a_scalar_side():
+    entry = IndexedBase("T")[1]  # its base lost its shape, so SymPy's .shape would raise
+    assert side_entries(entry, w) == [("", entry, w)]
