@@ -7,6 +7,8 @@ whichever is slower. Forward+backward needs those exponentials at least twice.
 
 from __future__ import annotations
 
+import functools
+
 import numpy
 
 from derive.benchmarks import Row, benchmark, time_it
@@ -114,46 +116,22 @@ def _torch(label, index, arrays, options) -> list[Row]:
         import torch
     except ImportError:
         return [Row("selective_ssm", label, "fwd", "torch ref", None, note="torch not installed")]
+    row = functools.partial(Row, "selective_ssm", label, implementation="torch ref")
     tensors = [None if a is None else torch.from_numpy(a) for a in arrays]
-    rows = [
-        Row(
-            "selective_ssm",
-            label,
-            "fwd",
-            "torch ref",
-            time_it(lambda: torch_selective_scan(torch, *tensors, **options)),
-        )
-    ]
+    forward = time_it(lambda: torch_selective_scan(torch, *tensors, **options))
     repeats = TORCH_BACKWARD_REPEATS.get(index)
     if repeats is None:
-        rows.append(
-            Row(
-                "selective_ssm",
-                label,
-                "fwd+bwd",
-                "torch ref",
-                None,
-                note="not run: autograd through the L-step loop takes minutes here",
-            )
-        )
-        return rows
+        skipped = "not run: autograd through the L-step loop takes minutes here"
+        return [row(what="fwd", timing=forward), row(what="fwd+bwd", timing=None, note=skipped)]
     leaves = [None if t is None else t.clone().requires_grad_(True) for t in tensors]
 
     def both():
         out = torch_selective_scan(torch, *leaves, **options)
         out.backward(torch.ones_like(out))
 
-    rows.append(
-        Row(
-            "selective_ssm",
-            label,
-            "fwd+bwd",
-            "torch ref",
-            time_it(both, repeats, warmup=0 if repeats == 1 else 1),
-            note="" if repeats > 1 else "one run",
-        )
-    )
-    return rows
+    timing = time_it(both, repeats, warmup=0 if repeats == 1 else 1)
+    note = "" if repeats > 1 else "one run"
+    return [row(what="fwd", timing=forward), row(what="fwd+bwd", timing=timing, note=note)]
 
 
 def smoke(kernels) -> None:

@@ -41,50 +41,44 @@ def scan_inputs(rng, sizes, dtype=numpy.float64) -> list:
     return [v.astype(dtype) for v in values]
 
 
-def _names(expr) -> dict:
-    return {s.name: s for s in expr.free_symbols}
+def _block(kernel, name: str, values: dict):
+    """The block's single output with its inputs replaced, by name, from `values`."""
+    ((_, expr),) = kernel.block(name).outputs
+    return expr.xreplace({s: values[s.name] for s in expr.free_symbols})
+
+
+def _entry_symbols(inputs) -> list:
+    symbols = []
+    for k, value in enumerate(inputs):
+        names = numpy.empty(value.shape, object)
+        for index in numpy.ndindex(value.shape):
+            names[index] = sympy.Symbol(f"x{k}_{'_'.join(map(str, index))}")
+        symbols.append(names)
+    return symbols
 
 
 def _symbolic_output(kernel, inputs, softplus: bool):
     """The forward output as SymPy expressions of one symbol per input entry."""
-    symbols = [
-        numpy.vectorize(lambda *i, k=k: sympy.Symbol(f"x{k}_{'_'.join(map(str, i))}"))(
-            *numpy.indices(v.shape)
-        )
-        if v.ndim
-        else None
-        for k, v in enumerate(inputs)
-    ]
+    symbols = _entry_symbols(inputs)
     u, delta, A, B, C, D, z, bias = symbols
-    delta_expr = kernel.block("delta_softplus" if softplus else "delta_plain").outputs[0][1]
-    step, emit = kernel.block("step").outputs[0][1], kernel.block("emit").outputs[0][1]
-    out = kernel.block("out_gated").outputs[0][1]
-    batch, dim, length = inputs[0].shape
+    delta_block = "delta_softplus" if softplus else "delta_plain"
     outputs = numpy.empty(inputs[0].shape, object)
-    for b, d in numpy.ndindex(batch, dim):
+    for b, d in numpy.ndindex(*inputs[0].shape[:2]):
         h = [sympy.Integer(0)] * A.shape[1]
-        for t in range(length):
-            values = {
-                "delta_t": delta[b, d, t],
-                "bias_d": bias[d],
-                "u_t": u[b, d, t],
-                "D_d": D[d],
-                "z_t": z[b, d, t],
-            }
-            values["Delta"] = delta_expr.xreplace(
-                {_names(delta_expr)[k]: values[k] for k in _names(delta_expr)}
+        for t in range(inputs[0].shape[2]):
+            step = {"u_t": u[b, d, t], "D_d": D[d], "z_t": z[b, d, t]}
+            step["Delta"] = _block(
+                kernel, delta_block, {"delta_t": delta[b, d, t], "bias_d": bias[d]}
             )
             for n in range(len(h)):
-                local = {**values, "A_n": A[d, n], "B_n": B[b, n, t], "h_prev": h[n]}
-                h[n] = step.xreplace({s: local[s.name] for s in step.free_symbols})
-            y = sum(
-                emit.xreplace(
-                    {s: {"h_new": h[n], "C_n": C[b, n, t]}[s.name] for s in emit.free_symbols}
-                )
-                for n in range(len(h))
+                z_n = _block(kernel, "decay_arg", {**step, "A_n": A[d, n]})
+                decay = _block(kernel, "decay", {"z_n": z_n})
+                values = {**step, "B_n": B[b, n, t], "h_prev": h[n], "decay_n": decay}
+                h[n] = _block(kernel, "step", values)
+            step["y"] = sum(
+                _block(kernel, "emit", {"h_new": h[n], "C_n": C[b, n, t]}) for n in range(len(h))
             )
-            local = {**values, "y": y}
-            outputs[b, d, t] = out.xreplace({s: local[s.name] for s in out.free_symbols})
+            outputs[b, d, t] = _block(kernel, "out_gated", step)
     return outputs, symbols
 
 
