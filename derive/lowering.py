@@ -39,7 +39,12 @@ class Argument:
 
 @dataclass(frozen=True)
 class KernelSpec:
-    """One generated kernel family: its template macro, arguments, blocks and docstrings."""
+    """One generated kernel family: its template macro, arguments, blocks and docstrings.
+
+    `reference` holds the document's own forward outputs, every definition unfolded, with
+    sizes and indices left symbolic: harnesses instantiate them to check the whole generated
+    forward (its template structure included) against the document.
+    """
 
     name: str
     kind: str
@@ -48,6 +53,7 @@ class KernelSpec:
     arguments: tuple[Argument, ...]
     blocks: tuple[Block, ...]
     extensions: tuple[str, ...] = ()
+    reference: tuple[tuple[str, sympy.Expr], ...] = ()
 
     def block(self, name: str) -> Block:
         return next(b for b in self.blocks if b.name == name)
