@@ -2,6 +2,7 @@
 
 `torch_selective_scan` follows the semantics of mamba_ssm's `selective_scan_ref` (the only
 CPU path mamba_ssm offers), written with torch operations; its backward is torch autograd.
+The other peers are the documents' formulas written plainly in torch, for cross-checks.
 """
 
 from __future__ import annotations
@@ -28,3 +29,11 @@ def torch_selective_scan(
     if z is not None:
         out = out * torch.nn.functional.silu(z)
     return out
+
+
+def torch_ggnn_readout(torch, h, x, graph, W_i, b_i, W_j, b_j, graphs):
+    """h_g = tanh(Σ_v σ(i_v) ⊙ tanh(j_v)) per graph, i and j affine in [h_v; x_v] (GGNN)."""
+    hx = torch.cat([h, x], dim=1)
+    term = torch.sigmoid(hx @ W_i.T + b_i) * torch.tanh(hx @ W_j.T + b_j)
+    sums = term.new_zeros((graphs, h.shape[1])).index_add(0, graph, term)
+    return torch.tanh(sums)
