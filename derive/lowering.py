@@ -30,11 +30,16 @@ class Block:
 
 @dataclass(frozen=True)
 class Argument:
-    """An array argument of a generated kernel: its name, its axes, whether it may be None."""
+    """An array argument of a generated kernel: its name, its axes, whether it may be None,
+    and the label of the document's tensor it binds to, where that differs from its name.
+
+    An axis named "2D" has twice the size of axis "D".
+    """
 
     name: str
     axes: tuple[str, ...]
     optional: bool = False
+    label: str = ""
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def _masked(conditions, branches, *operands):
 def _ggnn_readout_inputs(h, x, graph, W_i, b_i, W_j, b_j, graphs):
     """The float arrays validated, the graph index as int64, and the number of graphs."""
     sizes = {}
-    h = _array("h", h, ("nodes", "D"), sizes)
+    h = _array("h", h, ('nodes', 'D'), sizes)
     dtype = h.dtype
     sizes["2D"] = 2 * sizes["D"]
     x = _array("x", x, ('nodes', 'D'), sizes, dtype)
@@ -50,6 +50,7 @@ def _ggnn_readout_inputs(h, x, graph, W_i, b_i, W_j, b_j, graphs):
     b_i = _array("b_i", b_i, ('D',), sizes, dtype)
     W_j = _array("W_j", W_j, ('D', '2D'), sizes, dtype)
     b_j = _array("b_j", b_j, ('D',), sizes, dtype)
+
     graph = numpy.asarray(graph)
     if graph.shape != (sizes["nodes"],):
         expected = f"(nodes,) with nodes = {sizes['nodes']}"
@@ -75,7 +76,7 @@ def _ggnn_readout_maps(h, x, W_i, b_i, W_j, b_j):
 def ggnn_readout_forward(h, x, graph, W_i, b_i, W_j, b_j, graphs=None):
     """GGNN graph-level readout over a batch of graphs (a graph index per node).
 
-    Equations: definitions i, j, h_g; claims answer.sum-of-products, code.matmul/corrected.
+    Equations: i, j, h_g; answer.sum-of-products, code.matmul/corrected.
     h, x: (nodes, D); graph: (nodes,), each node's graph, in [0, graphs) (graphs defaults to
     max(graph) + 1); W_i, W_j: (D, 2D), acting on [h_v; x_v]; b_i, b_j: (D,).
     Returns h_g: (graphs, D); a graph without nodes gets the readout of an empty sum.

@@ -63,7 +63,7 @@ def lower_ggnn_readout(doc) -> tuple[KernelSpec, ...]:
         name="ggnn_readout",
         kind="readout",
         summary="GGNN graph-level readout over a batch of graphs (a graph index per node).",
-        labels="definitions i, j, h_g; claims answer.sum-of-products, code.matmul/corrected",
+        labels="i, j, h_g; answer.sum-of-products, code.matmul/corrected",
         arguments=ARGUMENTS,
         blocks=blocks,
         reference=(("h_g", unfolded(doc, body_at(doc, "h_g", d))),),
