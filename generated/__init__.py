@@ -10,4 +10,6 @@ __all__ = [
     "ggnn_readout_numba",
     "selective_ssm",
     "selective_ssm_numba",
+    "soft_logic",
+    "soft_logic_numba",
 ]

@@ -37,3 +37,31 @@ def torch_ggnn_readout(torch, h, x, graph, W_i, b_i, W_j, b_j, graphs):
     term = torch.sigmoid(hx @ W_i.T + b_i) * torch.tanh(hx @ W_j.T + b_j)
     sums = term.new_zeros((graphs, h.shape[1])).index_add(0, graph, term)
     return torch.tanh(sums)
+
+
+def torch_soft_if(torch, z, T, F):
+    """Row j is g_j T + (1 - g_j) F with g = σ(z) (soft_logic's if)."""
+    g = torch.sigmoid(z)[:, None]
+    return g * T + (1 - g) * F
+
+
+def torch_switch(torch, a, C):
+    """Row i is softmax(a_i)ᵀ C (soft_logic's switch/case)."""
+    return torch.softmax(a, dim=-1) @ C
+
+
+def torch_lookup_dot(torch, q, k, v):
+    """Softmax attention without scaling: softmax(q kᵀ) v."""
+    return torch.softmax(q @ k.T, dim=-1) @ v
+
+
+def torch_lookup_general(torch, q, k, v, W_alpha):
+    """Softmax attention with the bilinear score qᵀ W_α k."""
+    return torch.softmax(q @ W_alpha @ k.T, dim=-1) @ v
+
+
+def torch_lookup_concat(torch, q, k, v, W_alpha_c, v_alpha_c):
+    """Softmax attention with the additive score v_αᵀ tanh(W_α [q; k])."""
+    width = q.shape[1]
+    hidden = torch.tanh((q @ W_alpha_c[:, :width].T)[:, None] + (k @ W_alpha_c[:, width:].T)[None])
+    return torch.softmax(hidden @ v_alpha_c, dim=-1) @ v
