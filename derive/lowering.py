@@ -30,16 +30,26 @@ class Block:
 
 @dataclass(frozen=True)
 class Argument:
-    """An array argument of a generated kernel: its name, its axes, whether it may be None."""
+    """An array argument of a generated kernel: its name, its axes, whether it may be None,
+    and the label of the document's tensor it binds to, where that differs from its name.
+
+    An axis named "2D" has twice the size of axis "D".
+    """
 
     name: str
     axes: tuple[str, ...]
     optional: bool = False
+    label: str = ""
 
 
 @dataclass(frozen=True)
 class KernelSpec:
-    """One generated kernel family: its template macro, arguments, blocks and docstrings."""
+    """One generated kernel family: its template macro, arguments, blocks and docstrings.
+
+    `reference` holds the document's own forward outputs, every definition unfolded, with
+    sizes and indices left symbolic: harnesses instantiate them to check the whole generated
+    forward (its template structure included) against the document.
+    """
 
     name: str
     kind: str
@@ -48,6 +58,7 @@ class KernelSpec:
     arguments: tuple[Argument, ...]
     blocks: tuple[Block, ...]
     extensions: tuple[str, ...] = ()
+    reference: tuple[tuple[str, sympy.Expr], ...] = ()
 
     def block(self, name: str) -> Block:
         return next(b for b in self.blocks if b.name == name)

@@ -29,7 +29,11 @@ def _array(name, value, axes, sizes, dtype=None):
     return array
 
 
-@numba.njit(cache=True, fastmath={"contract", "reassoc", "nsz"}, inline="always")
+# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off.
+FASTMATH = {"contract", "reassoc", "nsz"}
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
 def _vexp(z, out, bits, fast):
     """out = exp(z). With `fast` (float32 data), a form the compiler vectorises:
     2**k * p(r), with 2**k assembled from float32 exponent bits (bias 127, 23 fraction bits)."""
@@ -56,9 +60,6 @@ def _vexp(z, out, bits, fast):
     scale = bits.view(numpy.float32)
     for n in range(z.size):
         out[n] *= scale[n]
-
-# Reassociation lets the compiler vectorise the loops over N; no-NaN/no-inf flags stay off.
-FASTMATH = {"contract", "reassoc", "nsz"}
 
 
 def _time_major(array):

@@ -11,14 +11,22 @@ from click.testing import CliRunner
 
 from cli import main
 from derive import codegen
+from derive.documents import BUNDLED
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 GENERATED = os.path.join(ROOT, "generated")
 
 
+KERNEL_DOCUMENTS = ("selective_ssm", "ggnn_readout", "soft_logic")
+
+
 def test_generated_directory_is_fresh(load_document):
-    files = codegen.render_files([load_document("selective_ssm")], everything=True)
-    assert codegen.stale(files, GENERATED, prune=False) == []
+    files = codegen.render_files([load_document(n) for n in BUNDLED], everything=True)
+    assert codegen.stale(files, GENERATED, prune=True) == []
+
+
+def test_every_document_with_kernels_is_lowered(load_document):
+    assert tuple(n for n in BUNDLED if codegen.has_kernels(load_document(n))) == KERNEL_DOCUMENTS
 
 
 def test_generation_is_identical_under_two_hash_seeds(tmp_path):
@@ -44,18 +52,20 @@ def test_generation_is_identical_under_two_hash_seeds(tmp_path):
     assert outputs[0] == outputs[1] and outputs[0]
 
 
-def test_files_have_the_header_compile_and_end_with_one_newline(load_document):
-    for name, text in codegen.render(load_document("selective_ssm")).items():
-        header = "# GENERATED from derive/documents/selective_ssm.py by `derive generate`."
+@pytest.mark.parametrize("document", KERNEL_DOCUMENTS)
+def test_files_have_the_header_compile_and_end_with_one_newline(load_document, document):
+    for name, text in codegen.render(load_document(document)).items():
+        header = f"# GENERATED from derive/documents/{document}.py by `derive generate`."
         assert text.startswith(header + " Do not edit.\n")
         assert text.endswith("\n") and not text.endswith("\n\n")
         compile(text, name, "exec")
 
 
-def test_generated_code_passes_the_linter(tmp_path, load_document):
+@pytest.mark.parametrize("document", KERNEL_DOCUMENTS)
+def test_generated_code_passes_the_linter(tmp_path, load_document, document):
     ruff = pytest.importorskip("ruff", reason="ruff is part of the test extra")
     del ruff
-    for name, text in codegen.render(load_document("selective_ssm")).items():
+    for name, text in codegen.render(load_document(document)).items():
         (tmp_path / name).write_text(text)
     result = subprocess.run(
         [
