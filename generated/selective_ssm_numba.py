@@ -127,17 +127,15 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z,
 
 
 @numba.njit(cache=True, fastmath=FASTMATH, inline="always")
-def _selective_ssm_chunk(
-            u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states, work
-        ):
-    """Recompute the states of steps start..stop-1 from states[0]."""
-    buffer, decay, bits = work
+def _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work):
+    """Recompute the states of steps start..stop-1 from states[0], keeping their decays."""
+    (start, stop), (buffer, decays, bits) = span, work
     for t in range(start, stop):
         u_t = u[b, d, t]
         Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
-        _selective_ssm_decays(A, d, Delta, buffer, decay, bits)
+        _selective_ssm_decays(A, d, Delta, buffer, decays[t - start], bits)
         for n in range(A.shape[1]):
-            h_prev, decay_n = states[t - start, n], decay[n]
+            h_prev, decay_n = states[t - start, n], decays[t - start, n]
             B_n = B[b, t, n]
 
             h_new = B_n*Delta*u_t + decay_n*h_prev
@@ -155,22 +153,20 @@ def _selective_ssm_backward_one(
     count = (L + chunk - 1) // chunk
     checkpoints = numpy.zeros((count + 1, N), A.dtype)
     states = numpy.empty((chunk + 1, N), A.dtype)
-    work = (numpy.empty(N, A.dtype), numpy.empty(N, A.dtype), numpy.empty(N, numpy.int32))
+    work = (numpy.empty(N, A.dtype), numpy.empty((chunk, N), A.dtype), numpy.empty(N, numpy.int32))
     for c in range(count):
         start, stop = c * chunk, min(c * chunk + chunk, L)
         states[0] = checkpoints[c]
-        _selective_ssm_chunk(
-            u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states, work
-        )
+        span = (start, stop)
+        _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work)
         checkpoints[c + 1] = states[stop - start]
     dh_carry = numpy.zeros(N, A.dtype)
     totals = numpy.zeros(2)
     for c in range(count - 1, -1, -1):
         start, stop = c * chunk, min(c * chunk + chunk, L)
         states[0] = checkpoints[c]
-        _selective_ssm_chunk(
-            u, delta, A, B, bias_d, delta_softplus, b, d, start, stop, states, work
-        )
+        span = (start, stop)
+        _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work)
         for t in range(stop - 1, start - 1, -1):
             u_t, dout_t = u[b, d, t], dout[b, d, t]
             delta_t = delta[b, d, t]
@@ -195,10 +191,9 @@ def _selective_ssm_backward_one(
                 dD_t = dout_t*u_t
                 du_t = D_d*dout_t
             dDelta, du_acc = 0.0, du_t
-            _selective_ssm_decays(A, d, Delta, work[0], work[1], work[2])
             for n in range(N):
                 h_prev, h_new, dh_next = states[t - start, n], states[t - start + 1, n], dh_carry[n]
-                decay_n = work[1][n]
+                decay_n = work[1][t - start, n]
                 A_n = A[d, n]
                 B_n = B[b, t, n]
                 C_n = C[b, t, n]
