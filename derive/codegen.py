@@ -104,11 +104,15 @@ def _vexp_code() -> dict:
 
 
 def _tidy(text: str) -> str:
+    """Trailing spaces off; at most two blank lines in a row; none inside a function body
+    (a macro that loads nothing leaves one), so bodies read as one block."""
     lines = [line.rstrip() for line in text.splitlines()]
     tidy, blanks = [], 0
-    for line in lines:
+    for position, line in enumerate(lines):
+        following = next((n for n in lines[position + 1 :] if n), "")
+        inside = following.startswith(" ") and tidy and tidy[-1].startswith(" ")
         blanks = blanks + 1 if not line else 0
-        if blanks <= 2:
+        if blanks <= 2 and not (not line and inside):
             tidy.append(line)
     return "\n".join(tidy).strip("\n") + "\n"
 

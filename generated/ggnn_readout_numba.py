@@ -17,7 +17,8 @@ def _array(name, value, axes, sizes, dtype=None):
     expected = "(" + ", ".join(axes) + ("," if len(axes) == 1 else "") + ")"
     if array.ndim != len(axes):
         got = f"got shape {array.shape}"
-        raise ValueError(f"{name}: expected {len(axes)} dimensions {expected}, {got}")
+        count = "1 dimension" if len(axes) == 1 else f"{len(axes)} dimensions"
+        raise ValueError(f"{name}: expected {count} {expected}, {got}")
     for axis, size in zip(axes, array.shape, strict=True):
         if sizes.setdefault(axis, size) != size:
             known = f"{axis} = {sizes[axis]}"
@@ -72,7 +73,6 @@ def _ggnn_readout_inputs(h, x, graph, W_i, b_i, W_j, b_j, graphs):
     b_i = _array("b_i", b_i, ('D',), sizes, dtype)
     W_j = _array("W_j", W_j, ('D', '2D'), sizes, dtype)
     b_j = _array("b_j", b_j, ('D',), sizes, dtype)
-
     graph = numpy.asarray(graph)
     if graph.shape != (sizes["nodes"],):
         expected = f"(nodes,) with nodes = {sizes['nodes']}"
@@ -97,7 +97,6 @@ def _ggnn_readout_maps(h, x, W_i, b_i, W_j, b_j):
 
 def ggnn_readout_forward(h, x, graph, W_i, b_i, W_j, b_j, graphs=None):
     """GGNN graph-level readout over a batch of graphs (a graph index per node).
-
     Equations: i, j, h_g; answer.sum-of-products, code.matmul/corrected.
     h, x: (nodes, D); graph: (nodes,), each node's graph, in [0, graphs) (graphs defaults to
     max(graph) + 1); W_i, W_j: (D, 2D), acting on [h_v; x_v]; b_i, b_j: (D,).
@@ -114,7 +113,6 @@ def ggnn_readout_forward(h, x, graph, W_i, b_i, W_j, b_j, graphs=None):
 
 def ggnn_readout_backward(dout, h, x, graph, W_i, b_i, W_j, b_j, graphs=None):
     """Vector-Jacobian product of ggnn_readout_forward.
-
     dout: (graphs, D). Returns (dh, dx, dW_i, db_i, dW_j, db_j).
     """
     h, x, graph, W_i, b_i, W_j, b_j, graphs = _ggnn_readout_inputs(

@@ -17,7 +17,8 @@ def _array(name, value, axes, sizes, dtype=None):
     expected = "(" + ", ".join(axes) + ("," if len(axes) == 1 else "") + ")"
     if array.ndim != len(axes):
         got = f"got shape {array.shape}"
-        raise ValueError(f"{name}: expected {len(axes)} dimensions {expected}, {got}")
+        count = "1 dimension" if len(axes) == 1 else f"{len(axes)} dimensions"
+        raise ValueError(f"{name}: expected {count} {expected}, {got}")
     for axis, size in zip(axes, array.shape, strict=True):
         if sizes.setdefault(axis, size) != size:
             known = f"{axis} = {sizes[axis]}"
@@ -182,7 +183,6 @@ def _selective_ssm_backward(dout, u, delta, A, B, C, D, z, bias, delta_softplus,
 
 def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False):
     """Selective scan with the interface of mamba_ssm's selective_scan_ref.
-
     Equations: Context: Δ, Ā, B̄, h, C̄, y. u, delta, z: (batch, dim, L); A: (dim, N);
     B, C: (batch, N, L); D, delta_bias: (dim,). Returns out, (batch, dim, L), in u's dtype.
     """
@@ -199,7 +199,6 @@ def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, de
         z = _array("z", z, ('batch', 'dim', 'L'), sizes, dtype)
     if delta_bias is not None:
         delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
-
     bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias
     skip = numpy.zeros(sizes["dim"], dtype) if D is None else D
     return _selective_ssm_forward(u, delta, A, B, C, skip, z, bias, delta_softplus)
@@ -209,7 +208,6 @@ def selective_ssm_backward(
     dout, u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False, chunk=CHUNK
 ):
     """Vector-Jacobian product of selective_ssm_forward, recomputing states in chunks.
-
     Only one state per `chunk` steps is kept, never the full (batch, dim, L, N) state.
     Returns (du, ddelta, dA, dB, dC, dD, dz, ddelta_bias); None for inputs given as None.
     """
@@ -227,7 +225,6 @@ def selective_ssm_backward(
         z = _array("z", z, ('batch', 'dim', 'L'), sizes, dtype)
     if delta_bias is not None:
         delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
-
     if not isinstance(chunk, int) or chunk < 1:
         raise ValueError(f"chunk: expected a positive int, got {chunk!r}")
     bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias

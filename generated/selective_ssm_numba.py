@@ -18,7 +18,8 @@ def _array(name, value, axes, sizes, dtype=None):
     expected = "(" + ", ".join(axes) + ("," if len(axes) == 1 else "") + ")"
     if array.ndim != len(axes):
         got = f"got shape {array.shape}"
-        raise ValueError(f"{name}: expected {len(axes)} dimensions {expected}, {got}")
+        count = "1 dimension" if len(axes) == 1 else f"{len(axes)} dimensions"
+        raise ValueError(f"{name}: expected {count} {expected}, {got}")
     for axis, size in zip(axes, array.shape, strict=True):
         if sizes.setdefault(axis, size) != size:
             known = f"{axis} = {sizes[axis]}"
@@ -109,7 +110,6 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z,
                     h_prev, decay_n = h[n], decay[n]
                     B_n = B[b, t, n]
                     C_n = C[b, t, n]
-
                     h_new = B_n*Delta*u_t + decay_n*h_prev
                     y_n = C_n*h_new
                     h[n] = h_new
@@ -137,7 +137,6 @@ def _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, sta
         for n in range(A.shape[1]):
             h_prev, decay_n = states[t - start, n], decays[t - start, n]
             B_n = B[b, t, n]
-
             h_new = B_n*Delta*u_t + decay_n*h_prev
             states[t - start + 1, n] = h_new
 
@@ -197,7 +196,6 @@ def _selective_ssm_backward_one(
                 A_n = A[d, n]
                 B_n = B[b, t, n]
                 C_n = C[b, t, n]
-
                 dh = C_n*g_y + dh_next
                 t0 = decay_n*dh
                 t1 = Delta*dh
@@ -266,7 +264,6 @@ def _selective_ssm_backward_numba(
 
 def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False):
     """Selective scan with the interface of mamba_ssm's selective_scan_ref.
-
     Equations: Context: Δ, Ā, B̄, h, C̄, y. u, delta, z: (batch, dim, L); A: (dim, N);
     B, C: (batch, N, L); D, delta_bias: (dim,). Returns out, (batch, dim, L), in u's dtype.
     """
@@ -283,7 +280,6 @@ def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, de
         z = _array("z", z, ('batch', 'dim', 'L'), sizes, dtype)
     if delta_bias is not None:
         delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
-
     bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias
     skip = numpy.zeros(sizes["dim"], dtype) if D is None else D
     gate = u if z is None else z
@@ -297,7 +293,6 @@ def selective_ssm_backward(
     dout, u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False, chunk=CHUNK
 ):
     """Vector-Jacobian product of selective_ssm_forward, recomputing states in chunks.
-
     Only one state per `chunk` steps is kept, never the full (batch, dim, L, N) state.
     Returns (du, ddelta, dA, dB, dC, dD, dz, ddelta_bias); None for inputs given as None.
     """
@@ -315,7 +310,6 @@ def selective_ssm_backward(
         z = _array("z", z, ('batch', 'dim', 'L'), sizes, dtype)
     if delta_bias is not None:
         delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
-
     if not isinstance(chunk, int) or chunk < 1:
         raise ValueError(f"chunk: expected a positive int, got {chunk!r}")
     bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias

@@ -20,7 +20,8 @@ def _array(name, value, axes, sizes, dtype=None):
     expected = "(" + ", ".join(axes) + ("," if len(axes) == 1 else "") + ")"
     if array.ndim != len(axes):
         got = f"got shape {array.shape}"
-        raise ValueError(f"{name}: expected {len(axes)} dimensions {expected}, {got}")
+        count = "1 dimension" if len(axes) == 1 else f"{len(axes)} dimensions"
+        raise ValueError(f"{name}: expected {count} {expected}, {got}")
     for axis, size in zip(axes, array.shape, strict=True):
         if sizes.setdefault(axis, size) != size:
             known = f"{axis} = {sizes[axis]}"
@@ -45,7 +46,6 @@ def _masked(conditions, branches, *operands):
 
 def soft_logic_if_forward(z, T, F):
     """Soft if: row j of y blends T and F by the gate σ(z_j).
-
     Equations: y; if.vector[outer], if.mixture.
     z: (n,), one logit per gate; T, F: (m,). Returns y: (n, m), row j for gate j.
     """
@@ -54,7 +54,6 @@ def soft_logic_if_forward(z, T, F):
     dtype = z.dtype
     T = _array("T", T, ('m',), sizes, dtype)
     F = _array("F", F, ('m',), sizes, dtype)
-
     z_j, T_k, F_k = z[:, None], T[None], F[None]
     p0 = (
         _masked((z_j >= 0,), (lambda z_j: 1/(1 + numpy.exp(-z_j)), lambda z_j:
@@ -72,7 +71,6 @@ def soft_logic_if_backward(dout, z, T, F):
     dtype = z.dtype
     T = _array("T", T, ('m',), sizes, dtype)
     F = _array("F", F, ('m',), sizes, dtype)
-
     dout = _array("dout", dout, ("n", "m"), sizes, dtype)
     z_j, T_k, F_k, dout_jk = z[:, None], T[None], F[None], dout
     p0 = (
@@ -96,7 +94,6 @@ def soft_logic_if_backward(dout, z, T, F):
 
 def soft_logic_switch_forward(a, C):
     """Switch/case: row i of y mixes the cases C by the softmax of the logits a_i.
-
     Equations: softmax, y_case; switch.y/corrected.
     a: (rows, K); C: (K, m).
     Returns (rows, m); with no K, each row is an empty sum, 0.
@@ -105,21 +102,18 @@ def soft_logic_switch_forward(a, C):
     a = _array("a", a, ('rows', 'K'), sizes)
     dtype = a.dtype
     C = _array("C", C, ('K', 'm'), sizes, dtype)
-
     scores = a
     return (_soft_logic_switch_softmax(scores) @ C).astype(dtype, copy=False)
 
 
 def soft_logic_switch_backward(dout, a, C):
     """Vector-Jacobian product of soft_logic_switch_forward; dout: (rows, m).
-
     Returns (da, dC).
     """
     sizes = {}
     a = _array("a", a, ('rows', 'K'), sizes)
     dtype = a.dtype
     C = _array("C", C, ('K', 'm'), sizes, dtype)
-
     dout = _array("dout", dout, ('rows', 'm'), sizes, dtype)
     scores = a
     alpha = _soft_logic_switch_softmax(scores)
@@ -152,7 +146,6 @@ def _soft_logic_switch_softmax_backward(s, dalpha):
 
 def soft_logic_lookup_dot_forward(q, k, v):
     """Soft lookup with the dot score: per query, Σ_t α_t v_t over the keys.
-
     Equations: score_dot, α_dot, lookup_dot; score.dot, lookup.weighted-sum[dot].
     q: (queries, D); k: (keys, D); v: (keys, D_v).
     Returns (queries, D_v); with no keys, each row is an empty sum, 0.
@@ -162,14 +155,12 @@ def soft_logic_lookup_dot_forward(q, k, v):
     dtype = q.dtype
     k = _array("k", k, ('keys', 'D'), sizes, dtype)
     v = _array("v", v, ('keys', 'D_v'), sizes, dtype)
-
     scores = _soft_logic_lookup_dot_scores(q, k, v)[0]
     return (_soft_logic_lookup_dot_softmax(scores) @ v).astype(dtype, copy=False)
 
 
 def soft_logic_lookup_dot_backward(dout, q, k, v):
     """Vector-Jacobian product of soft_logic_lookup_dot_forward; dout: (queries, D_v).
-
     Returns (dq, dk, dv).
     """
     sizes = {}
@@ -177,7 +168,6 @@ def soft_logic_lookup_dot_backward(dout, q, k, v):
     dtype = q.dtype
     k = _array("k", k, ('keys', 'D'), sizes, dtype)
     v = _array("v", v, ('keys', 'D_v'), sizes, dtype)
-
     dout = _array("dout", dout, ('queries', 'D_v'), sizes, dtype)
     scores, qW = _soft_logic_lookup_dot_scores(q, k, v)
     alpha = _soft_logic_lookup_dot_softmax(scores)
@@ -217,7 +207,6 @@ def _soft_logic_lookup_dot_softmax_backward(s, dalpha):
 
 def soft_logic_lookup_general_forward(q, k, v, W_alpha):
     """Soft lookup with the general score: per query, Σ_t α_t v_t over the keys.
-
     Equations: score_gen, α_gen, lookup_gen; score.general, lookup.weighted-sum[general].
     q: (queries, D); k: (keys, D); v: (keys, D_v); W_alpha: (D, D).
     Returns (queries, D_v); with no keys, each row is an empty sum, 0.
@@ -228,14 +217,12 @@ def soft_logic_lookup_general_forward(q, k, v, W_alpha):
     k = _array("k", k, ('keys', 'D'), sizes, dtype)
     v = _array("v", v, ('keys', 'D_v'), sizes, dtype)
     W_alpha = _array("W_alpha", W_alpha, ('D', 'D'), sizes, dtype)
-
     scores = _soft_logic_lookup_general_scores(q, k, v, W_alpha)[0]
     return (_soft_logic_lookup_general_softmax(scores) @ v).astype(dtype, copy=False)
 
 
 def soft_logic_lookup_general_backward(dout, q, k, v, W_alpha):
     """Vector-Jacobian product of soft_logic_lookup_general_forward; dout: (queries, D_v).
-
     Returns (dq, dk, dv, dW_alpha).
     """
     sizes = {}
@@ -244,7 +231,6 @@ def soft_logic_lookup_general_backward(dout, q, k, v, W_alpha):
     k = _array("k", k, ('keys', 'D'), sizes, dtype)
     v = _array("v", v, ('keys', 'D_v'), sizes, dtype)
     W_alpha = _array("W_alpha", W_alpha, ('D', 'D'), sizes, dtype)
-
     dout = _array("dout", dout, ('queries', 'D_v'), sizes, dtype)
     scores, qW = _soft_logic_lookup_general_scores(q, k, v, W_alpha)
     alpha = _soft_logic_lookup_general_softmax(scores)
@@ -284,7 +270,6 @@ def _soft_logic_lookup_general_softmax_backward(s, dalpha):
 
 def soft_logic_lookup_concat_forward(q, k, v, W_alpha_c, v_alpha_c):
     """Soft lookup with the concat score: per query, Σ_t α_t v_t over the keys.
-
     Equations: score_cat, α_cat, lookup_cat; score.concat, lookup.weighted-sum[concat].
     q: (queries, D); k: (keys, D); v: (keys, D_v); W_alpha_c: (H, 2D); v_alpha_c: (H,).
     Returns (queries, D_v); with no keys, each row is an empty sum, 0.
@@ -297,7 +282,6 @@ def soft_logic_lookup_concat_forward(q, k, v, W_alpha_c, v_alpha_c):
     v = _array("v", v, ('keys', 'D_v'), sizes, dtype)
     W_alpha_c = _array("W_alpha_c", W_alpha_c, ('H', '2D'), sizes, dtype)
     v_alpha_c = _array("v_alpha_c", v_alpha_c, ('H',), sizes, dtype)
-
     Wq, Wk = _soft_logic_lookup_concat_sides(q, k, W_alpha_c)
     scores = _soft_logic_lookup_concat_scores(Wq, Wk, v_alpha_c)
     return (_soft_logic_lookup_concat_softmax(scores) @ v).astype(dtype, copy=False)
@@ -305,7 +289,6 @@ def soft_logic_lookup_concat_forward(q, k, v, W_alpha_c, v_alpha_c):
 
 def soft_logic_lookup_concat_backward(dout, q, k, v, W_alpha_c, v_alpha_c):
     """Vector-Jacobian product of soft_logic_lookup_concat_forward; dout: (queries, D_v).
-
     Returns (dq, dk, dv, dW_alpha_c, dv_alpha_c).
     """
     sizes = {}
@@ -316,7 +299,6 @@ def soft_logic_lookup_concat_backward(dout, q, k, v, W_alpha_c, v_alpha_c):
     v = _array("v", v, ('keys', 'D_v'), sizes, dtype)
     W_alpha_c = _array("W_alpha_c", W_alpha_c, ('H', '2D'), sizes, dtype)
     v_alpha_c = _array("v_alpha_c", v_alpha_c, ('H',), sizes, dtype)
-
     dout = _array("dout", dout, ('queries', 'D_v'), sizes, dtype)
     Wq, Wk = _soft_logic_lookup_concat_sides(q, k, W_alpha_c)
     scores = _soft_logic_lookup_concat_scores(Wq, Wk, v_alpha_c)

@@ -59,7 +59,7 @@ def _run(module, name, inputs, dout=None):
             "soft_logic_if",
             0,
             numpy.zeros((2, 2)),
-            "z: expected 1 dimensions (n,), got shape (2, 2)",
+            "z: expected 1 dimension (n,), got shape (2, 2)",
         ),
         ("soft_logic_if", 2, numpy.zeros(2), "F: expected shape (m,) with m = 3, got (2,)"),
         (
