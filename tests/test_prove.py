@@ -1,7 +1,7 @@
 """The symbolic strategies prove true identities and never prove false ones."""
 
 import pytest
-from sympy import exp, log, symbols
+from sympy import IndexedBase, KroneckerDelta, Sum, exp, log, symbols
 
 from derive.primitives import sigmoid, softplus
 from derive.prove import Deadline, zero_method
@@ -37,3 +37,12 @@ def test_does_not_prove_false_identity(lhs, rhs):
 def test_proves_sign_of_inequality():
     assert zero_method(0, sigmoid(x), "<", Deadline(10)) is not None
     assert zero_method(sigmoid(x), 0, "<", Deadline(10)) is None
+
+
+def test_index_calculus_sums_a_delta_out_only_within_the_declared_range():
+    n = symbols("n", integer=True, positive=True)
+    j, p = symbols("j p", integer=True)
+    w = IndexedBase("w")
+    summed = Sum(w[j] * KroneckerDelta(j, p), (j, 1, n))
+    assert zero_method(summed, w[p], "==", Deadline(10), {p: (1, n)}) == "index calculus"
+    assert zero_method(summed, w[p], "==", Deadline(10)) is None
