@@ -37,6 +37,7 @@ from derive.terms import (
     check_declared,
     context_of,
     evaluate_derivatives,
+    lowered,
     reached_definitions,
     strip_shapes,
 )
@@ -66,6 +67,7 @@ def verify(
 ) -> tuple[Verdict, ...]:
     """Decide every selected item of `doc`, at most `jobs` at once, each within `timeout`."""
     items = select(doc, ids)
+    context_of(doc)  # built once here, so every forked worker inherits it
     tasks = [functools.partial(verify_item, doc, item, timeout) for item in items]
     results = run_tasks(
         tasks,
@@ -93,9 +95,9 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
     """Decide one claim or gradient in this process; errors become verdicts."""
     start = time.perf_counter()
     ctx = context_of(doc)
-    item = stripped(item)
-    extra = {}
+    original, extra = item, {}
     try:
+        item = stripped(item)
         if isinstance(item, Gradient):
             finding, extra["derived"] = check_gradient(ctx, item)
         else:
@@ -104,22 +106,26 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
                 finding = decide(ctx, item, deadline)
             extra = _explanation(ctx, item, finding)
     except InputError as problem:
-        return _verdict(doc, item, _UNKNOWN, time.perf_counter() - start, error=str(problem))
+        return _verdict(doc, original, _UNKNOWN, time.perf_counter() - start, error=str(problem))
     except OutOfTime:
         finding = Finding(UNDECIDED, f"timeout after {timeout:g} s", "timeout")
     except InternalError:
         error = traceback.format_exc()
         return _verdict(
-            doc, item, _UNKNOWN, time.perf_counter() - start, error=error, internal=True
+            doc, original, _UNKNOWN, time.perf_counter() - start, error=error, internal=True
         )
-    return _verdict(doc, item, finding, time.perf_counter() - start, **extra)
+    # The statement shows the claim as declared; the engine worked on its lowered form.
+    return _verdict(doc, original, finding, time.perf_counter() - start, **extra)
 
 
 def stripped(item):
-    """`item` with the shapes of its tensors dropped (see terms.strip_shapes)."""
+    """`item` with matrix and sequence notation lowered (see derive.tensors) and the shapes of
+    its tensors dropped (see terms.strip_shapes)."""
     if isinstance(item, Gradient):
-        return dataclasses.replace(item, of=strip_shapes(item.of))
-    return dataclasses.replace(item, lhs=strip_shapes(item.lhs), rhs=strip_shapes(item.rhs))
+        return dataclasses.replace(item, of=strip_shapes(lowered(item.of)))
+    return dataclasses.replace(
+        item, lhs=strip_shapes(lowered(item.lhs)), rhs=strip_shapes(lowered(item.rhs))
+    )
 
 
 def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
@@ -155,13 +161,14 @@ def statement(item) -> str:
 def explain(doc: Document, claim_id: str, *, timeout: float = DEFAULT_TIMEOUT) -> Explanation:
     """Verify one claim and gather what a person needs to check it by hand."""
     verdict = verify(doc, [claim_id], timeout=timeout, jobs=1)[0]
-    ctx, item = context_of(doc), stripped(select(doc, [claim_id])[0])
+    original = select(doc, [claim_id])[0]
+    ctx, item = context_of(doc), stripped(original)
     if isinstance(item, Gradient):
         return Explanation(
             verdict, verdict.statement, _shown_definitions(ctx, item.of), verdict.derived, ""
         )
     relation = {"==": sympy.Eq, "<=": sympy.Le, "<": sympy.Lt, ">=": sympy.Ge, ">": sympy.Gt}
-    stated = pretty(relation[item.relation](item.lhs, item.rhs, evaluate=False))
+    stated = pretty(relation[item.relation](original.lhs, original.rhs, evaluate=False))
     difference = "" if verdict.status.name.startswith("PROVED") else verdict.residual
     return Explanation(
         verdict, stated, _shown_definitions(ctx, item.lhs - item.rhs), verdict.derived, difference
