@@ -56,8 +56,16 @@ class Term:
 
     def rebuild(self) -> sympy.Expr:
         """The term as a SymPy expression (SymPy lists a Sum's limits innermost first)."""
-        body = Mul(self.coeff, *self.factors, *(KroneckerDelta(d, 0) for d in self.deltas))
+        body = Mul(self.coeff, *self.factors, *(_delta(d) for d in self.deltas))
         return Sum(body, *reversed(self.bound)) if self.bound else body
+
+
+def _delta(form) -> KroneckerDelta:
+    """δ(form, 0) written as δ(positive terms, negated negative terms), which reads better."""
+    terms = Add.make_args(form)
+    negative = [t for t in terms if t.could_extract_minus_sign()]
+    positive = [t for t in terms if not t.could_extract_minus_sign()]
+    return KroneckerDelta(Add(*positive), -Add(*negative))
 
 
 def expand_terms(expr) -> list[Term]:
@@ -272,16 +280,22 @@ def _primitive(row: list) -> tuple:
     return tuple(v if lead > 0 else -v for v in scaled)
 
 
-def normal_form(expr, ranges: dict) -> dict:
-    """Map each canonical term description to the sum of its coefficients."""
+def normal_terms(expr, ranges: dict) -> dict:
+    """Map each canonical term description to (one such term, the sum of coefficients)."""
     grouped: dict = {}
     for term in expand_terms(expr):
         term = settle(eliminate_deltas(term, within(ranges)))
         if term.coeff == 0 or is_contradictory(term):
             continue
         key = canonical_key(term)
-        grouped[key] = grouped.get(key, sympy.S.Zero) + term.coeff
+        first, total = grouped.get(key, (term, sympy.S.Zero))
+        grouped[key] = (first, total + term.coeff)
     return grouped
+
+
+def normal_form(expr, ranges: dict) -> dict:
+    """Map each canonical term description to the sum of its coefficients."""
+    return {key: total for key, (_, total) in normal_terms(expr, ranges).items()}
 
 
 def index_zero(expr, ranges: dict) -> bool:
@@ -291,3 +305,18 @@ def index_zero(expr, ranges: dict) -> bool:
     except TooLarge:
         return False
     return all(sympy.expand(c) == 0 for c in grouped.values())
+
+
+def index_residual(expr, ranges: dict):
+    """`expr` rebuilt from the nonzero terms of its normal form (what is left of lhs - rhs),
+    with each term's indices named k1, k2, ... for reading."""
+    kept = []
+    for term, total in normal_terms(expr, ranges).values():
+        total = sympy.factor(sympy.expand(total))
+        if total == 0:
+            continue
+        names = {
+            v: sympy.Symbol(f"k{n + 1}", integer=True) for n, (v, _, _) in enumerate(term.bound)
+        }
+        kept.append(replace(term, coeff=total).rebuild().xreplace(names))
+    return Add(*kept)

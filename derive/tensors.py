@@ -139,7 +139,7 @@ class ShapeCheck(Expr):
         if all(d == 0 for d in agree):
             return expr
         if any(d.is_number and d != 0 for d in agree):
-            shown = ", ".join(f"{a} vs {b}" for a, b in pairs)
+            shown = ", ".join(f"{a} vs {b}" for (a, b), d in zip(pairs, agree) if d != 0)
             raise ShapeMismatch(f"{what}: the dimensions differ ({shown})")
         return Expr.__new__(cls, expr, pairs, what if isinstance(what, Str) else Str(what))
 

@@ -17,6 +17,7 @@ import sympy
 
 from derive.decide import Finding, InternalError, decide
 from derive.gradcheck import check_gradient
+from derive.indexform import index_residual
 from derive.model import (
     NUMERIC,
     RELATIONS,
@@ -35,14 +36,17 @@ from derive.terms import (
     InputError,
     NotDerivable,
     check_declared,
+    concretize,
     context_of,
     evaluate_derivatives,
     lowered,
     reached_definitions,
     strip_shapes,
+    unfold,
 )
 
 DEFAULT_TIMEOUT = 30.0
+RESIDUAL_OPS = 40  # a residual this short is shown even when the claim itself is shorter
 
 
 def select(doc: Document, ids=None) -> list:
@@ -136,15 +140,26 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
             left, right = (evaluate_derivatives(ctx, side, lows) for side in (claim.lhs, claim.rhs))
             if claim.lhs.has(sympy.Derivative) or claim.rhs.has(sympy.Derivative):
                 derived = left if claim.lhs.has(sympy.Derivative) else right
+                if derived.has(sympy.Sum):
+                    derived = _residual(ctx, derived, sympy.S.Zero, lows)
                 extra["derived"] = show(_simpler(derived))
             found = finding.counterexample
             if found is not None and not found.reason and claim.relation == "==":
-                residual = _simpler(elementary(left - right))
-                if sympy.count_ops(residual) < sympy.count_ops(claim.lhs - claim.rhs):
+                residual = _residual(ctx, left, right, lows)
+                shown = max(sympy.count_ops(claim.lhs - claim.rhs), RESIDUAL_OPS)
+                if sympy.count_ops(residual) <= shown:
                     extra["residual"] = show(residual)
     except (OutOfTime, NotDerivable, TypeError, ValueError):
         pass
     return extra
+
+
+def _residual(ctx, left, right, lows):
+    """lhs - rhs, simplified; sums are reduced by index calculus first (see indexform)."""
+    if not (left - right).has(sympy.Sum):
+        return _simpler(elementary(left - right))
+    sides = [concretize(ctx, unfold(ctx, side, lows), {}, lows) for side in (left, right)]
+    return index_residual(sides[0] - sides[1], ctx.ranges)
 
 
 def _simpler(expr):
@@ -176,8 +191,8 @@ def explain(doc: Document, claim_id: str, *, timeout: float = DEFAULT_TIMEOUT) -
 
 
 def _shown_definitions(ctx, expr) -> tuple[str, ...]:
-    shown = []
-    for d in reached_definitions(ctx, expr):
+    shown, declared = [], {d.func: d for d in ctx.doc.definitions}
+    for d in (declared[r.func] for r in reached_definitions(ctx, expr)):
         head = f"{d.name}({', '.join(map(str, d.params))})"
         if d.is_recurrence:
             first = ", ".join([str(d.start), *map(str, d.params[1:])])
