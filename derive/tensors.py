@@ -126,7 +126,8 @@ class HasShape(Notation):
 
     def _text(self, show):
         X, rows, cols = self.args
-        return f"[{show(X)} ∈ ℝ^({show(rows)}×{show(cols)})]"
+        own = "×".join(show(d) for d in X.shape)
+        return f"[{show(X)} ({own}) ∈ ℝ^({show(rows)}×{show(cols)})]"
 
 
 class ShapeCheck(Expr):

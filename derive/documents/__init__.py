@@ -13,7 +13,7 @@ import traceback
 
 from derive.model import Document
 
-BUNDLED = ("selective_ssm",)
+BUNDLED = ("selective_ssm", "nn_library")
 
 
 class LoadError(Exception):
