@@ -191,3 +191,39 @@ def rename_bound(expr: Expr, avoid: set) -> Expr:
         return is_aggregate and any(v in avoid for v, _, _ in node.limits)
 
     return expr.replace(binds, rename) if avoid else expr
+
+
+def call(function: sympy.Lambda, *args) -> Expr:
+    """`function(*args)`, renaming the body's bound indices that occur in `args` first."""
+    moved = set().union(*(sympy.sympify(a).free_symbols for a in args))
+    body = rename_bound(function.expr, moved)
+    return body.xreplace(dict(zip(function.variables, args)))
+
+
+class Padded(Expr):
+    """base[e] on the window lo..hi and 0 outside it: Σ_{q=lo}^{hi} base[q] δ(q, e).
+
+    It evaluates itself once e and the window are numbers, so instantiating costs one entry
+    instead of a sum over the window; proofs see the sum (`as_sum`).
+    """
+
+    def __new__(cls, base, e, lo, hi):
+        e, lo, hi = (sympify(v) for v in (e, lo, hi))
+        if e.is_Integer and lo.is_Integer and hi.is_Integer:
+            return base[e] if lo <= e <= hi else sympy.S.Zero
+        return Expr.__new__(cls, base, e, lo, hi)
+
+    def as_sum(self) -> sympy.Sum:
+        base, e, lo, hi = self.args
+        q = sympy.Dummy("q", integer=True)
+        return sympy.Sum(base[q] * sympy.KroneckerDelta(q, e), (q, lo, hi))
+
+    def _eval_derivative(self, s):
+        return self.as_sum().diff(s)
+
+    def _eval_is_real(self):
+        return self.args[0][self.args[1]].is_real
+
+    def _sympystr(self, printer):
+        base, e, lo, hi = (printer._print(a) for a in self.args)
+        return f"{base}[{e}]{{{lo}..{hi}}}"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 import sympy
 from sympy import Add, KroneckerDelta, Mul, Pow, Sum, oo
 
+from derive.aggregates import Padded
+
 MAX_TERMS = 4000
 MAX_PERMUTED = 6
 
@@ -82,6 +84,8 @@ def expand_terms(expr) -> list[Term]:
         return expand_terms(Mul(*(expr.base for _ in range(int(expr.exp))), evaluate=False))
     if isinstance(expr, Sum):
         return _sum_terms(expr)
+    if isinstance(expr, Padded):
+        return _sum_terms(expr.as_sum())
     if isinstance(expr, KroneckerDelta):
         return [Term(deltas=(sympy.expand(expr.args[0] - expr.args[1]),))]
     if expr.is_Number:
@@ -100,9 +104,10 @@ def _checked(terms: list) -> list:
 
 def _sum_terms(node: Sum) -> list[Term]:
     body, bound = node.function, []
-    for index, lo, hi in node.limits:  # innermost first
+    for index, lo, hi in node.limits:  # innermost first; inner limits may use outer indices
         fresh = sympy.Dummy(index.name, integer=True)
         body = body.xreplace({index: fresh})
+        bound = [(v, a.xreplace({index: fresh}), b.xreplace({index: fresh})) for v, a, b in bound]
         bound.insert(0, (fresh, lo, hi))
     return [replace(t, bound=tuple(bound) + t.bound) for t in expand_terms(body)]
 

@@ -12,6 +12,8 @@ import sympy
 from sympy import Expr, Indexed, IndexedBase, Tuple
 from sympy.printing.pretty.stringpict import prettyForm
 
+from derive.aggregates import Padded
+
 
 class Perturbation(Expr):
     """Base of the perturbation nodes: args are (expr, Tuple(x, Δx), ...)."""
@@ -45,6 +47,10 @@ class Perturbation(Expr):
         for x, dx in self.pairs:
             if isinstance(x, IndexedBase):
                 label = x.label
+                inner = inner.replace(  # window entries hide x[q] in a sum: open them first
+                    lambda n, label=label: isinstance(n, Padded) and n.args[0].label == label,
+                    lambda n: n.as_sum(),
+                )
                 inner = inner.replace(
                     lambda n, label=label: isinstance(n, Indexed) and n.base.label == label,
                     lambda n, dx=dx: n + t * dx[n.indices],

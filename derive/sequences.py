@@ -10,11 +10,12 @@ over all integers out against a delta, Σ_{j∈ℤ} f(j) δ(j, e) = f(e): exact,
 from __future__ import annotations
 
 import sympy
-from sympy import Add, Basic, Expr, Lambda, Mul, Sum, oo
+from sympy import Add, Basic, Expr, Indexed, Lambda, Mul, Sum, oo
 from sympy.core.symbol import Str
 from sympy.printing.pretty.stringpict import prettyForm
 
-from derive.indexform import eliminate_deltas, expand_terms, over_all_integers
+from derive.aggregates import Padded, call
+from derive.indexform import Term, eliminate_deltas, expand_terms, linear_part, over_all_integers
 
 
 class LoweringError(ValueError):
@@ -98,11 +99,9 @@ def is_sequence(expr) -> bool:
 def at(X, e):
     """The entry of the sequence expression X at the integer e, in index form."""
     if isinstance(X, Seq):
-        q = _fresh("q")
-        lo, hi = X.window
-        return Sum(X.base[q] * sympy.KroneckerDelta(q, e), (q, lo, hi))
+        return Padded(X.base, e, *X.window)
     if isinstance(X, SeqOf):
-        return X.args[1](e)
+        return call(X.args[1], e)
     if isinstance(X, Add):
         return Add(*(at(term, e) for term in X.args))
     if isinstance(X, Mul):
@@ -141,5 +140,27 @@ def _sum_out_one(node: Sum):
             raise LoweringError(
                 f"{node} sums over all integers a term with no windowed factor in its index"
             )
-        terms.append(term.rebuild())
+        terms.append(_folded(term).rebuild())
     return Add(*terms)
+
+
+def _folded(term: Term) -> Term:
+    """Write each window sum Σ_q x[q] δ(q, e) that is left as the entry Padded(x, e, lo, hi)."""
+    for index, lo, hi in term.bound:
+        users = [f for f in term.factors if f.has(index)]
+        solved = [d for d in term.deltas if d.has(index)]
+        others = [b for v, a, b2 in term.bound for b in (a, b2) if v != index and b.has(index)]
+        if len(users) != 1 or len(solved) != 1 or others:
+            continue
+        entry, coefficient = users[0], linear_part(solved[0], index)
+        if coefficient not in (1, -1) or not (
+            isinstance(entry, Indexed) and entry.indices == (index,)
+        ):
+            continue
+        value = sympy.expand(index - solved[0] / coefficient)
+        padded = Padded(entry.base, value, lo, hi)
+        bound = tuple(limit for limit in term.bound if limit[0] != index)
+        factors = tuple(padded if f is entry else f for f in term.factors)
+        deltas = tuple(d for d in term.deltas if d is not solved[0])
+        return _folded(Term(term.coeff, bound, factors, deltas))
+    return term

@@ -24,6 +24,7 @@ from sympy.matrices.expressions import (
 from sympy.printing.pretty.stringpict import prettyForm
 
 from derive import sequences
+from derive.aggregates import call
 from derive.sequences import LoweringError
 
 
@@ -210,7 +211,7 @@ def _trace(X):
 def entry(X, r, c):
     """The 1-based entry (r, c) of the matrix expression X, as an index-form expression."""
     if isinstance(X, Tabulated):
-        return X.body(r, c)
+        return call(X.body, r, c)
     if isinstance(X, Transpose):
         return entry(X.arg, c, r)
     if isinstance(X, MatAdd):

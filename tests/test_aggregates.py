@@ -8,6 +8,7 @@ from derive.aggregates import (
     SetSymbol,
     SubsetSum,
     add_element,
+    call,
     expand_sum,
     rename_bound,
 )
@@ -65,3 +66,9 @@ def test_renaming_a_bound_index_prevents_capture():
     derivative = sympy.diff(rename_bound(body, {c}), d[c])
     assert sympy.Sum(2 * d[c], (c, 1, n)) != derivative
     assert derivative.has(sympy.KroneckerDelta)
+
+
+def test_calling_a_lambda_renames_the_bound_indices_it_would_capture():
+    j = sympy.Symbol("j", integer=True)
+    row = sympy.Lambda(i, sympy.Sum(d[i + j], (j, 1, 2)))
+    assert sympy.expand(call(row, j).doit()) == d[j + 1] + d[j + 2]

@@ -79,3 +79,10 @@ def test_reversed_range_is_not_used_to_sum_a_delta_out():
 def test_inconsistent_deltas_kill_a_term():
     inconsistent = Sum(x[a] * KroneckerDelta(a, p) * KroneckerDelta(a, p + 1), (a, 1, n))
     assert normal_form(inconsistent, {}) == {}
+
+
+def test_triangular_sums_keep_their_dependence():
+    # Σ_{i=1}^{n} Σ_{j=1}^{i} x_j is not Σ_{i=1}^{n} Σ_{j=1}^{n} x_j.
+    triangular = Sum(x[j], (j, 1, i), (i, 1, n))
+    assert not index_zero(triangular - Sum(x[j], (j, 1, n), (i, 1, n)), {})
+    assert index_zero(triangular - Sum(Sum(x[a], (a, 1, b)), (b, 1, n)), {})

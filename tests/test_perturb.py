@@ -3,6 +3,7 @@
 import sympy
 from sympy import IndexedBase, Sum, symbols
 
+from derive.aggregates import Padded
 from derive.declare import define, document
 from derive.model import Source
 from derive.perturb import FirstOrder, Increment
@@ -46,3 +47,12 @@ def test_scalars_can_be_perturbed_too():
 
 def test_first_order_part_is_not_the_increment():
     assert _value(FirstOrder(square(), (x, dx))) != _value(Increment(square(), (x, dx)))
+
+
+def test_window_entries_are_perturbed_too():
+    K = symbols("K", integer=True, positive=True)
+    t = symbols("t", integer=True)
+    entry = Padded(x, t, -K, K)
+    moved = Increment(entry, (x, dx)).apply(entry)
+    assert sympy.expand(moved.subs({K: 1, t: 0}).doit()) == dx[0]
+    assert moved.subs({K: 1, t: 2}).doit() == 0

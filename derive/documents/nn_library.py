@@ -924,7 +924,7 @@ DOCUMENT = document(
     indices={
         r: (1, m),
         c: (1, n),
-        i: (-2 * K, 2 * K),
+        i: (-K, K),
         t: (-K, K),
         a: (1, m),
         b: (1, m + k - 1),
@@ -942,7 +942,8 @@ DOCUMENT = document(
         "sizes by index calculus and spot-checked entrywise at concrete sizes.",
         "Sections 6–7 read sequences in R^∞ as sequences on all integers that vanish outside "
         "-K..K (tensors marked ∞): sums over all integers are exact there, and every finitely "
-        "supported sequence lies in some window. 'All sizes K' covers them all.",
+        "supported sequence lies in some window. 'All sizes K' covers them all; entries are "
+        "claimed at i, t in -K..K, which for all K is every integer.",
         f"Losses after a layer: {LOSS}. By the chain rule dL/dx depends on L only through "
         "dL/dy, so this covers every differentiable L; ΔL is then exact.",
         "Section 2 (y_i = N_i(y_{i-1}), l = L(y_m, y*)) only names the network: no claim. "
