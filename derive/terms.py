@@ -251,6 +251,8 @@ def expand_aggregates(expr: sympy.Basic) -> sympy.Basic:
             return False
         if isinstance(node, SubsetSum):
             return (node.hi - node.lo).is_Integer
+        if isinstance(node, Sum):  # expand_sum peels the outermost range; inner ones may follow it
+            return (node.limits[-1][2] - node.limits[-1][1]).is_Integer
         return all((hi - lo).is_Integer for _, lo, hi in node.limits)
 
     def expand(node):

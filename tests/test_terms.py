@@ -124,3 +124,8 @@ def test_window_shapes_allow_indices_down_to_their_start():
     check_in_shape(ctx, v[-1], {K: 1})
     with pytest.raises(InputError, match="outside the shape"):
         check_in_shape(ctx, v[-2], {K: 1})
+
+
+def test_a_triangular_sum_instantiates():
+    triangular = Sum(u[t], (t, 1, j), (j, 1, n))
+    assert sympy.expand(instantiate(CTX, triangular, {n: 2}) - (2 * u[1] + u[2])) == 0
