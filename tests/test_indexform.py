@@ -1,8 +1,13 @@
 """Index calculus proves index identities for all sizes, and never proves a false one."""
 
-import pytest
-from sympy import IndexedBase, KroneckerDelta, Sum, symbols
+import itertools
+import random
 
+import pytest
+import sympy
+from sympy import Dummy, IndexedBase, KroneckerDelta, Sum, symbols
+
+from derive.aggregates import expand_sum
 from derive.indexform import index_zero, normal_form
 
 m, n, k, K = symbols("m n k K", integer=True, positive=True)
@@ -86,3 +91,48 @@ def test_triangular_sums_keep_their_dependence():
     triangular = Sum(x[j], (j, 1, i), (i, 1, n))
     assert not index_zero(triangular - Sum(x[j], (j, 1, n), (i, 1, n)), {})
     assert index_zero(triangular - Sum(Sum(x[a], (a, 1, b)), (b, 1, n)), {})
+
+
+def _random_term(rng, bound_count):
+    indices = [Dummy(f"i{k}", integer=True) for k in range(bound_count)]
+    limits = [(v, rng.choice([-K, 1, 2]), rng.choice([K, n, K - 1])) for v in indices]
+
+    def position():
+        return sum(rng.choice([0, 0, 1, -1]) * v for v in [*indices, p]) + rng.choice([0, 1, -1])
+
+    body = A[position()] * rng.choice([B, C])[position()]
+    if rng.random() < 0.7:
+        body *= KroneckerDelta(position(), position())
+    return Sum(body, *reversed(limits))
+
+
+def _variants(term):
+    body, limits = term.function, list(term.limits)
+    v, lo, hi = limits[-1]
+    yield Sum(body, *reversed(limits))
+    yield Sum(body.xreplace({v: v + 1}), *limits[:-1], (v, lo - 1, hi - 1))
+    yield Sum(body.xreplace({v: -v}), *limits[:-1], (v, -hi, -lo))
+    yield Sum(body.xreplace({v: -v}), *limits[:-1], (v, lo, hi))
+    yield Sum(body, *limits[:-1], (v, lo, hi + 1))
+
+
+def _value(expr, point):
+    expr = expr.subs(point)
+    while expr.has(Sum):
+        expr = expr.replace(lambda s: isinstance(s, Sum), expand_sum)
+    return sympy.expand(expr)
+
+
+@pytest.mark.slow
+def test_random_identities_are_proved_only_when_they_hold():
+    rng, checked = random.Random(7), 0
+    for _ in range(200):
+        term = _random_term(rng, rng.choice([1, 2]))
+        for variant in _variants(term):
+            if not index_zero(term - variant, {p: (-K, K)}):
+                continue
+            checked += 1
+            for size_k, size_n, at in itertools.product((1, 2), (1, 2), (-2, -1, 0, 1, 2)):
+                if abs(at) <= size_k:
+                    assert _value(term - variant, {K: size_k, n: size_n, p: at}) == 0
+    assert checked > 200
