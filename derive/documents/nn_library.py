@@ -887,7 +887,7 @@ SECTION_7F = (
         "breaks down with finite dimensional input",
         Increment(L_valid(), (x, Δx)),
         Sum(Δx[b] * VALID_CONV, (b, 1, m - k + 1)),
-        sizes={m: (2, 3), k: (1, 2)},
+        sizes={m: (2,), k: (1, 2)},
         expect=REFUTED,
         reading="the change of variable p = i + j keeps the finite output range ('valid' mode)",
         note="Where the proof breaks: ⟨Δx, dL/dy ⊗ w⟩ needs dL/dy ⊗ w at all n inputs.",
@@ -920,7 +920,7 @@ DOCUMENT = document(
         conv_full,
         corr_valid_dw,
     ),
-    sizes={m: (1, 2), n: (1, 2), q: (1, 2), K: (1, 2), k: (1, 2, 3), l_: (1, 2)},
+    sizes={m: (1, 2), n: (1, 2), q: (1, 2), K: (1, 2), k: (1, 2), l_: (1, 2)},
     indices={
         r: (1, m),
         c: (1, n),
