@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 from derive.aggregates import SetSum, SubsetSum
 from derive.arrays import has_arrays
 from derive.bounds import split_at_free_indices
+from derive.indexform import index_zero
 from derive.primitives import elementary
 from derive.terms import (
     AGGREGATES,
@@ -110,8 +111,10 @@ def _is_zero(expr) -> bool:
     return sympy.sympify(expr) == sympy.S.Zero
 
 
-def _zero_steps(lhs, rhs) -> list:
-    """(name, test) pairs, cheapest first; the claim holds if a test returns True."""
+def _zero_steps(lhs, rhs, ranges=None) -> list:
+    """(name, test) pairs, cheapest first; the claim holds if a test returns True.
+
+    `ranges` maps free indices to their (lo, hi), which index calculus may rely on."""
     lhs, rhs = canonical_indices(lhs), canonical_indices(rhs)
     difference = lhs - rhs
     plain = functools.cache(lambda: elementary(difference))
@@ -132,6 +135,7 @@ def _zero_steps(lhs, rhs) -> list:
         ("identical", lambda: _is_zero(difference)),
         ("expand", lambda: _is_zero(sympy.expand(difference))),
         ("sum algebra", lambda: _is_zero(sympy.expand(normalize_aggregates(difference)))),
+        ("index calculus", lambda: index_zero(difference, ranges or {})),
         (
             "expand",
             lambda: _is_zero(
@@ -160,19 +164,20 @@ def _sign_steps(lhs, rhs, relation) -> list:
     ]
 
 
-def zero_method(lhs, rhs, relation: str, deadline: Deadline) -> str | None:
+def zero_method(lhs, rhs, relation: str, deadline: Deadline, ranges=None) -> str | None:
     """The first normal form that proves `lhs relation rhs` entrywise, or None."""
     methods = []
     for _, left, right in side_entries(sympy.sympify(lhs), sympy.sympify(rhs)):
-        method = _entry_method(left, right, relation, deadline)
+        method = _entry_method(left, right, relation, deadline, ranges)
         if method is None:
             return None
         methods.append(method)
     return max(set(methods), key=methods.count) if methods else "identical"
 
 
-def _entry_method(lhs, rhs, relation, deadline):
-    steps = _zero_steps(lhs, rhs) if relation == "==" else _sign_steps(lhs, rhs, relation)
+def _entry_method(lhs, rhs, relation, deadline, ranges=None):
+    equal = relation == "=="
+    steps = _zero_steps(lhs, rhs, ranges) if equal else _sign_steps(lhs, rhs, relation)
     for name, test in steps:
         try:
             with deadline.slice():
@@ -199,7 +204,7 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
             ]
     except (NotDerivable, OutOfTime):
         return None
-    method = zero_method(*folded, relation, deadline)
+    method = zero_method(*folded, relation, deadline, ctx.ranges)
     if method:
         return method
     try:
@@ -210,13 +215,13 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
             ]
     except (NotDerivable, OutOfTime):
         return None
-    method = zero_method(*unfolded, relation, deadline)
+    method = zero_method(*unfolded, relation, deadline, ctx.ranges)
     if method or relation == "==":
         return f"{method}, definitions unfolded" if method else None
     split = [split_at_free_indices(side, ctx.ranges) for side in unfolded]
     if split == unfolded:
         return None
-    method = zero_method(*split, relation, deadline)
+    method = zero_method(*split, relation, deadline, ctx.ranges)
     return f"{method}, sums split at the free index" if method else None
 
 

@@ -18,10 +18,12 @@ from sympy import Derivative, Indexed, IndexedBase, Product, Sum
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
-from derive.aggregates import SetSum, SubsetSum
+from derive.aggregates import SetSum, SubsetSum, expand_sum, rename_bound
 from derive.array_entries import paired_entries, tabulate
 from derive.arrays import ArrayError, ShapeMismatch, has_arrays
 from derive.model import Claim, Definition, Document
+from derive.perturb import Perturbation
+from derive.tensors import LoweringError, ShapeCheck, lower
 
 AGGREGATES = (Sum, Product, SubsetSum)
 DEFAULT_GRID = (1, 2, 3)
@@ -60,8 +62,8 @@ def context_of(doc: Document) -> Context:
     definitions = {
         d.func: dataclasses.replace(
             d,
-            body=strip_shapes(d.body),
-            initial=None if d.initial is None else strip_shapes(d.initial),
+            body=strip_shapes(lowered(d.body)),
+            initial=None if d.initial is None else strip_shapes(lowered(d.initial)),
         )
         for d in doc.definitions
     }
@@ -85,6 +87,14 @@ def strip_shapes(expr: sympy.Basic) -> sympy.Basic:
     """
     shaped = {b: IndexedBase(b.label) for b in expr.atoms(IndexedBase) if b.shape}
     return expr.xreplace(shaped) if shaped else expr
+
+
+def lowered(expr: sympy.Basic) -> sympy.Basic:
+    """`expr` with matrix and sequence notation lowered to index form (see derive.tensors)."""
+    try:
+        return lower(expr)
+    except LoweringError as problem:
+        raise InputError(str(problem)) from None
 
 
 def check_declared(ctx: Context, expr: sympy.Basic) -> None:
@@ -111,6 +121,9 @@ def _free(expr: sympy.Basic) -> set:
     symbols that only occur in tensors' shapes."""
     plain = {b: IndexedBase(b.label) for b in expr.atoms(IndexedBase) if b.shape}
     symbols = expr.xreplace(plain).free_symbols if plain else expr.free_symbols
+    for derivative in expr.atoms(Derivative):
+        # SymPy counts ∂/∂x[c] as binding x[c]; its index c is free all the same.
+        symbols |= set().union(*(v.free_symbols for v in derivative.variables))
     return {s for s in symbols if not isinstance(s, Indexed)}
 
 
@@ -259,10 +272,15 @@ def expand_aggregates(expr: sympy.Basic) -> sympy.Basic:
             return False
         if isinstance(node, SubsetSum):
             return (node.hi - node.lo).is_Integer
+        if isinstance(node, Sum):  # expand_sum peels the outermost range; inner ones may follow it
+            return (node.limits[-1][2] - node.limits[-1][1]).is_Integer
         return all((hi - lo).is_Integer for _, lo, hi in node.limits)
 
+    def expand(node):
+        return expand_sum(node) if isinstance(node, Sum) else node.doit(deep=False)
+
     expr = tabulate(expr)  # first, so that SymPy's doit meets no array-valued Sum
-    return expr.replace(is_concrete, lambda node: node.doit(deep=False))
+    return expr.replace(is_concrete, expand)
 
 
 def concretize(ctx: Context, expr: sympy.Basic, values: dict, lows: dict | None = None):
@@ -282,23 +300,36 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
     """Differentiate every Derivative in `expr`, unfolding its argument first."""
 
     def differentiate(node):
-        inner = unfold(ctx, node.expr, lows)
+        moved = set().union(*(v.free_symbols for v, _ in getattr(node, "variable_count", ())))
+        inner = rename_bound(unfold(ctx, node.expr, lows), moved)
         opaque = [a for a in inner.atoms(AppliedUndef) if a.func in ctx.definitions]
         if opaque:
             raise NotDerivable(f"cannot differentiate through {opaque[0]} (not unfoldable here)")
+        if isinstance(node, Perturbation):
+            return node.apply(inner)
         return Derivative(inner, *node.variable_count).doit(deep=False)
 
-    return expr.replace(lambda n: isinstance(n, Derivative), differentiate)
+    if expr.has(ShapeCheck):
+        # Shapes that still depend on symbolic sizes: nothing here may be proved for all sizes.
+        raise NotDerivable(f"the shapes in {expr.atoms(ShapeCheck).pop().what} depend on sizes")
+    return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), differentiate)
 
 
 def instantiate(ctx: Context, expr: sympy.Basic, values: dict) -> sympy.Basic:
     """Substitute concrete sizes and indices, then expand and unfold until only atoms remain."""
     for _ in range(MAX_UNFOLD_ROUNDS):
-        expanded = unfold(ctx, expand_aggregates(expr.subs(values, simultaneous=True)))
+        expanded = unfold(ctx, expand_aggregates(_substituted(expr, values)))
         if expanded == expr:
             break
         expr = expanded
-    return evaluate_derivatives(ctx, expr).subs(values, simultaneous=True)
+    return _substituted(evaluate_derivatives(ctx, expr), values)
+
+
+def _substituted(expr: sympy.Basic, values: dict) -> sympy.Basic:
+    # subs is slow on large sums; skip it when none of the symbols occurs free any more.
+    free = _free(expr)
+    hit = {k: v for k, v in values.items() if k in free}
+    return expr.subs(hit, simultaneous=True) if hit else expr
 
 
 def input_atoms(ctx: Context, expr: sympy.Basic, sizes: dict) -> list:
@@ -322,9 +353,17 @@ def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
     for position, index in enumerate(atom.indices):
         if not index.is_Integer:
             raise InputError(f"{atom} has a symbolic index after instantiation")
-        high = sympy.sympify(shape[position]).subs(sizes) if shape else None
-        if index < 1 or (high is not None and high.is_Integer and index > high):
+        low, high = _index_bounds(shape[position] if shape else None, sizes)
+        if index < low or (high is not None and high.is_Integer and index > high):
             raise InputError(f"{atom} is outside the shape {tuple(shape)} of {atom.base}")
+
+
+def _index_bounds(extent, sizes: dict) -> tuple:
+    """An axis of a declared shape is a length n (indices 1..n) or a window (lo, hi)."""
+    if isinstance(extent, sympy.Tuple):
+        low, high = (sympy.sympify(b).subs(sizes) for b in extent)
+        return (low if low.is_Integer else 1), high
+    return 1, None if extent is None else sympy.sympify(extent).subs(sizes)
 
 
 def shape_of(expr: sympy.Basic) -> tuple:

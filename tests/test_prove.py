@@ -1,7 +1,7 @@
 """The symbolic strategies prove true identities and never prove false ones."""
 
 import pytest
-from sympy import exp, log, symbols
+from sympy import IndexedBase, KroneckerDelta, Sum, exp, log, symbols
 
 from derive.primitives import sigmoid, softplus
 from derive.prove import Deadline, zero_method
@@ -45,3 +45,12 @@ def test_factoring_shows_a_blend_lies_between_its_ends():
     assert zero_method(between, 0, "<=", Deadline(20)) == "sign after factor"
     assert zero_method(between, 0, ">=", Deadline(20)) is None
     assert zero_method(between, -1, ">=", Deadline(20)) is None
+
+
+def test_index_calculus_sums_a_delta_out_only_within_the_declared_range():
+    n = symbols("n", integer=True, positive=True)
+    j, p = symbols("j p", integer=True)
+    w = IndexedBase("w")
+    summed = Sum(w[j] * KroneckerDelta(j, p), (j, 1, n))
+    assert zero_method(summed, w[p], "==", Deadline(10), {p: (1, n)}) == "index calculus"
+    assert zero_method(summed, w[p], "==", Deadline(10)) is None
