@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import click
 
-from derive import report
+from derive import codegen, report
 from derive.documents import BUNDLED, LoadError, UnknownDocument, load
 from derive.verify import DEFAULT_TIMEOUT, explain, verify_document
 
@@ -182,6 +182,83 @@ def explain_claim(document: str, claim: str, timeout: float) -> None:
     click.echo(report.render_explanation(explanation), nl=False)
     verdict = explanation.verdict
     sys.exit(3 if verdict.internal else 2 if verdict.error else 0)
+
+
+def _kernel_documents(specs) -> list:
+    """The named documents (default: every bundled one with kernels); others are errors."""
+    documents, problems = _load_all(specs)
+    if problems:
+        _report_errors([], problems)
+        sys.exit(2)
+    with_kernels = [d for d in documents if codegen.has_kernels(d)]
+    if specs and len(with_kernels) < len(documents):
+        names = ", ".join(d.name for d in documents if not codegen.has_kernels(d))
+        raise click.UsageError(f"no kernels are generated for: {names}")
+    return with_kernels
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("documents", nargs=-1)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale files.")
+@click.option("--out", default="generated", show_default=True, help="Directory to write.")
+@click.pass_obj
+def generate(settings: Settings, documents, check: bool, out: str) -> None:
+    """Generate NumPy and Numba kernels; rewrite only files whose content changed."""
+    selected = _kernel_documents(documents)
+    files = codegen.render_files(selected, everything=not documents)
+    changed = codegen.stale(files, out, prune=not documents)
+    if check:
+        for name in changed:
+            click.echo(f"stale: {os.path.join(out, name)}")
+        sys.exit(1 if changed else 0)
+    codegen.write(files, out, prune=not documents)
+    if not settings.quiet:
+        _say(
+            f"wrote {len(changed)} of {len(files)} files in {out}"
+            if changed
+            else f"{out} is up to date"
+        )
+
+
+@main.command(epilog=EXIT_HELP)
+@click.option("--out", default="generated", show_default=True, help="The generated directory.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
+@click.pass_obj
+def check(settings: Settings, out: str, timeout: float, jobs: int) -> None:
+    """The CI gate: verdicts as expected, generated/ fresh, kernels numerically right."""
+    documents, problems = _load_all(())
+    runs = [verify_document(d, timeout=timeout, jobs=jobs) for d in documents]
+    stale = codegen.stale(codegen.render_files(documents, everything=True), out, prune=True)
+    checks = codegen.check_kernels(documents, out) if not stale else []
+    click.echo(report.render_check(runs, stale, checks), nl=False)
+    _report_errors(runs, problems)
+    verdicts_ok = _exit_code(runs, problems, strict=False) == 0
+    sys.exit(0 if verdicts_ok and not stale and all(c.ok for c in checks) else 1)
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("documents", nargs=-1)
+@click.option("--quick", is_flag=True, help="Small sizes only (a smoke test for CI).")
+@click.option("--out", default="results/bench", show_default=True, help="Results path stem.")
+@click.pass_obj
+def bench(settings: Settings, documents, quick: bool, out: str) -> None:
+    """Time generated kernels against their peers; write OUT.json and OUT.md."""
+    from derive.benchmarks import harness, output
+
+    unknown = [d for d in documents if d not in harness.available()]
+    if unknown:
+        raise click.UsageError(
+            f"no benchmark for {unknown[0]!r}; known: {', '.join(harness.available())}"
+        )
+    results = harness.run(documents or harness.available(), quick)
+    click.echo(output.render_table(results), nl=False)
+    codegen.write_text(f"{out}.json", output.render_json(results))
+    codegen.write_text(f"{out}.md", output.render_markdown(results))
+    if not settings.quiet:
+        _say(f"wrote {out}.json and {out}.md")
 
 
 if __name__ == "__main__":

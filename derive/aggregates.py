@@ -150,3 +150,80 @@ def add_element(body: Expr, S: SetSymbol, m: Expr) -> Expr:
         lambda n: n + n.summand.subs(n.index, m),
     )
     return body.replace(lambda n: isinstance(n, Card) and n.args[0] == S, lambda n: n + 1)
+
+
+def expand_sum(node: sympy.Sum) -> Expr:
+    """Σ over its outermost concrete range, as explicit terms (Karr's convention if reversed).
+
+    Terms are made by xreplace: SymPy's own Sum.doit treats a summand whose index occurs only
+    in a derivative's variable, like ∂f/∂x[k], as constant in k.
+    """
+    *inner, (index, lo, hi) = node.limits
+    lo, hi = int(lo), int(hi)
+    values, sign = (range(lo, hi + 1), 1) if hi >= lo - 1 else (range(hi + 1, lo), -1)
+    body = sympy.Sum(node.function, *inner) if inner else node.function
+    return sign * sympy.Add(*(body.xreplace({index: v}) for v in values))
+
+
+def rename_bound(expr: Expr, avoid: set) -> Expr:
+    """Rename the bound index of every Sum or Product that is in `avoid` to a fresh Dummy.
+
+    SymPy renames nothing: substituting or differentiating with a symbol that a sum also
+    binds (x[c] inside Σ_c) captures it and silently changes the meaning.
+    """
+
+    def rename(node):
+        body, limits = node.function, []
+        for index, lo, hi in node.limits:
+            if index in avoid:
+                fresh = sympy.Dummy(index.name, integer=True)
+                body = body.xreplace({index: fresh})
+                limits = [
+                    (v, a.xreplace({index: fresh}), b.xreplace({index: fresh}))
+                    for v, a, b in limits
+                ]
+                index = fresh
+            limits.append((index, lo, hi))
+        return node.func(body, *limits)
+
+    def binds(node):
+        is_aggregate = isinstance(node, (sympy.Sum, sympy.Product))
+        return is_aggregate and any(v in avoid for v, _, _ in node.limits)
+
+    return expr.replace(binds, rename) if avoid else expr
+
+
+def call(function: sympy.Lambda, *args) -> Expr:
+    """`function(*args)`, renaming the body's bound indices that occur in `args` first."""
+    moved = set().union(*(sympy.sympify(a).free_symbols for a in args))
+    body = rename_bound(function.expr, moved)
+    return body.xreplace(dict(zip(function.variables, args)))
+
+
+class Padded(Expr):
+    """base[e] on the window lo..hi and 0 outside it: Σ_{q=lo}^{hi} base[q] δ(q, e).
+
+    It evaluates itself once e and the window are numbers, so instantiating costs one entry
+    instead of a sum over the window; proofs see the sum (`as_sum`).
+    """
+
+    def __new__(cls, base, e, lo, hi):
+        e, lo, hi = (sympify(v) for v in (e, lo, hi))
+        if e.is_Integer and lo.is_Integer and hi.is_Integer:
+            return base[e] if lo <= e <= hi else sympy.S.Zero
+        return Expr.__new__(cls, base, e, lo, hi)
+
+    def as_sum(self) -> sympy.Sum:
+        base, e, lo, hi = self.args
+        q = sympy.Dummy("q", integer=True)
+        return sympy.Sum(base[q] * sympy.KroneckerDelta(q, e), (q, lo, hi))
+
+    def _eval_derivative(self, s):
+        return self.as_sum().diff(s)
+
+    def _eval_is_real(self):
+        return self.args[0][self.args[1]].is_real
+
+    def _sympystr(self, printer):
+        base, e, lo, hi = (printer._print(a) for a in self.args)
+        return f"{base}[{e}]{{{lo}..{hi}}}"

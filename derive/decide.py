@@ -236,7 +236,7 @@ def _exact_method(job: Job, sizes: dict) -> str | None:
         methods = [
             zero_method(left, right, claim.relation, job.deadline) for _, left, right in entries
         ]
-    except OutOfTime:
+    except (OutOfTime, ShapeMismatch):
         return None
     return f"{methods[0]}, unfolded" if all(methods) else None
 
@@ -264,7 +264,10 @@ def _prove_at_sizes(job: Job) -> Finding | None:
 def _evidence(job: Job) -> Finding:
     rng, points, worst = job.rng("evidence"), 0, 0.0
     for sizes in job.grid:
-        compiled = job.instance(sizes)
+        try:
+            compiled = job.instance(sizes)
+        except ShapeMismatch:
+            return _refute(job)
         for _ in range(EVIDENCE_POINTS):
             point = sample(job.ctx, compiled.instance.atoms, rng)
             outcome = compiled.outcome(point)

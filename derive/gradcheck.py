@@ -14,7 +14,7 @@ from sympy import Indexed
 
 from derive.decide import Finding, InternalError
 from derive.model import NUMERIC, UNDECIDED, Gradient
-from derive.numeric import DPS, rng_for, sample
+from derive.numeric import DPS, argument_symbols, rng_for, sample
 from derive.primitives import elementary
 from derive.terms import (
     Context,
@@ -78,7 +78,7 @@ def check_gradient(ctx: Context, gradient: Gradient) -> tuple[Finding, str]:
 
 
 def _difference(ctx, forward, atoms, targets, derived, rng) -> float:
-    dummies = [sympy.Dummy() for _ in atoms]
+    dummies = argument_symbols(len(atoms))
     swap = dict(zip(atoms, dummies))
     f = sympy.lambdify(dummies, elementary(forward).xreplace(swap), modules="mpmath", cse=True)
     grad = sympy.lambdify(

@@ -18,7 +18,15 @@ from sympy.core.function import AppliedUndef
 from derive.model import REFUTED, Claim, Document
 from derive.numeric import DIFFER, compile_instance, rng_for, sample
 from derive.primitives import sigmoid, softplus
-from derive.terms import InputError, ShapeMismatch, context_of, instance, size_grid, sizes_in
+from derive.terms import (
+    InputError,
+    ShapeMismatch,
+    context_of,
+    instance,
+    lowered,
+    size_grid,
+    sizes_in,
+)
 
 LOOK_ALIKES = {
     sympy.exp: sympy.sinh,
@@ -101,7 +109,11 @@ OPERATORS = (
 
 
 def mutants_of(claim: Claim) -> list[tuple[str, Claim]]:
-    """Every structurally new mutant of `claim`'s right side (its left side if rhs is atomic)."""
+    """Every structurally new mutant of `claim`'s right side (its left side if rhs is atomic).
+
+    Matrix and sequence notation is lowered first, so the mutants reach the index sums the
+    engine actually proves things about."""
+    claim = dataclasses.replace(claim, lhs=lowered(claim.lhs), rhs=lowered(claim.rhs))
     side = "rhs" if claim.rhs.args else "lhs"
     original = getattr(claim, side)
     found, seen = [], {original}

@@ -8,6 +8,7 @@ atom's domain, so the same point can be re-evaluated exactly.
 from __future__ import annotations
 
 import functools
+import inspect
 import random
 import zlib
 from collections.abc import Callable
@@ -95,16 +96,29 @@ def _primitive_functions() -> dict:
     """Each primitive as an mpmath function of its elementary definition."""
     functions = {}
     for name, entry in PRIMITIVES.items():
-        args = sympy.symbols(f"x0:{min(entry.function.nargs)}")
+        # The definition's own parameters give the arity (nargs may be unbounded).
+        args = sympy.symbols(f"x0:{len(inspect.signature(entry.definition).parameters)}")
         functions[name] = sympy.lambdify(args, entry.definition(*args), modules="mpmath")
     return functions
 
 
+def argument_symbols(count: int) -> list[sympy.Symbol]:
+    """Plain symbols to lambdify over. Not Dummy: lambdify re-substitutes every Dummy
+    argument through the whole expression, one pass per argument."""
+    return [sympy.Symbol(f"_a{k}") for k in range(count)]
+
+
 def compile_instance(instance: Instance, relation: str) -> Compiled:
     """Lambdify every entry of `instance` (primitives evaluated by their definitions)."""
-    dummies = [sympy.Dummy(f"a{k}") for k in range(len(instance.atoms))]
+    dummies = argument_symbols(len(instance.atoms))
     swap = dict(zip(instance.atoms, dummies))
-    exprs = [e.xreplace(swap) for _, left, right in instance.entries for e in (left, right)]
+    # A side can be undefined outright (1/0 is zoo), which mpmath cannot print: NaN instead.
+    undefined = {sympy.zoo: sympy.nan}
+    exprs = [
+        e.xreplace(swap).xreplace(undefined)
+        for _, left, right in instance.entries
+        for e in (left, right)
+    ]
     # Common subexpressions (a softmax denominator, say) are computed once: much smaller
     # generated code, and much faster to build and to evaluate.
     modules = [_primitive_functions(), "mpmath"]

@@ -83,11 +83,19 @@ def elementary(expr: sympy.Basic) -> sympy.Basic:
 
 
 def lowered(expr: sympy.Basic) -> sympy.Basic:
-    """Replace every primitive in `expr` by its numerically stable lowering."""
-    for entry in PRIMITIVES.values():
-        if expr.has(entry.function):
+    """Replace every primitive in `expr` by its numerically stable lowering.
+
+    Lowerings may use other primitives (silu uses sigmoid), so this runs to a fixpoint.
+    Each branch of a lowered Piecewise is safe where its condition selects it; printed code
+    evaluates a branch only there (see printing.py).
+    """
+    for _ in range(len(PRIMITIVES) + 1):
+        used = [e for e in PRIMITIVES.values() if expr.has(e.function)]
+        if not used:
+            return expr
+        for entry in used:
             expr = expr.replace(entry.function, entry.lower)
-    return expr
+    raise ValueError("primitive lowerings refer to each other in a cycle")
 
 
 # Stable lowerings use functions the NumPy printer knows. For softplus, PyTorch returns x
@@ -112,7 +120,7 @@ class softplus(PrimitiveFunction):
     domain=Interval(-30, 30),
     definition=lambda x: 1 / (1 + exp(-x)),
     lower=lambda x: Piecewise((1 / (1 + exp(-x)), x >= 0), (exp(x) / (1 + exp(x)), True)),
-    convention="smooth; kernels use exp(x)/(1+exp(x)) for x < 0 so exp cannot overflow",
+    convention="smooth; kernels evaluate exp(-x) for x >= 0 and exp(x) below, never overflowing",
 )
 class sigmoid(PrimitiveFunction):
     """1 / (1 + exp(-x))."""

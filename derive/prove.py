@@ -17,6 +17,9 @@ from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.aggregates import SetSum, SubsetSum
+from derive.arrays import has_arrays
+from derive.bounds import split_at_free_indices
+from derive.indexform import index_zero
 from derive.partials import intermediates
 from derive.primitives import elementary
 from derive.sumalgebra import (
@@ -41,6 +44,7 @@ from derive.terms import (
 SLICE_SECONDS = 8.0
 UNFOLD_LEVELS = 3
 SIMPLIFY_OPS = 400
+SIMPLIFY_SUM_OPS = 40  # an induction step's few terms, not a whole gradient
 
 
 class OutOfTime(Exception):
@@ -131,8 +135,11 @@ def _numerator(expr):
 
 
 def _small(expr) -> bool:
-    # simplify is superlinear, and slow on sums: there it only spends the claim's time.
-    return not expr.has(*AGGREGATES) and sympy.count_ops(expr) <= SIMPLIFY_OPS
+    # simplify is superlinear, and slower still on sums: past a size it only spends the
+    # claim's time; so does one with definitions still folded (a later stage opens them).
+    if expr.has(*AGGREGATES):
+        return not expr.atoms(AppliedUndef) and sympy.count_ops(expr) <= SIMPLIFY_SUM_OPS
+    return sympy.count_ops(expr) <= SIMPLIFY_OPS
 
 
 def _is_zero(expr) -> bool:
@@ -140,8 +147,10 @@ def _is_zero(expr) -> bool:
     return sympy.sympify(expr) == sympy.S.Zero
 
 
-def _zero_steps(lhs, rhs) -> list:
-    """(name, test) pairs, cheapest first; the claim holds if a test returns True."""
+def _zero_steps(lhs, rhs, ranges=None) -> list:
+    """(name, test) pairs, cheapest first; the claim holds if a test returns True.
+
+    `ranges` maps free indices to their (lo, hi), which index calculus may rely on."""
     lhs, rhs = canonical_indices(lhs), canonical_indices(rhs)
     difference = lhs - rhs
     plain = functools.cache(lambda: _elementary(difference))
@@ -165,6 +174,7 @@ def _zero_steps(lhs, rhs) -> list:
             "sum algebra",
             lambda: _is_zero(unify_deltas(sympy.expand(normalize_aggregates(difference)))),
         ),
+        ("index calculus", lambda: index_zero(difference, ranges or {})),
         ("common denominator", lambda: _is_zero(_numerator(difference))),
         (
             "expand",
@@ -192,22 +202,25 @@ def _sign_steps(lhs, rhs, relation) -> list:
     return [
         ("sign", lambda: getattr(gap(), test) is True),
         ("sign after simplify", lambda: getattr(sympy.simplify(gap()), test) is True),
+        # A factored form shows squares and sums of positive terms, whose signs SymPy knows.
+        ("sign after factor", lambda: getattr(sympy.factor(gap()), test) is True),
     ]
 
 
-def zero_method(lhs, rhs, relation: str, deadline: Deadline) -> str | None:
+def zero_method(lhs, rhs, relation: str, deadline: Deadline, ranges=None) -> str | None:
     """The first normal form that proves `lhs relation rhs` entrywise, or None."""
     methods = []
     for _, left, right in side_entries(sympy.sympify(lhs), sympy.sympify(rhs)):
-        method = _entry_method(left, right, relation, deadline)
+        method = _entry_method(left, right, relation, deadline, ranges)
         if method is None:
             return None
         methods.append(method)
     return max(set(methods), key=methods.count) if methods else "identical"
 
 
-def _entry_method(lhs, rhs, relation, deadline):
-    steps = _zero_steps(lhs, rhs) if relation == "==" else _sign_steps(lhs, rhs, relation)
+def _entry_method(lhs, rhs, relation, deadline, ranges=None):
+    equal = relation == "=="
+    steps = _zero_steps(lhs, rhs, ranges) if equal else _sign_steps(lhs, rhs, relation)
     for name, test in steps:
         try:
             with deadline.slice():
@@ -258,7 +271,7 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
         method = _attempt(ctx, sides, relation, lows, deadline)
         if method:
             return method + _unfolding(ctx, sides, level)
-    return None
+    return None if relation == "==" else _split_attempt(ctx, sides, relation, deadline)
 
 
 def _lopsided(ctx: Context, sides) -> bool:
@@ -286,7 +299,16 @@ def _attempt(ctx: Context, sides, relation, lows, deadline) -> str | None:
         return None
     if any(map(piecewise_in_sum, prepared)):
         return None
-    return zero_method(*prepared, relation, deadline)
+    return zero_method(*prepared, relation, deadline, ctx.ranges)
+
+
+def _split_attempt(ctx: Context, sides, relation, deadline) -> str | None:
+    """An inequality between sums whose terms compare only apart from the free index."""
+    split = [split_at_free_indices(side, ctx.ranges) for side in sides]
+    if split == sides:
+        return None
+    method = zero_method(*split, relation, deadline, ctx.ranges)
+    return f"{method}, sums split at the free index" if method else None
 
 
 def _unfolding(ctx: Context, sides, level: int) -> str:
@@ -311,7 +333,8 @@ def normalize_aggregates(expr):
     """Split sums and products over their terms and factors, pull out constant factors, put
     double sums in one order, and give bound indices canonical names (so Σ_k f(k) and
     Σ_j f(j) become the same object)."""
-    expr = sympy.expand(_split_aggregates(symmetrize_triangles(expr)))
+    # power_exp=False: expand would turn exp of a Sum into a Product (see split_exp).
+    expr = sympy.expand(_split_aggregates(symmetrize_triangles(expr)), power_exp=False)
     return canonical_indices(merge_sums(expr, canonical_indices))
 
 
@@ -412,6 +435,8 @@ def induction_sizes(ctx: Context, lhs, rhs) -> list:
     A size that a reached definition's body mentions is left out: the step v -> v + 1 would
     reuse that definition at v (its body is not shifted), which proves the wrong statement.
     """
+    if has_arrays(lhs) or has_arrays(rhs):
+        return []  # the step abstracts aggregates as scalar unknowns, which arrays are not
     found = set()
     for node in sympy.preorder_traversal(sympy.Tuple(lhs, rhs)):
         if isinstance(node, (Sum, Product)):

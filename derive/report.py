@@ -256,3 +256,23 @@ def render_explanation(e: Explanation) -> str:
 
 def pretty(expr) -> str:
     return sympy.pretty(expr, use_unicode=True, wrap_line=False)
+
+
+def render_check(runs, stale, checks) -> str:
+    """The `derive check` summary: verdicts, freshness of generated/, kernel numerics."""
+    lines = [summary_line(run) for run in runs]
+    for run in runs:
+        lines += [
+            f"  ✗ {v.claim}: {_label(v)}, expected {v.expected.value}"
+            for v in run.verdicts
+            if not v.matches
+        ]
+    lines.append(f"generated: {'stale: ' + ', '.join(stale) if stale else 'fresh'}")
+    if stale:
+        lines.append("kernels: not checked (run `derive generate` first)")
+    for c in checks:
+        mark = "ok  " if c.ok else "FAIL"
+        lines.append(f"{mark} {c.kernel}: {c.what}: {c.error:.1e} (bound {c.bound:.0e})")
+    passed = sum(c.ok for c in checks)
+    lines.append(f"kernel checks: {passed} of {len(checks)} passed")
+    return "\n".join(lines) + "\n"

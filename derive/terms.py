@@ -15,11 +15,16 @@ from dataclasses import dataclass
 
 import sympy
 from sympy import Derivative, Indexed, IndexedBase, Product, Sum
+from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
-from derive.aggregates import SubsetSum
+from derive.aggregates import SetSum, SubsetSum, expand_sum, rename_bound
+from derive.array_entries import paired_entries, tabulate
+from derive.arrays import ArrayError, ShapeMismatch, has_arrays
 from derive.model import Claim, Definition, Document
-from derive.partials import differentiate, intermediates, is_partial, rename_bound
+from derive.partials import as_partials, differentiate, intermediates, is_partial
+from derive.perturb import Perturbation
+from derive.tensors import LoweringError, ShapeCheck, lower
 
 AGGREGATES = (Sum, Product, SubsetSum)
 DEFAULT_GRID = (1, 2, 3)
@@ -58,8 +63,8 @@ def context_of(doc: Document) -> Context:
     definitions = {
         d.func: dataclasses.replace(
             d,
-            body=strip_shapes(d.body),
-            initial=None if d.initial is None else strip_shapes(d.initial),
+            body=strip_shapes(lowered(d.body)),
+            initial=None if d.initial is None else strip_shapes(lowered(d.initial)),
         )
         for d in doc.definitions
     }
@@ -85,6 +90,14 @@ def strip_shapes(expr: sympy.Basic) -> sympy.Basic:
     return expr.xreplace(shaped) if shaped else expr
 
 
+def lowered(expr: sympy.Basic) -> sympy.Basic:
+    """`expr` with matrix and sequence notation lowered to index form (see derive.tensors)."""
+    try:
+        return lower(expr)
+    except LoweringError as problem:
+        raise InputError(str(problem)) from None
+
+
 def check_declared(ctx: Context, expr: sympy.Basic) -> None:
     """Raise InputError naming the first symbol, tensor or function `expr` leaves undeclared."""
     known = set(ctx.scalars) | set(ctx.grids) | set(ctx.ranges) | set(ctx.tensors)
@@ -108,7 +121,10 @@ def _free(expr: sympy.Basic) -> set:
     """Free plain symbols (tensor labels included), leaving out Indexed entries and the size
     symbols that only occur in tensors' shapes."""
     plain = {b: IndexedBase(b.label) for b in expr.atoms(IndexedBase) if b.shape}
-    symbols = expr.xreplace(plain).free_symbols if plain else expr.free_symbols
+    # SymPy counts ∂/∂x[c] as binding x[c]; as a Partial its index c is free all the same,
+    # unless an enclosing sum binds it.
+    expr = as_partials(expr.xreplace(plain) if plain else expr)
+    symbols = expr.free_symbols
     return {s for s in symbols if not isinstance(s, Indexed)}
 
 
@@ -199,25 +215,40 @@ def unfold_once(ctx: Context, app: AppliedUndef, lows: dict, only=None):
         if first.is_Integer and int(first) < definition.start:
             raise InputError(f"{app} is before the start {definition.start} of {definition.name}")
         if first == definition.start:
-            mapping = dict(zip(definition.params[1:], args[1:]))
-            return _substituted(definition.initial, mapping)
+            return substitute(definition.initial, dict(zip(definition.params[1:], args[1:])))
         if not (first.is_Integer or exceeds(first, definition.start, lows)):
             return None
-    return _substituted(definition.body, dict(zip(definition.params, args)))
+    return substitute(definition.body, dict(zip(definition.params, args)))
 
 
-def _substituted(body, mapping: dict):
-    # Rename the body's bound indices first: S(j) with S(k) := Σ_j δ(k, j) ... must not
-    # capture the argument j.
-    free = set().union(*(sympy.sympify(v).free_symbols for v in mapping.values()))
-    return substitute(rename_bound(body, free), mapping)
+def substitute(body: sympy.Basic, mapping: dict) -> sympy.Basic:
+    """`body` with parameters replaced by arguments, without capture: SymPy's subs would
+    turn Σ_r x[r, t] at t = r into Σ_r x[r, r], so clashing bound indices are renamed first."""
+    incoming = set().union(*(sympy.sympify(a).free_symbols for a in mapping.values()))
+
+    def bound(node) -> list:
+        if isinstance(node, ExprWithLimits):
+            return node.variables
+        return [node.index] if isinstance(node, SetSum) else []
+
+    def clashes(node):
+        return bool(set(bound(node)) & incoming)
+
+    def rename(node):
+        fresh = {v: sympy.Dummy(v.name, **v.assumptions0) for v in bound(node) if v in incoming}
+        return node.xreplace(fresh)
+
+    if incoming:
+        body = body.replace(clashes, rename)
+    return _replaced(body, mapping)
 
 
-def substitute(expr, mapping: dict):
+def _replaced(expr, mapping: dict):
     """`expr` with `mapping` substituted; a plain replacement (much faster than subs) when
     no symbol of `mapping` is bound inside `expr`."""
-    bound = {lim[0] for node in expr.atoms(*AGGREGATES) for lim in getattr(node, "limits", ())}
-    if bound & set(mapping) or expr.has(SubsetSum, Derivative):
+    binders = expr.atoms(ExprWithLimits, SubsetSum)
+    bound = {lim[0] for node in binders for lim in getattr(node, "limits", ())}
+    if bound & set(mapping) or expr.has(SubsetSum, SetSum, Derivative, Perturbation):
         return expr.subs(mapping, simultaneous=True)
     return expr.xreplace({k: sympy.sympify(v) for k, v in mapping.items()})
 
@@ -266,20 +297,15 @@ def expand_aggregates(expr: sympy.Basic) -> sympy.Basic:
             return False
         if isinstance(node, SubsetSum):
             return (node.hi - node.lo).is_Integer
-        _, lo, hi = node.limits[-1]
-        return (hi - lo).is_Integer
+        if isinstance(node, Sum):  # expand_sum peels the outermost range; inner ones may follow it
+            return (node.limits[-1][2] - node.limits[-1][1]).is_Integer
+        return all((hi - lo).is_Integer for _, lo, hi in node.limits)
 
-    return expr.replace(is_concrete, _expand_outermost)
+    def expand(node):
+        return expand_sum(node) if isinstance(node, Sum) else node.doit(deep=False)
 
-
-def _expand_outermost(node):
-    if isinstance(node, SubsetSum) or len(node.limits) == 1:
-        return node.doit(deep=False)
-    # SymPy merges Σ_k Σ_{j<k} into one sum; an inner range that names k is expanded later.
-    index, lo, hi = node.limits[-1]
-    inner = node.func(node.function, *node.limits[:-1])
-    parts = [inner.subs(index, value) for value in range(int(lo), int(hi) + 1)]
-    return sympy.Add(*parts) if isinstance(node, Sum) else sympy.Mul(*parts)
+    expr = tabulate(expr)  # first, so that SymPy's doit meets no array-valued Sum
+    return expr.replace(is_concrete, expand)
 
 
 def concretize(ctx: Context, expr: sympy.Basic, values: dict, lows: dict | None = None):
@@ -299,16 +325,28 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
     """Differentiate every Derivative in `expr`, unfolding its argument first."""
 
     def derive(node):
+        if isinstance(node, Perturbation):
+            return node.apply(_unfolded_argument(ctx, node, lows, set(ctx.definitions)))
         cut = intermediates(node, ctx.definitions)
-        others = set(ctx.definitions) - cut
-        inner = unfold(ctx, node.expr, lows, only=others if cut else None)
-        opaque = [a for a in inner.atoms(AppliedUndef) if a.func in others]
-        if opaque:
-            raise NotDerivable(f"cannot differentiate through {opaque[0]} (not unfoldable here)")
+        inner = _unfolded_argument(ctx, node, lows, set(ctx.definitions) - cut)
         # The intermediates differentiated by stay folded: later unfolding opens them.
         return differentiate(inner, node, cut)
 
-    return expr.replace(lambda n: isinstance(n, Derivative), derive)
+    if expr.has(ShapeCheck):
+        # Shapes that still depend on symbolic sizes: nothing here may be proved for all sizes.
+        raise NotDerivable(f"the shapes in {expr.atoms(ShapeCheck).pop().what} depend on sizes")
+    return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
+
+
+def _unfolded_argument(ctx: Context, node, lows, others: set):
+    """The argument of `node` unfolded down to the definitions not in `others`."""
+    moved = set().union(*(v.free_symbols for v, _ in getattr(node, "variable_count", ())))
+    only = others if others != set(ctx.definitions) else None
+    inner = rename_bound(unfold(ctx, node.expr, lows, only=only), moved)
+    opaque = [a for a in inner.atoms(AppliedUndef) if a.func in others]
+    if opaque:
+        raise NotDerivable(f"cannot differentiate through {opaque[0]} (not unfoldable here)")
+    return inner
 
 
 def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sympy.Basic:
@@ -320,17 +358,16 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
     memo = {} if memo is None else memo
 
     def concrete(node, stop=frozenset()):
-        # atoms, not free_symbols: a Derivative leaves its variables' indices out of those.
-        if node.atoms(sympy.Symbol) & set(values):
-            node = node.subs(values, simultaneous=True)
-        return _concrete(ctx, node, values, stop, memo)
+        return _concrete(ctx, _substituted(node, values), values, stop, memo)
 
     def derive(node):
+        if isinstance(node, Perturbation):
+            return concrete(node.apply(concrete(node.expr)))
         cut = intermediates(node, ctx.definitions)
         return concrete(differentiate(concrete(node.expr, cut), node, cut))
 
     expr = concrete(expr)
-    return expr.replace(lambda n: isinstance(n, Derivative), derive)
+    return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
 
 
 def _concrete(ctx: Context, expr, values: dict, stop: frozenset, memo: dict):
@@ -360,6 +397,13 @@ def _concrete(ctx: Context, expr, values: dict, stop: frozenset, memo: dict):
     return expr.xreplace(hidden)
 
 
+def _substituted(expr: sympy.Basic, values: dict) -> sympy.Basic:
+    # subs is slow on large sums; skip it when none of the symbols occurs free any more.
+    free = _free(expr)
+    hit = {k: v for k, v in values.items() if k in free}
+    return expr.subs(hit, simultaneous=True) if hit else expr
+
+
 def input_atoms(ctx: Context, expr: sympy.Basic, sizes: dict) -> list:
     """The input entries and scalars `expr` depends on, sorted by name."""
     atoms = {a for a in expr.atoms(Indexed) if a.base.label in ctx.tensors}
@@ -381,25 +425,32 @@ def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
     for position, index in enumerate(atom.indices):
         if not index.is_Integer:
             raise InputError(f"{atom} has a symbolic index after instantiation")
-        high = sympy.sympify(shape[position]).subs(sizes) if shape else None
-        if index < 1 or (high is not None and high.is_Integer and index > high):
+        low, high = _index_bounds(shape[position] if shape else None, sizes)
+        if index < low or (high is not None and high.is_Integer and index > high):
             raise InputError(f"{atom} is outside the shape {tuple(shape)} of {atom.base}")
 
 
-class ShapeMismatch(Exception):
-    """The two sides of a claim have different shapes at some sizes."""
+def _index_bounds(extent, sizes: dict) -> tuple:
+    """An axis of a declared shape is a length n (indices 1..n) or a window (lo, hi)."""
+    if isinstance(extent, sympy.Tuple):
+        low, high = (sympy.sympify(b).subs(sizes) for b in extent)
+        return (low if low.is_Integer else 1), high
+    return 1, None if extent is None else sympy.sympify(extent).subs(sizes)
 
 
 def shape_of(expr: sympy.Basic) -> tuple:
-    # Only matrices have a shape here: an Indexed entry such as g[1] is a scalar (and its
-    # `shape` property raises once its tensor's shape has been stripped).
-    if isinstance(expr, (sympy.MatrixBase, sympy.MatrixExpr)):
-        return tuple(expr.shape)
-    return ()
+    # Only matrices have a shape here: an Indexed entry's `shape` raises once stripped.
+    return tuple(expr.shape) if getattr(expr, "is_Matrix", False) else ()
 
 
 def side_entries(lhs: sympy.Basic, rhs: sympy.Basic) -> list[tuple[str, sympy.Expr, sympy.Expr]]:
     """Pair up the entries of two equal-shaped sides; scalars give one unlabelled pair."""
+    if has_arrays(lhs) or has_arrays(rhs):
+        try:
+            pairs = paired_entries(lhs, rhs)
+        except ArrayError as problem:
+            raise InputError(str(problem)) from None
+        return [(label, expand_aggregates(a), expand_aggregates(b)) for label, a, b in pairs]
     left, right = shape_of(lhs), shape_of(rhs)
     if left != right:
         describe = lambda s: f"shape {s}" if s else "a scalar"  # noqa: E731

@@ -17,6 +17,7 @@ import sympy
 
 from derive.decide import Finding, InternalError, decide
 from derive.gradcheck import check_gradient
+from derive.indexform import index_residual
 from derive.model import (
     NUMERIC,
     RELATIONS,
@@ -35,14 +36,18 @@ from derive.terms import (
     InputError,
     NotDerivable,
     check_declared,
+    concretize,
     context_of,
     evaluate_derivatives,
+    lowered,
     reached_definitions,
     strip_shapes,
+    unfold,
 )
 
 DEFAULT_TIMEOUT = 30.0
 SIMPLIFY_OPS = 300
+RESIDUAL_OPS = 40  # a residual this short is shown even when the claim itself is shorter
 
 
 def select(doc: Document, ids=None) -> list:
@@ -67,6 +72,7 @@ def verify(
 ) -> tuple[Verdict, ...]:
     """Decide every selected item of `doc`, at most `jobs` at once, each within `timeout`."""
     items = select(doc, ids)
+    context_of(doc)  # built once here, so every forked worker inherits it
     tasks = [functools.partial(verify_item, doc, item, timeout) for item in items]
     results = run_tasks(
         tasks,
@@ -94,9 +100,9 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
     """Decide one claim or gradient in this process; errors become verdicts."""
     start = time.perf_counter()
     ctx = context_of(doc)
-    item = stripped(item)
-    extra = {}
+    original, extra = item, {}
     try:
+        item = stripped(item)
         if isinstance(item, Gradient):
             finding, extra["derived"] = check_gradient(ctx, item)
         else:
@@ -105,22 +111,26 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
                 finding = decide(ctx, item, deadline)
             extra = _explanation(ctx, item, finding)
     except InputError as problem:
-        return _verdict(doc, item, _UNKNOWN, time.perf_counter() - start, error=str(problem))
+        return _verdict(doc, original, _UNKNOWN, time.perf_counter() - start, error=str(problem))
     except OutOfTime:
         finding = Finding(UNDECIDED, f"timeout after {timeout:g} s", "timeout")
     except InternalError:
         error = traceback.format_exc()
         return _verdict(
-            doc, item, _UNKNOWN, time.perf_counter() - start, error=error, internal=True
+            doc, original, _UNKNOWN, time.perf_counter() - start, error=error, internal=True
         )
-    return _verdict(doc, item, finding, time.perf_counter() - start, **extra)
+    # The statement shows the claim as declared; the engine worked on its lowered form.
+    return _verdict(doc, original, finding, time.perf_counter() - start, **extra)
 
 
 def stripped(item):
-    """`item` with the shapes of its tensors dropped (see terms.strip_shapes)."""
+    """`item` with matrix and sequence notation lowered (see derive.tensors) and the shapes of
+    its tensors dropped (see terms.strip_shapes)."""
     if isinstance(item, Gradient):
-        return dataclasses.replace(item, of=strip_shapes(item.of))
-    return dataclasses.replace(item, lhs=strip_shapes(item.lhs), rhs=strip_shapes(item.rhs))
+        return dataclasses.replace(item, of=strip_shapes(lowered(item.of)))
+    return dataclasses.replace(
+        item, lhs=strip_shapes(lowered(item.lhs)), rhs=strip_shapes(lowered(item.rhs))
+    )
 
 
 def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
@@ -131,15 +141,26 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
             left, right = (evaluate_derivatives(ctx, side, lows) for side in (claim.lhs, claim.rhs))
             if claim.lhs.has(sympy.Derivative) or claim.rhs.has(sympy.Derivative):
                 derived = left if claim.lhs.has(sympy.Derivative) else right
+                if derived.has(sympy.Sum):
+                    derived = _residual(ctx, derived, sympy.S.Zero, lows)
                 extra["derived"] = show(_simpler(derived))
             found = finding.counterexample
             if found is not None and not found.reason and claim.relation == "==":
-                residual = _simpler(elementary(left - right))
-                if sympy.count_ops(residual) < sympy.count_ops(claim.lhs - claim.rhs):
+                residual = _residual(ctx, left, right, lows)
+                shown = max(sympy.count_ops(claim.lhs - claim.rhs), RESIDUAL_OPS)
+                if sympy.count_ops(residual) <= shown:
                     extra["residual"] = show(residual)
     except (OutOfTime, NotDerivable, TypeError, ValueError):
         pass
     return extra
+
+
+def _residual(ctx, left, right, lows):
+    """lhs - rhs, simplified; sums are reduced by index calculus first (see indexform)."""
+    if not (left - right).has(sympy.Sum):
+        return _simpler(elementary(left - right))
+    sides = [concretize(ctx, unfold(ctx, side, lows), {}, lows) for side in (left, right)]
+    return index_residual(sides[0] - sides[1], ctx.ranges)
 
 
 def _simpler(expr):
@@ -158,13 +179,14 @@ def statement(item) -> str:
 def explain(doc: Document, claim_id: str, *, timeout: float = DEFAULT_TIMEOUT) -> Explanation:
     """Verify one claim and gather what a person needs to check it by hand."""
     verdict = verify(doc, [claim_id], timeout=timeout, jobs=1)[0]
-    ctx, item = context_of(doc), stripped(select(doc, [claim_id])[0])
+    original = select(doc, [claim_id])[0]
+    ctx, item = context_of(doc), stripped(original)
     if isinstance(item, Gradient):
         return Explanation(
             verdict, verdict.statement, _shown_definitions(ctx, item.of), verdict.derived, ""
         )
     relation = {"==": sympy.Eq, "<=": sympy.Le, "<": sympy.Lt, ">=": sympy.Ge, ">": sympy.Gt}
-    stated = pretty(relation[item.relation](item.lhs, item.rhs, evaluate=False))
+    stated = pretty(relation[item.relation](original.lhs, original.rhs, evaluate=False))
     difference = "" if verdict.status.name.startswith("PROVED") else verdict.residual
     return Explanation(
         verdict, stated, _shown_definitions(ctx, item.lhs - item.rhs), verdict.derived, difference
@@ -172,8 +194,8 @@ def explain(doc: Document, claim_id: str, *, timeout: float = DEFAULT_TIMEOUT) -
 
 
 def _shown_definitions(ctx, expr) -> tuple[str, ...]:
-    shown = []
-    for d in reached_definitions(ctx, expr):
+    shown, declared = [], {d.func: d for d in ctx.doc.definitions}
+    for d in (declared[r.func] for r in reached_definitions(ctx, expr)):
         head = f"{d.name}({', '.join(map(str, d.params))})"
         if d.is_recurrence:
             first = ", ".join([str(d.start), *map(str, d.params[1:])])

@@ -2,7 +2,16 @@
 
 import sympy
 
-from derive.aggregates import Card, SetSum, SetSymbol, SubsetSum, add_element
+from derive.aggregates import (
+    Card,
+    SetSum,
+    SetSymbol,
+    SubsetSum,
+    add_element,
+    call,
+    expand_sum,
+    rename_bound,
+)
 
 i = sympy.Symbol("i", integer=True)
 n = sympy.Symbol("n", integer=True, positive=True)
@@ -38,3 +47,28 @@ def test_adding_an_element_extends_members_and_size():
 
 def test_positive_body_gives_positive_sum():
     assert SubsetSum(sympy.exp(SetSum(d[i], i, S)), S, 1, n).is_positive
+
+
+def test_expanding_a_sum_keeps_an_index_inside_a_derivative_variable():
+    # SymPy's own doit takes Σ_k ∂f/∂x[k] for k-free and returns 2 ∂f/∂x[k].
+    x, f, k = sympy.IndexedBase("x"), sympy.Function("f")(), sympy.Dummy("k", integer=True)
+    total = expand_sum(sympy.Sum(sympy.Derivative(f, x[k]), (k, 1, 2)))
+    assert total == sympy.Derivative(f, x[1]) + sympy.Derivative(f, x[2])
+
+
+def test_expanding_a_reversed_sum_follows_karr():
+    assert expand_sum(sympy.Sum(d[i], (i, 3, 1))) == -d[2]
+
+
+def test_renaming_a_bound_index_prevents_capture():
+    c = sympy.Symbol("c", integer=True)
+    body = sympy.Sum(d[c] ** 2, (c, 1, n))
+    derivative = sympy.diff(rename_bound(body, {c}), d[c])
+    assert sympy.Sum(2 * d[c], (c, 1, n)) != derivative
+    assert derivative.has(sympy.KroneckerDelta)
+
+
+def test_calling_a_lambda_renames_the_bound_indices_it_would_capture():
+    j = sympy.Symbol("j", integer=True)
+    row = sympy.Lambda(i, sympy.Sum(d[i + j], (j, 1, 2)))
+    assert sympy.expand(call(row, j).doit()) == d[j + 1] + d[j + 2]

@@ -2,7 +2,7 @@
 
 import pytest
 import sympy
-from sympy import Sum, exp, log, symbols
+from sympy import IndexedBase, KroneckerDelta, Sum, exp, log, symbols
 
 from derive.primitives import sigmoid, softplus
 from derive.prove import Deadline, canonical_indices, zero_method
@@ -60,3 +60,20 @@ def test_common_denominator_proves_and_refuses():
     p, q = symbols("p q", positive=True)
     assert zero_method(p / (p + q) + q / (p + q), 1, "==", Deadline(10)) is not None
     assert zero_method(p / (p + q), 1, "==", Deadline(10)) is None
+
+
+def test_factoring_shows_a_blend_lies_between_its_ends():
+    blend = sigmoid(x) * a + (1 - sigmoid(x)) * y
+    between = (blend - a) * (blend - y)
+    assert zero_method(between, 0, "<=", Deadline(20)) == "sign after factor"
+    assert zero_method(between, 0, ">=", Deadline(20)) is None
+    assert zero_method(between, -1, ">=", Deadline(20)) is None
+
+
+def test_index_calculus_sums_a_delta_out_only_within_the_declared_range():
+    n = symbols("n", integer=True, positive=True)
+    j, p = symbols("j p", integer=True)
+    w = IndexedBase("w")
+    summed = Sum(w[j] * KroneckerDelta(j, p), (j, 1, n))
+    assert zero_method(summed, w[p], "==", Deadline(10), {p: (1, n)}) == "index calculus"
+    assert zero_method(summed, w[p], "==", Deadline(10)) is None

@@ -40,3 +40,24 @@ def test_example_document_verifies_as_described(tmp_path):
         "logreg: 1 proved, 0 proved at sizes, 0 numeric, 1 refuted, 0 undecided"
     )
     assert "2 claims, all as expected" in summary
+
+
+def test_kernel_example_runs():
+    numpy = __import__("numpy")
+    section = _read("README.md").split("## Kernels", 1)[1].split("\n## ", 1)[0]
+    example = re.search(r"```python\n(.+?)```", section, re.S).group(1)
+    rng = numpy.random.default_rng(0)
+    shapes = {
+        "u": (1, 3, 5),
+        "delta": (1, 3, 5),
+        "z": (1, 3, 5),
+        "dout": (1, 3, 5),
+        "A": (3, 2),
+        "B": (1, 2, 5),
+        "C": (1, 2, 5),
+        "D": (3,),
+        "delta_bias": (3,),
+    }
+    scope = {k: rng.standard_normal(v).astype(numpy.float32) for k, v in shapes.items()}
+    exec(example, scope)
+    assert scope["out"].shape == (1, 3, 5) and scope["dA"].shape == (3, 2)

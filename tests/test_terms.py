@@ -10,10 +10,14 @@ from derive.terms import (
     InputError,
     NotDerivable,
     check_declared,
+    check_in_shape,
     context_of,
     evaluate_derivatives,
+    free_indices,
     instance,
     instantiate,
+    side_entries,
+    substitute,
     unfold,
 )
 
@@ -100,3 +104,69 @@ def test_an_entry_side_is_a_scalar():
     )
     entries = instance(context_of(doc), doc.claims[0].lhs, u[1] * w, {n: 1}).entries
     assert len(entries) == 1
+
+
+def test_substitution_renames_a_bound_index_instead_of_capturing():
+    r, k = symbols("r k", integer=True)
+    x = IndexedBase("x")
+    body = Sum(x[r, k], (r, 1, 2))
+    assert substitute(body, {k: r}).doit() == x[1, r] + x[2, r]
+    assert body.subs(k, r).doit() == x[1, 1] + x[2, 2]  # what SymPy's subs alone does
+
+
+def test_a_bare_tensor_entry_is_a_scalar_side():
+    entry = IndexedBase("T")[1]  # its base lost its shape, so SymPy's .shape would raise
+    assert side_entries(entry, w) == [("", entry, w)]
+
+
+def test_derivative_does_not_capture_a_bound_index_of_the_same_name():
+    # total(c)'s body sums over j; differentiating by u[j] with a free j must not capture it.
+    total = define("total", (), Sum(u[j] ** 2, (j, 1, n)))
+    doc = document(
+        "cap",
+        "cap",
+        Source("toy", "toy.txt"),
+        inputs=(u,),
+        definitions=(total,),
+        claims=(),
+        indices={j: (1, n)},
+    )
+    derived = evaluate_derivatives(context_of(doc), Derivative(total(), u[j]))
+    assert sympy.expand(derived.subs(n, 3).doit().subs(j, 2)) == 2 * u[2]
+
+
+def test_free_index_inside_a_derivative_variable_is_found():
+    total = define("total2", (), Sum(u[t] ** 2, (t, 1, n)))
+    doc = document(
+        "idx",
+        "idx",
+        Source("toy", "toy.txt"),
+        inputs=(u,),
+        definitions=(total,),
+        claims=(),
+        indices={j: (1, n)},
+    )
+    assert free_indices(context_of(doc), Derivative(total(), u[j])) == (j,)
+
+
+def test_window_shapes_allow_indices_down_to_their_start():
+    K = symbols("K", integer=True, positive=True)
+    v = IndexedBase("v", shape=((-K, K),))
+    doc = document(
+        "win",
+        "win",
+        Source("toy", "toy.txt"),
+        inputs=(v,),
+        definitions=(),
+        claims=(),
+        sizes={K: (1,)},
+    )
+    ctx = context_of(doc)
+    check_in_shape(ctx, v[-1], {K: 1})
+    with pytest.raises(InputError, match="outside the shape"):
+        check_in_shape(ctx, v[-2], {K: 1})
+
+
+def test_a_triangular_sum_instantiates():
+    triangular = Sum(u[t], (t, 1, j), (j, 1, n))
+    assert sympy.expand(instantiate(CTX, triangular, {n: 2}) - (2 * u[1] + u[2])) == 0

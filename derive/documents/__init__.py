@@ -13,7 +13,7 @@ import traceback
 
 from derive.model import Document
 
-BUNDLED = ("selective_ssm", "gatv2")
+BUNDLED = ("selective_ssm", "ggnn_readout", "nn_library", "soft_logic", "gatv2")
 
 
 class LoadError(Exception):

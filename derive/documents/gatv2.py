@@ -158,7 +158,7 @@ Q_ALL = "this work obtains the gradients for the trainable model parameters of G
 
 DOCUMENT = document(
     "gatv2",
-    "Gradient Derivation for Learnable Parameters in Graph Attention Networks (GATv2)",
+    "Gradient Derivation for Learnable Parameters in Graph Attention Networks",
     Source("Gradient Derivation for Learnable Parameters in GATs", "004_24f3b2aec42e7b4c.txt"),
     inputs=(h_i, h, Theta_R, Theta_L, a, b, g, c),
     definitions=(ht_i, ht, a2, a3, a4, a5, e, alpha, a8, a9, hp, s, A7, S, Ag, Sg),

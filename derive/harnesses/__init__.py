@@ -1,0 +1,3 @@
+"""Numeric harnesses of generated kernels, one module per kernel kind (see kernelcheck)."""
+
+from derive.harnesses import attention, gate, lookup, readout, scan  # noqa: F401

@@ -1,0 +1,132 @@
+"""Lowering of the GATv2 paper to a graph attention layer with PyG GATv2Conv's semantics.
+
+The paper's node-level forward binds to whole graphs: a₂ = Θ_R h̃_i and a₃ = Θ_L h̃_j become
+the projections x W_rᵀ + b_r and x W_lᵀ + b_l of every node (PyG's lin_r, lin_l), the score
+e, the softmax α and the message a₉ are evaluated per edge j → i, and h' = b + Σ_j a₉ sums
+them per target. Each formula comes from those definitions; the softmax is evaluated in its
+max-shifted form exp(e - m) / Σ exp(e - m), equal to the paper's for any m.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Indexed, Sum
+from sympy.core.function import AppliedUndef
+
+from derive.lowering import (
+    Argument,
+    Block,
+    KernelSpec,
+    body_at,
+    lowering,
+    stable,
+    unfolded,
+    vjp,
+)
+from derive.prove import normalize_aggregates
+
+j, r = sympy.symbols("j r", integer=True)
+xl_d, xr_d, att_d, bias_d, c = sympy.symbols("xl_d xr_d att_d bias_d negative_slope", real=True)
+s_e, m_i, w_e, Z_i, alpha_e, agg_d = sympy.symbols("s_e m_i w_e Z_i alpha_e agg_d", real=True)
+dout_d, dagg_d, dalpha_e, ds_e = sympy.symbols("dout_d dagg_d dalpha_e ds_e", real=True)
+dw_total = sympy.Symbol("dw_total", real=True)
+
+ARGUMENTS = (
+    Argument("x", ("nodes", "H")),
+    Argument("edge_index", ("two", "E")),
+    Argument("W_l", ("D", "H")),
+    Argument("b_l", ("D",)),
+    Argument("W_r", ("D", "H")),
+    Argument("b_r", ("D",)),
+    Argument("att", ("D",)),
+    Argument("bias", ("D",)),
+)
+
+
+def _apps(expr, name: str) -> list:
+    return [a for a in expr.atoms(AppliedUndef) if a.func.__name__ == name]
+
+
+def _bind(expr, names: dict, tensors: dict):
+    """Replace applications of the named definitions and entries of the named tensors."""
+    expr = expr.replace(
+        lambda n: isinstance(n, AppliedUndef) and n.func.__name__ in names,
+        lambda n: names[n.func.__name__],
+    )
+    return expr.replace(
+        lambda n: isinstance(n, Indexed) and str(n.base.label) in tensors,
+        lambda n: tensors[str(n.base.label)],
+    )
+
+
+def _term(doc):
+    """One entry of the score sum e = Σ_d a_d LeakyReLU(a₂ + a₃), per edge."""
+    score = body_at(doc, "e", j)
+    if not isinstance(score, Sum):
+        raise ValueError(f"gatv2 lowering: expected e to be a sum over entries, got {score}")
+    summand = unfolded(doc, score.function, keep=("a₂", "a₃"))
+    bound = _bind(summand, {"a₂": xr_d, "a₃": xl_d}, {"a": att_d})
+    # The paper's slope c is the layer's negative_slope.
+    return bound.replace(lambda n: isinstance(n, sympy.Symbol) and n.name == "c", lambda n: c)
+
+
+def _softmax(doc):
+    """α = exp(e)/Σ exp(e): the numerator, evaluated max-shifted, and α from it and Z."""
+    body = body_at(doc, "α", j)
+    numerator = [f for f in sympy.Mul.make_args(body) if not f.has(Sum)]
+    weight = _bind(sympy.Mul(*numerator), {"e": s_e}, {}).subs(s_e, s_e - m_i)
+    return weight, body.xreplace({sympy.Mul(*numerator): w_e}).replace(
+        lambda n: isinstance(n, Sum), lambda n: Z_i
+    )
+
+
+def _message(doc):
+    """a₉ = α Θ_L h̃_j, with Θ_L h̃_j recognised as the projection a₃."""
+    message = normalize_aggregates(unfolded(doc, body_at(doc, "a₉", j, r), keep=("α",)))
+    projection = normalize_aggregates(body_at(doc, "a₃", j, r))
+    factored = sympy.factor_terms(message)
+    found = factored.xreplace({projection: xl_d})
+    if found.has(Sum) or not found.has(xl_d):
+        raise ValueError("gatv2 lowering: a₉ is not α times the projection a₃")
+    return _bind(found, {"α": alpha_e}, {})
+
+
+def _output(doc):
+    """h' = b + Σ_j a₉: the bias and the aggregated messages."""
+    body = body_at(doc, "h'", r)
+    return _bind(body.replace(lambda n: isinstance(n, Sum), lambda n: agg_d), {}, {"b": bias_d})
+
+
+@lowering("gatv2")
+def lower_gatv2(doc) -> tuple[KernelSpec, ...]:
+    term, (weight, alpha), message, output = _term(doc), _softmax(doc), _message(doc), _output(doc)
+    out_grads = vjp({"out": output}, {"out": dout_d}, (agg_d, bias_d))
+    message_grads = vjp({"msg": message}, {"msg": dagg_d}, (alpha_e, xl_d))
+    alpha_grads = vjp({"alpha": alpha}, {"alpha": dalpha_e}, (w_e, Z_i))
+    term_grads = vjp({"term": term}, {"term": ds_e}, (xl_d, xr_d, att_d))
+    blocks = [
+        Block("term", stable([("term_d", term)])),
+        Block("weight", stable([("w_e", weight)])),
+        Block("alpha", stable([("alpha_e", alpha)])),
+        Block("message", stable([("msg_d", message)])),
+        Block("output", stable([("out_d", output)])),
+        Block("output_vjp", stable([("dagg_d", out_grads[agg_d]), ("dbias_d", out_grads[bias_d])])),
+        Block("message_dalpha", stable([("dalpha_ed", message_grads[alpha_e])])),
+        Block("message_dxl", stable([("dxl_msg_d", message_grads[xl_d])])),
+        # Z = Σ w over the target's edges, so dZ/dw = 1: G collects dα ∂α/∂Z per target.
+        Block("alpha_vjp", stable([("dw_e", alpha_grads[w_e]), ("dZ_e", alpha_grads[Z_i])])),
+        Block("weight_vjp", stable([("ds_e", dw_total * sympy.diff(weight, s_e))])),
+        Block("term_dxl", stable([("dxl_d", term_grads[xl_d])])),
+        Block(
+            "term_dxr_datt", stable([("dxr_d", term_grads[xr_d]), ("datt_d", term_grads[att_d])])
+        ),
+    ]
+    spec = KernelSpec(
+        name="gatv2",
+        kind="attention",
+        summary="GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.",
+        labels="Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉",
+        arguments=ARGUMENTS,
+        blocks=tuple(blocks),
+    )
+    return (spec,)

@@ -1,0 +1,251 @@
+"""Matrix and vector notation over a document's tensors, lowered to index form before proof.
+
+A `Tabulated` view names a matrix by its 1-based entries (a tensor, a definition's outputs, a
+derived gradient); SymPy's `MatMul`, `MatAdd`, `Transpose` and `Trace` and our `Inner` and
+`Entry` combine views. `lower` rewrites all of it, and the sequence notation of
+`derive.sequences`, into explicit sums over index ranges, which the engine then treats like
+any other expression. A shape that holds only at some sizes becomes a `ShapeCheck`.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Add, Basic, Expr, KroneckerDelta, Lambda, Mul, Sum, Trace, Tuple
+from sympy.core.symbol import Str
+from sympy.matrices.expressions import (
+    HadamardProduct,
+    Identity,
+    MatAdd,
+    MatMul,
+    MatrixExpr,
+    Transpose,
+    ZeroMatrix,
+)
+from sympy.printing.pretty.stringpict import prettyForm
+
+from derive import sequences
+from derive.aggregates import call
+from derive.arrays import ShapeMismatch  # one exception for every shape check
+from derive.sequences import LoweringError
+
+
+class Notation(Expr):
+    """Base of the printable nodes here: str, pretty and LaTeX all show `_text`."""
+
+    def _sympystr(self, printer):
+        return self._text(printer._print)
+
+    def _pretty(self, printer):
+        return prettyForm(self._text(sympy.sstr))
+
+    def _latex(self, printer):
+        return self._text(printer._print)
+
+
+class Tabulated(MatrixExpr):
+    """The rows × cols matrix whose 1-based entry (r, c) is `body(r, c)`; prints as `name`."""
+
+    def __new__(cls, name, body: Lambda, rows, cols):
+        return Basic.__new__(cls, Str(str(name)), body, sympy.sympify(rows), sympy.sympify(cols))
+
+    name = property(lambda self: self.args[0].name)
+    body = property(lambda self: self.args[1])
+    shape = property(lambda self: (self.args[2], self.args[3]))
+
+    def _entry(self, i, j, **kwargs):
+        return self.body(i + 1, j + 1)  # SymPy numbers entries from 0
+
+    def doit(self, **hints):
+        # SymPy's doit would differentiate an entry ∂f/∂x[r] with f still opaque, giving 0;
+        # entries are evaluated only by the engine, after unfolding.
+        return self
+
+    def _sympystr(self, printer):
+        return self.name
+
+    def _pretty(self, printer):
+        return prettyForm(self.name)
+
+    def _latex(self, printer):
+        return self.name
+
+
+def _cell():
+    return sympy.Dummy("r", integer=True), sympy.Dummy("c", integer=True)
+
+
+def vector(tensor, rows, name: str = "") -> Tabulated:
+    """The column vector tensor[1..rows]."""
+    r, c = _cell()
+    return Tabulated(name or tensor.label, Lambda((r, c), tensor[r]), rows, 1)
+
+
+def matrix(tensor, rows, cols, name: str = "") -> Tabulated:
+    """The matrix tensor[1..rows, 1..cols]."""
+    r, c = _cell()
+    return Tabulated(name or tensor.label, Lambda((r, c), tensor[r, c]), rows, cols)
+
+
+def scalar(value, name: str = "") -> Tabulated:
+    """A scalar read as a 1 × 1 matrix."""
+    r, c = _cell()
+    return Tabulated(name or str(value), Lambda((r, c), value), 1, 1)
+
+
+def tabulate(name: str, index, entry, rows) -> Tabulated:
+    """The column vector whose entry at `index` is `entry` (a definition, a derivative...)."""
+    r, c = _cell()
+    return Tabulated(name, Lambda((r, c), entry.xreplace({index: r})), rows, 1)
+
+
+class Inner(Notation):
+    """⟨X, Y⟩: the sum of the entrywise products of two matrices or two sequences."""
+
+    def _text(self, show):
+        return f"⟨{show(self.args[0])}, {show(self.args[1])}⟩"
+
+
+class Entry(Notation):
+    """The 1-based entry X[r, c] of a matrix, or X[r] of a vector or sequence."""
+
+    def __new__(cls, X, *indices):
+        return Expr.__new__(cls, X, *(sympy.sympify(i) for i in indices))
+
+    def _text(self, show):
+        X, indices = self.args[0], self.args[1:]
+        bare = (Tabulated, sequences.Seq, sequences.SeqOf, sequences.Correlate, sequences.Convolve)
+        head = show(X) if isinstance(X, bare) else f"({show(X)})"
+        return f"{head}[{', '.join(show(i) for i in indices)}]"
+
+
+class HasShape(Notation):
+    """[X ∈ ℝ^(rows × cols)]: 1 where X is well formed with that shape; a shape mismatch (so
+    a refutation) at sizes where it is not."""
+
+    def _text(self, show):
+        X, rows, cols = self.args
+        own = "×".join(show(d) for d in X.shape)
+        return f"[{show(X)} ({own}) ∈ ℝ^({show(rows)}×{show(cols)})]"
+
+
+class ShapeCheck(Expr):
+    """`expr`, defined only where each pair of dimensions agrees; it unwraps itself once the
+    sizes make every pair equal and refuses to exist where a pair is unequal."""
+
+    def __new__(cls, expr, pairs, what):
+        pairs = Tuple(*(Tuple(*p) for p in pairs))
+        agree = [sympy.expand(a - b) for a, b in pairs]
+        if all(d == 0 for d in agree):
+            return expr
+        if any(d.is_number and d != 0 for d in agree):
+            shown = ", ".join(f"{a} vs {b}" for (a, b), d in zip(pairs, agree) if d != 0)
+            raise ShapeMismatch(f"{what}: the dimensions differ ({shown})")
+        return Expr.__new__(cls, expr, pairs, what if isinstance(what, Str) else Str(what))
+
+    expr = property(lambda self: self.args[0])
+    what = property(lambda self: self.args[2].name)
+
+
+def guarded(expr, pairs, what: str):
+    return ShapeCheck(expr, [(a, b) for a, b in pairs], what)
+
+
+def lower(expr):
+    """Rewrite matrix and sequence notation in `expr` into explicit (finite) sums."""
+    expr = sympy.sympify(expr)
+    if isinstance(expr, MatrixExpr) and not isinstance(expr, sympy.MatrixBase):
+        if expr.shape != (1, 1):
+            raise LoweringError(f"{expr} is a {expr.shape} matrix; claim one Entry of it")
+        expr = Entry(expr, 1, 1)  # a 1 × 1 matrix is read as its entry (trace(s) = s)
+    expr = expr.replace(lambda n: isinstance(n, (Inner, Entry, Trace, HasShape)), _lower_node)
+    return sequences.sum_out(expr)
+
+
+def _lower_node(node):
+    if isinstance(node, Trace):
+        return _trace(node.arg)
+    if isinstance(node, HasShape):
+        X, rows, cols = node.args
+        return guarded(
+            sympy.S.One, [*_operand_pairs(X), (X.shape[0], rows), (X.shape[1], cols)], str(X)
+        )
+    first = node.args[0]
+    if not isinstance(first, MatrixExpr):
+        if isinstance(node, Inner):
+            return sequences.inner(*node.args)
+        return sequences.at(first, node.args[1])
+    if isinstance(node, Inner):
+        return _inner(*node.args)
+    r, c = (*node.args[1:], sympy.S.One)[:2]
+    return entry(first, r, c)
+
+
+def _summed(body, dims):
+    """Σ over one fresh 1-based index per dimension of body(indices); a dimension that is
+    literally 1 takes the index 1 instead of a sum."""
+    indices, limits = [], []
+    for dim in dims:
+        if dim == 1:
+            indices.append(sympy.S.One)
+            continue
+        index = sympy.Dummy("k", integer=True)
+        indices.append(index)
+        limits.append((index, 1, dim))
+    inner = body(*indices)
+    return Sum(inner, *reversed(limits)) if limits else inner
+
+
+def _inner(X, Y):
+    total = _summed(lambda a, b: entry(X, a, b) * entry(Y, a, b), X.shape)
+    return guarded(total, zip(X.shape, Y.shape), f"⟨{X}, {Y}⟩")
+
+
+def _trace(X):
+    total = _summed(lambda a: entry(X, a, a), X.shape[:1])
+    return guarded(total, [X.shape], f"trace({X})")
+
+
+def entry(X, r, c):
+    """The 1-based entry (r, c) of the matrix expression X, as an index-form expression."""
+    if isinstance(X, Tabulated):
+        return call(X.body, r, c)
+    if isinstance(X, Transpose):
+        return entry(X.arg, c, r)
+    if isinstance(X, MatAdd):
+        terms = [entry(term, r, c) for term in X.args]
+        pairs = [p for t in X.args[1:] for p in zip(t.shape, X.args[0].shape)]
+        return guarded(Add(*terms), pairs, str(X))
+    if isinstance(X, MatMul):
+        return _product_entry(X, r, c)
+    if isinstance(X, HadamardProduct):
+        return Mul(*(entry(factor, r, c) for factor in X.args))
+    if isinstance(X, Identity):
+        return KroneckerDelta(r, c)
+    if isinstance(X, ZeroMatrix):
+        return sympy.S.Zero
+    raise LoweringError(f"no index form for {X} ({type(X).__name__}): use derive.tensors views")
+
+
+def _product_entry(X: MatMul, r, c):
+    coefficient, factors = X.as_coeff_matrices()
+    pairs = [(a.shape[1], b.shape[0]) for a, b in zip(factors, factors[1:])]
+
+    def chained(*inner):
+        rows = (r, *inner)
+        cols = (*inner, c)
+        return Mul(*(entry(f, i, j) for f, i, j in zip(factors, rows, cols)))
+
+    total = _summed(chained, [a for a, _ in pairs])
+    return guarded(coefficient * total, pairs, str(X))
+
+
+def _operand_pairs(X) -> list:
+    """The dimension pairs that must agree for X to be well formed (sums and products)."""
+    pairs = []
+    for node in sympy.preorder_traversal(X):
+        if isinstance(node, MatAdd):
+            pairs += [p for t in node.args[1:] for p in zip(t.shape, node.args[0].shape)]
+        elif isinstance(node, MatMul):
+            _, factors = node.as_coeff_matrices()
+            pairs += [(a.shape[1], b.shape[0]) for a, b in zip(factors, factors[1:])]
+    return pairs

@@ -1,0 +1,180 @@
+# GENERATED from derive/documents/gatv2.py by `derive generate`. Do not edit.
+"""Kernels for Gradient Derivation for Learnable Parameters in Graph Attention Networks: NumPy.
+
+gatv2: GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.
+"""
+
+import numpy
+
+CHUNK = 64
+_FLOATS = (numpy.float32, numpy.float64)
+
+
+def _array(name, value, axes, sizes, dtype=None):
+    """`value` as an array with the named axes; a mismatch raises ValueError naming it."""
+    array = numpy.asarray(value)
+    expected = "(" + ", ".join(axes) + ("," if len(axes) == 1 else "") + ")"
+    if array.ndim != len(axes):
+        got = f"got shape {array.shape}"
+        count = "1 dimension" if len(axes) == 1 else f"{len(axes)} dimensions"
+        raise ValueError(f"{name}: expected {count} {expected}, {got}")
+    for axis, size in zip(axes, array.shape, strict=True):
+        if sizes.setdefault(axis, size) != size:
+            known = f"{axis} = {sizes[axis]}"
+            raise ValueError(f"{name}: expected shape {expected} with {known}, got {array.shape}")
+    if array.dtype.type not in _FLOATS or (dtype is not None and array.dtype != dtype):
+        wanted = dtype or "float32 or float64"
+        raise ValueError(f"{name}: expected dtype {wanted}, got {array.dtype}")
+    return array
+
+
+def _masked(conditions, branches, *operands):
+    """Evaluate each branch of a Piecewise only on the entries its condition selects."""
+    operands = numpy.broadcast_arrays(*operands)
+    out = numpy.empty(operands[0].shape, numpy.result_type(*operands))
+    remaining = numpy.ones(out.shape, bool)
+    for condition, branch in zip((*conditions, True), branches, strict=True):
+        mask = remaining & numpy.broadcast_to(condition, out.shape)
+        out[mask] = branch(*(operand[mask] for operand in operands))
+        remaining &= ~mask
+    return out
+
+
+def _gatv2_edges(edge_index, nodes, add_self_loops):
+    """(sources, targets) as int64 arrays; like PyG, self loops are replaced by one per node."""
+    edge_index = numpy.asarray(edge_index)
+    if edge_index.ndim != 2 or edge_index.shape[0] != 2:
+        raise ValueError(f"edge_index: expected shape (2, E), got {edge_index.shape}")
+    if edge_index.dtype.kind not in "iu":
+        raise ValueError(f"edge_index: expected an integer dtype, got {edge_index.dtype}")
+    if edge_index.size and (edge_index.min() < 0 or edge_index.max() >= nodes):
+        low, high = edge_index.min(), edge_index.max()
+        raise ValueError(f"edge_index: node indices must lie in [0, {nodes}), got {low}..{high}")
+    sources, targets = edge_index.astype(numpy.int64)
+    if add_self_loops:
+        keep = sources != targets
+        loops = numpy.arange(nodes, dtype=numpy.int64)
+        sources = numpy.concatenate([sources[keep], loops])
+        targets = numpy.concatenate([targets[keep], loops])
+    return sources, targets
+
+
+def _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias):
+    sizes = {}
+    x = _array("x", x, ("nodes", "H"), sizes)
+    dtype = x.dtype
+    W_l = _array("W_l", W_l, ('D', 'H'), sizes, dtype)
+    b_l = _array("b_l", b_l, ('D',), sizes, dtype)
+    W_r = _array("W_r", W_r, ('D', 'H'), sizes, dtype)
+    b_r = _array("b_r", b_r, ('D',), sizes, dtype)
+    att = _array("att", att, ('D',), sizes, dtype)
+    bias = _array("bias", bias, ('D',), sizes, dtype)
+    return x, W_l, b_l, W_r, b_r, att, bias
+
+
+def gatv2_forward(
+    x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True
+):
+    """GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.
+    Equations: Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉. x: (nodes, H); edge_index: (2, E), row 0 the
+    sources j, row 1 the targets i; W_l, W_r: (D, H); b_l, b_r, att, bias: (D,).
+    Returns out: (nodes, D). A node without incoming edges gets just the bias.
+    """
+    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
+    sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
+    xl, xr = x @ W_l.T + b_l, x @ W_r.T + b_r
+    slope = x.dtype.type(negative_slope)
+    out, _ = _gatv2_forward_edges(xl, xr, sources, targets, att, bias, slope)
+    return out
+
+
+def gatv2_backward(
+    dout, x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True
+):
+    """Vector-Jacobian product of gatv2_forward.
+    Returns (dx, dW_l, db_l, dW_r, db_r, datt, dbias).
+    """
+    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
+    dout = _array("dout", dout, ("nodes", "D"), {"nodes": x.shape[0], "D": W_l.shape[0]}, x.dtype)
+    sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
+    xl, xr = x @ W_l.T + b_l, x @ W_r.T + b_r
+    slope = x.dtype.type(negative_slope)
+    _, alpha = _gatv2_forward_edges(xl, xr, sources, targets, att, bias, slope)
+    dxl, dxr, datt, dbias = _gatv2_backward_edges(
+        dout, xl, xr, sources, targets, alpha, att, bias, slope
+    )
+    dxl, dxr = dxl.astype(x.dtype, copy=False), dxr.astype(x.dtype, copy=False)
+    dx = dxl @ W_l + dxr @ W_r
+    grads = (dx, dxl.T @ x, dxl.sum(axis=0), dxr.T @ x, dxr.sum(axis=0), datt, dbias)
+    return tuple(g.astype(x.dtype, copy=False) for g in grads)
+
+
+def _gatv2_scores(xl, xr, sources, targets, att, negative_slope):
+    xl_d, xr_d, att_d = xl[sources], xr[targets], att[None]
+    p0 = (
+        _masked(((xl_d + xr_d) > 0,), (lambda negative_slope, xl_d, xr_d: xl_d + xr_d, lambda
+        negative_slope, xl_d, xr_d: negative_slope*(xl_d + xr_d)), negative_slope, xl_d, xr_d)
+    )
+    term_d = att_d*p0
+    return term_d.sum(axis=1)
+
+
+def _gatv2_softmax(s_e, targets, nodes):
+    """Per-target softmax of the scores, shifted by each target's largest score."""
+    largest = numpy.full(nodes, -numpy.inf, s_e.dtype)
+    numpy.maximum.at(largest, targets, s_e)
+    m_i = largest[targets]
+    w_e = numpy.exp(-m_i + s_e)
+    Z_i = numpy.bincount(targets, w_e, nodes)[targets]
+    alpha_e = w_e/Z_i
+    return alpha_e, w_e, Z_i, m_i
+
+
+def _gatv2_forward_edges(xl, xr, sources, targets, att, bias, negative_slope):
+    s_e = _gatv2_scores(xl, xr, sources, targets, att, negative_slope)
+    alpha_e = _gatv2_softmax(s_e, targets, xl.shape[0])[0][:, None]
+    xl_d = xl[sources]
+    msg_d = alpha_e*xl_d
+    agg_d = numpy.zeros(xl.shape)
+    numpy.add.at(agg_d, targets, msg_d)
+    bias_d = bias[None]
+    out_d = agg_d + bias_d
+    return out_d, alpha_e[:, 0]
+
+
+def _gatv2_backward_edges(dout, xl, xr, sources, targets, alpha, att, bias, negative_slope):
+    nodes = xl.shape[0]
+    s_e = _gatv2_scores(xl, xr, sources, targets, att, negative_slope)
+    alpha_e, w_e, Z_i, m_i = _gatv2_softmax(s_e, targets, nodes)
+    dout_d = dout
+    dagg_d = dout_d
+    dbias_d = dout_d
+    dagg_d, alpha_e, xl_d = dagg_d[targets], alpha_e[:, None], xl[sources]
+    dalpha_ed = dagg_d*xl_d
+    dxl_msg_d = alpha_e*dagg_d
+    dalpha_e, alpha_e = dalpha_ed.sum(axis=1), alpha_e[:, 0]
+    dw_e = dalpha_e/Z_i
+    dZ_e = -dalpha_e*w_e/Z_i**2
+    dw_total = dw_e + numpy.bincount(targets, dZ_e, nodes)[targets]
+    ds_e = dw_total*numpy.exp(-m_i + s_e)
+    ds_e, xr_d, att_d = ds_e[:, None], xr[targets], att[None]
+    p0 = (
+        _masked(((xl_d + xr_d) > 0,), (lambda negative_slope, xl_d, xr_d: 1, lambda
+        negative_slope, xl_d, xr_d: negative_slope), negative_slope, xl_d, xr_d)
+    )
+    dxl_d = att_d*ds_e*p0
+    p0 = (
+        _masked(((xl_d + xr_d) > 0,), (lambda negative_slope, xl_d, xr_d: 1, lambda
+        negative_slope, xl_d, xr_d: negative_slope), negative_slope, xl_d, xr_d)
+    )
+    p1 = (
+        _masked(((xl_d + xr_d) > 0,), (lambda negative_slope, xl_d, xr_d: xl_d + xr_d, lambda
+        negative_slope, xl_d, xr_d: negative_slope*(xl_d + xr_d)), negative_slope, xl_d, xr_d)
+    )
+    dxr_d = att_d*ds_e*p0
+    datt_d = ds_e*p1
+    dxl, dxr = numpy.zeros(xl.shape), numpy.zeros(xl.shape)
+    numpy.add.at(dxl, sources, dxl_msg_d + dxl_d)
+    numpy.add.at(dxr, targets, numpy.broadcast_to(dxr_d, xl_d.shape))
+    dbias = numpy.broadcast_to(dbias_d, dout.shape).sum(axis=0)
+    return dxl, dxr, numpy.broadcast_to(datt_d, xl_d.shape).sum(axis=0), dbias

@@ -1,0 +1,287 @@
+# GENERATED from derive/documents/gatv2.py by `derive generate`. Do not edit.
+"""Kernels for Gradient Derivation for Learnable Parameters in Graph Attention Networks: Numba.
+
+gatv2: GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.
+"""
+
+import numba
+import numpy
+
+CHUNK = 64
+_FLOATS = (numpy.float32, numpy.float64)
+
+
+def _array(name, value, axes, sizes, dtype=None):
+    """`value` as an array with the named axes; a mismatch raises ValueError naming it."""
+    array = numpy.asarray(value)
+    expected = "(" + ", ".join(axes) + ("," if len(axes) == 1 else "") + ")"
+    if array.ndim != len(axes):
+        got = f"got shape {array.shape}"
+        count = "1 dimension" if len(axes) == 1 else f"{len(axes)} dimensions"
+        raise ValueError(f"{name}: expected {count} {expected}, {got}")
+    for axis, size in zip(axes, array.shape, strict=True):
+        if sizes.setdefault(axis, size) != size:
+            known = f"{axis} = {sizes[axis]}"
+            raise ValueError(f"{name}: expected shape {expected} with {known}, got {array.shape}")
+    if array.dtype.type not in _FLOATS or (dtype is not None and array.dtype != dtype):
+        wanted = dtype or "float32 or float64"
+        raise ValueError(f"{name}: expected dtype {wanted}, got {array.dtype}")
+    return array
+
+
+# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off.
+FASTMATH = {"contract", "reassoc", "nsz"}
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+def _vexp(z, out, bits, fast):
+    """out = exp(z). With `fast` (float32 data), a form the compiler vectorises:
+    2**k * p(r), with 2**k assembled from float32 exponent bits (bias 127, 23 fraction bits)."""
+    if not fast:
+        for n in range(z.size):
+            z_n = z[n]
+            e_n = numpy.exp(z_n)
+            out[n] = e_n
+        return
+    for n in range(z.size):
+        z_n = z[n]
+        t0 = min(numpy.float32(88), max(numpy.float32(-87), z_n))
+        k_n = numpy.floor(numpy.float32(1.4426950408889634)*t0 + numpy.float32(0.5))
+        r_head = -numpy.float32(0.69140625)*k_n + t0
+        r_n = -numpy.float32(0.0017409305599453094)*k_n + r_head
+        p_n = (
+            r_n*(r_n*(r_n*(r_n*(r_n*(r_n*((numpy.float32(0.0001984126984126984))*r_n +
+            numpy.float32(0.001388888888888889)) + numpy.float32(0.008333333333333333)) +
+            numpy.float32(0.041666666666666664)) + numpy.float32(0.16666666666666666)) +
+            numpy.float32(0.5)) + numpy.float32(1)) + numpy.float32(1)
+        )
+        out[n] = p_n
+        bits[n] = (numpy.int32(k_n) + 127) << 23
+    scale = bits.view(numpy.float32)
+    for n in range(z.size):
+        out[n] *= scale[n]
+
+
+def _gatv2_edges(edge_index, nodes, add_self_loops):
+    """(sources, targets) as int64 arrays; like PyG, self loops are replaced by one per node."""
+    edge_index = numpy.asarray(edge_index)
+    if edge_index.ndim != 2 or edge_index.shape[0] != 2:
+        raise ValueError(f"edge_index: expected shape (2, E), got {edge_index.shape}")
+    if edge_index.dtype.kind not in "iu":
+        raise ValueError(f"edge_index: expected an integer dtype, got {edge_index.dtype}")
+    if edge_index.size and (edge_index.min() < 0 or edge_index.max() >= nodes):
+        low, high = edge_index.min(), edge_index.max()
+        raise ValueError(f"edge_index: node indices must lie in [0, {nodes}), got {low}..{high}")
+    sources, targets = edge_index.astype(numpy.int64)
+    if add_self_loops:
+        keep = sources != targets
+        loops = numpy.arange(nodes, dtype=numpy.int64)
+        sources = numpy.concatenate([sources[keep], loops])
+        targets = numpy.concatenate([targets[keep], loops])
+    return sources, targets
+
+
+def _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias):
+    sizes = {}
+    x = _array("x", x, ("nodes", "H"), sizes)
+    dtype = x.dtype
+    W_l = _array("W_l", W_l, ('D', 'H'), sizes, dtype)
+    b_l = _array("b_l", b_l, ('D',), sizes, dtype)
+    W_r = _array("W_r", W_r, ('D', 'H'), sizes, dtype)
+    b_r = _array("b_r", b_r, ('D',), sizes, dtype)
+    att = _array("att", att, ('D',), sizes, dtype)
+    bias = _array("bias", bias, ('D',), sizes, dtype)
+    return x, W_l, b_l, W_r, b_r, att, bias
+
+
+def gatv2_forward(
+    x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True
+):
+    """GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.
+    Equations: Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉. x: (nodes, H); edge_index: (2, E), row 0 the
+    sources j, row 1 the targets i; W_l, W_r: (D, H); b_l, b_r, att, bias: (D,).
+    Returns out: (nodes, D). A node without incoming edges gets just the bias.
+    """
+    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
+    sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
+    xl, xr = x @ W_l.T + b_l, x @ W_r.T + b_r
+    slope = x.dtype.type(negative_slope)
+    offsets, order = _gatv2_by_target(targets, x.shape[0])
+    out, _ = _gatv2_forward_edges(xl, xr, sources[order], offsets, att, bias, slope)
+    return out
+
+
+def gatv2_backward(
+    dout, x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True
+):
+    """Vector-Jacobian product of gatv2_forward.
+    Returns (dx, dW_l, db_l, dW_r, db_r, datt, dbias).
+    """
+    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
+    dout = _array("dout", dout, ("nodes", "D"), {"nodes": x.shape[0], "D": W_l.shape[0]}, x.dtype)
+    sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
+    xl, xr = x @ W_l.T + b_l, x @ W_r.T + b_r
+    slope = x.dtype.type(negative_slope)
+    offsets, order = _gatv2_by_target(targets, x.shape[0])
+    sources, targets = sources[order], targets[order]
+    _, alpha = _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, slope)
+    dxl, dxr, datt, dbias = _gatv2_backward_edges(
+        dout, xl, xr, sources, targets, offsets, alpha, att, bias, slope
+    )
+    dxl, dxr = dxl.astype(x.dtype, copy=False), dxr.astype(x.dtype, copy=False)
+    dx = dxl @ W_l + dxr @ W_r
+    grads = (dx, dxl.T @ x, dxl.sum(axis=0), dxr.T @ x, dxr.sum(axis=0), datt, dbias)
+    return tuple(g.astype(x.dtype, copy=False) for g in grads)
+
+
+@numba.njit(cache=True)
+def _gatv2_group(keys, groups):
+    """Counting sort: the offsets of each key's run, and the stable order that sorts keys."""
+    offsets = numpy.zeros(groups + 1, numpy.int64)
+    for key in keys:
+        offsets[key + 1] += 1
+    for g in range(groups):
+        offsets[g + 1] += offsets[g]
+    cursor = offsets[:-1].copy()
+    order = numpy.empty(keys.size, numpy.int64)
+    for position in range(keys.size):
+        order[cursor[keys[position]]] = position
+        cursor[keys[position]] += 1
+    return offsets, order
+
+
+def _gatv2_by_target(targets, nodes):
+    return _gatv2_group(targets, nodes)
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+def _gatv2_score(xl, xr, att, j, i, negative_slope):
+    s_e = 0.0
+    for d in range(att.size):
+        xl_d, xr_d, att_d = xl[j, d], xr[i, d], att[d]
+        p0 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
+        term_d = att_d*p0
+        s_e += term_d
+    return s_e
+
+
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+def _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, negative_slope):
+    nodes, width = xl.shape
+    out = numpy.empty(xl.shape, xl.dtype)
+    alpha = numpy.empty(sources.size, xl.dtype)
+    for i in numba.prange(nodes):
+        start, stop = offsets[i], offsets[i + 1]
+        m_i = -numpy.inf
+        for e in range(start, stop):
+            alpha[e] = _gatv2_score(xl, xr, att, sources[e], i, negative_slope)
+            m_i = max(m_i, alpha[e])
+        Z_i = 0.0
+        for e in range(start, stop):
+            s_e = alpha[e]
+            w_e = numpy.exp(-m_i + s_e)
+            alpha[e] = w_e
+            Z_i += w_e
+        for e in range(start, stop):
+            w_e = alpha[e]
+            alpha_e = w_e/Z_i
+            alpha[e] = alpha_e
+        for d in range(width):
+            out[i, d] = 0.0
+        for e in range(start, stop):
+            alpha_e, j = alpha[e], sources[e]
+            for d in range(width):
+                xl_d = xl[j, d]
+                msg_d = alpha_e*xl_d
+                out[i, d] += msg_d
+        for d in range(width):
+            agg_d, bias_d = out[i, d], bias[d]
+            out_d = agg_d + bias_d
+            out[i, d] = out_d
+    return out, alpha
+
+
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+def _gatv2_backward_targets(
+    dout, xl, xr, sources, offsets, alpha, att, bias, negative_slope, parts
+):
+    """Per target: dagg, the score gradients ds of its edges, dxr, and partial datt, dbias."""
+    nodes, width = xl.shape
+    dagg, dxr = numpy.empty(xl.shape), numpy.zeros(xl.shape)
+    scores, ds = numpy.empty(sources.size), numpy.empty(sources.size)
+    datt, dbias = numpy.zeros((parts, width)), numpy.zeros((parts, width))
+    chunk = (nodes + parts - 1) // parts
+    for part in numba.prange(parts):
+        for i in range(part * chunk, min(nodes, part * chunk + chunk)):
+            start, stop = offsets[i], offsets[i + 1]
+            for d in range(width):
+                dout_d = dout[i, d]
+                dagg_d = dout_d
+                dbias_d = dout_d
+                dagg[i, d] = dagg_d
+                dbias[part, d] += dbias_d
+            m_i = -numpy.inf
+            for e in range(start, stop):
+                scores[e] = _gatv2_score(xl, xr, att, sources[e], i, negative_slope)
+                m_i = max(m_i, scores[e])
+            Z_i, G_i = 0.0, 0.0
+            for e in range(start, stop):
+                s_e = scores[e]
+                w_e = numpy.exp(-m_i + s_e)
+                Z_i += w_e
+            for e in range(start, stop):
+                s_e, dalpha_e = scores[e], 0.0
+                w_e = numpy.exp(-m_i + s_e)
+                for d in range(width):
+                    dagg_d, xl_d = dagg[i, d], xl[sources[e], d]
+                    dalpha_ed = dagg_d*xl_d
+                    dalpha_e += dalpha_ed
+                dw_e = dalpha_e/Z_i
+                dZ_e = -dalpha_e*w_e/Z_i**2
+                ds[e] = dw_e
+                G_i += dZ_e
+            for e in range(start, stop):
+                s_e, dw_total = scores[e], ds[e] + G_i
+                ds_e = dw_total*numpy.exp(-m_i + s_e)
+                ds[e] = ds_e
+                for d in range(width):
+                    xl_d, xr_d, att_d = xl[sources[e], d], xr[i, d], att[d]
+                    p0 = 1 if (xl_d + xr_d) > 0 else negative_slope
+                    p1 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
+                    dxr_d = att_d*ds_e*p0
+                    datt_d = ds_e*p1
+                    dxr[i, d] += dxr_d
+                    datt[part, d] += datt_d
+    return dagg, ds, dxr, datt.sum(axis=0), dbias.sum(axis=0)
+
+
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+def _gatv2_backward_sources(xl, xr, targets, order, offsets, alpha, ds, dagg, att, negative_slope):
+    """Per source j: the gradient of its projection from every edge leaving it."""
+    nodes, width = xl.shape
+    dxl = numpy.zeros(xl.shape)
+    for j in numba.prange(nodes):
+        for position in range(offsets[j], offsets[j + 1]):
+            e = order[position]
+            i, alpha_e, ds_e = targets[e], alpha[e], ds[e]
+            for d in range(width):
+                dagg_d, xl_d, xr_d, att_d = dagg[i, d], xl[j, d], xr[i, d], att[d]
+                dxl_msg_d = alpha_e*dagg_d
+                p0 = 1 if (xl_d + xr_d) > 0 else negative_slope
+                dxl_d = att_d*ds_e*p0
+                dxl[j, d] += dxl_msg_d + dxl_d
+    return dxl
+
+
+def _gatv2_backward_edges(
+    dout, xl, xr, sources, targets, offsets, alpha, att, bias, negative_slope
+):
+    parts = numba.get_num_threads()
+    dagg, ds, dxr, datt, dbias = _gatv2_backward_targets(
+        dout, xl, xr, sources, offsets, alpha, att, bias, negative_slope, parts
+    )
+    by_source, order = _gatv2_group(sources, xl.shape[0])
+    dxl = _gatv2_backward_sources(
+        xl, xr, targets, order, by_source, alpha, ds, dagg, att, negative_slope
+    )
+    return dxl, dxr, datt, dbias

@@ -1,0 +1,331 @@
+# GENERATED from derive/documents/selective_ssm.py by `derive generate`. Do not edit.
+"""Kernels for Product of As Expanded (Mamba selective SSM): Numba.
+
+selective_ssm: Selective scan with the interface of mamba_ssm's selective_scan_ref.
+Extension: D and z: out = (y + D*u)*silu(z), from mamba_ssm (not in the note).
+"""
+
+import numba
+import numpy
+
+CHUNK = 64
+_FLOATS = (numpy.float32, numpy.float64)
+
+
+def _array(name, value, axes, sizes, dtype=None):
+    """`value` as an array with the named axes; a mismatch raises ValueError naming it."""
+    array = numpy.asarray(value)
+    expected = "(" + ", ".join(axes) + ("," if len(axes) == 1 else "") + ")"
+    if array.ndim != len(axes):
+        got = f"got shape {array.shape}"
+        count = "1 dimension" if len(axes) == 1 else f"{len(axes)} dimensions"
+        raise ValueError(f"{name}: expected {count} {expected}, {got}")
+    for axis, size in zip(axes, array.shape, strict=True):
+        if sizes.setdefault(axis, size) != size:
+            known = f"{axis} = {sizes[axis]}"
+            raise ValueError(f"{name}: expected shape {expected} with {known}, got {array.shape}")
+    if array.dtype.type not in _FLOATS or (dtype is not None and array.dtype != dtype):
+        wanted = dtype or "float32 or float64"
+        raise ValueError(f"{name}: expected dtype {wanted}, got {array.dtype}")
+    return array
+
+
+# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off.
+FASTMATH = {"contract", "reassoc", "nsz"}
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+def _vexp(z, out, bits, fast):
+    """out = exp(z). With `fast` (float32 data), a form the compiler vectorises:
+    2**k * p(r), with 2**k assembled from float32 exponent bits (bias 127, 23 fraction bits)."""
+    if not fast:
+        for n in range(z.size):
+            z_n = z[n]
+            e_n = numpy.exp(z_n)
+            out[n] = e_n
+        return
+    for n in range(z.size):
+        z_n = z[n]
+        t0 = min(numpy.float32(88), max(numpy.float32(-87), z_n))
+        k_n = numpy.floor(numpy.float32(1.4426950408889634)*t0 + numpy.float32(0.5))
+        r_head = -numpy.float32(0.69140625)*k_n + t0
+        r_n = -numpy.float32(0.0017409305599453094)*k_n + r_head
+        p_n = (
+            r_n*(r_n*(r_n*(r_n*(r_n*(r_n*((numpy.float32(0.0001984126984126984))*r_n +
+            numpy.float32(0.001388888888888889)) + numpy.float32(0.008333333333333333)) +
+            numpy.float32(0.041666666666666664)) + numpy.float32(0.16666666666666666)) +
+            numpy.float32(0.5)) + numpy.float32(1)) + numpy.float32(1)
+        )
+        out[n] = p_n
+        bits[n] = (numpy.int32(k_n) + 127) << 23
+    scale = bits.view(numpy.float32)
+    for n in range(z.size):
+        out[n] *= scale[n]
+
+
+def _time_major(array):
+    """(batch, N, L) -> (batch, L, N), so that the loop over N reads contiguous memory."""
+    return numpy.ascontiguousarray(array.transpose(0, 2, 1))
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
+    if delta_softplus:
+        p0 = (
+            bias_d + delta_t if (bias_d + delta_t) > 20 else numpy.log1p(numpy.exp(bias_d +
+            delta_t))
+        )
+        Delta = p0
+    else:
+        Delta = bias_d + delta_t
+    return Delta
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+def _selective_ssm_decays(A, d, Delta, buffer, decay, bits):
+    """The N decay factors of one step, in a loop of their own (vectorisable)."""
+    for n in range(A.shape[1]):
+        A_n = A[d, n]
+        z_n = A_n*Delta
+        buffer[n] = z_n
+    _vexp(buffer, decay, bits, A.itemsize == 4)
+
+
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out):
+    batch, dim, L = u.shape
+    N = A.shape[1]
+    for d in numba.prange(dim):
+        bias_d, D_d = bias[d], D[d]
+        h, decay = numpy.empty(N, A.dtype), numpy.empty(N, A.dtype)
+        buffer, bits = numpy.empty(N, A.dtype), numpy.empty(N, numpy.int32)
+        for b in range(batch):
+            h[:] = 0.0
+            for t in range(L):
+                u_t = u[b, d, t]
+                Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
+                _selective_ssm_decays(A, d, Delta, buffer, decay, bits)
+                y = 0.0
+                for n in range(N):
+                    h_prev, decay_n = h[n], decay[n]
+                    B_n = B[b, t, n]
+                    C_n = C[b, t, n]
+                    h_new = B_n*Delta*u_t + decay_n*h_prev
+                    y_n = C_n*h_new
+                    h[n] = h_new
+                    y += y_n
+                if has_z:
+                    z_t = z[b, d, t]
+                    p0 = (
+                        1/(1 + numpy.exp(-z_t)) if z_t >= 0 else numpy.exp(z_t)/(numpy.exp(z_t) +
+                        1)
+                    )
+                    out_t = p0*z_t*(D_d*u_t + y)
+                else:
+                    out_t = D_d*u_t + y
+                out[b, d, t] = out_t
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+def _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work):
+    """Recompute the states of steps start..stop-1 from states[0], keeping their decays."""
+    (start, stop), (buffer, decays, bits) = span, work
+    for t in range(start, stop):
+        u_t = u[b, d, t]
+        Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
+        _selective_ssm_decays(A, d, Delta, buffer, decays[t - start], bits)
+        for n in range(A.shape[1]):
+            h_prev, decay_n = states[t - start, n], decays[t - start, n]
+            B_n = B[b, t, n]
+            h_new = B_n*Delta*u_t + decay_n*h_prev
+            states[t - start + 1, n] = h_new
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+def _selective_ssm_backward_one(
+    dout, u, delta, A, B, C, D_d, z, bias_d, delta_softplus, has_z, chunk, b, d, grads, parts, part
+):
+    """Backward of one (batch, channel) scan; dB and dC go to this thread's own part."""
+    du, ddelta, dA, dz = grads
+    dB_parts, dC_parts = parts
+    L, N = u.shape[2], A.shape[1]
+    count = (L + chunk - 1) // chunk
+    checkpoints = numpy.zeros((count + 1, N), A.dtype)
+    states = numpy.empty((chunk + 1, N), A.dtype)
+    work = (numpy.empty(N, A.dtype), numpy.empty((chunk, N), A.dtype), numpy.empty(N, numpy.int32))
+    for c in range(count):
+        start, stop = c * chunk, min(c * chunk + chunk, L)
+        states[0] = checkpoints[c]
+        span = (start, stop)
+        _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work)
+        checkpoints[c + 1] = states[stop - start]
+    dh_carry = numpy.zeros(N, A.dtype)
+    totals = numpy.zeros(2)
+    for c in range(count - 1, -1, -1):
+        start, stop = c * chunk, min(c * chunk + chunk, L)
+        states[0] = checkpoints[c]
+        span = (start, stop)
+        _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work)
+        for t in range(stop - 1, start - 1, -1):
+            u_t, dout_t = u[b, d, t], dout[b, d, t]
+            delta_t = delta[b, d, t]
+            Delta = _selective_ssm_delta(delta_t, bias_d, delta_softplus)
+            y = 0.0
+            for n in range(N):
+                h_new, C_n = states[t - start + 1, n], C[b, t, n]
+                y_n = C_n*h_new
+                y += y_n
+            if has_z:
+                z_t = z[b, d, t]
+                p0 = 1/(1 + numpy.exp(-z_t)) if z_t >= 0 else numpy.exp(z_t)/(numpy.exp(z_t) + 1)
+                t0 = dout_t*p0
+                t1 = t0*z_t
+                g_y = t1
+                dD_t = t1*u_t
+                du_t = D_d*t1
+                dz_t = t0*(D_d*u_t + y)*(z_t*(1 - p0) + 1)
+                dz[b, d, t] = dz_t
+            else:
+                g_y = dout_t
+                dD_t = dout_t*u_t
+                du_t = D_d*dout_t
+            dDelta, du_acc = 0.0, du_t
+            for n in range(N):
+                h_prev, h_new, dh_next = states[t - start, n], states[t - start + 1, n], dh_carry[n]
+                decay_n = work[1][t - start, n]
+                A_n = A[d, n]
+                B_n = B[b, t, n]
+                C_n = C[b, t, n]
+                dh = C_n*g_y + dh_next
+                t0 = decay_n*dh
+                t1 = Delta*dh
+                dh_prev = t0
+                dDelta_n = dh*(A_n*decay_n*h_prev + B_n*u_t)
+                dA_n = Delta*h_prev*t0
+                dB_n = t1*u_t
+                du_n = B_n*t1
+                dC_n = g_y*h_new
+                dh_carry[n] = dh_prev
+                dDelta += dDelta_n
+                du_acc += du_n
+                dA[d, n] += dA_n
+                dB_parts[part, b, t, n] += dB_n
+                dC_parts[part, b, t, n] += dC_n
+            if delta_softplus:
+                p0 = (
+                    1/(numpy.exp(-bias_d - delta_t) + 1) if (bias_d + delta_t) >= 0 else
+                    numpy.exp(bias_d + delta_t)/(numpy.exp(bias_d + delta_t) + 1)
+                )
+                t0 = dDelta*p0
+                ddelta_t = t0
+                dbias_t = t0
+            else:
+                ddelta_t = dDelta
+                dbias_t = dDelta
+            du[b, d, t] = du_acc
+            ddelta[b, d, t] = ddelta_t
+            totals[0] += dD_t
+            totals[1] += dbias_t
+    return totals
+
+
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+def _selective_ssm_backward_parts(
+    dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, parts
+):
+    batch, dim, L = u.shape
+    N = A.shape[1]
+    du, ddelta = numpy.zeros(u.shape, u.dtype), numpy.zeros(u.shape, u.dtype)
+    dz = numpy.zeros(u.shape, u.dtype)
+    dA, dD, dbias = numpy.zeros((dim, N)), numpy.zeros(dim), numpy.zeros(dim)
+    dB_parts, dC_parts = numpy.zeros((parts, batch, L, N)), numpy.zeros((parts, batch, L, N))
+    for part in numba.prange(parts):
+        for d in range(part, dim, parts):
+            for b in range(batch):
+                totals = _selective_ssm_backward_one(
+                    dout, u, delta, A, B, C, D[d], z, bias[d], delta_softplus, has_z, chunk,
+                    b, d, (du, ddelta, dA, dz), (dB_parts, dC_parts), part,
+                )
+                dD[d] += totals[0]
+                dbias[d] += totals[1]
+    dB, dC = dB_parts.sum(axis=0), dC_parts.sum(axis=0)
+    return du, ddelta, dA, dB.transpose(0, 2, 1), dC.transpose(0, 2, 1), dD, dz, dbias
+
+
+def _selective_ssm_backward_numba(
+    dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk
+):
+    parts = max(1, min(u.shape[1], numba.get_num_threads()))
+    B, C = _time_major(B), _time_major(C)
+    return _selective_ssm_backward_parts(
+        dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, parts
+    )
+
+
+def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False):
+    """Selective scan with the interface of mamba_ssm's selective_scan_ref.
+    Equations: Context: Δ, Ā, B̄, h, C̄, y. u, delta, z: (batch, dim, L); A: (dim, N);
+    B, C: (batch, N, L); D, delta_bias: (dim,). Returns out, (batch, dim, L), in u's dtype.
+    """
+    sizes = {}
+    u = _array("u", u, ('batch', 'dim', 'L'), sizes)
+    dtype = u.dtype
+    delta = _array("delta", delta, ('batch', 'dim', 'L'), sizes, dtype)
+    A = _array("A", A, ('dim', 'N'), sizes, dtype)
+    B = _array("B", B, ('batch', 'N', 'L'), sizes, dtype)
+    C = _array("C", C, ('batch', 'N', 'L'), sizes, dtype)
+    if D is not None:
+        D = _array("D", D, ('dim',), sizes, dtype)
+    if z is not None:
+        z = _array("z", z, ('batch', 'dim', 'L'), sizes, dtype)
+    if delta_bias is not None:
+        delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
+    bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias
+    skip = numpy.zeros(sizes["dim"], dtype) if D is None else D
+    gate = u if z is None else z
+    out = numpy.empty_like(u)
+    has_z, B, C = z is not None, _time_major(B), _time_major(C)
+    _selective_ssm_forward(u, delta, A, B, C, skip, gate, bias, bool(delta_softplus), has_z, out)
+    return out
+
+
+def selective_ssm_backward(
+    dout, u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False, chunk=CHUNK
+):
+    """Vector-Jacobian product of selective_ssm_forward, recomputing states in chunks.
+    Only one state per `chunk` steps is kept, never the full (batch, dim, L, N) state.
+    Returns (du, ddelta, dA, dB, dC, dD, dz, ddelta_bias); None for inputs given as None.
+    """
+    sizes = {}
+    dout = _array("dout", dout, ('batch', 'dim', 'L'), sizes)
+    dtype = dout.dtype
+    u = _array("u", u, ('batch', 'dim', 'L'), sizes, dtype)
+    delta = _array("delta", delta, ('batch', 'dim', 'L'), sizes, dtype)
+    A = _array("A", A, ('dim', 'N'), sizes, dtype)
+    B = _array("B", B, ('batch', 'N', 'L'), sizes, dtype)
+    C = _array("C", C, ('batch', 'N', 'L'), sizes, dtype)
+    if D is not None:
+        D = _array("D", D, ('dim',), sizes, dtype)
+    if z is not None:
+        z = _array("z", z, ('batch', 'dim', 'L'), sizes, dtype)
+    if delta_bias is not None:
+        delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
+    if not isinstance(chunk, int) or chunk < 1:
+        raise ValueError(f"chunk: expected a positive int, got {chunk!r}")
+    bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias
+    skip = numpy.zeros(sizes["dim"], dtype) if D is None else D
+    gate = u if z is None else z
+    grads = _selective_ssm_backward_numba(
+        dout, u, delta, A, B, C, skip, gate, bias, bool(delta_softplus), z is not None, chunk
+    )
+    du, ddelta, dA, dB, dC, dD, dz, dbias = (g.astype(dtype, copy=False) for g in grads)
+    return (
+        du,
+        ddelta,
+        dA,
+        dB,
+        dC,
+        None if D is None else dD,
+        None if z is None else dz,
+        None if delta_bias is None else dbias,
+    )

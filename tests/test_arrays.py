@@ -1,0 +1,151 @@
+"""Arrays: NumPy's shape rules, checked only when a claim is decided, compared entrywise."""
+
+import pytest
+import sympy
+from sympy import IndexedBase, Integer, Piecewise, Sum, symbols, tanh
+
+from derive.array_entries import entry, paired_entries, tabulate
+from derive.arrays import (
+    ArrayError,
+    ArraySum,
+    Concat,
+    Diagonal,
+    Dot,
+    Hadamard,
+    Outer,
+    ShapeMismatch,
+    Stack,
+    Table,
+    Transposed,
+    shape,
+)
+from derive.decide import decide
+from derive.declare import claim, document
+from derive.model import PROVED, REFUTED, Source
+from derive.prove import Deadline
+from derive.terms import context_of
+
+V, D = symbols("V D", integer=True, positive=True)
+v, d = symbols("v d", integer=True, positive=True)
+A, B, x = IndexedBase("A"), IndexedBase("B"), IndexedBase("x")
+A_bar = Table(A[v, d], (v, 1, V), (d, 1, D))
+B_bar = Table(B[v, d], (v, 1, V), (d, 1, D))
+column = Table(x[v], (v, 1, V))
+
+
+def test_shapes_follow_numpy():
+    assert shape(A_bar) == (V, D)
+    assert shape(Dot(column, column)) == ()
+    assert shape(Dot(Transposed(A_bar), column)) == (D,)
+    assert shape(Dot(column, A_bar)) == (D,)
+    assert shape(Dot(Transposed(A_bar), B_bar)) == (D, D)
+    assert shape(Outer(column, column)) == (V, V)
+    assert shape(Stack(column, column)) == (2, V)
+    assert shape(Concat(column, column)) == (2 * V,)
+    assert shape(Diagonal(Dot(Transposed(A_bar), B_bar))) == (D,)
+    assert shape(1 - tanh(A_bar)) == (V, D)
+    assert shape(Hadamard(A_bar, 2 * B_bar)) == (V, D)
+    with pytest.raises(ShapeMismatch, match="Hadamard product"):
+        shape(Hadamard(column, Table(x[d], (d, 1, D))))
+
+
+def test_mismatched_product_builds_and_fails_when_checked():
+    product = Dot(A_bar, B_bar)  # SymPy's MatMul would raise ShapeError here
+    with pytest.raises(ShapeMismatch, match="sizes D and V"):
+        shape(product)
+    assert shape(product.subs({V: 2, D: 2})) == (2, 2)
+    with pytest.raises(ShapeMismatch, match="sizes 2 and 1"):
+        shape(product.subs({V: 1, D: 2}))
+
+
+def test_products_of_arrays_must_say_which():
+    with pytest.raises(ArrayError, match="Hadamard or Dot"):
+        shape(A_bar * B_bar)
+    with pytest.raises(ArrayError, match="ArraySum"):
+        shape(Sum(Table(A[v, d], (d, 1, D)), (v, 1, V)))
+
+
+def test_generic_entry_of_a_product_is_a_sum():
+    i, j = symbols("i j", integer=True, positive=True)
+    value = entry(Dot(Transposed(A_bar), B_bar), (i, j))
+    (summed,) = value.atoms(Sum)
+    k = summed.variables[0]
+    assert summed == Sum(A[k, i] * B[k, j], (k, 1, V))
+
+
+def test_numeric_entries_are_written_out():
+    value = entry(Dot(column, column).subs(V, 2), ())
+    assert value == x[1] ** 2 + x[2] ** 2
+
+
+def test_product_with_a_concatenation_is_split_without_piecewise():
+    w, q = IndexedBase("w"), IndexedBase("q")
+    joined = Concat(Table(q[d], (d, 1, D)), Table(x[d], (d, 1, D)))
+    value = entry(Dot(Table(w[d], (d, 1, 2 * D)), joined), ())
+    assert not value.has(Piecewise)
+    assert sympy.expand(value.subs(D, 1).doit()) == w[1] * q[1] + w[2] * x[1]
+
+
+def test_empty_array_sum_keeps_its_shape():
+    empty = ArraySum(Table(x[v, d], (d, 1, 2)), (v, 2, 1))
+    assert shape(tabulate(empty)) == (2,)
+    assert tanh(empty) != 0  # SymPy would call an empty Sum zero, and tanh(0) the scalar 0
+
+
+def test_tables_with_numeric_sizes_become_literals():
+    literal = tabulate(A_bar.subs({V: 1, D: 2}))
+    assert shape(literal) == (1, 2)
+    assert entry(literal, (Integer(1), Integer(2))) == A[1, 2]
+
+
+def test_sides_of_different_shapes_are_not_paired():
+    with pytest.raises(ShapeMismatch, match=r"shape \(D,\), the right side shape \(V,\)"):
+        paired_entries(Table(x[d], (d, 1, D)), column)
+    with pytest.raises(ShapeMismatch, match="a scalar"):
+        paired_entries(column, Dot(column, column))
+
+
+M, N = IndexedBase("M", real=True), IndexedBase("N", real=True)
+M_bar, N_bar = Table(M[v, d], (v, 1, V), (d, 1, D)), Table(N[v, d], (v, 1, V), (d, 1, D))
+ones = Table(1, (v, 1, V))
+DOC = document(
+    "arrays",
+    "array claims",
+    Source("tests", "arrays.txt"),
+    inputs=(M, N),
+    definitions=(),
+    sizes={V: (1, 2, 3), D: (1, 2)},
+    claims=(
+        claim("column sums", "", "", Table(Sum(M[v, d], (v, 1, V)), (d, 1, D)), Dot(ones, M_bar)),
+        claim("matmul", "", "", Table(Sum(M[v, d] ** 2, (v, 1, V)), (d, 1, D)), Dot(M_bar, M_bar)),
+        claim("ill-shaped itself", "", "", tanh(Dot(M_bar, N_bar)), tanh(Dot(M_bar, N_bar))),
+        claim("gram", "", "", Dot(Transposed(M_bar), N_bar), Dot(Transposed(N_bar), M_bar)),
+    ),
+)
+
+
+def _decide(claim_id):
+    return decide(context_of(DOC), DOC.claim(claim_id), Deadline(30))
+
+
+def test_true_array_identity_is_proved_for_all_sizes():
+    finding = _decide("column sums")
+    assert finding.status is PROVED and finding.scope == "all sizes: D ≥ 1, V ≥ 1"
+
+
+def test_shape_mismatch_is_a_counterexample_with_the_shapes():
+    found = _decide("matmul").counterexample
+    assert dict(found.sizes) == {"D": 1, "V": 1}
+    assert found.reason == "the left side has shape (1,), the right side shape (1, 1)"
+
+
+def test_an_ill_shaped_side_is_not_proved_equal_to_itself():
+    finding = _decide("ill-shaped itself")
+    assert finding.status is REFUTED
+    assert finding.counterexample.reason.startswith("matmul of shape (2, 1) and shape (2, 1)")
+
+
+def test_equal_shapes_with_different_values_are_refuted_at_a_point():
+    finding = _decide("gram")
+    assert finding.status is REFUTED and finding.counterexample.entry
+    assert finding.counterexample.lhs != finding.counterexample.rhs

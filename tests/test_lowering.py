@@ -1,0 +1,68 @@
+"""Lowerings take every formula from the document and refuse structure their template lacks;
+kernel checks catch a template that misreads the document."""
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+import sympy
+from sympy import Sum
+
+from derive import codegen
+from derive.kernelcheck import check_document
+from derive.lowering import lower
+
+GENERATED = Path(__file__).parent.parent / "generated"
+
+
+def _with_definition(doc, name, transform):
+    definitions = tuple(
+        dataclasses.replace(d, body=transform(d.body)) if d.name == name else d
+        for d in doc.definitions
+    )
+    return dataclasses.replace(doc, definitions=definitions)
+
+
+def test_the_readout_term_follows_the_document(load_document):
+    doc = _with_definition(
+        load_document("ggnn_readout"), "h_g", lambda body: body.replace(sympy.tanh, sympy.sinh)
+    )
+    text = codegen.render(doc)["ggnn_readout.py"]
+    assert "term_vd = p0*numpy.sinh(j_vd)" in text and "h_g = numpy.sinh(s_gd)" in text
+
+
+def test_the_soft_if_blend_follows_the_document(load_document):
+    doc = load_document("soft_logic")
+    doubled = _with_definition(doc, "y", lambda body: 2 * body)
+    (before, *_), (after, *_) = lower(doc).kernels, lower(doubled).kernels
+    blend = [spec.block("blend").outputs[0][1] for spec in (before, after)]
+    assert sympy.expand(blend[1] - 2 * blend[0]) == 0 and blend[0] != blend[1]
+
+
+def test_a_score_that_is_no_dense_product_is_refused(load_document):
+    doc = _with_definition(
+        load_document("soft_logic"), "score_dot", lambda body: Sum(body.function**2, *body.limits)
+    )
+    with pytest.raises(ValueError, match="score_dot is not a dense product of q and k"):
+        lower(doc)
+
+
+def test_a_switch_that_is_no_weighted_sum_is_refused(load_document):
+    doc = _with_definition(
+        load_document("soft_logic"), "y_case", lambda body: Sum(body.function**2, *body.limits)
+    )
+    with pytest.raises(ValueError, match="y_case = .* is not Σ softmax·C"):
+        lower(doc)
+
+
+@pytest.mark.slow
+def test_the_document_check_catches_a_misread_concatenation(tmp_path, load_document):
+    # [x_v; h_v] instead of [h_v; x_v], consistently in forward and backward.
+    for name in ("ggnn_readout.py", "ggnn_readout_numba.py"):
+        text = (GENERATED / name).read_text().replace("concatenate([h, x]", "concatenate([x, h]")
+        (tmp_path / name).write_text(text)
+    shutil.copy(GENERATED / "__init__.py", tmp_path / "__init__.py")
+    checks = check_document(lower(load_document("ggnn_readout")), str(tmp_path))
+    failed = {c.what.split(" (")[0] for c in checks if not c.ok}
+    assert "forward vs the document's definitions" in failed

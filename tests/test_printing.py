@@ -1,0 +1,43 @@
+"""The printer: readable arithmetic, and Piecewise branches evaluated only where selected."""
+
+import sympy
+from sympy import Piecewise, exp, log, symbols
+
+from derive.printing import DerivePrinter, print_block
+
+x, y = symbols("x y", real=True)
+
+
+def test_reciprocal_prints_as_a_division():
+    assert DerivePrinter().doprint(1 / (1 + exp(-x))) == "1/(1 + numpy.exp(-x))"
+
+
+def test_scalar_piecewise_is_a_conditional_expression():
+    text = DerivePrinter(scalar=True).doprint(Piecewise((x, x > 20), (log(1 + exp(x)), True)))
+    assert text == "(x if x > 20 else numpy.log(numpy.exp(x) + 1))"
+
+
+def test_array_piecewise_evaluates_branches_under_masks():
+    text = DerivePrinter().doprint(Piecewise((x, x > 20), (log(1 + exp(x)), True)))
+    assert text.startswith("_masked((x > 20,), (lambda x: x, lambda x: ")
+
+
+def test_cse_never_hoists_a_branch_out_of_its_piecewise():
+    # exp(-x) overflows for very negative x: it may only be computed inside its branch.
+    branchy = Piecewise((exp(-x), x >= 0), (exp(x), True))
+    block = print_block([("a", branchy * y), ("b", branchy + exp(-x) * y)], scalar=True)
+    assert block.lines[0] == "p0 = numpy.exp(-x) if x >= 0 else numpy.exp(x)"
+    assert [line for line in block.lines if "exp(-x)" in line and not line.startswith("p0")] == [
+        "b = p0 + y*numpy.exp(-x)"
+    ]
+
+
+def test_temporaries_are_numbered_in_order_of_first_use():
+    block = print_block([("a", exp(x) * exp(y) + exp(x)), ("b", exp(x) * exp(y))], scalar=True)
+    names = [line.split(" = ")[0] for line in block.lines]
+    temporaries = [n for n in names if n.startswith("t")]
+    assert temporaries == [f"t{k}" for k in range(len(temporaries))]
+
+
+def test_the_printer_records_its_imports():
+    assert print_block([("a", sympy.exp(x))], scalar=False).imports == ("numpy",)
