@@ -38,7 +38,8 @@ from derive.terms import context_of
 
 x_c, w_c, ystar_c, dout_c, s_r, ds_r = sympy.symbols("x_c w_c ystar_c dout_c s_r ds_r")
 w_rc, dout_r = sympy.symbols("w_rc dout_r")
-# 0-based position and tap of a gather, and the kernel's signal and filter lengths.
+# 0-based position and tap of a gather; the kernel's signal and filter lengths (k is the
+# document's filter length too; the document's n, a vector length, no window reads).
 s, t = sympy.symbols("s t", integer=True, nonnegative=True)
 n, k = sympy.symbols("n k", integer=True, positive=True)
 DOUT = IndexedBase("dout", real=True)  # the upstream gradient: the seed of every VJP
