@@ -8,6 +8,8 @@ Each document has a NumPy module and a Numba module with the same functions, for
 __all__ = [
     "ggnn_readout",
     "ggnn_readout_numba",
+    "nn_library",
+    "nn_library_numba",
     "selective_ssm",
     "selective_ssm_numba",
     "soft_logic",

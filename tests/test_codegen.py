@@ -17,7 +17,7 @@ ROOT = os.path.join(os.path.dirname(__file__), "..")
 GENERATED = os.path.join(ROOT, "generated")
 
 
-KERNEL_DOCUMENTS = ("selective_ssm", "ggnn_readout", "soft_logic")
+KERNEL_DOCUMENTS = ("selective_ssm", "ggnn_readout", "nn_library", "soft_logic")
 
 
 def test_generated_directory_is_fresh(load_document):
