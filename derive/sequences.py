@@ -140,12 +140,13 @@ def _sum_out_one(node: Sum):
             raise LoweringError(
                 f"{node} sums over all integers a term with no windowed factor in its index"
             )
-        terms.append(_folded(term).rebuild())
+        terms.append(fold_windows(term).rebuild())
     return Add(*terms)
 
 
-def _folded(term: Term) -> Term:
-    """Write each window sum Σ_q x[q] δ(q, e) that is left as the entry Padded(x, e, lo, hi)."""
+def fold_windows(term: Term) -> Term:
+    """Write each window sum Σ_q x[q] δ(q, e) that is left as the entry Padded(x, e, lo, hi),
+    trying the term's indices outer first."""
     for index, lo, hi in term.bound:
         users = [f for f in term.factors if f.has(index)]
         solved = [d for d in term.deltas if d.has(index)]
@@ -162,5 +163,5 @@ def _folded(term: Term) -> Term:
         bound = tuple(limit for limit in term.bound if limit[0] != index)
         factors = tuple(padded if f is entry else f for f in term.factors)
         deltas = tuple(d for d in term.deltas if d is not solved[0])
-        return _folded(Term(term.coeff, bound, factors, deltas))
+        return fold_windows(Term(term.coeff, bound, factors, deltas))
     return term

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import sympy
 
+from derive.arrays import has_arrays
 from derive.decide import Finding, InternalError, decide
 from derive.gradcheck import check_gradient
 from derive.indexform import index_residual
@@ -150,13 +151,16 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
                 shown = max(sympy.count_ops(claim.lhs - claim.rhs), RESIDUAL_OPS)
                 if sympy.count_ops(residual) <= shown:
                     extra["residual"] = show(residual)
-    except (OutOfTime, NotDerivable, TypeError, ValueError):
-        pass
+    except (OutOfTime, NotDerivable, TypeError, ValueError, RecursionError):
+        pass  # the explanation is an extra: the verdict stands without it
     return extra
 
 
 def _residual(ctx, left, right, lows):
     """lhs - rhs, simplified; sums are reduced by index calculus first (see indexform)."""
+    if has_arrays(left) or has_arrays(right):
+        # Array nodes are non-commutative to SymPy: factor() recurses without end on them.
+        raise ValueError("array-valued sides have no scalar residual")
     if not (left - right).has(sympy.Sum):
         return _simpler(elementary(left - right))
     sides = [concretize(ctx, unfold(ctx, side, lows), {}, lows) for side in (left, right)]

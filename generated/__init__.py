@@ -10,6 +10,8 @@ __all__ = [
     "gatv2_numba",
     "ggnn_readout",
     "ggnn_readout_numba",
+    "nn_library",
+    "nn_library_numba",
     "selective_ssm",
     "selective_ssm_numba",
     "soft_logic",

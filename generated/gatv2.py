@@ -73,40 +73,62 @@ def _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias):
 
 
 def gatv2_forward(
-    x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True
+    x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True,
+    save=False,
 ):
     """GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.
     Equations: Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉. x: (nodes, H); edge_index: (2, E), row 0 the
     sources j, row 1 the targets i; W_l, W_r: (D, H); b_l, b_r, att, bias: (D,).
     Returns out: (nodes, D). A node without incoming edges gets just the bias.
+    With save=True returns (out, saved): pass `saved` to gatv2_backward with the same
+    arguments to skip recomputing the projections and the edge grouping.
     """
     x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
-    sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
-    xl, xr = x @ W_l.T + b_l, x @ W_r.T + b_r
+    saved = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
+    xl, xr, sources, targets = saved
     slope = x.dtype.type(negative_slope)
     out, _ = _gatv2_forward_edges(xl, xr, sources, targets, att, bias, slope)
-    return out
+    return (out, saved) if save else out
 
 
 def gatv2_backward(
-    dout, x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True
+    dout, x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True,
+    saved=None,
 ):
     """Vector-Jacobian product of gatv2_forward.
     Returns (dx, dW_l, db_l, dW_r, db_r, datt, dbias).
     """
     x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
     dout = _array("dout", dout, ("nodes", "D"), {"nodes": x.shape[0], "D": W_l.shape[0]}, x.dtype)
-    sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
-    xl, xr = x @ W_l.T + b_l, x @ W_r.T + b_r
+    if saved is None:
+        saved = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
+    xl, xr, sources, targets = saved
     slope = x.dtype.type(negative_slope)
     _, alpha = _gatv2_forward_edges(xl, xr, sources, targets, att, bias, slope)
     dxl, dxr, datt, dbias = _gatv2_backward_edges(
         dout, xl, xr, sources, targets, alpha, att, bias, slope
     )
-    dxl, dxr = dxl.astype(x.dtype, copy=False), dxr.astype(x.dtype, copy=False)
-    dx = dxl @ W_l + dxr @ W_r
-    grads = (dx, dxl.T @ x, dxl.sum(axis=0), dxr.T @ x, dxr.sum(axis=0), datt, dbias)
-    return tuple(g.astype(x.dtype, copy=False) for g in grads)
+    # Both projections as one product: [dxl dxr] @ [W_l; W_r], and x^T [dxl dxr] computed as
+    # (x^T d)^T, which OpenBLAS runs several times faster than d^T x for tall, thin d.
+    dxlr = numpy.concatenate([dxl, dxr], axis=1).astype(x.dtype, copy=False)
+    dx = dxlr @ numpy.concatenate([W_l, W_r])
+    dW_l, dW_r = numpy.split((x.T @ dxlr).T, 2)
+    grads = (dx, dW_l, dxl.sum(axis=0), dW_r, dxr.sum(axis=0), datt, dbias)
+    return tuple(numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
+
+
+def _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops):
+    """What forward and backward share: the projections and the edges."""
+    sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
+    xl, xr = _gatv2_projections(x, W_l, b_l, W_r, b_r)
+    return xl, xr, sources, targets
+
+
+def _gatv2_projections(x, W_l, b_l, W_r, b_r):
+    """x W_l^T + b_l and x W_r^T + b_r, as one matrix product (each half made contiguous:
+    the edge loops read them row by row)."""
+    both = x @ numpy.concatenate([W_l, W_r]).T + numpy.concatenate([b_l, b_r])
+    return tuple(numpy.ascontiguousarray(half) for half in numpy.split(both, 2, axis=1))
 
 
 def _gatv2_scores(xl, xr, sources, targets, att, negative_slope):

@@ -17,7 +17,7 @@ ROOT = os.path.join(os.path.dirname(__file__), "..")
 GENERATED = os.path.join(ROOT, "generated")
 
 
-KERNEL_DOCUMENTS = ("selective_ssm", "ggnn_readout", "soft_logic", "gatv2")
+KERNEL_DOCUMENTS = ("selective_ssm", "ggnn_readout", "nn_library", "soft_logic", "gatv2")
 
 
 def test_generated_directory_is_fresh(load_document):

@@ -66,3 +66,33 @@ def test_the_document_check_catches_a_misread_concatenation(tmp_path, load_docum
     checks = check_document(lower(load_document("ggnn_readout")), str(tmp_path))
     failed = {c.what.split(" (")[0] for c in checks if not c.ok}
     assert "forward vs the document's definitions" in failed
+
+
+def test_the_valid_correlations_dx_is_the_full_convolution_the_engine_derives(load_document):
+    correlate = next(k for k in lower(load_document("nn_library")).kernels if k.kind == "window")
+    s, t = sympy.symbols("s t", integer=True, nonnegative=True)
+    index = dict(correlate.block("valid_dx_index").outputs)
+    bounds = dict(correlate.block("valid_dx_range").outputs)
+    # dx[s] = Σ_t dout[s - t] w[t], dout read only inside its window: 0 ≤ s - t ≤ n - k.
+    assert index == {"j_dout": s - t, "j_w": t} and bounds["s_lo"] == t
+
+
+def test_a_window_whose_gradient_is_no_gather_is_refused(load_document):
+    doc = _with_definition(
+        load_document("nn_library"),
+        "corr_valid",
+        lambda body: body.replace(
+            lambda e: isinstance(e, sympy.Indexed) and str(e.base.label) == "x",
+            lambda e: e.base[2 * e.indices[0] - 1],
+        ),
+    )
+    with pytest.raises(ValueError, match="is not a gather over one index"):
+        lower(doc)
+
+
+def test_a_linear_layer_that_is_no_dense_product_is_refused(load_document):
+    doc = _with_definition(
+        load_document("nn_library"), "linear", lambda body: Sum(body.function**2, *body.limits)
+    )
+    with pytest.raises(ValueError, match="is not the dense product w x"):
+        lower(doc)

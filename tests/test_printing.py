@@ -41,3 +41,11 @@ def test_temporaries_are_numbered_in_order_of_first_use():
 
 def test_the_printer_records_its_imports():
     assert print_block([("a", sympy.exp(x))], scalar=False).imports == ("numpy",)
+
+
+def test_scalar_piecewise_constants_stay_in_the_data_type():
+    # Numba would unify an int 1 with a float32 branch to float64; 1/3 is not exact in float32.
+    slope = Piecewise((1, x > 0), (y, True))
+    assert DerivePrinter(scalar=True).doprint(slope) == "(numpy.float32(1) if x > 0 else y)"
+    third = DerivePrinter(scalar=True).doprint(Piecewise((sympy.Rational(1, 3), x > 0), (y, True)))
+    assert "float32" not in third

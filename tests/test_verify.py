@@ -1,6 +1,9 @@
 """verify(): verdicts per claim, timeouts, and internal errors instead of wrong verdicts."""
 
+import dataclasses
+
 import pytest
+import sympy
 
 from derive.model import NUMERIC, PROVED, REFUTED, UNDECIDED
 from derive.verify import select, verify
@@ -52,3 +55,15 @@ def test_symbolic_proof_contradicted_by_numbers_is_an_internal_error(load_docume
 def test_unknown_claim_is_named(load_document):
     with pytest.raises(KeyError, match="no claim 'nope'"):
         select(load_document(SSM), ["nope"])
+
+
+def test_a_refuted_claim_with_array_sides_is_explained_without_an_internal_error(load_document):
+    # Found by the mutation campaign: the residual of array-valued sides sent SymPy's factor
+    # into endless recursion, which the worker reported as an internal error.
+    doc = load_document("soft_logic")
+    claim = next(c for c in doc.claims if c.id == "switch.if[rows]")
+    wrong = dataclasses.replace(
+        claim, id="sinh", rhs=claim.rhs.replace(sympy.exp, sympy.sinh), expect=REFUTED
+    )
+    (verdict,) = verify(dataclasses.replace(doc, claims=(wrong,), gradients=()), jobs=1)
+    assert verdict.status is REFUTED and not verdict.internal

@@ -65,3 +65,31 @@ def torch_lookup_concat(torch, q, k, v, W_alpha_c, v_alpha_c):
     width = q.shape[1]
     hidden = torch.tanh((q @ W_alpha_c[:, :width].T)[:, None] + (k @ W_alpha_c[:, width:].T)[None])
     return torch.softmax(hidden @ v_alpha_c, dim=-1) @ v
+
+
+def torch_linear(torch, x, w):
+    """y = x wᵀ (torch.nn.functional.linear without a bias)."""
+    return torch.nn.functional.linear(x, w)
+
+
+def torch_mse(torch, x, y_star):
+    """Per row, 1/2 ‖x - y*‖² (mse_loss with reduction='sum', halved)."""
+    return torch.stack(
+        [torch.nn.functional.mse_loss(a, b, reduction="sum") / 2 for a, b in zip(x, y_star)]
+    )
+
+
+def torch_add(torch, x, w):
+    """y = x + w, w broadcast over the rows."""
+    return x + w
+
+
+def torch_correlate(torch, x, w, mode="valid"):
+    """conv1d, which is a correlation: 'valid' without padding, 'full' padded by k - 1."""
+    padding = 0 if mode == "valid" else w.shape[0] - 1
+    return torch.nn.functional.conv1d(x[:, None], w[None, None], padding=padding)[:, 0]
+
+
+def torch_convolve(torch, x, w, mode="valid"):
+    """Convolution: conv1d with the filter reversed."""
+    return torch_correlate(torch, x, torch.flip(w, (0,)), mode)

@@ -1,3 +1,3 @@
 """Numeric harnesses of generated kernels, one module per kernel kind (see kernelcheck)."""
 
-from derive.harnesses import attention, gate, lookup, readout, scan  # noqa: F401
+from derive.harnesses import attention, gate, layer, lookup, readout, scan, window  # noqa: F401

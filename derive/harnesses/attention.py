@@ -131,10 +131,10 @@ def _checks(kernel, numpy_module, numba_module, loops, tag) -> list[Check]:
     small_dout = rng.standard_normal((3, 2))
     small_grads = backward(small_dout, *small, negative_slope=SLOPE, add_self_loops=loops)
     engine = engine_gradient(kernel, small, small_dout, loops)
-    nb = [
-        getattr(numba_module, f"{name}_forward")(*inputs, SLOPE, loops),
-        *getattr(numba_module, f"{name}_backward")(dout, *inputs, SLOPE, loops),
-    ]
+    # The Numba side goes through save/saved, the NumPy side recomputes: both paths compared.
+    nb_out, saved = getattr(numba_module, f"{name}_forward")(*inputs, SLOPE, loops, save=True)
+    nb_grads = getattr(numba_module, f"{name}_backward")(dout, *inputs, SLOPE, loops, saved=saved)
+    nb = [nb_out, *nb_grads]
     single = [a if k == 1 else a.astype(numpy.float32) for k, a in enumerate(inputs)]
     narrow = [
         getattr(numba_module, f"{name}_forward")(*single, SLOPE, loops),

@@ -1,3 +1,3 @@
 """One lowering per document, each registered in `derive.lowering.LOWERINGS` on import."""
 
-from derive.lowerings import gatv2, ggnn_readout, selective_ssm, soft_logic  # noqa: F401
+from derive.lowerings import gatv2, ggnn_readout, nn_library, selective_ssm, soft_logic  # noqa: F401
