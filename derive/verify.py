@@ -48,6 +48,7 @@ from derive.terms import (
 
 DEFAULT_TIMEOUT = 30.0
 SIMPLIFY_OPS = 300
+DERIVED_OPS = 150  # a longer derived side is summarised, not printed
 RESIDUAL_OPS = 40  # a residual this short is shown even when the claim itself is shorter
 
 
@@ -144,7 +145,7 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
                 derived = left if claim.lhs.has(sympy.Derivative) else right
                 if derived.has(sympy.Sum):
                     derived = _residual(ctx, derived, sympy.S.Zero, lows)
-                extra["derived"] = show(_simpler(derived))
+                extra["derived"] = _derived_text(_simpler(derived))
             found = finding.counterexample
             if found is not None and not found.reason and claim.relation == "==":
                 residual = _residual(ctx, left, right, lows)
@@ -154,6 +155,15 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
     except (OutOfTime, NotDerivable, TypeError, ValueError, RecursionError):
         pass  # the explanation is an extra: the verdict stands without it
     return extra
+
+
+def _derived_text(derived) -> str:
+    # Fully unfolded, a layer's gradient runs to pages: a person reads the claim's own terms
+    # and the counterexample instead.
+    size = sympy.count_ops(derived)
+    if size <= DERIVED_OPS:
+        return show(derived)
+    return f"({size} operations with every definition unfolded; not shown)"
 
 
 def _residual(ctx, left, right, lows):

@@ -765,6 +765,20 @@ DOCUMENT = document(
             note="The engine's own step beyond the paper: ∂L/∂a^(d) = Σ_k α_ik S_k^g a₅,ik^(d).",
         ),
     ),
+    notes=(
+        "The loss L(h'_i, y) has no intermediate or regularisation terms (III): the engine "
+        "takes its upstream gradient g = ∂L/∂h'_i as free symbols, so L near h'_i is "
+        "Σ_v g[v] h'(v); every claim about ∂L/∂θ holds for any such loss.",
+        "Fig. 2 names the intermediates a_{l,ij}; here a₆ is the score e and a₇ the softmax α, "
+        "as Eq. 1-2 write them. Θ_p = [Θ_pb, Θ_pw]: column 1 of Θ_R and Θ_L is the bias.",
+        "𝒮_i = [𝒩_i]², the two-element subsets of 𝒩_i, is summed as Σ_k Σ_{j<k}: the pair "
+        "summand α_j α_k (A_j - A_k)(s_j - s_k) is symmetric in j and k.",
+        "s_n, LeakyReLU's negative slope, is c; at a₄ = 0 the paper's 'else' gives c, as "
+        "PyTorch's leaky_relu gradient does (the primitive leaky_relu_slope).",
+        "The PyTorch Geometric cross-check (tests/test_gatv2_pyg.py) compares the forward with "
+        "GATv2Conv(heads=1, share_weights=False, add_self_loops=False) and the engine's "
+        "gradients and corrected formulas with autograd.",
+    ),
     gradients=gradients(
         "grad.L",
         L,
