@@ -251,9 +251,7 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
             ]
     except (NotDerivable, OutOfTime):
         return None
-    cut = _differentiated_by(ctx, sympy.Tuple(lhs, rhs))
-    stages = [(None, 0)] + ([(set(ctx.definitions) - cut, None)] if cut else [])
-    stages += [(None, 1)] * UNFOLD_LEVELS + [(None, None)]
+    stages = _stages(ctx, sympy.Tuple(lhs, rhs))
     sides, level = folded, 0
     for only, rounds in stages:
         if rounds != 0:
@@ -272,6 +270,14 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
         if method:
             return method + _unfolding(ctx, sides, level)
     return None if relation == "==" else _split_attempt(ctx, sides, relation, deadline)
+
+
+def _stages(ctx: Context, claim) -> list:
+    """(only, rounds) per unfolding stage: folded; all but the intermediates the claim
+    differentiates by; one more level at a time; everything."""
+    cut = _differentiated_by(ctx, claim)
+    stages = [(None, 0)] + ([(set(ctx.definitions) - cut, None)] if cut else [])
+    return stages + [(None, 1)] * UNFOLD_LEVELS + [(None, None)]
 
 
 def _lopsided(ctx: Context, sides) -> bool:
