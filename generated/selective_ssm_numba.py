@@ -82,58 +82,77 @@ def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
 
 
 @numba.njit(cache=True, fastmath=FASTMATH, inline="always")
-def _selective_ssm_decays(A, d, Delta, buffer, decay, bits):
-    """The N decay factors of one step, in a loop of their own (vectorisable)."""
-    for n in range(A.shape[1]):
-        A_n = A[d, n]
-        z_n = A_n*Delta
-        buffer[n] = z_n
-    _vexp(buffer, decay, bits, A.itemsize == 4)
+def _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, span, work):
+    """Δ and the N decay factors of steps start..stop-1, the exponentials in one vectorisable
+    call over all of them (one call per step would leave short loops of N)."""
+    (start, stop), (deltas, buffer, decays, bits) = span, work
+    for t in range(start, stop):
+        Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
+        deltas[t - start] = Delta
+        for n in range(A.shape[1]):
+            A_n = A[d, n]
+            z_n = A_n*Delta
+            buffer[t - start, n] = z_n
+    count = (stop - start) * A.shape[1]
+    flat = (buffer.reshape(-1)[:count], decays.reshape(-1)[:count], bits.reshape(-1)[:count])
+    _vexp(flat[0], flat[1], flat[2], A.itemsize == 4)
+
+
+@numba.njit(cache=True, inline="always")
+def _selective_ssm_work(steps, N, dtype):
+    """Scratch for _selective_ssm_decays: Δ per step; exponents, decays, exponent bits per entry."""
+    return (
+        numpy.empty(steps, dtype),
+        numpy.empty((steps, N), dtype),
+        numpy.empty((steps, N), dtype),
+        numpy.empty((steps, N), numpy.int32),
+    )
 
 
 @numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
 def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out):
     batch, dim, L = u.shape
-    N = A.shape[1]
+    N, steps = A.shape[1], min(L, CHUNK)
     for d in numba.prange(dim):
         bias_d, D_d = bias[d], D[d]
-        h, decay = numpy.empty(N, A.dtype), numpy.empty(N, A.dtype)
-        buffer, bits = numpy.empty(N, A.dtype), numpy.empty(N, numpy.int32)
+        h, work = numpy.empty(N, A.dtype), _selective_ssm_work(steps, N, A.dtype)
+        deltas, decays = work[0], work[2]
         for b in range(batch):
             h[:] = 0.0
-            for t in range(L):
-                u_t = u[b, d, t]
-                Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
-                _selective_ssm_decays(A, d, Delta, buffer, decay, bits)
-                y = 0.0
-                for n in range(N):
-                    h_prev, decay_n = h[n], decay[n]
-                    B_n = B[b, t, n]
-                    C_n = C[b, t, n]
-                    h_new = B_n*Delta*u_t + decay_n*h_prev
-                    y_n = C_n*h_new
-                    h[n] = h_new
-                    y += y_n
-                if has_z:
-                    z_t = z[b, d, t]
-                    p0 = (
-                        1/(1 + numpy.exp(-z_t)) if z_t >= 0 else numpy.exp(z_t)/(numpy.exp(z_t) +
-                        1)
-                    )
-                    out_t = p0*z_t*(D_d*u_t + y)
-                else:
-                    out_t = D_d*u_t + y
-                out[b, d, t] = out_t
+            for start in range(0, L, steps):
+                stop = min(start + steps, L)
+                _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, (start, stop), work)
+                for t in range(start, stop):
+                    u_t, Delta = u[b, d, t], deltas[t - start]
+                    y = 0.0
+                    for n in range(N):
+                        h_prev, decay_n = h[n], decays[t - start, n]
+                        B_n = B[b, t, n]
+                        C_n = C[b, t, n]
+                        h_new = B_n*Delta*u_t + decay_n*h_prev
+                        y_n = C_n*h_new
+                        h[n] = h_new
+                        y += y_n
+                    if has_z:
+                        z_t = z[b, d, t]
+                        p0 = (
+                            1/(1 + numpy.exp(-z_t)) if z_t >= 0 else
+                            numpy.exp(z_t)/(numpy.exp(z_t) + 1)
+                        )
+                        out_t = p0*z_t*(D_d*u_t + y)
+                    else:
+                        out_t = D_d*u_t + y
+                    out[b, d, t] = out_t
 
 
 @numba.njit(cache=True, fastmath=FASTMATH, inline="always")
 def _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work):
     """Recompute the states of steps start..stop-1 from states[0], keeping their decays."""
-    (start, stop), (buffer, decays, bits) = span, work
+    start, stop = span
+    _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, span, work)
+    deltas, decays = work[0], work[2]
     for t in range(start, stop):
-        u_t = u[b, d, t]
-        Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
-        _selective_ssm_decays(A, d, Delta, buffer, decays[t - start], bits)
+        u_t, Delta = u[b, d, t], deltas[t - start]
         for n in range(A.shape[1]):
             h_prev, decay_n = states[t - start, n], decays[t - start, n]
             B_n = B[b, t, n]
@@ -152,7 +171,7 @@ def _selective_ssm_backward_one(
     count = (L + chunk - 1) // chunk
     checkpoints = numpy.zeros((count + 1, N), A.dtype)
     states = numpy.empty((chunk + 1, N), A.dtype)
-    work = (numpy.empty(N, A.dtype), numpy.empty((chunk, N), A.dtype), numpy.empty(N, numpy.int32))
+    work = _selective_ssm_work(chunk, N, A.dtype)
     for c in range(count):
         start, stop = c * chunk, min(c * chunk + chunk, L)
         states[0] = checkpoints[c]
@@ -192,7 +211,7 @@ def _selective_ssm_backward_one(
             dDelta, du_acc = 0.0, du_t
             for n in range(N):
                 h_prev, h_new, dh_next = states[t - start, n], states[t - start + 1, n], dh_carry[n]
-                decay_n = work[1][t - start, n]
+                decay_n = work[2][t - start, n]
                 A_n = A[d, n]
                 B_n = B[b, t, n]
                 C_n = C[b, t, n]
