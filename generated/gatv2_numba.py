@@ -110,6 +110,7 @@ def gatv2_forward(
     xl, xr, sources, targets = saved
     slope = x.dtype.type(negative_slope)
     out, _ = _gatv2_forward_edges(xl, xr, sources, targets, att, bias, slope)
+    out = out.astype(x.dtype, copy=False)  # sums per target may run in float64
     return (out, saved) if save else out
 
 
