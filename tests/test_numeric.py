@@ -4,6 +4,7 @@ import sympy
 from sympy import Rational, symbols
 
 from derive.numeric import AGREE, DIFFER, UNDEFINED, compile_instance
+from derive.primitives import leaky_relu, sigmoid
 from derive.terms import Instance
 
 x = symbols("x", real=True)
@@ -21,3 +22,11 @@ def test_sides_are_compared_at_a_point():
 def test_a_side_that_is_undefined_outright_is_undefined():
     instance = Instance({}, (("", 1 / sympy.sqrt(x - x), x),), (x,))  # 1/0 is SymPy's zoo
     assert compile_instance(instance, "==").outcome({x: Rational(1)}) == UNDEFINED
+
+
+def test_primitives_of_any_declared_arity_evaluate_by_their_definitions():
+    # sigmoid declares no nargs (any count); leaky_relu takes two.
+    entries = (("", sigmoid(x), 1 / (1 + sympy.exp(-x))), ("", leaky_relu(x, Rational(1, 5)), x))
+    compiled = compile_instance(Instance({}, entries, (x,)), "==")
+    assert compiled.outcome({x: Rational(3, 2)}) == AGREE
+    assert compiled.outcome({x: Rational(-1)}) == DIFFER

@@ -6,6 +6,7 @@ from sympy import Derivative, IndexedBase, Sum, symbols
 
 from derive.declare import claim, define, document, recurrence
 from derive.model import Source
+from derive.partials import as_partials
 from derive.terms import (
     InputError,
     NotDerivable,
@@ -170,3 +171,11 @@ def test_window_shapes_allow_indices_down_to_their_start():
 def test_a_triangular_sum_instantiates():
     triangular = Sum(u[t], (t, 1, j), (j, 1, n))
     assert sympy.expand(instantiate(CTX, triangular, {n: 2}) - (2 * u[1] + u[2])) == 0
+
+
+def test_an_index_a_sum_binds_around_a_derivative_variable_is_not_free():
+    v = symbols("v", integer=True)  # declared nowhere: only the sum binds it
+    bound = Sum(Derivative(acc(2), s(v)), (v, 1, n))
+    check_declared(CTX, as_partials(bound))  # raised "symbol v is not declared" before
+    with pytest.raises(InputError, match="symbol v is not declared"):
+        check_declared(CTX, as_partials(Derivative(acc(2), s(v))))
