@@ -365,6 +365,12 @@ def canonical_indices(expr):
     """
     if not isinstance(expr, sympy.Basic):
         return expr
+    return _canonical(expr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical(expr):
+    # Cached: the normal forms ask again for the same terms (merge_sums tries several orders).
     return _by_depth(_fresh_binders(expr), 0)
 
 
@@ -378,8 +384,8 @@ def _fresh_binders(expr):
 
 
 def _by_depth(expr, depth: int):
-    if not expr.args:
-        return expr
+    if not expr.args or not expr.has(Sum, Product, SetSum):
+        return expr  # nothing bound below: rebuilding would only re-evaluate it
     if isinstance(expr, (Sum, Product)):
         body, limits = expr.function, []
         for index, lo, hi in expr.limits:
