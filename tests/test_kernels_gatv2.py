@@ -1,0 +1,185 @@
+"""The generated GATv2 layer: validation, edge cases, stability, save/saved, and PyG's GATv2Conv."""
+
+import numpy
+import pytest
+from derive_kernels import gatv2, gatv2_numba
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derive.harnesses.attention import SLOPE, graph_inputs
+
+MODULES = (gatv2, gatv2_numba)
+FLOATS = (0, 2, 3, 4, 5, 6, 7)  # every argument but edge_index
+PYG_RTOL32, PYG_ATOL32 = 1e-4, 1e-5
+PYG_RTOL64, PYG_ATOL64 = 1e-10, 1e-12
+FLOAT32_RTOL = 1e-5  # per unit of input magnitude
+OUT_OF_RANGE = "edge_index: node indices must lie in [0, 6), got"
+
+
+def _inputs(nodes=6, features=3, width=4, edges=12, dtype=numpy.float64, seed=0):
+    return graph_inputs(numpy.random.default_rng(seed), nodes, features, width, edges, dtype)
+
+
+def _run(module, inputs, dout=None, loops=False):
+    out = module.gatv2_forward(*inputs, SLOPE, loops)
+    dout = numpy.ones_like(out) if dout is None else dout
+    return out, module.gatv2_backward(dout, *inputs, SLOPE, loops)
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize(
+    "position, bad, message",
+    [
+        (0, numpy.zeros(6), "x: expected 2 dimensions (nodes, H), got shape (6,)"),
+        (2, numpy.zeros((4, 2)), "W_l: expected shape (D, H) with H = 3, got (4, 2)"),
+        (3, numpy.zeros(3), "b_l: expected shape (D,) with D = 4, got (3,)"),
+        (6, numpy.zeros(4, numpy.float32), "att: expected dtype float64, got float32"),
+        (1, numpy.zeros((3, 4), int), "edge_index: expected shape (2, E), got (3, 4)"),
+        (1, numpy.zeros((2, 4)), "edge_index: expected an integer dtype, got float64"),
+        (1, numpy.array([[0, 6], [1, 1]]), "edge_index: node indices must lie in [0, 6), got 0..6"),
+        (
+            1,
+            numpy.array([[0, -1], [1, 1]]),
+            "edge_index: node indices must lie in [0, 6), got -1..1",
+        ),
+    ],
+)
+def test_bad_inputs_raise_value_errors_naming_the_argument(module, position, bad, message):
+    inputs = _inputs()
+    inputs[position] = bad
+    with pytest.raises(ValueError) as raised:
+        module.gatv2_forward(*inputs)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_a_bad_upstream_gradient_is_named(module):
+    with pytest.raises(ValueError, match=r"dout: expected shape \(nodes, D\)"):
+        module.gatv2_backward(numpy.zeros((6, 3)), *_inputs())
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("loops", [False, True])
+def test_a_node_without_incoming_edges_gets_the_bias_and_no_attention_gradient(module, loops):
+    inputs = _inputs(nodes=4, edges=5)
+    inputs[1] = numpy.array([[0, 1, 2], [1, 2, 1]])  # nodes 0 and 3 receive nothing
+    out, grads = _run(module, inputs, loops=False)
+    numpy.testing.assert_array_equal(out[[0, 3]], numpy.broadcast_to(inputs[7], (2, 4)))
+    assert all(numpy.isfinite(g).all() for g in grads)
+    alone = list(inputs)
+    alone[1] = numpy.zeros((2, 0), int)  # no edges at all: out is the bias everywhere
+    out, (dx, dW_l, db_l, dW_r, db_r, datt, dbias) = _run(module, alone, loops=loops)
+    if not loops:
+        numpy.testing.assert_array_equal(out, numpy.broadcast_to(inputs[7], out.shape))
+        assert not datt.any() and not dx.any() and not dW_l.any() and not dW_r.any()
+        numpy.testing.assert_array_equal(dbias, numpy.full(4, 4.0))
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("nodes, edges", [(1, 1), (1, 0), (2, 1), (7, 30)])
+def test_edge_shapes(module, nodes, edges):
+    inputs = _inputs(nodes=nodes, edges=max(edges, 1))
+    inputs[1] = inputs[1][:, :edges]
+    out, grads = _run(module, inputs)
+    assert out.shape == (nodes, 4)
+    assert [g.shape for g in grads] == [inputs[k].shape for k in FLOATS]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_saved_forward_work_gives_the_same_backward(module):
+    inputs = _inputs(nodes=9, edges=40, seed=3)
+    dout = numpy.random.default_rng(4).standard_normal((9, 4))
+    out, saved = module.gatv2_forward(*inputs, SLOPE, True, save=True)
+    reused = module.gatv2_backward(dout, *inputs, SLOPE, True, saved=saved)
+    fresh = module.gatv2_backward(dout, *inputs, SLOPE, True)
+    numpy.testing.assert_array_equal(out, module.gatv2_forward(*inputs, SLOPE, True))
+    for a, b in zip(reused, fresh):
+        numpy.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-13)
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("dtype", [numpy.float32, numpy.float64])
+def test_large_magnitudes_stay_finite(module, dtype):
+    inputs = _inputs(nodes=8, edges=30, dtype=dtype)
+    scale = numpy.linspace(-1e4, 1e4, inputs[0].size, dtype=dtype).reshape(inputs[0].shape)
+    inputs[0] = inputs[0] * scale  # scores of order 1e4: the softmax must be max-shifted
+    out, grads = _run(module, inputs)
+    assert out.dtype == dtype and all(g.dtype == dtype for g in grads)
+    assert numpy.isfinite(out).all() and all(numpy.isfinite(g).all() for g in grads)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    nodes=st.integers(1, 10),
+    edges=st.integers(0, 30),
+    width=st.integers(1, 4),
+    seed=st.integers(0, 1000),
+    loops=st.booleans(),
+    scale=st.sampled_from([1.0, 30.0]),
+)
+@pytest.mark.slow
+def test_float32_numba_agrees_with_float64_numpy(nodes, edges, width, seed, loops, scale):
+    rng = numpy.random.default_rng(seed)
+    wide = graph_inputs(rng, nodes, 3, width, max(edges, 1))
+    wide[1], wide[0] = wide[1][:, :edges], scale * wide[0]
+    narrow = [a if k == 1 else a.astype(numpy.float32) for k, a in enumerate(wide)]
+    wide = [a if k == 1 else a.astype(numpy.float64) for k, a in enumerate(narrow)]
+    dout = rng.standard_normal((nodes, width))
+    ref = _run(gatv2, wide, dout, loops)
+    got = _run(gatv2_numba, narrow, dout.astype(numpy.float32), loops)
+    for r, g in zip([ref[0], *ref[1]], [got[0], *got[1]]):
+        assert numpy.isfinite(g).all()
+        bound = FLOAT32_RTOL * (1 + scale) ** 2 * (1 + numpy.abs(r).max())
+        assert numpy.abs(g - r).max() <= bound
+
+
+def _pyg_layer(torch, inputs, loops):
+    from torch_geometric.nn import GATv2Conv
+
+    x, _, W_l, b_l, W_r, b_r, att, bias = inputs
+    conv = GATv2Conv(
+        x.shape[1],
+        W_l.shape[0],
+        heads=1,
+        share_weights=False,
+        add_self_loops=loops,
+        negative_slope=SLOPE,
+    ).to(torch.float64 if x.dtype == numpy.float64 else torch.float32)
+    with torch.no_grad():
+        for parameter, value in zip(
+            (conv.lin_l.weight, conv.lin_l.bias, conv.lin_r.weight, conv.lin_r.bias),
+            (W_l, b_l, W_r, b_r),
+        ):
+            parameter.copy_(torch.from_numpy(value))
+        conv.att.copy_(torch.from_numpy(att).reshape(1, 1, -1))
+        conv.bias.copy_(torch.from_numpy(bias))
+    return conv
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("loops", [False, True])
+@pytest.mark.parametrize("dtype", [numpy.float32, numpy.float64])
+def test_matches_pyg_gatv2conv(module, loops, dtype):
+    torch = pytest.importorskip("torch", reason="torch is the optional cross-check extra")
+    pytest.importorskip("torch_geometric", reason="torch_geometric is the optional extra")
+    inputs = _inputs(nodes=30, features=5, width=6, edges=120, dtype=dtype, seed=5)
+    conv = _pyg_layer(torch, inputs, loops)
+    x = torch.tensor(inputs[0], requires_grad=True)
+    expected = conv(x, torch.from_numpy(inputs[1]))
+    dout = numpy.random.default_rng(6).standard_normal(expected.shape).astype(dtype)
+    expected.backward(torch.from_numpy(dout))
+    out = module.gatv2_forward(*inputs, SLOPE, loops)
+    grads = module.gatv2_backward(dout, *inputs, SLOPE, loops)
+    reference = [
+        x.grad,
+        conv.lin_l.weight.grad,
+        conv.lin_l.bias.grad,
+        conv.lin_r.weight.grad,
+        conv.lin_r.bias.grad,
+        conv.att.grad.reshape(-1),
+        conv.bias.grad,
+    ]
+    rtol, atol = (PYG_RTOL32, PYG_ATOL32) if dtype == numpy.float32 else (PYG_RTOL64, PYG_ATOL64)
+    numpy.testing.assert_allclose(out, expected.detach().numpy(), rtol=rtol, atol=atol)
+    for grad, ref in zip(grads, reference):
+        numpy.testing.assert_allclose(grad, ref.numpy(), rtol=rtol, atol=atol)
