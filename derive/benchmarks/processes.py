@@ -21,19 +21,29 @@ print(imported - start, time.perf_counter() - imported)
 """
 
 MEMORY_SNIPPET = """
-import gc, json, resource, numpy
+import gc, json, numpy
 from derive_kernels import {module} as kernels
 from derive.benchmarks.{family} import smoke, memory_case
+
+def status(field):
+    with open("/proc/self/status") as lines:
+        return next(int(l.split()[1]) * 1024 for l in lines if l.startswith(field + ":"))
+
 smoke(kernels)
 arrays, call = memory_case(kernels)
 gc.collect()
-with open("/proc/self/statm") as statm:
-    before = int(statm.read().split()[1]) * {page}
-peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+try:  # Linux resets the peak (VmHWM) to the current resident size on "5"
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    reset = True
+except OSError:
+    reset = False
+before, peak_before = status("VmRSS"), status("VmHWM")
 call()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = status("VmHWM")
 inputs = sum(a.nbytes for a in arrays if a is not None)
-print(json.dumps(dict(inputs=inputs, before=before, peak_before=peak_before, peak=peak)))
+found = dict(inputs=inputs, before=before, peak_before=peak_before, peak=peak, reset=reset)
+print(json.dumps(found))
 """
 
 
@@ -63,11 +73,11 @@ def compile_times(module: str, family: str) -> dict:
 
 def backward_memory(module: str, family: str) -> dict:
     """Peak resident memory a backward adds, against the size of its inputs."""
-    page = os.sysconf("SC_PAGE_SIZE")
-    snippet = MEMORY_SNIPPET.format(module=module, family=family, page=page)
+    snippet = MEMORY_SNIPPET.format(module=module, family=family)
     found = json.loads(_python(snippet, {}).stdout.strip().splitlines()[-1])
-    extra = found["peak"] - max(found["before"], 0)
-    measurable = found["peak"] > found["peak_before"]
+    extra = found["peak"] - found["before"]
+    # Without the reset, a peak reached before the call hides the backward's own.
+    measurable = found["reset"] or found["peak"] > found["peak_before"]
     return {
         "inputs_bytes": found["inputs"],
         "peak_extra_bytes": extra if measurable else None,
