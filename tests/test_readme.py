@@ -61,3 +61,18 @@ def test_kernel_example_runs():
     scope = {k: rng.standard_normal(v).astype(numpy.float32) for k, v in shapes.items()}
     exec(example, scope)
     assert scope["out"].shape == (1, 3, 5) and scope["dA"].shape == (3, 2)
+
+
+def test_gatv2_example_runs():
+    numpy = __import__("numpy")
+    section = _read("README.md").split("## Kernels", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.+?)```", section, re.S)
+    example = next(b for b in blocks if "gatv2_forward" in b)
+    rng = numpy.random.default_rng(0)
+    shapes = {"x": (5, 3), "W_l": (4, 3), "W_r": (4, 3), "dout": (5, 4)}
+    shapes |= {name: (4,) for name in ("b_l", "b_r", "att", "bias")}
+    scope = {k: rng.standard_normal(v).astype(numpy.float32) for k, v in shapes.items()}
+    scope["edge_index"] = numpy.array([[0, 1, 2, 3], [1, 2, 3, 1]])
+    exec(example, scope)
+    assert scope["out"].shape == (5, 4) and scope["dW_l"].shape == (4, 3)
+    assert (scope["out"][[0, 4]] == scope["bias"]).all()  # no incoming edges: just the bias
