@@ -131,6 +131,12 @@ def vjp(outputs: dict, seeds: dict, wrt) -> dict:
     return {variable: sympy.diff(total, variable) for variable in wrt}
 
 
+def reusing(expr, computed: dict):
+    """`expr` with values an earlier block computed replaced by their names ({name: value}):
+    the derivative of exp(s - m) is exp(s - m) again, the weight, not a second exp."""
+    return expr.xreplace({value: name for name, value in computed.items()})
+
+
 def hoist_exp(expr, name: str):
     """Replace the one exp(...) in `expr` by the symbol `name`; return (expr, argument).
 

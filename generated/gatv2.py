@@ -179,13 +179,8 @@ def _gatv2_backward_edges(dout, xl, xr, sources, targets, alpha, att, bias, nega
     dw_e = dalpha_e/Z_i
     dZ_e = -dalpha_e*w_e/Z_i**2
     dw_total = dw_e + numpy.bincount(targets, dZ_e, nodes)[targets]
-    ds_e = dw_total*numpy.exp(-m_i + s_e)
+    ds_e = dw_total*w_e
     ds_e, xr_d, att_d = ds_e[:, None], xr[targets], att[None]
-    p0 = (
-        _masked(((xl_d + xr_d) > 0,), (lambda negative_slope, xl_d, xr_d: 1, lambda
-        negative_slope, xl_d, xr_d: negative_slope), negative_slope, xl_d, xr_d)
-    )
-    dxl_d = att_d*ds_e*p0
     p0 = (
         _masked(((xl_d + xr_d) > 0,), (lambda negative_slope, xl_d, xr_d: 1, lambda
         negative_slope, xl_d, xr_d: negative_slope), negative_slope, xl_d, xr_d)
@@ -194,7 +189,9 @@ def _gatv2_backward_edges(dout, xl, xr, sources, targets, alpha, att, bias, nega
         _masked(((xl_d + xr_d) > 0,), (lambda negative_slope, xl_d, xr_d: xl_d + xr_d, lambda
         negative_slope, xl_d, xr_d: negative_slope*(xl_d + xr_d)), negative_slope, xl_d, xr_d)
     )
-    dxr_d = att_d*ds_e*p0
+    t0 = att_d*ds_e*p0
+    dxl_d = t0
+    dxr_d = t0
     datt_d = ds_e*p1
     dxl, dxr = numpy.zeros(xl.shape), numpy.zeros(xl.shape)
     numpy.add.at(dxl, sources, dxl_msg_d + dxl_d)

@@ -226,6 +226,7 @@ def _gatv2_backward_edges(dout, xl, xr, sources, offsets, att, bias, negative_sl
     dxl = numpy.zeros((parts, nodes, width), xl.dtype)
     dxr = numpy.zeros(xl.shape, xl.dtype)
     scores, ds = numpy.empty(sources.size, xl.dtype), numpy.empty(sources.size, xl.dtype)
+    weights = numpy.empty(sources.size, xl.dtype)  # one exp per edge, kept for both passes
     dagg = numpy.empty((parts, width), xl.dtype)
     # Parameter gradients sum over every edge: accumulate them in float64.
     datt, dbias = numpy.zeros((parts, width)), numpy.zeros((parts, width))
@@ -247,10 +248,10 @@ def _gatv2_backward_edges(dout, xl, xr, sources, offsets, att, bias, negative_sl
             for e in range(start, stop):
                 s_e = scores[e]
                 w_e = numpy.exp(-m_i + s_e)
+                weights[e] = w_e
                 Z_i += w_e
             for e in range(start, stop):
-                s_e, j, dalpha_e = scores[e], sources[e], 0.0
-                w_e = numpy.exp(-m_i + s_e)
+                w_e, j, dalpha_e = weights[e], sources[e], 0.0
                 for d in range(width):
                     dagg_d, xl_d = dagg[part, d], xl[j, d]
                     dalpha_ed = dagg_d*xl_d
@@ -260,19 +261,18 @@ def _gatv2_backward_edges(dout, xl, xr, sources, offsets, att, bias, negative_sl
                 ds[e] = dw_e
                 G_i += dZ_e
             for e in range(start, stop):
-                s_e, j, dw_total = scores[e], sources[e], ds[e] + G_i
-                w_e = numpy.exp(-m_i + s_e)
+                w_e, j, dw_total = weights[e], sources[e], ds[e] + G_i
                 alpha_e = w_e/Z_i
-                ds_e = dw_total*numpy.exp(-m_i + s_e)
+                ds_e = dw_total*w_e
                 for d in range(width):
                     dagg_d, xl_d, xr_d, att_d = dagg[part, d], xl[j, d], xr[i, d], att[d]
-                    p0 = numpy.float32(1) if (xl_d + xr_d) > 0 else negative_slope
-                    p1 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
-                    dxr_d = att_d*ds_e*p0
-                    datt_d = ds_e*p1
                     dxl_msg_d = alpha_e*dagg_d
                     p0 = numpy.float32(1) if (xl_d + xr_d) > 0 else negative_slope
-                    dxl_d = att_d*ds_e*p0
+                    p1 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
+                    t0 = att_d*ds_e*p0
+                    dxl_d = t0
+                    dxr_d = t0
+                    datt_d = ds_e*p1
                     dxr[i, d] += dxr_d
                     datt[part, d] += datt_d
                     dxl[part, j, d] += dxl_msg_d + dxl_d

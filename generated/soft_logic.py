@@ -140,7 +140,7 @@ def _soft_logic_switch_softmax_backward(s, dalpha):
     dw_e = dalpha_e/Z_i
     dZ_e = -dalpha_e*w_e/Z_i**2
     dw_total = dw_e + numpy.broadcast_to(dZ_e, s.shape).sum(axis=1, keepdims=True)
-    ds_e = dw_total*numpy.exp(-m_i + s_e)
+    ds_e = dw_total*w_e
     return numpy.broadcast_to(ds_e, s.shape)
 
 
@@ -201,7 +201,7 @@ def _soft_logic_lookup_dot_softmax_backward(s, dalpha):
     dw_e = dalpha_e/Z_i
     dZ_e = -dalpha_e*w_e/Z_i**2
     dw_total = dw_e + numpy.broadcast_to(dZ_e, s.shape).sum(axis=1, keepdims=True)
-    ds_e = dw_total*numpy.exp(-m_i + s_e)
+    ds_e = dw_total*w_e
     return numpy.broadcast_to(ds_e, s.shape)
 
 
@@ -264,7 +264,7 @@ def _soft_logic_lookup_general_softmax_backward(s, dalpha):
     dw_e = dalpha_e/Z_i
     dZ_e = -dalpha_e*w_e/Z_i**2
     dw_total = dw_e + numpy.broadcast_to(dZ_e, s.shape).sum(axis=1, keepdims=True)
-    ds_e = dw_total*numpy.exp(-m_i + s_e)
+    ds_e = dw_total*w_e
     return numpy.broadcast_to(ds_e, s.shape)
 
 
@@ -336,7 +336,7 @@ def _soft_logic_lookup_concat_softmax_backward(s, dalpha):
     dw_e = dalpha_e/Z_i
     dZ_e = -dalpha_e*w_e/Z_i**2
     dw_total = dw_e + numpy.broadcast_to(dZ_e, s.shape).sum(axis=1, keepdims=True)
-    ds_e = dw_total*numpy.exp(-m_i + s_e)
+    ds_e = dw_total*w_e
     return numpy.broadcast_to(ds_e, s.shape)
 
 

@@ -192,6 +192,7 @@ def _soft_logic_switch_softmax(s):
 def _soft_logic_switch_softmax_backward(s, dalpha):
     """Per row (in parallel): the gradient of the scores from the gradient of the softmax."""
     ds = numpy.empty(s.shape)
+    weights = numpy.empty(s.shape, s.dtype)  # one exp per entry, kept for both passes
     for i in numba.prange(s.shape[0]):
         m_i = -numpy.inf
         for e in range(s.shape[1]):
@@ -200,17 +201,17 @@ def _soft_logic_switch_softmax_backward(s, dalpha):
         for e in range(s.shape[1]):
             s_e = s[i, e]
             w_e = numpy.exp(-m_i + s_e)
+            weights[i, e] = w_e
             Z_i += w_e
         for e in range(s.shape[1]):
-            s_e, dalpha_e = s[i, e], dalpha[i, e]
-            w_e = numpy.exp(-m_i + s_e)
+            w_e, dalpha_e = weights[i, e], dalpha[i, e]
             dw_e = dalpha_e/Z_i
             dZ_e = -dalpha_e*w_e/Z_i**2
             ds[i, e] = dw_e
             G_i += dZ_e
         for e in range(s.shape[1]):
-            s_e, dw_total = s[i, e], ds[i, e] + G_i
-            ds_e = dw_total*numpy.exp(-m_i + s_e)
+            w_e, dw_total = weights[i, e], ds[i, e] + G_i
+            ds_e = dw_total*w_e
             ds[i, e] = ds_e
     return ds
 
@@ -280,6 +281,7 @@ def _soft_logic_lookup_dot_softmax(s):
 def _soft_logic_lookup_dot_softmax_backward(s, dalpha):
     """Per row (in parallel): the gradient of the scores from the gradient of the softmax."""
     ds = numpy.empty(s.shape)
+    weights = numpy.empty(s.shape, s.dtype)  # one exp per entry, kept for both passes
     for i in numba.prange(s.shape[0]):
         m_i = -numpy.inf
         for e in range(s.shape[1]):
@@ -288,17 +290,17 @@ def _soft_logic_lookup_dot_softmax_backward(s, dalpha):
         for e in range(s.shape[1]):
             s_e = s[i, e]
             w_e = numpy.exp(-m_i + s_e)
+            weights[i, e] = w_e
             Z_i += w_e
         for e in range(s.shape[1]):
-            s_e, dalpha_e = s[i, e], dalpha[i, e]
-            w_e = numpy.exp(-m_i + s_e)
+            w_e, dalpha_e = weights[i, e], dalpha[i, e]
             dw_e = dalpha_e/Z_i
             dZ_e = -dalpha_e*w_e/Z_i**2
             ds[i, e] = dw_e
             G_i += dZ_e
         for e in range(s.shape[1]):
-            s_e, dw_total = s[i, e], ds[i, e] + G_i
-            ds_e = dw_total*numpy.exp(-m_i + s_e)
+            w_e, dw_total = weights[i, e], ds[i, e] + G_i
+            ds_e = dw_total*w_e
             ds[i, e] = ds_e
     return ds
 
@@ -370,6 +372,7 @@ def _soft_logic_lookup_general_softmax(s):
 def _soft_logic_lookup_general_softmax_backward(s, dalpha):
     """Per row (in parallel): the gradient of the scores from the gradient of the softmax."""
     ds = numpy.empty(s.shape)
+    weights = numpy.empty(s.shape, s.dtype)  # one exp per entry, kept for both passes
     for i in numba.prange(s.shape[0]):
         m_i = -numpy.inf
         for e in range(s.shape[1]):
@@ -378,17 +381,17 @@ def _soft_logic_lookup_general_softmax_backward(s, dalpha):
         for e in range(s.shape[1]):
             s_e = s[i, e]
             w_e = numpy.exp(-m_i + s_e)
+            weights[i, e] = w_e
             Z_i += w_e
         for e in range(s.shape[1]):
-            s_e, dalpha_e = s[i, e], dalpha[i, e]
-            w_e = numpy.exp(-m_i + s_e)
+            w_e, dalpha_e = weights[i, e], dalpha[i, e]
             dw_e = dalpha_e/Z_i
             dZ_e = -dalpha_e*w_e/Z_i**2
             ds[i, e] = dw_e
             G_i += dZ_e
         for e in range(s.shape[1]):
-            s_e, dw_total = s[i, e], ds[i, e] + G_i
-            ds_e = dw_total*numpy.exp(-m_i + s_e)
+            w_e, dw_total = weights[i, e], ds[i, e] + G_i
+            ds_e = dw_total*w_e
             ds[i, e] = ds_e
     return ds
 
@@ -469,6 +472,7 @@ def _soft_logic_lookup_concat_softmax(s):
 def _soft_logic_lookup_concat_softmax_backward(s, dalpha):
     """Per row (in parallel): the gradient of the scores from the gradient of the softmax."""
     ds = numpy.empty(s.shape)
+    weights = numpy.empty(s.shape, s.dtype)  # one exp per entry, kept for both passes
     for i in numba.prange(s.shape[0]):
         m_i = -numpy.inf
         for e in range(s.shape[1]):
@@ -477,17 +481,17 @@ def _soft_logic_lookup_concat_softmax_backward(s, dalpha):
         for e in range(s.shape[1]):
             s_e = s[i, e]
             w_e = numpy.exp(-m_i + s_e)
+            weights[i, e] = w_e
             Z_i += w_e
         for e in range(s.shape[1]):
-            s_e, dalpha_e = s[i, e], dalpha[i, e]
-            w_e = numpy.exp(-m_i + s_e)
+            w_e, dalpha_e = weights[i, e], dalpha[i, e]
             dw_e = dalpha_e/Z_i
             dZ_e = -dalpha_e*w_e/Z_i**2
             ds[i, e] = dw_e
             G_i += dZ_e
         for e in range(s.shape[1]):
-            s_e, dw_total = s[i, e], ds[i, e] + G_i
-            ds_e = dw_total*numpy.exp(-m_i + s_e)
+            w_e, dw_total = weights[i, e], ds[i, e] + G_i
+            ds_e = dw_total*w_e
             ds[i, e] = ds_e
     return ds
 

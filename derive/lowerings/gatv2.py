@@ -19,6 +19,7 @@ from derive.lowering import (
     KernelSpec,
     body_at,
     lowering,
+    reusing,
     stable,
     unfolded,
     vjp,
@@ -115,11 +116,12 @@ def lower_gatv2(doc) -> tuple[KernelSpec, ...]:
         Block("message_dxl", stable([("dxl_msg_d", message_grads[xl_d])])),
         # Z = Σ w over the target's edges, so dZ/dw = 1: G collects dα ∂α/∂Z per target.
         Block("alpha_vjp", stable([("dw_e", alpha_grads[w_e]), ("dZ_e", alpha_grads[Z_i])])),
-        Block("weight_vjp", stable([("ds_e", dw_total * sympy.diff(weight, s_e))])),
-        Block("term_dxl", stable([("dxl_d", term_grads[xl_d])])),
         Block(
-            "term_dxr_datt", stable([("dxr_d", term_grads[xr_d]), ("datt_d", term_grads[att_d])])
+            "weight_vjp",
+            stable([("ds_e", reusing(dw_total * sympy.diff(weight, s_e), {w_e: weight}))]),
         ),
+        # One block, so that the branch of LeakyReLU' they share is evaluated once.
+        Block("term_vjp", stable([(f"d{v}", term_grads[v]) for v in (xl_d, xr_d, att_d)])),
     ]
     spec = KernelSpec(
         name="gatv2",

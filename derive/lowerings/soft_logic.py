@@ -22,6 +22,7 @@ from derive.lowering import (
     body_at,
     definition,
     lowering,
+    reusing,
     stable,
     unfolded,
     vjp,
@@ -131,7 +132,10 @@ def _softmax_blocks(weight, alpha) -> list[Block]:
         Block("alpha", stable([("alpha_e", alpha)])),
         # Z = Σ w over the row, so dZ/dw = 1: dw_total adds the row's Σ dZ to each dw.
         Block("alpha_vjp", stable([("dw_e", grads[w_e]), ("dZ_e", grads[Z_i])])),
-        Block("weight_vjp", stable([("ds_e", dw_total * sympy.diff(weight, s_e))])),
+        Block(
+            "weight_vjp",
+            stable([("ds_e", reusing(dw_total * sympy.diff(weight, s_e), {w_e: weight}))]),
+        ),
     ]
 
 
