@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from derive.model import Document
 from derive.primitives import lowered
@@ -129,6 +130,20 @@ def vjp(outputs: dict, seeds: dict, wrt) -> dict:
     """Vector-Jacobian product: d(sum of seed*output)/d(each of wrt), by SymPy."""
     total = sum(seeds[name] * expr for name, expr in outputs.items())
     return {variable: sympy.diff(total, variable) for variable in wrt}
+
+
+def bind(expr, names: dict | None = None, tensors: dict | None = None):
+    """Bind a document's terms to kernel variables: applications of the definitions named in
+    `names` and entries of the tensors named in `tensors` become the given symbols."""
+    names, tensors = names or {}, tensors or {}
+    expr = expr.replace(
+        lambda n: isinstance(n, AppliedUndef) and n.func.__name__ in names,
+        lambda n: names[n.func.__name__],
+    )
+    return expr.replace(
+        lambda n: isinstance(n, sympy.Indexed) and str(n.base.label) in tensors,
+        lambda n: tensors[str(n.base.label)],
+    )
 
 
 def reusing(expr, computed: dict):

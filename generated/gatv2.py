@@ -105,9 +105,8 @@ def gatv2_backward(
         saved = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
     xl, xr, sources, targets = saved
     slope = x.dtype.type(negative_slope)
-    _, alpha = _gatv2_forward_edges(xl, xr, sources, targets, att, bias, slope)
     dxl, dxr, datt, dbias = _gatv2_backward_edges(
-        dout, xl, xr, sources, targets, alpha, att, bias, slope
+        dout, xl, xr, sources, targets, att, bias, slope
     )
     # Both projections as one product: [dxl dxr] @ [W_l; W_r], and x^T [dxl dxr] computed as
     # (x^T d)^T, which OpenBLAS runs several times faster than d^T x for tall, thin d.
@@ -165,7 +164,7 @@ def _gatv2_forward_edges(xl, xr, sources, targets, att, bias, negative_slope):
     return out_d, alpha_e[:, 0]
 
 
-def _gatv2_backward_edges(dout, xl, xr, sources, targets, alpha, att, bias, negative_slope):
+def _gatv2_backward_edges(dout, xl, xr, sources, targets, att, bias, negative_slope):
     nodes = xl.shape[0]
     s_e = _gatv2_scores(xl, xr, sources, targets, att, negative_slope)
     alpha_e, w_e, Z_i, m_i = _gatv2_softmax(s_e, targets, nodes)

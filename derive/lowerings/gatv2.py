@@ -10,13 +10,13 @@ max-shifted form exp(e - m) / Σ exp(e - m), equal to the paper's for any m.
 from __future__ import annotations
 
 import sympy
-from sympy import Indexed, Sum
-from sympy.core.function import AppliedUndef
+from sympy import Sum
 
 from derive.lowering import (
     Argument,
     Block,
     KernelSpec,
+    bind,
     body_at,
     lowering,
     reusing,
@@ -44,29 +44,13 @@ ARGUMENTS = (
 )
 
 
-def _apps(expr, name: str) -> list:
-    return [a for a in expr.atoms(AppliedUndef) if a.func.__name__ == name]
-
-
-def _bind(expr, names: dict, tensors: dict):
-    """Replace applications of the named definitions and entries of the named tensors."""
-    expr = expr.replace(
-        lambda n: isinstance(n, AppliedUndef) and n.func.__name__ in names,
-        lambda n: names[n.func.__name__],
-    )
-    return expr.replace(
-        lambda n: isinstance(n, Indexed) and str(n.base.label) in tensors,
-        lambda n: tensors[str(n.base.label)],
-    )
-
-
 def _term(doc):
     """One entry of the score sum e = Σ_d a_d LeakyReLU(a₂ + a₃), per edge."""
     score = body_at(doc, "e", j)
     if not isinstance(score, Sum):
         raise ValueError(f"gatv2 lowering: expected e to be a sum over entries, got {score}")
     summand = unfolded(doc, score.function, keep=("a₂", "a₃"))
-    bound = _bind(summand, {"a₂": xr_d, "a₃": xl_d}, {"a": att_d})
+    bound = bind(summand, {"a₂": xr_d, "a₃": xl_d}, {"a": att_d})
     # The paper's slope c is the layer's negative_slope.
     return bound.replace(lambda n: isinstance(n, sympy.Symbol) and n.name == "c", lambda n: c)
 
@@ -75,7 +59,7 @@ def _softmax(doc):
     """α = exp(e)/Σ exp(e): the numerator, evaluated max-shifted, and α from it and Z."""
     body = body_at(doc, "α", j)
     numerator = [f for f in sympy.Mul.make_args(body) if not f.has(Sum)]
-    weight = _bind(sympy.Mul(*numerator), {"e": s_e}, {}).subs(s_e, s_e - m_i)
+    weight = bind(sympy.Mul(*numerator), {"e": s_e}, {}).subs(s_e, s_e - m_i)
     return weight, body.xreplace({sympy.Mul(*numerator): w_e}).replace(
         lambda n: isinstance(n, Sum), lambda n: Z_i
     )
@@ -89,13 +73,13 @@ def _message(doc):
     found = factored.xreplace({projection: xl_d})
     if found.has(Sum) or not found.has(xl_d):
         raise ValueError("gatv2 lowering: a₉ is not α times the projection a₃")
-    return _bind(found, {"α": alpha_e}, {})
+    return bind(found, {"α": alpha_e}, {})
 
 
 def _output(doc):
     """h' = b + Σ_j a₉: the bias and the aggregated messages."""
     body = body_at(doc, "h'", r)
-    return _bind(body.replace(lambda n: isinstance(n, Sum), lambda n: agg_d), {}, {"b": bias_d})
+    return bind(body.replace(lambda n: isinstance(n, Sum), lambda n: agg_d), {}, {"b": bias_d})
 
 
 @lowering("gatv2")

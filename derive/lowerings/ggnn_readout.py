@@ -12,7 +12,17 @@ import sympy
 from sympy import Sum
 from sympy.core.function import AppliedUndef
 
-from derive.lowering import Argument, Block, KernelSpec, body_at, lowering, stable, unfolded, vjp
+from derive.lowering import (
+    Argument,
+    Block,
+    KernelSpec,
+    bind,
+    body_at,
+    lowering,
+    stable,
+    unfolded,
+    vjp,
+)
 
 d = sympy.Symbol("d", integer=True, positive=True)
 i_vd, j_vd, s_gd, dout_gd, ds_vd = sympy.symbols("i_vd j_vd s_gd dout_gd ds_vd", real=True)
@@ -38,10 +48,7 @@ def _readout(doc):
     if len(sums) != 1:
         raise ValueError(f"ggnn_readout lowering: expected one sum over nodes in h_g, got {body}")
     (total,) = sums
-    term = total.function.replace(
-        lambda n: isinstance(n, AppliedUndef) and n.func.__name__ in MAPS,
-        lambda n: MAPS[n.func.__name__],
-    )
+    term = bind(total.function, MAPS)
     if term.has(AppliedUndef, sympy.Indexed):
         raise ValueError(f"ggnn_readout lowering: the node term {term} reads more than i and j")
     return term, body.xreplace({total: s_gd})

@@ -25,6 +25,7 @@ from derive.lowering import (
     Argument,
     Block,
     KernelSpec,
+    bind,
     body_at,
     definition,
     lowering,
@@ -56,14 +57,6 @@ GATHERS = (("forward", "y_term"), ("dx", "dx_term"), ("dw", "dw_term"))
 OPERANDS = {"x": "x_i", "w": "w_i", "dout": "dout_i"}
 
 
-def _bind(expr, tensors: dict):
-    """Replace each entry of a tensor named in `tensors` by its kernel scalar."""
-    return expr.replace(
-        lambda e: isinstance(e, Indexed) and str(e.base.label) in tensors,
-        lambda e: tensors[str(e.base.label)],
-    )
-
-
 def _ranges(doc) -> dict:
     return context_of(doc).ranges
 
@@ -83,7 +76,7 @@ def _linear_spec(doc) -> KernelSpec:
     dw = sympy.diff(total, w[r, j]) - DOUT[r] * x[j]
     if not (index_zero(dx, ranges) and index_zero(dw, ranges)):
         raise ValueError("nn_library lowering: the gradients of linear are not dense products")
-    term = _bind(body.function, {"w": w_rc, "x": x_c})
+    term = bind(body.function, tensors={"w": w_rc, "x": x_c})
     grads = vjp({"y": term}, {"y": dout_r}, (x_c, w_rc))
     return KernelSpec(
         name="nn_library_linear",
@@ -105,7 +98,7 @@ def _mse_spec(doc) -> KernelSpec:
     sums = list(body.atoms(Sum))
     if len(sums) != 1:
         raise ValueError(f"nn_library lowering: expected one sum over entries in mse = {body}")
-    term = _bind(sums[0].function, {"x": x_c, "y*": ystar_c})
+    term = bind(sums[0].function, tensors={"x": x_c, "y*": ystar_c})
     outer = body.xreplace({sums[0]: s_r})
     if term.has(Indexed) or outer.free_symbols != {s_r}:
         raise ValueError(f"nn_library lowering: mse = {body} is not a function of Σ term(x, y*)")
@@ -130,7 +123,7 @@ def _mse_spec(doc) -> KernelSpec:
 def _add_spec(doc) -> KernelSpec:
     index = definition(doc, "add").params[0]
     body = body_at(doc, "add", index)
-    term = _bind(body, {"x": x_c, "w": w_c})
+    term = bind(body, tensors={"x": x_c, "w": w_c})
     if term.has(Indexed):
         raise ValueError(f"nn_library lowering: add = {body} reads more than x and w entrywise")
     grads = vjp({"y": term}, {"y": dout_c}, (x_c, w_c))

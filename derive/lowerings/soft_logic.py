@@ -19,6 +19,7 @@ from derive.lowering import (
     Argument,
     Block,
     KernelSpec,
+    bind,
     body_at,
     definition,
     lowering,
@@ -59,18 +60,6 @@ LOOKUPS = (
 )
 
 
-def _bind(expr, names: dict, tensors: dict):
-    """Replace applications of the named definitions and entries of the named tensors."""
-    expr = expr.replace(
-        lambda n: isinstance(n, AppliedUndef) and n.func.__name__ in names,
-        lambda n: names[n.func.__name__],
-    )
-    return expr.replace(
-        lambda n: isinstance(n, Indexed) and str(n.base.label) in tensors,
-        lambda n: tensors[str(n.base.label)],
-    )
-
-
 def _index(doc, name: str):
     return definition(doc, name).params[-1]
 
@@ -79,8 +68,8 @@ def _soft_if(doc):
     """The gate g_j = σ(z_j) and the blend y(g_j, k), from claim if.mixture's y(σ(z_j), k)."""
     lhs = doc.claim("if.mixture").lhs
     (applied,) = [a for a in lhs.atoms(AppliedUndef) if a.func.__name__ == "y"]
-    gate = _bind(applied.args[0], {}, {"z": z_j})
-    blend = _bind(body_at(doc, "y", g_j, applied.args[1]), {}, {"T": T_k, "F": F_k})
+    gate = bind(applied.args[0], {}, {"z": z_j})
+    blend = bind(body_at(doc, "y", g_j, applied.args[1]), {}, {"T": T_k, "F": F_k})
     if gate.free_symbols != {z_j} or blend.has(Indexed):
         raise ValueError(f"soft_logic lowering: {applied} is not y(gate(z_j), k)")
     return gate, blend, unfolded(doc, lhs)
@@ -90,7 +79,7 @@ def _softmax(doc, name: str, names: dict, tensors: dict):
     """Definition `name` = exp(s)/Σ exp(s): the weight exp(s - m) and α from w and Z."""
     body = body_at(doc, name, _index(doc, name))
     numerator = sympy.Mul(*[f for f in sympy.Mul.make_args(body) if not f.has(Sum)])
-    weight = _bind(numerator, names, tensors).subs(s_e, s_e - m_i)
+    weight = bind(numerator, names, tensors).subs(s_e, s_e - m_i)
     alpha = body.xreplace({numerator: w_e}).replace(lambda n: isinstance(n, Sum), lambda n: Z_i)
     if weight.free_symbols != {s_e, m_i} or alpha.free_symbols != {w_e, Z_i}:
         raise ValueError(f"soft_logic lowering: {name} = {body} is not a softmax of one score")
@@ -100,9 +89,7 @@ def _softmax(doc, name: str, names: dict, tensors: dict):
 def _mixture(doc, name: str, weights: str, values: str):
     """Check that definition `name` is Σ weights·values, a dense product; return its body."""
     body = body_at(doc, name, _index(doc, name))
-    summand = (
-        _bind(body.function, {weights: alpha_e}, {values: v_e}) if isinstance(body, Sum) else 0
-    )
+    summand = bind(body.function, {weights: alpha_e}, {values: v_e}) if isinstance(body, Sum) else 0
     if summand != alpha_e * v_e:
         raise ValueError(f"soft_logic lowering: {name} = {body} is not Σ {weights}·{values}")
     return body
@@ -118,7 +105,7 @@ def _score(doc, name: str):
     for inner in body.function.atoms(Sum):
         reads = {str(a.base.label) for a in inner.atoms(Indexed)}
         sides[inner] = Wq_r if "q" in reads else Wk_r
-    term = _bind(body.function.xreplace(sides), {}, {"q": Wq_r, "k": Wk_r, "v_αc": v_alpha_c_r})
+    term = bind(body.function.xreplace(sides), {}, {"q": Wq_r, "k": Wk_r, "v_αc": v_alpha_c_r})
     labels = frozenset(str(a.base.label) for a in body.atoms(Indexed)) - {"q", "k"}
     if term.has(Indexed) or not (term.has(Wq_r) and term.has(Wk_r)):
         raise ValueError(f"soft_logic lowering: {name} = {body} is not a score of q and k")
