@@ -187,8 +187,7 @@ def _selective_ssm_backward_one(
         _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work)
         for t in range(stop - 1, start - 1, -1):
             u_t, dout_t = u[b, d, t], dout[b, d, t]
-            delta_t = delta[b, d, t]
-            Delta = _selective_ssm_delta(delta_t, bias_d, delta_softplus)
+            delta_t, Delta = delta[b, d, t], work[0][t - start]  # Δ as _selective_ssm_chunk kept it
             y = 0.0
             for n in range(N):
                 h_new, C_n = states[t - start + 1, n], C[b, t, n]
