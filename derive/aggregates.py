@@ -166,27 +166,36 @@ def expand_sum(node: sympy.Sum) -> Expr:
 
 
 def rename_bound(expr: Expr, avoid: set) -> Expr:
-    """Rename the bound index of every Sum or Product that is in `avoid` to a fresh Dummy.
+    """Rename every bound index in `avoid` (of a Sum, a Product or a SetSum) to a fresh Dummy
+    with the same assumptions.
 
     SymPy renames nothing: substituting or differentiating with a symbol that a sum also
     binds (x[c] inside Σ_c) captures it and silently changes the meaning.
     """
+    avoid = set(avoid)
+
+    def fresh(index):
+        return sympy.Dummy(index.name, **index.assumptions0)
 
     def rename(node):
+        if isinstance(node, SetSum):
+            index = fresh(node.index)
+            return SetSum(node.summand.xreplace({node.index: index}), index, node.set)
         body, limits = node.function, []
-        for index, lo, hi in node.limits:
+        for index, lo, hi in node.limits:  # innermost first: a later range may name it freely
             if index in avoid:
-                fresh = sympy.Dummy(index.name, integer=True)
-                body = body.xreplace({index: fresh})
+                new = fresh(index)
+                body = body.xreplace({index: new})
                 limits = [
-                    (v, a.xreplace({index: fresh}), b.xreplace({index: fresh}))
-                    for v, a, b in limits
+                    (v, a.xreplace({index: new}), b.xreplace({index: new})) for v, a, b in limits
                 ]
-                index = fresh
+                index = new
             limits.append((index, lo, hi))
         return node.func(body, *limits)
 
     def binds(node):
+        if isinstance(node, SetSum):
+            return node.index in avoid
         is_aggregate = isinstance(node, (sympy.Sum, sympy.Product))
         return is_aggregate and any(v in avoid for v, _, _ in node.limits)
 

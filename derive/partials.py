@@ -9,12 +9,10 @@ back in terms of f. Bound indices are renamed wherever a substitution could capt
 from __future__ import annotations
 
 import sympy
-from sympy import Derivative, Indexed, IndexedBase, Product, Sum
+from sympy import Derivative, Indexed, IndexedBase
 from sympy.core.function import AppliedUndef
 
-from derive.aggregates import SetSum
-
-BINDERS = (Sum, Product)
+from derive.aggregates import rename_bound
 
 
 class Partial(Derivative):
@@ -66,30 +64,6 @@ def intermediates(node: Derivative, definitions) -> frozenset:
 def is_partial(node, definitions) -> bool:
     """Whether `node` is a derivative with respect to an intermediate."""
     return isinstance(node, Derivative) and bool(intermediates(node, definitions))
-
-
-def rename_bound(expr, avoid):
-    """Rename every bound index of `expr` that is in `avoid` to a fresh symbol, so that
-    substituting or differentiating with `avoid`'s symbols cannot capture it."""
-    avoid = set(avoid)
-    if not avoid:
-        return expr
-
-    def fresh(node):
-        clashes = [lim[0] for lim in node.limits if lim[0] in avoid]
-        if not clashes:
-            return node
-        return node.xreplace({v: sympy.Dummy(v.name, integer=True) for v in clashes})
-
-    def fresh_setsum(node):
-        if node.index not in avoid:
-            return node
-        return SetSum(
-            node.summand.xreplace({node.index: sympy.Dummy(node.index.name)}), *node.args[1:]
-        )
-
-    expr = expr.replace(lambda n: isinstance(n, BINDERS), fresh)
-    return expr.replace(lambda n: isinstance(n, SetSum), fresh_setsum)
 
 
 def differentiate(inner, node: Derivative, cut: frozenset):

@@ -225,22 +225,7 @@ def substitute(body: sympy.Basic, mapping: dict) -> sympy.Basic:
     """`body` with parameters replaced by arguments, without capture: SymPy's subs would
     turn Σ_r x[r, t] at t = r into Σ_r x[r, r], so clashing bound indices are renamed first."""
     incoming = set().union(*(sympy.sympify(a).free_symbols for a in mapping.values()))
-
-    def bound(node) -> list:
-        if isinstance(node, ExprWithLimits):
-            return node.variables
-        return [node.index] if isinstance(node, SetSum) else []
-
-    def clashes(node):
-        return bool(set(bound(node)) & incoming)
-
-    def rename(node):
-        fresh = {v: sympy.Dummy(v.name, **v.assumptions0) for v in bound(node) if v in incoming}
-        return node.xreplace(fresh)
-
-    if incoming:
-        body = body.replace(clashes, rename)
-    return _replaced(body, mapping)
+    return _replaced(rename_bound(body, incoming), mapping)
 
 
 def _replaced(expr, mapping: dict):

@@ -72,3 +72,11 @@ def test_calling_a_lambda_renames_the_bound_indices_it_would_capture():
     j = sympy.Symbol("j", integer=True)
     row = sympy.Lambda(i, sympy.Sum(d[i + j], (j, 1, 2)))
     assert sympy.expand(call(row, j).doit()) == d[j + 1] + d[j + 2]
+
+
+def test_renaming_reaches_set_sums_and_keeps_assumptions():
+    i = sympy.Symbol("i", integer=True, positive=True)
+    renamed = rename_bound(SetSum(d[i], i, S) + d[i], {i})
+    inner = next(a for a in renamed.args if isinstance(a, SetSum))
+    assert inner.index != i and inner.index.is_positive and inner.summand == d[inner.index]
+    assert d[i] in renamed.args  # the free i is left alone

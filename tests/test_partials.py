@@ -4,10 +4,11 @@ symbolic sizes, and substitution never captures a bound index."""
 import sympy
 from sympy import Derivative, IndexedBase, KroneckerDelta, Sum, exp, symbols
 
+from derive.aggregates import rename_bound
 from derive.decide import decide
 from derive.declare import claim, define, document
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
-from derive.partials import Partial, rename_bound
+from derive.partials import Partial
 from derive.prove import Deadline
 from derive.terms import context_of, instantiate, unfold
 
