@@ -258,7 +258,8 @@ def _echelon(forms, columns):
     """The nonzero rows of the RREF of the linear system forms = 0, or None if not linear."""
     rows = []
     for form in forms:
-        coefficients = [sympy.expand(form).coeff(c) for c in columns]
+        form = sympy.expand(form)  # once, not once per column
+        coefficients = [form.coeff(c) for c in columns]
         constant = sympy.expand(form - sum(k * c for k, c in zip(coefficients, columns)))
         if not all(k.is_Rational for k in coefficients) or constant.free_symbols:
             return None

@@ -172,7 +172,10 @@ def _zero_steps(lhs, rhs, ranges=None) -> list:
         ("expand", lambda: _is_zero(unify_deltas(sympy.expand(difference)))),
         (
             "sum algebra",
-            lambda: _is_zero(unify_deltas(sympy.expand(normalize_aggregates(difference)))),
+            # power_exp=False, as inside normalize_aggregates: exp of a Sum stays an exp.
+            lambda: _is_zero(
+                unify_deltas(sympy.expand(normalize_aggregates(difference), power_exp=False))
+            ),
         ),
         ("index calculus", lambda: index_zero(difference, ranges or {})),
         ("common denominator", lambda: _is_zero(_numerator(difference))),

@@ -27,19 +27,7 @@ from derive import sequences
 from derive.aggregates import call
 from derive.arrays import ShapeMismatch  # one exception for every shape check
 from derive.sequences import LoweringError
-
-
-class Notation(Expr):
-    """Base of the printable nodes here: str, pretty and LaTeX all show `_text`."""
-
-    def _sympystr(self, printer):
-        return self._text(printer._print)
-
-    def _pretty(self, printer):
-        return prettyForm(self._text(sympy.sstr))
-
-    def _latex(self, printer):
-        return self._text(printer._print)
+from derive.sequences import SequenceNotation as Notation  # one printable base
 
 
 class Tabulated(MatrixExpr):

@@ -18,7 +18,7 @@ import sympy
 from derive.arrays import has_arrays
 from derive.decide import Finding, InternalError, decide
 from derive.gradcheck import check_gradient
-from derive.indexform import index_residual
+from derive.indexform import TooLarge, index_residual
 from derive.model import (
     NUMERIC,
     RELATIONS,
@@ -152,7 +152,7 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
                 shown = max(sympy.count_ops(claim.lhs - claim.rhs), RESIDUAL_OPS)
                 if sympy.count_ops(residual) <= shown:
                     extra["residual"] = show(residual)
-    except (OutOfTime, NotDerivable, TypeError, ValueError, RecursionError):
+    except (OutOfTime, NotDerivable, TooLarge, TypeError, ValueError, RecursionError):
         pass  # the explanation is an extra: the verdict stands without it
     return extra
 
