@@ -152,6 +152,24 @@ def reusing(expr, computed: dict):
     return expr.xreplace({value: name for name, value in computed.items()})
 
 
+# A softmax's kernel variables: score s, shift m, weight w = exp(s - m), total Z, weight α.
+s_e, m_i, w_e, Z_i, alpha_e = sympy.symbols("s_e m_i w_e Z_i alpha_e", real=True)
+dalpha_e, dw_total = sympy.symbols("dalpha_e dw_total", real=True)
+
+
+def softmax_blocks(weight, alpha) -> list[Block]:
+    """The weight w(s_e, m_i), α(w_e, Z_i), and their VJPs. Z sums w over a run (a row, a
+    target's edges), so dZ/dw = 1: a kernel adds the run's Σ dZ_e to each dw_e (dw_total)."""
+    grads = vjp({"alpha": alpha}, {"alpha": dalpha_e}, (w_e, Z_i))
+    weight_grad = reusing(dw_total * sympy.diff(weight, s_e), {w_e: weight})
+    return [
+        Block("weight", stable([("w_e", weight)])),
+        Block("alpha", stable([("alpha_e", alpha)])),
+        Block("alpha_vjp", stable([("dw_e", grads[w_e]), ("dZ_e", grads[Z_i])])),
+        Block("weight_vjp", stable([("ds_e", weight_grad)])),
+    ]
+
+
 def hoist_exp(expr, name: str):
     """Replace the one exp(...) in `expr` by the symbol `name`; return (expr, argument).
 

@@ -16,21 +16,24 @@ from derive.lowering import (
     Argument,
     Block,
     KernelSpec,
+    Z_i,
+    alpha_e,
     bind,
     body_at,
     lowering,
-    reusing,
+    m_i,
+    s_e,
+    softmax_blocks,
     stable,
     unfolded,
     vjp,
+    w_e,
 )
 from derive.prove import normalize_aggregates
 
 j, r = sympy.symbols("j r", integer=True)
 xl_d, xr_d, att_d, bias_d, c = sympy.symbols("xl_d xr_d att_d bias_d negative_slope", real=True)
-s_e, m_i, w_e, Z_i, alpha_e, agg_d = sympy.symbols("s_e m_i w_e Z_i alpha_e agg_d", real=True)
-dout_d, dagg_d, dalpha_e, ds_e = sympy.symbols("dout_d dagg_d dalpha_e ds_e", real=True)
-dw_total = sympy.Symbol("dw_total", real=True)
+agg_d, dout_d, dagg_d, ds_e = sympy.symbols("agg_d dout_d dagg_d ds_e", real=True)
 
 ARGUMENTS = (
     Argument("x", ("nodes", "H")),
@@ -87,23 +90,19 @@ def lower_gatv2(doc) -> tuple[KernelSpec, ...]:
     term, (weight, alpha), message, output = _term(doc), _softmax(doc), _message(doc), _output(doc)
     out_grads = vjp({"out": output}, {"out": dout_d}, (agg_d, bias_d))
     message_grads = vjp({"msg": message}, {"msg": dagg_d}, (alpha_e, xl_d))
-    alpha_grads = vjp({"alpha": alpha}, {"alpha": dalpha_e}, (w_e, Z_i))
     term_grads = vjp({"term": term}, {"term": ds_e}, (xl_d, xr_d, att_d))
+    weight, alpha_block, alpha_vjp, weight_vjp = softmax_blocks(weight, alpha)
     blocks = [
         Block("term", stable([("term_d", term)])),
-        Block("weight", stable([("w_e", weight)])),
-        Block("alpha", stable([("alpha_e", alpha)])),
+        weight,
+        alpha_block,
         Block("message", stable([("msg_d", message)])),
         Block("output", stable([("out_d", output)])),
         Block("output_vjp", stable([("dagg_d", out_grads[agg_d]), ("dbias_d", out_grads[bias_d])])),
         Block("message_dalpha", stable([("dalpha_ed", message_grads[alpha_e])])),
         Block("message_dxl", stable([("dxl_msg_d", message_grads[xl_d])])),
-        # Z = Σ w over the target's edges, so dZ/dw = 1: G collects dα ∂α/∂Z per target.
-        Block("alpha_vjp", stable([("dw_e", alpha_grads[w_e]), ("dZ_e", alpha_grads[Z_i])])),
-        Block(
-            "weight_vjp",
-            stable([("ds_e", reusing(dw_total * sympy.diff(weight, s_e), {w_e: weight}))]),
-        ),
+        alpha_vjp,
+        weight_vjp,
         # One block, so that the branch of LeakyReLU' they share is evaluated once.
         Block("term_vjp", stable([(f"d{v}", term_grads[v]) for v in (xl_d, xr_d, att_d)])),
     ]

@@ -19,19 +19,23 @@ from derive.lowering import (
     Argument,
     Block,
     KernelSpec,
+    Z_i,
+    alpha_e,
     bind,
     body_at,
     definition,
     lowering,
-    reusing,
+    m_i,
+    s_e,
+    softmax_blocks,
     stable,
     unfolded,
     vjp,
+    w_e,
 )
 
 z_j, g_j, T_k, F_k, dout_jk, dg_j = sympy.symbols("z_j g_j T_k F_k dout_jk dg_j", real=True)
-s_e, m_i, w_e, Z_i, alpha_e, v_e = sympy.symbols("s_e m_i w_e Z_i alpha_e v_e", real=True)
-dalpha_e, dw_total, ds_e = sympy.symbols("dalpha_e dw_total ds_e", real=True)
+v_e, ds_e = sympy.symbols("v_e ds_e", real=True)
 qp, kp = sympy.symbols("qp kp", real=True)  # the entries a bilinear score multiplies
 Wq_r, Wk_r, v_alpha_c_r = sympy.symbols("Wq_r Wk_r v_alpha_c_r", real=True)
 
@@ -112,20 +116,6 @@ def _score(doc, name: str):
     return term, labels
 
 
-def _softmax_blocks(weight, alpha) -> list[Block]:
-    grads = vjp({"alpha": alpha}, {"alpha": dalpha_e}, (w_e, Z_i))
-    return [
-        Block("weight", stable([("w_e", weight)])),
-        Block("alpha", stable([("alpha_e", alpha)])),
-        # Z = Σ w over the row, so dZ/dw = 1: dw_total adds the row's Σ dZ to each dw.
-        Block("alpha_vjp", stable([("dw_e", grads[w_e]), ("dZ_e", grads[Z_i])])),
-        Block(
-            "weight_vjp",
-            stable([("ds_e", reusing(dw_total * sympy.diff(weight, s_e), {w_e: weight}))]),
-        ),
-    ]
-
-
 def _if_spec(doc) -> KernelSpec:
     gate, blend, reference = _soft_if(doc)
     grads = vjp({"y": blend}, {"y": dout_jk}, (g_j, T_k, F_k))
@@ -158,7 +148,7 @@ def _switch_spec(doc) -> KernelSpec:
         summary="Switch/case: row i of y mixes the cases C by the softmax of the logits a_i.",
         labels="softmax, y_case; switch.y/corrected",
         arguments=(Argument("a", ("rows", "K")), Argument("C", ("K", "m"))),
-        blocks=tuple(_softmax_blocks(weight, alpha)),
+        blocks=tuple(softmax_blocks(weight, alpha)),
         reference=(("y_case", unfolded(doc, body)),),
     )
 
@@ -171,7 +161,7 @@ def _lookup_spec(doc, what: str, score: str, alpha: str, mixture: str, claim: st
     if kind == "bilinear_lookup" and term != Wq_r * Wk_r:
         raise ValueError(f"soft_logic lowering: {score} is not a dense product of q and k")
     weight, alpha_expr = _softmax(doc, alpha, {score: s_e}, {})
-    blocks = _softmax_blocks(weight, alpha_expr)
+    blocks = softmax_blocks(weight, alpha_expr)
     if kind == "additive_lookup":
         grads = vjp({"term": term}, {"term": ds_e}, (Wq_r, Wk_r, v_alpha_c_r))
         outputs = [("dWq_r", grads[Wq_r]), ("dWk_r", grads[Wk_r])]
