@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 
 import sympy
-from sympy import Expr, Integer, Symbol, sympify
+from sympy import Expr, Symbol, sympify
 from sympy.printing.pretty.stringpict import prettyForm
 
 
@@ -102,9 +102,10 @@ class SubsetSum(Expr):
         return SubsetSum(self.body.diff(s), self.set, self.lo, self.hi)
 
     def doit(self, **hints):
-        if not (isinstance(self.lo, Integer) and isinstance(self.hi, Integer)):
+        if not (self.hi - self.lo).is_Integer:
             return self
-        members = range(int(self.lo), int(self.hi) + 1)
+        # The width is a number; the ends may be symbolic.
+        members = [self.lo + k for k in range(int(self.hi - self.lo) + 1)]
         terms = [
             restrict(self.body, self.set, subset)
             for size in range(len(members) + 1)
@@ -152,17 +153,27 @@ def add_element(body: Expr, S: SetSymbol, m: Expr) -> Expr:
     return body.replace(lambda n: isinstance(n, Card) and n.args[0] == S, lambda n: n + 1)
 
 
-def expand_sum(node: sympy.Sum) -> Expr:
-    """Σ over its outermost concrete range, as explicit terms (Karr's convention if reversed).
+def expand_sum(node: sympy.Sum | sympy.Product, karr: bool = False) -> Expr:
+    """Σ (or Π) over its outermost concrete range, as explicit terms.
+
+    A reversed range (hi < lo) is empty, as a reader of a paper takes it: Σ is 0, Π is 1.
+    With `karr`, it follows Karr's convention instead (Σ_{lo}^{hi} = -Σ_{hi+1}^{lo-1}), as
+    SymPy's rewrites and the induction step do; the two agree wherever hi ≥ lo - 1, and
+    proofs are only attempted where every range of the claim is such (see
+    sumalgebra.ranges_proper).
 
     Terms are made by xreplace: SymPy's own Sum.doit treats a summand whose index occurs only
     in a derivative's variable, like ∂f/∂x[k], as constant in k.
     """
     *inner, (index, lo, hi) = node.limits
-    lo, hi = int(lo), int(hi)
-    values, sign = (range(lo, hi + 1), 1) if hi >= lo - 1 else (range(hi + 1, lo), -1)
-    body = sympy.Sum(node.function, *inner) if inner else node.function
-    return sign * sympy.Add(*(body.xreplace({index: v}) for v in values))
+    body = node.func(node.function, *inner) if inner else node.function
+    is_sum = isinstance(node, sympy.Sum)
+    if karr and int(hi - lo) < -1:
+        rest = expand_sum(node.func(node.function, *inner, (index, hi + 1, lo - 1)))
+        return -rest if is_sum else 1 / rest
+    # The width is a number; the ends may be symbolic (a window Σ_{i=n}^{n+1}).
+    terms = [body.xreplace({index: lo + k}) for k in range(int(hi - lo) + 1)]
+    return sympy.Add(*terms) if is_sum else sympy.Mul(*terms)
 
 
 def rename_bound(expr: Expr, avoid: set) -> Expr:

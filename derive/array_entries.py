@@ -183,14 +183,12 @@ def _is_numeric_array_sum(node) -> bool:
 
 
 def _written_out(node: ArraySum):
-    """The terms of an ArraySum; an empty one is the zero array of the terms' shape.
-    Ranges follow Karr's convention, as SymPy's Sum does."""
+    """The terms of an ArraySum; an empty one (a reversed range included, as for Σ) is the
+    zero array of the terms' shape."""
     body, (index, lo, hi) = node.function, node.limits[0]
     if len(node.limits) > 1:
         inner = _written_out(ArraySum(body, (index, lo, hi)))
         return _written_out(ArraySum(inner, *node.limits[1:]))
-    if hi < lo - 1:
-        return -_written_out(ArraySum(body, (index, hi + 1, lo - 1)))
     terms = [body.subs(index, k) for k in range(int(lo), int(hi) + 1)]
     if terms:
         return Add(*terms)

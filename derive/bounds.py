@@ -9,8 +9,9 @@ a proof of the claim: softmax(a)_c ≤ 1 because exp(a_c) ≤ before + exp(a_c) 
 from __future__ import annotations
 
 import sympy
-from sympy import Dummy, Sum
+from sympy import Dummy, Product, Sum
 
+from derive.aggregates import SetSum, SubsetSum
 from derive.terms import substitute
 
 
@@ -39,4 +40,24 @@ def _split_at(expr: sympy.Basic, index, lo, hi) -> sympy.Basic:
         term = substitute(node.function, {node.limits[0][0]: index})
         return before + term + after
 
-    return expr.replace(is_split, split)
+    return _outside_binders(expr, is_split, split)
+
+
+def _outside_binders(expr, matches, rewrite, bound=frozenset()):
+    """Rewrite the nodes that `matches` and mention no index bound around them.
+
+    The unknowns that replace a split sum are constants: inside Σ_k, a sum that depends on k
+    is a different sum for every k, and one pair of unknowns for all of them would prove
+    things that hold for no k (a reversed Cauchy–Schwarz inequality, for one).
+    """
+    if matches(expr) and not (expr.free_symbols & bound):
+        return rewrite(expr)
+    if not expr.args:
+        return expr
+    if isinstance(expr, (Sum, Product)):
+        bound = bound | {limit[0] for limit in expr.limits}
+    elif isinstance(expr, (SetSum, SubsetSum)):
+        bound = bound | {expr.args[1]}
+    args = [_outside_binders(arg, matches, rewrite, bound) for arg in expr.args]
+    changed = any(a is not b for a, b in zip(args, expr.args))
+    return expr.func(*args) if changed else expr

@@ -3,18 +3,21 @@
 Strategies run cheapest first: a seeded numeric probe (a separating claim goes straight to
 the counterexample search), a symbolic proof with sizes left symbolic (directly or by
 induction), exact instantiation over the size grid, then numeric evidence. PROVED needs the
-symbolic proof and an independent numeric spot check; if they disagree the engine raises
-InternalError instead of returning a verdict.
+symbolic proof and agreement in high precision at every grid combination and at larger
+sizes (see confirm). Where a proof and evaluation disagree, an exactly confirmed
+counterexample wins (REFUTED, noting the failed strategy); otherwise the claim is UNDECIDED.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
 import sympy
 
-from derive.falsify import find_counterexample
+from derive.confirm import confirm, confirming_sizes, describe
+from derive.falsify import confirm_point, find_counterexample
 from derive.induction import prove_by_induction
 from derive.model import (
     NUMERIC,
@@ -26,8 +29,17 @@ from derive.model import (
     Counterexample,
     Status,
 )
-from derive.numeric import AGREE, DIFFER, compile_instance, relative_error, rng_for, sample
+from derive.numeric import (
+    AGREE,
+    DIFFER,
+    NotEvaluable,
+    compile_instance,
+    relative_error,
+    rng_for,
+    sample,
+)
 from derive.prove import Deadline, OutOfTime, generic_method, induction_sizes, zero_method
+from derive.sumalgebra import ranges_proper
 from derive.terms import (
     Context,
     ShapeMismatch,
@@ -39,14 +51,13 @@ from derive.terms import (
 
 PROBE_POINTS = 2
 GENERIC_POINTS = 8
-SPOT_POINTS = 3
 EVIDENCE_POINTS = 6
 MAX_GRID = 12
 PROBE_SIZES = 4
 
 
 class InternalError(Exception):
-    """The engine contradicted itself (a symbolic proof that numbers disagree with)."""
+    """The engine contradicted itself where no verdict can say so (see gradcheck)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,13 @@ class Job:
 
 def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     """Run the strategies on `claim`, cheapest first, and return what they established."""
+    try:
+        return _decide(ctx, claim, deadline)
+    except NotEvaluable as problem:
+        return Finding(UNDECIDED, f"the claim cannot be evaluated: {problem}", "evaluation")
+
+
+def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     sizes = sizes_in(ctx, sympy.Tuple(claim.lhs, claim.rhs))
     job = Job(ctx, claim, deadline, size_grid(ctx, claim, sizes)[:MAX_GRID], sizes)
     if _probe_separates(job):
@@ -94,8 +112,9 @@ def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     pinned = any(len(values) == 1 for _, values in claim.sizes)
     method = None if pinned else _prove_generic(job)
     if method:
-        _spot_check(job, method)
-        return Finding(PROVED, generic_scope(job), method, details=_exact_checks(job))
+        finding = Finding(PROVED, generic_scope(job), method, details=_exact_checks(job))
+        full = size_grid(job.ctx, claim, sizes)
+        return _confirmed(job, finding, confirming_sizes(full, sizes, dict(claim.lows)))
     proved = _prove_at_sizes(job)
     if proved is not None:
         return proved
@@ -143,25 +162,33 @@ def _refute(job: Job) -> Finding:
             "sides separated numerically, but no point survived exact re-evaluation",
             "numeric probe",
         )
-    _tripwire(job, found)
+    return _refuted(found, _tripwire(job, found))
+
+
+def _refuted(found: Counterexample, details: tuple = ()) -> Finding:
     where = ", ".join(f"{k} = {v}" for k, v in found.sizes)
     scope = f"counterexample at {where}" if where else "counterexample found"
-    return Finding(REFUTED, scope, "counterexample search", found)
+    return Finding(REFUTED, scope, "counterexample search", found, details)
 
 
-def _tripwire(job: Job, found: Counterexample) -> None:
-    """A confirmed counterexample must not also have a symbolic proof."""
+def _tripwire(job: Job, found: Counterexample) -> tuple[str, ...]:
+    """A confirmed counterexample must not also have a symbolic proof; if one has, the
+    counterexample wins and the report says which strategy failed."""
     claim = job.claim
     try:
         method = generic_method(
             job.ctx, claim.lhs, claim.rhs, claim.relation, dict(claim.lows), Deadline(3.0)
         )
     except (ShapeMismatch, OutOfTime):
-        return
-    if method:
-        raise InternalError(
-            f"{job.claim.id}: symbolic '{method}' says the sides agree, but {found} separates them"
-        )
+        return ()
+    return (_strategy_failed(method),) if method else ()
+
+
+def _strategy_failed(method: str) -> str:
+    return (
+        f"the proof strategy '{method}' also claimed this claim; the exact evaluation "
+        "contradicts it, so the strategy is at fault (please report it)"
+    )
 
 
 def _prove_generic(job: Job) -> str | None:
@@ -179,21 +206,45 @@ def _prove_generic(job: Job) -> str | None:
     return None
 
 
-def _spot_check(job: Job, method: str) -> None:
-    """Evaluate a symbolically proved claim at fresh seeded points; it must agree."""
-    rng, agreeing = job.rng("spot"), 0
-    for sizes in {0: job.grid[0], 1: job.grid[-1]}.values():
+def _confirmed(job: Job, finding: Finding, sizes_to_check: list[dict]) -> Finding:
+    """`finding` (a proof) once evaluation at `sizes_to_check` agrees with it; else the
+    confirmed counterexample, or UNDECIDED when the disagreement cannot be settled."""
+    check = confirm(job.ctx, sizes_to_check, job.instance, job.rng("spot"), job.deadline)
+    if check.differ_sizes is not None:
+        return _disagreement(job, finding.method, check)
+    if not check.agreed:
+        scope = f"proved by '{finding.method}', but no point could be evaluated to confirm it"
+        return Finding(UNDECIDED, scope, "evaluation")
+    where = describe(check.checked)
+    return dataclasses.replace(finding, details=(*finding.details, f"evaluation agrees at {where}"))
+
+
+def _disagreement(job: Job, method: str, check) -> Finding:
+    sizes, found = check.differ_sizes, None
+    if check.differ_point is not None:
         compiled = job.instance(sizes)
-        for _ in range(SPOT_POINTS):
-            point = sample(job.ctx, compiled.instance.atoms, rng)
-            outcome = compiled.outcome(point)
-            if outcome == DIFFER:
-                raise InternalError(
-                    f"{job.claim.id}: proved by '{method}' but the sides differ at {point}"
-                )
-            agreeing += outcome == AGREE
-    if not agreeing:
-        raise InternalError(f"{job.claim.id}: proved by '{method}' but no point could be evaluated")
+        found = confirm_point(
+            job.ctx, compiled, check.differ_point, job.claim.relation, job.deadline
+        )
+    if found is None:
+        found = find_counterexample(
+            job.ctx,
+            job.claim.lhs,
+            job.claim.rhs,
+            job.claim.relation,
+            [sizes],
+            job.rng("search"),
+            job.deadline,
+            job.instance,
+        )
+    if found is not None:
+        return _refuted(found, (_strategy_failed(method),))
+    where = ", ".join(f"{k} = {v}" for k, v in sizes.items()) or "the sampled points"
+    scope = (
+        f"the proof strategy '{method}' and evaluation at {where} disagree, and no exact "
+        "counterexample was confirmed"
+    )
+    return Finding(UNDECIDED, scope, "evaluation")
 
 
 def generic_scope(job: Job) -> str:
@@ -227,12 +278,20 @@ def _exact_method(job: Job, sizes: dict) -> str | None:
     claim = job.claim
     try:
         if not (claim.lhs.has(sympy.Derivative) or claim.rhs.has(sympy.Derivative)):
+            # Reversed ranges are read as empty; the normal forms follow Karr (see
+            # sumalgebra.ranges_proper): only a claim whose ranges are proper at these sizes.
+            ranges = {
+                i: tuple(sympy.sympify(b).subs(sizes) for b in r) for i, r in job.ctx.ranges.items()
+            }
             with job.deadline.slice():
                 sides = [concretize(job.ctx, side, sizes) for side in (claim.lhs, claim.rhs)]
-            method = zero_method(*sides, claim.relation, job.deadline)
+            proper = all(ranges_proper(side, ranges) for side in sides)
+            method = proper and zero_method(*sides, claim.relation, job.deadline)
             if method:
                 return method
         entries = job.instance(sizes).instance.entries
+        if not entries:
+            return "vacuous (no value of the free indices at these sizes)"
         methods = [
             zero_method(left, right, claim.relation, job.deadline) for _, left, right in entries
         ]
@@ -255,10 +314,10 @@ def _prove_at_sizes(job: Job) -> Finding | None:
     if len(proved) < len(job.grid):
         job.notes.append(f"proved exactly at {listed}, not at the larger sizes")
         return None
-    _spot_check(job, "exact instantiation")
-    return Finding(
+    finding = Finding(
         PROVED_AT_SIZES, f"sizes {listed}", f"exact instantiation ({', '.join(sorted(methods))})"
     )
+    return _confirmed(job, finding, proved)
 
 
 def _evidence(job: Job) -> Finding:

@@ -44,15 +44,28 @@ def _inferred_assumptions(*exprs: sympy.Expr) -> dict[str, bool]:
     return found
 
 
+def _with_free_parameters(expr: sympy.Expr, params) -> sympy.Expr:
+    """`expr` with each parameter replaced by one that assumes nothing but integrality.
+
+    The assumptions inferred for a definition hold at every application, whatever its
+    arguments: L(s) := log(s) with s positive must not make L(y) real for a real y.
+    """
+    free = {
+        p: sympy.Dummy(p.name, integer=True) if p.is_integer else sympy.Dummy(p.name)
+        for p in params
+    }
+    return expr.xreplace(free)
+
+
 def define(name: str, params: Iterable[sympy.Symbol], body, latex: str = "") -> Definition:
     """Declare the intermediate `name(params) := body`.
 
     Its assumptions (real, positive, ...) are inferred from the body, never declared, so a
-    proof that relies on them relies on something SymPy established.
+    proof that relies on them relies on something SymPy established for every argument.
     """
-    body = sympy.sympify(body)
-    func = sympy.Function(name, **_inferred_assumptions(body))
-    return Definition(name, func, tuple(params), body, latex=latex)
+    params, body = tuple(params), sympy.sympify(body)
+    func = sympy.Function(name, **_inferred_assumptions(_with_free_parameters(body, params)))
+    return Definition(name, func, params, body, latex=latex)
 
 
 def recurrence(
@@ -71,8 +84,9 @@ def recurrence(
     """
     params = tuple(params)
     initial = sympy.sympify(initial)
-    probe = sympy.Dummy("prev", **_inferred_assumptions(initial))
-    assumptions = _inferred_assumptions(initial, step(probe))
+    free_initial = _with_free_parameters(initial, params)
+    probe = sympy.Dummy("prev", **_inferred_assumptions(free_initial))
+    assumptions = _inferred_assumptions(free_initial, _with_free_parameters(step(probe), params))
     func = sympy.Function(name, **assumptions)
     previous = func(params[0] - 1, *params[1:])
     return Definition(name, func, params, step(previous), start, initial, latex)
@@ -159,6 +173,21 @@ def gradients(id: str, of, wrt: Iterable, sizes: Mapping, note: str = "") -> tup
     )
 
 
+def _check_range(name: str, index: sympy.Symbol, lo: sympy.Expr) -> None:
+    """Raise ValueError if `index`'s declared range can start below what its assumptions
+    allow: SymPy would use the assumption (dropping δ(c, 0) for a positive c, say) while the
+    engine evaluates at the range's first value."""
+    least = {"positive": 1, "nonnegative": 0}
+    for assumption, bound in least.items():
+        if getattr(index, f"is_{assumption}") and (lo - bound).is_nonnegative is not True:
+            raise ValueError(
+                f"document {name}: index {index} is declared {assumption}, but its range "
+                f"starts at {lo}, which can be below {bound}"
+            )
+    if index.is_integer is not True:
+        raise ValueError(f"document {name}: index {index} must be declared integer=True")
+
+
 def _flatten(claims) -> tuple[Claim, ...]:
     flat = []
     for item in claims:
@@ -187,6 +216,8 @@ def document(
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ValueError(f"document {name}: duplicate claim ids {', '.join(duplicates)}")
+    for index, (lo, _) in (indices or {}).items():
+        _check_range(name, index, sympy.sympify(lo))
     return Document(
         name=name,
         title=title,

@@ -18,8 +18,8 @@ from derive.model import Counterexample
 from derive.numeric import (
     DIFFER,
     DPS,
+    RELATION_HOLDS,
     Compiled,
-    compare,
     compile_instance,
     domain_of,
     draw,
@@ -123,15 +123,18 @@ def _shrink(ctx: Context, compiled: Compiled, point: dict, deadline: Deadline) -
     return point
 
 
+def confirm_point(
+    ctx: Context, compiled: Compiled, point: dict, relation: str, deadline: Deadline
+) -> Counterexample | None:
+    """Shrink a separating `point` and confirm it exactly; None if it does not survive."""
+    return _confirmed(compiled.instance, _shrink(ctx, compiled, point, deadline), relation)
+
+
 def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | None:
     """Re-evaluate the separating entry exactly; None if the separation does not survive."""
     for label, lhs, rhs in inst.entries:
         left, right = (elementary(side).xreplace(point) for side in (lhs, rhs))
-        left_value, right_value = sympy.N(left, DPS), sympy.N(right, DPS)
-        if not (left_value.is_real and right_value.is_real):
-            continue
-        gap = abs(sympy.N(left - right, DPS))
-        if gap > CONFIRM_FLOOR and compare(left_value, right_value, relation) == DIFFER:
+        if _separates(left, right, relation):
             shown = tuple(
                 (str(a), str(v)) for a, v in sorted(point.items(), key=lambda p: str(p[0]))
             )
@@ -139,6 +142,22 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
                 _named(inst.sizes), shown, show_value(left), show_value(right), entry=label
             )
     return None
+
+
+def _separates(left, right, relation: str) -> bool:
+    """Whether the exact values `left` and `right` violate `relation`: decided exactly when
+    their difference is rational, else in 50 digits when it is clearly away from 0."""
+    left_value, right_value = sympy.N(left, DPS), sympy.N(right, DPS)
+    if not (left_value.is_real and right_value.is_real):
+        return False
+    if not (left_value.is_finite and right_value.is_finite):
+        return False
+    gap = left - right
+    if not gap.is_Rational:
+        gap = sympy.N(gap, DPS)
+        if not gap.is_real or abs(gap) <= CONFIRM_FLOOR:
+            return False
+    return not RELATION_HOLDS[relation](gap)
 
 
 def show_value(value) -> str:

@@ -9,6 +9,7 @@ reduced row echelon form. Two expressions are equal if their normal forms are.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, replace
 
@@ -233,8 +234,15 @@ def canonical_key(term: Term) -> str:
     return min(_describe(term, order) for order in orders)
 
 
+@functools.cache
+def position_name(k: int) -> sympy.Dummy:
+    """The k-th canonical name of a bound index: a Dummy, so no symbol of a document can
+    equal it (a user's free index named κ0 would otherwise be captured)."""
+    return sympy.Dummy(f"κ{k}", integer=True)
+
+
 def _describe(term: Term, order) -> str:
-    names = {v: sympy.Symbol(f"κ{k}", integer=True) for k, v in enumerate(order)}
+    names = {v: position_name(k) for k, v in enumerate(order)}
     limits = {v: (lo.xreplace(names), hi.xreplace(names)) for v, lo, hi in term.bound}
     body = Mul(*(f.xreplace(names) for f in term.factors))
     deltas = [sympy.expand(d.xreplace(names)) for d in term.deltas]

@@ -4,7 +4,8 @@ The step peels the last term off every aggregate that ends at v + 1 and unfolds 
 at v + 1 once. What is left at v (sums, products, subset sums, recurrence values) becomes
 fresh symbols carrying the assumptions SymPy can establish for them; the hypothesis
 lhs(v) = rhs(v) rewrites one of them, and the remaining identity is proved like any other.
-Sums and products follow Karr's convention, under which peeling the last term is always valid.
+Induction is attempted only where no range of the claim is reversed by more than one, where
+peeling the last term is valid both in Karr's convention and in the engine's (empty) one.
 """
 
 from __future__ import annotations
@@ -14,20 +15,52 @@ from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.aggregates import SubsetSum, add_element
+from derive.primitives import elementary
 from derive.prove import Deadline, OutOfTime, generic_method, normalize_aggregates
-from derive.terms import AGGREGATES, Context, concretize, exceeds, expand_aggregates, unfold_once
+from derive.sumalgebra import ranges_proper
+from derive.terms import (
+    AGGREGATES,
+    Context,
+    concretize,
+    exceeds,
+    expand_aggregates,
+    free_indices,
+    reached_definitions,
+    unfold_once,
+)
 
 _ASSUMPTIONS = ("real", "positive", "nonnegative")
+_DISCONTINUOUS = (
+    sympy.Piecewise,
+    sympy.Heaviside,
+    sympy.sign,
+    sympy.floor,
+    sympy.ceiling,
+    sympy.frac,
+    sympy.DiracDelta,
+)
 
 
 def prove_by_induction(ctx: Context, lhs, rhs, v, lows: dict, deadline: Deadline) -> str | None:
-    """Return a description of an induction proof of lhs = rhs over `v`, or None."""
+    """Return a description of an induction proof of lhs = rhs over `v`, or None.
+
+    A free index whose range moves with v is refused: the step would prove P(v + 1, c) only
+    for the values of c that P(v, c) covers, never for the new ones.
+    """
+    moving = [c for c in free_indices(ctx, sympy.Tuple(lhs, rhs)) if _range_has(ctx, c, v)]
+    if moving:
+        return None
     base = lows.get(v, 1)
     lows = {**lows, v: base}
+    # Peeling Σ_{lo}^{v+1} = Σ_{lo}^{v} + f(v + 1) reads a reversed range as Karr does; it is
+    # also right for the engine's empty reading when no range is reversed by more than one.
+    if not all(ranges_proper(side, ctx.ranges, lows) for side in (lhs, rhs)):
+        return None
     base_method = _base_case(ctx, lhs, rhs, v, base, lows, deadline)
     if base_method is None:
         return None
-    step_method = _step(ctx, lhs, rhs, v, lows, deadline)
+    continuous = _is_continuous(ctx, sympy.Tuple(lhs, rhs))
+    step_method = _step(ctx, lhs, rhs, v, lows, deadline, continuous)
     if step_method is None:
         return None
     return (
@@ -46,7 +79,19 @@ def _base_case(ctx, lhs, rhs, v, base, lows, deadline):
     return generic_method(ctx, left, right, "==", rest, deadline)
 
 
-def _step(ctx, lhs, rhs, v, lows, deadline):
+def _is_continuous(ctx: Context, expr) -> bool:
+    """Whether `expr` and every definition it reaches use only functions continuous in the
+    real values they take (no branches, steps or roundings)."""
+    parts = [expr] + [
+        part
+        for d in reached_definitions(ctx, expr)
+        for part in (d.body, d.initial)
+        if part is not None
+    ]
+    return not any(elementary(part).has(*_DISCONTINUOUS) for part in parts)
+
+
+def _step(ctx, lhs, rhs, v, lows, deadline, continuous):
     try:
         with deadline.slice():
             after = [
@@ -55,13 +100,17 @@ def _step(ctx, lhs, rhs, v, lows, deadline):
             sides = [normalize_aggregates(s) for s in (lhs, rhs, *after)]
             mapping = _abstraction(sides, v, _recurrences(ctx))
             hyp_l, hyp_r, step_l, step_r = (s.xreplace(mapping) for s in sides)
-            rewrite = _hypothesis(hyp_l, hyp_r)
+            rewrite = _hypothesis(hyp_l, hyp_r, set(mapping.values()), v, lows, continuous)
     except OutOfTime:
         return None
     if rewrite is None:
         return None
     step_l, step_r = step_l.xreplace(rewrite), step_r.xreplace(rewrite)
     return generic_method(ctx, step_l, step_r, "==", lows, deadline)
+
+
+def _range_has(ctx: Context, index, v) -> bool:
+    return any(sympy.sympify(end).has(v) for end in ctx.ranges[index])
 
 
 def _recurrences(ctx: Context) -> frozenset:
@@ -85,7 +134,9 @@ def _peel(ctx: Context, expr, v, lows: dict):
             last = node.function.subs(index, hi)
             return rest + last if isinstance(node, Sum) else rest * last
         if isinstance(node, SubsetSum) and grew(node.lo, node.hi):
-            if not exceeds(node.hi.subs(v, v + 1) - node.lo + 1, 0, lows):
+            # The new element hi (already at v + 1) must lie in the range for every v ≥ its
+            # lower bound: S ⊆ {lo..hi} splits into S ⊆ {lo..hi-1} and S ∪ {hi} only then.
+            if not exceeds(node.hi - node.lo + 1, 0, lows):
                 return node
             rest = SubsetSum(node.body, node.set, node.lo, node.hi.subs(v, v - 1))
             grown = SubsetSum(add_element(node.body, node.set, node.hi), node.set, node.lo, rest.hi)
@@ -95,7 +146,7 @@ def _peel(ctx: Context, expr, v, lows: dict):
         return node
 
     peeled = expr.replace(lambda n: isinstance(n, (*AGGREGATES, AppliedUndef)), peel_one)
-    return expand_aggregates(peeled)
+    return expand_aggregates(peeled, karr=True)
 
 
 def _is_at(node, v, recurrences) -> bool:
@@ -130,17 +181,50 @@ def _abstraction(exprs, v, recurrences) -> dict:
     return mapping
 
 
-def _hypothesis(left, right) -> dict | None:
-    """A substitution that applies the hypothesis `left = right`, or None."""
-    if isinstance(left, sympy.Dummy) and left not in right.free_symbols:
+def _hypothesis(left, right, unknowns: set, v, lows: dict, continuous: bool) -> dict | None:
+    """A substitution that applies the hypothesis `left = right` to one of the abstracted
+    `unknowns`, or None.
+
+    The hypothesis is solved for one unknown only when it is linear in it with a coefficient
+    that is nonzero at every v from its lower bound: dividing by (v - 1)(v - 2)(v - 3), which
+    vanishes at v = 3, would prove P(4) from a hypothesis that says nothing about it. A
+    coefficient that is a nonzero polynomial in the claim's real atoms alone, like c - 1, is
+    also accepted when the claim is continuous in them: the step then holds off the
+    coefficient's zero set, which has no interior, and so everywhere.
+    """
+    if left in unknowns and left not in right.free_symbols:
         return {left: right}
-    if isinstance(right, sympy.Dummy) and right not in left.free_symbols:
+    if right in unknowns and right not in left.free_symbols:
         return {right: left}
-    unknowns = sorted(
-        (s for s in (left - right).free_symbols if isinstance(s, sympy.Dummy)), key=str
-    )
-    for unknown in unknowns:
-        solutions = sympy.solve(left - right, unknown)
-        if len(solutions) == 1:
-            return {unknown: solutions[0]}
+    gap = sympy.expand(left - right)
+    for unknown in sorted(gap.free_symbols & unknowns, key=str):
+        coefficient = gap.coeff(unknown)
+        rest = sympy.expand(gap - coefficient * unknown)
+        if coefficient == 0 or coefficient.has(unknown) or rest.has(unknown):
+            continue
+        dense = continuous and _nonzero_polynomial(coefficient, unknowns)
+        if dense or _nonzero(coefficient, v, lows):
+            return {unknown: -rest / coefficient}
     return None
+
+
+def _nonzero(expr, v, lows: dict) -> bool:
+    """Whether `expr` is nonzero for every integer v at or above its lower bound (and every
+    value of the other unknowns and atoms in it)."""
+    shifted = sympy.Dummy(str(v), integer=True, nonnegative=True) + lows.get(v, 1)
+    value = sympy.factor(expr.subs(v, shifted))
+    return value.is_nonzero is True or value.is_positive is True or value.is_negative is True
+
+
+def _nonzero_polynomial(expr, unknowns: set) -> bool:
+    """Whether `expr` is a polynomial, not identically zero, in real atoms only (no size,
+    index or abstracted unknown, whose values are not a continuum)."""
+    symbols = expr.free_symbols
+    if symbols & unknowns or any(s.is_integer for s in symbols):
+        return False
+    atoms = list(symbols | expr.atoms(sympy.Indexed))
+    if not atoms:
+        return expr.is_nonzero is True
+    if any(a.is_real is not True for a in atoms) or not expr.is_polynomial(*atoms):
+        return False
+    return not sympy.Poly(expr, *atoms).is_zero

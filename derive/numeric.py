@@ -29,6 +29,14 @@ POSITIVE_DOMAIN = Interval(Rational(1, 8), 3)
 NONNEGATIVE_DOMAIN = Interval(0, 3)
 
 AGREE, DIFFER, UNDEFINED = "agree", "differ", "undefined"
+# Whether lhs - rhs = gap satisfies the relation, decided exactly (no tolerance).
+RELATION_HOLDS = {
+    "==": lambda gap: gap == 0,
+    "<=": lambda gap: gap <= 0,
+    "<": lambda gap: gap < 0,
+    ">=": lambda gap: gap >= 0,
+    ">": lambda gap: gap > 0,
+}
 
 
 def rng_for(*keys: str) -> random.Random:
@@ -61,6 +69,11 @@ def sample(ctx: Context, atoms, rng: random.Random) -> dict:
     return {atom: draw(domain_of(ctx, atom), rng) for atom in atoms}
 
 
+class NotEvaluable(Exception):
+    """A claim holds something with no numeric meaning here (a function SymPy cannot print
+    for mpmath, a user's own Function class...)."""
+
+
 @dataclass(frozen=True)
 class Compiled:
     """An instance compiled to one mpmath function of its atoms' values."""
@@ -69,25 +82,30 @@ class Compiled:
     function: Callable
     relation: str
 
-    def evaluate(self, point: dict) -> list[tuple]:
-        """Each entry's (label, lhs value, rhs value) at `point`."""
-        with mpmath.workdps(DPS):
-            values = self.function(
-                *(mpmath.mpf(point[a].p) / point[a].q for a in self.instance.atoms)
-            )
+    def evaluate(self, point: dict, dps: int = DPS) -> list[tuple]:
+        """Each entry's (label, lhs value, rhs value) at `point`, with `dps` digits."""
+        with mpmath.workdps(dps):
+            try:
+                values = self.function(
+                    *(mpmath.mpf(point[a].p) / point[a].q for a in self.instance.atoms)
+                )
+            except NameError as problem:
+                raise NotEvaluable(f"{problem} (it has no numeric definition)") from None
         pairs = zip(values[0::2], values[1::2])
         return [
             (label, left, right)
             for (label, _, _), (left, right) in zip(self.instance.entries, pairs)
         ]
 
-    def outcome(self, point: dict) -> str:
+    def outcome(self, point: dict, dps: int = DPS, tolerance=TOLERANCE) -> str:
         """AGREE, DIFFER, or UNDEFINED (a side is not a finite real number at `point`)."""
         try:
-            values = self.evaluate(point)
-        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            values = self.evaluate(point, dps)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
             return UNDEFINED
-        outcomes = {compare(left, right, self.relation) for _, left, right in values}
+        outcomes = {
+            compare(left, right, self.relation, tolerance, dps) for _, left, right in values
+        }
         return DIFFER if DIFFER in outcomes else (UNDEFINED if UNDEFINED in outcomes else AGREE)
 
 
@@ -122,27 +140,34 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     # Common subexpressions (a softmax denominator, say) are computed once: much smaller
     # generated code, and much faster to build and to evaluate.
     modules = [_primitive_functions(), "mpmath"]
-    function = sympy.lambdify(dummies, exprs, modules=modules, cse=True)
+    try:
+        function = sympy.lambdify(dummies, exprs, modules=modules, cse=True)
+    except (NotImplementedError, NameError, SyntaxError) as problem:
+        # SymPy's printers raise these for what mpmath has no function for.
+        first = (
+            str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
+        )
+        raise NotEvaluable(first) from None
     return Compiled(instance, function, relation)
 
 
-def as_real(value):
+def as_real(value, tolerance=TOLERANCE):
     """`value` as an mpf, or None if it is not a finite real number."""
     value = mpmath.mpmathify(value)
     if isinstance(value, mpmath.mpc):
-        if abs(value.imag) > TOLERANCE * (1 + abs(value.real)):
+        if abs(value.imag) > tolerance * (1 + abs(value.real)):
             return None
         value = value.real
     return value if mpmath.isfinite(value) else None
 
 
-def compare(lhs, rhs, relation: str) -> str:
-    """Compare two evaluated sides under `relation`, with a relative tolerance."""
-    with mpmath.workdps(DPS):
-        left, right = as_real(lhs), as_real(rhs)
+def compare(lhs, rhs, relation: str, tolerance=TOLERANCE, dps: int = DPS) -> str:
+    """Compare two evaluated sides under `relation`, with a relative `tolerance`."""
+    with mpmath.workdps(dps):
+        left, right = as_real(lhs, tolerance), as_real(rhs, tolerance)
         if left is None or right is None:
             return UNDEFINED
-        slack = TOLERANCE * max(1, abs(left), abs(right))
+        slack = tolerance * max(1, abs(left), abs(right))
         holds = {
             "==": abs(left - right) <= slack,
             "<=": left <= right + slack,

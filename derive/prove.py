@@ -26,6 +26,7 @@ from derive.sumalgebra import (
     collapse_deltas,
     merge_sums,
     piecewise_in_sum,
+    ranges_proper,
     symmetrize_triangles,
     unify_deltas,
 )
@@ -248,10 +249,10 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
     """
     try:
         with deadline.slice():
-            folded = [
-                concretize(ctx, evaluate_derivatives(ctx, side, lows), {}, lows)
-                for side in (lhs, rhs)
-            ]
+            derived = [evaluate_derivatives(ctx, side, lows) for side in (lhs, rhs)]
+            folded = [concretize(ctx, side, {}, lows) for side in derived]
+            if not _proper(ctx, folded, lows):
+                return None
     except (NotDerivable, OutOfTime):
         return None
     stages = _stages(ctx, sympy.Tuple(lhs, rhs))
@@ -264,6 +265,8 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
                     deeper = [_unfolded(ctx, s, lows, only, rounds) for s in base]
             except OutOfTime:
                 return None
+            if None in deeper:
+                return None  # a range that can be reversed: no stage from here on may prove
             if deeper == sides:
                 continue
             sides, level = deeper, level + 1
@@ -297,7 +300,15 @@ def _differentiated_by(ctx: Context, expr) -> set:
 
 
 def _unfolded(ctx: Context, side, lows, only, rounds):
-    return concretize(ctx, unfold(ctx, side, lows, only=only, rounds=rounds), {}, lows)
+    """`side` unfolded as the stage says, or None if a range in it can be reversed."""
+    opened = concretize(ctx, unfold(ctx, side, lows, only=only, rounds=rounds), {}, lows)
+    return opened if _proper(ctx, (opened,), lows) else None
+
+
+def _proper(ctx: Context, sides, lows) -> bool:
+    """Whether no range in `sides` can be reversed by more than one: there Karr's convention,
+    which the normal forms follow, and the engine's empty reading agree."""
+    return all(ranges_proper(side, ctx.ranges, lows) for side in sides)
 
 
 def _attempt(ctx: Context, sides, relation, lows, deadline) -> str | None:
@@ -314,7 +325,7 @@ def _attempt(ctx: Context, sides, relation, lows, deadline) -> str | None:
 def _split_attempt(ctx: Context, sides, relation, deadline) -> str | None:
     """An inequality between sums whose terms compare only apart from the free index."""
     split = [split_at_free_indices(side, ctx.ranges) for side in sides]
-    if split == sides:
+    if split == sides or not all(ranges_proper(side, ctx.ranges) for side in sides):
         return None
     method = zero_method(*split, relation, deadline, ctx.ranges)
     return f"{method}, sums split at the free index" if method else None
@@ -356,8 +367,11 @@ def _split_aggregates(expr):
     return expr
 
 
-def _bound(depth: int) -> sympy.Symbol:
-    return sympy.Symbol(f"ι{depth}", integer=True)
+@functools.cache
+def _bound(depth: int) -> sympy.Dummy:
+    # A Dummy, made once per depth: equal across both sides of a claim, and never equal to
+    # a document's own symbol (a free index named ι0 would otherwise be captured).
+    return sympy.Dummy(f"ι{depth}", integer=True)
 
 
 def canonical_indices(expr):

@@ -122,6 +122,27 @@ def _position(m, lo, hi, ranges, lows):
     return OUTSIDE if reversed_ok and misses else None
 
 
+def ranges_proper(expr, ranges: dict, lows: dict | None = None) -> bool:
+    """Whether every Sum and Product in `expr` has hi ≥ lo - 1 at every size and index value.
+
+    The engine reads a reversed range as empty; SymPy's rewrites follow Karr's convention
+    (Σ_{lo}^{hi} = -Σ_{hi+1}^{lo-1}). The two agree exactly where no range is reversed by
+    more than one, so a symbolic proof is only attempted there.
+    """
+    return _proper(sympy.sympify(expr), dict(ranges), lows or {})
+
+
+def _proper(expr, ranges, lows) -> bool:
+    if isinstance(expr, (Sum, sympy.Product)):
+        inner = dict(ranges)
+        for index, lo, hi in reversed(expr.limits):  # outermost first
+            if not _at_least(hi - lo + 1, 0, inner, lows):
+                return False
+            inner[index] = (lo, hi)
+        return _proper(expr.function, inner, lows)
+    return all(_proper(arg, ranges, lows) for arg in expr.args)
+
+
 def _at_least(expr, bound, ranges, lows) -> bool:
     """Whether expr >= bound for all values of the ranged indices in it (expr linear in them).
 

@@ -24,7 +24,7 @@ from sympy.matrices.expressions import (
 from sympy.printing.pretty.stringpict import prettyForm
 
 from derive import sequences
-from derive.aggregates import call
+from derive.aggregates import call, rename_bound
 from derive.arrays import ShapeMismatch  # one exception for every shape check
 from derive.sequences import LoweringError
 from derive.sequences import SequenceNotation as Notation  # one printable base
@@ -81,8 +81,12 @@ def scalar(value, name: str = "") -> Tabulated:
 
 
 def tabulate(name: str, index, entry, rows) -> Tabulated:
-    """The column vector whose entry at `index` is `entry` (a definition, a derivative...)."""
+    """The column vector whose entry at `index` is `entry` (a definition, a derivative...).
+
+    Only the free occurrences of `index` are the row: a sum in `entry` that binds the same
+    name keeps its own index (renamed first, so the row cannot capture it)."""
     r, c = _cell()
+    entry = rename_bound(sympy.sympify(entry), {index})
     return Tabulated(name, Lambda((r, c), entry.xreplace({index: r})), rows, 1)
 
 

@@ -63,8 +63,8 @@ def context_of(doc: Document) -> Context:
     definitions = {
         d.func: dataclasses.replace(
             d,
-            body=strip_shapes(lowered(d.body)),
-            initial=None if d.initial is None else strip_shapes(lowered(d.initial)),
+            body=rationalized(strip_shapes(lowered(d.body))),
+            initial=None if d.initial is None else rationalized(strip_shapes(lowered(d.initial))),
         )
         for d in doc.definitions
     }
@@ -77,6 +77,21 @@ def context_of(doc: Document) -> Context:
         ranges={s: (lo, hi) for s, lo, hi in doc.indices},
         domains=dict(doc.domains),
     )
+
+
+def rationalized(expr: sympy.Basic) -> sympy.Basic:
+    """`expr` with every Float replaced by the exact decimal it was written as: no proof step
+    may round, and 1e-35 must stay 1/10**35 (see `exact_decimal`)."""
+    floats = expr.atoms(sympy.Float)
+    return expr.xreplace({f: exact_decimal(f) for f in floats}) if floats else expr
+
+
+def exact_decimal(number: sympy.Float) -> sympy.Rational:
+    """The decimal a float was written as: 0.1 -> 1/10, 1e-35 -> 1/10**35 (the shortest
+    decimal that rounds to it, as Python prints it)."""
+    if number._prec <= 53:
+        return sympy.Rational(repr(float(number)))
+    return sympy.Rational(str(number))
 
 
 def strip_shapes(expr: sympy.Basic) -> sympy.Basic:
@@ -106,10 +121,45 @@ def check_declared(ctx: Context, expr: sympy.Basic) -> None:
             raise InputError(f"tensor {node.base} is not among the document's inputs")
         if isinstance(node, AppliedUndef) and node.func not in ctx.definitions:
             raise InputError(f"function {node.func} is not defined in the document")
+        if isinstance(node, AppliedUndef) and ctx.definitions[node.func].is_recurrence:
+            start, first = ctx.definitions[node.func].start, node.args[0]
+            if first.is_Integer and first < start:
+                raise InputError(f"{node} is before the start {start} of {node.func}")
     symbols = _free(expr)
     unknown = sorted(str(s) for s in symbols - known if not _is_bound_free(s))
     if unknown:
         raise InputError(f"symbol {unknown[0]} is not declared")
+    for part in [expr, *(d.body for d in reached_definitions(ctx, expr))]:
+        _check_capture(ctx, part)
+
+
+def _check_capture(ctx: Context, expr: sympy.Basic) -> None:
+    """Raise InputError where a sum binds an index that a definition used inside it reads
+    freely: unfolding f := x[c] inside Σ_c would silently make its c the summation index."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (Sum, Product)):
+            bound, body = {limit[0] for limit in node.limits}, node.function
+        elif isinstance(node, SetSum):
+            bound, body = {node.index}, node.summand
+        else:
+            continue
+        for app in body.atoms(AppliedUndef):
+            if app.func not in ctx.definitions:
+                continue
+            clash = sorted(map(str, bound & _definition_symbols(ctx, app.func)))
+            if clash:
+                raise InputError(
+                    f"{node} binds {clash[0]}, which the definition {app.func} uses as a free "
+                    f"symbol: rename the summation index"
+                )
+
+
+def _definition_symbols(ctx: Context, func) -> set:
+    """The free symbols a definition's body (and initial value) reaches, parameters aside."""
+    definition = ctx.definitions[func]
+    params = {p: sympy.Dummy() for p in definition.params}
+    parts = [definition.body] + ([definition.initial] if definition.is_recurrence else [])
+    return reachable_symbols(ctx, sympy.Tuple(*parts).xreplace(params))
 
 
 def _is_bound_free(symbol) -> bool:
@@ -175,11 +225,16 @@ def free_indices(ctx: Context, expr: sympy.Basic) -> tuple[sympy.Symbol, ...]:
 
 def size_grid(ctx: Context, claim: Claim, sizes, override=()) -> list[dict]:
     """The size assignments to instantiate `claim` at, smallest first."""
-    grids = {**ctx.grids, **dict(claim.sizes), **dict(override)}
+    chosen = {**dict(claim.sizes), **dict(override)}
+    grids = {**ctx.grids, **chosen}
     axes = []
     for size in sizes:
-        low = ctx.low(claim, size)
-        values = tuple(v for v in grids.get(size, DEFAULT_GRID) if v >= low) or (low,)
+        low, grid = ctx.low(claim, size), grids.get(size, DEFAULT_GRID)
+        values = tuple(v for v in grid if v >= low) or (low,)
+        if size not in chosen and len(values) < len(grid):
+            # A lower bound above part of the document's grid would shrink it (to one size
+            # at worst): the sizes from the bound on take the place of those left out.
+            values = tuple(sorted(set(values) | set(range(low, low + len(grid)))))[: len(grid)]
         axes.append(values)
     combos = [dict(zip(sizes, values)) for values in itertools.product(*axes)]
     return sorted(combos, key=lambda c: (sum(c.values()), [c[s] for s in sizes]))
@@ -274,20 +329,20 @@ def hide_partials(ctx: Context, expr: sympy.Basic) -> tuple[sympy.Basic, dict]:
     return expr.xreplace({node: key for key, node in hidden.items()}), hidden
 
 
-def expand_aggregates(expr: sympy.Basic) -> sympy.Basic:
-    """Expand every Sum, Product and SubsetSum whose (outermost) range is concrete."""
+def expand_aggregates(expr: sympy.Basic, karr: bool = False) -> sympy.Basic:
+    """Expand every Sum, Product and SubsetSum whose (outermost) range is concrete; a
+    reversed range is empty, or follows Karr's convention with `karr` (see expand_sum)."""
 
     def is_concrete(node):
         if not isinstance(node, AGGREGATES):
             return False
         if isinstance(node, SubsetSum):
             return (node.hi - node.lo).is_Integer
-        if isinstance(node, Sum):  # expand_sum peels the outermost range; inner ones may follow it
-            return (node.limits[-1][2] - node.limits[-1][1]).is_Integer
-        return all((hi - lo).is_Integer for _, lo, hi in node.limits)
+        # expand_sum peels the outermost range; inner ones may follow it.
+        return (node.limits[-1][2] - node.limits[-1][1]).is_Integer
 
     def expand(node):
-        return expand_sum(node) if isinstance(node, Sum) else node.doit(deep=False)
+        return node.doit(deep=False) if isinstance(node, SubsetSum) else expand_sum(node, karr)
 
     expr = tabulate(expr)  # first, so that SymPy's doit meets no array-valued Sum
     return expr.replace(is_concrete, expand)
@@ -327,11 +382,57 @@ def _unfolded_argument(ctx: Context, node, lows, others: set):
     """The argument of `node` unfolded down to the definitions not in `others`."""
     moved = set().union(*(v.free_symbols for v, _ in getattr(node, "variable_count", ())))
     only = others if others != set(ctx.definitions) else None
-    inner = rename_bound(unfold(ctx, node.expr, lows, only=only), moved)
+    inner = unfold(ctx, node.expr, lows, only=only)
+    if isinstance(node, Derivative):
+        # What a later step of a recurrence brought in is unfolded like the rest.
+        inner = unfold(ctx, unfold_toward(ctx, inner, node, lows), lows, only=only)
+    inner = rename_bound(inner, moved)
     opaque = [a for a in inner.atoms(AppliedUndef) if a.func in others]
     if opaque:
         raise NotDerivable(f"cannot differentiate through {opaque[0]} (not unfoldable here)")
     return inner
+
+
+def unfold_toward(ctx: Context, expr: sympy.Basic, node: Derivative, lows: dict) -> sympy.Basic:
+    """Unfold the applications of each recurrence `node` differentiates by that come after
+    the variable: h(3) = g[3] h(2) depends on h(2), so ∂h(3)/∂h(2) is g[3], not 0.
+
+    Applications before the variable do not depend on it and stay; one whose position
+    relative to it is unknown (h(T) against h(2)) makes the derivative NotDerivable.
+    """
+    targets = [
+        v
+        for v, _ in node.variable_count
+        if isinstance(v, AppliedUndef)
+        and v.func in ctx.definitions
+        and ctx.definitions[v.func].is_recurrence
+    ]
+    funcs = {t.func for t in targets}
+    for _ in range(MAX_UNFOLD_ROUNDS):
+        later = [a for a in expr.atoms(AppliedUndef) if a.func in funcs and _is_later(a, targets)]
+        if not later:
+            return expr
+        bodies = {a: unfold_once(ctx, a, lows) for a in later}
+        stuck = [a for a, body in bodies.items() if body is None]
+        if stuck:
+            raise NotDerivable(f"cannot unfold {stuck[0]} towards {targets[0]}")
+        expr = expr.xreplace(bodies)
+    raise InputError(f"unfolding did not terminate after {MAX_UNFOLD_ROUNDS} rounds")
+
+
+def _is_later(app: AppliedUndef, targets) -> bool:
+    """Whether `app` comes after one of `targets` of its recurrence (so depends on it)."""
+    for target in targets:
+        if target.func != app.func or target == app:
+            continue
+        gap = sympy.expand(app.args[0] - target.args[0])
+        if gap.is_Integer:
+            if gap > 0:
+                return True
+            continue
+        if gap.is_negative is not True:
+            raise NotDerivable(f"cannot tell whether {app} comes after {target}")
+    return False
 
 
 def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sympy.Basic:
@@ -349,7 +450,8 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
         if isinstance(node, Perturbation):
             return concrete(node.apply(concrete(node.expr)))
         cut = intermediates(node, ctx.definitions)
-        return concrete(differentiate(concrete(node.expr, cut), node, cut))
+        inner = concrete(unfold_toward(ctx, concrete(node.expr, cut), node, {}), cut)
+        return concrete(differentiate(inner, node, cut))
 
     expr = concrete(expr)
     return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)

@@ -40,7 +40,9 @@ from derive.terms import (
     concretize,
     context_of,
     evaluate_derivatives,
+    exact_decimal,
     lowered,
+    rationalized,
     reached_definitions,
     strip_shapes,
     unfold,
@@ -112,6 +114,9 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
             with Deadline(timeout).guard() as deadline:
                 finding = decide(ctx, item, deadline)
             extra = _explanation(ctx, item, finding)
+            notes = float_notes(original)
+            if notes:
+                finding = dataclasses.replace(finding, details=(*notes, *finding.details))
     except InputError as problem:
         return _verdict(doc, original, _UNKNOWN, time.perf_counter() - start, error=str(problem))
     except OutOfTime:
@@ -126,13 +131,30 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
 
 
 def stripped(item):
-    """`item` with matrix and sequence notation lowered (see derive.tensors) and the shapes of
-    its tensors dropped (see terms.strip_shapes)."""
+    """`item` with matrix and sequence notation lowered (see derive.tensors), the shapes of
+    its tensors dropped (see terms.strip_shapes) and its floats read as exact decimals (see
+    terms.rationalized)."""
     if isinstance(item, Gradient):
         return dataclasses.replace(item, of=strip_shapes(lowered(item.of)))
-    return dataclasses.replace(
-        item, lhs=strip_shapes(lowered(item.lhs)), rhs=strip_shapes(lowered(item.rhs))
-    )
+    lhs, rhs = (rationalized(strip_shapes(lowered(side))) for side in (item.lhs, item.rhs))
+    return dataclasses.replace(item, lhs=lhs, rhs=rhs)
+
+
+def float_notes(item) -> tuple[str, ...]:
+    """One line per float in a claim: the exact decimal the engine reads it as, and the
+    constant it may stand for."""
+    if isinstance(item, Gradient):
+        return ()
+    notes = []
+    for number in sorted(sympy.Tuple(item.lhs, item.rhs).atoms(sympy.Float), key=float):
+        line = (
+            f"the float {show(number)} is read as the exact decimal {show(exact_decimal(number))}"
+        )
+        constant = sympy.nsimplify(number, [sympy.pi, sympy.E], tolerance=1e-15)
+        if not constant.is_Rational and not constant.has(sympy.Float):
+            line += f" (≈ {show(constant)}: write that constant if it is meant)"
+        notes.append(line)
+    return tuple(notes)
 
 
 def _explanation(ctx, claim: Claim, finding: Finding) -> dict:

@@ -56,8 +56,15 @@ def test_expanding_a_sum_keeps_an_index_inside_a_derivative_variable():
     assert total == sympy.Derivative(f, x[1]) + sympy.Derivative(f, x[2])
 
 
-def test_expanding_a_reversed_sum_follows_karr():
-    assert expand_sum(sympy.Sum(d[i], (i, 3, 1))) == -d[2]
+def test_a_reversed_range_is_empty_as_a_reader_takes_it():
+    # One convention for the whole engine (README): Σ over hi < lo is 0, Π over it is 1.
+    assert expand_sum(sympy.Sum(d[i], (i, 3, 1))) == 0
+    assert expand_sum(sympy.Product(d[i], (i, 3, 1))) == 1
+    assert expand_sum(sympy.Sum(d[i], (i, 2, 1))) == 0
+
+
+def test_a_window_of_fixed_width_with_symbolic_ends_expands():
+    assert expand_sum(sympy.Sum(d[i], (i, n, n + 1))) == d[n] + d[n + 1]
 
 
 def test_renaming_a_bound_index_prevents_capture():

@@ -5,7 +5,7 @@ import sympy
 from sympy import IndexedBase, KroneckerDelta, Sum, exp, log, symbols
 
 from derive.primitives import sigmoid, softplus
-from derive.prove import Deadline, canonical_indices, zero_method
+from derive.prove import Deadline, _bound, canonical_indices, zero_method
 
 x, y = symbols("x y", real=True)
 i, j = symbols("i j", integer=True)
@@ -53,7 +53,17 @@ def test_canonical_names_never_capture():
 def test_canonical_names_follow_a_dependent_range():
     y, n = sympy.IndexedBase("y"), sympy.Symbol("n", integer=True, positive=True)
     triangle = canonical_indices(Sum(y[i], (i, 1, j - 1), (j, 1, n)))
-    assert not any(isinstance(s, sympy.Dummy) for s in triangle.atoms(sympy.Symbol))
+    canonical = {_bound(0), _bound(1)}
+    assert {s for s in triangle.atoms(sympy.Dummy)} == canonical
+
+
+def test_a_free_index_named_like_a_canonical_one_is_not_captured():
+    # Issue 9, item 9: a free index called ι0 was captured by the canonical names.
+    y, n = sympy.IndexedBase("y"), sympy.Symbol("n", integer=True, positive=True)
+    free = sympy.Symbol("ι0", integer=True)
+    mine, other = Sum(y[i] * y[free], (i, 1, n)), Sum(y[i] * y[i], (i, 1, n))
+    assert canonical_indices(mine) != canonical_indices(other)
+    assert zero_method(mine, other, "==", Deadline(10)) is None
 
 
 def test_common_denominator_proves_and_refuses():

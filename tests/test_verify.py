@@ -45,11 +45,26 @@ def test_timeout_gives_undecided_and_the_run_goes_on(load_document):
     assert found["fun-fact[1]"].status is PROVED
 
 
-def test_symbolic_proof_contradicted_by_numbers_is_an_internal_error(load_document, monkeypatch):
+def test_symbolic_proof_contradicted_by_evaluation_is_refuted_naming_the_strategy(
+    load_document, monkeypatch
+):
+    # The probe is switched off, so only the confirming evaluation stands between the bogus
+    # strategy and a PROVED verdict; the confirmed counterexample wins, and says who failed.
     monkeypatch.setattr("derive.decide.generic_method", lambda *args: "a bogus rewrite")
+    monkeypatch.setattr("derive.decide._probe_separates", lambda job: False)
     (verdict,) = verify(load_document(SSM), ["back.expand[1]/once"])
-    assert verdict.internal and "bogus rewrite" in verdict.error
-    assert verdict.status is not PROVED
+    assert verdict.status is REFUTED and not verdict.internal and not verdict.error
+    assert any("bogus rewrite" in d for d in verdict.details)
+
+
+def test_disagreement_without_a_confirmed_counterexample_is_undecided(load_document, monkeypatch):
+    monkeypatch.setattr("derive.decide.generic_method", lambda *args: "a bogus rewrite")
+    monkeypatch.setattr("derive.decide._probe_separates", lambda job: False)
+    monkeypatch.setattr("derive.decide.confirm_point", lambda *args: None)
+    monkeypatch.setattr("derive.decide.find_counterexample", lambda *args: None)
+    (verdict,) = verify(load_document(SSM), ["back.expand[1]/once"])
+    assert verdict.status is UNDECIDED and not verdict.internal
+    assert "bogus rewrite" in verdict.scope and "disagree" in verdict.scope
 
 
 def test_unknown_claim_is_named(load_document):

@@ -1,0 +1,361 @@
+"""Soundness regressions (issue 9): no false claim comes out PROVED, and valid input never crashes.
+
+One test per root cause in §1 of the issue, each with the smallest claim that showed it, and
+one per crash class in §3. A false claim may come out REFUTED, UNDECIDED or NUMERIC, or be
+rejected with a one-line input error; it may be PROVED_AT_SIZES only for grid sizes at which
+it does hold (the claims below are built so that the fault hides beyond the grid, as it did
+in the attack). Where a proof strategy was at fault, the test also asks the strategies
+themselves, without the confirming evaluation that now stands behind them: a defence that
+catches the false proof is not a fix of its source.
+
+Each test records what the engine before the fix (commit 3a73e64) gave.
+"""
+
+import pytest
+import sympy
+from sympy import (
+    Abs,
+    Derivative,
+    Float,
+    Function,
+    I,
+    IndexedBase,
+    KroneckerDelta,
+    Product,
+    Sum,
+    Symbol,
+    exp,
+    im,
+    log,
+    pi,
+    sign,
+    sqrt,
+    symbols,
+)
+
+from derive.aggregates import SetSum, SetSymbol, SubsetSum
+from derive.arrays import ShapeMismatch
+from derive.declare import claim, define, document, recurrence
+from derive.induction import prove_by_induction
+from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
+from derive.prove import Deadline, OutOfTime, generic_method, induction_sizes
+from derive.tensors import Entry, tabulate
+from derive.terms import InputError, NotDerivable, check_declared, context_of
+from derive.verify import stripped, verify
+
+TIMEOUT = 30.0  # seconds per claim, as the CLI's default
+STRATEGY_SECONDS = 30.0
+
+n, m = symbols("n m", integer=True, positive=True)
+i, j, k, r, t = symbols("i j k r t", integer=True)
+c = symbols("c", integer=True, positive=True)
+a, g, x, y = (IndexedBase(name, real=True) for name in "agxy")
+b, v = symbols("b v", real=True)
+S = SetSymbol("S")
+GRID = {n: (1, 2, 3)}
+
+
+def _doc(lhs, rhs, *, inputs, definitions=(), sizes=None, indices=None, **options):
+    return document(
+        "soundness",
+        "soundness regressions",
+        Source("issue 9", "issue-9.md"),
+        inputs=inputs,
+        definitions=definitions,
+        claims=(claim("claim", "", "", lhs, rhs, **options),),
+        sizes=sizes,
+        indices=indices,
+    )
+
+
+def _verdict(doc):
+    # verify() runs the claim in a worker, so a crash comes back as an internal verdict.
+    (verdict,) = verify(doc, timeout=TIMEOUT)
+    return verdict
+
+
+def _proof_by_strategies(doc) -> str | None:
+    """The method by which the symbolic strategies alone (no evaluation behind them) prove
+    the document's claim for all sizes, or None."""
+    ctx = context_of(doc)
+    item = stripped(doc.claims[0])
+    lows = dict(item.lows)
+    try:
+        with Deadline(STRATEGY_SECONDS).guard() as deadline:
+            check_declared(ctx, sympy.Tuple(item.lhs, item.rhs))
+            method = generic_method(ctx, item.lhs, item.rhs, item.relation, lows, deadline)
+            if method or item.relation != "==":
+                return method
+            for size in induction_sizes(ctx, item.lhs, item.rhs):
+                method = prove_by_induction(ctx, item.lhs, item.rhs, size, lows, deadline)
+                if method:
+                    return method
+    except (OutOfTime, InputError, NotDerivable, ShapeMismatch):
+        return None
+    return None
+
+
+def _last_line(error: str) -> str:
+    return error.strip().splitlines()[-1] if error.strip() else ""
+
+
+def _is_one_line(error: str) -> bool:
+    return bool(error.strip()) and "\n" not in error.strip() and "Traceback" not in error
+
+
+def _assert_no_false_proof(verdict, true_on_grid: str | None = None):
+    """`verdict` is for a false claim: no crash, never PROVED, and PROVED_AT_SIZES only with
+    the scope `true_on_grid` (the grid sizes at which the claim does hold)."""
+    assert not verdict.internal, _last_line(verdict.error)
+    assert not verdict.error or _is_one_line(verdict.error), verdict.error
+    assert verdict.status is not PROVED, f"{verdict.method}: {verdict.scope}"
+    if verdict.status is PROVED_AT_SIZES:
+        assert verdict.scope == true_on_grid, f"{verdict.method}: {verdict.scope}"
+
+
+def _assert_decided(verdict, *, valid: bool = True):
+    """No crash: a status, or one clear line; a valid claim is not refuted."""
+    assert not verdict.internal, _last_line(verdict.error)
+    if verdict.error:
+        assert _is_one_line(verdict.error), verdict.error
+    elif valid:
+        assert verdict.status is not REFUTED, verdict.counterexample
+
+
+# §1: the root causes of false proofs.
+
+
+def test_induction_covers_the_free_index_at_the_new_size():
+    # Was PROVED by induction on n: the step proved P(n + 1, c) only for c ≤ n. The left side
+    # halves the terms i ≤ c, and w vanishes for i ≤ 3, so the claim fails at n = c = 4.
+    w = (i - 1) * (i - 2) * (i - 3)
+    halved = w * x[i] / (1 + Sum(KroneckerDelta(i, j), (j, 1, c)))
+    doc = _doc(
+        Sum(halved, (i, 1, n)),
+        Sum(w * x[i], (i, 1, n)),
+        inputs=(x,),
+        sizes=GRID,
+        indices={c: (1, n)},
+    )
+    _assert_no_false_proof(_verdict(doc), "sizes n = 1; n = 2; n = 3")
+    assert _proof_by_strategies(doc) is None
+
+
+@pytest.mark.parametrize(
+    "factor, grid, true_on_grid",
+    [
+        ((n - 1) * (n - 2) * (n - 3), GRID, "sizes n = 1; n = 2; n = 3"),
+        (n - 1, {n: (1,)}, "sizes n = 1"),
+    ],
+    ids=["vanishes-on-grid", "grid-of-one"],
+)
+def test_induction_hypothesis_is_not_divided_by_a_factor_that_can_vanish(
+    factor, grid, true_on_grid
+):
+    # Was PROVED (both): solving the hypothesis for Σ a divided by the factor, which is 0 on
+    # the grid. False at n = 4 (n = 2 for n - 1) unless a[1] = b.
+    doc = _doc(
+        factor * Sum(a[i], (i, 1, n)),
+        factor * (b + Sum(a[i], (i, 2, n))),
+        inputs=(a, b),
+        sizes=grid,
+    )
+    _assert_no_false_proof(_verdict(doc), true_on_grid)
+    assert _proof_by_strategies(doc) is None
+
+
+def test_subset_sum_peel_stops_at_the_new_element():
+    # Was PROVED "n ≥ 4": the peeled node's hi was shifted twice. The right side has an extra
+    # factor 1 + exp(x[5]), so the claim is false from n = 5. The lows shrink the grid to
+    # n = 4, where it holds (both sides 1).
+    doc = _doc(
+        SubsetSum(exp(SetSum(x[i], i, S)), S, 6, n),
+        Product(1 + exp(x[i]), (i, 5, n)),
+        inputs=(x,),
+        sizes=GRID,
+        lows={n: 4},
+    )
+    _assert_no_false_proof(_verdict(doc), "sizes n = 4")
+    assert _proof_by_strategies(doc) is None
+
+
+def test_split_at_the_free_index_keeps_the_enclosing_sums_index():
+    # Was PROVED "all sizes" (sign after simplify, sums split at the free index): the inner
+    # Σ_r over c's range became before + term + after with unknowns that do not depend on k,
+    # and its c-th term does not depend on k either, so every S_k looked equal. Reversed
+    # Cauchy–Schwarz (Σ_k S_k)² ≥ m Σ_k S_k² holds only when S_k is constant in k: it does
+    # at m = 1 (the grid), and fails at m = n = 2.
+    S_k = 1 + Sum(((r - c) * y[k]) ** 2, (r, 1, n))
+    doc = _doc(
+        Sum(S_k, (k, 1, m)) ** 2 - m * Sum(S_k**2, (k, 1, m)),
+        0,
+        relation=">=",
+        inputs=(y,),
+        sizes={n: (1, 2, 3), m: (1,)},
+        indices={c: (1, n)},
+    )
+    _assert_no_false_proof(_verdict(doc), "sizes m = 1, n = 1; m = 1, n = 2; m = 1, n = 3")
+    assert _proof_by_strategies(doc) is None
+
+
+def test_definition_using_a_free_index_is_not_captured_by_a_sum_over_it():
+    # Was PROVED "all sizes" (identical, definitions unfolded): f := x[c] unfolded inside
+    # Σ_c became Σ_c x[c], while evaluation read the free c (n·x[c]). At n = 1, the only
+    # grid size, both readings agree. A clear input error is as good as a verdict.
+    f = define("f", (), x[c])
+    doc = _doc(
+        Sum(f(), (c, 1, n)),
+        Sum(x[c], (c, 1, n)),
+        inputs=(x,),
+        definitions=(f,),
+        sizes={n: (1,)},
+        indices={c: (1, n)},
+    )
+    _assert_no_false_proof(_verdict(doc), "sizes n = 1")
+
+
+def _log_of_positive():
+    s = Symbol("s", positive=True)
+    L = define("L", (s,), log(s))
+    return im(L(v)), 0, (L,)
+
+
+def _sqrt_of_positive():
+    s = Symbol("s", positive=True)
+    root = define("r", (s,), sqrt(s))
+    return Abs(root(v)) ** 2, v, (root,)
+
+
+def _recurrence_over_positive_steps():
+    # h(-2) = 1, h(t) = t·h(t - 1): positive for t > 0 only, so h(-1) = -1.
+    step = Symbol("t", integer=True, positive=True)
+    h = recurrence("h", (step,), start=-2, initial=1, step=lambda prev: step * prev)
+    return Abs(h(-1)), h(-1), (h,)
+
+
+@pytest.mark.parametrize(
+    "example",
+    [_log_of_positive, _sqrt_of_positive, _recurrence_over_positive_steps],
+    ids=["log", "sqrt", "recurrence"],
+)
+def test_definition_assumptions_hold_only_where_the_parameters_do(example):
+    # Was PROVED "all values" (identical), all three: the assumptions inferred from the body
+    # (real, positive) were given to every application, so SymPy already built the claim as
+    # 0 = 0, |r(y)|² = r(y)² = y, h(-1) = h(-1). False at y = -1 and for h(-1) = -1.
+    lhs, rhs, definitions = example()
+    doc = _doc(lhs, rhs, inputs=(v,), definitions=definitions)
+    _assert_no_false_proof(_verdict(doc))
+
+
+def test_floats_are_decided_in_exact_arithmetic():
+    # Was PROVED "all values" (exp of both sides): exp(1e-35) rounded to 1.
+    doc = _doc(v, v + Float("1e-35"), inputs=(v,))
+    _assert_no_false_proof(_verdict(doc))
+    assert _proof_by_strategies(doc) is None
+
+
+def test_reversed_sums_are_empty_as_on_paper():
+    # Was PROVED by induction on n: in Karr's convention Σ_{i=3}^{1} a[i] = -a[2], which makes
+    # this hold at n = 1 too; on paper (an empty sum is 0) it fails at n = 1, where the left
+    # side is a[1] + a[2]. The same identity through sequences (Padded) was already refuted.
+    doc = _doc(
+        Sum(a[i], (i, 3, n)) + a[1] + a[2],
+        Sum(a[i], (i, 1, n)),
+        inputs=(a,),
+        sizes=GRID,
+    )
+    _assert_no_false_proof(_verdict(doc))
+    assert _proof_by_strategies(doc) is None
+
+
+def test_canonical_bound_names_cannot_capture_a_user_index():
+    # Was PROVED "all sizes" (identical): the bound i was renamed ι0, the free index's own
+    # name, so Σ_i x[i]·y[ι0] became Σ x[i]·y[i]. False from n = 2; the grid is n = 1.
+    iota = Symbol("ι0", integer=True)
+    doc = _doc(
+        Sum(x[i] * y[iota], (i, 1, n)),
+        Sum(x[i] * y[i], (i, 1, n)),
+        inputs=(x, y),
+        sizes={n: (1,)},
+        indices={iota: (1, n)},
+    )
+    _assert_no_false_proof(_verdict(doc), "sizes n = 1")
+    assert _proof_by_strategies(doc) is None
+
+
+def test_index_range_that_contradicts_its_assumptions_is_rejected():
+    # Was PROVED "all values" (identical): c is positive, so SymPy built δ(c, 0)·v as 0
+    # although the declared range 0..n includes c = 0, where the left side is v.
+    try:
+        doc = _doc(KroneckerDelta(c, 0) * v, 0, inputs=(v,), sizes=GRID, indices={c: (0, n)})
+    except ValueError as problem:
+        assert _is_one_line(str(problem)) and "c" in str(problem)
+        return
+    _assert_no_false_proof(_verdict(doc))
+
+
+def test_chain_rule_through_a_recurrence_is_proved():
+    # Was REFUTED (lhs 0): h(3) and h(2) were independent variables. ∂h(t)/∂h(t-1) is the
+    # core of backpropagation through time.
+    h = recurrence("h", (t,), start=0, initial=1, step=lambda prev: g[t] * prev)
+    verdict = _verdict(_doc(Derivative(h(3), h(2)), g[3], inputs=(g,), definitions=(h,)))
+    assert not verdict.internal and not verdict.error, _last_line(verdict.error)
+    assert verdict.status is PROVED, verdict.counterexample
+
+
+# §3: valid (or at least well-formed) input never crashes.
+
+
+def test_window_of_fixed_width_with_symbolic_ends_is_decided():
+    # Was an internal error: TypeError: Cannot convert symbols to int.
+    doc = _doc(Sum(x[i], (i, n, n + 1)), x[n] + x[n + 1], inputs=(x,), sizes=GRID)
+    _assert_decided(_verdict(doc))
+
+
+def test_free_index_whose_range_is_empty_at_a_grid_size_is_decided():
+    # Was an internal error: IndexError in decide._exact_method (c in 2..n has no value at
+    # n = 1, so the instance had no entries).
+    doc = _doc(
+        x[c] * Derivative(Product(x[i], (i, 1, n)), x[c]),
+        Product(x[i], (i, 1, n)),
+        inputs=(x,),
+        sizes=GRID,
+        indices={c: (2, n)},
+    )
+    _assert_decided(_verdict(doc))
+
+
+def test_sides_complex_everywhere_are_decided():
+    # Was an internal error: proved by 'simplify' but no point could be evaluated.
+    doc = _doc(log(-1 - v**2), log(1 + v**2) + I * pi, inputs=(v,))
+    _assert_decided(_verdict(doc))
+
+
+def test_symbol_declared_without_real_is_decided():
+    # Was an internal error: a traceback ending in MpmathPrinter (SymPy's derivative of |w|
+    # for a complex w holds Derivative(re(w), w), which mpmath cannot print).
+    w = Symbol("w")
+    doc = _doc(Derivative(Abs(w), w), sign(w), inputs=(w,))
+    _assert_decided(_verdict(doc), valid=False)
+
+
+class Opaque(Function):
+    """A user's own function class, which lambdify has no implementation for."""
+
+
+def test_custom_function_class_is_decided():
+    # Was an internal error: NameError: name 'Opaque' is not defined (in lambdify).
+    doc = _doc(Opaque(v) + 1, 1 + Opaque(v), inputs=(v,))
+    _assert_decided(_verdict(doc))
+
+
+def test_tabulate_over_an_entry_that_binds_its_index_is_decided():
+    # Was an internal error: ValueError: Invalid limits given (the row index replaced the
+    # entry's own bound i). Rejecting the declaration in one line is also fine.
+    inner = Sum(x[i] * y[i], (i, 1, n))
+    try:
+        doc = _doc(Entry(tabulate("s", i, inner, n), 1), inner, inputs=(x, y), sizes=GRID)
+    except ValueError as problem:
+        assert _is_one_line(str(problem))
+        return
+    _assert_decided(_verdict(doc))
