@@ -21,7 +21,8 @@ from derive.primitives import elementary
 from derive.prove import SLICE_SECONDS, OutOfTime
 from derive.terms import Context, InputError, ShapeMismatch
 
-LARGER_SIZES = (4, 5, 6, 7, 8, 11)
+LARGER_SIZES = (4, 5, 6, 7, 8)
+SEEDED_FROM, SEEDED_TO, SEEDED_SIZES = 9, 16, 2
 MAX_COMBINATIONS = 27  # every combination of three sizes over a grid of three
 NODE_BUDGET = 20_000  # past an instance this large, no larger size is built
 CHECK_DPS = 60
@@ -45,15 +46,23 @@ class Check:
     differ_point: dict | None = None
 
 
-def confirming_sizes(grid: list, sizes: tuple, lows: dict) -> list[dict]:
+def confirming_sizes(grid: list, sizes: tuple, lows: dict, rng: random.Random) -> list[dict]:
     """Every combination of the grid's sizes, then larger sizes on the diagonal (all sizes at
-    k, or at their lower bound if that is larger), smallest first."""
+    k, or at their lower bound if that is larger): k = 4, ..., 8 and two seeded values from
+    9 to 16, so that no fixed set of sizes is all a proof is ever checked at."""
     combos = grid[:MAX_COMBINATIONS]
     if not sizes:
         return combos[:1] or [{}]
     top = max(max(s.values()) for s in combos) if combos else 0
-    larger = [{s: max(k, lows.get(s, 1)) for s in sizes} for k in LARGER_SIZES if k > top]
-    return combos + [s for s in larger if s not in combos]
+    seeded = sorted(rng.sample(range(SEEDED_FROM, SEEDED_TO + 1), SEEDED_SIZES))
+    larger = [
+        {s: max(k, lows.get(s, 1)) for s in sizes} for k in (*LARGER_SIZES, *seeded) if k > top
+    ]
+    extra = []
+    for candidate in larger:
+        if candidate not in combos and candidate not in extra:
+            extra.append(candidate)
+    return combos + extra
 
 
 def confirm(
@@ -133,7 +142,7 @@ def _nodes(compiled: Compiled) -> int:
 def describe(checked: tuple) -> str:
     """`checked` as a short phrase: 'n = 1, 2, 3, 4, 5, 6, 7, 8' or one line per size."""
     if not checked or not checked[0]:
-        return ""
+        return "seeded points (the claim has no sizes)"
     names = list(checked[0])
     if len(names) == 1:
         (name,) = names

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from derive.confirm import confirm, confirming_sizes, describe
+from derive.confirm import MAX_COMBINATIONS, confirm, confirming_sizes, describe
 from derive.falsify import confirm_point, find_counterexample
 from derive.induction import prove_by_induction
 from derive.model import (
@@ -54,6 +54,7 @@ GENERIC_POINTS = 8
 EVIDENCE_POINTS = 6
 MAX_GRID = 12
 PROBE_SIZES = 4
+SEARCH_SIZES = 3  # sizes the counterexample search covers before a NUMERIC verdict
 
 
 class InternalError(Exception):
@@ -114,7 +115,8 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     if method:
         finding = Finding(PROVED, generic_scope(job), method, details=_exact_checks(job))
         full = size_grid(job.ctx, claim, sizes)
-        return _confirmed(job, finding, confirming_sizes(full, sizes, dict(claim.lows)))
+        checked = confirming_sizes(full, sizes, dict(claim.lows), job.rng("sizes"))
+        return _confirmed(job, finding, checked, required=min(len(full), MAX_COMBINATIONS))
     proved = _prove_at_sizes(job)
     if proved is not None:
         return proved
@@ -206,10 +208,11 @@ def _prove_generic(job: Job) -> str | None:
     return None
 
 
-def _confirmed(job: Job, finding: Finding, sizes_to_check: list[dict]) -> Finding:
-    """`finding` (a proof) once evaluation at `sizes_to_check` agrees with it; else the
-    confirmed counterexample, or UNDECIDED when the disagreement cannot be settled."""
-    check = confirm(job.ctx, sizes_to_check, job.instance, job.rng("spot"), job.deadline)
+def _confirmed(job: Job, finding: Finding, sizes_to_check: list[dict], required: int) -> Finding:
+    """`finding` (a proof) once evaluation at `sizes_to_check` agrees with it (at the first
+    `required` of them at least); else the confirmed counterexample, or UNDECIDED when the
+    disagreement cannot be settled."""
+    check = confirm(job.ctx, sizes_to_check, job.instance, job.rng("spot"), job.deadline, required)
     if check.differ_sizes is not None:
         return _disagreement(job, finding.method, check)
     if not check.agreed:
@@ -317,7 +320,7 @@ def _prove_at_sizes(job: Job) -> Finding | None:
     finding = Finding(
         PROVED_AT_SIZES, f"sizes {listed}", f"exact instantiation ({', '.join(sorted(methods))})"
     )
-    return _confirmed(job, finding, proved)
+    return _confirmed(job, finding, proved, required=len(proved))
 
 
 def _evidence(job: Job) -> Finding:
@@ -344,7 +347,27 @@ def _evidence(job: Job) -> Finding:
         if refuted.status is REFUTED:
             return refuted
         return Finding(UNDECIDED, "no sampled point lies in the domain of both sides", "sampling")
+    searched = job.grid[:SEARCH_SIZES]
+    found = find_counterexample(
+        job.ctx,
+        job.claim.lhs,
+        job.claim.rhs,
+        job.claim.relation,
+        searched,
+        job.rng("search"),
+        job.deadline,
+        job.instance,
+    )
+    if found is not None:
+        return _refuted(found, _tripwire(job, found))
     scope = f"{points} points over {len(job.grid)} size assignments agree"
     if job.claim.relation == "==":
         scope += f" (max relative difference {worst:.1e})"
-    return Finding(NUMERIC, scope, "50-digit evaluation at seeded points", details=tuple(job.notes))
+    where = "; ".join(", ".join(f"{k} = {v}" for k, v in s.items()) for s in searched)
+    tried = (
+        "the counterexample search found nothing: simple values, large magnitudes (to ±10⁶), "
+        "the claim's breakpoints and the domains' closed ends, one atom at a time"
+        + (f", at {where}" if where else "")
+    )
+    details = (*job.notes, tried)
+    return Finding(NUMERIC, scope, "50-digit evaluation at seeded points", details=details)

@@ -188,6 +188,27 @@ def _check_range(name: str, index: sympy.Symbol, lo: sympy.Expr) -> None:
         raise ValueError(f"document {name}: index {index} must be declared integer=True")
 
 
+def _check_domain(name: str, atom, domain) -> None:
+    """Raise ValueError if a declared domain reaches outside what the atom's assumptions
+    allow: SymPy would simplify with the assumption (|p| = p for a positive p) while the
+    engine evaluates at points of the domain."""
+    if not isinstance(domain, sympy.Interval):
+        raise ValueError(f"document {name}: the domain of {atom} must be a sympy Interval")
+    holder = atom.label if isinstance(atom, sympy.IndexedBase) else atom
+    allowed = [
+        (holder.is_positive, sympy.Interval.open(0, sympy.oo), "positive"),
+        (holder.is_nonnegative, sympy.Interval(0, sympy.oo), "nonnegative"),
+        (holder.is_negative, sympy.Interval.open(-sympy.oo, 0), "negative"),
+        (holder.is_real, sympy.Reals, "real"),
+    ]
+    for holds, values, assumption in allowed:
+        if holds and domain.is_subset(values) is not True:
+            raise ValueError(
+                f"document {name}: {atom} is declared {assumption}, but its domain {domain} "
+                f"reaches outside that"
+            )
+
+
 def _flatten(claims) -> tuple[Claim, ...]:
     flat = []
     for item in claims:
@@ -218,6 +239,8 @@ def document(
         raise ValueError(f"document {name}: duplicate claim ids {', '.join(duplicates)}")
     for index, (lo, _) in (indices or {}).items():
         _check_range(name, index, sympy.sympify(lo))
+    for atom, domain in (domains or {}).items():
+        _check_domain(name, atom, domain)
     return Document(
         name=name,
         title=title,

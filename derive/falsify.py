@@ -9,10 +9,12 @@ separates. Only a point whose separation survives exact (or 50-digit) evaluation
 from __future__ import annotations
 
 import functools
+import itertools
 import random
 
 import sympy
 from sympy import Rational
+from sympy.core.evalf import PrecisionExhausted
 
 from derive.model import Counterexample
 from derive.numeric import (
@@ -34,7 +36,13 @@ SIMPLE_VALUES = tuple(
     for v in ("0", "1", "-1", "2", "-2", "1/2", "-1/2", "3", "-3", "1/3", "-1/3", "3/2", "-3/2")
 )
 RANDOM_TRIES = 24
-CONFIRM_FLOOR = sympy.Float(10) ** -40
+LARGE_VALUES = tuple(Rational(v) for s in (1, -1) for v in (10 * s, 100 * s, 1000 * s, 10**6 * s))
+NEAR = Rational(1, 1024)
+MAX_BREAKS = 8  # breakpoints kept per atom
+SWEEP_POINTS = 400  # points the one-atom-at-a-time sweeps evaluate at one size
+EXACT_TRIES = 16  # points also decided exactly, when the instance is small
+EXACT_OPS = 400
+EVALF_BITS = 2000  # how hard strict evalf may work to tell a difference from 0
 
 
 @functools.lru_cache(maxsize=256)
@@ -81,7 +89,7 @@ def _named(sizes: dict) -> tuple:
     return tuple(sorted((str(k), int(v)) for k, v in sizes.items()))
 
 
-def _candidates(ctx: Context, atoms, rng: random.Random):
+def _candidates(ctx: Context, atoms, rng: random.Random, special=None):
     domains = [domain_of(ctx, a) for a in atoms]
     for value in SIMPLE_VALUES:
         yield {
@@ -90,15 +98,128 @@ def _candidates(ctx: Context, atoms, rng: random.Random):
         }
     for _ in range(RANDOM_TRIES):
         yield {a: rng.choice(simple_values(d)) for a, d in zip(atoms, domains)}
+    if special is not None:
+        yield from _sweeps(ctx, atoms, special)
     for _ in range(RANDOM_TRIES):
         yield {a: draw(d, rng) for a, d in zip(atoms, domains)}
 
 
 def _search(ctx: Context, compiled: Compiled, rng: random.Random) -> dict | None:
-    for point in _candidates(ctx, compiled.instance.atoms, rng):
+    special = special_values(ctx, compiled.instance)
+    small = _is_small(compiled.instance)
+    for count, point in enumerate(_candidates(ctx, compiled.instance.atoms, rng, special)):
         if compiled.outcome(point) == DIFFER:
             return point
+        # Differences below any tolerance (10**-40, a strict < between equal sides) show
+        # only in exact arithmetic, tried at the first, simplest points of a small instance.
+        if (
+            small
+            and count < EXACT_TRIES
+            and _confirmed(compiled.instance, point, compiled.relation)
+        ):
+            return point
     return None
+
+
+def _is_small(inst: Instance) -> bool:
+    return (
+        sum(sympy.count_ops(s) for _, left, right in inst.entries for s in (left, right))
+        <= EXACT_OPS
+    )
+
+
+def special_values(ctx: Context, inst: Instance) -> dict:
+    """Per atom, the values where a claim written by hand most often goes wrong, inside the
+    atom's declared domain (its `domains=` entry, else its assumptions: a real atom may be
+    any real): simple values, large magnitudes, the closed ends of the domain, and every
+    breakpoint of the claim (a branch, kink, tie, pole or branch point) with a point just
+    either side of it."""
+    breaks = _breakpoints(inst)
+    found = {}
+    for atom in inst.atoms:
+        domain = declared_domain(ctx, atom)
+        ends = [
+            e for e in (domain.inf, domain.sup) if e.is_finite and domain.contains(e) is sympy.true
+        ]
+        near = [b + d for b in breaks.get(atom, ()) for d in (0, -NEAR, NEAR)]
+        values = [*SIMPLE_VALUES, *ends, *near, *LARGE_VALUES]
+        inside = [v for v in dict.fromkeys(values) if domain.contains(v) is sympy.true]
+        found[atom] = tuple(inside)
+    return found
+
+
+def declared_domain(ctx: Context, atom) -> sympy.Interval:
+    """Where `atom` may lie: its declared domain, else what its assumptions allow."""
+    label = atom.base.label if isinstance(atom, sympy.Indexed) else atom
+    for candidate in (atom, label, ctx.tensors.get(label)):
+        if candidate is not None and candidate in ctx.domains:
+            return ctx.domains[candidate]
+    if atom.is_positive:
+        return sympy.Interval.open(0, sympy.oo)
+    if atom.is_nonnegative:
+        return sympy.Interval(0, sympy.oo)
+    if atom.is_negative:
+        return sympy.Interval.open(-sympy.oo, 0)
+    return sympy.Reals
+
+
+def _sweeps(ctx: Context, atoms, special: dict):
+    """Points that move one atom at a time through its special values, the others at a
+    base value (0, else the simplest inside the domain); then every atom at each value."""
+    base = {a: simple_values(domain_of(ctx, a))[0] for a in atoms}
+    count = 0
+    for atom in atoms:
+        for value in special.get(atom, ()):
+            if count >= SWEEP_POINTS:
+                return
+            count += 1
+            yield {**base, atom: value}
+    shared = set.intersection(*(set(special.get(a, ())) for a in atoms)) if atoms else set()
+    for value in sorted(shared - set(SIMPLE_VALUES)):
+        yield {a: value for a in atoms}
+
+
+def _breakpoints(inst: Instance) -> dict:
+    """Per atom, the rational values at which some branch of the claim switches."""
+    found: dict = {}
+    for _, left, right in inst.entries:
+        for side in (left, right):
+            for zero in _switches(elementary(side)):
+                for atom, value in _roots(zero, inst.atoms):
+                    found.setdefault(atom, []).append(value)
+    return {atom: tuple(dict.fromkeys(values))[:MAX_BREAKS] for atom, values in found.items()}
+
+
+def _switches(expr):
+    """Expressions whose zeros are where `expr` branches, kinks, ties or has a pole."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Piecewise):
+            for _, condition in node.args:
+                for relation in condition.atoms(sympy.core.relational.Relational):
+                    yield relation.lhs - relation.rhs
+        elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign, sympy.log)):
+            yield node.args[0]
+        elif isinstance(node, (sympy.Max, sympy.Min)):
+            for a, b in itertools.combinations(node.args, 2):
+                yield a - b
+        elif (
+            isinstance(node, sympy.Pow)
+            and not node.exp.is_Integer
+            or (isinstance(node, sympy.Pow) and node.exp.is_negative)
+        ):
+            yield node.base
+
+
+def _roots(zero, atoms):
+    """(atom, value): where `zero` vanishes in one atom with the others at 0, if linear."""
+    present = [a for a in atoms if zero.has(a)]
+    for atom in present:
+        line = zero.xreplace({a: 0 for a in present if a != atom})
+        slope = sympy.diff(line, atom)
+        if slope.is_Rational and slope != 0:
+            root = -line.xreplace({atom: 0}) / slope
+            if root.is_Rational:
+                yield atom, root
 
 
 def _simpler(candidate: Rational, current: Rational) -> bool:
@@ -146,7 +267,11 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
 
 def _separates(left, right, relation: str) -> bool:
     """Whether the exact values `left` and `right` violate `relation`: decided exactly when
-    their difference is rational, else in 50 digits when it is clearly away from 0."""
+    their difference is rational, else by evaluating it until its sign is certain (SymPy's
+    strict evalf, which refuses rather than guesses when it cannot tell it from 0)."""
+    undefined = (sympy.AccumBounds, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+    if any(side.has(*undefined) for side in (left, right)):
+        return False  # e.g. atan(1/0) is AccumBounds(-pi/2, pi/2): not a value
     left_value, right_value = sympy.N(left, DPS), sympy.N(right, DPS)
     if not (left_value.is_real and right_value.is_real):
         return False
@@ -154,8 +279,11 @@ def _separates(left, right, relation: str) -> bool:
         return False
     gap = left - right
     if not gap.is_Rational:
-        gap = sympy.N(gap, DPS)
-        if not gap.is_real or abs(gap) <= CONFIRM_FLOOR:
+        try:
+            gap = gap.evalf(DPS, strict=True, maxn=EVALF_BITS)
+        except (PrecisionExhausted, ValueError, TypeError):
+            return False
+        if not gap.is_real:
             return False
     return not RELATION_HOLDS[relation](gap)
 

@@ -20,6 +20,7 @@ from derive.aggregates import Padded
 
 MAX_TERMS = 4000
 MAX_PERMUTED = 6
+BOUND_ROUNDS = 4  # ranges that mention other indices are resolved in rounds
 
 
 class TooLarge(Exception):
@@ -181,22 +182,36 @@ def is_nonnegative(expr) -> bool:
 
 
 def value_interval(value, term: Term, ranges: dict):
-    """Lowest and highest value of the affine `value`, or None if some index is unbounded."""
+    """Lowest and highest value of the affine `value`, or None if some index is unbounded.
+
+    Each end is bounded on its own: once an index is replaced by an end of its range, the
+    coefficient of an index that end mentions has changed (2a - z with a ≤ z is at most z,
+    whose coefficient is now +1, not the -1 it had in 2a - z).
+    """
     bound = {v: (lo, hi) for v, lo, hi in term.bound}
     low = high = sympy.expand(value)
-    for symbol in sorted(value.free_symbols, key=str):
-        limits = bound.get(symbol) or ranges.get(symbol)
-        if limits is None:
-            continue  # a size or another constant: it stays in both ends
-        lo, hi = (sympy.sympify(b) for b in limits)
-        coefficient = linear_part(value, symbol)
-        inner = set(bound) & (lo.free_symbols | hi.free_symbols)
-        if coefficient is None or inner or not is_nonnegative(hi - lo + 1):
-            return None
-        first, second = (lo, hi) if coefficient > 0 else (hi, lo)
-        low = low.subs(symbol, first)
-        high = high.subs(symbol, second)
-    return low, high
+    for _ in range(BOUND_ROUNDS):
+        pending = [s for s in (low.free_symbols | high.free_symbols) if s in bound or s in ranges]
+        if not pending:
+            return low, high
+        for symbol in sorted(pending, key=str):
+            lo, hi = (sympy.sympify(b) for b in bound.get(symbol) or ranges[symbol])
+            if set(bound) & (lo.free_symbols | hi.free_symbols) or not is_nonnegative(hi - lo + 1):
+                return None
+            low, high = _extreme(low, symbol, lo, hi, -1), _extreme(high, symbol, lo, hi, 1)
+            if low is None or high is None:
+                return None
+    return None
+
+
+def _extreme(expr, symbol, lo, hi, direction: int):
+    """`expr` at the end of symbol's range that makes it lowest (-1) or highest (+1)."""
+    coefficient = linear_part(expr, symbol)
+    if coefficient is None:
+        return None
+    if coefficient == 0:
+        return expr
+    return sympy.expand(expr.subs(symbol, hi if coefficient * direction > 0 else lo))
 
 
 def settle(term: Term) -> Term:

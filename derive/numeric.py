@@ -168,12 +168,13 @@ def compare(lhs, rhs, relation: str, tolerance=TOLERANCE, dps: int = DPS) -> str
         if left is None or right is None:
             return UNDEFINED
         slack = tolerance * max(1, abs(left), abs(right))
+        # A strict relation gets no slack: x < x must fail, not pass within a tolerance.
         holds = {
             "==": abs(left - right) <= slack,
             "<=": left <= right + slack,
-            "<": left < right + slack,
+            "<": left < right,
             ">=": left + slack >= right,
-            ">": left + slack > right,
+            ">": left > right,
         }[relation]
         return AGREE if holds else DIFFER
 

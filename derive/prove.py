@@ -196,7 +196,23 @@ def _zero_steps(lhs, rhs, ranges=None) -> list:
                 and _is_zero(sympy.simplify(sympy.powsimp(sympy.expand_power_base(plain()))))
             ),
         ),
+        # tanh, sinh, cosh... and the primitives' definitions all in terms of exp: tanh(x) =
+        # 2σ(2x) − 1 only shows there.
+        (
+            "rewritten in exp",
+            lambda: _small(plain()) and _is_zero(sympy.simplify(plain().rewrite(sympy.exp))),
+        ),
+        # Abs, Max, Min, Heaviside and sign as Piecewise, folded into one case split whose
+        # branches simplify to 0 each.
+        ("case split", lambda: _small(plain()) and _is_zero(_case_split(plain()))),
     ]
+
+
+def _case_split(expr):
+    cases = expr.rewrite(sympy.Piecewise)
+    if not cases.has(sympy.Piecewise):
+        return expr
+    return sympy.simplify(sympy.piecewise_fold(cases))
 
 
 def _sign_steps(lhs, rhs, relation) -> list:

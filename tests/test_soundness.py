@@ -11,6 +11,8 @@ catches the false proof is not a fix of its source.
 Each test records what the engine before the fix (commit 3a73e64) gave.
 """
 
+import dataclasses
+
 import pytest
 import sympy
 from sympy import (
@@ -20,10 +22,12 @@ from sympy import (
     Function,
     I,
     IndexedBase,
+    Interval,
     KroneckerDelta,
     Product,
     Sum,
     Symbol,
+    atan,
     exp,
     im,
     log,
@@ -36,12 +40,13 @@ from sympy import (
 from derive.aggregates import SetSum, SetSymbol, SubsetSum
 from derive.arrays import ShapeMismatch
 from derive.declare import claim, define, document, recurrence
+from derive.indexform import index_zero
 from derive.induction import prove_by_induction
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
 from derive.prove import Deadline, OutOfTime, generic_method, induction_sizes
 from derive.tensors import Entry, tabulate
-from derive.terms import InputError, NotDerivable, check_declared, context_of
-from derive.verify import stripped, verify
+from derive.terms import InputError, NotDerivable, check_declared, context_of, size_grid
+from derive.verify import float_notes, stripped, verify
 
 TIMEOUT = 30.0  # seconds per claim, as the CLI's default
 STRATEGY_SECONDS = 30.0
@@ -55,7 +60,7 @@ S = SetSymbol("S")
 GRID = {n: (1, 2, 3)}
 
 
-def _doc(lhs, rhs, *, inputs, definitions=(), sizes=None, indices=None, **options):
+def _doc(lhs, rhs, *, inputs, definitions=(), sizes=None, indices=None, domains=None, **options):
     return document(
         "soundness",
         "soundness regressions",
@@ -65,6 +70,7 @@ def _doc(lhs, rhs, *, inputs, definitions=(), sizes=None, indices=None, **option
         claims=(claim("claim", "", "", lhs, rhs, **options),),
         sizes=sizes,
         indices=indices,
+        domains=domains,
     )
 
 
@@ -254,6 +260,29 @@ def test_floats_are_decided_in_exact_arithmetic():
     assert _proof_by_strategies(doc) is None
 
 
+def test_floats_are_named_as_the_exact_decimals_they_are_read_as():
+    verdict = _verdict(_doc(v, v + Float("1e-35"), inputs=(v,)))
+    assert any("exact decimal 1/1" + "0" * 35 in d for d in verdict.details), verdict.details
+    (note,) = float_notes(claim("c", "", "", log(v), Float(0.6931471805599453) * v))
+    assert "≈ log(2)" in note
+
+
+def test_lows_above_the_grid_extend_it_instead_of_shrinking_it():
+    doc = _doc(Sum(a[i], (i, 1, n)), Sum(a[i], (i, 1, n)), inputs=(a,), sizes=GRID)
+    low = dataclasses.replace(doc.claims[0], lows=((n, 4),))
+    assert [s[n] for s in size_grid(context_of(doc), low, (n,))] == [4, 5, 6]
+    pinned = dataclasses.replace(low, sizes=((n, (5,)),))
+    assert [s[n] for s in size_grid(context_of(doc), pinned, (n,))] == [5]
+
+
+def test_a_derivative_by_an_early_step_of_a_recurrence_is_not_zero():
+    # ∂h(n)/∂h(2) = 0 would hold only if h(n) were independent of h(2); at n = 2 it is 1.
+    h = recurrence("h", (t,), start=0, initial=1, step=lambda prev: g[t] * prev)
+    doc = _doc(Derivative(h(n), h(2)), 0, inputs=(g,), definitions=(h,), sizes=GRID)
+    verdict = _verdict(doc)
+    assert verdict.status is REFUTED and dict(verdict.counterexample.sizes) == {"n": 2}
+
+
 def test_reversed_sums_are_empty_as_on_paper():
     # Was PROVED by induction on n: in Karr's convention Σ_{i=3}^{1} a[i] = -a[2], which makes
     # this hold at n = 1 too; on paper (an empty sum is 0) it fails at n = 1, where the left
@@ -359,3 +388,23 @@ def test_tabulate_over_an_entry_that_binds_its_index_is_decided():
         assert _is_one_line(str(problem))
         return
     _assert_decided(_verdict(doc))
+
+
+def test_delta_bounds_follow_each_end_of_a_dependent_range():
+    # Found by an adversarial review: index calculus bounded 2a - z (a ≤ z) above by 1
+    # instead of n, summing the delta out where it leaves k's range; false at n = 9, z = 2.
+    z, e = Symbol("z", integer=True, positive=True), Symbol("e_", integer=True)
+    lhs = Sum(KroneckerDelta(k, 2 * e - z) * v, (k, 2 - n, 1), (e, 1, z))
+    assert index_zero(lhs - z * v, {z: (1, n)}) is False
+
+
+def test_a_domain_outside_the_assumptions_is_rejected():
+    p = Symbol("p", positive=True)
+    with pytest.raises(ValueError, match="declared positive"):
+        _doc(Abs(p), p, inputs=(p,), domains={p: Interval(-1, 1)})
+
+
+def test_an_undefined_value_is_no_counterexample():
+    # atan(1/0) is AccumBounds(-pi/2, pi/2) in SymPy: a point where the claim is undefined.
+    verdict = _verdict(_doc(atan(1 / v), pi / 2 * sign(v) - atan(v), inputs=(v,)))
+    assert verdict.status is not REFUTED, verdict.counterexample
