@@ -9,7 +9,6 @@ disagreement goes to the counterexample search, and never to the user as a crash
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,16 +20,15 @@ from derive.primitives import elementary
 from derive.prove import SLICE_SECONDS, OutOfTime
 from derive.terms import Context, InputError, ShapeMismatch
 
-LARGER_SIZES = (4, 5, 6, 7, 8)
-SEEDED_FROM, SEEDED_TO, SEEDED_SIZES = 9, 16, 2
+LARGER_RANGES = ((4, 8), (9, 16))  # one seeded size from each, per size of the claim
 MAX_COMBINATIONS = 27  # every combination of three sizes over a grid of three
-NODE_BUDGET = 20_000  # past an instance this large, no larger size is built
+OPTIONAL_NODES = 3_000  # the instances built for the sizes past the required ones, in all
+OPTIONAL_SECONDS = 1.0  # to build one of them
 CHECK_DPS = 60
 CHECK_TOLERANCE = mpmath.mpf(10) ** -45
 RECHECK_DPS = 150
 RECHECK_TOLERANCE = mpmath.mpf(10) ** -120
 POINTS = 3
-CONFIRM_SECONDS = 6.0  # for the sizes past the required ones
 EXACT_NODES = 2_000  # an instance this small is also evaluated in exact arithmetic
 
 
@@ -47,44 +45,45 @@ class Check:
 
 
 def confirming_sizes(grid: list, sizes: tuple, lows: dict, rng: random.Random) -> list[dict]:
-    """Every combination of the grid's sizes, then larger sizes on the diagonal (all sizes at
-    k, or at their lower bound if that is larger): k = 4, ..., 8 and two seeded values from
-    9 to 16, so that no fixed set of sizes is all a proof is ever checked at."""
+    """Larger sizes one size at a time (the others at their smallest): a seeded k from 4 to
+    8, then a seeded k from 9 to 16, so that no fixed set of sizes is all a proof is ever
+    checked at; then every combination of the grid's sizes."""
     combos = grid[:MAX_COMBINATIONS]
-    if not sizes:
+    if not sizes or not combos:
         return combos[:1] or [{}]
-    top = max(max(s.values()) for s in combos) if combos else 0
-    seeded = sorted(rng.sample(range(SEEDED_FROM, SEEDED_TO + 1), SEEDED_SIZES))
-    larger = [
-        {s: max(k, lows.get(s, 1)) for s in sizes} for k in (*LARGER_SIZES, *seeded) if k > top
-    ]
-    extra = []
-    for candidate in larger:
-        if candidate not in combos and candidate not in extra:
-            extra.append(candidate)
-    return combos + extra
+    smallest = combos[0]
+    larger = []
+    for low_k, high_k in LARGER_RANGES:
+        for size in sizes:
+            k = max(rng.randint(low_k, high_k), lows.get(size, 1))
+            candidate = {**smallest, size: k}
+            if candidate not in combos and candidate not in larger:
+                larger.append(candidate)
+    return larger + combos
 
 
 def confirm(
     ctx: Context,
     sizes_to_check: list[dict],
+    required: list[dict],
     instance_at: Callable[[dict], Compiled],
     rng: random.Random,
     deadline,
-    required: int = 1,
 ) -> Check:
-    """Evaluate the claim at `sizes_to_check` in order. The first `required` sizes must be
-    checked (running out of time there raises OutOfTime); later ones are checked while the
-    instances stay under NODE_BUDGET and CONFIRM_SECONDS last."""
-    checked, agreed, end = [], False, time.monotonic() + CONFIRM_SECONDS
-    for position, sizes in enumerate(sizes_to_check):
-        optional = position >= required
-        if optional and time.monotonic() > end:
+    """Evaluate the claim at `sizes_to_check` in order. The `required` sizes are always
+    checked (running out of time there raises OutOfTime); the others while the instances
+    they need stay small: OPTIONAL_NODES in all, each built within OPTIONAL_SECONDS."""
+    checked, agreed, spent = [], False, 0
+    ordered = list(required)
+    ordered += [s for s in sizes_to_check if s not in required]
+    for sizes in ordered:
+        optional = sizes not in required
+        if optional and spent > OPTIONAL_NODES:
             break
         try:
-            with deadline.slice(max(0.1, end - time.monotonic()) if optional else SLICE_SECONDS):
+            with deadline.slice(OPTIONAL_SECONDS if optional else SLICE_SECONDS):
                 compiled = instance_at(sizes)
-                point, agrees = _differing_point(ctx, compiled, rng)
+                point, agrees = _differing_point(ctx, compiled, rng, exact=not checked)
         except ShapeMismatch:
             return Check(tuple(checked), agreed, sizes, None)
         except InputError:
@@ -92,17 +91,20 @@ def confirm(
         except OutOfTime:
             if not optional or deadline.remaining() <= 0.05:
                 raise
-            break
+            continue
         if point is not None:
             return Check(tuple(checked), agreed, sizes, point)
         checked.append(sizes)
         agreed = agreed or agrees
-        if optional and _nodes(compiled) > NODE_BUDGET:
-            break
-    return Check(tuple(checked), agreed)
+        spent += _nodes(compiled) if optional else 0
+    return Check(tuple(sorted(checked, key=_order)), agreed)
 
 
-def _differing_point(ctx: Context, compiled: Compiled, rng: random.Random):
+def _order(sizes: dict) -> tuple:
+    return sum(sizes.values()), tuple(sizes.values())
+
+
+def _differing_point(ctx: Context, compiled: Compiled, rng: random.Random, exact: bool):
     """(a seeded point where the sides differ in 60 digits and still in 150, or None;
     whether some point agreed)."""
     atoms = compiled.instance.atoms
@@ -113,7 +115,8 @@ def _differing_point(ctx: Context, compiled: Compiled, rng: random.Random):
         if outcome == DIFFER and compiled.outcome(point, RECHECK_DPS, RECHECK_TOLERANCE) != AGREE:
             return point, agrees
         agrees = agrees or outcome == AGREE
-    if agrees and _nodes(compiled) <= EXACT_NODES and _differs_exactly(compiled, points[0]):
+    small = exact and _nodes(compiled) <= EXACT_NODES
+    if agrees and small and _differs_exactly(compiled, points[0]):
         return points[0], agrees
     return None, agrees
 
@@ -134,7 +137,7 @@ def _nodes(compiled: Compiled) -> int:
         for side in (left, right):
             for _ in sympy.preorder_traversal(side):
                 count += 1
-                if count > NODE_BUDGET:
+                if count > OPTIONAL_NODES:
                     return count
     return count
 

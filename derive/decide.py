@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from derive.confirm import MAX_COMBINATIONS, confirm, confirming_sizes, describe
+from derive.confirm import confirm, confirming_sizes, describe
 from derive.falsify import confirm_point, find_counterexample
 from derive.induction import prove_by_induction
 from derive.model import (
@@ -85,7 +85,7 @@ class Job:
     notes: list = field(default_factory=list)
 
     def instance(self, sizes: dict):
-        key = tuple(sorted((str(k), v) for k, v in sizes.items()))
+        key = _key(sizes)
         if key not in self.cache:
             self.cache[key] = compile_instance(
                 instance(self.ctx, self.claim.lhs, self.claim.rhs, sizes), self.claim.relation
@@ -94,6 +94,10 @@ class Job:
 
     def rng(self, purpose: str):
         return rng_for(self.ctx.doc.name, self.claim.id, purpose)
+
+
+def _key(sizes: dict) -> tuple:
+    return tuple(sorted((str(k), v) for k, v in sizes.items()))
 
 
 def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
@@ -116,7 +120,9 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
         finding = Finding(PROVED, generic_scope(job), method, details=_exact_checks(job))
         full = size_grid(job.ctx, claim, sizes)
         checked = confirming_sizes(full, sizes, dict(claim.lows), job.rng("sizes"))
-        return _confirmed(job, finding, checked, required=min(len(full), MAX_COMBINATIONS))
+        # Always the sizes the probe already built, and the largest of the grid.
+        required = [s for s in full if _key(s) in job.cache] + full[-1:]
+        return _confirmed(job, finding, checked, required)
     proved = _prove_at_sizes(job)
     if proved is not None:
         return proved
@@ -208,11 +214,11 @@ def _prove_generic(job: Job) -> str | None:
     return None
 
 
-def _confirmed(job: Job, finding: Finding, sizes_to_check: list[dict], required: int) -> Finding:
-    """`finding` (a proof) once evaluation at `sizes_to_check` agrees with it (at the first
-    `required` of them at least); else the confirmed counterexample, or UNDECIDED when the
+def _confirmed(job: Job, finding: Finding, sizes_to_check: list[dict], required) -> Finding:
+    """`finding` (a proof) once evaluation at `sizes_to_check` agrees with it (at the
+    `required` ones at least); else the confirmed counterexample, or UNDECIDED when the
     disagreement cannot be settled."""
-    check = confirm(job.ctx, sizes_to_check, job.instance, job.rng("spot"), job.deadline, required)
+    check = confirm(job.ctx, sizes_to_check, required, job.instance, job.rng("spot"), job.deadline)
     if check.differ_sizes is not None:
         return _disagreement(job, finding.method, check)
     if not check.agreed:
@@ -320,7 +326,7 @@ def _prove_at_sizes(job: Job) -> Finding | None:
     finding = Finding(
         PROVED_AT_SIZES, f"sizes {listed}", f"exact instantiation ({', '.join(sorted(methods))})"
     )
-    return _confirmed(job, finding, proved, required=len(proved))
+    return _confirmed(job, finding, proved, required=proved)
 
 
 def _evidence(job: Job) -> Finding:

@@ -192,6 +192,7 @@ def _hypothesis(left, right, unknowns: set, v, lows: dict, continuous: bool) -> 
     also accepted when the claim is continuous in them: the step then holds off the
     coefficient's zero set, which has no interior, and so everywhere.
     """
+    left, right = _injective_peeled(left, right)
     if left in unknowns and left not in right.free_symbols:
         return {left: right}
     if right in unknowns and right not in left.free_symbols:
@@ -206,6 +207,19 @@ def _hypothesis(left, right, unknowns: set, v, lows: dict, continuous: bool) -> 
         if dense or _nonzero(coefficient, v, lows):
             return {unknown: -rest / coefficient}
     return None
+
+
+def _injective_peeled(left, right):
+    """log(a) = log(b) as a = b (log is one-to-one), and exp(a) = exp(b) as a = b for real
+    a and b; repeatedly."""
+    for _ in range(8):
+        same = type(left) is type(right) and len(left.args) == len(right.args) == 1
+        if not same or not isinstance(left, (sympy.log, sympy.exp)):
+            break
+        if isinstance(left, sympy.exp) and not (left.args[0].is_real and right.args[0].is_real):
+            break
+        left, right = left.args[0], right.args[0]
+    return left, right
 
 
 def _nonzero(expr, v, lows: dict) -> bool:

@@ -175,10 +175,11 @@ def _without_min(expr) -> list:
 
 
 def _is_nonnegative(expr, lows) -> bool:
+    # A positive integer (a size) is at least its lower bound: 1 unless `lows` says more.
+    floors = {s: 1 for s in expr.free_symbols if s.is_integer and s.is_positive}
+    floors.update({s: low for s, low in lows.items() if s in expr.free_symbols})
     shifted = {
-        s: sympy.Dummy(s.name, integer=True, nonnegative=True) + low
-        for s, low in lows.items()
-        if s in expr.free_symbols
+        s: sympy.Dummy(s.name, integer=True, nonnegative=True) + low for s, low in floors.items()
     }
     return sympy.sympify(expr).subs(shifted).is_nonnegative is True
 

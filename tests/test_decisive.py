@@ -1,0 +1,101 @@
+"""Issue 10: claims that go wrong where hand derivations do (a kink, a tie, a branch, far
+outside the sampling box, at a closed end, by less than any tolerance) are refuted, and
+easy elementary identities are proved, not left at NUMERIC."""
+
+import pytest
+from sympy import (
+    Abs,
+    Derivative,
+    Heaviside,
+    Min,
+    Piecewise,
+    Rational,
+    Symbol,
+    atan,
+    exp,
+    log,
+    symbols,
+    tan,
+    tanh,
+)
+from sympy.codegen.cfunctions import expm1
+
+from derive.declare import claim, document
+from derive.model import PROVED, REFUTED, Source
+from derive.primitives import leaky_relu, relu, sigmoid, softplus
+from derive.verify import verify
+
+x, q, a, b, c = symbols("x q a b c", real=True)
+u = Symbol("u", nonnegative=True)
+p = Symbol("p", positive=True)
+
+# (id, lhs, rhs, relation): each false, each with a simple counterexample.
+FALSE = [
+    ("kink relu' with >=", Derivative(relu(x), x), Piecewise((1, x >= 0), (0, True)), "=="),
+    ("kink |x|' at 0", Derivative(Abs(x), x), Piecewise((1, x >= 0), (-1, True)), "=="),
+    (
+        "kink leaky_relu' with >=",
+        Derivative(leaky_relu(x, Rational(1, 10)), x),
+        Piecewise((1, x >= 0), (Rational(1, 10), True)),
+        "==",
+    ),
+    (
+        # PyTorch's hardswish backward, with < and <= swapped at ±3.
+        "boundary hardswish' < and <= swapped",
+        Piecewise((0, x < -3), ((2 * x + 3) / 6, x <= 3), (1, True)),
+        Piecewise((0, x <= -3), ((2 * x + 3) / 6, x < 3), (1, True)),
+        "==",
+    ),
+    (
+        "large softplus threshold",
+        softplus(x),
+        Piecewise((x, x > 20), (log(1 + exp(x)), True)),
+        "==",
+    ),
+    ("large Min(q, 4) = q", Min(q, 4), q, "=="),
+    ("branch (a**b)**c", (a**b) ** c, a ** (b * c), "=="),
+    ("branch atan(tan x)", atan(tan(x)), x, "=="),
+    ("closed end u > 0", u, 0, ">"),
+    ("strict x < x", x, x, "<"),
+    ("strict 0 < relu(x)", 0, relu(x), "<"),
+    ("tiny exact difference", x + Rational(1, 10**40), x, "=="),
+]
+
+TRUE = [
+    ("expm1(x) + 1 = exp(x)", expm1(x) + 1, exp(x), "=="),
+    ("tanh = 2σ(2x) - 1", tanh(x), 2 * sigmoid(2 * x) - 1, "=="),
+    ("σ = (1 + tanh(x/2))/2", sigmoid(x), (1 + tanh(x / 2)) / 2, "=="),
+    ("exp(b log p) = p**b", exp(b * log(p)), p**b, "=="),
+    ("relu' = Heaviside(x, 0)", Derivative(relu(x), x), Heaviside(x, 0), "=="),
+]
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    claims = tuple(
+        claim(name, "", "", lhs, rhs, relation=relation, expect=expect)
+        for cases, expect in ((FALSE, REFUTED), (TRUE, PROVED))
+        for name, lhs, rhs, relation in cases
+    )
+    doc = document(
+        "decisive",
+        "claims that go wrong where hand derivations do",
+        Source("issue 10", "issue-10.md"),
+        inputs=(x, q, a, b, c, u, p),
+        definitions=(),
+        claims=claims,
+    )
+    return {v.claim: v for v in verify(doc, jobs=2, timeout=30)}
+
+
+@pytest.mark.parametrize("name", [case[0] for case in FALSE])
+def test_false_claim_at_a_simple_point_is_refuted(verdicts, name):
+    verdict = verdicts[name]
+    assert verdict.status is REFUTED, (verdict.status, verdict.scope)
+    assert verdict.counterexample is not None and not verdict.internal
+
+
+@pytest.mark.parametrize("name", [case[0] for case in TRUE])
+def test_elementary_identity_is_proved(verdicts, name):
+    verdict = verdicts[name]
+    assert verdict.status is PROVED, (verdict.status, verdict.scope, verdict.method)
