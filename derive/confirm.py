@@ -20,9 +20,9 @@ from derive.primitives import elementary
 from derive.prove import SLICE_SECONDS, OutOfTime
 from derive.terms import Context, InputError, ShapeMismatch
 
-LARGER_RANGES = ((4, 8), (9, 16))  # one seeded size from each, per size of the claim
+LARGER_RANGES = ((4, 8), (9, 16))  # one seeded size from each
 MAX_COMBINATIONS = 27  # every combination of three sizes over a grid of three
-OPTIONAL_NODES = 3_000  # the instances built for the sizes past the required ones, in all
+OPTIONAL_NODES = 1_500  # the instances built for the sizes past the required ones, in all
 OPTIONAL_SECONDS = 1.0  # to build one of them
 CHECK_DPS = 60
 CHECK_TOLERANCE = mpmath.mpf(10) ** -45
@@ -45,20 +45,19 @@ class Check:
 
 
 def confirming_sizes(grid: list, sizes: tuple, lows: dict, rng: random.Random) -> list[dict]:
-    """Larger sizes one size at a time (the others at their smallest): a seeded k from 4 to
-    8, then a seeded k from 9 to 16, so that no fixed set of sizes is all a proof is ever
-    checked at; then every combination of the grid's sizes."""
+    """Larger sizes for one seeded size of the claim (the others at their smallest): a
+    seeded k from 4 to 8, then one from 9 to 16, so that no fixed set of sizes is all a
+    proof is ever checked at; then every combination of the grid's sizes."""
     combos = grid[:MAX_COMBINATIONS]
     if not sizes or not combos:
         return combos[:1] or [{}]
-    smallest = combos[0]
-    larger = []
+    smallest, larger = combos[0], []
+    # One size, chosen by the seed, grows: first to a k from 4 to 8, then from 9 to 16.
+    size = sizes[rng.randrange(len(sizes))]
     for low_k, high_k in LARGER_RANGES:
-        for size in sizes:
-            k = max(rng.randint(low_k, high_k), lows.get(size, 1))
-            candidate = {**smallest, size: k}
-            if candidate not in combos and candidate not in larger:
-                larger.append(candidate)
+        candidate = {**smallest, size: max(rng.randint(low_k, high_k), lows.get(size, 1))}
+        if candidate not in combos and candidate not in larger:
+            larger.append(candidate)
     return larger + combos
 
 
@@ -72,14 +71,15 @@ def confirm(
 ) -> Check:
     """Evaluate the claim at `sizes_to_check` in order. The `required` sizes are always
     checked (running out of time there raises OutOfTime); the others while the instances
-    they need stay small: OPTIONAL_NODES in all, each built within OPTIONAL_SECONDS."""
-    checked, agreed, spent = [], False, 0
+    they need stay small: OPTIONAL_NODES in all, as predicted from the largest instance
+    built so far, each built within OPTIONAL_SECONDS."""
+    checked, agreed, spent, largest = [], False, 0, (0, 1)
     ordered = list(required)
     ordered += [s for s in sizes_to_check if s not in required]
     for sizes in ordered:
         optional = sizes not in required
-        if optional and spent > OPTIONAL_NODES:
-            break
+        if optional and spent + _predicted(sizes, largest) > OPTIONAL_NODES:
+            continue
         try:
             with deadline.slice(OPTIONAL_SECONDS if optional else SLICE_SECONDS):
                 compiled = instance_at(sizes)
@@ -96,8 +96,17 @@ def confirm(
             return Check(tuple(checked), agreed, sizes, point)
         checked.append(sizes)
         agreed = agreed or agrees
-        spent += _nodes(compiled) if optional else 0
+        nodes = _nodes(compiled)
+        spent += nodes if optional else 0
+        largest = max(largest, (nodes, max(sizes.values(), default=1)))
     return Check(tuple(sorted(checked, key=_order)), agreed)
+
+
+def _predicted(sizes: dict, largest: tuple) -> int:
+    """The nodes an instance at `sizes` may have, from the largest one built so far (its
+    nodes, its largest size), growing with the square of the largest size."""
+    nodes, top = largest
+    return int(nodes * (max(sizes.values(), default=1) / top) ** 2)
 
 
 def _order(sizes: dict) -> tuple:

@@ -121,7 +121,7 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
         full = size_grid(job.ctx, claim, sizes)
         checked = confirming_sizes(full, sizes, dict(claim.lows), job.rng("sizes"))
         # Always the sizes the probe already built, and the largest of the grid.
-        required = [s for s in full if _key(s) in job.cache] + full[-1:]
+        required = [s for s in full if _key(s) in job.cache] + job.grid[-1:]
         return _confirmed(job, finding, checked, required)
     proved = _prove_at_sizes(job)
     if proved is not None:

@@ -28,6 +28,7 @@ from derive.tensors import LoweringError, ShapeCheck, lower
 
 AGGREGATES = (Sum, Product, SubsetSum)
 DEFAULT_GRID = (1, 2, 3)
+MIN_GRID = 2  # sizes a grid keeps above a claim's lower bound, at least
 MAX_UNFOLD_ROUNDS = 400
 
 
@@ -231,10 +232,10 @@ def size_grid(ctx: Context, claim: Claim, sizes, override=()) -> list[dict]:
     for size in sizes:
         low, grid = ctx.low(claim, size), grids.get(size, DEFAULT_GRID)
         values = tuple(v for v in grid if v >= low) or (low,)
-        if size not in chosen and len(values) < len(grid):
-            # A lower bound above part of the document's grid would shrink it (to one size
-            # at worst): the sizes from the bound on take the place of those left out.
-            values = tuple(sorted(set(values) | set(range(low, low + len(grid)))))[: len(grid)]
+        if size not in chosen and len(values) < MIN_GRID < len(grid) + 1:
+            # A lower bound above the document's grid would leave one size of it (or none):
+            # the sizes from the bound on take the place of those left out.
+            values = tuple(sorted(set(values) | set(range(low, low + MIN_GRID))))[:MIN_GRID]
         axes.append(values)
     combos = [dict(zip(sizes, values)) for values in itertools.product(*axes)]
     return sorted(combos, key=lambda c: (sum(c.values()), [c[s] for s in sizes]))
