@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import click
 
@@ -47,6 +47,32 @@ class Progress:
     def close(self) -> None:
         if self.enabled:
             click.echo("\r\033[K", err=True, nl=False)
+
+
+def _set_flag(context: click.Context, parameter: click.Parameter, value: bool) -> None:
+    if value:
+        context.obj = replace(context.find_object(Settings), **{parameter.name: True})
+
+
+def verbosity(command):
+    """Accept --quiet/--verbose after a subcommand too, acting as before it."""
+    quiet = click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_flag,
+        help="Print only results and errors.",
+    )
+    verbose = click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_flag,
+        help="Print details for every claim.",
+    )
+    return quiet(verbose(command))
 
 
 @click.group(epilog=EXIT_HELP)
@@ -100,6 +126,7 @@ def _report_errors(runs, problems) -> None:
 
 
 @main.command(epilog=EXIT_HELP)
+@verbosity
 @click.argument("documents", nargs=-1)
 @click.option("--claim", "--step", "claims", multiple=True, help="Only this claim (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
@@ -152,6 +179,7 @@ def verify(settings: Settings, documents, claims, fmt, timeout, jobs, strict) ->
 
 
 @main.command("list")
+@verbosity
 def list_documents() -> None:
     """List the bundled documents with their claim counts."""
     documents, problems = _load_all(())
@@ -169,6 +197,7 @@ def _load_one(spec: str):
 
 
 @main.command("explain", epilog=EXIT_HELP)
+@verbosity
 @click.argument("document")
 @click.argument("claim")
 @click.option(
@@ -198,6 +227,7 @@ def _kernel_documents(specs) -> list:
 
 
 @main.command(epilog=EXIT_HELP)
+@verbosity
 @click.argument("documents", nargs=-1)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale files.")
 @click.option("--out", default="generated", show_default=True, help="Directory to write.")
@@ -221,6 +251,7 @@ def generate(settings: Settings, documents, check: bool, out: str) -> None:
 
 
 @main.command(epilog=EXIT_HELP)
+@verbosity
 @click.option("--out", default="generated", show_default=True, help="The generated directory.")
 @click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True
@@ -240,6 +271,7 @@ def check(settings: Settings, out: str, timeout: float, jobs: int) -> None:
 
 
 @main.command(epilog=EXIT_HELP)
+@verbosity
 @click.argument("documents", nargs=-1)
 @click.option("--quick", is_flag=True, help="Small sizes only (a smoke test for CI).")
 @click.option("--out", default="results/bench", show_default=True, help="Results path stem.")

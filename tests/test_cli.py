@@ -136,3 +136,13 @@ def test_list_names_the_bundled_documents():
 
 def test_help_documents_exit_codes():
     assert "Exit codes: 0 success; 1" in _run("--help").stdout
+
+
+def test_verbose_and_quiet_work_after_the_subcommand_too(tmp_path):
+    path = _write(tmp_path, "tiny")
+    before = _run("-v", "verify", path, "--claim", "fact", "--jobs", "1")
+    after = _run("verify", path, "--claim", "fact", "--jobs", "1", "-v")
+    plain = _run("verify", path, "--claim", "fact", "--jobs", "1")
+    assert "rerun" in after.stdout and "rerun" in before.stdout and "rerun" not in plain.stdout
+    quiet = _run("verify", path, "--claim", "fact", "--jobs", "1", "--quiet")
+    assert quiet.stdout.strip().splitlines() == plain.stdout.strip().splitlines()[-1:]
