@@ -323,9 +323,13 @@ def _prove_at_sizes(job: Job) -> Finding | None:
     if len(proved) < len(job.grid):
         job.notes.append(f"proved exactly at {listed}, not at the larger sizes")
         return None
-    finding = Finding(
-        PROVED_AT_SIZES, f"sizes {listed}", f"exact instantiation ({', '.join(sorted(methods))})"
-    )
+    method = f"exact instantiation ({', '.join(sorted(methods))})"
+    if not job.sizes:
+        # Written out at one size, the claim has no size to generalise over: the exact
+        # proof covers every value of its atoms.
+        finding = Finding(PROVED, "all values (written out at one size)", method)
+    else:
+        finding = Finding(PROVED_AT_SIZES, f"sizes {listed}", method)
     return _confirmed(job, finding, proved, required=proved)
 
 
