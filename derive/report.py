@@ -176,6 +176,8 @@ def _claim_json(v: Verdict) -> dict:
         "reading": v.reading,
         "location": v.location,
         "details": list(v.details),
+        "derived": v.derived or None,
+        "residual": v.residual or None,
         "note": v.note,
         "error": v.error or None,
     }
