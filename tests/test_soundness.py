@@ -408,3 +408,12 @@ def test_an_undefined_value_is_no_counterexample():
     # atan(1/0) is AccumBounds(-pi/2, pi/2) in SymPy: a point where the claim is undefined.
     verdict = _verdict(_doc(atan(1 / v), pi / 2 * sign(v) - atan(v), inputs=(v,)))
     assert verdict.status is not REFUTED, verdict.counterexample
+
+
+def test_precision_loss_on_a_true_identity_is_no_disagreement():
+    # In 60 digits (v + 10**70)**2 - 10**140 - 2*10**70*v is noise far above v**2; the
+    # confirmation re-evaluates in 150 digits before it calls the sides different, so the
+    # proof stands and nothing crashes.
+    big = sympy.Integer(10) ** 70
+    verdict = _verdict(_doc((v + big) ** 2 - big**2 - 2 * big * v, v**2, inputs=(v,)))
+    assert verdict.status is PROVED and not verdict.internal, (verdict.scope, verdict.error)
