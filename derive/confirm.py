@@ -134,7 +134,10 @@ def _differs_exactly(compiled: Compiled, point: dict) -> bool:
     """Whether some entry's sides are rational numbers at `point` that violate the relation
     (a difference below any tolerance, such as 10**-50, still counts)."""
     for _, left, right in compiled.instance.entries:
-        gap = elementary(left - right).xreplace(point)
+        try:
+            gap = elementary(left - right).xreplace(point)
+        except (ValueError, TypeError, ArithmeticError):
+            continue  # e.g. Max of two values SymPy cannot compare
         if gap.is_Rational and not RELATION_HOLDS[compiled.relation](gap):
             return True
     return False

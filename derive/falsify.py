@@ -21,13 +21,15 @@ from derive.numeric import (
     DIFFER,
     DPS,
     RELATION_HOLDS,
+    UNDEFINED,
     Compiled,
+    admissible,
     compile_instance,
     domain_of,
     draw,
 )
 from derive.primitives import elementary
-from derive.prove import Deadline
+from derive.prove import Deadline, OutOfTime
 from derive.report import show
 from derive.terms import Context, Instance, ShapeMismatch, instance
 
@@ -42,6 +44,21 @@ MAX_BREAKS = 8  # breakpoints kept per atom
 SWEEP_POINTS = 400  # points the one-atom-at-a-time sweeps evaluate at one size
 EXACT_TRIES = 16  # points also decided exactly, when the instance is small
 EXACT_OPS = 400
+POINT_SECONDS = 0.5
+UNDECIDED_BRANCHES = (
+    sympy.Piecewise,
+    sympy.Heaviside,
+    sympy.sign,
+    sympy.KroneckerDelta,
+    sympy.Max,
+    sympy.Min,
+    sympy.floor,
+    sympy.ceiling,
+    sympy.frac,
+    sympy.Eq,
+    sympy.Ne,
+    sympy.core.relational.Relational,
+)
 EVALF_BITS = 2000  # how hard strict evalf may work to tell a difference from 0
 
 
@@ -49,7 +66,7 @@ EVALF_BITS = 2000  # how hard strict evalf may work to tell a difference from 0
 def simple_values(domain) -> tuple[Rational, ...]:
     # Cached: Interval.contains costs about a millisecond, and the search asks per atom.
     inside = [v for v in SIMPLE_VALUES if domain.contains(v) is sympy.true]
-    return tuple(inside) or (Rational(domain.inf + domain.sup, 2),)
+    return tuple(inside) or (draw(domain, random.Random(0)),)
 
 
 def find_counterexample(
@@ -76,7 +93,7 @@ def find_counterexample(
             compiled = compiled_at(sizes)
         except ShapeMismatch as mismatch:
             return Counterexample(_named(sizes), (), "", "", reason=str(mismatch))
-        point = _search(ctx, compiled, rng)
+        point = _search(ctx, compiled, rng, deadline)
         if point is not None:
             point = _shrink(ctx, compiled, point, deadline)
             found = _confirmed(compiled.instance, point, relation)
@@ -91,24 +108,36 @@ def _named(sizes: dict) -> tuple:
 
 def _candidates(ctx: Context, atoms, rng: random.Random, special=None):
     domains = [domain_of(ctx, a) for a in atoms]
+    allowed = [_simple_for(a, d) for a, d in zip(atoms, domains)]
     for value in SIMPLE_VALUES:
-        yield {
-            a: value if value in simple_values(d) else simple_values(d)[0]
-            for a, d in zip(atoms, domains)
-        }
+        yield {a: value if value in ok else ok[0] for a, ok in zip(atoms, allowed)}
     for _ in range(RANDOM_TRIES):
-        yield {a: rng.choice(simple_values(d)) for a, d in zip(atoms, domains)}
+        yield {a: rng.choice(ok) for a, ok in zip(atoms, allowed)}
     if special is not None:
         yield from _sweeps(ctx, atoms, special)
     for _ in range(RANDOM_TRIES):
-        yield {a: draw(d, rng) for a, d in zip(atoms, domains)}
+        yield {a: _admitted(a, draw(d, rng), ok) for a, d, ok in zip(atoms, domains, allowed)}
 
 
-def _search(ctx: Context, compiled: Compiled, rng: random.Random) -> dict | None:
+def _admitted(atom, value, fallback: tuple):
+    """`value`, or for an integer atom its floor; a simple value if that is not allowed."""
+    if atom.is_integer:
+        value = Rational(sympy.floor(value))
+    return value if admissible(atom, value) else fallback[0]
+
+
+def _simple_for(atom, domain) -> tuple:
+    """The simple values of `domain` that `atom` may take (an integer atom takes integers,
+    a nonzero one never 0)."""
+    ok = tuple(v for v in simple_values(domain) if admissible(atom, v))
+    return ok or simple_values(domain)[:1]
+
+
+def _search(ctx: Context, compiled: Compiled, rng: random.Random, deadline) -> dict | None:
     special = special_values(ctx, compiled.instance)
     small = _is_small(compiled.instance)
     for count, point in enumerate(_candidates(ctx, compiled.instance.atoms, rng, special)):
-        if compiled.outcome(point) == DIFFER:
+        if _outcome(compiled, point, deadline) == DIFFER:
             return point
         # Differences below any tolerance (10**-40, a strict < between equal sides) show
         # only in exact arithmetic, tried at the first, simplest points of a small instance.
@@ -119,6 +148,18 @@ def _search(ctx: Context, compiled: Compiled, rng: random.Random) -> dict | None
         ):
             return point
     return None
+
+
+def _outcome(compiled: Compiled, point: dict, deadline) -> str:
+    """The outcome at `point`, or UNDEFINED if evaluating it takes longer than POINT_SECONDS
+    (exp(exp(10**6)) has an exponent of 434,000 digits)."""
+    try:
+        with deadline.slice(POINT_SECONDS):
+            return compiled.outcome(point)
+    except OutOfTime:
+        if deadline.remaining() <= 0.05:
+            raise
+        return UNDEFINED
 
 
 def _is_small(inst: Instance) -> bool:
@@ -143,7 +184,11 @@ def special_values(ctx: Context, inst: Instance) -> dict:
         ]
         near = [b + d for b in breaks.get(atom, ()) for d in (0, -NEAR, NEAR)]
         values = [*SIMPLE_VALUES, *ends, *near, *LARGE_VALUES]
-        inside = [v for v in dict.fromkeys(values) if domain.contains(v) is sympy.true]
+        inside = [
+            v
+            for v in dict.fromkeys(values)
+            if admissible(atom, v) and domain.contains(v) is sympy.true
+        ]
         found[atom] = tuple(inside)
     return found
 
@@ -166,7 +211,7 @@ def declared_domain(ctx: Context, atom) -> sympy.Interval:
 def _sweeps(ctx: Context, atoms, special: dict):
     """Points that move one atom at a time through its special values, the others at a
     base value (0, else the simplest inside the domain); then every atom at each value."""
-    base = {a: simple_values(domain_of(ctx, a))[0] for a in atoms}
+    base = {a: _simple_for(a, domain_of(ctx, a))[0] for a in atoms}
     count = 0
     for atom in atoms:
         for value in special.get(atom, ()):
@@ -232,7 +277,7 @@ def _shrink(ctx: Context, compiled: Compiled, point: dict, deadline: Deadline) -
     for _ in range(3):
         changed = False
         for atom in compiled.instance.atoms:
-            for value in simple_values(domain_of(ctx, atom)):
+            for value in _simple_for(atom, domain_of(ctx, atom)):
                 if deadline.remaining() <= 0 or not _simpler(value, point[atom]):
                     break
                 trial = {**point, atom: value}
@@ -254,8 +299,12 @@ def confirm_point(
 def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | None:
     """Re-evaluate the separating entry exactly; None if the separation does not survive."""
     for label, lhs, rhs in inst.entries:
-        left, right = (elementary(side).xreplace(point) for side in (lhs, rhs))
-        if _separates(left, right, relation):
+        try:
+            left, right = (elementary(side).xreplace(point) for side in (lhs, rhs))
+            separates = _separates(left, right, relation)
+        except (ValueError, TypeError, ArithmeticError):
+            continue  # e.g. Max of two values SymPy cannot compare: nothing is confirmed
+        if separates:
             shown = tuple(
                 (str(a), str(v)) for a, v in sorted(point.items(), key=lambda p: str(p[0]))
             )
@@ -272,6 +321,10 @@ def _separates(left, right, relation: str) -> bool:
     undefined = (sympy.AccumBounds, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
     if any(side.has(*undefined) for side in (left, right)):
         return False  # e.g. atan(1/0) is AccumBounds(-pi/2, pi/2): not a value
+    if any(side.has(*UNDECIDED_BRANCHES) for side in (left, right)):
+        # A branch SymPy could not settle at this point: its argument is not visibly
+        # positive, negative or 0 (tanh(1) - 2σ(2) + 1 is 0, yet evaluates to noise).
+        return False
     left_value, right_value = sympy.N(left, DPS), sympy.N(right, DPS)
     if not (left_value.is_real and right_value.is_real):
         return False
@@ -283,9 +336,9 @@ def _separates(left, right, relation: str) -> bool:
             gap = gap.evalf(DPS, strict=True, maxn=EVALF_BITS)
         except (PrecisionExhausted, ValueError, TypeError):
             return False
-        if not gap.is_real:
+        if not (gap.is_Float or gap.is_Rational) or gap.is_real is not True:
             return False
-    return not RELATION_HOLDS[relation](gap)
+    return not bool(RELATION_HOLDS[relation](gap))
 
 
 def show_value(value) -> str:

@@ -59,15 +59,35 @@ def domain_of(ctx: Context, atom) -> Interval:
 
 
 def draw(domain: Interval, rng: random.Random) -> Rational:
-    """A rational inside `domain`, away from its open ends."""
-    lo, hi = domain.inf, domain.sup
-    steps = int((hi - lo) * POINT_DENOMINATOR)
-    value = lo + Rational(rng.randint(1, max(steps - 1, 1)), POINT_DENOMINATOR)
-    return Rational(value)
+    """A rational inside `domain`, away from its open ends (the ends may be irrational)."""
+    lo = sympy.ceiling(domain.inf * POINT_DENOMINATOR)
+    hi = sympy.floor(domain.sup * POINT_DENOMINATOR)
+    if hi - lo < 2:
+        # Narrower than the grid of points: its midpoint, made rational.
+        middle = sympy.nsimplify((domain.inf + domain.sup) / 2, rational=True)
+        return Rational(middle) if middle.is_Rational else Rational(lo, POINT_DENOMINATOR)
+    return Rational(rng.randint(int(lo) + 1, int(hi) - 1), POINT_DENOMINATOR)
+
+
+def admissible(atom, value) -> bool:
+    """Whether `atom` may take `value`: a rational (points are evaluated exactly) that its
+    assumptions allow (an integer for an integer atom, not 0 for a nonzero one)."""
+    if not value.is_Rational or (atom.is_integer and not value.is_Integer):
+        return False
+    return not (atom.is_nonzero and value == 0)
 
 
 def sample(ctx: Context, atoms, rng: random.Random) -> dict:
-    return {atom: draw(domain_of(ctx, atom), rng) for atom in atoms}
+    """A seeded point: each atom drawn from its domain (integers for integer atoms)."""
+    point = {}
+    for atom in atoms:
+        value = draw(domain_of(ctx, atom), rng)
+        if atom.is_integer:
+            value = Rational(sympy.floor(value))
+        if value == 0 and atom.is_nonzero:
+            value = Rational(1, POINT_DENOMINATOR)
+        point[atom] = value
+    return point
 
 
 class NotEvaluable(Exception):

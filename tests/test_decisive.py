@@ -7,6 +7,8 @@ from sympy import (
     Abs,
     Derivative,
     Heaviside,
+    Interval,
+    Max,
     Min,
     Piecewise,
     Rational,
@@ -14,6 +16,8 @@ from sympy import (
     atan,
     exp,
     log,
+    sign,
+    sqrt,
     symbols,
     tan,
     tanh,
@@ -99,3 +103,35 @@ def test_false_claim_at_a_simple_point_is_refuted(verdicts, name):
 def test_elementary_identity_is_proved(verdicts, name):
     verdict = verdicts[name]
     assert verdict.status is PROVED, (verdict.status, verdict.scope, verdict.method)
+
+
+def _decide_one(lhs, rhs, relation="==", inputs=(x,), domains=None):
+    doc = document(
+        "decisive-one",
+        "one claim",
+        Source("issue 10", "issue-10.md"),
+        inputs=inputs,
+        definitions=(),
+        claims=(claim("c", "", "", lhs, rhs, relation=relation),),
+        domains=domains,
+    )
+    (verdict,) = verify(doc, jobs=1, timeout=30)
+    assert not verdict.internal, verdict.error
+    return verdict
+
+
+def test_a_branch_whose_argument_is_zero_but_not_visibly_is_no_counterexample():
+    # Found by an adversarial review: tanh(x) - 2σ(2x) + 1 is 0, but sign() of it at x = 1
+    # evaluates to rounding noise; no exact separation may be claimed from that.
+    zero = tanh(x) - 2 * sigmoid(2 * x) + 1
+    for lhs, rhs, relation in [(sign(zero), 0, "=="), (Heaviside(zero, 0), 0, "<=")]:
+        assert _decide_one(lhs, rhs, relation).status is not REFUTED
+
+
+def test_points_respect_integer_atoms_and_irrational_domain_ends():
+    k = Symbol("k", integer=True)
+    assert _decide_one(k**2, k, ">=", inputs=(k,)).status is not REFUTED
+    w = Symbol("w", real=True)
+    ends = _decide_one(w**2, 4, "<=", inputs=(w,), domains={w: Interval(0, sqrt(2))})
+    assert ends.status is not REFUTED
+    assert _decide_one(Max(softplus(x) - x - softplus(-x), 0), 0).status is not REFUTED
