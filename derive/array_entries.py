@@ -146,7 +146,7 @@ def paired_entries(lhs, rhs) -> list[tuple[str, Expr, Expr]]:
             f"the left side has {show_shape(left)}, the right side {show_shape(right)}"
         )
     axes = [
-        range(1, int(n) + 1) if n.is_Integer else [Dummy(f"i{k}", integer=True, positive=True)]
+        range(1, int(n) + 1) if n.is_Integer else [axis_index(k, n)]
         for k, n in enumerate(map(sympy.sympify, left))
     ]
     pairs = []
@@ -155,6 +155,22 @@ def paired_entries(lhs, rhs) -> list[tuple[str, Expr, Expr]]:
         label = f"[{', '.join(map(str, index))}]" if index else ""
         pairs.append((label, entry(lhs, index), entry(rhs, index)))
     return pairs
+
+
+@functools.cache
+def axis_index(axis: int, size) -> Dummy:
+    """The generic index of a symbolic axis, 1 ≤ index ≤ size: one object per axis and size,
+    so that `axis_ranges` can say where it lies."""
+    return Dummy(f"i{axis}", integer=True, positive=True)
+
+
+def axis_ranges(expr) -> dict:
+    """{index: (1, size)} for the generic indices `paired_entries` gives `expr`'s symbolic axes."""
+    try:
+        sizes = map(sympy.sympify, shape(expr)) if has_arrays(expr) else ()
+    except (ArrayError, ShapeMismatch):
+        return {}  # paired_entries says what is wrong
+    return {axis_index(k, n): (Integer(1), n) for k, n in enumerate(sizes) if not n.is_Integer}
 
 
 def tabulate(expr):

@@ -176,7 +176,7 @@ def shape(expr) -> tuple:
         return rule(expr)
     if isinstance(expr, Sum):
         raise ArrayError(f"{expr} sums arrays: write ArraySum (Sum treats its terms as numbers)")
-    if isinstance(expr, Mul) and sum(has_arrays(f) for f in expr.args) > 1:
+    if isinstance(expr, Mul) and sum(bool(shape(f)) for f in expr.args) > 1:
         raise ArrayError(f"{expr} multiplies two arrays: write Hadamard or Dot")
     if isinstance(expr, (Add, Mul, sympy.Pow, sympy.Function)):
         return _broadcast([shape(a) for a in expr.args], type(expr).__name__)

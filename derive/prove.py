@@ -17,6 +17,7 @@ from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.aggregates import SetSum, SubsetSum
+from derive.array_entries import axis_ranges
 from derive.arrays import has_arrays
 from derive.bounds import split_at_free_indices
 from derive.indexform import index_zero
@@ -230,6 +231,7 @@ def _sign_steps(lhs, rhs, relation) -> list:
 def zero_method(lhs, rhs, relation: str, deadline: Deadline, ranges=None) -> str | None:
     """The first normal form that proves `lhs relation rhs` entrywise, or None."""
     methods = []
+    ranges = {**(ranges or {}), **axis_ranges(lhs)}
     for _, left, right in side_entries(sympy.sympify(lhs), sympy.sympify(rhs)):
         method = _entry_method(left, right, relation, deadline, ranges)
         if method is None:
@@ -335,7 +337,30 @@ def _attempt(ctx: Context, sides, relation, lows, deadline) -> str | None:
         return None
     if any(map(piecewise_in_sum, prepared)):
         return None
-    return zero_method(*prepared, relation, deadline, ctx.ranges)
+    method = zero_method(*prepared, relation, deadline, ctx.ranges)
+    if method is None and relation == "==" and not any(map(piecewise_in_sum, sides)):
+        # Collapsing expands everything, a power of a sum in a denominator included (A^{3/2}
+        # becomes A·√A, a sum of terms); index calculus sums deltas out itself.
+        method = _index_method(*sides, deadline, ctx.ranges)
+    return method
+
+
+def _index_method(lhs, rhs, deadline, ranges) -> str | None:
+    """Index calculus on each entry of the sides as they are, or None."""
+    ranges = {**(ranges or {}), **axis_ranges(lhs)}
+    try:
+        for _, left, right in side_entries(sympy.sympify(lhs), sympy.sympify(rhs)):
+            with deadline.slice():
+                difference = canonical_indices(left) - canonical_indices(right)
+                if not index_zero(difference, ranges):
+                    return None
+    except OutOfTime:
+        if deadline.remaining() <= 0.05:
+            raise
+        return None
+    except Exception:  # noqa: BLE001 - a normal form SymPy crashes in proves nothing
+        return None
+    return "index calculus"
 
 
 def _split_attempt(ctx: Context, sides, relation, deadline) -> str | None:

@@ -136,3 +136,20 @@ def test_random_identities_are_proved_only_when_they_hold():
                 if abs(at) <= size_k:
                     assert _value(term - variant, {K: size_k, n: size_n, p: at}) == 0
     assert checked > 200
+
+
+def test_arguments_of_functions_are_compared_by_their_normal_forms():
+    # A variance written two ways under one sqrt: equal normal forms, one atom.
+    mean = Sum(x[j], (j, 1, n)) / n
+    centred = sympy.sqrt(Sum((x[j] - mean) ** 2, (j, 1, n)) / n + 1)
+    moments = sympy.sqrt(Sum(x[j] ** 2, (j, 1, n)) / n - mean**2 + 1)
+    assert index_zero(centred**3 / moments - centred * moments, {})
+    assert not index_zero(centred - sympy.sqrt(Sum(x[j] ** 2, (j, 1, n)) / n + 1), {})
+
+
+def test_an_argument_that_uses_an_enclosing_index_is_not_one_atom():
+    # tanh(Σ_j x_j + x_i) depends on the summed i; naming it as one atom would lose that.
+    total = Sum(x[j], (j, 1, n))
+    inside = Sum(sympy.tanh(total + x[i]), (i, 1, n))
+    assert not index_zero(inside - n * sympy.tanh(total + x[1]), {})
+    assert index_zero(inside - Sum(sympy.tanh(x[a] + total), (a, 1, n)), {})

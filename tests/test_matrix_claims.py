@@ -1,0 +1,91 @@
+"""Issue 10 §3: claims written in matrix notation (Dot, Table, Transposed, Hadamard) and
+normalisations such as LayerNorm are proved for every size, as the same claims written with
+sums are; their planted mistakes are refuted."""
+
+import pytest
+from sympy import Derivative, IndexedBase, Sum, Symbol, sqrt, symbols, tanh
+
+from derive.arrays import Dot, Hadamard, Table, Transposed
+from derive.declare import claim, document
+from derive.model import PROVED, REFUTED, Source
+from derive.verify import verify
+
+n = symbols("n", integer=True, positive=True)
+i, j, k, m = symbols("i j k m", integer=True)
+W, h, g, x = (IndexedBase(name, real=True) for name in "Whgx")
+eps = Symbol("epsilon", positive=True)
+
+# Two steps of an RNN, h1 = tanh(W h0), h2 = tanh(W h1), and L = g · h2.
+Wm = Table(W[i, j], (i, 1, n), (j, 1, n))
+h0, gv = Table(h[j], (j, 1, n)), Table(g[i], (i, 1, n))
+h1 = tanh(Dot(Wm, h0))
+h2 = tanh(Dot(Wm, h1))
+loss = Sum(g[i] * tanh(Sum(W[i, j] * tanh(Sum(W[j, m] * h[m], (m, 1, n))), (j, 1, n))), (i, 1, n))
+grad_h0 = Table(Derivative(loss, h[k]), (k, 1, n))
+bptt = Dot(Transposed(Wm), Hadamard(1 - h1**2, Dot(Transposed(Wm), Hadamard(gv, 1 - h2**2))))
+# The published erratum: the Jacobians' diagonal factors applied in the wrong order.
+bptt_swapped = Dot(
+    Transposed(Wm), Hadamard(1 - h2**2, Dot(Transposed(Wm), Hadamard(gv, 1 - h1**2)))
+)
+bptt_untransposed = Dot(Wm, Hadamard(1 - h1**2, Dot(Wm, Hadamard(gv, 1 - h2**2))))
+
+# LayerNorm without affine parameters: y = (x - μ)/σ, L = g · y.
+mu = Sum(x[j], (j, 1, n)) / n
+sigma = sqrt(Sum((x[j] - mu) ** 2, (j, 1, n)) / n + eps)
+sigma_moments = sqrt(Sum(x[j] ** 2, (j, 1, n)) / n - mu**2 + eps)  # E[x²] − μ² + ε
+
+
+def y(index, s=sigma):
+    return (x[index] - mu) / s
+
+
+ln_loss = Sum(g[i] * y(i), (i, 1, n))
+ln_grad = Derivative(ln_loss, x[k])
+mean_g = Sum(g[i], (i, 1, n)) / n
+
+
+def ln_backward(s=sigma, scale=1 / n):
+    return (g[k] - mean_g - y(k, s) * Sum(g[i] * y(i, s), (i, 1, n)) * scale) / s
+
+
+yv, gv_ln = Table(y(i), (i, 1, n)), Table(g[i], (i, 1, n))
+ln_backward_arrays = (gv_ln - mean_g - yv * Dot(gv_ln, yv) / n) / sigma
+
+CLAIMS = [
+    ("BPTT in matrix notation", grad_h0, bptt, PROVED),
+    ("BPTT, diagonal factors swapped", grad_h0, bptt_swapped, REFUTED),
+    ("BPTT, W not transposed", grad_h0, bptt_untransposed, REFUTED),
+    ("LayerNorm backward", ln_grad, ln_backward(), PROVED),
+    ("LayerNorm backward, variance as E[x²] − μ²", ln_grad, ln_backward(sigma_moments), PROVED),
+    (
+        "LayerNorm backward in matrix notation",
+        Table(ln_grad, (k, 1, n)),
+        ln_backward_arrays,
+        PROVED,
+    ),
+    ("LayerNorm backward, mean of g·y not divided by n", ln_grad, ln_backward(scale=1), REFUTED),
+]
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    doc = document(
+        "matrix",
+        "matrix notation and normalisations",
+        Source("issue 10", "issue-10.md"),
+        inputs=(W, h, g, x, eps),
+        definitions=(),
+        claims=tuple(claim(name, "", "", lhs, rhs, expect=e) for name, lhs, rhs, e in CLAIMS),
+        sizes={n: (1, 2, 3)},
+        indices={k: (1, n)},
+    )
+    return {v.claim: v for v in verify(doc, jobs=2, timeout=60)}
+
+
+@pytest.mark.parametrize("name, expected", [(c[0], c[3]) for c in CLAIMS])
+def test_matrix_claim_verdict(verdicts, name, expected):
+    verdict = verdicts[name]
+    assert not verdict.error, verdict.error
+    assert verdict.status is expected, (verdict.status, verdict.scope, verdict.method)
+    if expected is PROVED:
+        assert verdict.scope.startswith("all sizes"), verdict.scope
