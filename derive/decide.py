@@ -38,7 +38,14 @@ from derive.numeric import (
     rng_for,
     sample,
 )
-from derive.prove import Deadline, OutOfTime, generic_method, induction_sizes, zero_method
+from derive.prove import (
+    Deadline,
+    OutOfTime,
+    generic_method,
+    induction_sizes,
+    step_names,
+    zero_method,
+)
 from derive.sumalgebra import ranges_proper
 from derive.terms import (
     Context,
@@ -83,6 +90,7 @@ class Job:
     sizes: tuple
     cache: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    tried: list = field(default_factory=list)  # the strategies that ran and proved nothing
 
     def instance(self, sizes: dict):
         key = _key(sizes)
@@ -116,6 +124,8 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     # A claim that pins a size to one value is a statement about that size only.
     pinned = any(len(values) == 1 for _, values in claim.sizes)
     method = None if pinned else _prove_generic(job)
+    if pinned:
+        job.tried.append("no symbolic proof for every size: the claim pins a size to one value")
     if method:
         finding = Finding(PROVED, generic_scope(job), method, details=_exact_checks(job))
         full = size_grid(job.ctx, claim, sizes)
@@ -205,12 +215,24 @@ def _prove_generic(job: Job) -> str | None:
         method = generic_method(job.ctx, claim.lhs, claim.rhs, claim.relation, lows, job.deadline)
     except ShapeMismatch:
         return None
-    if method or claim.relation != "==":
+    if method:
         return method
-    for size in induction_sizes(job.ctx, claim.lhs, claim.rhs):
+    symbolic = "the sizes symbolic" if job.sizes else "its atoms symbolic"
+    goal = "lhs − rhs to 0" if claim.relation == "==" else "the gap to a known sign"
+    job.tried.append(
+        f"symbolic proof with {symbolic}, definitions folded and then unfolded: no step "
+        f"({', '.join(step_names(claim.relation))}) reduced {goal}"
+    )
+    if claim.relation != "==":
+        return None
+    sizes = induction_sizes(job.ctx, claim.lhs, claim.rhs)
+    for size in sizes:
         method = prove_by_induction(job.ctx, claim.lhs, claim.rhs, size, lows, job.deadline)
         if method:
             return method
+    if sizes:
+        over = ", ".join(map(str, sizes))
+        job.tried.append(f"induction over {over}: the base case or the step was not proved")
     return None
 
 
@@ -318,6 +340,9 @@ def _prove_at_sizes(job: Job) -> Finding | None:
         proved.append(sizes)
         methods.add(method)
     if not proved:
+        if job.sizes and job.grid:
+            where = ", ".join(f"{k} = {v}" for k, v in job.grid[0].items())
+            job.tried.append(f"exact proof with the sizes written out: not reached at {where}")
         return None
     listed = "; ".join(", ".join(f"{k} = {v}" for k, v in s.items()) for s in proved)
     if len(proved) < len(job.grid):
@@ -379,5 +404,5 @@ def _evidence(job: Job) -> Finding:
         "the claim's breakpoints and the domains' closed ends, one atom at a time"
         + (f", at {where}" if where else "")
     )
-    details = (*job.notes, tried)
+    details = (*job.tried, *job.notes, tried)
     return Finding(NUMERIC, scope, "50-digit evaluation at seeded points", details=details)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import signal
 import time
 
@@ -47,6 +48,7 @@ SLICE_SECONDS = 8.0
 UNFOLD_LEVELS = 3
 SIMPLIFY_OPS = 400
 SIMPLIFY_SUM_OPS = 40  # an induction step's few terms, not a whole gradient
+MAX_REGIONS = 81  # a case split by regions: at most this many intervals and cut points
 
 
 class OutOfTime(Exception):
@@ -197,6 +199,11 @@ def _zero_steps(lhs, rhs, ranges=None) -> list:
                 and _is_zero(sympy.simplify(sympy.powsimp(sympy.expand_power_base(plain()))))
             ),
         ),
+        # A square under a root shows only once factored: sqrt(x² + 2x + 1) = x + 1, x > 0.
+        (
+            "factored",
+            lambda: _small(plain()) and _is_zero(sympy.simplify(sympy.factor(plain(), deep=True))),
+        ),
         # tanh, sinh, cosh... and the primitives' definitions all in terms of exp: tanh(x) =
         # 2σ(2x) − 1 only shows there.
         (
@@ -206,6 +213,7 @@ def _zero_steps(lhs, rhs, ranges=None) -> list:
         # Abs, Max, Min, Heaviside and sign as Piecewise, folded into one case split whose
         # branches simplify to 0 each.
         ("case split", lambda: _small(plain()) and _is_zero(_case_split(plain()))),
+        ("case split by regions", lambda: _small(plain()) and _zero_on_regions(plain())),
     ]
 
 
@@ -214,6 +222,75 @@ def _case_split(expr):
     if not cases.has(sympy.Piecewise):
         return expr
     return sympy.simplify(sympy.piecewise_fold(cases))
+
+
+def step_names(relation: str) -> list[str]:
+    """The names of the normal forms and tests tried on a claim with `relation`, in order."""
+    steps = _zero_steps(sympy.S.Zero, sympy.S.Zero) if relation == "==" else _sign_steps(0, 0, "<=")
+    return list(dict.fromkeys(name for name, _ in steps))
+
+
+def _zero_on_regions(expr) -> bool:
+    """Whether `expr` is 0 on each region its branch conditions cut the real line into.
+
+    Every condition must compare one real symbol with a rational number (x < 3, x ≥ −3,
+    x = 0): then between two consecutive numbers every condition keeps one truth value, read
+    at a rational point inside, and `expr` is one branch there, which must simplify to 0; at
+    each number itself `expr` must be 0 as well. relu(x) − relu(−x) = x and hardswish's
+    derivative written with PyTorch's inequalities are proved this way.
+    """
+    cases = expr.rewrite(sympy.Piecewise)
+    cuts: dict = {}
+    for node in sympy.preorder_traversal(cases):
+        if isinstance(node, sympy.Piecewise):
+            for _, condition in node.args:
+                for relation in condition.atoms(sympy.core.relational.Relational):
+                    found = _cut(relation)
+                    if found is None:
+                        return False
+                    cuts.setdefault(found[0], set()).add(found[1])
+    if not cuts:
+        return False
+    symbols = sorted(cuts, key=str)
+    axes = [_regions(sorted(cuts[s])) for s in symbols]
+    if sympy.prod(len(a) for a in axes) > MAX_REGIONS:
+        return False
+    relations = cases.atoms(sympy.core.relational.Relational)
+    for region in itertools.product(*axes):
+        truth, values = {}, {}
+        for symbol, (kind, value) in zip(symbols, region):
+            if kind == "at":
+                values[symbol] = value
+            else:
+                inside = {r: r.xreplace({symbol: value}) for r in relations if r.has(symbol)}
+                truth.update(inside)
+        piece = cases.xreplace(truth).xreplace(values)
+        if not _is_zero(sympy.simplify(piece)):
+            return False
+    return True
+
+
+def _cut(relation):
+    """(symbol, number) where `relation` compares one real symbol with a rational, or None."""
+    gap = sympy.expand(relation.lhs - relation.rhs)
+    if len(gap.free_symbols) != 1:
+        return None
+    (symbol,) = gap.free_symbols
+    slope = sympy.diff(gap, symbol)
+    rest = gap - slope * symbol
+    if not (symbol.is_Symbol and symbol.is_real and slope.is_Rational and slope != 0):
+        return None
+    return (symbol, -rest / slope) if rest.is_Rational else None
+
+
+def _regions(numbers: list) -> list:
+    """('at', b) for each cut and ('inside', a rational point) for each open interval."""
+    inside = [numbers[0] - 1] + [(a + b) / 2 for a, b in zip(numbers, numbers[1:])]
+    inside.append(numbers[-1] + 1)
+    regions = [("inside", inside[0])]
+    for number, after in zip(numbers, inside[1:]):
+        regions += [("at", number), ("inside", after)]
+    return regions
 
 
 def _sign_steps(lhs, rhs, relation) -> list:

@@ -100,9 +100,9 @@ def render_details(verdict: Verdict) -> list[str]:
         lines.append(f"  reading   {verdict.reading}")
     lines.append(f"  claimed   {verdict.statement}")
     if verdict.derived:
-        lines.append(f"  derived   {verdict.derived}")
+        lines += _labelled("derived", verdict.derived)
     if verdict.residual:
-        lines.append(f"  residual  {verdict.residual}")
+        lines += _labelled("residual", verdict.residual)
     found = verdict.counterexample
     if found is not None:
         lines.append(f"  at        {_where(found)}")
@@ -115,6 +115,11 @@ def render_details(verdict: Verdict) -> list[str]:
         lines.append(f"  note      {verdict.note}")
     lines.append(f'  rerun     derive verify {_target(verdict)} --claim "{verdict.claim}"')
     return lines
+
+
+def _labelled(label: str, text: str) -> list[str]:
+    first, *rest = text.splitlines()
+    return [f"  {label:<9} {first}", *(f"  {'':<9} {line}" for line in rest)]
 
 
 def _target(verdict: Verdict) -> str:

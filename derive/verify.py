@@ -50,7 +50,9 @@ from derive.terms import (
 
 DEFAULT_TIMEOUT = 30.0
 SIMPLIFY_OPS = 300
-DERIVED_OPS = 150  # a longer derived side is summarised, not printed
+DERIVED_OPS = 400  # a longer derived side is summarised, not printed
+READABLE_CHARS = 100  # a longer derived side or residual gets its subexpressions named
+INLINE_CHARS = 12  # a subexpression this short is written out, not named
 RESIDUAL_OPS = 40  # a residual this short is shown even when the claim itself is shorter
 
 
@@ -167,13 +169,16 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
                 derived = left if claim.lhs.has(sympy.Derivative) else right
                 if derived.has(sympy.Sum):
                     derived = _residual(ctx, derived, sympy.S.Zero, lows)
-                extra["derived"] = _derived_text(_simpler(derived))
+                extra["derived"] = _derived_text(ctx, _simpler(derived))
             found = finding.counterexample
-            if found is not None and not found.reason and claim.relation == "==":
+            refuted = found is not None and not found.reason
+            if (refuted or finding.status is NUMERIC) and claim.relation == "==":
+                # What a refuted claim's sides differ by; for NUMERIC, what the proof
+                # strategies could not reduce to 0.
                 residual = _residual(ctx, left, right, lows)
                 shown = max(sympy.count_ops(claim.lhs - claim.rhs), RESIDUAL_OPS)
                 if sympy.count_ops(residual) <= shown:
-                    extra["residual"] = show(residual)
+                    extra["residual"] = readable(ctx, residual)
     except (OutOfTime, NotDerivable, TooLarge, RecursionError):
         pass  # the explanation is an extra: the verdict stands without it
     except Exception:  # noqa: BLE001 - SymPy's simplify fails in many ways; the verdict stands
@@ -181,13 +186,65 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
     return extra
 
 
-def _derived_text(derived) -> str:
+def _derived_text(ctx, derived) -> str:
     # Fully unfolded, a layer's gradient runs to pages: a person reads the claim's own terms
     # and the counterexample instead.
     size = sympy.count_ops(derived)
     if size <= DERIVED_OPS:
-        return show(derived)
+        return readable(ctx, derived)
     return f"({size} operations with every definition unfolded; not shown)"
+
+
+def readable(ctx, expr) -> str:
+    """`expr` on one line if short; else with the document's own definitions folded back in
+    and each repeated subexpression named once (τ1, τ2, ...), one line per name:
+
+        τ2*x[k] - τ2*Sum(x[j], (j, 1, n))/n
+          where τ1 = Sum(x[j]**2, (j, 1, n))/n
+                τ2 = 1/sqrt(epsilon + τ1)
+    """
+    text = show(expr)
+    if len(text) <= READABLE_CHARS:
+        return text
+    folded = expr.xreplace(
+        {d.body: d.func() for d in ctx.definitions.values() if not d.params and d.body.args}
+    )
+    # A name for a term that uses a summed index would be read outside its sum: never one.
+    bound = {
+        index
+        for node in sympy.preorder_traversal(folded)
+        if isinstance(node, (sympy.Sum, sympy.Product))
+        for index, *_ in node.limits
+    }
+    names = sympy.numbered_symbols("τ", start=1, exclude=folded.free_symbols)
+    named, (main,) = sympy.cse(folded, symbols=names, ignore=tuple(bound))
+    # A name for sqrt(n) only hides what it stands for: short values are written out.
+    short = {name: value for name, value in named if len(show(value)) <= INLINE_CHARS}
+    for _ in range(len(short)):
+        short = {name: value.xreplace(short) for name, value in short.items()}
+    main = main.xreplace(short)
+    kept = [(name, value.xreplace(short)) for name, value in named if name not in short]
+    renamed = dict(
+        zip(
+            (name for name, _ in kept),
+            sympy.numbered_symbols("τ", start=1, exclude=folded.free_symbols),
+        )
+    )
+    main = main.xreplace(renamed)
+    kept = [(renamed[name], value.xreplace(renamed)) for name, value in kept]
+    lines = _terms(main) + [f"  where {name} = {show(value)}" for name, value in kept[:1]]
+    lines += [f"        {name} = {show(value)}" for name, value in kept[1:]]
+    return "\n".join(lines)
+
+
+def _terms(expr) -> list[str]:
+    """A long sum one term a line: `a`, `+ b`, `- c`."""
+    text = show(expr)
+    if len(text) <= READABLE_CHARS or not isinstance(expr, sympy.Add):
+        return [text]
+    first, *rest = sympy.Add.make_args(expr)
+    signed = [("- " + show(-t)) if t.could_extract_minus_sign() else "+ " + show(t) for t in rest]
+    return [show(first), *signed]
 
 
 def _residual(ctx, left, right, lows):

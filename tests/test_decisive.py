@@ -16,6 +16,7 @@ from sympy import (
     atan,
     exp,
     log,
+    pi,
     sign,
     sqrt,
     symbols,
@@ -25,7 +26,7 @@ from sympy import (
 from sympy.codegen.cfunctions import expm1
 
 from derive.declare import claim, document
-from derive.model import PROVED, REFUTED, Source
+from derive.model import NUMERIC, PROVED, REFUTED, Source
 from derive.primitives import leaky_relu, relu, sigmoid, softplus
 from derive.verify import verify
 
@@ -71,6 +72,23 @@ TRUE = [
     ("σ = (1 + tanh(x/2))/2", sigmoid(x), (1 + tanh(x / 2)) / 2, "=="),
     ("exp(b log p) = p**b", exp(b * log(p)), p**b, "=="),
     ("relu' = Heaviside(x, 0)", Derivative(relu(x), x), Heaviside(x, 0), "=="),
+    ("relu(x) - relu(-x) = x", relu(x) - relu(-x), x, "=="),
+    (
+        # PyTorch's hardsigmoid backward: 1/6 strictly inside (-3, 3), 0 at and beyond ±3.
+        "hardsigmoid'",
+        Derivative(Piecewise((0, x <= -3), (1, x >= 3), (x / 6 + Rational(1, 2), True)), x),
+        Piecewise((Rational(1, 6), (x > -3) & (x < 3)), (0, True)),
+        "==",
+    ),
+    (
+        # hardswish(x) = x·hardsigmoid(x); its derivative with the boundaries SymPy's own
+        # derivative of the branches gives (the swapped form is in FALSE).
+        "hardswish'",
+        Derivative(x * Piecewise((0, x <= -3), (1, x >= 3), (x / 6 + Rational(1, 2), True)), x),
+        Piecewise((0, x <= -3), ((2 * x + 3) / 6, x < 3), (1, True)),
+        "==",
+    ),
+    ("sqrt of a square, p > 0", sqrt(p**2 + 2 * p + 1), p + 1, "=="),
 ]
 
 
@@ -135,3 +153,14 @@ def test_points_respect_integer_atoms_and_irrational_domain_ends():
     ends = _decide_one(w**2, 4, "<=", inputs=(w,), domains={w: Interval(0, sqrt(2))})
     assert ends.status is not REFUTED
     assert _decide_one(Max(softplus(x) - x - softplus(-x), 0), 0).status is not REFUTED
+
+
+def test_a_numeric_verdict_says_what_was_tried():
+    verdict = _decide_one(atan(p) + atan(1 / p), pi / 2, inputs=(p,))
+    if verdict.status is PROVED:
+        pytest.skip("a strategy proves this identity now; pick a harder one")
+    assert verdict.status is NUMERIC, verdict.status
+    tried = " ".join(verdict.details)
+    assert "symbolic proof" in tried and "index calculus" in tried and "simplify" in tried
+    assert "counterexample search found nothing" in tried
+    assert verdict.residual

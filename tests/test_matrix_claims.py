@@ -89,3 +89,15 @@ def test_matrix_claim_verdict(verdicts, name, expected):
     assert verdict.status is expected, (verdict.status, verdict.scope, verdict.method)
     if expected is PROVED:
         assert verdict.scope.startswith("all sizes"), verdict.scope
+
+
+def test_a_long_derived_side_is_shown_with_named_subexpressions(verdicts):
+    # The wrong LayerNorm backward: the derived side runs to hundreds of characters on one
+    # line; shown one term a line, with repeated subexpressions named once.
+    derived = verdicts["LayerNorm backward, mean of g·y not divided by n"].derived
+    lines = derived.splitlines()
+    assert len(lines) > 2 and any(line.lstrip().startswith("where τ1 = ") for line in lines)
+    assert max(map(len, lines)) < 160, derived
+    for line in lines:
+        if " = " in line:  # a name never stands for a term that uses a summed index
+            assert "k1" not in line.split(" = ", 1)[1], line

@@ -6,6 +6,7 @@ import pytest
 import sympy
 
 from derive.model import NUMERIC, PROVED, REFUTED, UNDECIDED
+from derive.terms import context_of
 from derive.verify import DERIVED_OPS, _derived_text, select, verify
 
 SSM = "selective_ssm"
@@ -84,8 +85,11 @@ def test_a_refuted_claim_with_array_sides_is_explained_without_an_internal_error
     assert verdict.status is REFUTED and not verdict.internal
 
 
-def test_a_derived_side_too_long_to_read_is_summarised():
+def test_a_derived_side_too_long_to_read_is_summarised(load_document):
+    ctx = context_of(load_document("nn_library"))
     x = sympy.Symbol("x")
-    assert _derived_text(x + 1) == "x + 1"
+    assert _derived_text(ctx, x + 1) == "x + 1"
     long = sum(x**k for k in range(DERIVED_OPS))
-    assert _derived_text(long).endswith("operations with every definition unfolded; not shown)")
+    assert _derived_text(ctx, long).endswith(
+        "operations with every definition unfolded; not shown)"
+    )
