@@ -13,10 +13,13 @@ import sympy
 from sympy import Add, Basic, Expr, KroneckerDelta, Lambda, Mul, Sum, Trace, Tuple
 from sympy.core.symbol import Str
 from sympy.matrices.expressions import (
+    Determinant,
     HadamardProduct,
     Identity,
+    Inverse,
     MatAdd,
     MatMul,
+    MatPow,
     MatrixExpr,
     Transpose,
     ZeroMatrix,
@@ -110,6 +113,34 @@ class Entry(Notation):
         return f"{head}[{', '.join(show(i) for i in indices)}]"
 
 
+class Adjugate(MatrixExpr):
+    """adj(X), the transpose of X's cofactor matrix: X·adj(X) = det(X)·I. Square matrices
+    of a numeric size (the entries are written out)."""
+
+    def __new__(cls, X):
+        return Basic.__new__(cls, X)
+
+    arg = property(lambda self: self.args[0])
+    shape = property(lambda self: self.arg.shape)
+
+    def _sympystr(self, printer):
+        return f"adj({printer._print(self.arg)})"
+
+
+def det(X) -> Determinant:
+    """det(X) of a square matrix view of a numeric size."""
+    return Determinant(X)
+
+
+def inverse(X) -> Inverse:
+    """X⁻¹ of a square matrix view of a numeric size: adj(X)/det(X) entrywise."""
+    return Inverse(X)
+
+
+def adjugate(X) -> Adjugate:
+    return Adjugate(X)
+
+
 class HasShape(Notation):
     """[X ∈ ℝ^(rows × cols)]: 1 where X is well formed with that shape; a shape mismatch (so
     a refutation) at sizes where it is not."""
@@ -149,13 +180,17 @@ def lower(expr):
         if expr.shape != (1, 1):
             raise LoweringError(f"{expr} is a {expr.shape} matrix; claim one Entry of it")
         expr = Entry(expr, 1, 1)  # a 1 × 1 matrix is read as its entry (trace(s) = s)
-    expr = expr.replace(lambda n: isinstance(n, (Inner, Entry, Trace, HasShape)), _lower_node)
+    expr = expr.replace(
+        lambda n: isinstance(n, (Inner, Entry, Trace, HasShape, Determinant)), _lower_node
+    )
     return sequences.sum_out(expr)
 
 
 def _lower_node(node):
     if isinstance(node, Trace):
         return _trace(node.arg)
+    if isinstance(node, Determinant):
+        return _written_out(node.arg).det(method="berkowitz")
     if isinstance(node, HasShape):
         X, rows, cols = node.args
         return guarded(
@@ -211,11 +246,42 @@ def entry(X, r, c):
         return _product_entry(X, r, c)
     if isinstance(X, HadamardProduct):
         return Mul(*(entry(factor, r, c) for factor in X.args))
+    if isinstance(X, Adjugate):
+        return _at(_written_out(X.arg).adjugate(method="berkowitz"), r, c)
+    if isinstance(X, Inverse) or (isinstance(X, MatPow) and X.exp == -1):
+        written = _written_out(X.args[0])
+        return _at(written.adjugate(method="berkowitz"), r, c) / written.det(method="berkowitz")
     if isinstance(X, Identity):
         return KroneckerDelta(r, c)
     if isinstance(X, ZeroMatrix):
         return sympy.S.Zero
     raise LoweringError(f"no index form for {X} ({type(X).__name__}): use derive.tensors views")
+
+
+def _written_out(X) -> sympy.ImmutableMatrix:
+    """The square matrix X with its entries written out: its size must be a number."""
+    rows, cols = X.shape
+    if not (rows.is_Integer and cols.is_Integer):
+        raise LoweringError(
+            f"{X} has size {rows} × {cols}: det, inverse and adjugate need a numeric size"
+        )
+    if rows != cols:
+        raise ShapeMismatch(f"{X} is {rows} × {cols}, not square")
+    return sympy.ImmutableMatrix(int(rows), int(cols), lambda a, b: entry(X, a + 1, b + 1))
+
+
+def _at(written, r, c):
+    """Entry (r, c) of a written-out matrix; an index that is a symbol selects its entry with
+    Kronecker deltas (so the claim still holds for every value of it)."""
+    rows = [r] if sympy.sympify(r).is_Integer else range(1, written.rows + 1)
+    cols = [c] if sympy.sympify(c).is_Integer else range(1, written.cols + 1)
+    return Add(
+        *(
+            KroneckerDelta(a, r) * KroneckerDelta(b, c) * written[int(a) - 1, int(b) - 1]
+            for a in rows
+            for b in cols
+        )
+    )
 
 
 def _product_entry(X: MatMul, r, c):

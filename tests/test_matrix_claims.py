@@ -101,3 +101,40 @@ def test_a_long_derived_side_is_shown_with_named_subexpressions(verdicts):
     for line in lines:
         if " = " in line:  # a name never stands for a term that uses a summed index
             assert "k1" not in line.split(" = ", 1)[1], line
+
+
+@pytest.mark.parametrize("size", [2, 3])
+def test_determinant_inverse_and_adjugate_at_fixed_sizes(size):
+    # Jacobi's formula ∂det(W)/∂W_ij = adj(W)_ji, and the erratum with adj(W)_ij.
+    from sympy import KroneckerDelta
+
+    from derive.tensors import Entry, adjugate, det, inverse, matrix
+
+    r, c = symbols("r c", integer=True, positive=True)
+    w = IndexedBase("w", real=True)
+    M = matrix(w, size, size)
+    jacobi = Derivative(det(M), w[r, c])
+    claims = [
+        ("Jacobi", jacobi, Entry(adjugate(M), c, r), PROVED),
+        ("Jacobi, adjugate not transposed", jacobi, Entry(adjugate(M), r, c), REFUTED),
+        ("Jacobi with the inverse", jacobi, det(M) * Entry(inverse(M), c, r), PROVED),
+        (
+            "W adj(W) = det(W) I",
+            Entry(M * adjugate(M), r, c),
+            det(M) * KroneckerDelta(r, c),
+            PROVED,
+        ),
+        ("det of the transpose", det(M.T), det(M), PROVED),
+    ]
+    doc = document(
+        "determinant",
+        "determinants at a fixed size",
+        Source("issue 10", "issue-10.md"),
+        inputs=(w,),
+        definitions=(),
+        claims=tuple(claim(name, "", "", lhs, rhs, expect=e) for name, lhs, rhs, e in claims),
+        indices={r: (1, size), c: (1, size)},
+    )
+    for verdict in verify(doc, jobs=2, timeout=60):
+        assert not verdict.error, verdict.error
+        assert verdict.status is verdict.expected, (verdict.claim, verdict.status, verdict.scope)
