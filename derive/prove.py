@@ -230,7 +230,7 @@ def step_names(relation: str) -> list[str]:
     return list(dict.fromkeys(name for name, _ in steps))
 
 
-def _zero_on_regions(expr) -> bool:
+def _zero_on_regions(expr, changes: int = 2) -> bool:
     """Whether `expr` is 0 on each region its branch conditions cut the real line into.
 
     Every condition must compare one real symbol with a rational number (x < 3, x ≥ −3,
@@ -247,7 +247,13 @@ def _zero_on_regions(expr) -> bool:
                 for relation in condition.atoms(sympy.core.relational.Relational):
                     found = _cut(relation)
                     if found is None:
-                        return False
+                        # A tie a = b: with t = a − b for a, the condition is about t alone.
+                        change = _change_of_variable(relation)
+                        return (
+                            bool(change)
+                            and changes > 0
+                            and _zero_on_regions(cases.xreplace(change), changes - 1)
+                        )
                     cuts.setdefault(found[0], set()).add(found[1])
     if not cuts:
         return False
@@ -281,6 +287,22 @@ def _cut(relation):
     if not (symbol.is_Symbol and symbol.is_real and slope.is_Rational and slope != 0):
         return None
     return (symbol, -rest / slope) if rest.is_Rational else None
+
+
+def _change_of_variable(relation) -> dict:
+    """{a: t − (rest)/k} where `relation` compares k·a + rest (linear, rational
+    coefficients, real symbols) with 0 and t is a new real symbol: a bijection of the reals
+    for every value of the others, so an identity in t and them is one in a and them."""
+    gap = sympy.expand(relation.lhs - relation.rhs)
+    symbols = sorted(gap.free_symbols, key=str)
+    if not all(s.is_Symbol and s.is_real for s in symbols) or not symbols:
+        return {}
+    coefficients = [sympy.diff(gap, s) for s in symbols]
+    if not all(k.is_Rational for k in coefficients):
+        return {}  # not linear
+    symbol, k = next((s, k) for s, k in zip(symbols, coefficients) if k != 0)
+    t = sympy.Dummy("t", real=True)
+    return {symbol: (t - (gap - k * symbol)) / k}
 
 
 def _regions(numbers: list) -> list:
