@@ -68,7 +68,16 @@ def _table_entry(expr: Table, index: tuple) -> Expr:
 
 def _literal_entry(expr: ArrayLiteral, index: tuple) -> Expr:
     if not all(sympy.sympify(k).is_Integer for k in index):
-        raise ArrayError(f"{expr} has concrete sizes but was indexed at {index}")
+        # A symbolic index (a part of a Concat whose other parts have symbolic sizes): the
+        # entry it selects, with Kronecker deltas.
+        grid = itertools.product(*(range(1, n + 1) for n in expr.dims))
+        return Add(
+            *(
+                Mul(*(sympy.KroneckerDelta(k, at) for k, at in zip(index, position)))
+                * _literal_entry(expr, tuple(map(Integer, position)))
+                for position in grid
+            )
+        )
     flat = 0
     for k, n in zip(index, expr.dims):
         flat = flat * n + int(k) - 1
@@ -113,7 +122,11 @@ def _concat_entry(expr: Concat, index: tuple) -> Expr:
     cases, offset = [], Integer(0)
     for part in expr.args:
         size = shape(part)[0]
-        cases.append((entry(part, (r - offset,)), sympy.Le(r, offset + size)))
+        condition = sympy.Le(r, offset + size)
+        if condition != sympy.false:  # else r lies past this part: its entry is never read
+            cases.append((entry(part, (r - offset,)), condition))
+            if condition == sympy.true:
+                break
         offset += size
     return _choose(cases)
 
@@ -140,6 +153,9 @@ def paired_entries(lhs, rhs) -> list[tuple[str, Expr, Expr]]:
     """(label, lhs entry, rhs entry) for every entry of two sides of one shape; generic
     symbols index the axes whose size is a symbol."""
     left, right = shape(lhs), shape(rhs)
+    # SymPy turns 0·A into the scalar 0 (a size factor n - 1 at n = 1): it stands for
+    # the zero array, as NumPy would broadcast it.
+    left, right = (right if lhs == 0 else left), (left if rhs == 0 else right)
     same = len(left) == len(right) and all(dims_equal(a, b) for a, b in zip(left, right))
     if not same:
         raise ShapeMismatch(

@@ -13,6 +13,8 @@ import itertools
 import sympy
 from sympy import Add, KroneckerDelta, Mul, Sum
 
+from derive.arrays import ArraySum, Table
+
 INSIDE, OUTSIDE = "inside", "outside"
 BOUND_ROUNDS = 4
 
@@ -133,7 +135,9 @@ def ranges_proper(expr, ranges: dict, lows: dict | None = None) -> bool:
 
 
 def _proper(expr, ranges, lows) -> bool:
-    if isinstance(expr, (Sum, sympy.Product)):
+    # An ArraySum is a Sum of arrays, read as empty when reversed; a Table's size must not
+    # be negative either (index calculus counts its entries by hi - lo + 1).
+    if isinstance(expr, (Sum, sympy.Product, ArraySum, Table)):
         inner = dict(ranges)
         for index, lo, hi in reversed(expr.limits):  # outermost first
             if not _at_least(hi - lo + 1, 0, inner, lows):

@@ -345,7 +345,10 @@ def expand_aggregates(expr: sympy.Basic, karr: bool = False) -> sympy.Basic:
     def expand(node):
         return node.doit(deep=False) if isinstance(node, SubsetSum) else expand_sum(node, karr)
 
-    expr = tabulate(expr)  # first, so that SymPy's doit meets no array-valued Sum
+    try:
+        expr = tabulate(expr)  # first, so that SymPy's doit meets no array-valued Sum
+    except ArrayError as problem:
+        raise InputError(str(problem)) from None
     return expr.replace(is_concrete, expand)
 
 

@@ -417,3 +417,58 @@ def test_precision_loss_on_a_true_identity_is_no_disagreement():
     big = sympy.Integer(10) ** 70
     verdict = _verdict(_doc((v + big) ** 2 - big**2 - 2 * big * v, v**2, inputs=(v,)))
     assert verdict.status is PROVED and not verdict.internal, (verdict.scope, verdict.error)
+
+
+# Found by an adversarial review of the matrix-notation work (issue 10 §3).
+
+
+def test_an_array_sum_over_a_range_reversed_by_two_or_more_is_not_proved():
+    # Was PROVED for all sizes by index calculus (Karr counts Σ_{j=1}^{-1} 1 as -1; the
+    # engine reads the range as empty): false at n = 4, where P ≠ 0 and n - 5 < -1.
+    from derive.arrays import ArraySum, Table
+
+    P = (n - 1) * (n - 2) * (n - 3)
+    lhs = ArraySum(Table(P * x[i], (i, 1, n)), (j, 1, n - 5))
+    rhs = Table(P * (n - 5) * x[i], (i, 1, n))
+    verdict = _verdict(_doc(lhs, rhs, inputs=(x,), sizes=GRID))
+    _assert_no_false_proof(verdict, true_on_grid="sizes n = 1; n = 2; n = 3")
+    assert _proof_by_strategies(_doc(lhs, rhs, inputs=(x,), sizes=GRID)) is None
+    two = _doc(
+        ArraySum(Table(x[i], (i, 1, n)), (j, 1, m - n)),
+        Table((m - n) * x[i], (i, 1, n)),
+        inputs=(x,),
+        sizes={n: (1, 2), m: (3, 4)},
+    )
+    assert _proof_by_strategies(two) is None
+
+
+def test_concatenations_are_compared_entry_by_entry():
+    # Was an internal error (IndexError): every part's entry was read at every index.
+    from derive.arrays import Concat, Dot, Table
+
+    for size in (2, n):
+        joined = Concat(Table(x[i], (i, 1, size)), Table(y[i], (i, 1, 1)))
+        _assert_decided(_verdict(_doc(joined, joined, inputs=(x, y), sizes=GRID)))
+        dot = Dot(joined, joined)
+        square = Dot(Table(x[i], (i, 1, size)), Table(x[i], (i, 1, size))) + y[1] ** 2
+        verdict = _verdict(_doc(dot, square, inputs=(x, y), sizes=GRID))
+        _assert_decided(verdict)
+        assert verdict.status in (PROVED, PROVED_AT_SIZES), verdict.scope
+
+
+def test_a_size_factor_that_vanishes_does_not_turn_an_array_into_a_scalar():
+    # Was REFUTED at n = 1: SymPy turns 0·Table into the scalar 0, a "shape mismatch".
+    from derive.arrays import Table
+
+    lhs, rhs = (n - 1) * Table(x[i], (i, 1, n)), Table((n - 1) * x[i], (i, 1, n))
+    verdict = _verdict(_doc(lhs, rhs, inputs=(x,), sizes=GRID))
+    assert verdict.status is PROVED, (verdict.scope, verdict.error)
+
+
+def test_a_table_of_negative_size_is_an_input_error():
+    from derive.arrays import Dot, Table
+
+    doc = _doc(Dot(Table(x[i], (i, 1, n - 3)), Table(1, (i, 1, n - 3))), 0, inputs=(x,), sizes=GRID)
+    verdict = _verdict(doc)
+    assert not verdict.internal and _is_one_line(verdict.error), verdict.error
+    assert "negative size" in verdict.error
