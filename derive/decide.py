@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from derive.confirm import confirm, confirming_sizes, describe
 from derive.falsify import confirm_point, find_counterexample
@@ -211,8 +212,10 @@ def _strategy_failed(method: str) -> str:
 
 def _prove_generic(job: Job) -> str | None:
     claim, lows = job.claim, dict(job.claim.lows)
+    shifts = _half_lines(job)
+    lhs, rhs = claim.lhs.xreplace(shifts), claim.rhs.xreplace(shifts)
     try:
-        method = generic_method(job.ctx, claim.lhs, claim.rhs, claim.relation, lows, job.deadline)
+        method = generic_method(job.ctx, lhs, rhs, claim.relation, lows, job.deadline)
     except ShapeMismatch:
         return None
     if method:
@@ -234,6 +237,30 @@ def _prove_generic(job: Job) -> str | None:
         over = ", ".join(map(str, sizes))
         job.tried.append(f"induction over {over}: the base case or the step was not proved")
     return None
+
+
+def _half_lines(job: Job) -> dict:
+    """{x: a + d} for each symbol declared on a half-line (a, ∞) (d > 0; d ≥ 0 if closed),
+    {x: b − d} for (−∞, b): a claim for every d is one for every x in the domain, and the
+    signs SymPy knows of d prove what x > 1 needs (log x > 0). Only for claims that neither
+    differentiate by nor reach a definition: there x would stay behind in the bodies."""
+    claim = sympy.Tuple(job.claim.lhs, job.claim.rhs)
+    if claim.has(sympy.Derivative) or claim.atoms(AppliedUndef):
+        return {}
+    shifts = {}
+    bound = {v for node in claim.atoms(sympy.Sum, sympy.Product) for v, *_ in node.limits}
+    for symbol in claim.free_symbols - bound - set(job.sizes) - set(job.ctx.ranges):
+        domain = job.ctx.domains.get(symbol)
+        if (
+            not isinstance(domain, sympy.Interval)
+            or domain.inf.is_infinite == domain.sup.is_infinite
+        ):
+            continue
+        upward = domain.sup.is_infinite
+        is_open = domain.left_open if upward else domain.right_open
+        d = sympy.Dummy(symbol.name, real=True, **{"positive" if is_open else "nonnegative": True})
+        shifts[symbol] = domain.inf + d if upward else domain.sup - d
+    return shifts
 
 
 def _confirmed(job: Job, finding: Finding, sizes_to_check: list[dict], required) -> Finding:

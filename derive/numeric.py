@@ -28,6 +28,7 @@ POINT_DENOMINATOR = 2**12
 REAL_DOMAIN = Interval(-2, 2)
 POSITIVE_DOMAIN = Interval(Rational(1, 8), 3)
 NONNEGATIVE_DOMAIN = Interval(0, 3)
+WINDOW = 4  # the width sampled next to the finite end of a half-line domain
 
 AGREE, DIFFER, UNDEFINED = "agree", "differ", "undefined"
 # Whether lhs - rhs = gap satisfies the relation, decided exactly (no tolerance).
@@ -59,7 +60,16 @@ def domain_of(ctx: Context, atom) -> Interval:
 
 
 def draw(domain: Interval, rng: random.Random) -> Rational:
-    """A rational inside `domain`, away from its open ends (the ends may be irrational)."""
+    """A rational inside `domain`, away from its open ends (the ends may be irrational); an
+    infinite end is drawn as if at the finite one ± 4 (large values are the counterexample
+    search's to try)."""
+    if domain.inf.is_infinite or domain.sup.is_infinite:
+        if domain.inf.is_infinite and domain.sup.is_infinite:
+            domain = REAL_DOMAIN
+        elif domain.sup.is_infinite:
+            domain = Interval(domain.inf, domain.inf + WINDOW, domain.left_open)
+        else:
+            domain = Interval(domain.sup - WINDOW, domain.sup, False, domain.right_open)
     lo = sympy.ceiling(domain.inf * POINT_DENOMINATOR)
     hi = sympy.floor(domain.sup * POINT_DENOMINATOR)
     if hi - lo < 2:

@@ -16,6 +16,7 @@ from sympy import (
     atan,
     exp,
     log,
+    oo,
     pi,
     sign,
     sqrt,
@@ -164,3 +165,16 @@ def test_a_numeric_verdict_says_what_was_tried():
     assert "symbolic proof" in tried and "index calculus" in tried and "simplify" in tried
     assert "counterexample search found nothing" in tried
     assert verdict.residual
+
+
+def test_claims_on_half_line_domains_are_proved_and_their_closed_ends_tried():
+    # Interval(1, oo) crashed the sampler (int() of oo); now the half-line is a proof's
+    # hypothesis: x = 1 + d with d > 0.
+    w = Symbol("w", positive=True)
+    above_one = {w: Interval.open(1, oo)}
+    assert _decide_one(log(w), 0, ">", inputs=(w,), domains=above_one).status is PROVED
+    assert _decide_one(sqrt((w - 1) ** 2), w - 1, inputs=(w,), domains=above_one).status is PROVED
+    assert _decide_one(x, 5, "<", domains={x: Interval.Ropen(-oo, 5)}).status is PROVED
+    closed = _decide_one(log(w), 0, ">", inputs=(w,), domains={w: Interval(1, oo)})
+    assert closed.status is REFUTED and closed.counterexample.point == (("w", "1"),)
+    assert _decide_one(log(w), 1, ">", inputs=(w,), domains=above_one).status is REFUTED
