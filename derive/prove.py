@@ -230,14 +230,34 @@ def step_names(relation: str) -> list[str]:
     return list(dict.fromkeys(name for name, _ in steps))
 
 
-def _zero_on_regions(expr, changes: int = 2) -> bool:
-    """Whether `expr` is 0 on each region its branch conditions cut the real line into.
+def _zero_on_regions(expr) -> bool:
+    """Whether `expr` is 0 on each region its branch conditions cut the real line into (see
+    `_on_regions`): relu(x) − relu(−x) = x, hardswish's derivative with PyTorch's
+    inequalities."""
+    return _on_regions(expr, lambda piece, inside: _is_zero(sympy.simplify(piece)))
+
+
+def _signed_on_regions(gap, test: str) -> bool:
+    """Whether `gap` has the sign `test` asks on each region (see `_on_regions`), a region's
+    symbol written as a point of it (a + d, d > 0 on (a, ∞)...): relu(x) ≥ 0."""
+
+    def holds(piece, inside):
+        placed = piece.xreplace(inside)
+        return any(getattr(f(placed), test) is True for f in (sympy.simplify, sympy.factor))
+
+    return _on_regions(gap, holds)
+
+
+def _on_regions(expr, holds, changes: int = 2) -> bool:
+    """Whether `holds(piece, inside)` on each region the branch conditions of `expr` cut the
+    real line into.
 
     Every condition must compare one real symbol with a rational number (x < 3, x ≥ −3,
     x = 0): then between two consecutive numbers every condition keeps one truth value, read
-    at a rational point inside, and `expr` is one branch there, which must simplify to 0; at
-    each number itself `expr` must be 0 as well. relu(x) − relu(−x) = x and hardswish's
-    derivative written with PyTorch's inequalities are proved this way.
+    at a rational point inside, and `expr` is one branch there (`piece`, with `inside`
+    mapping each symbol to a point of its open interval, parametrised by a positive d); at
+    each number itself `piece` is `expr` at that number. A condition on a linear form in
+    several symbols (a tie a = b) becomes one on a new variable t = a − b.
     """
     cases = expr.rewrite(sympy.Piecewise)
     cuts: dict = {}
@@ -247,12 +267,11 @@ def _zero_on_regions(expr, changes: int = 2) -> bool:
                 for relation in condition.atoms(sympy.core.relational.Relational):
                     found = _cut(relation)
                     if found is None:
-                        # A tie a = b: with t = a − b for a, the condition is about t alone.
                         change = _change_of_variable(relation)
                         return (
                             bool(change)
                             and changes > 0
-                            and _zero_on_regions(cases.xreplace(change), changes - 1)
+                            and _on_regions(cases.xreplace(change), holds, changes - 1)
                         )
                     cuts.setdefault(found[0], set()).add(found[1])
     if not cuts:
@@ -263,17 +282,26 @@ def _zero_on_regions(expr, changes: int = 2) -> bool:
         return False
     relations = cases.atoms(sympy.core.relational.Relational)
     for region in itertools.product(*axes):
-        truth, values = {}, {}
-        for symbol, (kind, value) in zip(symbols, region):
+        truth, values, inside = {}, {}, {}
+        for symbol, (kind, value, ends) in zip(symbols, region):
             if kind == "at":
                 values[symbol] = value
             else:
-                inside = {r: r.xreplace({symbol: value}) for r in relations if r.has(symbol)}
-                truth.update(inside)
-        piece = cases.xreplace(truth).xreplace(values)
-        if not _is_zero(sympy.simplify(piece)):
+                truth.update({r: r.xreplace({symbol: value}) for r in relations if r.has(symbol)})
+                inside[symbol] = _inside(*ends)
+        if not holds(cases.xreplace(truth).xreplace(values), inside):
             return False
     return True
+
+
+def _inside(lo, hi):
+    """A point of the open interval (lo, hi) (None: unbounded) for every d > 0, and only those."""
+    d = sympy.Dummy("d", positive=True)
+    if lo is None:
+        return hi - d
+    if hi is None:
+        return lo + d
+    return lo + (hi - lo) * d / (1 + d)
 
 
 def _cut(relation):
@@ -306,12 +334,15 @@ def _change_of_variable(relation) -> dict:
 
 
 def _regions(numbers: list) -> list:
-    """('at', b) for each cut and ('inside', a rational point) for each open interval."""
-    inside = [numbers[0] - 1] + [(a + b) / 2 for a, b in zip(numbers, numbers[1:])]
-    inside.append(numbers[-1] + 1)
-    regions = [("inside", inside[0])]
-    for number, after in zip(numbers, inside[1:]):
-        regions += [("at", number), ("inside", after)]
+    """('at', b, None) for each cut and ('inside', a rational point, (lo, hi)) for each open
+    interval between cuts (None for an infinite end)."""
+    ends = list(zip([None, *numbers], [*numbers, None]))
+    regions = []
+    for lo, hi in ends:
+        point = hi - 1 if lo is None else lo + 1 if hi is None else (lo + hi) / 2
+        regions.append(("inside", point, (lo, hi)))
+        if hi is not None:
+            regions.append(("at", hi, None))
     return regions
 
 
@@ -324,6 +355,7 @@ def _sign_steps(lhs, rhs, relation) -> list:
         ("sign after simplify", lambda: getattr(sympy.simplify(gap()), test) is True),
         # A factored form shows squares and sums of positive terms, whose signs SymPy knows.
         ("sign after factor", lambda: getattr(sympy.factor(gap()), test) is True),
+        ("sign by regions", lambda: _signed_on_regions(gap(), test)),
     ]
 
 

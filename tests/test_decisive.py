@@ -90,6 +90,14 @@ TRUE = [
         "==",
     ),
     ("sqrt of a square, p > 0", sqrt(p**2 + 2 * p + 1), p + 1, "=="),
+    ("tie relu(a - b) + b = Max(a, b)", relu(a - b) + b, Max(a, b), "=="),
+    ("kink relu(x) >= 0", relu(x), 0, ">="),
+    ("kink relu(x) >= x", relu(x), x, ">="),
+    ("tie Max(a, b) >= a", Max(a, b), a, ">="),
+    ("boundary clip(x, -1, 1) <= 1", Min(Max(x, -1), 1), 1, "<="),
+    ("closed end log(p + 1) > 0", log(p + 1), 0, ">"),
+    ("strict x < x + 1", x, x + 1, "<"),
+    ("tiny exact difference x + 1e-40 > x", x + Rational(1, 10**40), x, ">"),
 ]
 
 
