@@ -8,6 +8,7 @@ separates. Only a point whose separation survives exact (or 50-digit) evaluation
 
 from __future__ import annotations
 
+import decimal
 import functools
 import itertools
 import random
@@ -309,7 +310,7 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
                 (str(a), str(v)) for a, v in sorted(point.items(), key=lambda p: str(p[0]))
             )
             return Counterexample(
-                _named(inst.sizes), shown, show_value(left), show_value(right), entry=label
+                _named(inst.sizes), shown, *_shown_apart(left, right), entry=label
             )
     return None
 
@@ -341,10 +342,35 @@ def _separates(left, right, relation: str) -> bool:
     return not bool(RELATION_HOLDS[relation](gap))
 
 
-def show_value(value) -> str:
-    """The exact value when it prints short, else 12 significant digits."""
+def show_value(value, digits: int = 12) -> str:
+    """The exact value when it prints short, else `digits` significant digits."""
     exact = sympy.simplify(value) if sympy.count_ops(value) <= 40 else value
+    if exact.is_Rational and _is_decimal(exact):
+        return _decimal(exact)  # a float of the claim, read exactly: shown exactly
     text = show(exact)
     if len(text) <= 32 and not exact.has(sympy.Float):
         return text
-    return show(sympy.N(value, 12))
+    return show(sympy.N(value, digits))
+
+
+def _is_decimal(value: Rational) -> bool:
+    q = int(value.q)
+    for prime in (2, 5):
+        while q % prime == 0:
+            q //= prime
+    return q == 1 and value.q > 1 and len(str(value.p)) <= 40
+
+
+def _decimal(value: Rational) -> str:
+    with decimal.localcontext() as context:
+        context.prec = 80
+        return str(decimal.Decimal(int(value.p)) / decimal.Decimal(int(value.q))).replace("E", "e")
+
+
+def _shown_apart(left, right) -> tuple[str, str]:
+    """Both values, with as many digits as it takes to show them different (to 60)."""
+    for digits in (12, 20, 40, 60):
+        shown = show_value(left, digits), show_value(right, digits)
+        if shown[0] != shown[1]:
+            break
+    return shown

@@ -16,6 +16,7 @@ from derive.decide import Finding, InternalError
 from derive.model import NUMERIC, UNDECIDED, Gradient
 from derive.numeric import DPS, argument_symbols, rng_for, sample
 from derive.primitives import elementary
+from derive.report import plural
 from derive.terms import (
     Context,
     free_indices,
@@ -69,7 +70,7 @@ def check_gradient(ctx: Context, gradient: Gradient) -> tuple[Finding, str]:
         ", ".join(f"{k} = {v}" for k, v in s.items()) for s in gradient_grid(gradient)
     )
     scope = (
-        f"{checked} partial derivatives at sizes {listed}, {POINTS} points each: "
+        f"{plural(checked, 'partial derivative')} at sizes {listed}, {POINTS} points each: "
         f"max relative difference from central differences {worst:.1e}"
     )
     return Finding(

@@ -70,8 +70,14 @@ def summary_line(run: DocumentRun) -> str:
     differ = sum(not v.matches for v in run.verdicts)
     tail = "all as expected" if not differ else f"{differ} not as expected"
     if errors:
-        tail += f", {errors} errors"
-    return f"{run.name}: {words} — {len(run.verdicts)} claims, {tail} ({run.seconds:.1f} s)"
+        tail += f", {plural(errors, 'error')}"
+    return (
+        f"{run.name}: {words} — {plural(len(run.verdicts), 'claim')}, {tail} ({run.seconds:.1f} s)"
+    )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def render_table(run: DocumentRun) -> list[str]:
@@ -133,9 +139,9 @@ def _where(found) -> str:
     if found.reason:
         return f"{sizes}: {found.reason}" if sizes else found.reason
     point = ", ".join(f"{k} = {v}" for k, v in found.point)
+    where = "; ".join(part for part in (sizes, point) if part)
     entry = f" [{found.entry}]" if found.entry else ""
-    prefix = f"{sizes}; " if sizes else ""
-    return f"{prefix}{point}{entry}  →  lhs {found.lhs}, rhs {found.rhs}"
+    return f"{where}{entry}  →  lhs {found.lhs}, rhs {found.rhs}".lstrip()
 
 
 def render_text(runs, *, verbose: bool = False) -> str:
