@@ -345,11 +345,11 @@ def _separates(left, right, relation: str) -> bool:
 def show_value(value, digits: int = 12) -> str:
     """The exact value when it prints short, else `digits` significant digits."""
     exact = sympy.simplify(value) if sympy.count_ops(value) <= 40 else value
-    if exact.is_Rational and _is_decimal(exact):
-        return _decimal(exact)  # a float of the claim, read exactly: shown exactly
     text = show(exact)
     if len(text) <= 32 and not exact.has(sympy.Float):
         return text
+    if exact.is_Rational and _is_decimal(exact):
+        return _decimal(exact)  # a float of the claim, read exactly: shown exactly
     return show(sympy.N(value, digits))
 
 
