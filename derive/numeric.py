@@ -187,7 +187,10 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
 
 
 def as_real(value, tolerance=TOLERANCE):
-    """`value` as an mpf, or None if it is not a finite real number."""
+    """`value` as an mpf, or None if it is not a finite real number (None itself: a
+    Piecewise with no branch that holds)."""
+    if value is None:
+        return None
     value = mpmath.mpmathify(value)
     if isinstance(value, mpmath.mpc):
         if abs(value.imag) > tolerance * (1 + abs(value.real)):

@@ -221,7 +221,18 @@ def _case_split(expr):
     cases = expr.rewrite(sympy.Piecewise)
     if not cases.has(sympy.Piecewise):
         return expr
+    if _branches_in_sums(cases):
+        return expr
     return sympy.simplify(sympy.piecewise_fold(cases))
+
+
+def _branches_in_sums(cases) -> bool:
+    """Whether a branch sits inside a sum or product (Heaviside(i - 41/2) summed over i):
+    piecewise_fold would move its condition, which names the summed index, out of the sum,
+    where the index no longer ranges (see sumalgebra.piecewise_in_sum)."""
+    return piecewise_in_sum(cases) or any(
+        node.has(sympy.Piecewise) for node in cases.atoms(SetSum, SubsetSum)
+    )
 
 
 def step_names(relation: str) -> list[str]:
@@ -260,6 +271,8 @@ def _on_regions(expr, holds, changes: int = 2) -> bool:
     several symbols (a tie a = b) becomes one on a new variable t = a − b.
     """
     cases = expr.rewrite(sympy.Piecewise)
+    if _branches_in_sums(cases):
+        return False
     cuts: dict = {}
     for node in sympy.preorder_traversal(cases):
         if isinstance(node, sympy.Piecewise):

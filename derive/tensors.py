@@ -266,13 +266,21 @@ def _written_out(X) -> sympy.ImmutableMatrix:
             f"{X} has size {rows} × {cols}: det, inverse and adjugate need a numeric size"
         )
     if rows != cols:
-        raise ShapeMismatch(f"{X} is {rows} × {cols}, not square")
+        raise LoweringError(
+            f"{X} is {rows} × {cols}: det, inverse and adjugate need a square matrix"
+        )
     return sympy.ImmutableMatrix(int(rows), int(cols), lambda a, b: entry(X, a + 1, b + 1))
 
 
 def _at(written, r, c):
     """Entry (r, c) of a written-out matrix; an index that is a symbol selects its entry with
     Kronecker deltas (so the claim still holds for every value of it)."""
+    for index, size in ((r, written.rows), (c, written.cols)):
+        if sympy.sympify(index).is_Integer and not 1 <= int(index) <= size:
+            raise LoweringError(
+                f"entry ({r}, {c}) of a {written.rows} × {written.cols} matrix: indices run from 1"
+                f" to {size}"
+            )
     rows = [r] if sympy.sympify(r).is_Integer else range(1, written.rows + 1)
     cols = [c] if sympy.sympify(c).is_Integer else range(1, written.cols + 1)
     return Add(

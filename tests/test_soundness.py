@@ -472,3 +472,50 @@ def test_a_table_of_negative_size_is_an_input_error():
     verdict = _verdict(doc)
     assert not verdict.internal and _is_one_line(verdict.error), verdict.error
     assert "negative size" in verdict.error
+
+
+# Found by the second adversarial review (issue 10's case splits and matrix vocabulary).
+
+
+def test_a_case_split_never_moves_a_condition_on_a_summed_index_out_of_its_sum():
+    # Was PROVED for all sizes ("case split"): piecewise_fold pulled Heaviside(i - 41/2)'s
+    # condition out of Σ_i, where i no longer ranges; false at n = 21 (20 ≠ 0).
+    half = sympy.Rational(41, 2)
+    lhs = Sum(sympy.Heaviside(i - half) * a[i], (i, 1, n)) * Sum(
+        sympy.Heaviside(half - j) * a[j], (j, 1, n)
+    )
+    doc = _doc(lhs, 0, inputs=(a,), sizes=GRID)
+    _assert_no_false_proof(_verdict(doc), true_on_grid="sizes n = 1; n = 2; n = 3")
+    assert _proof_by_strategies(doc) is None
+
+
+def test_matrix_entries_outside_the_matrix_are_input_errors():
+    # Entry (0, 1) read the last row (Python's negative indexing): PROVED equal to (3, 1).
+    from derive.tensors import Entry, adjugate, matrix
+
+    W = matrix(g, 3, 3)
+    for lhs, rhs in [
+        (Entry(adjugate(W), 0, 1), Entry(adjugate(W), 3, 1)),
+        (Entry(adjugate(W), 4, 1), 0),
+        (Entry(adjugate(matrix(g, 2, 3)), 1, 1), 0),
+    ]:
+        verdict = _verdict(_doc(lhs, rhs, inputs=(g,)))
+        assert not verdict.internal and _is_one_line(verdict.error), verdict.error
+        assert verdict.status is not PROVED
+
+
+def test_a_piecewise_with_no_branch_that_holds_is_no_crash():
+    # Was an internal error: the probe evaluated a Piecewise with no default to None.
+    pieces = sympy.Piecewise((b, b > 0), (0, b < 0))
+    _assert_decided(_verdict(_doc(pieces, sympy.Max(b, 0), inputs=(b,))))
+
+
+def test_named_subexpressions_never_use_an_index_a_set_sum_binds():
+    S = SetSymbol("S")
+    e = exp(a[i] * g[i] + a[i] ** 2)
+    lhs = SubsetSum(SetSum(e * a[i], i, S) + SetSum(e * g[i], i, S) + SetSum(e, i, S) ** 2, S, 1, n)
+    verdict = _verdict(_doc(lhs, 1, inputs=(a, g), sizes=GRID))
+    assert verdict.status is REFUTED
+    for line in (verdict.residual or "").splitlines():
+        if " = " in line:
+            assert "[i]" not in line.split(" = ", 1)[1] and "S" not in line.split(" = ", 1)[1]
