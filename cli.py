@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
+import signal
 import sys
+import threading
 from dataclasses import dataclass, replace
 
 import click
@@ -16,8 +19,35 @@ EXIT_HELP = """
 Exit codes: 0 success; 1 a verdict differs from the document's expectation (with --strict,
 also any UNDECIDED), or generated code is stale; 2 usage or input errors (an unknown
 document or claim, a document that fails to load, a claim that uses an undeclared symbol);
-3 internal errors: the engine contradicted itself or crashed (a traceback follows).
+3 internal errors: the engine contradicted itself or crashed (a traceback follows); 130 and
+143 interrupted (SIGINT, SIGTERM), with every worker stopped.
 """
+
+
+MAX_TIMEOUT = 86400.0  # a day: longer is a typo, and past the alarm clock's range
+LOAD_SECONDS = 10.0  # the least time a document gets to finish importing
+INTERRUPTED, TERMINATED = 130, 143  # the shell's codes for SIGINT and SIGTERM
+
+
+class Seconds(click.ParamType):
+    """A finite number of seconds from 0.1 to MAX_TIMEOUT (not nan, not inf)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and 0.1 <= seconds <= MAX_TIMEOUT):
+            self.fail(f"{value} is not a number of seconds from 0.1 to {MAX_TIMEOUT:g}", param, ctx)
+        return seconds
+
+
+def timeout_option(help_text: str = "Seconds per claim (and at least 10 to load each document)."):
+    return click.option(
+        "--timeout", type=Seconds(), default=DEFAULT_TIMEOUT, show_default=True, help=help_text
+    )
 
 
 @dataclass(frozen=True)
@@ -82,14 +112,30 @@ def verbosity(command):
 def main(context: click.Context, quiet: bool, verbose: bool) -> None:
     """derive: check hand-written gradient derivations, and generate kernels from them."""
     context.obj = Settings(quiet, verbose)
+    _exit_on_signals(context)
 
 
-def _load_all(specs) -> tuple[list, list[str]]:
-    """Load the named documents; unknown names are usage errors, broken ones are reported."""
+def _exit_on_signals(context: click.Context) -> None:
+    """Turn SIGINT and SIGTERM into an exit (130, 143) that unwinds: the worker pool kills
+    its workers on the way out, and no file is left half-written."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def leave(signum, frame):
+        _say(f"derive: {'interrupted' if signum == signal.SIGINT else 'terminated'}")
+        raise SystemExit(INTERRUPTED if signum == signal.SIGINT else TERMINATED)
+
+    previous = {s: signal.signal(s, leave) for s in (signal.SIGINT, signal.SIGTERM)}
+    context.call_on_close(lambda: [signal.signal(s, h) for s, h in previous.items()])
+
+
+def _load_all(specs, timeout: float = DEFAULT_TIMEOUT) -> tuple[list, list[str]]:
+    """Load the named documents; unknown names are usage errors, broken ones (and those
+    whose import runs past the time limit) are reported."""
     documents, problems = [], []
     for spec in specs or BUNDLED:
         try:
-            documents.append(load(spec))
+            documents.append(load(spec, seconds=max(timeout, LOAD_SECONDS)))
         except UnknownDocument as problem:
             raise click.UsageError(str(problem)) from None
         except LoadError as problem:
@@ -130,13 +176,7 @@ def _report_errors(runs, problems) -> None:
 @click.argument("documents", nargs=-1)
 @click.option("--claim", "--step", "claims", multiple=True, help="Only this claim (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds per claim.",
-)
+@timeout_option()
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -148,7 +188,7 @@ def _report_errors(runs, problems) -> None:
 @click.pass_obj
 def verify(settings: Settings, documents, claims, fmt, timeout, jobs, strict) -> None:
     """Verify DOCUMENTS (bundled names or paths to .py files; default: all bundled)."""
-    loaded, problems = _load_all(documents)
+    loaded, problems = _load_all(documents, timeout)
     _check_claims(loaded, claims)
     total = sum(
         len(d.claim_ids) if not claims else len(set(claims) & set(d.claim_ids)) for d in loaded
@@ -167,7 +207,7 @@ def verify(settings: Settings, documents, claims, fmt, timeout, jobs, strict) ->
     ]
     progress.close()
     render = (
-        report.render_json(runs)
+        report.render_json(runs, problems)
         if fmt == "json"
         else report.render_text(runs, verbose=settings.verbose)
     )
@@ -188,8 +228,8 @@ def list_documents() -> None:
     sys.exit(2 if problems else 0)
 
 
-def _load_one(spec: str):
-    documents, problems = _load_all((spec,))
+def _load_one(spec: str, timeout: float):
+    documents, problems = _load_all((spec,), timeout)
     if problems:
         _report_errors([], problems)
         sys.exit(2)
@@ -200,12 +240,10 @@ def _load_one(spec: str):
 @verbosity
 @click.argument("document")
 @click.argument("claim")
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True
-)
+@timeout_option()
 def explain_claim(document: str, claim: str, timeout: float) -> None:
     """Explain one CLAIM of DOCUMENT: the statement, the derivation, the counterexample."""
-    loaded = _load_one(document)
+    loaded = _load_one(document, timeout)
     _check_claims([loaded], (claim,))
     explanation = explain(loaded, claim, timeout=timeout)
     click.echo(report.render_explanation(explanation), nl=False)
@@ -241,10 +279,17 @@ def generate(settings: Settings, documents, check: bool, out: str) -> None:
         for name in changed:
             click.echo(f"stale: {os.path.join(out, name)}")
         sys.exit(1 if changed else 0)
-    codegen.write(files, out, prune=not documents)
+    try:
+        codegen.write(files, out, prune=not documents)
+    except OSError as problem:
+        _say(f"derive: error: cannot write {out}: {problem.strerror or problem}")
+        sys.exit(2)
     if not settings.quiet:
+        written = sum(name in files for name in changed)
+        removed = len(changed) - written
+        pruned = f", removed {removed} stale" if removed else ""
         _say(
-            f"wrote {len(changed)} of {len(files)} files in {out}"
+            f"wrote {written} of {len(files)} files in {out}{pruned}"
             if changed
             else f"{out} is up to date"
         )
@@ -253,14 +298,12 @@ def generate(settings: Settings, documents, check: bool, out: str) -> None:
 @main.command(epilog=EXIT_HELP)
 @verbosity
 @click.option("--out", default="generated", show_default=True, help="The generated directory.")
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True
-)
+@timeout_option()
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
 @click.pass_obj
 def check(settings: Settings, out: str, timeout: float, jobs: int) -> None:
     """The CI gate: verdicts as expected, generated/ fresh, kernels numerically right."""
-    documents, problems = _load_all(())
+    documents, problems = _load_all((), timeout)
     runs = [verify_document(d, timeout=timeout, jobs=jobs) for d in documents]
     stale = codegen.stale(codegen.render_files(documents, everything=True), out, prune=True)
     checks = codegen.check_kernels(documents, out) if not stale else []
@@ -287,8 +330,12 @@ def bench(settings: Settings, documents, quick: bool, out: str) -> None:
         )
     results = harness.run(documents or harness.available(), quick)
     click.echo(output.render_table(results), nl=False)
-    codegen.write_text(f"{out}.json", output.render_json(results))
-    codegen.write_text(f"{out}.md", output.render_markdown(results))
+    try:
+        codegen.write_text(f"{out}.json", output.render_json(results))
+        codegen.write_text(f"{out}.md", output.render_markdown(results))
+    except OSError as problem:
+        _say(f"derive: error: cannot write {out}: {problem.strerror or problem}")
+        sys.exit(2)
     if not settings.quiet:
         _say(f"wrote {out}.json and {out}.md")
 

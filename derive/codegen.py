@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,16 +181,36 @@ def write(files: dict[str, str], directory: str, *, prune: bool) -> list[str]:
     try:
         for name in changed:
             if name in files:
-                handle, path = tempfile.mkstemp(dir=root, prefix=f".{name}.", suffix=".tmp")
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(files[name])
-                staged.append((path, root / name))
+                staged.append((_staged(root / name, files[name]), root / name))
         _swap(staged, [root / n for n in changed if n not in files])
     finally:
         for path, _ in staged:
             if os.path.exists(path):
                 os.unlink(path)
     return changed
+
+
+def _staged(target: Path, text: str) -> str:
+    """`text` in a temporary file beside `target`, with the mode `target` has (or a new
+    file's: 0666 under the umask), ready to be renamed over it."""
+    handle, path = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(path, _mode_for(target))
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _swap(staged, removed) -> None:
@@ -199,7 +220,7 @@ def _swap(staged, removed) -> None:
         for path, target in staged:
             os.replace(path, target)
         for target in removed:
-            target.unlink()
+            target.unlink(missing_ok=True)  # another run may have pruned it first
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
@@ -208,10 +229,8 @@ def write_text(path: str, text: str) -> None:
     """Write one file atomically (a temporary file in the same directory, then rename)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, staged = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    staged = _staged(target, text)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
         os.replace(staged, target)
     finally:
         if os.path.exists(staged):

@@ -194,8 +194,9 @@ def _claim_json(v: Verdict) -> dict:
     }
 
 
-def render_json(runs) -> str:
-    """The JSON report: documents with their claims, and a summary over all of them."""
+def render_json(runs, problems=()) -> str:
+    """The JSON report: documents with their claims, the documents that failed to load
+    (`problems`, one line each), and a summary over all of them."""
     documents = [
         {
             "name": run.name,
@@ -212,12 +213,10 @@ def render_json(runs) -> str:
     summary.update(
         claims=len(verdicts),
         not_as_expected=sum(not v.matches for v in verdicts),
-        errors=sum(bool(v.error) for v in verdicts),
+        errors=sum(bool(v.error) for v in verdicts) + len(problems),
     )
-    return (
-        json.dumps({"documents": documents, "summary": summary}, indent=2, ensure_ascii=False)
-        + "\n"
-    )
+    body = {"documents": documents, "errors": list(problems), "summary": summary}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_list(docs) -> str:

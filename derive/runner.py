@@ -8,6 +8,7 @@ Results come back in task order as `Done`, `TimedOut` or `Crashed`.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -35,6 +36,10 @@ class Crashed:
 
 
 def _child(task: Callable, connection) -> None:
+    # The parent decides what an interrupt means (it kills its workers and exits); a worker
+    # only stops, silently.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)
     try:
         connection.send(("done", task()))
     except BaseException:  # noqa: BLE001 - everything is reported to the parent
@@ -63,17 +68,24 @@ def run_tasks(
     context = multiprocessing.get_context("fork")
     results: list = [None] * len(tasks)
     pending, running = list(range(len(tasks))), []
-    while pending or running:
-        while pending and len(running) < max(1, jobs):
-            index = pending.pop(0)
-            reader, writer = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(tasks[index], writer), daemon=True)
-            process.start()
-            writer.close()
-            running.append(_Running(index, process, reader, time.monotonic()))
-            if on_start:
-                on_start(index)
-        _collect(running, results, timeout, on_done)
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, jobs):
+                index = pending.pop(0)
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(tasks[index], writer), daemon=True)
+                process.start()
+                writer.close()
+                running.append(_Running(index, process, reader, time.monotonic()))
+                if on_start:
+                    on_start(index)
+            _collect(running, results, timeout, on_done)
+    finally:
+        # Left early (an interrupt, a signal turned into an exit): no worker outlives us.
+        for item in running:
+            item.process.kill()
+            item.process.join()
+            item.reader.close()
     return results
 
 

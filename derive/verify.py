@@ -101,6 +101,7 @@ def _settle(doc: Document, item, result, timeout: float) -> Verdict:
 
 
 _UNKNOWN = Finding(UNDECIDED, "internal error", "none")
+_INPUT = Finding(UNDECIDED, "input error", "none")
 
 
 def verify_item(doc: Document, item, timeout: float) -> Verdict:
@@ -121,7 +122,7 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
             if notes:
                 finding = dataclasses.replace(finding, details=(*notes, *finding.details))
     except InputError as problem:
-        return _verdict(doc, original, _UNKNOWN, time.perf_counter() - start, error=str(problem))
+        return _verdict(doc, original, _INPUT, time.perf_counter() - start, error=str(problem))
     except OutOfTime:
         finding = Finding(UNDECIDED, f"timeout after {timeout:g} s", "timeout")
     except InternalError:

@@ -6,12 +6,15 @@ returns the document or raises `LoadError` with a one-line reason naming it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
+import threading
 import traceback
 
 from derive.model import Document
+from derive.prove import Deadline, OutOfTime
 
 BUNDLED = ("selective_ssm", "ggnn_readout", "nn_library", "soft_logic", "gatv2")
 
@@ -28,21 +31,28 @@ def is_path(spec: str) -> bool:
     return spec.endswith(".py") or os.sep in spec
 
 
-def load(spec: str) -> Document:
-    """Load the bundled document named `spec`, or the document module at path `spec`."""
+def load(spec: str, seconds: float | None = None) -> Document:
+    """Load the bundled document named `spec`, or the document module at path `spec`; with
+    `seconds`, a module that has not finished importing by then is a LoadError."""
     if is_path(spec):
-        return _load_path(spec)
+        return _load_path(spec, seconds)
     if spec not in BUNDLED:
         raise UnknownDocument(
             f"unknown document {spec!r}; valid names: {', '.join(BUNDLED)} (or a path to a .py file)"
         )
     filename = os.path.join(os.path.dirname(__file__), f"{spec}.py")
-    return _checked(spec, filename, lambda: importlib.import_module(f"derive.documents.{spec}"))
+    return _checked(
+        spec, filename, lambda: importlib.import_module(f"derive.documents.{spec}"), seconds
+    )
 
 
-def _load_path(path: str) -> Document:
+def _load_path(path: str, seconds: float | None) -> Document:
+    if os.path.isdir(path):
+        raise UnknownDocument(f"{path}: is a directory; name a document's .py file")
     if not os.path.isfile(path):
         raise UnknownDocument(f"{path}: no such file")
+    if not path.endswith(".py"):
+        raise UnknownDocument(f"{path}: not a Python file; a document is a .py module")
     stem = os.path.splitext(os.path.basename(path))[0]
     spec = importlib.util.spec_from_file_location(f"derive_user_document_{stem}", path)
 
@@ -51,12 +61,24 @@ def _load_path(path: str) -> Document:
         spec.loader.exec_module(module)
         return module
 
-    return _checked(path, os.path.abspath(path), execute)
+    return _checked(path, os.path.abspath(path), execute, seconds)
 
 
-def _checked(name: str, filename: str, importer) -> Document:
+def _deadline(seconds: float | None):
+    """The import's deadline (an alarm, so only in the main thread), or no limit."""
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        return contextlib.nullcontext()
+    return Deadline(seconds).guard()
+
+
+def _checked(name: str, filename: str, importer, seconds: float | None = None) -> Document:
     try:
-        module = importer()
+        with _deadline(seconds):
+            module = importer()
+    except OutOfTime:
+        raise LoadError(
+            f"{name}: did not finish loading within {seconds:g} s (a loop at module level?)"
+        ) from None
     except SyntaxError as problem:
         raise LoadError(f"{name}: syntax error at line {problem.lineno}: {problem.msg}") from None
     except Exception as problem:  # noqa: BLE001 - any failure of a document is reported
