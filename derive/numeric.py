@@ -168,7 +168,7 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     # A side can be undefined outright (1/0 is zoo), which mpmath cannot print: NaN instead.
     undefined = {sympy.zoo: sympy.nan}
     exprs = [
-        e.xreplace(swap).xreplace(undefined)
+        _pointwise(e.xreplace(swap).xreplace(undefined))
         for _, left, right in instance.entries
         for e in (left, right)
     ]
@@ -184,6 +184,15 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
         )
         raise NotEvaluable(first) from None
     return Compiled(instance, function, relation)
+
+
+def _pointwise(expr):
+    """`expr` with DiracDelta read pointwise: 0 away from its point, no number at it (sign'
+    is 2·δ(x), which is 0 at every x ≠ 0)."""
+    return expr.replace(
+        lambda node: isinstance(node, sympy.DiracDelta),
+        lambda node: sympy.Piecewise((0, sympy.Ne(node.args[0], 0)), (sympy.nan, True)),
+    )
 
 
 def as_real(value, tolerance=TOLERANCE):

@@ -125,8 +125,11 @@ def split_exp(expr):
 
 def _elementary(expr):
     """`expr` with primitives replaced by their definitions, or NaN (which proves nothing)
-    where that would leave a Piecewise inside a sum (see sumalgebra.piecewise_in_sum)."""
-    plain = elementary(expr)
+    where that would leave a Piecewise inside a sum (see sumalgebra.piecewise_in_sum).
+
+    DiracDelta is 0 wherever it is a number, and a claim holds where its sides are defined
+    (as x/x = 1 does): sign'(x) = 2δ(x) = 0."""
+    plain = elementary(expr).replace(lambda n: isinstance(n, sympy.DiracDelta), lambda n: 0)
     return sympy.nan if piecewise_in_sum(plain) else plain
 
 
