@@ -40,6 +40,12 @@ class DerivePrinter(NumPyPrinter):
     def _print_Float(self, expr):
         return self._number(repr(float(expr)) if self.single else super()._print_Float(expr))
 
+    def _print_Infinity(self, expr):
+        return self._number(self._module_format("numpy.inf"))
+
+    def _print_NegativeInfinity(self, expr):
+        return f"-{self._print_Infinity(-expr)}"
+
     def _print_Pow(self, expr, rational=False):
         base, exponent = expr.as_base_exp()
         power = PRECEDENCE["Pow"]

@@ -1,10 +1,13 @@
-"""exp for vectorised float32 loops, derived here: exp(z) = 2**k * p(r), z = k ln2 + r.
+"""exp for vectorised float32 loops, derived here: exp(z) = 2**(k-1) * p(r), z = k ln2 + r.
 
 Numba's pip builds cannot vectorise calls to exp (no SVML), so float32 kernels compute it
 in plain arithmetic the compiler vectorises. Every constant is derived with SymPy: ln2 is
 split Cody–Waite style into a head with few mantissa bits (so k*head is exact in float32)
-and a tail; p is exp's Taylor polynomial of the least degree whose truncation error on
-|r| <= ln2/2 is below float32's unit roundoff; z is clamped to the normal float32 range.
+and a tail; p is twice exp's Taylor polynomial of the least degree whose truncation error on
+|r| <= ln2/2 is below float32's unit roundoff. The factor 2 lets 2**(k-1) cover k = 128, so
+results up to float32's largest value are exact to rounding; z is clamped to the range where
+exp(z) is a normal float32, results below 2**-125.5 flush to 0, and a last select returns
+inf above that range and NaN for NaN, as numpy.exp does.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ UNIT_ROUNDOFF = sympy.Rational(1, 2**24)
 HEAD_BITS = 9  # k < 2**8, so k * head fits float32's 24-bit mantissa exactly
 LOWEST, HIGHEST = sympy.Integer(2) ** -126, (2 - sympy.Integer(2) ** -23) * 2**127
 
-z, k, r, r_head = sympy.symbols("z_n k_n r_n r_head", real=True)
+EXPONENT_BIAS = 127  # float32: 2**e has the bits (e + 127) << 23
+
+z, k, r, r_head, p, s = sympy.symbols("z_n k_n r_n r_head p_n s_n", real=True)
 
 
 def _degree() -> int:
@@ -34,23 +39,35 @@ def _ln2_split() -> tuple[sympy.Rational, sympy.Float]:
     return head, (sympy.log(2) - head).evalf(20)
 
 
-def vexp_blocks() -> tuple[Block, Block, Block]:
-    """The reduction (clamped z -> k, r), the polynomial p(r), and plain exp for float64."""
+def bounds() -> tuple[sympy.Float, sympy.Float]:
+    """The z for which exp(z) is float32's smallest normal and largest finite value."""
+    return sympy.log(LOWEST).evalf(20), sympy.log(HIGHEST).evalf(20)
+
+
+def vexp_blocks() -> tuple[Block, ...]:
+    """The reduction (clamped z -> k, r, and the biased exponent j of 2**(k-1)), the
+    polynomial p(r) = 2 exp(r), the scaling with numpy.exp's inf and NaN, and plain exp."""
     head, tail = _ln2_split()
-    low = sympy.ceiling(sympy.log(LOWEST))
-    high = sympy.floor(sympy.log(HIGHEST))
+    low, high = bounds()
     clamped = sympy.Min(sympy.Max(z, low), high)
     inverse = (1 / sympy.log(2)).evalf(20)
-    # Two outputs, so the head and the tail are subtracted one after the other.
+    # Two outputs, so the head and the tail are subtracted one after the other. k >= -126 on
+    # the clamped range, so j >= 0; j = 0 is the bit pattern of 0.0 (the flush to zero).
     reduce = Block(
         "exp_reduce",
         (
             ("k_n", sympy.floor(clamped * inverse + sympy.Rational(1, 2))),
             ("r_head", clamped - k * head),
             ("r_n", r_head - k * tail),
+            ("j_n", k - 1 + EXPONENT_BIAS),
         ),
+        single=True,
     )
     taylor = sum(r**j / sympy.factorial(j) for j in range(_degree() + 1))
-    poly = Block("exp_poly", (("p_n", sympy.horner(taylor, r)),), single=True)
-    reduce = Block(reduce.name, reduce.outputs, single=True)
-    return reduce, poly, Block("exp_plain", (("e_n", sympy.exp(z)),))
+    poly = Block("exp_poly", (("p_n", sympy.horner(2 * taylor, r)),), single=True)
+    # Clamping made z finite; what lies above the range (inf) or is NaN is restored here.
+    # Unevaluated: SymPy's reals have no NaN, so it would fold the NaN branch (z) away.
+    pieces = ((p * s, z <= high), (sympy.oo, z > high), (z, sympy.true))
+    scaled = sympy.Piecewise(*pieces, evaluate=False)
+    scale = Block("exp_scale", (("e_n", scaled),), single=True)
+    return reduce, poly, scale, Block("exp_plain", (("e_n", sympy.exp(z)),))

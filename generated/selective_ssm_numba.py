@@ -46,21 +46,28 @@ def _vexp(z, out, bits, fast):
         return
     for n in range(z.size):
         z_n = z[n]
-        t0 = min(numpy.float32(88), max(numpy.float32(-87), z_n))
+        t0 = min(numpy.float32(88.72283905206835), max(numpy.float32(-87.3365447505531), z_n))
         k_n = numpy.floor(numpy.float32(1.4426950408889634)*t0 + numpy.float32(0.5))
         r_head = -numpy.float32(0.69140625)*k_n + t0
         r_n = -numpy.float32(0.0017409305599453094)*k_n + r_head
+        j_n = k_n + numpy.float32(126)
         p_n = (
-            r_n*(r_n*(r_n*(r_n*(r_n*(r_n*((numpy.float32(0.0001984126984126984))*r_n +
-            numpy.float32(0.001388888888888889)) + numpy.float32(0.008333333333333333)) +
-            numpy.float32(0.041666666666666664)) + numpy.float32(0.16666666666666666)) +
-            numpy.float32(0.5)) + numpy.float32(1)) + numpy.float32(1)
+            r_n*(r_n*(r_n*(r_n*(r_n*(r_n*((numpy.float32(0.0003968253968253968))*r_n +
+            numpy.float32(0.002777777777777778)) + numpy.float32(0.016666666666666666)) +
+            numpy.float32(0.08333333333333333)) + numpy.float32(0.3333333333333333)) +
+            numpy.float32(1)) + numpy.float32(2)) + numpy.float32(2)
         )
         out[n] = p_n
-        bits[n] = (numpy.int32(k_n) + 127) << 23
+        bits[n] = numpy.int32(j_n) << 23
     scale = bits.view(numpy.float32)
     for n in range(z.size):
-        out[n] *= scale[n]
+        z_n, p_n, s_n = z[n], out[n], scale[n]
+        p0 = (
+            p_n*s_n if z_n <= numpy.float32(88.72283905206835) else (numpy.float32(numpy.inf) if
+            z_n > numpy.float32(88.72283905206835) else z_n)
+        )
+        e_n = p0
+        out[n] = e_n
 
 
 def _time_major(array):
