@@ -35,8 +35,9 @@ FASTMATH = {"contract", "reassoc", "nsz"}
 
 @numba.njit(cache=True, fastmath=FASTMATH, inline="always")
 def _vexp(z, out, bits, fast):
-    """out = exp(z). With `fast` (float32 data), a form the compiler vectorises:
-    2**k * p(r), with 2**k assembled from float32 exponent bits (bias 127, 23 fraction bits)."""
+    """out = exp(z), inf and NaN as numpy.exp gives them. With `fast` (float32 data), a form
+    the compiler vectorises: 2**(k-1) * p(r), with 2**(k-1) assembled from float32 exponent
+    bits (its biased exponent j above 23 fraction bits)."""
     if not fast:
         for n in range(z.size):
             z_n = z[n]

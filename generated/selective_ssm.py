@@ -149,13 +149,15 @@ def _selective_ssm_backward(dout, u, delta, A, B, C, D, z, bias, delta_softplus,
                 dz[:, :, t] = dz_t[..., 0]
             dh = C_n*g_y + dh_next
             decay_n = _selective_ssm_decay(A_n, Delta)
-            t0 = decay_n*dh
-            t1 = Delta*dh
-            dh_prev = t0
-            dDelta_n = dh*(A_n*decay_n*h_prev + B_n*u_t)
-            dA_n = Delta*h_prev*t0
-            dB_n = t1*u_t
-            du_n = B_n*t1
+            ddecay_dA_n = Delta*decay_n
+            ddecay_dDelta_n = A_n*decay_n
+            t0 = dh*u_t
+            t1 = dh*h_prev
+            dh_prev = decay_n*dh
+            dDelta_n = B_n*t0 + ddecay_dDelta_n*t1
+            dA_n = ddecay_dA_n*t1
+            dB_n = Delta*t0
+            du_n = B_n*Delta*dh
             dC_n = g_y*h_new
             dh_next = dh_prev
             dDelta = dDelta_n.sum(axis=-1, keepdims=True)
@@ -212,9 +214,8 @@ def selective_ssm_backward(
     Returns (du, ddelta, dA, dB, dC, dD, dz, ddelta_bias); None for inputs given as None.
     """
     sizes = {}
-    dout = _array("dout", dout, ('batch', 'dim', 'L'), sizes)
-    dtype = dout.dtype
-    u = _array("u", u, ('batch', 'dim', 'L'), sizes, dtype)
+    u = _array("u", u, ('batch', 'dim', 'L'), sizes)
+    dtype = u.dtype
     delta = _array("delta", delta, ('batch', 'dim', 'L'), sizes, dtype)
     A = _array("A", A, ('dim', 'N'), sizes, dtype)
     B = _array("B", B, ('batch', 'N', 'L'), sizes, dtype)
@@ -225,6 +226,7 @@ def selective_ssm_backward(
         z = _array("z", z, ('batch', 'dim', 'L'), sizes, dtype)
     if delta_bias is not None:
         delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
+    dout = _array("dout", dout, ('batch', 'dim', 'L'), sizes, dtype)
     if not isinstance(chunk, int) or chunk < 1:
         raise ValueError(f"chunk: expected a positive int, got {chunk!r}")
     bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias

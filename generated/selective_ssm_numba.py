@@ -36,8 +36,9 @@ FASTMATH = {"contract", "reassoc", "nsz"}
 
 @numba.njit(cache=True, fastmath=FASTMATH, inline="always")
 def _vexp(z, out, bits, fast):
-    """out = exp(z). With `fast` (float32 data), a form the compiler vectorises:
-    2**k * p(r), with 2**k assembled from float32 exponent bits (bias 127, 23 fraction bits)."""
+    """out = exp(z), inf and NaN as numpy.exp gives them. With `fast` (float32 data), a form
+    the compiler vectorises: 2**(k-1) * p(r), with 2**(k-1) assembled from float32 exponent
+    bits (its biased exponent j above 23 fraction bits)."""
     if not fast:
         for n in range(z.size):
             z_n = z[n]
@@ -119,7 +120,7 @@ def _selective_ssm_work(steps, N, dtype):
 @numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
 def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out):
     batch, dim, L = u.shape
-    N, steps = A.shape[1], min(L, CHUNK)
+    N, steps = A.shape[1], max(1, min(L, CHUNK))  # range() needs a step of 1 at L = 0
     for d in numba.prange(dim):
         bias_d, D_d = bias[d], D[d]
         h, work = numpy.empty(N, A.dtype), _selective_ssm_work(steps, N, A.dtype)
@@ -222,13 +223,15 @@ def _selective_ssm_backward_one(
                 B_n = B[b, t, n]
                 C_n = C[b, t, n]
                 dh = C_n*g_y + dh_next
-                t0 = decay_n*dh
-                t1 = Delta*dh
-                dh_prev = t0
-                dDelta_n = dh*(A_n*decay_n*h_prev + B_n*u_t)
-                dA_n = Delta*h_prev*t0
-                dB_n = t1*u_t
-                du_n = B_n*t1
+                ddecay_dA_n = Delta*decay_n
+                ddecay_dDelta_n = A_n*decay_n
+                t0 = dh*u_t
+                t1 = dh*h_prev
+                dh_prev = decay_n*dh
+                dDelta_n = B_n*t0 + ddecay_dDelta_n*t1
+                dA_n = ddecay_dA_n*t1
+                dB_n = Delta*t0
+                du_n = B_n*Delta*dh
                 dC_n = g_y*h_new
                 dh_carry[n] = dh_prev
                 dDelta += dDelta_n
@@ -322,9 +325,8 @@ def selective_ssm_backward(
     Returns (du, ddelta, dA, dB, dC, dD, dz, ddelta_bias); None for inputs given as None.
     """
     sizes = {}
-    dout = _array("dout", dout, ('batch', 'dim', 'L'), sizes)
-    dtype = dout.dtype
-    u = _array("u", u, ('batch', 'dim', 'L'), sizes, dtype)
+    u = _array("u", u, ('batch', 'dim', 'L'), sizes)
+    dtype = u.dtype
     delta = _array("delta", delta, ('batch', 'dim', 'L'), sizes, dtype)
     A = _array("A", A, ('dim', 'N'), sizes, dtype)
     B = _array("B", B, ('batch', 'N', 'L'), sizes, dtype)
@@ -335,6 +337,7 @@ def selective_ssm_backward(
         z = _array("z", z, ('batch', 'dim', 'L'), sizes, dtype)
     if delta_bias is not None:
         delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
+    dout = _array("dout", dout, ('batch', 'dim', 'L'), sizes, dtype)
     if not isinstance(chunk, int) or chunk < 1:
         raise ValueError(f"chunk: expected a positive int, got {chunk!r}")
     bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias

@@ -48,7 +48,9 @@ def test_optional_inputs_may_be_none(module):
 
 
 @pytest.mark.parametrize("module", MODULES)
-@pytest.mark.parametrize("shape", [(1, 1, 1, 1), (0, 2, 3, 4), (2, 1, 3, 1), (1, 2, 1, 9)])
+@pytest.mark.parametrize(
+    "shape", [(1, 1, 1, 1), (0, 2, 3, 4), (2, 1, 3, 1), (1, 2, 1, 9), (2, 3, 4, 0), (1, 0, 2, 3)]
+)
 def test_edge_shapes(module, shape):
     inputs = _inputs(*shape)
     out = module.selective_ssm_forward(*inputs, delta_softplus=True)
@@ -67,6 +69,29 @@ def test_large_magnitudes_stay_finite(module):
     with numpy.errstate(over="raise", invalid="raise", divide="raise"):
         out = module.selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus=True)
     assert numpy.isfinite(out).all()
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_a_bad_dout_is_named_not_u(module):
+    inputs = _inputs()
+    message = "dout: expected shape (batch, dim, L) with L = 5, got (2, 3, 6)"
+    with pytest.raises(ValueError) as raised:
+        module.selective_ssm_backward(numpy.zeros((2, 3, 6)), *inputs)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_float32_backward_of_huge_steps_matches_float64(module):
+    # Δ = 1e30 underflows every decay; Δ·h_prev alone overflows float32 (inf·0 would be NaN).
+    wide = _inputs()
+    wide[1] = numpy.full_like(wide[1], 1e30)
+    narrow = [x.astype(numpy.float32) for x in wide]
+    dout = numpy.ones(wide[0].shape)
+    ref = selective_ssm.selective_ssm_backward(dout, *wide)
+    got = module.selective_ssm_backward(dout.astype(numpy.float32), *narrow)
+    for r, g in zip(ref, got):
+        assert numpy.isfinite(g).all()
+        assert numpy.allclose(g, r, rtol=1e-5, atol=0)
 
 
 @settings(max_examples=25, deadline=None)

@@ -114,24 +114,35 @@ def lower_selective_ssm(doc) -> tuple[KernelSpec, ...]:
 
 
 def _step_blocks(step, emit) -> list[Block]:
-    """The step with its exponential (Ā = exp(ΔA)) computed apart, and its VJP."""
-    grads = vjp({"h": step}, {"h": dh}, (h_prev, Delta, A_n, B_n, u_t))
+    """The step with its exponential (Ā = exp(ΔA)) computed apart, and its VJP.
+
+    The VJP goes through the decay by the chain rule, its partials ∂Ā/∂A = Δ Ā and
+    ∂Ā/∂Δ = A Ā formed first: they stay bounded where Ā underflows to 0, while a product
+    such as Δ h_prev, taken first, overflows float32 (Δ = 1e30: inf·0 = NaN for dA).
+    """
     hoisted, argument = hoist_exp(step, "decay_n")
-    decay = {sympy.exp(argument): sympy.Symbol("decay_n", positive=True)}
+    decay_n = sympy.Symbol("decay_n", positive=True)
+    decay = {sympy.exp(argument): decay_n}
     z_n = sympy.Symbol("z_n", real=True)
+    partials = {v: sympy.diff(sympy.exp(argument), v).xreplace(decay) for v in (A_n, Delta)}
+    names = {A_n: "ddecay_dA_n", Delta: "ddecay_dDelta_n"}
+    through = {v: sympy.Symbol(name, real=True) for v, name in names.items()}
+    grads = vjp({"h": hoisted}, {"h": dh}, (h_prev, Delta, A_n, B_n, u_t, decay_n))
+    chained = {v: grads[v] + grads[decay_n] * through.get(v, 0) for v in grads}
     return [
         Block("decay_arg", stable([("z_n", argument)])),
         Block("decay", stable([("decay_n", sympy.exp(z_n))])),
         Block("step", stable([("h_new", hoisted)])),
+        Block("decay_vjp", stable([(str(through[v]), partials[v]) for v in (A_n, Delta)])),
         Block(
             "step_vjp",
             stable(
                 [
-                    ("dh_prev", grads[h_prev].xreplace(decay)),
-                    ("dDelta_n", grads[Delta].xreplace(decay)),
-                    ("dA_n", grads[A_n].xreplace(decay)),
-                    ("dB_n", grads[B_n].xreplace(decay)),
-                    ("du_n", grads[u_t].xreplace(decay)),
+                    ("dh_prev", chained[h_prev]),
+                    ("dDelta_n", chained[Delta]),
+                    ("dA_n", chained[A_n]),
+                    ("dB_n", chained[B_n]),
+                    ("du_n", chained[u_t]),
                     ("dC_n", g_y * sympy.diff(emit, C_n)),
                 ]
             ),
