@@ -89,6 +89,10 @@ def _ggnn_readout_inputs(h, x, graph, W_i, b_i, W_j, b_j, graphs):
         raise ValueError(f"graph: expected an integer dtype, got {graph.dtype}")
     if graphs is None:
         graphs = int(graph.max()) + 1 if graph.size else 0
+        # An index past the node count would size h_g by it alone (1e12 rows): ask for graphs.
+        if graphs > graph.size:
+            found = f"largest graph index {graphs - 1} needs {graphs} graphs for {graph.size} nodes"
+            raise ValueError(f"graph: {found}; pass graphs= to allow graphs without nodes")
     if isinstance(graphs, bool) or not isinstance(graphs, (int, numpy.integer)) or graphs < 0:
         raise ValueError(f"graphs: expected a non-negative int, got {graphs!r}")
     if graph.size and (graph.min() < 0 or graph.max() >= graphs):

@@ -80,6 +80,18 @@ def test_graphs_default_to_the_largest_index_plus_one(module):
 
 
 @pytest.mark.parametrize("module", MODULES)
+def test_a_huge_graph_index_is_refused_before_allocating(module):
+    inputs = _inputs(nodes=5, graphs=3)
+    inputs[2] = inputs[2].copy()
+    inputs[2][0] = 10**12
+    message = "graph: largest graph index 1000000000000 needs 1000000000001 graphs for 5 nodes"
+    with pytest.raises(ValueError, match=message):
+        module.ggnn_readout_forward(*inputs)
+    with pytest.raises(ValueError, match=message):
+        module.ggnn_readout_backward(numpy.zeros((3, 3)), *inputs)
+
+
+@pytest.mark.parametrize("module", MODULES)
 def test_a_graph_without_nodes_reads_out_an_empty_sum(module):
     inputs = _inputs(nodes=5, graphs=4)  # graph 3 has no nodes
     out = module.ggnn_readout_forward(*inputs, graphs=6)
