@@ -81,11 +81,12 @@ def gatv2_forward(
     sources j, row 1 the targets i; W_l, W_r: (D, H); b_l, b_r, att, bias: (D,).
     Returns out: (nodes, D). A node without incoming edges gets just the bias.
     With save=True returns (out, saved): pass `saved` to gatv2_backward with the same
-    arguments to skip recomputing the projections and the edge grouping.
+    arguments to skip recomputing the projections and the edge grouping; it holds the edges
+    it was computed for, and a `saved` from another graph or other sizes raises ValueError.
     """
     x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
     saved = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
-    xl, xr, sources, targets = saved
+    xl, xr, sources, targets, _ = saved
     slope = x.dtype.type(negative_slope)
     out, _ = _gatv2_forward_edges(xl, xr, sources, targets, att, bias, slope)
     out = out.astype(x.dtype, copy=False)  # sums per target may run in float64
@@ -103,7 +104,9 @@ def gatv2_backward(
     dout = _array("dout", dout, ("nodes", "D"), {"nodes": x.shape[0], "D": W_l.shape[0]}, x.dtype)
     if saved is None:
         saved = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
-    xl, xr, sources, targets = saved
+    else:
+        _gatv2_check_saved(saved, x, edge_index, W_l.shape[0], add_self_loops)
+    xl, xr, sources, targets, _ = saved
     slope = x.dtype.type(negative_slope)
     dxl, dxr, datt, dbias = _gatv2_backward_edges(
         dout, xl, xr, sources, targets, att, bias, slope
@@ -121,7 +124,39 @@ def _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops):
     """What forward and backward share: the projections and the edges."""
     sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
     xl, xr = _gatv2_projections(x, W_l, b_l, W_r, b_r)
-    return xl, xr, sources, targets
+    return xl, xr, sources, targets, (sources, targets)
+
+
+def _gatv2_check_saved(saved, x, edge_index, width, add_self_loops):
+    """Raise ValueError unless `saved` came from gatv2_forward on these edges, sizes and
+    dtype, with index arrays the edge loops can follow (O(edges), once per call)."""
+    nodes = x.shape[0]
+    edges = _gatv2_edges(edge_index, nodes, add_self_loops)
+    if not isinstance(saved, tuple) or len(saved) != 5 or len(saved[4]) != 2:
+        raise ValueError("saved: expected the saved work of gatv2_forward(..., save=True)")
+    xl, xr, sources, targets, (saved_sources, saved_targets) = saved
+    same = all(numpy.array_equal(a, b) for a, b in zip(edges, (saved_sources, saved_targets)))
+    if not same:
+        raise ValueError("saved: computed for other edges (edge_index, add_self_loops)")
+    for array in (xl, xr):
+        if not isinstance(array, numpy.ndarray) or array.shape != (nodes, width):
+            raise ValueError(f"saved: computed for other sizes than (nodes, D) = {(nodes, width)}")
+        if array.dtype != x.dtype:
+            raise ValueError(f"saved: computed for dtype {array.dtype}, not {x.dtype}")
+    _gatv2_check_indices(sources, targets, nodes, edges[0].size)
+
+
+def _gatv2_check_indices(sources, targets, nodes, count):
+    """Raise ValueError unless the saved edge arrays index only nodes and edges that exist."""
+    shapes = ((sources, (count,)), (targets, (count,)))
+    for array, shape in shapes:
+        is_index = isinstance(array, numpy.ndarray) and array.dtype == numpy.int64
+        if not is_index or array.shape != shape:
+            raise ValueError("saved: its edge arrays do not match its edges")
+    if count and (sources.min() < 0 or sources.max() >= nodes):
+        raise ValueError("saved: its edge arrays index nodes that do not exist")
+    if count and (targets.min() < 0 or targets.max() >= nodes):
+        raise ValueError("saved: its edge arrays index nodes that do not exist")
 
 
 def _gatv2_projections(x, W_l, b_l, W_r, b_r):

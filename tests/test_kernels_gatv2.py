@@ -85,6 +85,45 @@ def test_edge_shapes(module, nodes, edges):
     assert [g.shape for g in grads] == [inputs[k].shape for k in FLOATS]
 
 
+def _saved_of(module, inputs, loops=True):
+    return module.gatv2_forward(*inputs, SLOPE, loops, save=True)[1]
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ("bigger graph", "saved: computed for other edges"),
+        ("other edges", "saved: computed for other edges"),
+        ("other loops", "saved: computed for other edges"),
+        ("other width", "saved: computed for other sizes"),
+        ("other dtype", "saved: computed for dtype float32, not float64"),
+        ("not a tuple", "saved: expected the saved work of gatv2_forward"),
+    ],
+)
+def test_saved_work_of_another_graph_raises(module, change, message):
+    inputs = _inputs(nodes=6, edges=12)
+    other = [a.copy() for a in inputs]
+    saved = None
+    if change == "bigger graph":
+        saved = _saved_of(module, _inputs(nodes=9, edges=20, seed=1))
+    elif change == "other edges":
+        other[1] = numpy.random.default_rng(5).integers(0, 5, (2, 12))
+    elif change == "other loops":
+        saved = _saved_of(module, inputs, loops=False)
+    elif change == "other width":
+        saved = _saved_of(module, _inputs(nodes=6, width=5, edges=12))
+    elif change == "other dtype":
+        saved = _saved_of(
+            module, [a if k == 1 else a.astype(numpy.float32) for k, a in enumerate(inputs)]
+        )
+    else:
+        saved = list(_saved_of(module, inputs))
+    saved = _saved_of(module, other) if saved is None else saved
+    with pytest.raises(ValueError, match=message):
+        module.gatv2_backward(numpy.ones((6, 4)), *inputs, SLOPE, True, saved=saved)
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_saved_forward_work_gives_the_same_backward(module):
     inputs = _inputs(nodes=9, edges=40, seed=3)
