@@ -136,6 +136,7 @@ def _gatv2_check_saved(saved, x, edge_index, width, add_self_loops):
         raise ValueError("saved: expected the saved work of gatv2_forward(..., save=True)")
     xl, xr, sources, targets, (saved_sources, saved_targets) = saved
     same = all(numpy.array_equal(a, b) for a, b in zip(edges, (saved_sources, saved_targets)))
+    same = same and all(numpy.array_equal(a, b) for a, b in zip(edges, (sources, targets)))
     if not same:
         raise ValueError("saved: computed for other edges (edge_index, add_self_loops)")
     for array in (xl, xr):

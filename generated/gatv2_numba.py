@@ -26,7 +26,8 @@ def _array(name, value, axes, sizes, dtype=None):
     if array.dtype.type not in _FLOATS or (dtype is not None and array.dtype != dtype):
         wanted = dtype or "float32 or float64"
         raise ValueError(f"{name}: expected dtype {wanted}, got {array.dtype}")
-    return array
+    # One memory layout: a strided view would compile every kernel again, for layout "A".
+    return numpy.ascontiguousarray(array)
 
 
 # Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off.
