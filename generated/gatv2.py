@@ -124,18 +124,22 @@ def _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops):
     """What forward and backward share: the projections and the edges."""
     sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
     xl, xr = _gatv2_projections(x, W_l, b_l, W_r, b_r)
-    return xl, xr, sources, targets, (sources, targets)
+    graph = (numpy.array(edge_index), bool(add_self_loops))  # a copy: edge_index may change
+    return xl, xr, sources, targets, graph
 
 
 def _gatv2_check_saved(saved, x, edge_index, width, add_self_loops):
     """Raise ValueError unless `saved` came from gatv2_forward on these edges, sizes and
     dtype, with index arrays the edge loops can follow (O(edges), once per call)."""
-    nodes = x.shape[0]
-    edges = _gatv2_edges(edge_index, nodes, add_self_loops)
+    nodes, edge_index = x.shape[0], numpy.asarray(edge_index)
     if not isinstance(saved, tuple) or len(saved) != 5 or len(saved[4]) != 2:
         raise ValueError("saved: expected the saved work of gatv2_forward(..., save=True)")
-    xl, xr, sources, targets, (saved_sources, saved_targets) = saved
-    same = all(numpy.array_equal(a, b) for a, b in zip(edges, (saved_sources, saved_targets)))
+    xl, xr, sources, targets, (graph, loops) = saved
+    same = isinstance(graph, numpy.ndarray) and graph.shape == edge_index.shape
+    same = same and loops == bool(add_self_loops)
+    same = same and numpy.array_equal(graph, edge_index)
+    # The reference kernel also checks the saved edges against freshly computed ones.
+    edges = _gatv2_edges(edge_index, nodes, add_self_loops) if same else ()
     same = same and all(numpy.array_equal(a, b) for a, b in zip(edges, (sources, targets)))
     if not same:
         raise ValueError("saved: computed for other edges (edge_index, add_self_loops)")
@@ -144,7 +148,8 @@ def _gatv2_check_saved(saved, x, edge_index, width, add_self_loops):
             raise ValueError(f"saved: computed for other sizes than (nodes, D) = {(nodes, width)}")
         if array.dtype != x.dtype:
             raise ValueError(f"saved: computed for dtype {array.dtype}, not {x.dtype}")
-    _gatv2_check_indices(sources, targets, nodes, edges[0].size)
+    count = sources.size if isinstance(sources, numpy.ndarray) else -1
+    _gatv2_check_indices(sources, targets, nodes, count)
 
 
 def _gatv2_check_indices(sources, targets, nodes, count):
