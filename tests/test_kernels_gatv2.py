@@ -59,8 +59,7 @@ def test_a_bad_upstream_gradient_is_named(module):
 
 
 @pytest.mark.parametrize("module", MODULES)
-@pytest.mark.parametrize("loops", [False, True])
-def test_a_node_without_incoming_edges_gets_the_bias_and_no_attention_gradient(module, loops):
+def test_a_node_without_incoming_edges_gets_the_bias_and_no_attention_gradient(module):
     inputs = _inputs(nodes=4, edges=5)
     inputs[1] = numpy.array([[0, 1, 2], [1, 2, 1]])  # nodes 0 and 3 receive nothing
     out, grads = _run(module, inputs, loops=False)
@@ -68,11 +67,31 @@ def test_a_node_without_incoming_edges_gets_the_bias_and_no_attention_gradient(m
     assert all(numpy.isfinite(g).all() for g in grads)
     alone = list(inputs)
     alone[1] = numpy.zeros((2, 0), int)  # no edges at all: out is the bias everywhere
-    out, (dx, dW_l, db_l, dW_r, db_r, datt, dbias) = _run(module, alone, loops=loops)
-    if not loops:
-        numpy.testing.assert_array_equal(out, numpy.broadcast_to(inputs[7], out.shape))
-        assert not datt.any() and not dx.any() and not dW_l.any() and not dW_r.any()
-        numpy.testing.assert_array_equal(dbias, numpy.full(4, 4.0))
+    out, (dx, dW_l, db_l, dW_r, db_r, datt, dbias) = _run(module, alone, loops=False)
+    numpy.testing.assert_array_equal(out, numpy.broadcast_to(inputs[7], out.shape))
+    assert not datt.any() and not dx.any() and not dW_l.any() and not dW_r.any()
+    numpy.testing.assert_array_equal(dbias, numpy.full(4, 4.0))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_with_self_loops_a_node_without_incoming_edges_attends_to_itself(module):
+    # Its one edge is its own loop, so α = 1: out = W_l x + b_l + bias, and neither the
+    # attention vector nor the right projection receives any gradient from it.
+    x, _, W_l, b_l, W_r, b_r, att, bias = inputs = _inputs(nodes=4, edges=5)
+    own = x @ W_l.T + b_l + bias
+    inputs[1] = numpy.array([[0, 1, 2], [1, 2, 1]])  # nodes 0 and 3 receive nothing
+    out, _ = _run(module, inputs, loops=True)
+    numpy.testing.assert_allclose(out[[0, 3]], own[[0, 3]], rtol=1e-12)
+    alone = list(inputs)
+    alone[1] = numpy.zeros((2, 0), int)  # only the loops: every node attends to itself
+    out, (dx, dW_l, db_l, dW_r, db_r, datt, dbias) = _run(module, alone, loops=True)
+    numpy.testing.assert_allclose(out, own, rtol=1e-12)
+    dout = numpy.ones_like(out)
+    numpy.testing.assert_allclose(dx, dout @ W_l, rtol=1e-12)
+    numpy.testing.assert_allclose(dW_l, dout.T @ x, rtol=1e-12)
+    numpy.testing.assert_allclose(db_l, dout.sum(axis=0), rtol=1e-12)
+    assert not datt.any() and not dW_r.any() and not db_r.any()
+    numpy.testing.assert_array_equal(dbias, numpy.full(4, 4.0))
 
 
 @pytest.mark.parametrize("module", MODULES)
