@@ -63,6 +63,9 @@ EVIDENCE_POINTS = 6
 MAX_GRID = 12
 PROBE_SIZES = 4
 SEARCH_SIZES = 3  # sizes the counterexample search covers before a NUMERIC verdict
+# A refuted claim's symbolic proof attempt, only to name a strategy that would also have
+# claimed it (a diagnostic: the counterexample stands either way).
+TRIPWIRE_SECONDS = 1.0
 
 
 class InternalError(Exception):
@@ -196,7 +199,12 @@ def _tripwire(job: Job, found: Counterexample) -> tuple[str, ...]:
     claim = job.claim
     try:
         method = generic_method(
-            job.ctx, claim.lhs, claim.rhs, claim.relation, dict(claim.lows), Deadline(3.0)
+            job.ctx,
+            claim.lhs,
+            claim.rhs,
+            claim.relation,
+            dict(claim.lows),
+            Deadline(TRIPWIRE_SECONDS),
         )
     except (ShapeMismatch, OutOfTime):
         return ()
