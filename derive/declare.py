@@ -194,6 +194,11 @@ def _check_domain(name: str, atom, domain) -> None:
     engine evaluates at points of the domain."""
     if not isinstance(domain, sympy.Interval):
         raise ValueError(f"document {name}: the domain of {atom} must be a sympy Interval")
+    if not all(end.is_number for end in (domain.inf, domain.sup)):
+        raise ValueError(
+            f"document {name}: the domain of {atom}, {domain}, must have numbers (or ±oo) as "
+            "ends: points are drawn from it"
+        )
     holder = atom.label if isinstance(atom, sympy.IndexedBase) else atom
     allowed = [
         (holder.is_positive, sympy.Interval.open(0, sympy.oo), "positive"),

@@ -25,6 +25,7 @@ from derive.numeric import (
     UNDEFINED,
     Compiled,
     admissible,
+    admitted,
     compile_instance,
     domain_of,
     draw,
@@ -97,7 +98,9 @@ def find_counterexample(
         point = _search(ctx, compiled, rng, deadline)
         if point is not None:
             point = _shrink(ctx, compiled, point, deadline)
-            found = _confirmed(compiled.instance, point, relation)
+            found = (
+                _confirmed(compiled.instance, point, relation) if in_domain(ctx, point) else None
+            )
             if found is not None:
                 return found
     return None
@@ -117,27 +120,28 @@ def _candidates(ctx: Context, atoms, rng: random.Random, special=None):
     if special is not None:
         yield from _sweeps(ctx, atoms, special)
     for _ in range(RANDOM_TRIES):
-        yield {a: _admitted(a, draw(d, rng), ok) for a, d, ok in zip(atoms, domains, allowed)}
+        yield {a: _admitted(a, draw(d, rng), d, ok) for a, d, ok in zip(atoms, domains, allowed)}
 
 
-def _admitted(atom, value, fallback: tuple):
-    """`value`, or for an integer atom its floor; a simple value if that is not allowed."""
-    if atom.is_integer:
-        value = Rational(sympy.floor(value))
+def _admitted(atom, value, domain, fallback: tuple):
+    """`value` made admissible inside `domain` (see numeric.admitted), else a simple value."""
+    value = admitted(atom, value, domain)
     return value if admissible(atom, value) else fallback[0]
 
 
 def _simple_for(atom, domain) -> tuple:
     """The simple values of `domain` that `atom` may take (an integer atom takes integers,
-    a nonzero one never 0)."""
+    a nonzero one never 0); else the one value `admitted` gives."""
     ok = tuple(v for v in simple_values(domain) if admissible(atom, v))
-    return ok or simple_values(domain)[:1]
+    return ok or (admitted(atom, simple_values(domain)[0], domain),)
 
 
 def _search(ctx: Context, compiled: Compiled, rng: random.Random, deadline) -> dict | None:
     special = special_values(ctx, compiled.instance)
     small = _is_small(compiled.instance)
     for count, point in enumerate(_candidates(ctx, compiled.instance.atoms, rng, special)):
+        if not in_domain(ctx, point):
+            continue
         if _outcome(compiled, point, deadline) == DIFFER:
             return point
         # Differences below any tolerance (10**-40, a strict < between equal sides) show
@@ -194,6 +198,15 @@ def special_values(ctx: Context, inst: Instance) -> dict:
     return found
 
 
+def in_domain(ctx: Context, point: dict) -> bool:
+    """Whether every atom's value is one it may take, inside its declared domain: a
+    counterexample anywhere else refutes nothing the document claims."""
+    return all(
+        admissible(atom, value) and declared_domain(ctx, atom).contains(value) is sympy.true
+        for atom, value in point.items()
+    )
+
+
 def declared_domain(ctx: Context, atom) -> sympy.Interval:
     """Where `atom` may lie: its declared domain, else what its assumptions allow."""
     label = atom.base.label if isinstance(atom, sympy.Indexed) else atom
@@ -206,6 +219,8 @@ def declared_domain(ctx: Context, atom) -> sympy.Interval:
         return sympy.Interval(0, sympy.oo)
     if atom.is_negative:
         return sympy.Interval.open(-sympy.oo, 0)
+    if atom.is_nonpositive:
+        return sympy.Interval(-sympy.oo, 0)
     return sympy.Reals
 
 
@@ -282,7 +297,7 @@ def _shrink(ctx: Context, compiled: Compiled, point: dict, deadline: Deadline) -
                 if deadline.remaining() <= 0 or not _simpler(value, point[atom]):
                     break
                 trial = {**point, atom: value}
-                if compiled.outcome(trial) == DIFFER:
+                if in_domain(ctx, trial) and compiled.outcome(trial) == DIFFER:
                     point, changed = trial, True
                     break
         if not changed:
@@ -294,7 +309,8 @@ def confirm_point(
     ctx: Context, compiled: Compiled, point: dict, relation: str, deadline: Deadline
 ) -> Counterexample | None:
     """Shrink a separating `point` and confirm it exactly; None if it does not survive."""
-    return _confirmed(compiled.instance, _shrink(ctx, compiled, point, deadline), relation)
+    point = _shrink(ctx, compiled, point, deadline)
+    return _confirmed(compiled.instance, point, relation) if in_domain(ctx, point) else None
 
 
 def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | None:

@@ -91,13 +91,26 @@ def sample(ctx: Context, atoms, rng: random.Random) -> dict:
     """A seeded point: each atom drawn from its domain (integers for integer atoms)."""
     point = {}
     for atom in atoms:
-        value = draw(domain_of(ctx, atom), rng)
-        if atom.is_integer:
-            value = Rational(sympy.floor(value))
-        if value == 0 and atom.is_nonzero:
-            value = Rational(1, POINT_DENOMINATOR)
-        point[atom] = value
+        domain = domain_of(ctx, atom)
+        point[atom] = admitted(atom, draw(domain, rng), domain)
     return point
+
+
+def admitted(atom, value, domain):
+    """`value` made a value `atom` may take inside `domain`: an integer atom's nearest
+    integer there, a nonzero atom's nearest nonzero value; `value` itself when there is
+    none (the point is then dropped: see in_domain)."""
+    if atom.is_integer:
+        for candidate in (sympy.floor(value), sympy.ceiling(value)):
+            if domain.contains(candidate) is sympy.true and admissible(atom, Rational(candidate)):
+                return Rational(candidate)
+        value = Rational(sympy.floor(value))
+    if value == 0 and atom.is_nonzero:
+        steps = (1, -1) if atom.is_integer else (Rational(1, POINT_DENOMINATOR),)
+        for step in steps:
+            if domain.contains(step) is sympy.true:
+                return Rational(step)
+    return value
 
 
 class NotEvaluable(Exception):

@@ -186,3 +186,25 @@ def test_claims_on_half_line_domains_are_proved_and_their_closed_ends_tried():
     closed = _decide_one(log(w), 0, ">", inputs=(w,), domains={w: Interval(1, oo)})
     assert closed.status is REFUTED and closed.counterexample.point == (("w", "1"),)
     assert _decide_one(log(w), 1, ">", inputs=(w,), domains=above_one).status is REFUTED
+
+
+def test_integer_points_stay_inside_the_declared_domain():
+    # Found by an adversarial review: a drawn point was floored below the domain's open
+    # lower end (k = 1 for k in (3/2, ∞)) and reported as a counterexample to a true claim.
+    k = Symbol("k", integer=True)
+    for domain, rhs in [(Interval.open(Rational(3, 2), oo), 2), (Interval.open(1, oo), 2)]:
+        verdict = _decide_one(k, rhs, ">=", inputs=(k,), domains={k: domain})
+        assert verdict.status is not REFUTED, verdict.counterexample
+    assert _decide_one(k**2, 4, ">=", inputs=(k,), domains={k: Interval.open(1, oo)}).status in (
+        PROVED,
+        NUMERIC,
+    )
+    kn = Symbol("kn", integer=True, nonzero=True)
+    assert _decide_one(kn**2, 1, ">=", inputs=(kn,)).status is PROVED
+    wrong = _decide_one(k, 3, ">=", inputs=(k,), domains={k: Interval.open(1, oo)})
+    assert wrong.status is REFUTED and wrong.counterexample.point == (("k", "2"),)
+
+
+def test_a_domain_with_symbolic_ends_is_an_input_error():
+    with pytest.raises(ValueError, match="must have numbers"):
+        _decide_one(x, b, ">=", inputs=(x, b), domains={x: Interval(b, oo)})
