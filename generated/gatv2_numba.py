@@ -116,12 +116,14 @@ def gatv2_forward(
     it was computed for, and a `saved` from another graph or other sizes raises ValueError.
     """
     x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
-    saved = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
-    xl, xr, sources, targets, _ = saved
+    work = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
     slope = x.dtype.type(negative_slope)
-    out, _ = _gatv2_forward_edges(xl, xr, sources, targets, att, bias, slope)
+    out, _ = _gatv2_forward_edges(*work, att, bias, slope)
     out = out.astype(x.dtype, copy=False)  # sums per target may run in float64
-    return (out, saved) if save else out
+    if not save:
+        return out
+    graph = (numpy.array(edge_index), bool(add_self_loops))  # a copy: edge_index may change
+    return out, (*work, graph)
 
 
 def gatv2_backward(
@@ -134,10 +136,10 @@ def gatv2_backward(
     x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
     dout = _array("dout", dout, ("nodes", "D"), {"nodes": x.shape[0], "D": W_l.shape[0]}, x.dtype)
     if saved is None:
-        saved = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
+        xl, xr, sources, targets = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
     else:
         _gatv2_check_saved(saved, x, edge_index, W_l.shape[0], add_self_loops)
-    xl, xr, sources, targets, _ = saved
+        xl, xr, sources, targets, _ = saved
     slope = x.dtype.type(negative_slope)
     dxl, dxr, datt, dbias = _gatv2_backward_edges(
         dout, xl, xr, sources, targets, att, bias, slope, numba.get_num_threads()
@@ -156,9 +158,8 @@ def _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops):
     (the sources in that order, and the offsets of each target's run)."""
     sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
     xl, xr = _gatv2_projections(x, W_l, b_l, W_r, b_r)
-    graph = (numpy.array(edge_index), bool(add_self_loops))  # a copy: edge_index may change
     offsets, order = _gatv2_group(targets, x.shape[0])
-    return xl, xr, sources[order], offsets, graph
+    return xl, xr, sources[order], offsets
 
 
 def _gatv2_check_saved(saved, x, edge_index, width, add_self_loops):
