@@ -176,6 +176,25 @@ def expand_sum(node: sympy.Sum | sympy.Product, karr: bool = False) -> Expr:
     return sympy.Add(*terms) if is_sum else sympy.Mul(*terms)
 
 
+def bound_indices(expr) -> set:
+    """Every symbol some binder in `expr` binds: the indices of Sums and Products, a SetSum's
+    element, a SubsetSum's set.
+
+    >>> i = sympy.Symbol("i", integer=True)
+    >>> sorted(map(str, bound_indices(sympy.Sum(i, (i, 1, 3)) + i)))
+    ['i']
+    """
+    found = set()
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (sympy.Sum, sympy.Product)):
+            found |= {limit[0] for limit in node.limits}
+        elif isinstance(node, SetSum):
+            found.add(node.index)
+        elif isinstance(node, SubsetSum):
+            found.add(node.set)
+    return found
+
+
 def rename_bound(expr: Expr, avoid: set) -> Expr:
     """Rename every bound index in `avoid` (of a Sum, a Product or a SetSum) to a fresh Dummy
     with the same assumptions.

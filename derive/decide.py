@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import sympy
 from sympy.core.function import AppliedUndef
 
+from derive.aggregates import bound_indices
 from derive.confirm import confirm, confirming_sizes, describe
 from derive.falsify import confirm_point, find_counterexample
 from derive.induction import prove_by_induction
@@ -95,6 +96,7 @@ class Job:
     cache: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     tried: list = field(default_factory=list)  # the strategies that ran and proved nothing
+    within: tuple = ()  # the symbols whose declared half-line domain the proof assumed
 
     def instance(self, sizes: dict):
         key = _key(sizes)
@@ -227,6 +229,7 @@ def _prove_generic(job: Job) -> str | None:
     except ShapeMismatch:
         return None
     if method:
+        job.within = tuple(sorted(map(str, shifts)))
         return method
     symbolic = "the sizes symbolic" if job.sizes else "its atoms symbolic"
     goal = "lhs − rhs to 0" if claim.relation == "==" else "the gap to a known sign"
@@ -256,8 +259,9 @@ def _half_lines(job: Job) -> dict:
     if claim.has(sympy.Derivative) or claim.atoms(AppliedUndef):
         return {}
     shifts = {}
-    bound = {v for node in claim.atoms(sympy.Sum, sympy.Product) for v, *_ in node.limits}
-    for symbol in claim.free_symbols - bound - set(job.sizes) - set(job.ctx.ranges):
+    for symbol in claim.free_symbols - bound_indices(claim) - set(job.sizes) - set(job.ctx.ranges):
+        if not isinstance(symbol, sympy.Symbol) or symbol in job.ctx.tensors:
+            continue  # a tensor's label: its entries are the atoms, not the label
         domain = job.ctx.domains.get(symbol)
         if (
             not isinstance(domain, sympy.Interval)
@@ -315,10 +319,11 @@ def _disagreement(job: Job, method: str, check) -> Finding:
 
 def generic_scope(job: Job) -> str:
     """Say what a symbolic proof covers: every size from its lower bound, and every value."""
+    within = f" in the declared domain of {', '.join(job.within)}" if job.within else ""
     if not job.sizes:
-        return "all values"
+        return f"all values{within}"
     bounds = ", ".join(f"{s} ≥ {job.ctx.low(job.claim, s)}" for s in job.sizes)
-    return f"all sizes: {bounds}"
+    return f"all sizes: {bounds}{within}"
 
 
 def _exact_checks(job: Job) -> tuple[str, ...]:

@@ -224,18 +224,9 @@ def _case_split(expr):
     cases = expr.rewrite(sympy.Piecewise)
     if not cases.has(sympy.Piecewise):
         return expr
-    if _branches_in_sums(cases):
-        return expr
+    if piecewise_in_sum(cases):
+        return expr  # piecewise_fold would move a condition on a summed index out of its sum
     return sympy.simplify(sympy.piecewise_fold(cases))
-
-
-def _branches_in_sums(cases) -> bool:
-    """Whether a branch sits inside a sum or product (Heaviside(i - 41/2) summed over i):
-    piecewise_fold would move its condition, which names the summed index, out of the sum,
-    where the index no longer ranges (see sumalgebra.piecewise_in_sum)."""
-    return piecewise_in_sum(cases) or any(
-        node.has(sympy.Piecewise) for node in cases.atoms(SetSum, SubsetSum)
-    )
 
 
 def step_names(relation: str) -> list[str]:
@@ -274,7 +265,7 @@ def _on_regions(expr, holds, changes: int = 2) -> bool:
     several symbols (a tie a = b) becomes one on a new variable t = a − b.
     """
     cases = expr.rewrite(sympy.Piecewise)
-    if _branches_in_sums(cases):
+    if piecewise_in_sum(cases):
         return False
     cuts: dict = {}
     for node in sympy.preorder_traversal(cases):
@@ -375,22 +366,25 @@ def _sign_steps(lhs, rhs, relation) -> list:
     ]
 
 
-def zero_method(lhs, rhs, relation: str, deadline: Deadline, ranges=None) -> str | None:
-    """The first normal form that proves `lhs relation rhs` entrywise, or None."""
+def zero_method(lhs, rhs, relation: str, deadline: Deadline, ranges=None, only=None) -> str | None:
+    """The first normal form that proves `lhs relation rhs` entrywise, or None; with `only`,
+    just the steps it names."""
     methods = []
     ranges = {**(ranges or {}), **axis_ranges(lhs)}
     for _, left, right in side_entries(sympy.sympify(lhs), sympy.sympify(rhs)):
-        method = _entry_method(left, right, relation, deadline, ranges)
+        method = _entry_method(left, right, relation, deadline, ranges, only)
         if method is None:
             return None
         methods.append(method)
     return max(set(methods), key=methods.count) if methods else "identical"
 
 
-def _entry_method(lhs, rhs, relation, deadline, ranges=None):
+def _entry_method(lhs, rhs, relation, deadline, ranges=None, only=None):
     equal = relation == "=="
     steps = _zero_steps(lhs, rhs, ranges) if equal else _sign_steps(lhs, rhs, relation)
     for name, test in steps:
+        if only is not None and name not in only:
+            continue
         try:
             with deadline.slice():
                 if test() is True:
@@ -488,26 +482,8 @@ def _attempt(ctx: Context, sides, relation, lows, deadline) -> str | None:
     if method is None and relation == "==" and not any(map(piecewise_in_sum, sides)):
         # Collapsing expands everything, a power of a sum in a denominator included (A^{3/2}
         # becomes A·√A, a sum of terms); index calculus sums deltas out itself.
-        method = _index_method(*sides, deadline, ctx.ranges)
+        method = zero_method(*sides, relation, deadline, ctx.ranges, only=("index calculus",))
     return method
-
-
-def _index_method(lhs, rhs, deadline, ranges) -> str | None:
-    """Index calculus on each entry of the sides as they are, or None."""
-    ranges = {**(ranges or {}), **axis_ranges(lhs)}
-    try:
-        for _, left, right in side_entries(sympy.sympify(lhs), sympy.sympify(rhs)):
-            with deadline.slice():
-                difference = canonical_indices(left) - canonical_indices(right)
-                if not index_zero(difference, ranges):
-                    return None
-    except OutOfTime:
-        if deadline.remaining() <= 0.05:
-            raise
-        return None
-    except Exception:  # noqa: BLE001 - a normal form SymPy crashes in proves nothing
-        return None
-    return "index calculus"
 
 
 def _split_attempt(ctx: Context, sides, relation, deadline) -> str | None:

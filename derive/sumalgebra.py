@@ -13,6 +13,7 @@ import itertools
 import sympy
 from sympy import Add, KroneckerDelta, Mul, Sum
 
+from derive.aggregates import SetSum, SubsetSum, bound_indices
 from derive.arrays import ArraySum, Table
 
 INSIDE, OUTSIDE = "inside", "outside"
@@ -84,7 +85,7 @@ def _collapse_one(body, index, lo, hi, ranges, lows):
             continue
         delta, partner = found
         where = _position(partner, lo, hi, ranges, lows)
-        if where == INSIDE and not (_bound_symbols(term) & partner.free_symbols):
+        if where == INSIDE and not (bound_indices(term) & partner.free_symbols):
             collapsed.append((term / delta).subs(index, partner))
         elif where != OUTSIDE:
             kept.append(term)
@@ -103,15 +104,6 @@ def _delta_partner(term, index):
         if slope in (1, -1) and not rest.has(index):
             return factor, sympy.expand(-rest / slope)
     return None
-
-
-def _bound_symbols(expr) -> set:
-    return {
-        lim[0]
-        for node in sympy.preorder_traversal(expr)
-        if isinstance(node, Sum)
-        for lim in node.limits
-    }
 
 
 def _position(m, lo, hi, ranges, lows):
@@ -289,7 +281,7 @@ def _symmetrized(node):
         return node
     lower = inner_lo == lo and sympy.expand(inner_hi - (k - 1)) == 0
     upper = sympy.expand(inner_lo - (k + 1)) == 0 and inner_hi == hi
-    if not (lower or upper) or _bound_symbols(F) & {j, k}:
+    if not (lower or upper) or bound_indices(F) & {j, k}:
         return node
     if sympy.expand(F - F.xreplace({j: k, k: j})) != 0:
         return node
@@ -300,10 +292,12 @@ def _symmetrized(node):
 
 
 def piecewise_in_sum(expr) -> bool:
-    """Whether a Piecewise sits inside a Sum or Product.
+    """Whether a Piecewise sits inside a Sum, Product, SetSum or SubsetSum.
 
     SymPy's sum constructor folds a Piecewise out to the top of its summand, past any inner
-    sums whose index the conditions mention; the result is wrong and stays inside the outer
-    sum. Symbolic steps that meet such a form give up rather than trust it.
+    sums whose index the conditions mention, and piecewise_fold moves a condition on a summed
+    index out of the sum altogether (Heaviside(i - 41/2) summed over i); the results are
+    wrong. Symbolic steps that meet such a form give up rather than trust it.
     """
-    return any(node.has(sympy.Piecewise) for node in expr.atoms(Sum, sympy.Product))
+    aggregates = expr.atoms(Sum, sympy.Product, SetSum, SubsetSum)
+    return any(node.has(sympy.Piecewise) for node in aggregates)

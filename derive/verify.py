@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import sympy
 
-from derive.aggregates import SetSum, SubsetSum
+from derive.aggregates import bound_indices
 from derive.arrays import has_arrays
 from derive.decide import Finding, InternalError, decide
 from derive.gradcheck import check_gradient
@@ -212,14 +212,7 @@ def readable(ctx, expr) -> str:
         {d.body: d.func() for d in ctx.definitions.values() if not d.params and d.body.args}
     )
     # A name for a term that uses a summed index would be read outside its sum: never one.
-    bound = set()
-    for node in sympy.preorder_traversal(folded):
-        if isinstance(node, (sympy.Sum, sympy.Product)):
-            bound |= {index for index, *_ in node.limits}
-        elif isinstance(node, SetSum):
-            bound.add(node.index)
-        elif isinstance(node, SubsetSum):
-            bound.add(node.set)
+    bound = bound_indices(folded)
     names = sympy.numbered_symbols("τ", start=1, exclude=folded.free_symbols)
     named, (main,) = sympy.cse(folded, symbols=names, ignore=tuple(bound))
     # A name for sqrt(n) only hides what it stands for: short values are written out.
