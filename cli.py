@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import click
 
 from derive import codegen, report
-from derive.documents import BUNDLED, LoadError, UnknownDocument, load
+from derive.documents import BUNDLED, LoadError, UnknownDocument, load, source_file
 from derive.verify import DEFAULT_TIMEOUT, explain, verify_document
 
 EXIT_HELP = """
@@ -175,7 +175,15 @@ def _report_errors(runs, problems) -> None:
 @verbosity
 @click.argument("documents", nargs=-1)
 @click.option("--claim", "--step", "claims", multiple=True, help="Only this claim (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(report.FORMATS)),
+    default="text",
+    help="text for people, json for programs, markdown for pull requests, junit for CI "
+    "systems, html for a self-contained report with rendered math.",
+)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the report here, not to stdout.")
 @timeout_option()
 @click.option(
     "--jobs",
@@ -186,7 +194,7 @@ def _report_errors(runs, problems) -> None:
 )
 @click.option("--strict", is_flag=True, help="Also fail when a claim is UNDECIDED.")
 @click.pass_obj
-def verify(settings: Settings, documents, claims, fmt, timeout, jobs, strict) -> None:
+def verify(settings: Settings, documents, claims, fmt, out, timeout, jobs, strict) -> None:
     """Verify DOCUMENTS (bundled names or paths to .py files; default: all bundled)."""
     loaded, problems = _load_all(documents, timeout)
     _check_claims(loaded, claims)
@@ -206,16 +214,38 @@ def verify(settings: Settings, documents, claims, fmt, timeout, jobs, strict) ->
         for d in loaded
     ]
     progress.close()
-    render = (
-        report.render_json(runs, problems)
-        if fmt == "json"
-        else report.render_text(runs, verbose=settings.verbose)
-    )
-    click.echo(
-        render if fmt == "json" or not settings.quiet else report.render_summaries(runs), nl=False
-    )
+    if fmt == "text":
+        rendered = report.render_text(runs, verbose=settings.verbose)
+        if settings.quiet and not out:
+            rendered = report.render_summaries(runs)
+    else:
+        rendered = report.FORMATS[fmt](runs, problems, _sources(loaded))
+    if out:
+        try:
+            codegen.write_text(out, rendered)
+        except OSError as problem:
+            _say(f"derive: error: cannot write {out}: {problem.strerror or problem}")
+            sys.exit(2)
+        if not settings.quiet:
+            click.echo(report.render_summaries(runs), nl=False)
+            _say(f"wrote {out}")
+    else:
+        click.echo(rendered, nl=False)
     _report_errors(runs, problems)
     sys.exit(_exit_code(runs, problems, strict))
+
+
+def _sources(documents) -> dict[str, str]:
+    """Each document's source text by name, for reports that link claims to their lines;
+    a source that cannot be read is left out (the report then links nothing)."""
+    sources = {}
+    for document in documents:
+        try:
+            with open(source_file(document), encoding="utf-8") as handle:
+                sources[document.name] = handle.read()
+        except (OSError, TypeError, UnicodeDecodeError):
+            continue
+    return sources
 
 
 @main.command("list")

@@ -24,14 +24,14 @@ from derive.model import (
 from derive.partials import as_partials
 
 _ASSUMPTIONS = ("real", "positive", "nonnegative", "negative")
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _caller_location(depth: int = 2) -> str:
     frame = sys._getframe(depth)
     path = os.path.abspath(frame.f_code.co_filename)
-    if path.startswith(_ROOT + os.sep):
-        path = os.path.relpath(path, _ROOT)
+    if path.startswith(ROOT + os.sep):
+        path = os.path.relpath(path, ROOT)
     return f"{path}:{frame.f_lineno}"
 
 

@@ -164,6 +164,10 @@ class Verdict:
     note: str = ""
     error: str = ""
     internal: bool = False
+    # The statement, derived side and residual as mathematics: (part, text) pairs in order,
+    # the part one of "statement", "derived", "residual" (see report.mathprint).
+    latex: tuple[tuple[str, str], ...] = field(default=())
+    mathml: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def matches(self) -> bool:

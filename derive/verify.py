@@ -32,7 +32,7 @@ from derive.model import (
 )
 from derive.primitives import PRIMITIVES, elementary
 from derive.prove import Deadline, OutOfTime
-from derive.report import Explanation, pretty, show
+from derive.report import Explanation, mathprint, pretty, show
 from derive.runner import Crashed, Done, run_tasks
 from derive.terms import (
     InputError,
@@ -171,7 +171,7 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
                 derived = left if claim.lhs.has(sympy.Derivative) else right
                 if derived.has(sympy.Sum):
                     derived = _residual(ctx, derived, sympy.S.Zero, lows)
-                extra["derived"] = _derived_text(ctx, _simpler(derived))
+                _shown(extra, "derived", ctx, _simpler(derived), DERIVED_OPS)
             found = finding.counterexample
             refuted = found is not None and not found.reason
             if (refuted or finding.status is NUMERIC) and claim.relation == "==":
@@ -179,8 +179,7 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
                 # strategies could not reduce to 0.
                 residual = _residual(ctx, left, right, lows)
                 shown = max(sympy.count_ops(claim.lhs - claim.rhs), RESIDUAL_OPS)
-                if sympy.count_ops(residual) <= shown:
-                    extra["residual"] = readable(ctx, residual)
+                _shown(extra, "residual", ctx, residual, shown)
     except (OutOfTime, NotDerivable, TooLarge, RecursionError):
         pass  # the explanation is an extra: the verdict stands without it
     except Exception:  # noqa: BLE001 - SymPy's simplify fails in many ways; the verdict stands
@@ -188,13 +187,20 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
     return extra
 
 
-def _derived_text(ctx, derived) -> str:
-    # Fully unfolded, a layer's gradient runs to pages: a person reads the claim's own terms
-    # and the counterexample instead.
-    size = sympy.count_ops(derived)
-    if size <= DERIVED_OPS:
-        return readable(ctx, derived)
-    return f"({size} operations with every definition unfolded; not shown)"
+def _shown(extra: dict, part: str, ctx, expr, most: int) -> None:
+    """Add the text and math of `part` (derived, residual) to the verdict's `extra`. A derived
+    side over `most` operations is summarised: fully unfolded, a layer's gradient runs to
+    pages, and a person reads the claim's own terms and the counterexample instead. A longer
+    residual is left out."""
+    size = sympy.count_ops(expr)
+    if size > most:
+        if part == "derived":
+            extra[part] = f"({size} operations with every definition unfolded; not shown)"
+        return
+    main, kept = named(ctx, expr)
+    extra[part] = _text(main, kept)
+    for language, rows in formulas(part, main, kept).items():
+        extra[language] = extra.get(language, ()) + rows
 
 
 def readable(ctx, expr) -> str:
@@ -205,22 +211,32 @@ def readable(ctx, expr) -> str:
           where τ1 = Sum(x[j]**2, (j, 1, n))/n
                 τ2 = 1/sqrt(epsilon + τ1)
     """
-    text = show(expr)
-    if len(text) <= READABLE_CHARS:
-        return text
+    return _text(*named(ctx, expr))
+
+
+def _text(main, kept) -> str:
+    lines = _terms(main) + [f"  where {name} = {show(value)}" for name, value in kept[:1]]
+    lines += [f"        {name} = {show(value)}" for name, value in kept[1:]]
+    return "\n".join(lines)
+
+
+def named(ctx, expr) -> tuple[sympy.Basic, list[tuple[sympy.Symbol, sympy.Basic]]]:
+    """`expr` with its repeated subexpressions named (see `readable`), and the names."""
+    if len(show(expr)) <= READABLE_CHARS:
+        return expr, []
     folded = expr.xreplace(
         {d.body: d.func() for d in ctx.definitions.values() if not d.params and d.body.args}
     )
     # A name for a term that uses a summed index would be read outside its sum: never one.
     bound = bound_indices(folded)
     names = sympy.numbered_symbols("τ", start=1, exclude=folded.free_symbols)
-    named, (main,) = sympy.cse(folded, symbols=names, ignore=tuple(bound))
+    named_terms, (main,) = sympy.cse(folded, symbols=names, ignore=tuple(bound))
     # A name for sqrt(n) only hides what it stands for: short values are written out.
-    short = {name: value for name, value in named if len(show(value)) <= INLINE_CHARS}
+    short = {name: value for name, value in named_terms if len(show(value)) <= INLINE_CHARS}
     for _ in range(len(short)):
         short = {name: value.xreplace(short) for name, value in short.items()}
     main = main.xreplace(short)
-    kept = [(name, value.xreplace(short)) for name, value in named if name not in short]
+    kept = [(name, value.xreplace(short)) for name, value in named_terms if name not in short]
     renamed = dict(
         zip(
             (name for name, _ in kept),
@@ -228,10 +244,17 @@ def readable(ctx, expr) -> str:
         )
     )
     main = main.xreplace(renamed)
-    kept = [(renamed[name], value.xreplace(renamed)) for name, value in kept]
-    lines = _terms(main) + [f"  where {name} = {show(value)}" for name, value in kept[:1]]
-    lines += [f"        {name} = {show(value)}" for name, value in kept[1:]]
-    return "\n".join(lines)
+    return main, [(renamed[name], value.xreplace(renamed)) for name, value in kept]
+
+
+def formulas(part: str, main, kept=()) -> dict:
+    """The `latex` and `mathml` entries of a verdict for one part (statement, derived,
+    residual): the main line, then one `τ = value` line per name."""
+    rows = [main, *(sympy.Eq(name, value, evaluate=False) for name, value in kept)]
+    return {
+        "latex": tuple((part, mathprint.latex(row)) for row in rows),
+        "mathml": tuple((part, mathprint.mathml(row)) for row in rows),
+    }
 
 
 def _terms(expr) -> list[str]:
@@ -268,6 +291,19 @@ def statement(item) -> str:
     return f"{show(item.lhs)} {RELATIONS[item.relation]} {show(item.rhs)}"
 
 
+def statement_formulas(item) -> dict:
+    """The `latex` and `mathml` entries of a verdict's statement, as declared."""
+    if isinstance(item, Gradient):
+        return {
+            "latex": (("statement", mathprint.gradient_latex(item.of, item.wrt)),),
+            "mathml": (("statement", mathprint.gradient_mathml(item.of, item.wrt)),),
+        }
+    return {
+        "latex": (("statement", mathprint.relation_latex(item.lhs, item.relation, item.rhs)),),
+        "mathml": (("statement", mathprint.relation_mathml(item.lhs, item.relation, item.rhs)),),
+    }
+
+
 def explain(doc: Document, claim_id: str, *, timeout: float = DEFAULT_TIMEOUT) -> Explanation:
     """Verify one claim and gather what a person needs to check it by hand."""
     verdict = verify(doc, [claim_id], timeout=timeout, jobs=1)[0]
@@ -298,6 +334,9 @@ def _shown_definitions(ctx, expr) -> tuple[str, ...]:
 
 def _verdict(doc, item, finding: Finding, seconds: float, **extra) -> Verdict:
     is_claim = isinstance(item, Claim)
+    stated = statement_formulas(item)
+    for language in stated:
+        extra[language] = stated[language] + extra.get(language, ())
     return Verdict(
         document=doc.name,
         claim=item.id,

@@ -7,7 +7,7 @@ import sympy
 
 from derive.model import NUMERIC, PROVED, REFUTED, UNDECIDED
 from derive.terms import context_of
-from derive.verify import DERIVED_OPS, _derived_text, select, verify
+from derive.verify import DERIVED_OPS, _shown, select, verify
 
 SSM = "selective_ssm"
 
@@ -88,8 +88,10 @@ def test_a_refuted_claim_with_array_sides_is_explained_without_an_internal_error
 def test_a_derived_side_too_long_to_read_is_summarised(load_document):
     ctx = context_of(load_document("nn_library"))
     x = sympy.Symbol("x")
-    assert _derived_text(ctx, x + 1) == "x + 1"
-    long = sum(x**k for k in range(DERIVED_OPS))
-    assert _derived_text(ctx, long).endswith(
-        "operations with every definition unfolded; not shown)"
-    )
+    short, long = {}, {}
+    _shown(short, "derived", ctx, x + 1, DERIVED_OPS)
+    assert short["derived"] == "x + 1"
+    assert short["latex"] == (("derived", "x + 1"),)
+    _shown(long, "derived", ctx, sum(x**k for k in range(DERIVED_OPS)), DERIVED_OPS)
+    assert long["derived"].endswith("operations with every definition unfolded; not shown)")
+    assert "latex" not in long

@@ -13,6 +13,7 @@ import os
 import threading
 import traceback
 
+from derive.declare import ROOT as _ROOT
 from derive.model import Document
 from derive.prove import Deadline, OutOfTime
 
@@ -25,6 +26,12 @@ class LoadError(Exception):
 
 class UnknownDocument(LoadError):
     """A name that is neither a bundled document nor an existing file."""
+
+
+def source_file(document: Document) -> str:
+    """The absolute path of the file `document` was declared in (its `path` is relative to
+    the directory holding the `derive` package when the file lies under it)."""
+    return os.path.join(_ROOT, document.path)
 
 
 def is_path(spec: str) -> bool:

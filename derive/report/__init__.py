@@ -288,3 +288,11 @@ def render_check(runs, stale, checks) -> str:
     passed = sum(c.ok for c in checks)
     lines.append(f"kernel checks: {passed} of {len(checks)} passed")
     return "\n".join(lines) + "\n"
+
+
+def _json_format(runs, problems, sources) -> str:
+    return render_json(runs, problems)
+
+
+# --format NAME → render(runs, problems, sources), `sources` each document's text by name.
+FORMATS = {"text": None, "json": _json_format}
