@@ -183,7 +183,9 @@ def _report_errors(runs, problems) -> None:
     help="text for people, json for programs, markdown for pull requests, junit for CI "
     "systems, html for a self-contained report with rendered math.",
 )
-@click.option("--out", type=click.Path(dir_okay=False), help="Write the report here, not to stdout.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False), help="Write the report here, not to stdout."
+)
 @timeout_option()
 @click.option(
     "--jobs",
