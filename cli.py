@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import click
 
 from derive import codegen, report
+from derive.cache import DEFAULT_DIRECTORY, Store
 from derive.documents import BUNDLED, LoadError, UnknownDocument, load, source_file
 from derive.verify import DEFAULT_TIMEOUT, explain, verify_document
 
@@ -48,6 +49,21 @@ def timeout_option(help_text: str = "Seconds per claim (and at least 10 to load 
     return click.option(
         "--timeout", type=Seconds(), default=DEFAULT_TIMEOUT, show_default=True, help=help_text
     )
+
+
+def cache_options(command):
+    """--cache-dir and --no-cache: where decided claims are kept (see derive.cache)."""
+    directory = click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False),
+        default=lambda: os.environ.get("DERIVE_CACHE_DIR", DEFAULT_DIRECTORY),
+        show_default=f"$DERIVE_CACHE_DIR or {DEFAULT_DIRECTORY}",
+        help="Keep decided claims here; an unchanged claim is replayed, not decided again.",
+    )
+    bypass = click.option(
+        "--no-cache", is_flag=True, help="Decide every claim; read and write no cache."
+    )
+    return directory(bypass(command))
 
 
 @dataclass(frozen=True)
@@ -195,8 +211,11 @@ def _report_errors(runs, problems) -> None:
     help="Claims decided in parallel.",
 )
 @click.option("--strict", is_flag=True, help="Also fail when a claim is UNDECIDED.")
+@cache_options
 @click.pass_obj
-def verify(settings: Settings, documents, claims, fmt, out, timeout, jobs, strict) -> None:
+def verify(
+    settings: Settings, documents, claims, fmt, out, timeout, jobs, strict, cache_dir, no_cache
+) -> None:
     """Verify DOCUMENTS (bundled names or paths to .py files; default: all bundled)."""
     loaded, problems = _load_all(documents, timeout)
     _check_claims(loaded, claims)
@@ -210,6 +229,7 @@ def verify(settings: Settings, documents, claims, fmt, out, timeout, jobs, stric
             [c for c in claims if c in d.claim_ids] or None,
             timeout=timeout,
             jobs=jobs,
+            cache=None if no_cache else Store(cache_dir),
             on_start=lambda item, d=d: progress.start(d.name, item),
             on_done=progress.finish,
         )
@@ -332,11 +352,15 @@ def generate(settings: Settings, documents, check: bool, out: str) -> None:
 @click.option("--out", default="generated", show_default=True, help="The generated directory.")
 @timeout_option()
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
+@cache_options
 @click.pass_obj
-def check(settings: Settings, out: str, timeout: float, jobs: int) -> None:
+def check(
+    settings: Settings, out: str, timeout: float, jobs: int, cache_dir: str, no_cache: bool
+) -> None:
     """The CI gate: verdicts as expected, generated/ fresh, kernels numerically right."""
     documents, problems = _load_all((), timeout)
-    runs = [verify_document(d, timeout=timeout, jobs=jobs) for d in documents]
+    cache = None if no_cache else Store(cache_dir)
+    runs = [verify_document(d, timeout=timeout, jobs=jobs, cache=cache) for d in documents]
     stale = codegen.stale(codegen.render_files(documents, everything=True), out, prune=True)
     checks = codegen.check_kernels(documents, out) if not stale else []
     click.echo(report.render_check(runs, stale, checks), nl=False)

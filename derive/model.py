@@ -168,6 +168,7 @@ class Verdict:
     # the part one of "statement", "derived", "residual" (see report.mathprint).
     latex: tuple[tuple[str, str], ...] = field(default=())
     mathml: tuple[tuple[str, str], ...] = field(default=())
+    cached: bool = False  # replayed from the cache of decided claims (see derive.cache)
 
     @property
     def matches(self) -> bool:

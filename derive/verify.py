@@ -17,6 +17,7 @@ import sympy
 
 from derive.aggregates import bound_indices
 from derive.arrays import has_arrays
+from derive.cache import Keys, Store, from_record, storable, to_record
 from derive.decide import Finding, InternalError, decide
 from derive.gradcheck import check_gradient
 from derive.indexform import TooLarge, index_residual
@@ -76,19 +77,47 @@ def verify(
     jobs: int = 1,
     on_start: Callable | None = None,
     on_done: Callable | None = None,
+    cache: Store | None = None,
 ) -> tuple[Verdict, ...]:
-    """Decide every selected item of `doc`, at most `jobs` at once, each within `timeout`."""
+    """Decide every selected item of `doc`, at most `jobs` at once, each within `timeout`;
+    with a `cache`, replay the items it holds and keep the new verdicts it may hold."""
     items = select(doc, ids)
     context_of(doc)  # built once here, so every forked worker inherits it
-    tasks = [functools.partial(verify_item, doc, item, timeout) for item in items]
+    keyer = cache and Keys(doc, timeout)
+    keys = [keyer.of(item) for item in items] if cache else []
+    verdicts = dict(_replayed(cache, keys, items)) if cache else {}
+    for k in verdicts:
+        if on_start:
+            on_start(items[k])
+        if on_done:
+            on_done(items[k], verdicts[k])
+    pending = [k for k in range(len(items)) if k not in verdicts]
+    tasks = [functools.partial(verify_item, doc, items[k], timeout) for k in pending]
     results = run_tasks(
         tasks,
         jobs=jobs,
         timeout=timeout,
-        on_start=on_start and (lambda k: on_start(items[k])),
-        on_done=on_done and (lambda k, r: on_done(items[k], _settle(doc, items[k], r, timeout))),
+        on_start=on_start and (lambda j: on_start(items[pending[j]])),
+        on_done=on_done
+        and (lambda j, r: on_done(items[pending[j]], _settle(doc, items[pending[j]], r, timeout))),
     )
-    return tuple(_settle(doc, item, result, timeout) for item, result in zip(items, results))
+    for k, result in zip(pending, results):
+        verdicts[k] = _settle(doc, items[k], result, timeout)
+        if cache and storable(verdicts[k]):
+            cache.put(keys[k], to_record(keys[k], verdicts[k]))
+    return tuple(verdicts[k] for k in range(len(items)))
+
+
+def _sides(item) -> sympy.Basic:
+    return item.of if isinstance(item, Gradient) else sympy.Tuple(item.lhs, item.rhs)
+
+
+def _replayed(cache: Store, keys, items):
+    for k, (key, item) in enumerate(zip(keys, items)):
+        record = cache.get(key)
+        verdict = record and from_record(record, key, item)
+        if verdict:
+            yield k, verdict
 
 
 def _settle(doc: Document, item, result, timeout: float) -> Verdict:
@@ -164,6 +193,8 @@ def float_notes(item) -> tuple[str, ...]:
 def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
     """The engine's own side (for derivative claims) and the residual of a refuted claim."""
     extra, lows = {}, dict(claim.lows)
+    # Only the claim's own definitions are folded back: the verdict depends on nothing else.
+    reached = reached_definitions(ctx, sympy.Tuple(claim.lhs, claim.rhs))
     try:
         with Deadline(4.0).slice(4.0):
             left, right = (evaluate_derivatives(ctx, side, lows) for side in (claim.lhs, claim.rhs))
@@ -171,7 +202,7 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
                 derived = left if claim.lhs.has(sympy.Derivative) else right
                 if derived.has(sympy.Sum):
                     derived = _residual(ctx, derived, sympy.S.Zero, lows)
-                _shown(extra, "derived", ctx, _simpler(derived), DERIVED_OPS)
+                _shown(extra, "derived", ctx, _simpler(derived), DERIVED_OPS, reached)
             found = finding.counterexample
             refuted = found is not None and not found.reason
             if (refuted or finding.status is NUMERIC) and claim.relation == "==":
@@ -179,7 +210,7 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
                 # strategies could not reduce to 0.
                 residual = _residual(ctx, left, right, lows)
                 shown = max(sympy.count_ops(claim.lhs - claim.rhs), RESIDUAL_OPS)
-                _shown(extra, "residual", ctx, residual, shown)
+                _shown(extra, "residual", ctx, residual, shown, reached)
     except (OutOfTime, NotDerivable, TooLarge, RecursionError):
         pass  # the explanation is an extra: the verdict stands without it
     except Exception:  # noqa: BLE001 - SymPy's simplify fails in many ways; the verdict stands
@@ -187,17 +218,17 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
     return extra
 
 
-def _shown(extra: dict, part: str, ctx, expr, most: int) -> None:
+def _shown(extra: dict, part: str, ctx, expr, most: int, definitions=None) -> None:
     """Add the text and math of `part` (derived, residual) to the verdict's `extra`. A derived
     side over `most` operations is summarised: fully unfolded, a layer's gradient runs to
     pages, and a person reads the claim's own terms and the counterexample instead. A longer
-    residual is left out."""
+    residual is left out. The bodies of `definitions` are folded back into their names."""
     size = sympy.count_ops(expr)
     if size > most:
         if part == "derived":
             extra[part] = f"({size} operations with every definition unfolded; not shown)"
         return
-    main, kept = named(ctx, expr)
+    main, kept = named(ctx, expr, definitions)
     extra[part] = _text(main, kept)
     for language, rows in formulas(part, main, kept).items():
         extra[language] = extra.get(language, ()) + rows
@@ -220,13 +251,15 @@ def _text(main, kept) -> str:
     return "\n".join(lines)
 
 
-def named(ctx, expr) -> tuple[sympy.Basic, list[tuple[sympy.Symbol, sympy.Basic]]]:
-    """`expr` with its repeated subexpressions named (see `readable`), and the names."""
+def named(
+    ctx, expr, definitions=None
+) -> tuple[sympy.Basic, list[tuple[sympy.Symbol, sympy.Basic]]]:
+    """`expr` with its repeated subexpressions named (see `readable`), and the names; the
+    bodies of `definitions` (default: all of the document's) are folded back into their names."""
     if len(show(expr)) <= READABLE_CHARS:
         return expr, []
-    folded = expr.xreplace(
-        {d.body: d.func() for d in ctx.definitions.values() if not d.params and d.body.args}
-    )
+    definitions = ctx.definitions.values() if definitions is None else definitions
+    folded = expr.xreplace({d.body: d.func() for d in definitions if not d.params and d.body.args})
     # A name for a term that uses a summed index would be read outside its sum: never one.
     bound = bound_indices(folded)
     names = sympy.numbered_symbols("τ", start=1, exclude=folded.free_symbols)

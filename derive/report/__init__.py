@@ -71,6 +71,9 @@ def summary_line(run: DocumentRun) -> str:
     tail = "all as expected" if not differ else f"{differ} not as expected"
     if errors:
         tail += f", {plural(errors, 'error')}"
+    cached = sum(v.cached for v in run.verdicts)
+    if cached:
+        tail += f", {cached} from the cache"
     return (
         f"{run.name}: {words} — {plural(len(run.verdicts), 'claim')}, {tail} ({run.seconds:.1f} s)"
     )
@@ -89,9 +92,9 @@ def render_table(run: DocumentRun) -> list[str]:
     lines.append(f"  {'CLAIM'.ljust(width)}  {'VERDICT':<16} {'SECONDS':>7}  STATEMENT / HOW")
     for v in run.verdicts:
         mark = " " if v.matches else "✗"
+        seconds = "cached" if v.cached else f"{v.seconds:.2f}"
         lines.append(
-            f"{mark} {v.claim.ljust(width)}  {_label(v):<16} {v.seconds:7.2f}  "
-            f"{_short(v.statement)}"
+            f"{mark} {v.claim.ljust(width)}  {_label(v):<16} {seconds:>7}  {_short(v.statement)}"
         )
         how = v.error.splitlines()[-1] if v.error else f"{v.method}; {v.scope}"
         lines.append(f"  {' ' * width}  {' ' * 16} {' ' * 7}  {_short(how)}")
@@ -191,6 +194,7 @@ def _claim_json(v: Verdict) -> dict:
         "residual": v.residual or None,
         "note": v.note,
         "error": v.error or None,
+        "cached": v.cached,
     }
 
 

@@ -1,0 +1,210 @@
+"""The cache of decided claims: it replays exactly what deciding gives, re-decides exactly what
+changed, keeps nothing that depends on the run, and survives concurrent runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from derive import cache
+from derive.cache import Keys, Store
+from derive.documents import load
+from derive.verify import verify
+
+DOCUMENT = """
+from sympy import Derivative, IndexedBase, Sum, exp, log, symbols
+
+from derive.declare import claim, define, document
+from derive.model import NUMERIC, REFUTED, Source
+
+n = symbols("n", integer=True, positive=True)
+i = symbols("i", integer=True)
+x, y = symbols("x y", real=True)
+a = IndexedBase("a", real=True)
+s = define("s", (), Sum(a[i], (i, 1, n)))
+q = define("q", (), x * y {q_tail})
+
+DOCUMENT = document(
+    "cached",
+    "Claims for the cache",
+    Source("notes", "notes.md"),
+    inputs=(x, y, a),
+    definitions=(s, q),
+    sizes={{n: (1, 2, 3)}},
+    claims=(
+        claim("square", "1", "(x+1)^2", (x + 1) ** 2, x**2 + 2 * x + 1),
+        claim("sum", "1", "s = sum of a_i", s(), {sum_rhs}),
+        claim("wrong", "1", "d q / d x = x", Derivative(q(), x), x, expect=REFUTED),
+        claim(
+            "softplus", "2", "log(1+e^x) <= 1 + |x|", log(1 + exp(x)), 1 + abs(x),
+            relation="<=", expect=NUMERIC,
+        ),
+    ),
+)
+"""
+
+
+def _write(tmp_path, name="doc.py", q_tail="", sum_rhs="Sum(a[i], (i, 1, n))"):
+    path = tmp_path / name
+    path.write_text(DOCUMENT.format(q_tail=q_tail, sum_rhs=sum_rhs))
+    return str(path)
+
+
+def _plain(verdicts):
+    """Verdicts as the JSON report's claims, without what the cache may change."""
+    return [
+        {k: v for k, v in vars(verdict).items() if k not in ("seconds", "cached")}
+        for verdict in verdicts
+    ]
+
+
+def test_a_cached_verdict_is_the_decided_one_marked_cached(tmp_path):
+    doc = load(_write(tmp_path))
+    store = Store(tmp_path / "cache")
+    decided = verify(doc, cache=store)
+    replayed = verify(doc, cache=store)
+    assert not any(v.cached for v in decided) and all(v.cached for v in replayed)
+    assert _plain(decided) == _plain(replayed)
+    assert _plain(verify(doc)) == _plain(decided)  # without a cache: the same again
+    wrong = next(v for v in replayed if v.claim == "wrong")
+    assert wrong.counterexample is not None and wrong.latex and wrong.mathml
+
+
+def test_a_change_re_decides_exactly_what_depends_on_it(tmp_path):
+    before = load(_write(tmp_path, "a.py"))
+    edited_claim = load(_write(tmp_path, "b.py", sum_rhs="a[1] + Sum(a[i], (i, 2, n))"))
+    edited_definition = load(_write(tmp_path, "c.py", q_tail="+ y"))
+    keys = {doc: Keys(doc, 30.0) for doc in (before, edited_claim, edited_definition)}
+
+    def changed(doc):
+        return [
+            c.id for c, d in zip(before.claims, doc.claims) if keys[before].of(c) != keys[doc].of(d)
+        ]
+
+    assert changed(edited_claim) == ["sum"]
+    assert changed(edited_definition) == ["wrong"]  # the one claim that reaches q
+
+
+def test_a_moved_claim_keeps_its_key_and_gets_its_new_location(tmp_path):
+    doc = load(_write(tmp_path))
+    moved = load(_write(tmp_path, "moved.py"))
+    store = Store(tmp_path / "cache")
+    verify(doc, ["square"], cache=store)
+    (replayed,) = verify(moved, ["square"], cache=store)
+    assert replayed.cached and replayed.location.startswith(str(tmp_path / "moved.py"))
+
+
+def test_keys_depend_on_the_timeout_and_are_the_same_in_every_process(tmp_path):
+    path = _write(tmp_path)
+    doc = load(path)
+    assert Keys(doc, 30.0).of(doc.claims[0]) != Keys(doc, 60.0).of(doc.claims[0])
+    program = textwrap.dedent(
+        f"""
+        from derive.cache import Keys
+        from derive.documents import load
+        doc = load({path!r})
+        print([Keys(doc, 30.0).of(c) for c in doc.claims])
+        """
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert runs[0].stdout == runs[1].stdout == f"{[Keys(doc, 30.0).of(c) for c in doc.claims]}\n"
+
+
+def test_timeouts_and_errors_are_not_kept():
+    verdict = verify(load("ggnn_readout"), ["question.on-product"])[0]
+    assert cache.storable(verdict)
+    for change in ({"method": "timeout"}, {"error": "input error"}, {"internal": True}):
+        assert not cache.storable(type(verdict)(**{**vars(verdict), **change}))
+
+
+def test_a_record_that_cannot_be_read_or_is_for_another_key_is_a_miss(tmp_path):
+    doc = load(_write(tmp_path))
+    store = Store(tmp_path / "cache")
+    verify(doc, ["square"], cache=store)
+    key = Keys(doc, 30.0).of(doc.claims[0])
+    record = store.get(key)
+    assert cache.from_record(record, key, doc.claims[0]).cached
+    assert cache.from_record(record, "0" * 64, doc.claims[0]) is None
+    assert cache.from_record({**record, "format": -1}, key, doc.claims[0]) is None
+    store._path(key).write_text('{"format": 1, "key": ')  # half a record
+    assert store.get(key) is None
+    assert not verify(doc, ["square"], cache=store)[0].cached  # decided again, and kept
+    assert verify(doc, ["square"], cache=store)[0].cached
+
+
+def test_an_unwritable_cache_is_skipped(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    doc = load(_write(tmp_path))
+    verdicts = verify(doc, ["square"], cache=Store(blocker / "cache"))
+    assert verdicts[0].status.value == "PROVED"
+
+
+def test_concurrent_runs_share_one_cache(tmp_path):
+    path = _write(tmp_path)
+    directory = tmp_path / "cache"
+    command = [sys.executable, "-m", "cli", "verify", path, "--format", "json", "-q"]
+    command += ["--jobs", "1", "--cache-dir", str(directory)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [json.loads(run.communicate()[0]) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0]
+    claims = [[_without_times(c) for c in out["documents"][0]["claims"]] for out in outputs]
+    assert claims[0] == claims[1] == claims[2]
+    assert not list(directory.rglob("*.tmp"))  # no half-written record left behind
+    assert len(list(directory.rglob("*.json"))) == 4
+
+
+def _without_times(claim: dict) -> dict:
+    return {k: v for k, v in claim.items() if k not in ("seconds", "cached")}
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_the_cli_replays_marks_and_bypasses(tmp_path, fmt):
+    path = _write(tmp_path)
+    directory = tmp_path / "cache"
+    runner = CliRunner()
+    base = ["verify", path, "--jobs", "1", "--cache-dir", str(directory), "--format", fmt]
+    first, second = (runner.invoke(main, base) for _ in range(2))
+    assert first.exit_code == second.exit_code == 0
+    if fmt == "json":
+        claims = [json.loads(r.output)["documents"][0]["claims"] for r in (first, second)]
+        assert [c["cached"] for c in claims[0]] == [False] * 4
+        assert [c["cached"] for c in claims[1]] == [True] * 4
+        assert [_without_times(c) for c in claims[0]] == [_without_times(c) for c in claims[1]]
+    else:
+        assert "4 from the cache" in second.output and "cached" in second.output
+        assert "from the cache" not in first.output
+    fresh = tmp_path / "fresh"
+    bypass = runner.invoke(main, [*base[:-4], "--no-cache", "--cache-dir", str(fresh)])
+    assert bypass.exit_code == 0 and "from the cache" not in bypass.output
+    assert not fresh.exists()
+
+
+def test_the_engine_version_covers_the_engine_but_not_the_documents(tmp_path, monkeypatch):
+    package = tmp_path / "derive"
+    (package / "documents").mkdir(parents=True)
+    (package / "engine.py").write_text("A = 1\n")
+    (package / "documents" / "doc.py").write_text("B = 1\n")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+
+    def version():
+        cache.engine_version.cache_clear()
+        return cache.engine_version()
+
+    try:
+        first = version()
+        (package / "documents" / "doc.py").write_text("B = 2\n")
+        assert version() == first
+        (package / "engine.py").write_text("A = 2\n")
+        assert version() != first
+    finally:
+        cache.engine_version.cache_clear()
