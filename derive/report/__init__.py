@@ -298,5 +298,8 @@ def _json_format(runs, problems, sources) -> str:
     return render_json(runs, problems)
 
 
+# The other formats live in modules of their own, which use the helpers above.
+from derive.report import markdown  # noqa: E402
+
 # --format NAME → render(runs, problems, sources), `sources` each document's text by name.
-FORMATS = {"text": None, "json": _json_format}
+FORMATS = {"text": None, "json": _json_format, "markdown": markdown.render}
