@@ -299,7 +299,7 @@ def _json_format(runs, problems, sources) -> str:
 
 
 # The other formats live in modules of their own, which use the helpers above.
-from derive.report import markdown  # noqa: E402
+from derive.report import junit, markdown  # noqa: E402
 
 # --format NAME → render(runs, problems, sources), `sources` each document's text by name.
-FORMATS = {"text": None, "json": _json_format, "markdown": markdown.render}
+FORMATS = {"text": None, "json": _json_format, "markdown": markdown.render, "junit": junit.render}
