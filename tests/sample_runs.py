@@ -1,4 +1,5 @@
-"""Hand-made verdicts covering every outcome, for the report-format tests."""
+"""Hand-made verdicts covering every outcome, and a small real document, for the tests of
+the report formats and the pytest plugin."""
 
 from derive.model import (
     NUMERIC,
@@ -11,6 +12,30 @@ from derive.model import (
     Verdict,
 )
 
+# A real document: eq. 3.3 repeats the erratum eq. 3.2 but expects it PROVED.
+LOGREG_SOURCE = '''
+"""Binary logistic regression, with one expectation recorded wrongly."""
+from sympy import Derivative, log, symbols
+
+from derive.declare import claim, define, document
+from derive.model import REFUTED, Source
+from derive.primitives import sigmoid
+
+w, x, b, y = symbols("w x b y", real=True)
+p = define("p", (), sigmoid(w * x + b))
+L = -(y * log(p()) + (1 - y) * log(1 - p()))
+
+DOCUMENT = document(
+    "logreg", "Binary logistic regression", Source("my notes", "notes.md"),
+    inputs=(w, x, b, y), definitions=(p,),
+    claims=(
+        claim("eq. 3.1", "3", "dL/db = p - y", Derivative(L, b), p() - y),
+        claim("eq. 3.2", "3", "dL/dw = (p - y) w", Derivative(L, w), (p() - y) * w, expect=REFUTED),
+        claim("eq. 3.3", "3", "dL/dw = (p - y) w", Derivative(L, w), (p() - y) * w),
+    ),
+)
+'''
+LOGREG_COUNTEREXAMPLE = "b = 0, w = 0, x = 1, y = 0  →  lhs 1/2, rhs 0"  # of eq. 3.3
 LOAD_PROBLEM = "broken.py: line 3: NameError: name 'q' is not defined"
 
 

@@ -5,36 +5,16 @@ import textwrap
 
 import pytest
 
+from tests.sample_runs import LOGREG_COUNTEREXAMPLE, LOGREG_SOURCE
+
 pytest_plugins = ["pytester"]
 
-DOCUMENT = '''
-"""Binary logistic regression, with one expectation recorded wrongly."""
-from sympy import Derivative, log, symbols
-
-from derive.declare import claim, define, document
-from derive.model import REFUTED, Source
-from derive.primitives import sigmoid
-
-w, x, b, y = symbols("w x b y", real=True)
-p = define("p", (), sigmoid(w * x + b))
-L = -(y * log(p()) + (1 - y) * log(1 - p()))
-
-DOCUMENT = document(
-    "logreg", "Binary logistic regression", Source("my notes", "notes.md"),
-    inputs=(w, x, b, y), definitions=(p,),
-    claims=(
-        claim("eq. 3.1", "3", "dL/db = p - y", Derivative(L, b), p() - y),
-        claim("eq. 3.2", "3", "dL/dw = (p - y) w", Derivative(L, w), (p() - y) * w, expect=REFUTED),
-        claim("eq. 3.3", "3", "dL/dw = (p - y) w", Derivative(L, w), (p() - y) * w),
-    ),
-)
-'''
-COUNTEREXAMPLE = "at        b = 0, w = 0, x = 1, y = 0  →  lhs 1/2, rhs 0"
+COUNTEREXAMPLE = f"at        {LOGREG_COUNTEREXAMPLE}"
 
 
 @pytest.fixture
 def logreg(pytester):
-    pytester.makepyfile(logreg=textwrap.dedent(DOCUMENT))
+    pytester.makepyfile(logreg=textwrap.dedent(LOGREG_SOURCE))
     return "logreg.py"
 
 

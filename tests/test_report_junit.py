@@ -80,3 +80,23 @@ def test_characters_xml_cannot_hold_are_replaced(tmp_path):
 def test_markup_in_text_survives_the_round_trip(tmp_path):
     error = _cases(next(iter(_parsed(tmp_path))))["eq. 5"].result[0]
     assert "claimed   z < q & q" in error.text
+
+
+def test_verify_writes_junit_for_a_real_document(tmp_path):
+    import textwrap
+
+    from click.testing import CliRunner
+
+    from cli import main
+    from tests.sample_runs import LOGREG_COUNTEREXAMPLE, LOGREG_SOURCE
+
+    document, out = tmp_path / "logreg.py", tmp_path / "out.xml"
+    document.write_text(textwrap.dedent(LOGREG_SOURCE))
+    args = ["verify", str(document), "--format", "junit", "--out", str(out), "--jobs", "2"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    report = JUnitXml.fromfile(str(out))
+    assert (report.tests, report.failures, report.errors, report.skipped) == (3, 1, 0, 0)
+    (failure,) = _cases(next(iter(report)))["eq. 3.3"].result
+    assert failure.message == "got REFUTED, expected PROVED"
+    assert LOGREG_COUNTEREXAMPLE in failure.text

@@ -57,3 +57,23 @@ def test_escapes_and_spans():
     assert escape("*a* | `b` <c> $d$") == r"\*a\* \| \`b\` \<c\> \$d\$"
     assert code("a ` b") == "``a ` b``" and code("`x") == "`` `x ``"
     assert math("x^{2}") == "$`x^{2}`$" and math("a`b") == "``a`b``"
+
+
+def test_verify_writes_markdown_with_math_for_a_real_document(tmp_path):
+    import textwrap
+
+    from click.testing import CliRunner
+
+    from cli import main
+    from tests.sample_runs import LOGREG_COUNTEREXAMPLE, LOGREG_SOURCE
+
+    document = tmp_path / "logreg.py"
+    document.write_text(textwrap.dedent(LOGREG_SOURCE))
+    result = CliRunner().invoke(main, ["verify", str(document), "--format", "markdown"])
+    assert result.exit_code == 1, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| logreg |")]
+    assert [[c.strip() for c in _cells(row)][:-1] for row in rows] == [
+        ["logreg", "1", "0", "0", "2", "0", "0", "3", "1"]
+    ]
+    assert f"- **counterexample** `{LOGREG_COUNTEREXAMPLE}`" in result.stdout
+    assert r"- **statement** $`\frac{d}{d w} \left(- y \log{\left(p \right)}" in result.stdout
