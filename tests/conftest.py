@@ -31,6 +31,14 @@ def _seed_text(seed: str) -> str | None:
         return handle.read()
 
 
+@pytest.fixture(autouse=True)
+def _own_verdict_cache(tmp_path_factory, monkeypatch):
+    """Each test decides its claims afresh: a CLI run (in process or as a subprocess) keeps
+    its cache in a directory of its own, never in the working tree, and replays nothing that
+    another test decided. Tests of the cache name their directories themselves."""
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path_factory.mktemp("derive-cache")))
+
+
 @pytest.fixture(scope="session")
 def load_document():
     """A function from a bundled document's name to the (cached) document."""
