@@ -299,7 +299,13 @@ def _json_format(runs, problems, sources) -> str:
 
 
 # The other formats live in modules of their own, which use the helpers above.
-from derive.report import junit, markdown  # noqa: E402
+from derive.report import html, junit, markdown  # noqa: E402
 
 # --format NAME → render(runs, problems, sources), `sources` each document's text by name.
-FORMATS = {"text": None, "json": _json_format, "markdown": markdown.render, "junit": junit.render}
+FORMATS = {
+    "text": None,
+    "json": _json_format,
+    "markdown": markdown.render,
+    "junit": junit.render,
+    "html": html.render,
+}
