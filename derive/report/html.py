@@ -41,6 +41,7 @@ def render(runs, problems, sources) -> str:
 
 
 def _page(body: str) -> str:
+    """The whole document around `body`: head with the inline style, script at the end."""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -51,6 +52,7 @@ def _page(body: str) -> str:
 
 
 def _overview(runs, problems) -> str:
+    """The one line under the title: documents, claims, and how many differ."""
     verdicts = [v for run in runs for v in run.verdicts]
     differ = sum(not v.matches for v in verdicts)
     text = f"{plural(len(runs), 'document')}, {plural(len(verdicts), 'claim')}: " + (
@@ -62,6 +64,7 @@ def _overview(runs, problems) -> str:
 
 
 def _problems(problems) -> list[str]:
+    """The documents that failed to load, listed before everything else."""
     if not problems:
         return []
     items = "".join(f"<li><code>{escape(p)}</code></li>" for p in problems)
@@ -83,6 +86,7 @@ def _counts(verdicts) -> dict[str, int]:
 
 
 def _summary(runs) -> list[str]:
+    """One row per document, and a total row when there are several."""
     heads = [s.value.replace("_", " ") for s in COUNTED]
     head = "".join(f'<th class="num">{escape(h)}</th>' for h in heads)
     rows = [
@@ -103,6 +107,7 @@ def _summary(runs) -> list[str]:
 
 
 def _summary_row(name_cell: str, verdicts, seconds: float, attributes: str = "") -> str:
+    """A summary row: the name cell, the counts (zeros greyed), the time."""
     counts = _counts(verdicts)
     cells = [name_cell]
     for key in [s.value for s in COUNTED] + ["errors", "claims", "differ"]:
@@ -134,6 +139,7 @@ def _filters(runs) -> list[str]:
 
 
 def _document(run: DocumentRun, source: str | None, anchors: list[str]) -> list[str]:
+    """A document's section: header, conventions and notes, its claims, its source."""
     parts = [
         f'<section class="document" id="doc-{_slug(run.name)}">',
         f'<h2>{escape(run.name)} <span class="title">— {escape(run.title)}</span></h2>',
@@ -176,16 +182,19 @@ def _slug(text: str) -> str:
 
 
 def _line_of(verdict: Verdict) -> int | None:
+    """The line of `verdict.location` ("path:line"), if it has one."""
     path, _, line = verdict.location.rpartition(":")
     return int(line) if path and line.isdigit() else None
 
 
 def _line_href(document: str, verdict: Verdict, lines: list[str]) -> str | None:
+    """The link to the claim's line in the listing, if the listing has that line."""
     line = _line_of(verdict)
     return f"#src-{_slug(document)}-L{line}" if line and line <= len(lines) else None
 
 
 def _claim(v: Verdict, anchor: str, href: str | None) -> str:
+    """One claim's block: a header line (badge, id, mark, section, location, time), then facts."""
     label = _label(v)
     location = escape(v.location)
     if href:
@@ -238,6 +247,7 @@ def _facts(v: Verdict) -> list[str]:
 
 
 def _fact(term: str, description: str, kind: str = "") -> str:
+    """One term/description pair; `description` is already HTML."""
     attribute = f' class="{kind}"' if kind else ""
     return f"<dt>{term}</dt><dd{attribute}>{description}</dd>"
 
