@@ -78,6 +78,7 @@ def test_names_keep_their_case_and_subscripts():
     content = mathml(sympy.Function("h_g")(i))
     assert _tree(content).find(".//msub/mi").text == "h"
     assert _texts(mathml(sympy.Function("L")()), "mi") == ["L"]
+    assert _texts(mathml(sympy.Symbol("ell")), "mi") == ["ℓ"]
 
 
 S = SetSymbol("S")

@@ -62,6 +62,12 @@ class _MathML(MathMLPresentationPrinter):
     def _mi(self, text: str):
         return self._node("mi", text=text)
 
+    def _print_Symbol(self, sym, style="plain"):
+        # SymPy spells Greek names as letters; ℓ is the one other letter the documents use.
+        if sym.name == "ell":
+            return self._mi("\u2113")
+        return super()._print_Symbol(sym, style)
+
     def _print_AppliedUndef(self, expr):
         return self._call(expr.func.__name__, expr.args)
 
