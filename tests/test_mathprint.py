@@ -59,12 +59,19 @@ def test_sum_prints_every_limit_outermost_first():
 def test_piecewise_is_a_brace_with_cases():
     content = mathml(sympy.Piecewise((x[i], i > 2), (0, True)))
     root = _tree(content)
-    assert root.find("mrow/mo").text == "{"
+    brace = root.find("mrow/mo")
+    assert brace.text == "{" and brace.get("stretchy") == "true"
     rows = list(root.iter("mtr"))
     assert len(rows) == 2
     assert "".join(rows[0][1].itertext()).startswith("if")
     assert "".join(rows[1][1].itertext()) == "otherwise"
     assert "piecewise" not in content
+
+
+def test_derivatives_read_partial_and_deltas_separate_their_indices():
+    f = sympy.Function("f")
+    assert "∂" in "".join(_tree(mathml(sympy.Derivative(f(i), i))).itertext())
+    assert _texts(mathml(sympy.KroneckerDelta(0, i - j)), "mo") == [",", "-"]
 
 
 def test_relations_and_names_are_escaped():
@@ -79,6 +86,7 @@ def test_names_keep_their_case_and_subscripts():
     assert _tree(content).find(".//msub/mi").text == "h"
     assert _texts(mathml(sympy.Function("L")()), "mi") == ["L"]
     assert _texts(mathml(sympy.Symbol("ell")), "mi") == ["ℓ"]
+    assert _texts(mathml(sympy.exp(sympy.Symbol("x"))), "mi") == ["e", "x"]
 
 
 S = SetSymbol("S")

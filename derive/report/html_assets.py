@@ -81,6 +81,9 @@ blockquote { margin: 0; padding: 2px 10px; border-left: 3px solid var(--line); c
 .formula { overflow-x: auto; padding: 2px 0; }
 /* Block math is centred by the browser; formulas here read from the left, at display size. */
 .formula math { display: math; math-style: normal; font-size: 17px; }
+/* A font with an OpenType MATH table lets braces and big operators stretch. */
+math { font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math",
+  "DejaVu Math TeX Gyre", math; }
 .as-text summary { cursor: pointer; color: var(--muted); font-size: 12px; }
 pre.plain, pre.error { margin: 4px 0; padding: 8px 10px; background: var(--soft);
   border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; }

@@ -62,6 +62,14 @@ class _MathML(MathMLPresentationPrinter):
     def _mi(self, text: str):
         return self._node("mi", text=text)
 
+    def _print_Exp1(self, expr):
+        # An upright e; SymPy writes the double-struck ⅇ.
+        return self._node("mi", text="e", mathvariant="normal")
+
+    def mathml_tag(self, e):
+        # Every derivative reads ∂, as in the text report (SymPy writes ⅆ for one variable).
+        return "\u2202" if isinstance(e, sympy.Derivative) else super().mathml_tag(e)
+
     def _print_Symbol(self, sym, style="plain"):
         # SymPy spells Greek names as letters; ℓ is the one other letter the documents use.
         if sym.name == "ell":
@@ -129,11 +137,12 @@ class _MathML(MathMLPresentationPrinter):
             cells = (self._node("mtd", c, style=CASES_STYLE) for c in (self._print(value), when))
             rows.append(self._node("mtr", *cells))
         table = self._node("mtable", *rows, columnalign="left left")
-        return self._node("mrow", self._mo("{"), table)
+        brace = self._node("mo", text="{", stretchy="true", symmetric="true")
+        return self._node("mrow", brace, table)
 
     def _print_KroneckerDelta(self, expr):
-        indices = self._node("mrow", *(self._print(a) for a in expr.args[:2]))
-        return self._node("msub", self._mi("\u03b4"), indices)
+        # A comma, since an index may be a sum: δ_{0,l-m}, not δ_{0l-m}.
+        return self._node("msub", self._mi("\u03b4"), self._commas(expr.args[:2]))
 
     def _print_Indexed(self, expr):
         return self._node("msub", self._print(expr.base), self._commas(expr.indices))
