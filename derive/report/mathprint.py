@@ -20,7 +20,9 @@ RELATIONS_MATHML = {"==": "=", "<=": "≤", "<": "&lt;", ">=": "≥", ">": "&gt;
 # MathML Core has no `columnalign`; Chromium aligns table cells by CSS alone.
 CASES_STYLE = "text-align: left"
 # Nodes that print as a name or a bracket of their own and need no parentheses around them.
-BARE = {"Tabulated", "Seq", "SeqOf", "Correlate", "Convolve", "Inner", "Card", "ArrayLiteral"}
+BARE = frozenset(
+    ("Table", "Tabulated", "ArrayLiteral", "Seq", "SeqOf", "Correlate", "Convolve", "Inner", "Card")
+)
 
 
 class _Latex(LatexPrinter):
