@@ -12,6 +12,7 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
+import sympy
 from click.testing import CliRunner
 
 from cli import main
@@ -52,8 +53,6 @@ def _verdict(claim: str, status, expected=PROVED, **fields) -> Verdict:
 
 
 def _synthetic() -> str:
-    import sympy
-
     x, y = sympy.symbols("x y")
     refuted = _verdict(
         "eq. 3.2",
@@ -197,8 +196,13 @@ window.addEventListener("load", function () {
 </script>"""
 
 
-def _browser() -> str | None:
-    return next((path for name in BROWSERS if (path := shutil.which(name))), None)
+@pytest.fixture(scope="module")
+def browser() -> str:
+    """The headless browser's path; the tests that need one skip, saying why, without it."""
+    found = [shutil.which(name) for name in BROWSERS]
+    if not any(found):
+        pytest.skip(f"no browser to render the report: none of {', '.join(BROWSERS)} found")
+    return next(path for path in found if path)
 
 
 def _headless(browser: str, url: str, profile, *flags: str) -> subprocess.CompletedProcess:
@@ -218,7 +222,8 @@ def _headless(browser: str, url: str, profile, *flags: str) -> subprocess.Comple
 
 
 @pytest.fixture(scope="module")
-def real_report(tmp_path_factory) -> str:
+def real_report(browser, tmp_path_factory) -> str:
+    """The HTML report of a small real verification, written by the CLI."""
     out = tmp_path_factory.mktemp("html") / "report.html"
     claims = [arg for claim in REAL_CLAIMS for arg in ("--claim", claim)]
     args = ["verify", *REAL, *claims, "--format", "html", "--out", str(out), "--jobs", "4"]
@@ -227,10 +232,7 @@ def real_report(tmp_path_factory) -> str:
     return str(out)
 
 
-def test_report_renders_in_a_headless_browser(real_report, tmp_path):
-    browser = _browser()
-    if browser is None:
-        pytest.skip(f"no browser to render the report: none of {', '.join(BROWSERS)} found")
+def test_report_renders_in_a_headless_browser(browser, real_report, tmp_path):
     with open(real_report, encoding="utf-8") as handle:
         page = handle.read()
     assert len(re.findall(r"<article ", page)) == 17 + len(REAL_CLAIMS)
