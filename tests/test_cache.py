@@ -208,3 +208,15 @@ def test_the_engine_version_covers_the_engine_but_not_the_documents(tmp_path, mo
         assert version() != first
     finally:
         cache.engine_version.cache_clear()
+
+
+def test_html_and_junit_mark_a_replayed_verdict(tmp_path):
+    from derive.report import FORMATS
+    from derive.verify import verify_document
+
+    doc = load(_write(tmp_path))
+    store = Store(tmp_path / "cache")
+    verify_document(doc, ["square"], cache=store)
+    run = verify_document(doc, ["square"], cache=store)
+    assert "cached (decided in" in FORMATS["html"]([run], [], {})
+    assert '<property name="cached" value="true"' in FORMATS["junit"]([run], [], {})

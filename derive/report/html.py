@@ -106,6 +106,11 @@ def _summary(runs) -> list[str]:
     ]
 
 
+def _seconds(v) -> str:
+    """How long the claim took to decide, and whether this run replayed it from the cache."""
+    return f"cached (decided in {v.seconds:.2f} s)" if v.cached else f"{v.seconds:.2f} s"
+
+
 def _summary_row(name_cell: str, verdicts, seconds: float, attributes: str = "") -> str:
     """A summary row: the name cell, the counts (zeros greyed), the time."""
     counts = _counts(verdicts)
@@ -211,7 +216,7 @@ def _claim(v: Verdict, anchor: str, href: str | None) -> str:
         f'<header><span class="badge v-{label}">{escape(label.replace("_", " "))}</span>'
         f'<h3><a href="#{anchor}">{escape(v.claim)}</a></h3>{mark}'
         f'<span class="section">{escape(v.section)}</span>{where}'
-        f'<span class="secs">{v.seconds:.2f} s</span></header>'
+        f'<span class="secs">{_seconds(v)}</span></header>'
     )
     matches = "yes" if v.matches else "no"
     return (

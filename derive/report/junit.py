@@ -57,6 +57,9 @@ def _testcase(verdict: Verdict) -> ET.Element:
     if path and line.isdigit():
         case.set("file", path)
         case.set("line", line)
+    if verdict.cached:  # replayed from the cache: the time is the original decision's
+        properties = ET.SubElement(case, "properties")
+        ET.SubElement(properties, "property", name="cached", value="true")
     kind = outcome(verdict)
     if kind == "failure":
         message = f"got {_label(verdict)}, expected {verdict.expected.value}"
