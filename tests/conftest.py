@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -29,6 +31,16 @@ def _seed_text(seed: str) -> str | None:
         return None
     with open(path, encoding="utf-8") as handle:
         return handle.read()
+
+
+def pytest_configure(config):
+    # Module- and session-scoped fixtures run before any test's own cache directory is set
+    # (below): theirs is one for the whole run, outside the working tree.
+    os.environ["DERIVE_CACHE_DIR"] = tempfile.mkdtemp(prefix="derive-test-cache-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ.get("DERIVE_CACHE_DIR", ""), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
