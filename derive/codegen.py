@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ from derive.vexp import vexp_blocks
 
 LINE_WIDTH = 99
 PACKAGE = "derive_kernels"
+# Modules the Numba structure of a kind imports beyond numpy and numba (the printer records
+# what expressions need): a scan runs its parts on Python threads (see scan.j2).
+NUMBA_KIND_IMPORTS = {"scan": ("concurrent.futures",)}
 
 
 def template_dirs() -> list[str]:
@@ -79,9 +83,10 @@ class PrintedKernel:
         return any(name in self.inputs[block] for block in blocks)
 
 
-def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[str]]:
+def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[list[str]]]:
     kernels, imports = [], {"numpy"} | ({"numba"} if numba else set())
     for spec in specs:
+        imports |= set(NUMBA_KIND_IMPORTS.get(spec.kind, ()) if numba else ())
         code, inputs = {}, {}
         for block in spec.blocks:
             printed = print_block(block.outputs, scalar=numba, single=block.single)
@@ -89,7 +94,14 @@ def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[str]]:
             inputs[block.name] = _inputs(block)
             imports |= set(printed.imports)
         kernels.append(PrintedKernel(spec, code, inputs))
-    return kernels, sorted(imports)
+    return kernels, _import_groups(imports)
+
+
+def _import_groups(imports) -> list[list[str]]:
+    """The standard library's modules, then the others, each group sorted (as isort keeps
+    them); empty groups left out."""
+    stdlib = sorted(name for name in imports if name.split(".")[0] in sys.stdlib_module_names)
+    return [group for group in (stdlib, sorted(set(imports) - set(stdlib))) if group]
 
 
 def _inputs(block) -> frozenset:

@@ -5,6 +5,8 @@ selective_ssm: Selective scan with the interface of mamba_ssm's selective_scan_r
 Extension: D and z: out = (y + D*u)*silu(z), from mamba_ssm (not in the note).
 """
 
+import concurrent.futures
+
 import numba
 import numpy
 
@@ -77,7 +79,7 @@ def _time_major(array):
     return numpy.ascontiguousarray(array.transpose(0, 2, 1))
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+@numba.njit(fastmath=FASTMATH)
 def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
     if delta_softplus:
         p0 = (
@@ -90,7 +92,7 @@ def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
     return Delta
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+@numba.njit(fastmath=FASTMATH)
 def _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, span, work):
     """Δ and the N decay factors of steps start..stop-1, the exponentials in one vectorisable
     call over all of them (one call per step would leave short loops of N)."""
@@ -107,7 +109,7 @@ def _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, span, work):
     _vexp(flat[0], flat[1], flat[2], A.itemsize == 4)
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit
 def _selective_ssm_work(steps, N, dtype):
     """Scratch for _selective_ssm_decays: Δ per step; exponents, decays, exponent bits per entry."""
     return (
@@ -118,11 +120,11 @@ def _selective_ssm_work(steps, N, dtype):
     )
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
-def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out):
+@numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
+def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out, part, parts):
     batch, dim, L = u.shape
     N, steps = A.shape[1], max(1, min(L, CHUNK))  # range() needs a step of 1 at L = 0
-    for d in numba.prange(dim):
+    for d in range(part, dim, parts):
         bias_d, D_d = bias[d], D[d]
         h, work = numpy.empty(N, A.dtype), _selective_ssm_work(steps, N, A.dtype)
         deltas, decays = work[0], work[2]
@@ -154,7 +156,7 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z,
                     out[b, d, t] = out_t
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+@numba.njit(fastmath=FASTMATH)
 def _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work):
     """Recompute the states of steps start..stop-1 from states[0], keeping their decays."""
     start, stop = span
@@ -169,7 +171,7 @@ def _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, sta
             states[t - start + 1, n] = h_new
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+@numba.njit(fastmath=FASTMATH)
 def _selective_ssm_backward_one(
     dout, u, delta, A, B, C, D_d, z, bias_d, delta_softplus, has_z, chunk, b, d, grads, parts, part
 ):
@@ -258,37 +260,53 @@ def _selective_ssm_backward_one(
     return totals
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
-def _selective_ssm_backward_parts(
-    dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, parts
+@numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
+def _selective_ssm_backward_part(
+    dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads, part, parts
 ):
-    batch, dim, L = u.shape
-    N = A.shape[1]
-    du, ddelta = numpy.zeros(u.shape, u.dtype), numpy.zeros(u.shape, u.dtype)
-    dz = numpy.zeros(u.shape, u.dtype)
-    dA, dD, dbias = numpy.zeros((dim, N)), numpy.zeros(dim), numpy.zeros(dim)
-    dB_parts, dC_parts = numpy.zeros((parts, batch, L, N)), numpy.zeros((parts, batch, L, N))
-    for part in numba.prange(parts):
-        for d in range(part, dim, parts):
-            for b in range(batch):
-                totals = _selective_ssm_backward_one(
-                    dout, u, delta, A, B, C, D[d], z, bias[d], delta_softplus, has_z, chunk,
-                    b, d, (du, ddelta, dA, dz), (dB_parts, dC_parts), part,
-                )
-                dD[d] += totals[0]
-                dbias[d] += totals[1]
-    dB, dC = dB_parts.sum(axis=0), dC_parts.sum(axis=0)
-    return du, ddelta, dA, dB.transpose(0, 2, 1), dC.transpose(0, 2, 1), dD, dz, dbias
+    """Backward of the channels part, part + parts, …; dB and dC go to this part's own slice."""
+    du, ddelta, dA, dB_parts, dC_parts, dD, dz, dbias = grads
+    batch, dim = u.shape[:2]
+    for d in range(part, dim, parts):
+        for b in range(batch):
+            totals = _selective_ssm_backward_one(
+                dout, u, delta, A, B, C, D[d], z, bias[d], delta_softplus, has_z, chunk,
+                b, d, (du, ddelta, dA, dz), (dB_parts, dC_parts), part,
+            )
+            dD[d] += totals[0]
+            dbias[d] += totals[1]
 
 
 def _selective_ssm_backward_numba(
     dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk
 ):
-    parts = max(1, min(u.shape[1], numba.get_num_threads()))
+    (batch, dim, L), N = u.shape, A.shape[1]
+    parts = max(1, min(dim, numba.get_num_threads()))
     B, C = _time_major(B), _time_major(C)
-    return _selective_ssm_backward_parts(
-        dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, parts
-    )
+    du, ddelta, dz = (numpy.zeros(u.shape, u.dtype) for _ in range(3))
+    dA, dD, dbias = numpy.zeros((dim, N)), numpy.zeros(dim), numpy.zeros(dim)
+    dB_parts, dC_parts = numpy.zeros((parts, batch, L, N)), numpy.zeros((parts, batch, L, N))
+    grads = (du, ddelta, dA, dB_parts, dC_parts, dD, dz, dbias)
+    arguments = (dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads)
+    _in_threads(_selective_ssm_backward_part, parts, arguments)
+    dB, dC = dB_parts.sum(axis=0), dC_parts.sum(axis=0)
+    return du, ddelta, dA, dB.transpose(0, 2, 1), dC.transpose(0, 2, 1), dD, dz, dbias
+
+
+def _in_threads(kernel, count, arguments):
+    """Run kernel(*arguments, part, parts) for each of `parts` parts, one Python thread each.
+    The kernels release the GIL (nogil), so this runs as parallel as a prange over the parts
+    without a parallel (parfor) variant of each to compile: that took over half the cold
+    compile time. It uses Numba's thread count, min(count, numba.get_num_threads()).
+    """
+    parts = max(1, min(count, numba.get_num_threads()))
+    if parts == 1:
+        kernel(*arguments, 0, 1)
+        return
+    with concurrent.futures.ThreadPoolExecutor(parts) as pool:
+        running = [pool.submit(kernel, *arguments, part, parts) for part in range(parts)]
+        for part in running:
+            part.result()
 
 
 def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False):
@@ -314,7 +332,8 @@ def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, de
     gate = u if z is None else z
     out = numpy.empty_like(u)
     has_z, B, C = z is not None, _time_major(B), _time_major(C)
-    _selective_ssm_forward(u, delta, A, B, C, skip, gate, bias, bool(delta_softplus), has_z, out)
+    arguments = (u, delta, A, B, C, skip, gate, bias, bool(delta_softplus), has_z, out)
+    _in_threads(_selective_ssm_forward, sizes["dim"], arguments)
     return out
 
 
