@@ -26,9 +26,9 @@ from derive.vexp import vexp_blocks
 
 LINE_WIDTH = 99
 PACKAGE = "derive_kernels"
-# Modules the Numba structure of a kind imports beyond numpy and numba (the printer records
-# what expressions need): a scan runs its parts on Python threads (see scan.j2).
-NUMBA_KIND_IMPORTS = {"scan": ("concurrent.futures",)}
+# Kinds whose Numba kernels run their parts on Python threads (`_in_threads`, common.j2),
+# so their modules import concurrent.futures.
+THREADED_KINDS = frozenset({"scan", "attention"})
 
 
 def template_dirs() -> list[str]:
@@ -86,7 +86,8 @@ class PrintedKernel:
 def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[list[str]]]:
     kernels, imports = [], {"numpy"} | ({"numba"} if numba else set())
     for spec in specs:
-        imports |= set(NUMBA_KIND_IMPORTS.get(spec.kind, ()) if numba else ())
+        if numba and spec.kind in THREADED_KINDS:
+            imports.add("concurrent.futures")
         code, inputs = {}, {}
         for block in spec.blocks:
             printed = print_block(block.outputs, scalar=numba, single=block.single)
@@ -137,8 +138,14 @@ def render(doc: Document) -> dict[str, str]:
     files = {}
     for numba in (False, True):
         kernels, imports = _printed(module.kernels, numba)
+        threaded = numba and any(spec.kind in THREADED_KINDS for spec in module.kernels)
         text = template.render(
-            module=module, kernels=kernels, numba=numba, imports=imports, vexp=_vexp_code()
+            module=module,
+            kernels=kernels,
+            numba=numba,
+            imports=imports,
+            vexp=_vexp_code(),
+            threaded=threaded,
         )
         files[f"{module.document}{'_numba' if numba else ''}.py"] = _tidy(text)
     return files

@@ -4,6 +4,8 @@
 gatv2: GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.
 """
 
+import concurrent.futures
+
 import numba
 import numpy
 
@@ -69,6 +71,22 @@ def _vexp(z, out, bits, fast):
         )
         e_n = p0
         out[n] = e_n
+
+
+def _in_threads(kernel, count, arguments):
+    """Run kernel(*arguments, part, parts) for each of `parts` parts, one Python thread each.
+    The kernels release the GIL (nogil), so this runs as parallel as a prange over the parts
+    without a parallel (parfor) variant of each to compile: that took over half the cold
+    compile time. It uses Numba's thread count, min(count, numba.get_num_threads()).
+    """
+    parts = max(1, min(count, numba.get_num_threads()))
+    if parts == 1:
+        kernel(*arguments, 0, 1)
+        return
+    with concurrent.futures.ThreadPoolExecutor(parts) as pool:
+        running = [pool.submit(kernel, *arguments, part, parts) for part in range(parts)]
+        for part in running:
+            part.result()
 
 
 def _gatv2_edges(edge_index, nodes, add_self_loops):
@@ -221,7 +239,7 @@ def _gatv2_group(keys, groups):
     return offsets, order
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+@numba.njit(fastmath=FASTMATH)
 def _gatv2_score(xl, xr, att, j, i, negative_slope):
     s_e = 0.0
     for d in range(att.size):
@@ -232,12 +250,21 @@ def _gatv2_score(xl, xr, att, j, i, negative_slope):
     return s_e
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
 def _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, negative_slope):
+    out, alpha = numpy.empty(xl.shape, xl.dtype), numpy.empty(sources.size, xl.dtype)
+    arguments = (xl, xr, sources, offsets, att, bias, negative_slope, out, alpha)
+    _in_threads(_gatv2_forward_part, xl.shape[0], arguments)
+    return out, alpha
+
+
+@numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
+def _gatv2_forward_part(
+    xl, xr, sources, offsets, att, bias, negative_slope, out, alpha, part, parts
+):
+    """The targets of one part, a range of nodes."""
     nodes, width = xl.shape
-    out = numpy.empty(xl.shape, xl.dtype)
-    alpha = numpy.empty(sources.size, xl.dtype)
-    for i in numba.prange(nodes):
+    chunk = (nodes + parts - 1) // parts
+    for i in range(part * chunk, min(nodes, part * chunk + chunk)):
         start, stop = offsets[i], offsets[i + 1]
         m_i = -numpy.inf
         for e in range(start, stop):
@@ -265,14 +292,12 @@ def _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, negative_slope):
             agg_d, bias_d = out[i, d], bias[d]
             out_d = agg_d + bias_d
             out[i, d] = out_d
-    return out, alpha
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
-def _gatv2_backward_edges(dout, xl, xr, sources, offsets, att, bias, negative_slope, parts):
+def _gatv2_backward_edges(dout, xl, xr, sources, offsets, att, bias, negative_slope, threads):
     """One pass over the targets, edges grouped by target. Each thread owns a range of
     targets and its own copy of dxl (sources are shared between targets), summed at the end."""
-    nodes, width = xl.shape
+    (nodes, width), parts = xl.shape, max(1, min(xl.shape[0], threads))
     dxl = numpy.zeros((parts, nodes, width), xl.dtype)
     dxr = numpy.zeros(xl.shape, xl.dtype)
     scores, ds = numpy.empty(sources.size, xl.dtype), numpy.empty(sources.size, xl.dtype)
@@ -280,50 +305,61 @@ def _gatv2_backward_edges(dout, xl, xr, sources, offsets, att, bias, negative_sl
     dagg = numpy.empty((parts, width), xl.dtype)
     # Parameter gradients sum over every edge: accumulate them in float64.
     datt, dbias = numpy.zeros((parts, width)), numpy.zeros((parts, width))
-    chunk = (nodes + parts - 1) // parts
-    for part in numba.prange(parts):
-        for i in range(part * chunk, min(nodes, part * chunk + chunk)):
-            start, stop = offsets[i], offsets[i + 1]
-            for d in range(width):
-                dout_d = dout[i, d]
-                dagg_d = dout_d
-                dbias_d = dout_d
-                dagg[part, d] = dagg_d
-                dbias[part, d] += dbias_d
-            m_i = -numpy.inf
-            for e in range(start, stop):
-                scores[e] = _gatv2_score(xl, xr, att, sources[e], i, negative_slope)
-                m_i = max(m_i, scores[e])
-            Z_i, G_i = 0.0, 0.0
-            for e in range(start, stop):
-                s_e = scores[e]
-                w_e = numpy.exp(-m_i + s_e)
-                weights[e] = w_e
-                Z_i += w_e
-            for e in range(start, stop):
-                w_e, j, dalpha_e = weights[e], sources[e], 0.0
-                for d in range(width):
-                    dagg_d, xl_d = dagg[part, d], xl[j, d]
-                    dalpha_ed = dagg_d*xl_d
-                    dalpha_e += dalpha_ed
-                dw_e = dalpha_e/Z_i
-                dZ_e = -dalpha_e*w_e/Z_i**2
-                ds[e] = dw_e
-                G_i += dZ_e
-            for e in range(start, stop):
-                w_e, j, dw_total = weights[e], sources[e], ds[e] + G_i
-                alpha_e = w_e/Z_i
-                ds_e = dw_total*w_e
-                for d in range(width):
-                    dagg_d, xl_d, xr_d, att_d = dagg[part, d], xl[j, d], xr[i, d], att[d]
-                    dxl_msg_d = alpha_e*dagg_d
-                    p0 = numpy.float32(1) if (xl_d + xr_d) > 0 else negative_slope
-                    p1 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
-                    t0 = att_d*ds_e*p0
-                    dxl_d = t0
-                    dxr_d = t0
-                    datt_d = ds_e*p1
-                    dxr[i, d] += dxr_d
-                    datt[part, d] += datt_d
-                    dxl[part, j, d] += dxl_msg_d + dxl_d
+    work = (dxl, dxr, datt, dbias, scores, ds, weights, dagg)
+    arguments = (dout, xl, xr, sources, offsets, att, bias, negative_slope, work)
+    _in_threads(_gatv2_backward_part, parts, arguments)
     return dxl.sum(axis=0), dxr, datt.sum(axis=0), dbias.sum(axis=0)
+
+
+@numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
+def _gatv2_backward_part(
+    dout, xl, xr, sources, offsets, att, bias, negative_slope, work, part, parts
+):
+    """The targets of one part, a range of nodes, and the edges into them."""
+    dxl, dxr, datt, dbias, scores, ds, weights, dagg = work
+    nodes, width = xl.shape
+    chunk = (nodes + parts - 1) // parts
+    for i in range(part * chunk, min(nodes, part * chunk + chunk)):
+        start, stop = offsets[i], offsets[i + 1]
+        for d in range(width):
+            dout_d = dout[i, d]
+            dagg_d = dout_d
+            dbias_d = dout_d
+            dagg[part, d] = dagg_d
+            dbias[part, d] += dbias_d
+        m_i = -numpy.inf
+        for e in range(start, stop):
+            scores[e] = _gatv2_score(xl, xr, att, sources[e], i, negative_slope)
+            m_i = max(m_i, scores[e])
+        Z_i, G_i = 0.0, 0.0
+        for e in range(start, stop):
+            s_e = scores[e]
+            w_e = numpy.exp(-m_i + s_e)
+            weights[e] = w_e
+            Z_i += w_e
+        for e in range(start, stop):
+            w_e, j, dalpha_e = weights[e], sources[e], 0.0
+            for d in range(width):
+                dagg_d, xl_d = dagg[part, d], xl[j, d]
+                dalpha_ed = dagg_d*xl_d
+                dalpha_e += dalpha_ed
+            dw_e = dalpha_e/Z_i
+            dZ_e = -dalpha_e*w_e/Z_i**2
+            ds[e] = dw_e
+            G_i += dZ_e
+        for e in range(start, stop):
+            w_e, j, dw_total = weights[e], sources[e], ds[e] + G_i
+            alpha_e = w_e/Z_i
+            ds_e = dw_total*w_e
+            for d in range(width):
+                dagg_d, xl_d, xr_d, att_d = dagg[part, d], xl[j, d], xr[i, d], att[d]
+                dxl_msg_d = alpha_e*dagg_d
+                p0 = numpy.float32(1) if (xl_d + xr_d) > 0 else negative_slope
+                p1 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
+                t0 = att_d*ds_e*p0
+                dxl_d = t0
+                dxr_d = t0
+                datt_d = ds_e*p1
+                dxr[i, d] += dxr_d
+                datt[part, d] += datt_d
+                dxl[part, j, d] += dxl_msg_d + dxl_d

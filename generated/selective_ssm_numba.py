@@ -74,6 +74,22 @@ def _vexp(z, out, bits, fast):
         out[n] = e_n
 
 
+def _in_threads(kernel, count, arguments):
+    """Run kernel(*arguments, part, parts) for each of `parts` parts, one Python thread each.
+    The kernels release the GIL (nogil), so this runs as parallel as a prange over the parts
+    without a parallel (parfor) variant of each to compile: that took over half the cold
+    compile time. It uses Numba's thread count, min(count, numba.get_num_threads()).
+    """
+    parts = max(1, min(count, numba.get_num_threads()))
+    if parts == 1:
+        kernel(*arguments, 0, 1)
+        return
+    with concurrent.futures.ThreadPoolExecutor(parts) as pool:
+        running = [pool.submit(kernel, *arguments, part, parts) for part in range(parts)]
+        for part in running:
+            part.result()
+
+
 def _time_major(array):
     """(batch, N, L) -> (batch, L, N), so that the loop over N reads contiguous memory."""
     return numpy.ascontiguousarray(array.transpose(0, 2, 1))
@@ -291,22 +307,6 @@ def _selective_ssm_backward_numba(
     _in_threads(_selective_ssm_backward_part, parts, arguments)
     dB, dC = dB_parts.sum(axis=0), dC_parts.sum(axis=0)
     return du, ddelta, dA, dB.transpose(0, 2, 1), dC.transpose(0, 2, 1), dD, dz, dbias
-
-
-def _in_threads(kernel, count, arguments):
-    """Run kernel(*arguments, part, parts) for each of `parts` parts, one Python thread each.
-    The kernels release the GIL (nogil), so this runs as parallel as a prange over the parts
-    without a parallel (parfor) variant of each to compile: that took over half the cold
-    compile time. It uses Numba's thread count, min(count, numba.get_num_threads()).
-    """
-    parts = max(1, min(count, numba.get_num_threads()))
-    if parts == 1:
-        kernel(*arguments, 0, 1)
-        return
-    with concurrent.futures.ThreadPoolExecutor(parts) as pool:
-        running = [pool.submit(kernel, *arguments, part, parts) for part in range(parts)]
-        for part in running:
-            part.result()
 
 
 def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False):
