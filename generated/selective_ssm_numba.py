@@ -187,6 +187,14 @@ def _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, sta
             states[t - start + 1, n] = h_new
 
 
+@numba.njit
+def _selective_ssm_copy(source, target):
+    """target[:] = source, as a loop: Numba's slice assignment compiles its shape-mismatch
+    message (string formatting), over a second per compile."""
+    for n in range(source.size):
+        target[n] = source[n]
+
+
 @numba.njit(fastmath=FASTMATH)
 def _selective_ssm_backward_one(
     dout, u, delta, A, B, C, D_d, z, bias_d, delta_softplus, has_z, chunk, b, d, grads, parts, part
@@ -201,15 +209,15 @@ def _selective_ssm_backward_one(
     work = _selective_ssm_work(chunk, N, A.dtype)
     for c in range(count):
         start, stop = c * chunk, min(c * chunk + chunk, L)
-        states[0] = checkpoints[c]
+        _selective_ssm_copy(checkpoints[c], states[0])
         span = (start, stop)
         _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work)
-        checkpoints[c + 1] = states[stop - start]
+        _selective_ssm_copy(states[stop - start], checkpoints[c + 1])
     dh_carry = numpy.zeros(N, A.dtype)
     totals = numpy.zeros(2)
     for c in range(count - 1, -1, -1):
         start, stop = c * chunk, min(c * chunk + chunk, L)
-        states[0] = checkpoints[c]
+        _selective_ssm_copy(checkpoints[c], states[0])
         span = (start, stop)
         _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work)
         for t in range(stop - 1, start - 1, -1):
