@@ -1,5 +1,6 @@
 """The generated GATv2 layer: validation, edge cases, stability, save/saved, and PyG's GATv2Conv."""
 
+import numba
 import numpy
 import pytest
 from derive_kernels import gatv2, gatv2_numba
@@ -13,6 +14,7 @@ FLOATS = (0, 2, 3, 4, 5, 6, 7)  # every argument but edge_index
 PYG_RTOL32, PYG_ATOL32 = 1e-4, 1e-5
 PYG_RTOL64, PYG_ATOL64 = 1e-10, 1e-12
 FLOAT32_RTOL = 1e-5  # per unit of input magnitude
+THREADS_RTOL = 1e-13  # per-thread parts of dxl are summed in another order
 OUT_OF_RANGE = "edge_index: node indices must lie in [0, 6), got"
 
 
@@ -150,6 +152,21 @@ def test_saved_forward_work_gives_the_same_backward(module):
     numpy.testing.assert_array_equal(out, module.gatv2_forward(*inputs, SLOPE, True))
     for a, b in zip(reused, fresh):
         numpy.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-13)
+
+
+def test_one_thread_and_all_threads_agree():
+    """The Numba kernels split the targets into one part per thread; one part is the same layer."""
+    inputs = _inputs(nodes=9, edges=40, seed=5)
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        alone = _run(gatv2_numba, inputs, loops=True)
+    finally:
+        numba.set_num_threads(threads)
+    together = _run(gatv2_numba, inputs, loops=True)
+    numpy.testing.assert_array_equal(alone[0], together[0])
+    for a, b in zip(alone[1], together[1], strict=True):
+        numpy.testing.assert_allclose(a, b, rtol=THREADS_RTOL, atol=THREADS_RTOL)
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -1,5 +1,6 @@
 """The generated selective scan: validation, edge shapes, stability, and the torch peer."""
 
+import numba
 import numpy
 import pytest
 from derive_kernels import selective_ssm, selective_ssm_numba
@@ -12,6 +13,7 @@ from derive.harnesses.scan import scan_inputs
 MODULES = (selective_ssm, selective_ssm_numba)
 TORCH_RTOL32, TORCH_ATOL32 = 6e-4, 2e-3  # mamba_ssm's own test tolerances for float32
 TORCH_RTOL64, TORCH_ATOL64 = 1e-10, 1e-10
+THREADS_RTOL = 1e-13  # per-thread parts of dB and dC are summed in another order
 
 
 def _inputs(batch=2, dim=3, n=4, length=5, dtype=numpy.float64, seed=0):
@@ -59,6 +61,29 @@ def test_edge_shapes(module, shape):
     )
     assert out.shape == inputs[0].shape
     assert [g.shape for g in grads] == [x.shape for x in inputs]
+
+
+def test_one_thread_and_all_threads_agree():
+    """The Numba kernels split the channels into one part per thread; one part is the same scan."""
+    inputs = _inputs(batch=2, dim=5, n=4, length=9, seed=6)
+
+    def run():
+        out = selective_ssm_numba.selective_ssm_forward(*inputs, delta_softplus=True)
+        dout = numpy.ones_like(out)
+        return out, selective_ssm_numba.selective_ssm_backward(
+            dout, *inputs, delta_softplus=True, chunk=4
+        )
+
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        alone = run()
+    finally:
+        numba.set_num_threads(threads)
+    together = run()
+    numpy.testing.assert_array_equal(alone[0], together[0])
+    for a, b in zip(alone[1], together[1], strict=True):
+        numpy.testing.assert_allclose(a, b, rtol=THREADS_RTOL, atol=THREADS_RTOL)
 
 
 @pytest.mark.parametrize("module", MODULES)
