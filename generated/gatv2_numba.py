@@ -83,8 +83,9 @@ def _in_threads(kernel, count, arguments):
     if parts == 1:
         kernel(*arguments, 0, 1)
         return
-    with concurrent.futures.ThreadPoolExecutor(parts) as pool:
-        running = [pool.submit(kernel, *arguments, part, parts) for part in range(parts)]
+    with concurrent.futures.ThreadPoolExecutor(parts - 1) as pool:
+        running = [pool.submit(kernel, *arguments, part, parts) for part in range(1, parts)]
+        kernel(*arguments, 0, parts)  # the calling thread runs part 0 rather than wait
         for part in running:
             part.result()
 

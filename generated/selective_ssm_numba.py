@@ -84,8 +84,9 @@ def _in_threads(kernel, count, arguments):
     if parts == 1:
         kernel(*arguments, 0, 1)
         return
-    with concurrent.futures.ThreadPoolExecutor(parts) as pool:
-        running = [pool.submit(kernel, *arguments, part, parts) for part in range(parts)]
+    with concurrent.futures.ThreadPoolExecutor(parts - 1) as pool:
+        running = [pool.submit(kernel, *arguments, part, parts) for part in range(1, parts)]
+        kernel(*arguments, 0, parts)  # the calling thread runs part 0 rather than wait
         for part in running:
             part.result()
 
@@ -140,7 +141,9 @@ def _selective_ssm_work(steps, N, dtype):
 def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out, part, parts):
     batch, dim, L = u.shape
     N, steps = A.shape[1], max(1, min(L, CHUNK))  # range() needs a step of 1 at L = 0
-    for d in range(part, dim, parts):
+    # One block of channels per part: parts that interleave channels ran ~1.5x slower.
+    block = (dim + parts - 1) // parts
+    for d in range(part * block, min(dim, part * block + block)):
         bias_d, D_d = bias[d], D[d]
         h, work = numpy.empty(N, A.dtype), _selective_ssm_work(steps, N, A.dtype)
         deltas, decays = work[0], work[2]
@@ -288,10 +291,11 @@ def _selective_ssm_backward_one(
 def _selective_ssm_backward_part(
     dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads, part, parts
 ):
-    """Backward of the channels part, part + parts, …; dB and dC go to this part's own slice."""
+    """Backward of one block of channels; dB and dC go to this part's own slice."""
     du, ddelta, dA, dB_parts, dC_parts, dD, dz, dbias = grads
     batch, dim = u.shape[:2]
-    for d in range(part, dim, parts):
+    block = (dim + parts - 1) // parts
+    for d in range(part * block, min(dim, part * block + block)):
         for b in range(batch):
             totals = _selective_ssm_backward_one(
                 dout, u, delta, A, B, C, D[d], z, bias[d], delta_softplus, has_z, chunk,
