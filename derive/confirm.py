@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import mpmath
 import sympy
 
+from derive.deadline import SLICE_SECONDS, OutOfTime
 from derive.numeric import AGREE, DIFFER, RELATION_HOLDS, Compiled, sample
 from derive.primitives import elementary
-from derive.prove import SLICE_SECONDS, OutOfTime
 from derive.terms import Context, InputError, ShapeMismatch
 
 LARGER_RANGES = ((4, 8), (9, 16))  # one seeded size from each

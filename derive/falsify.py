@@ -17,6 +17,7 @@ import sympy
 from sympy import Rational
 from sympy.core.evalf import PrecisionExhausted
 
+from derive.deadline import Deadline, OutOfTime
 from derive.model import Counterexample
 from derive.numeric import (
     DIFFER,
@@ -31,7 +32,6 @@ from derive.numeric import (
     draw,
 )
 from derive.primitives import elementary
-from derive.prove import Deadline, OutOfTime
 from derive.report import show
 from derive.terms import Context, Instance, ShapeMismatch, instance
 

@@ -15,8 +15,9 @@ from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.aggregates import SubsetSum, add_element
+from derive.deadline import Deadline, OutOfTime
 from derive.primitives import elementary
-from derive.prove import Deadline, OutOfTime, generic_method, normalize_aggregates
+from derive.prove import generic_method, normalize_aggregates
 from derive.sumalgebra import ranges_proper
 from derive.terms import (
     AGGREGATES,

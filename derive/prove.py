@@ -7,11 +7,8 @@ slice, so one slow simplification cannot starve the strategies after it.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
-import signal
-import time
 
 import sympy
 from sympy import Product, Sum
@@ -21,6 +18,7 @@ from derive.aggregates import SetSum, SubsetSum
 from derive.array_entries import axis_ranges
 from derive.arrays import has_arrays
 from derive.bounds import split_at_free_indices
+from derive.deadline import Deadline, OutOfTime
 from derive.indexform import index_zero
 from derive.partials import intermediates
 from derive.primitives import elementary
@@ -44,64 +42,10 @@ from derive.terms import (
     unfold,
 )
 
-SLICE_SECONDS = 8.0
 UNFOLD_LEVELS = 3
 SIMPLIFY_OPS = 400
 SIMPLIFY_SUM_OPS = 40  # an induction step's few terms, not a whole gradient
 MAX_REGIONS = 81  # a case split by regions: at most this many intervals and cut points
-
-
-class OutOfTime(Exception):
-    """A time slice ran out."""
-
-
-class Deadline:
-    """The time left for one claim. `guard` enforces it everywhere; `slice` gives one attempt
-    a shorter alarm, after which the guard's alarm is re-armed."""
-
-    def __init__(self, seconds: float):
-        self.end = time.monotonic() + seconds
-        self.guarded = False
-
-    def remaining(self) -> float:
-        return self.end - time.monotonic()
-
-    def _expire(self, signum, frame):
-        if self.guarded and self.remaining() <= 0:
-            # Keep firing until the guard exits, so no caller can swallow the deadline.
-            signal.setitimer(signal.ITIMER_REAL, 0.1)
-        raise OutOfTime()
-
-    def _arm(self, seconds: float) -> None:
-        signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.01))
-
-    @contextlib.contextmanager
-    def guard(self):
-        previous = signal.signal(signal.SIGALRM, self._expire)
-        self.guarded = True
-        self._arm(self.remaining())
-        try:
-            yield self
-        finally:
-            self.guarded = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-
-    @contextlib.contextmanager
-    def slice(self, seconds: float = SLICE_SECONDS):
-        budget = min(seconds, self.remaining())
-        if budget <= 0.05:
-            raise OutOfTime()
-        previous = signal.signal(signal.SIGALRM, self._expire)
-        self._arm(budget)
-        try:
-            yield
-        finally:
-            if self.guarded:
-                self._arm(self.remaining())
-            else:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
 
 
 def _exp_form(side):

@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 import sympy
 
-from derive.aggregates import bound_indices
 from derive.arrays import has_arrays
 from derive.cache import Keys, Store, from_record, storable, to_record
+from derive.deadline import Deadline, OutOfTime
 from derive.decide import Finding, InternalError, decide
 from derive.gradcheck import check_gradient
 from derive.indexform import TooLarge, index_residual
@@ -32,8 +32,8 @@ from derive.model import (
     Verdict,
 )
 from derive.primitives import PRIMITIVES, elementary
-from derive.prove import Deadline, OutOfTime
 from derive.report import Explanation, mathprint, pretty, show
+from derive.report.readable import formulas, named, text
 from derive.runner import Crashed, Done, run_tasks
 from derive.terms import (
     InputError,
@@ -53,8 +53,6 @@ from derive.terms import (
 DEFAULT_TIMEOUT = 30.0
 SIMPLIFY_OPS = 300
 DERIVED_OPS = 400  # a longer derived side is summarised, not printed
-READABLE_CHARS = 100  # a longer derived side or residual gets its subexpressions named
-INLINE_CHARS = 12  # a subexpression this short is written out, not named
 RESIDUAL_OPS = 40  # a residual this short is shown even when the claim itself is shorter
 
 
@@ -228,76 +226,11 @@ def _shown(extra: dict, part: str, ctx, expr, most: int, definitions=None) -> No
         if part == "derived":
             extra[part] = f"({size} operations with every definition unfolded; not shown)"
         return
-    main, kept = named(ctx, expr, definitions)
-    extra[part] = _text(main, kept)
+    definitions = ctx.definitions.values() if definitions is None else definitions
+    main, kept = named(expr, definitions)
+    extra[part] = text(main, kept)
     for language, rows in formulas(part, main, kept).items():
         extra[language] = extra.get(language, ()) + rows
-
-
-def readable(ctx, expr) -> str:
-    """`expr` on one line if short; else with the document's own definitions folded back in
-    and each repeated subexpression named once (τ1, τ2, ...), one line per name:
-
-        τ2*x[k] - τ2*Sum(x[j], (j, 1, n))/n
-          where τ1 = Sum(x[j]**2, (j, 1, n))/n
-                τ2 = 1/sqrt(epsilon + τ1)
-    """
-    return _text(*named(ctx, expr))
-
-
-def _text(main, kept) -> str:
-    lines = _terms(main) + [f"  where {name} = {show(value)}" for name, value in kept[:1]]
-    lines += [f"        {name} = {show(value)}" for name, value in kept[1:]]
-    return "\n".join(lines)
-
-
-def named(
-    ctx, expr, definitions=None
-) -> tuple[sympy.Basic, list[tuple[sympy.Symbol, sympy.Basic]]]:
-    """`expr` with its repeated subexpressions named (see `readable`), and the names; the
-    bodies of `definitions` (default: all of the document's) are folded back into their names."""
-    if len(show(expr)) <= READABLE_CHARS:
-        return expr, []
-    definitions = ctx.definitions.values() if definitions is None else definitions
-    folded = expr.xreplace({d.body: d.func() for d in definitions if not d.params and d.body.args})
-    # A name for a term that uses a summed index would be read outside its sum: never one.
-    bound = bound_indices(folded)
-    names = sympy.numbered_symbols("τ", start=1, exclude=folded.free_symbols)
-    named_terms, (main,) = sympy.cse(folded, symbols=names, ignore=tuple(bound))
-    # A name for sqrt(n) only hides what it stands for: short values are written out.
-    short = {name: value for name, value in named_terms if len(show(value)) <= INLINE_CHARS}
-    for _ in range(len(short)):
-        short = {name: value.xreplace(short) for name, value in short.items()}
-    main = main.xreplace(short)
-    kept = [(name, value.xreplace(short)) for name, value in named_terms if name not in short]
-    renamed = dict(
-        zip(
-            (name for name, _ in kept),
-            sympy.numbered_symbols("τ", start=1, exclude=folded.free_symbols),
-        )
-    )
-    main = main.xreplace(renamed)
-    return main, [(renamed[name], value.xreplace(renamed)) for name, value in kept]
-
-
-def formulas(part: str, main, kept=()) -> dict:
-    """The `latex` and `mathml` entries of a verdict for one part (statement, derived,
-    residual): the main line, then one `τ = value` line per name."""
-    rows = [main, *(sympy.Eq(name, value, evaluate=False) for name, value in kept)]
-    return {
-        "latex": tuple((part, mathprint.latex(row)) for row in rows),
-        "mathml": tuple((part, mathprint.mathml(row)) for row in rows),
-    }
-
-
-def _terms(expr) -> list[str]:
-    """A long sum one term a line: `a`, `+ b`, `- c`."""
-    text = show(expr)
-    if len(text) <= READABLE_CHARS or not isinstance(expr, sympy.Add):
-        return [text]
-    first, *rest = sympy.Add.make_args(expr)
-    signed = [("- " + show(-t)) if t.could_extract_minus_sign() else "+ " + show(t) for t in rest]
-    return [show(first), *signed]
 
 
 def _residual(ctx, left, right, lows):

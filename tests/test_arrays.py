@@ -19,10 +19,10 @@ from derive.arrays import (
     Transposed,
     shape,
 )
+from derive.deadline import Deadline
 from derive.decide import decide
 from derive.declare import claim, document
 from derive.model import PROVED, REFUTED, Source
-from derive.prove import Deadline
 from derive.terms import context_of
 
 V, D = symbols("V D", integer=True, positive=True)

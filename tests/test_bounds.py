@@ -3,10 +3,10 @@
 from sympy import IndexedBase, Rational, Sum, exp, symbols
 
 from derive.bounds import split_at_free_indices
+from derive.deadline import Deadline
 from derive.decide import decide
 from derive.declare import claim, define, document
 from derive.model import PROVED, REFUTED, Source
-from derive.prove import Deadline
 from derive.terms import context_of
 
 K = symbols("K", integer=True, positive=True)

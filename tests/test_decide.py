@@ -2,10 +2,10 @@
 
 from sympy import IndexedBase, Sum, symbols
 
+from derive.deadline import Deadline
 from derive.decide import _probe_sizes, decide
 from derive.declare import claim, document
 from derive.model import PROVED, PROVED_AT_SIZES, Source
-from derive.prove import Deadline
 from derive.terms import context_of
 
 n, m = symbols("n m", integer=True, positive=True)

@@ -2,11 +2,11 @@
 
 from sympy import Derivative, log, symbols
 
+from derive.deadline import Deadline
 from derive.decide import decide
 from derive.declare import claim, define, document
 from derive.model import REFUTED, Source
 from derive.primitives import sigmoid
-from derive.prove import Deadline
 from derive.terms import context_of
 
 w, x, b, y = symbols("w x b y", real=True)

@@ -2,11 +2,12 @@
 
 from sympy import IndexedBase, Sum, symbols
 
+from derive.deadline import Deadline
 from derive.decide import decide
 from derive.declare import claim, define, document, recurrence
 from derive.induction import prove_by_induction
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
-from derive.prove import Deadline, induction_sizes
+from derive.prove import induction_sizes
 from derive.terms import context_of
 
 n = symbols("n", integer=True, positive=True)

@@ -5,11 +5,11 @@ import sympy
 from sympy import Derivative, IndexedBase, KroneckerDelta, Sum, exp, symbols
 
 from derive.aggregates import rename_bound
+from derive.deadline import Deadline
 from derive.decide import decide
 from derive.declare import claim, define, document
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
 from derive.partials import Partial
-from derive.prove import Deadline
 from derive.terms import context_of, instantiate, unfold
 
 n = symbols("n", integer=True, positive=True)

@@ -4,8 +4,9 @@ import pytest
 import sympy
 from sympy import IndexedBase, KroneckerDelta, Sum, exp, log, symbols
 
+from derive.deadline import Deadline
 from derive.primitives import sigmoid, softplus
-from derive.prove import Deadline, _bound, canonical_indices, zero_method
+from derive.prove import _bound, canonical_indices, zero_method
 
 x, y = symbols("x y", real=True)
 i, j = symbols("i j", integer=True)

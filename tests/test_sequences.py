@@ -4,10 +4,10 @@ import pytest
 import sympy
 from sympy import IndexedBase, Sum, oo, symbols
 
+from derive.deadline import Deadline
 from derive.decide import decide
 from derive.declare import claim, document
 from derive.model import PROVED, REFUTED, Source
-from derive.prove import Deadline
 from derive.sequences import Convolve, Correlate, LoweringError, Seq, at, inner, sum_out
 from derive.tensors import Entry, Inner
 from derive.terms import context_of

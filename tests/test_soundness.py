@@ -39,11 +39,12 @@ from sympy import (
 
 from derive.aggregates import SetSum, SetSymbol, SubsetSum
 from derive.arrays import ShapeMismatch
+from derive.deadline import Deadline, OutOfTime
 from derive.declare import claim, define, document, recurrence
 from derive.indexform import index_zero
 from derive.induction import prove_by_induction
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
-from derive.prove import Deadline, OutOfTime, generic_method, induction_sizes
+from derive.prove import generic_method, induction_sizes
 from derive.tensors import Entry, tabulate
 from derive.terms import InputError, NotDerivable, check_declared, context_of, size_grid
 from derive.verify import float_notes, stripped, verify

@@ -4,7 +4,8 @@ a false identity look true."""
 import sympy
 from sympy import IndexedBase, KroneckerDelta, Min, Piecewise, Sum, symbols
 
-from derive.prove import Deadline, canonical_indices, normalize_aggregates, zero_method
+from derive.deadline import Deadline
+from derive.prove import canonical_indices, normalize_aggregates, zero_method
 from derive.sumalgebra import (
     collapse_deltas,
     merge_sums,

@@ -12,7 +12,8 @@ import sys
 import derive
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-INTERNAL = {"derive.documents", "derive.prove", "derive.verify"}  # tools, not vocabulary
+# Tools a document may use, not vocabulary.
+INTERNAL = {"derive.deadline", "derive.documents", "derive.prove", "derive.verify"}
 
 
 def _imported(source: str) -> set[tuple[str, str]]:

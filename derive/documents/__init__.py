@@ -13,9 +13,9 @@ import os
 import threading
 import traceback
 
+from derive.deadline import Deadline, OutOfTime
 from derive.declare import ROOT as _ROOT
 from derive.model import Document
-from derive.prove import Deadline, OutOfTime
 
 BUNDLED = ("selective_ssm", "ggnn_readout", "nn_library", "soft_logic", "gatv2")
 
