@@ -81,9 +81,11 @@ def verify(
     with a `cache`, replay the items it holds and keep the new verdicts it may hold."""
     items = select(doc, ids)
     context_of(doc)  # built once here, so every forked worker inherits it
-    keyer = cache and Keys(doc, timeout)
-    keys = [keyer.of(item) for item in items] if cache else []
-    verdicts = dict(_replayed(cache, keys, items)) if cache else {}
+    keys, verdicts = [], {}
+    if cache:
+        keyer = Keys(doc, timeout)
+        keys = [keyer.of(item) for item in items]
+        verdicts = dict(_replayed(cache, keys, items))
     for k in verdicts:
         if on_start:
             on_start(items[k])
@@ -104,10 +106,6 @@ def verify(
         if cache and storable(verdicts[k]):
             cache.put(keys[k], to_record(keys[k], verdicts[k]))
     return tuple(verdicts[k] for k in range(len(items)))
-
-
-def _sides(item) -> sympy.Basic:
-    return item.of if isinstance(item, Gradient) else sympy.Tuple(item.lhs, item.rhs)
 
 
 def _replayed(cache: Store, keys, items):
@@ -200,7 +198,7 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
                 derived = left if claim.lhs.has(sympy.Derivative) else right
                 if derived.has(sympy.Sum):
                     derived = _residual(ctx, derived, sympy.S.Zero, lows)
-                _shown(extra, "derived", ctx, _simpler(derived), DERIVED_OPS, reached)
+                _shown(extra, "derived", _simpler(derived), DERIVED_OPS, reached)
             found = finding.counterexample
             refuted = found is not None and not found.reason
             if (refuted or finding.status is NUMERIC) and claim.relation == "==":
@@ -208,7 +206,7 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
                 # strategies could not reduce to 0.
                 residual = _residual(ctx, left, right, lows)
                 shown = max(sympy.count_ops(claim.lhs - claim.rhs), RESIDUAL_OPS)
-                _shown(extra, "residual", ctx, residual, shown, reached)
+                _shown(extra, "residual", residual, shown, reached)
     except (OutOfTime, NotDerivable, TooLarge, RecursionError):
         pass  # the explanation is an extra: the verdict stands without it
     except Exception:  # noqa: BLE001 - SymPy's simplify fails in many ways; the verdict stands
@@ -216,7 +214,7 @@ def _explanation(ctx, claim: Claim, finding: Finding) -> dict:
     return extra
 
 
-def _shown(extra: dict, part: str, ctx, expr, most: int, definitions=None) -> None:
+def _shown(extra: dict, part: str, expr, most: int, definitions) -> None:
     """Add the text and math of `part` (derived, residual) to the verdict's `extra`. A derived
     side over `most` operations is summarised: fully unfolded, a layer's gradient runs to
     pages, and a person reads the claim's own terms and the counterexample instead. A longer
@@ -226,7 +224,6 @@ def _shown(extra: dict, part: str, ctx, expr, most: int, definitions=None) -> No
         if part == "derived":
             extra[part] = f"({size} operations with every definition unfolded; not shown)"
         return
-    definitions = ctx.definitions.values() if definitions is None else definitions
     main, kept = named(expr, definitions)
     extra[part] = text(main, kept)
     for language, rows in formulas(part, main, kept).items():

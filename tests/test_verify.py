@@ -86,12 +86,12 @@ def test_a_refuted_claim_with_array_sides_is_explained_without_an_internal_error
 
 
 def test_a_derived_side_too_long_to_read_is_summarised(load_document):
-    ctx = context_of(load_document("nn_library"))
+    definitions = context_of(load_document("nn_library")).definitions.values()
     x = sympy.Symbol("x")
     short, long = {}, {}
-    _shown(short, "derived", ctx, x + 1, DERIVED_OPS)
+    _shown(short, "derived", x + 1, DERIVED_OPS, definitions)
     assert short["derived"] == "x + 1"
     assert short["latex"] == (("derived", "x + 1"),)
-    _shown(long, "derived", ctx, sum(x**k for k in range(DERIVED_OPS)), DERIVED_OPS)
+    _shown(long, "derived", sum(x**k for k in range(DERIVED_OPS)), DERIVED_OPS, definitions)
     assert long["derived"].endswith("operations with every definition unfolded; not shown)")
     assert "latex" not in long
