@@ -151,10 +151,18 @@ def to_record(key: str, verdict: Verdict) -> dict:
 
 
 def from_record(record: dict, key: str, item) -> Verdict | None:
-    """The verdict in `record`, replayed for `item`; None if the record is not for `key`."""
+    """The verdict in `record`, replayed for `item`; None if the record is not for `key` or
+    does not hold a whole verdict (a record edited or damaged by hand is a miss)."""
     if record.get("format") != FORMAT or record.get("key") != key:
         return None
-    body = dict(record["verdict"])
+    try:
+        return _verdict(record["verdict"], item)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _verdict(body: dict, item) -> Verdict:
+    body = dict(body)
     body["status"], body["expected"] = Status(body["status"]), Status(body["expected"])
     found = body.get("counterexample")
     if found is not None:

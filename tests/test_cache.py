@@ -135,6 +135,13 @@ def test_a_record_that_cannot_be_read_or_is_for_another_key_is_a_miss(tmp_path):
     assert cache.from_record(record, key, doc.claims[0]).cached
     assert cache.from_record(record, "0" * 64, doc.claims[0]) is None
     assert cache.from_record({**record, "format": -1}, key, doc.claims[0]) is None
+    damaged = [
+        {**record, "verdict": {**record["verdict"], "status": "PROVEN"}},
+        {**record, "verdict": {k: v for k, v in record["verdict"].items() if k != "claim"}},
+        {**record, "verdict": {**record["verdict"], "unknown_field": 1}},
+        {**record, "verdict": None},
+    ]
+    assert [cache.from_record(r, key, doc.claims[0]) for r in damaged] == [None] * 4
     store._path(key).write_text('{"format": 1, "key": ')  # half a record
     assert store.get(key) is None
     assert not verify(doc, ["square"], cache=store)[0].cached  # decided again, and kept
