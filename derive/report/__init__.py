@@ -63,11 +63,20 @@ def _label(verdict: Verdict) -> str:
     return verdict.status.value
 
 
+def counts(verdicts) -> dict[str, int]:
+    """Claims per verdict name (a claim with an error counted only under "errors"), then
+    "errors", "claims" and "differ" (not as expected): every summary's numbers."""
+    found = {s.value: sum(v.status is s and not v.error for v in verdicts) for s in COUNTED}
+    found["errors"] = sum(bool(v.error) for v in verdicts)
+    found["claims"] = len(verdicts)
+    found["differ"] = sum(not v.matches for v in verdicts)
+    return found
+
+
 def summary_line(run: DocumentRun) -> str:
-    counts = {s: sum(v.status is s and not v.error for v in run.verdicts) for s in COUNTED}
-    words = ", ".join(f"{counts[s]} {s.value.lower().replace('_', ' ')}" for s in COUNTED)
-    errors = sum(bool(v.error) for v in run.verdicts)
-    differ = sum(not v.matches for v in run.verdicts)
+    found = counts(run.verdicts)
+    words = ", ".join(f"{found[s.value]} {s.value.lower().replace('_', ' ')}" for s in COUNTED)
+    errors, differ = found["errors"], found["differ"]
     tail = "all as expected" if not differ else f"{differ} not as expected"
     if errors:
         tail += f", {plural(errors, 'error')}"

@@ -13,7 +13,7 @@ from html import escape
 from derive.model import DocumentRun, Verdict
 
 # The text report's helpers are the package's own: one place decides how a verdict is named.
-from derive.report import COUNTED, _label, plural
+from derive.report import COUNTED, _label, counts, plural
 from derive.report.html_assets import SCRIPT, STYLE
 
 LABELS = tuple(s.value for s in COUNTED) + ("ERROR", "INTERNAL")
@@ -76,15 +76,6 @@ def _problems(problems) -> list[str]:
     ]
 
 
-def _counts(verdicts) -> dict[str, int]:
-    """Claims per verdict (errors counted apart), errors, claims and those not as expected."""
-    counts = {s.value: sum(v.status is s and not v.error for v in verdicts) for s in COUNTED}
-    counts["errors"] = sum(bool(v.error) for v in verdicts)
-    counts["claims"] = len(verdicts)
-    counts["differ"] = sum(not v.matches for v in verdicts)
-    return counts
-
-
 def _summary(runs) -> list[str]:
     """One row per document, and a total row when there are several."""
     heads = [s.value.replace("_", " ") for s in COUNTED]
@@ -113,11 +104,11 @@ def _seconds(v) -> str:
 
 def _summary_row(name_cell: str, verdicts, seconds: float, attributes: str = "") -> str:
     """A summary row: the name cell, the counts (zeros greyed), the time."""
-    counts = _counts(verdicts)
+    found = counts(verdicts)
     cells = [name_cell]
-    for key in [s.value for s in COUNTED] + ["errors", "claims", "differ"]:
-        kind = f"count v-{key}" if counts[key] and key != "claims" else "count zero"
-        cells.append(f'<span class="{kind}">{counts[key]}</span>')
+    for key, count in found.items():
+        kind = f"count v-{key}" if count and key != "claims" else "count zero"
+        cells.append(f'<span class="{kind}">{count}</span>')
     cells.append(f"{seconds:.1f} s")
     tds = [f"<td>{cells[0]}</td>"] + [f'<td class="num">{c}</td>' for c in cells[1:]]
     return f"<tr{attributes}>{''.join(tds)}</tr>"

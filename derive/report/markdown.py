@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from derive.model import REFUTED, DocumentRun, Verdict
-from derive.report import COUNTED, _label, _target, _where, plural
+from derive.report import COUNTED, _label, _target, _where, counts, plural
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~$&#!])")
 HEADERS = [s.value.lower().replace("_", " ") for s in COUNTED] + [
@@ -50,12 +50,6 @@ def math(latex: str) -> str:
     return code(latex) if "`" in latex else f"$`{' '.join(latex.split())}`$"
 
 
-def _counts(verdicts) -> list[int]:
-    statuses = [sum(v.status is s and not v.error for v in verdicts) for s in COUNTED]
-    errors = sum(bool(v.error) for v in verdicts)
-    return [*statuses, errors, len(verdicts), sum(not v.matches for v in verdicts)]
-
-
 def _row(cells) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -64,12 +58,12 @@ def render_table(runs) -> list[str]:
     """The summary table: one row per document and, for several, a total."""
     lines = [_row(["document", *HEADERS]), _row(["---"] + ["---:"] * len(HEADERS))]
     for run in runs:
-        counts = [str(n) for n in _counts(run.verdicts)]
-        lines.append(_row([escape(run.name), *counts, f"{run.seconds:.1f}"]))
+        found = [str(n) for n in counts(run.verdicts).values()]
+        lines.append(_row([escape(run.name), *found, f"{run.seconds:.1f}"]))
     if len(runs) > 1:
-        counts = [str(n) for n in _counts([v for run in runs for v in run.verdicts])]
+        found = [str(n) for n in counts([v for run in runs for v in run.verdicts]).values()]
         seconds = f"{sum(run.seconds for run in runs):.1f}"
-        lines.append(_row(["**total**", *(f"**{c}**" for c in [*counts, seconds])]))
+        lines.append(_row(["**total**", *(f"**{c}**" for c in [*found, seconds])]))
     return lines
 
 
