@@ -73,13 +73,18 @@ def _vexp(z, out, bits, fast):
         out[n] = e_n
 
 
-def _in_threads(kernel, count, arguments):
-    """Run kernel(*arguments, part, parts) for each of `parts` parts, one Python thread each.
+def _parts(count):
+    """How many parts `count` items split into: Numba's thread count, at least 1."""
+    return max(1, min(count, numba.get_num_threads()))
+
+
+def _in_threads(kernel, parts, arguments):
+    """Run kernel(*arguments, part, parts) for part = 0 .. parts - 1, one Python thread each.
     The kernels release the GIL (nogil), so this runs as parallel as a prange over the parts
     without a parallel (parfor) variant of each to compile: that took over half the cold
-    compile time. It uses Numba's thread count, min(count, numba.get_num_threads()).
+    compile time. Exactly `parts` parts run, the number the caller sized its per-part
+    buffers for.
     """
-    parts = max(1, min(count, numba.get_num_threads()))
     if parts == 1:
         kernel(*arguments, 0, 1)
         return
@@ -161,7 +166,7 @@ def gatv2_backward(
         xl, xr, sources, targets, _ = saved
     slope = x.dtype.type(negative_slope)
     dxl, dxr, datt, dbias = _gatv2_backward_edges(
-        dout, xl, xr, sources, targets, att, bias, slope, numba.get_num_threads()
+        dout, xl, xr, sources, targets, att, bias, slope
     )
     # Both projections as one product: [dxl dxr] @ [W_l; W_r], and x^T [dxl dxr] computed as
     # (x^T d)^T, which OpenBLAS runs several times faster than d^T x for tall, thin d.
@@ -254,7 +259,7 @@ def _gatv2_score(xl, xr, att, j, i, negative_slope):
 def _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, negative_slope):
     out, alpha = numpy.empty(xl.shape, xl.dtype), numpy.empty(sources.size, xl.dtype)
     arguments = (xl, xr, sources, offsets, att, bias, negative_slope, out, alpha)
-    _in_threads(_gatv2_forward_part, xl.shape[0], arguments)
+    _in_threads(_gatv2_forward_part, _parts(xl.shape[0]), arguments)
     return out, alpha
 
 
@@ -295,10 +300,10 @@ def _gatv2_forward_part(
             out[i, d] = out_d
 
 
-def _gatv2_backward_edges(dout, xl, xr, sources, offsets, att, bias, negative_slope, threads):
+def _gatv2_backward_edges(dout, xl, xr, sources, offsets, att, bias, negative_slope):
     """One pass over the targets, edges grouped by target. Each thread owns a range of
     targets and its own copy of dxl (sources are shared between targets), summed at the end."""
-    (nodes, width), parts = xl.shape, max(1, min(xl.shape[0], threads))
+    (nodes, width), parts = xl.shape, _parts(xl.shape[0])
     dxl = numpy.zeros((parts, nodes, width), xl.dtype)
     dxr = numpy.zeros(xl.shape, xl.dtype)
     scores, ds = numpy.empty(sources.size, xl.dtype), numpy.empty(sources.size, xl.dtype)

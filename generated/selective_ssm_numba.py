@@ -74,13 +74,18 @@ def _vexp(z, out, bits, fast):
         out[n] = e_n
 
 
-def _in_threads(kernel, count, arguments):
-    """Run kernel(*arguments, part, parts) for each of `parts` parts, one Python thread each.
+def _parts(count):
+    """How many parts `count` items split into: Numba's thread count, at least 1."""
+    return max(1, min(count, numba.get_num_threads()))
+
+
+def _in_threads(kernel, parts, arguments):
+    """Run kernel(*arguments, part, parts) for part = 0 .. parts - 1, one Python thread each.
     The kernels release the GIL (nogil), so this runs as parallel as a prange over the parts
     without a parallel (parfor) variant of each to compile: that took over half the cold
-    compile time. It uses Numba's thread count, min(count, numba.get_num_threads()).
+    compile time. Exactly `parts` parts run, the number the caller sized its per-part
+    buffers for.
     """
-    parts = max(1, min(count, numba.get_num_threads()))
     if parts == 1:
         kernel(*arguments, 0, 1)
         return
@@ -309,7 +314,7 @@ def _selective_ssm_backward_numba(
     dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk
 ):
     (batch, dim, L), N = u.shape, A.shape[1]
-    parts = max(1, min(dim, numba.get_num_threads()))
+    parts = _parts(dim)
     B, C = _time_major(B), _time_major(C)
     du, ddelta, dz = (numpy.zeros(u.shape, u.dtype) for _ in range(3))
     dA, dD, dbias = numpy.zeros((dim, N)), numpy.zeros(dim), numpy.zeros(dim)
@@ -345,7 +350,7 @@ def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, de
     out = numpy.empty_like(u)
     has_z, B, C = z is not None, _time_major(B), _time_major(C)
     arguments = (u, delta, A, B, C, skip, gate, bias, bool(delta_softplus), has_z, out)
-    _in_threads(_selective_ssm_forward, sizes["dim"], arguments)
+    _in_threads(_selective_ssm_forward, _parts(sizes["dim"]), arguments)
     return out
 
 
