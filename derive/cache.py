@@ -9,7 +9,10 @@ A claim's key is a SHA-256 over everything its verdict can depend on:
 - the claim itself, every field but its location (a line moved is not a claim changed);
 - every definition the claim reaches, directly or through other definitions;
 - the document's declarations: inputs, sizes, index ranges and domains (they are the
-  context of every claim, so editing one re-decides the whole document).
+  context of every claim, so editing one re-decides the whole document);
+- for a claim that uses a class of the document's own (a Function subclass with its fdiff,
+  say), the text of the files that define it, since no printed form shows what it does; a
+  claim whose class comes from a file that cannot be read is never cached.
 
 So a change to one claim or one definition re-decides exactly the claims that depend on it.
 A verdict is stored only when it is reproducible: a timeout depends on the machine's load and
@@ -37,6 +40,7 @@ import mpmath
 import numpy
 import sympy
 
+from derive.documents import source_file
 from derive.model import Counterexample, Document, Status, Verdict
 
 FORMAT = 1  # the record layout; a new layout makes every old record a miss
@@ -66,8 +70,11 @@ class Keys:
         self.head = [engine_version(), repr(float(timeout)), doc.name]
         self.declarations = _text(doc.inputs, doc.sizes, doc.indices, doc.domains)
         self.definitions = {d.func.__name__: _definition_text(d) for d in doc.definitions}
+        self.bodies = {d.func.__name__: (d.body, d.initial) for d in doc.definitions}
+        self.document_file = source_file(doc)
+        self.classes = _foreign(doc.inputs, doc.domains)
 
-    def of(self, item) -> str:
+    def of(self, item) -> str | None:
         """The key of `item`, a claim or gradient of the document:
 
         >>> from derive.declare import claim, define, document
@@ -83,8 +90,14 @@ class Keys:
         [True, False]
         """
         text = _item_text(item)
-        reached = [self.definitions[name] for name in sorted(self._reached(text))]
-        parts = [*self.head, text, *reached, self.declarations]
+        names = sorted(self._reached(text))
+        values = [getattr(item, f.name) for f in dataclasses.fields(item)]
+        classes = self.classes | _foreign(*values, *(self.bodies[name] for name in names))
+        code = _code(classes, self.document_file)
+        if code is None:
+            return None  # behaviour the key cannot see: never replayed, never kept
+        reached = [self.definitions[name] for name in names]
+        parts = [*self.head, text, *reached, self.declarations, code]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
     def _reached(self, text: str) -> set[str]:
@@ -98,6 +111,51 @@ class Keys:
                     found.add(name)
                     pending.append(self.definitions[name])
         return found
+
+
+def _foreign(*values) -> frozenset[type]:
+    """The classes of the nodes in `values` defined outside SymPy and the engine: a document's
+    own Function subclass (with its fdiff, eval, assumptions), whose behaviour no printed form
+    shows."""
+    found = set()
+    for value in values:
+        if isinstance(value, (tuple, list)):
+            found |= _foreign(*value)
+        elif isinstance(value, sympy.Basic):
+            found |= {type(node) for node in sympy.preorder_traversal(value)}
+    return frozenset(cls for cls in found if not _engine(cls.__module__))
+
+
+def _engine(module) -> bool:
+    """Whether a class from `module` is covered by the engine's digest (or is SymPy's)."""
+    if module in (None, "builtins") or module.split(".")[0] in ("sympy", "mpmath"):
+        return True
+    return module.startswith("derive.") and not module.startswith("derive.documents")
+
+
+def _code(classes, document_file: str) -> str | None:
+    """The source files that define `classes` (the document's own, and each file a method of
+    theirs comes from) and their class attributes, as text; None if a file cannot be read."""
+    if not classes:
+        return ""
+    files, attributes = {document_file}, []
+    for cls in sorted(classes, key=lambda c: (c.__module__ or "", c.__qualname__)):
+        for base in cls.__mro__:
+            if _engine(base.__module__):
+                continue
+            for name, value in sorted(base.__dict__.items()):
+                function = getattr(value, "__func__", value)
+                if hasattr(function, "__code__"):
+                    files.add(function.__code__.co_filename)
+                elif isinstance(value, (bool, int, float, str, tuple)):
+                    attributes.append(f"{base.__qualname__}.{name}={value!r}")
+    texts = []
+    for path in sorted(files):
+        try:
+            texts.append(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return None
+    return "\x01".join([*attributes, *texts])
 
 
 def _called(text: str, names) -> list[str]:

@@ -103,14 +103,14 @@ def verify(
     )
     for k, result in zip(pending, results):
         verdicts[k] = _settle(doc, items[k], result, timeout)
-        if cache and storable(verdicts[k]):
+        if cache and keys[k] and storable(verdicts[k]):
             cache.put(keys[k], to_record(keys[k], verdicts[k]))
     return tuple(verdicts[k] for k in range(len(items)))
 
 
 def _replayed(cache: Store, keys, items):
     for k, (key, item) in enumerate(zip(keys, items)):
-        record = cache.get(key)
+        record = key and cache.get(key)
         verdict = record and from_record(record, key, item)
         if verdict:
             yield k, verdict

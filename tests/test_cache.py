@@ -227,3 +227,53 @@ def test_html_and_junit_mark_a_replayed_verdict(tmp_path):
     run = verify_document(doc, ["square"], cache=store)
     assert "cached (decided in" in FORMATS["html"]([run], [], {})
     assert '<property name="cached" value="true"' in FORMATS["junit"]([run], [], {})
+
+
+CUSTOM = """
+from sympy import Derivative, Function, cos, sin, symbols
+
+from derive import PROVED, Source, claim, document
+
+x = symbols("x", real=True)
+
+
+class wave(Function):
+    def fdiff(self, argindex=1):
+        return {derivative}(self.args[0])
+
+    def _eval_evalf(self, prec):
+        return sin(self.args[0])._eval_evalf(prec)
+
+
+DOCUMENT = document(
+    "custom", "A primitive of the document's own", Source("notes", "notes.md"),
+    inputs=(x,), definitions=(),
+    claims=(claim("d", "1", "wave' = cos", Derivative(wave(x), x), cos(x), expect=PROVED),),
+)
+"""
+
+
+def test_a_class_of_the_documents_own_is_part_of_the_key(tmp_path):
+    """Editing what a document's own Function subclass does (its fdiff) re-decides the claims
+    that use it: a replayed PROVED for the old derivative would be a false proof."""
+    right, wrong = tmp_path / "right.py", tmp_path / "wrong.py"
+    right.write_text(CUSTOM.format(derivative="cos"))
+    wrong.write_text(CUSTOM.format(derivative="sin"))
+    store = Store(tmp_path / "cache")
+    (first,) = verify(load(str(right)), cache=store)
+    (again,) = verify(load(str(right)), cache=store)
+    (edited,) = verify(load(str(wrong)), cache=store)
+    assert first.status.value == "PROVED" and again.cached
+    assert not edited.cached and edited.status.value != "PROVED"
+
+
+def test_a_class_whose_source_cannot_be_read_is_never_cached(tmp_path):
+    path = tmp_path / "gone.py"
+    path.write_text(CUSTOM.format(derivative="cos"))
+    doc = load(str(path))
+    path.unlink()
+    store = Store(tmp_path / "cache")
+    assert Keys(doc, 30.0).of(doc.claims[0]) is None
+    verify(doc, cache=store)
+    assert not verify(doc, cache=store)[0].cached
+    assert not list((tmp_path / "cache").rglob("*.json"))
