@@ -13,7 +13,14 @@ import click
 
 from derive import codegen, report
 from derive.cache import DEFAULT_DIRECTORY, Store
-from derive.documents import BUNDLED, LoadError, UnknownDocument, load, source_file
+from derive.documents import (
+    BUNDLED,
+    LOAD_SECONDS,
+    LoadError,
+    UnknownDocument,
+    load,
+    source_file,
+)
 from derive.verify import DEFAULT_TIMEOUT, explain, verify_document
 
 EXIT_HELP = """
@@ -26,7 +33,6 @@ document or claim, a document that fails to load, a claim that uses an undeclare
 
 
 MAX_TIMEOUT = 86400.0  # a day: longer is a typo, and past the alarm clock's range
-LOAD_SECONDS = 10.0  # the least time a document gets to finish importing
 INTERRUPTED, TERMINATED = 130, 143  # the shell's codes for SIGINT and SIGTERM
 
 

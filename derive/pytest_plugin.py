@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import pytest
 
-LOAD_SECONDS = 10.0  # as in the CLI: the least time a document gets to finish importing
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("derive", "derive: verify gradient derivations")
@@ -70,7 +68,7 @@ class DeriveDocument(pytest.Collector):
     """One document, named as on the command line; its items are its claims and gradients."""
 
     def collect(self):
-        from derive.documents import LoadError, load
+        from derive.documents import LOAD_SECONDS, LoadError, load
 
         try:
             document = load(self.name, seconds=max(_timeout(self.config), LOAD_SECONDS))

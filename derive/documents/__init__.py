@@ -18,6 +18,7 @@ from derive.declare import ROOT as _ROOT
 from derive.model import Document
 
 BUNDLED = ("selective_ssm", "ggnn_readout", "nn_library", "soft_logic", "gatv2")
+LOAD_SECONDS = 10.0  # the least time a document gets to finish importing
 
 
 class LoadError(Exception):
