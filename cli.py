@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import click
 
-from derive import codegen, report
+from derive import report
 from derive.cache import DEFAULT_DIRECTORY, Store
 from derive.documents import (
     BUNDLED,
@@ -21,6 +21,7 @@ from derive.documents import (
     load,
     source_file,
 )
+from derive.kernels import codegen
 from derive.verify import DEFAULT_TIMEOUT, explain, verify_document
 
 EXIT_HELP = """
@@ -383,7 +384,7 @@ def check(
 @click.pass_obj
 def bench(settings: Settings, documents, quick: bool, out: str) -> None:
     """Time generated kernels against their peers; write OUT.json and OUT.md."""
-    from derive.benchmarks import harness, output
+    from derive.kernels.benchmarks import harness, output
 
     unknown = [d for d in documents if d not in harness.available()]
     if unknown:

@@ -12,6 +12,8 @@ plugin and the command line start fast).
 from __future__ import annotations
 
 import importlib
+import sys
+import warnings
 
 # name → the module that defines it; the one list of a document's vocabulary.
 _VOCABULARY = {
@@ -25,9 +27,16 @@ _VOCABULARY = {
         "Source",
         "Status",
     ),
-    "derive.primitives": ("leaky_relu", "leaky_relu_slope", "relu", "sigmoid", "silu", "softplus"),
-    "derive.aggregates": ("Card", "SetSum", "SetSymbol", "SubsetSum"),
-    "derive.arrays": (
+    "derive.notation.primitives": (
+        "leaky_relu",
+        "leaky_relu_slope",
+        "relu",
+        "sigmoid",
+        "silu",
+        "softplus",
+    ),
+    "derive.notation.aggregates": ("Card", "SetSum", "SetSymbol", "SubsetSum"),
+    "derive.notation.arrays": (
         "ArrayLiteral",
         "ArraySum",
         "Concat",
@@ -39,7 +48,7 @@ _VOCABULARY = {
         "Table",
         "Transposed",
     ),
-    "derive.tensors": (
+    "derive.notation.tensors": (
         "Entry",
         "HasShape",
         "Inner",
@@ -51,8 +60,8 @@ _VOCABULARY = {
         "tabulate",
         "vector",
     ),
-    "derive.sequences": ("Convolve", "Correlate", "Seq", "SeqOf"),
-    "derive.perturb": ("FirstOrder", "Increment"),
+    "derive.notation.sequences": ("Convolve", "Correlate", "Seq", "SeqOf"),
+    "derive.notation.perturb": ("FirstOrder", "Increment"),
 }
 _HOME = {name: module for module, names in _VOCABULARY.items() for name in names}
 __all__ = sorted(_HOME)
@@ -68,3 +77,18 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+class MovedWarning(FutureWarning):
+    """An import path that moved; shown by default, since a document's author should see it."""
+
+
+def _moved(old: str, new: str) -> None:
+    """Make the module `old` the module `new`, warning once that the path moved."""
+    warnings.warn(
+        f"{old} has moved to {new}: import from {new}, or from derive itself "
+        f"(`from derive import ...`); the old path will be removed",
+        MovedWarning,
+        stacklevel=3,
+    )
+    sys.modules[old] = importlib.import_module(new)

@@ -21,7 +21,7 @@ from derive.model import (
     Source,
     Status,
 )
-from derive.partials import as_partials
+from derive.notation.partials import as_partials
 
 _ASSUMPTIONS = ("real", "positive", "nonnegative", "negative")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

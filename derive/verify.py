@@ -15,12 +15,26 @@ from collections.abc import Callable
 
 import sympy
 
-from derive.arrays import has_arrays
 from derive.cache import Keys, Store, from_record, storable, to_record
-from derive.deadline import Deadline, OutOfTime
-from derive.decide import Finding, InternalError, decide
-from derive.gradcheck import check_gradient
-from derive.indexform import TooLarge, index_residual
+from derive.engine.deadline import Deadline, OutOfTime
+from derive.engine.decide import Finding, InternalError, decide
+from derive.engine.gradcheck import check_gradient
+from derive.engine.indexform import TooLarge, index_residual
+from derive.engine.runner import Crashed, Done, run_tasks
+from derive.engine.terms import (
+    InputError,
+    NotDerivable,
+    check_declared,
+    concretize,
+    context_of,
+    desugared,
+    evaluate_derivatives,
+    exact_decimal,
+    rationalized,
+    reached_definitions,
+    strip_shapes,
+    unfold,
+)
 from derive.model import (
     NUMERIC,
     RELATIONS,
@@ -31,24 +45,10 @@ from derive.model import (
     Gradient,
     Verdict,
 )
-from derive.primitives import PRIMITIVES, elementary
+from derive.notation.arrays import has_arrays
+from derive.notation.primitives import PRIMITIVES, elementary
 from derive.report import Explanation, mathprint, pretty, show
 from derive.report.readable import formulas, named, text
-from derive.runner import Crashed, Done, run_tasks
-from derive.terms import (
-    InputError,
-    NotDerivable,
-    check_declared,
-    concretize,
-    context_of,
-    evaluate_derivatives,
-    exact_decimal,
-    lowered,
-    rationalized,
-    reached_definitions,
-    strip_shapes,
-    unfold,
-)
 
 DEFAULT_TIMEOUT = 30.0
 SIMPLIFY_OPS = 300
@@ -155,17 +155,17 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
         return _verdict(
             doc, original, _UNKNOWN, time.perf_counter() - start, error=error, internal=True
         )
-    # The statement shows the claim as declared; the engine worked on its lowered form.
+    # The statement shows the claim as declared; the engine worked on its desugared form.
     return _verdict(doc, original, finding, time.perf_counter() - start, **extra)
 
 
 def stripped(item):
-    """`item` with matrix and sequence notation lowered (see derive.tensors), the shapes of
+    """`item` with matrix and sequence notation desugared (derive.engine.desugar), the shapes of
     its tensors dropped (see terms.strip_shapes) and its floats read as exact decimals (see
     terms.rationalized)."""
     if isinstance(item, Gradient):
-        return dataclasses.replace(item, of=strip_shapes(lowered(item.of)))
-    lhs, rhs = (rationalized(strip_shapes(lowered(side))) for side in (item.lhs, item.rhs))
+        return dataclasses.replace(item, of=strip_shapes(desugared(item.of)))
+    lhs, rhs = (rationalized(strip_shapes(desugared(side))) for side in (item.lhs, item.rhs))
     return dataclasses.replace(item, lhs=lhs, rhs=rhs)
 
 

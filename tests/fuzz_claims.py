@@ -57,8 +57,8 @@ from sympy import (
     log,
 )
 
-from derive.aggregates import SetSum, SubsetSum
-from derive.primitives import relu, sigmoid, softplus
+from derive.notation.aggregates import SetSum, SubsetSum
+from derive.notation.primitives import relu, sigmoid, softplus
 
 
 def _size(draw):

@@ -31,10 +31,10 @@ from sympy import (
     symbols,
 )
 
-from derive.aggregates import SetSymbol
 from derive.declare import claim, define, document, recurrence
 from derive.model import Source
-from derive.primitives import relu, sigmoid
+from derive.notation.aggregates import SetSymbol
+from derive.notation.primitives import relu, sigmoid
 
 n, m = symbols("n m", integer=True, positive=True)
 i, j, k, r, t = symbols("i j k r t", integer=True)

@@ -3,7 +3,7 @@
 Two evaluations, each exact (rationals; 60 and 120 digits only for irrational values, with a
 strict threshold): the reader's claim (`spec.sides(REF)`, sums and subsets written out here,
 recurrences unrolled here, Floats taken at their exact binary value), and the engine's own
-instance of the claim (`derive.terms.instance`). A PROVED or PROVED_AT_SIZES verdict is a
+instance of the claim (`derive.engine.terms.instance`). A PROVED or PROVED_AT_SIZES verdict is a
 false proof when the claim was built false at a size it covers, or when either evaluation
 finds a point where it fails.
 """
@@ -21,10 +21,11 @@ import sympy
 from fuzz_grammar import GRIDS, RANGES, REF, REF_INDEX, REF_RECURRENCES, m, n
 from sympy import Float, Indexed, Product, Rational, Sum
 
-from derive.aggregates import SetSum, SubsetSum
+from derive.engine.terms import InputError, context_of, instance
 from derive.model import PROVED, PROVED_AT_SIZES
-from derive.primitives import elementary
-from derive.terms import InputError, ShapeMismatch, context_of, instance
+from derive.notation.aggregates import SetSum, SubsetSum
+from derive.notation.arrays import ShapeMismatch
+from derive.notation.primitives import elementary
 from derive.verify import stripped
 
 LARGER = (4, 5, 6, 7, 8)

@@ -31,7 +31,7 @@ from sympy import (
     floor,
 )
 
-from derive.primitives import relu
+from derive.notation.primitives import relu
 
 POSITIVE = (
     ("1 + w**2", lambda e: 1 + w**2, ()),

@@ -19,7 +19,7 @@ from sympy import Derivative, log, symbols
 
 from derive.declare import claim, define, document
 from derive.model import REFUTED, Source
-from derive.primitives import sigmoid
+from derive.notation.primitives import sigmoid
 
 w, x, b, y = symbols("w x b y", real=True)
 p = define("p", (), sigmoid(w * x + b))

@@ -2,7 +2,7 @@
 
 import sympy
 
-from derive.aggregates import (
+from derive.notation.aggregates import (
     Card,
     SetSum,
     SetSymbol,

@@ -4,8 +4,13 @@ import pytest
 import sympy
 from sympy import IndexedBase, Integer, Piecewise, Sum, symbols, tanh
 
-from derive.array_entries import entry, paired_entries, tabulate
-from derive.arrays import (
+from derive.declare import claim, document
+from derive.engine.deadline import Deadline
+from derive.engine.decide import decide
+from derive.engine.terms import context_of
+from derive.model import PROVED, REFUTED, Source
+from derive.notation.array_entries import entry, paired_entries, tabulate
+from derive.notation.arrays import (
     ArrayError,
     ArraySum,
     Concat,
@@ -19,11 +24,6 @@ from derive.arrays import (
     Transposed,
     shape,
 )
-from derive.deadline import Deadline
-from derive.decide import decide
-from derive.declare import claim, document
-from derive.model import PROVED, REFUTED, Source
-from derive.terms import context_of
 
 V, D = symbols("V D", integer=True, positive=True)
 v, d = symbols("v d", integer=True, positive=True)

@@ -2,9 +2,9 @@
 
 import json
 
-from derive.benchmarks import Results, Row, Timing, time_it
-from derive.benchmarks.output import render_json, render_markdown, render_table
-from derive.benchmarks.processes import exponent
+from derive.kernels.benchmarks import Results, Row, Timing, time_it
+from derive.kernels.benchmarks.output import render_json, render_markdown, render_table
+from derive.kernels.benchmarks.processes import exponent
 
 
 def _results() -> Results:

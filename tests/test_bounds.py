@@ -2,12 +2,12 @@
 
 from sympy import IndexedBase, Rational, Sum, exp, symbols
 
-from derive.bounds import split_at_free_indices
-from derive.deadline import Deadline
-from derive.decide import decide
 from derive.declare import claim, define, document
+from derive.engine.bounds import split_at_free_indices
+from derive.engine.deadline import Deadline
+from derive.engine.decide import decide
+from derive.engine.terms import context_of
 from derive.model import PROVED, REFUTED, Source
-from derive.terms import context_of
 
 K = symbols("K", integer=True, positive=True)
 c, r = symbols("c r", integer=True, positive=True)

@@ -13,7 +13,7 @@ GOOD = '''
 from sympy import Derivative, Matrix, exp, log, symbols
 from derive.declare import claim, define, document
 from derive.model import REFUTED, Source
-from derive.primitives import softplus
+from derive.notation.primitives import softplus
 
 x, w = symbols("x w", real=True)
 p = define("p", (), softplus(w * x))

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from derive import codegen
+from derive.kernels import codegen
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 
@@ -27,7 +27,7 @@ GOOD = '''
 from sympy import exp, log, symbols
 from derive.declare import claim, document
 from derive.model import Source
-from derive.primitives import softplus
+from derive.notation.primitives import softplus
 
 x = symbols("x", real=True)
 DOCUMENT = document(

@@ -10,8 +10,8 @@ import sympy
 from click.testing import CliRunner
 
 from cli import main
-from derive import codegen
 from derive.documents import BUNDLED
+from derive.kernels import codegen
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 GENERATED = os.path.join(ROOT, "generated")
@@ -146,7 +146,7 @@ def test_generate_check_lists_stale_files(tmp_path):
 
 
 def test_unknown_definition_in_a_lowering_is_named(load_document):
-    from derive.lowering import definition
+    from derive.kernels.lowering import definition
 
     with pytest.raises(KeyError, match="has no definition 'nope'"):
         definition(load_document("selective_ssm"), "nope")

@@ -2,11 +2,11 @@
 
 from sympy import IndexedBase, Sum, symbols
 
-from derive.deadline import Deadline
-from derive.decide import _probe_sizes, decide
 from derive.declare import claim, document
+from derive.engine.deadline import Deadline
+from derive.engine.decide import _probe_sizes, decide
+from derive.engine.terms import context_of
 from derive.model import PROVED, PROVED_AT_SIZES, Source
-from derive.terms import context_of
 
 n, m = symbols("n m", integer=True, positive=True)
 i = symbols("i", integer=True)

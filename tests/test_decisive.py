@@ -28,7 +28,7 @@ from sympy.codegen.cfunctions import expm1
 
 from derive.declare import claim, document
 from derive.model import NUMERIC, PROVED, REFUTED, Source
-from derive.primitives import leaky_relu, relu, sigmoid, softplus
+from derive.notation.primitives import leaky_relu, relu, sigmoid, softplus
 from derive.verify import verify
 
 x, q, a, b, c = symbols("x q a b c", real=True)

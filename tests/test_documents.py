@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
+from derive.engine.mutate import differs_somewhere, mutants_of
 from derive.model import PROVED, REFUTED
-from derive.mutate import differs_somewhere, mutants_of
 from derive.verify import stripped, verify
 
 

@@ -2,12 +2,12 @@
 
 from sympy import Derivative, log, symbols
 
-from derive.deadline import Deadline
-from derive.decide import decide
 from derive.declare import claim, define, document
+from derive.engine.deadline import Deadline
+from derive.engine.decide import decide
+from derive.engine.terms import context_of
 from derive.model import REFUTED, Source
-from derive.primitives import sigmoid
-from derive.terms import context_of
+from derive.notation.primitives import sigmoid
 
 w, x, b, y = symbols("w x b y", real=True)
 p = define("p", (), sigmoid(w * x + b))

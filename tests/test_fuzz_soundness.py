@@ -40,12 +40,12 @@ from fuzz_oracle import (  # noqa: E402
 )
 from fuzz_specs import generated  # noqa: E402
 
-from derive.arrays import has_arrays  # noqa: E402
 from derive.documents import BUNDLED  # noqa: E402
+from derive.engine.mutate import differs_somewhere, mutants_of  # noqa: E402
+from derive.engine.runner import Done, run_tasks  # noqa: E402
+from derive.engine.terms import context_of, size_grid, sizes_in  # noqa: E402
 from derive.model import PROVED, PROVED_AT_SIZES  # noqa: E402
-from derive.mutate import differs_somewhere, mutants_of  # noqa: E402
-from derive.runner import Done, run_tasks  # noqa: E402
-from derive.terms import context_of, size_grid, sizes_in  # noqa: E402
+from derive.notation.arrays import has_arrays  # noqa: E402
 from derive.verify import stripped, verify, verify_item  # noqa: E402
 
 CLAIMS = int(os.environ.get("DERIVE_FUZZ_CLAIMS", "2000"))

@@ -14,8 +14,8 @@ pyg_nn = pytest.importorskip(
 )
 
 from derive.documents import gatv2  # noqa: E402  (after the optional imports)
-from derive.primitives import elementary  # noqa: E402
-from derive.terms import context_of, instantiate, strip_shapes  # noqa: E402
+from derive.engine.terms import context_of, instantiate, strip_shapes  # noqa: E402
+from derive.notation.primitives import elementary  # noqa: E402
 
 SIZES = {gatv2.N: 3, gatv2.D: 2, gatv2.H: 2}
 SLOPE = 0.2

@@ -7,8 +7,8 @@ import pytest
 import sympy
 from sympy import Dummy, IndexedBase, KroneckerDelta, Sum, symbols
 
-from derive.aggregates import expand_sum
-from derive.indexform import index_zero, normal_form
+from derive.engine.indexform import index_zero, normal_form
+from derive.notation.aggregates import expand_sum
 
 m, n, k, K = symbols("m n k K", integer=True, positive=True)
 i, j, a, b, c, p = symbols("i j a b c p", integer=True)

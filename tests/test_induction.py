@@ -2,13 +2,12 @@
 
 from sympy import IndexedBase, Sum, symbols
 
-from derive.deadline import Deadline
-from derive.decide import decide
 from derive.declare import claim, define, document, recurrence
-from derive.induction import prove_by_induction
+from derive.engine.deadline import Deadline
+from derive.engine.decide import decide
+from derive.engine.induction import induction_sizes, prove_by_induction
+from derive.engine.terms import context_of
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
-from derive.prove import induction_sizes
-from derive.terms import context_of
 
 n = symbols("n", integer=True, positive=True)
 i, t = symbols("i t", integer=True)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy
 import pytest
 
-from derive.harnesses.attention import SLOPE
-from derive.harnesses.scan import scan_inputs
+from derive.kernels.harnesses.attention import SLOPE
+from derive.kernels.harnesses.scan import scan_inputs
 
 CONTIGUOUS_RTOL = 1e-12  # a strided copy of the same values: the same sums, up to reassociation
 # Inputs scaled so that products of two stay in range and longer ones may not.
@@ -240,7 +240,7 @@ SAVED_FAULTS = {
 }
 CHILD = """
 import numpy
-from derive.harnesses.attention import graph_inputs
+from derive.kernels.harnesses.attention import graph_inputs
 from derive_kernels import gatv2{variant} as module
 
 def graph(nodes, edges, seed):

@@ -7,7 +7,7 @@ from derive_kernels import gatv2, gatv2_numba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.harnesses.attention import SLOPE, graph_inputs
+from derive.kernels.harnesses.attention import SLOPE, graph_inputs
 
 MODULES = (gatv2, gatv2_numba)
 FLOATS = (0, 2, 3, 4, 5, 6, 7)  # every argument but edge_index

@@ -6,8 +6,8 @@ from derive_kernels import ggnn_readout, ggnn_readout_numba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.benchmarks.peers import torch_ggnn_readout
-from derive.harnesses.readout import FLOATS, readout_inputs
+from derive.kernels.benchmarks.peers import torch_ggnn_readout
+from derive.kernels.harnesses.readout import FLOATS, readout_inputs
 
 MODULES = (ggnn_readout, ggnn_readout_numba)
 TORCH_RTOL32, TORCH_ATOL32 = 1e-5, 1e-5

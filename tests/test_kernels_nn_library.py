@@ -8,7 +8,7 @@ from derive_kernels import nn_library, nn_library_numba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.benchmarks import peers
+from derive.kernels.benchmarks import peers
 
 MODULES = (nn_library, nn_library_numba)
 MODES = ("valid", "full")

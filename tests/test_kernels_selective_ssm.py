@@ -7,8 +7,8 @@ from derive_kernels import selective_ssm, selective_ssm_numba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.benchmarks.peers import torch_selective_scan
-from derive.harnesses.scan import scan_inputs
+from derive.kernels.benchmarks.peers import torch_selective_scan
+from derive.kernels.harnesses.scan import scan_inputs
 
 MODULES = (selective_ssm, selective_ssm_numba)
 TORCH_RTOL32, TORCH_ATOL32 = 6e-4, 2e-3  # mamba_ssm's own test tolerances for float32

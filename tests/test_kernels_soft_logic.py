@@ -7,7 +7,7 @@ from derive_kernels import soft_logic, soft_logic_numba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.benchmarks import peers
+from derive.kernels.benchmarks import peers
 
 MODULES = (soft_logic, soft_logic_numba)
 TORCH_RTOL32, TORCH_ATOL32 = 1e-5, 1e-5

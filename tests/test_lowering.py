@@ -9,9 +9,9 @@ import pytest
 import sympy
 from sympy import Sum
 
-from derive import codegen
-from derive.kernelcheck import check_document
-from derive.lowering import lower
+from derive.kernels import codegen
+from derive.kernels.kernelcheck import check_document
+from derive.kernels.lowering import kernel_specs
 
 GENERATED = Path(__file__).parent.parent / "generated"
 
@@ -35,7 +35,7 @@ def test_the_readout_term_follows_the_document(load_document):
 def test_the_soft_if_blend_follows_the_document(load_document):
     doc = load_document("soft_logic")
     doubled = _with_definition(doc, "y", lambda body: 2 * body)
-    (before, *_), (after, *_) = lower(doc).kernels, lower(doubled).kernels
+    (before, *_), (after, *_) = kernel_specs(doc).kernels, kernel_specs(doubled).kernels
     blend = [spec.block("blend").outputs[0][1] for spec in (before, after)]
     assert sympy.expand(blend[1] - 2 * blend[0]) == 0 and blend[0] != blend[1]
 
@@ -45,7 +45,7 @@ def test_a_score_that_is_no_dense_product_is_refused(load_document):
         load_document("soft_logic"), "score_dot", lambda body: Sum(body.function**2, *body.limits)
     )
     with pytest.raises(ValueError, match="score_dot is not a dense product of q and k"):
-        lower(doc)
+        kernel_specs(doc)
 
 
 def test_a_switch_that_is_no_weighted_sum_is_refused(load_document):
@@ -53,7 +53,7 @@ def test_a_switch_that_is_no_weighted_sum_is_refused(load_document):
         load_document("soft_logic"), "y_case", lambda body: Sum(body.function**2, *body.limits)
     )
     with pytest.raises(ValueError, match="y_case = .* is not Σ softmax·C"):
-        lower(doc)
+        kernel_specs(doc)
 
 
 @pytest.mark.slow
@@ -63,13 +63,15 @@ def test_the_document_check_catches_a_misread_concatenation(tmp_path, load_docum
         text = (GENERATED / name).read_text().replace("concatenate([h, x]", "concatenate([x, h]")
         (tmp_path / name).write_text(text)
     shutil.copy(GENERATED / "__init__.py", tmp_path / "__init__.py")
-    checks = check_document(lower(load_document("ggnn_readout")), str(tmp_path))
+    checks = check_document(kernel_specs(load_document("ggnn_readout")), str(tmp_path))
     failed = {c.what.split(" (")[0] for c in checks if not c.ok}
     assert "forward vs the document's definitions" in failed
 
 
 def test_the_valid_correlations_dx_is_the_full_convolution_the_engine_derives(load_document):
-    correlate = next(k for k in lower(load_document("nn_library")).kernels if k.kind == "window")
+    correlate = next(
+        k for k in kernel_specs(load_document("nn_library")).kernels if k.kind == "window"
+    )
     s, t = sympy.symbols("s t", integer=True, nonnegative=True)
     index = dict(correlate.block("valid_dx_index").outputs)
     bounds = dict(correlate.block("valid_dx_range").outputs)
@@ -87,7 +89,7 @@ def test_a_window_whose_gradient_is_no_gather_is_refused(load_document):
         ),
     )
     with pytest.raises(ValueError, match="is not a gather over one index"):
-        lower(doc)
+        kernel_specs(doc)
 
 
 def test_a_linear_layer_that_is_no_dense_product_is_refused(load_document):
@@ -95,4 +97,4 @@ def test_a_linear_layer_that_is_no_dense_product_is_refused(load_document):
         load_document("nn_library"), "linear", lambda body: Sum(body.function**2, *body.limits)
     )
     with pytest.raises(ValueError, match="is not the dense product w x"):
-        lower(doc)
+        kernel_specs(doc)

@@ -6,14 +6,14 @@ import xml.etree.ElementTree as ET
 import pytest
 import sympy
 
-from derive.aggregates import Card, Padded, SetSum, SetSymbol, SubsetSum
-from derive.arrays import ArraySum, Dot, Hadamard, Table, Transposed
 from derive.documents import BUNDLED, load
-from derive.perturb import FirstOrder
+from derive.notation.aggregates import Card, Padded, SetSum, SetSymbol, SubsetSum
+from derive.notation.arrays import ArraySum, Dot, Hadamard, Table, Transposed
+from derive.notation.perturb import FirstOrder
+from derive.notation.sequences import Correlate, Seq
+from derive.notation.tensors import Inner, adjugate, matrix
 from derive.report import mathprint
 from derive.report.mathprint import mathml, relation_mathml
-from derive.sequences import Correlate, Seq
-from derive.tensors import Inner, adjugate, matrix
 
 # https://w3c.github.io/mathml-core/#mathml-elements-and-attributes
 CORE = {

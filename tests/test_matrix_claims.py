@@ -5,9 +5,9 @@ sums are; their planted mistakes are refuted."""
 import pytest
 from sympy import Derivative, IndexedBase, Sum, Symbol, sqrt, symbols, tanh
 
-from derive.arrays import Dot, Hadamard, Table, Transposed
 from derive.declare import claim, document
 from derive.model import PROVED, REFUTED, Source
+from derive.notation.arrays import Dot, Hadamard, Table, Transposed
 from derive.verify import verify
 
 n = symbols("n", integer=True, positive=True)
@@ -108,7 +108,7 @@ def test_determinant_inverse_and_adjugate_at_fixed_sizes(size):
     # Jacobi's formula ∂det(W)/∂W_ij = adj(W)_ji, and the erratum with adj(W)_ij.
     from sympy import KroneckerDelta
 
-    from derive.tensors import Entry, adjugate, det, inverse, matrix
+    from derive.notation.tensors import Entry, adjugate, det, inverse, matrix
 
     r, c = symbols("r c", integer=True, positive=True)
     w = IndexedBase("w", real=True)

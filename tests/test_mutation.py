@@ -7,8 +7,8 @@ import os
 import pytest
 
 from derive.documents import BUNDLED
+from derive.engine.mutate import differs_somewhere, mutants_of
 from derive.model import PROVED, PROVED_AT_SIZES
-from derive.mutate import differs_somewhere, mutants_of
 from derive.verify import stripped, verify
 
 MINIMUM_MUTANTS = 200

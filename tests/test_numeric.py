@@ -3,9 +3,9 @@
 import sympy
 from sympy import Rational, symbols
 
-from derive.numeric import AGREE, DIFFER, UNDEFINED, compile_instance
-from derive.primitives import leaky_relu, sigmoid
-from derive.terms import Instance
+from derive.engine.numeric import AGREE, DIFFER, UNDEFINED, compile_instance
+from derive.engine.terms import Instance
+from derive.notation.primitives import leaky_relu, sigmoid
 
 x = symbols("x", real=True)
 

@@ -4,13 +4,13 @@ symbolic sizes, and substitution never captures a bound index."""
 import sympy
 from sympy import Derivative, IndexedBase, KroneckerDelta, Sum, exp, symbols
 
-from derive.aggregates import rename_bound
-from derive.deadline import Deadline
-from derive.decide import decide
 from derive.declare import claim, define, document
+from derive.engine.deadline import Deadline
+from derive.engine.decide import decide
+from derive.engine.terms import context_of, instantiate, unfold
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
-from derive.partials import Partial
-from derive.terms import context_of, instantiate, unfold
+from derive.notation.aggregates import rename_bound
+from derive.notation.partials import Partial
 
 n = symbols("n", integer=True, positive=True)
 i, j, k = symbols("i j k", integer=True)

@@ -3,11 +3,11 @@
 import sympy
 from sympy import IndexedBase, Sum, symbols
 
-from derive.aggregates import Padded
 from derive.declare import define, document
+from derive.engine.terms import context_of, evaluate_derivatives
 from derive.model import Source
-from derive.perturb import FirstOrder, Increment
-from derive.terms import context_of, evaluate_derivatives
+from derive.notation.aggregates import Padded
+from derive.notation.perturb import FirstOrder, Increment
 
 n = symbols("n", integer=True, positive=True)
 c = symbols("c", integer=True, positive=True)

@@ -3,7 +3,7 @@
 import sympy
 from sympy import Piecewise, exp, log, symbols
 
-from derive.printing import DerivePrinter, print_block
+from derive.kernels.printing import DerivePrinter, print_block
 
 x, y = symbols("x y", real=True)
 

@@ -4,9 +4,10 @@ import pytest
 import sympy
 from sympy import IndexedBase, KroneckerDelta, Sum, exp, log, symbols
 
-from derive.deadline import Deadline
-from derive.primitives import sigmoid, softplus
-from derive.prove import _bound, canonical_indices, zero_method
+from derive.engine.deadline import Deadline
+from derive.engine.normal import _bound, canonical_indices
+from derive.engine.prove import zero_method
+from derive.notation.primitives import sigmoid, softplus
 
 x, y = symbols("x y", real=True)
 i, j = symbols("i j", integer=True)

@@ -2,7 +2,7 @@
 
 import time
 
-from derive.runner import Crashed, Done, TimedOut, run_tasks
+from derive.engine.runner import Crashed, Done, TimedOut, run_tasks
 
 
 def _quick():
@@ -18,7 +18,7 @@ def _broken():
 
 
 def test_results_come_back_in_task_order(monkeypatch):
-    monkeypatch.setattr("derive.runner.GRACE_SECONDS", 0.2)
+    monkeypatch.setattr("derive.engine.runner.GRACE_SECONDS", 0.2)
     results = run_tasks([_quick, _slow, _broken], jobs=2, timeout=0.5)
     assert isinstance(results[0], Done) and results[0].value == 42
     assert isinstance(results[1], TimedOut)

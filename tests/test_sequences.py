@@ -4,13 +4,14 @@ import pytest
 import sympy
 from sympy import IndexedBase, Sum, oo, symbols
 
-from derive.deadline import Deadline
-from derive.decide import decide
 from derive.declare import claim, document
+from derive.engine.deadline import Deadline
+from derive.engine.decide import decide
+from derive.engine.desugar import sum_out
+from derive.engine.terms import context_of
 from derive.model import PROVED, REFUTED, Source
-from derive.sequences import Convolve, Correlate, LoweringError, Seq, at, inner, sum_out
-from derive.tensors import Entry, Inner
-from derive.terms import context_of
+from derive.notation.sequences import Convolve, Correlate, LoweringError, Seq, at, inner
+from derive.notation.tensors import Entry, Inner
 from derive.verify import stripped
 
 K = symbols("K", integer=True, positive=True)

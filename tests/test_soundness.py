@@ -37,16 +37,16 @@ from sympy import (
     symbols,
 )
 
-from derive.aggregates import SetSum, SetSymbol, SubsetSum
-from derive.arrays import ShapeMismatch
-from derive.deadline import Deadline, OutOfTime
 from derive.declare import claim, define, document, recurrence
-from derive.indexform import index_zero
-from derive.induction import prove_by_induction
+from derive.engine.deadline import Deadline, OutOfTime
+from derive.engine.indexform import index_zero
+from derive.engine.induction import induction_sizes, prove_by_induction
+from derive.engine.prove import generic_method
+from derive.engine.terms import InputError, NotDerivable, check_declared, context_of, size_grid
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
-from derive.prove import generic_method, induction_sizes
-from derive.tensors import Entry, tabulate
-from derive.terms import InputError, NotDerivable, check_declared, context_of, size_grid
+from derive.notation.aggregates import SetSum, SetSymbol, SubsetSum
+from derive.notation.arrays import ShapeMismatch
+from derive.notation.tensors import Entry, tabulate
 from derive.verify import float_notes, stripped, verify
 
 TIMEOUT = 30.0  # seconds per claim, as the CLI's default
@@ -426,7 +426,7 @@ def test_precision_loss_on_a_true_identity_is_no_disagreement():
 def test_an_array_sum_over_a_range_reversed_by_two_or_more_is_not_proved():
     # Was PROVED for all sizes by index calculus (Karr counts Σ_{j=1}^{-1} 1 as -1; the
     # engine reads the range as empty): false at n = 4, where P ≠ 0 and n - 5 < -1.
-    from derive.arrays import ArraySum, Table
+    from derive.notation.arrays import ArraySum, Table
 
     P = (n - 1) * (n - 2) * (n - 3)
     lhs = ArraySum(Table(P * x[i], (i, 1, n)), (j, 1, n - 5))
@@ -445,7 +445,7 @@ def test_an_array_sum_over_a_range_reversed_by_two_or_more_is_not_proved():
 
 def test_concatenations_are_compared_entry_by_entry():
     # Was an internal error (IndexError): every part's entry was read at every index.
-    from derive.arrays import Concat, Dot, Table
+    from derive.notation.arrays import Concat, Dot, Table
 
     for size in (2, n):
         joined = Concat(Table(x[i], (i, 1, size)), Table(y[i], (i, 1, 1)))
@@ -459,7 +459,7 @@ def test_concatenations_are_compared_entry_by_entry():
 
 def test_a_size_factor_that_vanishes_does_not_turn_an_array_into_a_scalar():
     # Was REFUTED at n = 1: SymPy turns 0·Table into the scalar 0, a "shape mismatch".
-    from derive.arrays import Table
+    from derive.notation.arrays import Table
 
     lhs, rhs = (n - 1) * Table(x[i], (i, 1, n)), Table((n - 1) * x[i], (i, 1, n))
     verdict = _verdict(_doc(lhs, rhs, inputs=(x,), sizes=GRID))
@@ -467,7 +467,7 @@ def test_a_size_factor_that_vanishes_does_not_turn_an_array_into_a_scalar():
 
 
 def test_a_table_of_negative_size_is_an_input_error():
-    from derive.arrays import Dot, Table
+    from derive.notation.arrays import Dot, Table
 
     doc = _doc(Dot(Table(x[i], (i, 1, n - 3)), Table(1, (i, 1, n - 3))), 0, inputs=(x,), sizes=GRID)
     verdict = _verdict(doc)
@@ -492,7 +492,7 @@ def test_a_case_split_never_moves_a_condition_on_a_summed_index_out_of_its_sum()
 
 def test_matrix_entries_outside_the_matrix_are_input_errors():
     # Entry (0, 1) read the last row (Python's negative indexing): PROVED equal to (3, 1).
-    from derive.tensors import Entry, adjugate, matrix
+    from derive.notation.tensors import Entry, adjugate, matrix
 
     W = matrix(g, 3, 3)
     for lhs, rhs in [

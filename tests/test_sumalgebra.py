@@ -4,9 +4,10 @@ a false identity look true."""
 import sympy
 from sympy import IndexedBase, KroneckerDelta, Min, Piecewise, Sum, symbols
 
-from derive.deadline import Deadline
-from derive.prove import canonical_indices, normalize_aggregates, zero_method
-from derive.sumalgebra import (
+from derive.engine.deadline import Deadline
+from derive.engine.normal import canonical_indices, normalize_aggregates
+from derive.engine.prove import zero_method
+from derive.engine.sumalgebra import (
     collapse_deltas,
     merge_sums,
     piecewise_in_sum,

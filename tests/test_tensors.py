@@ -1,7 +1,8 @@
 """Lowering matrix and sequence notation agrees with an independent explicit evaluation.
 
 SymPy's explicit matrices (`as_explicit`) and a brute-force sum over a wide finite range are
-the references; they share no code with `derive.tensors.entry` or `derive.sequences.at`.
+the references; they share no code with `derive.notation.tensors.entry` or
+`derive.notation.sequences.at`.
 """
 
 import pytest
@@ -9,20 +10,8 @@ import sympy
 from sympy import Derivative, IndexedBase, MatrixExpr, Sum, Trace, oo, symbols
 
 from derive.declare import claim, define, document
-from derive.model import PROVED, REFUTED, Claim, Source
-from derive.sequences import Correlate, Seq, SeqOf
-from derive.tensors import (
-    Entry,
-    HasShape,
-    Inner,
-    ShapeMismatch,
-    Tabulated,
-    lower,
-    matrix,
-    tabulate,
-    vector,
-)
-from derive.terms import (
+from derive.engine.desugar import desugar
+from derive.engine.terms import (
     context_of,
     evaluate_derivatives,
     free_indices,
@@ -31,6 +20,18 @@ from derive.terms import (
     size_grid,
     sizes_in,
     strip_shapes,
+)
+from derive.model import PROVED, REFUTED, Claim, Source
+from derive.notation.sequences import Correlate, Seq, SeqOf
+from derive.notation.tensors import (
+    Entry,
+    HasShape,
+    Inner,
+    ShapeMismatch,
+    Tabulated,
+    matrix,
+    tabulate,
+    vector,
 )
 from derive.verify import verify
 
@@ -121,7 +122,7 @@ def _uses_notation(claim) -> bool:
 def _cross_check(doc, claim: Claim, sizes_from: int, sizes_to: int, checked_entries: int):
     ctx = context_of(doc)
     sides = [strip_shapes(side) for side in (claim.lhs, claim.rhs)]
-    lowered = [lower(side) for side in sides]
+    lowered = [desugar(side) for side in sides]
     sizes = sizes_in(ctx, sympy.Tuple(*lowered))
     grid = size_grid(ctx, claim, sizes)
     for values in grid[sizes_from:sizes_to] or grid[:1]:
@@ -172,7 +173,7 @@ def test_every_bundled_claim_lowers_as_the_explicit_evaluation_at_more_sizes(bun
 
 def test_a_claim_of_mismatched_shapes_is_a_shape_mismatch_at_sizes_where_they_differ():
     product = Inner(matrix(A, m, n), matrix(B, n, m))
-    lowered = lower(product)
+    lowered = desugar(product)
     assert lowered.subs({m: 2, n: 2}) != 0
     with pytest.raises(ShapeMismatch, match="differ"):
         lowered.subs({m: 1, n: 2})
@@ -180,7 +181,7 @@ def test_a_claim_of_mismatched_shapes_is_a_shape_mismatch_at_sizes_where_they_di
 
 def test_a_matrix_valued_side_must_be_taken_entrywise():
     with pytest.raises(ValueError, match="Entry"):
-        lower(matrix(A, m, n))
+        desugar(matrix(A, m, n))
 
 
 def test_entries_of_views_survive_sympy_doit():
@@ -188,7 +189,7 @@ def test_entries_of_views_survive_sympy_doit():
     f = define("f", (), Sum(x[i] ** 2, (i, 1, n)))
     grad = tabulate("df/dx", r, Derivative(f(), x[r]), n)
     product = sympy.MatMul(sympy.Transpose(grad), vector(x, n)).doit()
-    assert lower(product).has(Derivative)
+    assert desugar(product).has(Derivative)
 
 
 def test_matrix_claims_are_proved_for_all_sizes_and_wrong_ones_refuted_with_the_shape():

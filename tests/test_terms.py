@@ -5,9 +5,7 @@ import sympy
 from sympy import Derivative, IndexedBase, Sum, symbols
 
 from derive.declare import claim, define, document, recurrence
-from derive.model import Source
-from derive.partials import as_partials
-from derive.terms import (
+from derive.engine.terms import (
     InputError,
     NotDerivable,
     check_declared,
@@ -21,6 +19,8 @@ from derive.terms import (
     substitute,
     unfold,
 )
+from derive.model import Source
+from derive.notation.partials import as_partials
 
 n = symbols("n", integer=True, positive=True)
 t, j = symbols("t j", integer=True)

@@ -42,7 +42,7 @@ from sympy.codegen.cfunctions import expm1
 
 from derive.declare import claim, document
 from derive.model import PROVED, Source
-from derive.primitives import leaky_relu, relu, sigmoid, silu, softplus
+from derive.notation.primitives import leaky_relu, relu, sigmoid, silu, softplus
 from derive.verify import verify
 
 x = Symbol("x", real=True)

@@ -5,8 +5,8 @@ import dataclasses
 import pytest
 import sympy
 
+from derive.engine.terms import context_of
 from derive.model import NUMERIC, PROVED, REFUTED, UNDECIDED
-from derive.terms import context_of
 from derive.verify import DERIVED_OPS, _shown, select, verify
 
 SSM = "selective_ssm"
@@ -51,18 +51,18 @@ def test_symbolic_proof_contradicted_by_evaluation_is_refuted_naming_the_strateg
 ):
     # The probe is switched off, so only the confirming evaluation stands between the bogus
     # strategy and a PROVED verdict; the confirmed counterexample wins, and says who failed.
-    monkeypatch.setattr("derive.decide.generic_method", lambda *args: "a bogus rewrite")
-    monkeypatch.setattr("derive.decide._probe_separates", lambda job: False)
+    monkeypatch.setattr("derive.engine.decide.generic_method", lambda *args: "a bogus rewrite")
+    monkeypatch.setattr("derive.engine.decide._probe_separates", lambda job: False)
     (verdict,) = verify(load_document(SSM), ["back.expand[1]/once"])
     assert verdict.status is REFUTED and not verdict.internal and not verdict.error
     assert any("bogus rewrite" in d for d in verdict.details)
 
 
 def test_disagreement_without_a_confirmed_counterexample_is_undecided(load_document, monkeypatch):
-    monkeypatch.setattr("derive.decide.generic_method", lambda *args: "a bogus rewrite")
-    monkeypatch.setattr("derive.decide._probe_separates", lambda job: False)
-    monkeypatch.setattr("derive.decide.confirm_point", lambda *args: None)
-    monkeypatch.setattr("derive.decide.find_counterexample", lambda *args: None)
+    monkeypatch.setattr("derive.engine.decide.generic_method", lambda *args: "a bogus rewrite")
+    monkeypatch.setattr("derive.engine.decide._probe_separates", lambda job: False)
+    monkeypatch.setattr("derive.engine.decide.confirm_point", lambda *args: None)
+    monkeypatch.setattr("derive.engine.decide.find_counterexample", lambda *args: None)
     (verdict,) = verify(load_document(SSM), ["back.expand[1]/once"])
     assert verdict.status is UNDECIDED and not verdict.internal
     assert "bogus rewrite" in verdict.scope and "disagree" in verdict.scope

@@ -3,7 +3,7 @@
 import numpy
 import sympy
 
-from derive.vexp import UNIT_ROUNDOFF, _degree, _ln2_split, bounds
+from derive.kernels.vexp import UNIT_ROUNDOFF, _degree, _ln2_split, bounds
 
 FLUSH = -125.5 * numpy.log(2)  # below it, 2**(k-1) has the biased exponent 0: the result is 0
 

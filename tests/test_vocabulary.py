@@ -13,7 +13,7 @@ import derive
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Tools a document may use, not vocabulary.
-INTERNAL = {"derive.deadline", "derive.documents", "derive.prove", "derive.verify"}
+INTERNAL = {"derive.engine.deadline", "derive.documents", "derive.engine.prove", "derive.verify"}
 
 
 def _imported(source: str) -> set[tuple[str, str]]:

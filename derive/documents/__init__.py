@@ -13,8 +13,8 @@ import os
 import threading
 import traceback
 
-from derive.deadline import Deadline, OutOfTime
 from derive.declare import ROOT as _ROOT
+from derive.engine.deadline import Deadline, OutOfTime
 from derive.model import Document
 
 BUNDLED = ("selective_ssm", "ggnn_readout", "nn_library", "soft_logic", "gatv2")

@@ -23,7 +23,7 @@ from sympy import (
 
 from derive.declare import chain, claim, define, document, gradients
 from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
-from derive.primitives import leaky_relu, leaky_relu_slope
+from derive.notation.primitives import leaky_relu, leaky_relu_slope
 
 N, D, H = symbols("N D H", integer=True, positive=True)  # neighbours, output and input widths
 r, d, t, q, ell, m, p = symbols("r d t q l m p", integer=True, positive=True)  # free indices

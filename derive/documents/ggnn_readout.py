@@ -7,10 +7,10 @@ shape D × 2D, biases b_i, b_j). Node states h_v and annotations x_v have D feat
 
 from sympy import IndexedBase, Sum, symbols, tanh
 
-from derive.arrays import ArraySum, Diagonal, Dot, Hadamard, Table, Transposed
 from derive.declare import chain, claim, define, document, gradients
 from derive.model import REFUTED, Source
-from derive.primitives import sigmoid
+from derive.notation.arrays import ArraySum, Diagonal, Dot, Hadamard, Table, Transposed
+from derive.notation.primitives import sigmoid
 
 V, D = symbols("V D", integer=True, positive=True)  # |V| nodes; D features
 v, d, e = symbols("v d e", integer=True, positive=True)  # a node; a feature; a summed feature

@@ -1,7 +1,7 @@
 """Proofs for Neural Network Library (Navdeep Kumar, 2020) — seed 002, sections 1 and 3–7.
 
-Matrices and vectors are views of 1-based tensors (derive.tensors); the text's sequences on
-all integers are tensors on the window -K..K, zero outside it (derive.sequences), marked ∞.
+Matrices and vectors are views of 1-based tensors (derive.notation.tensors); the text's sequences on
+all integers are tensors on the window -K..K, zero outside it (derive.notation.sequences), marked ∞.
 The loss after a layer is modelled by its gradient: L = ⟨dL/dy, y⟩ with dL/dy arbitrary, which
 by the chain rule covers every differentiable loss. Section "7 (finite)" answers the text's
 question with finite 'valid' correlation.
@@ -22,9 +22,9 @@ from sympy import (
 
 from derive.declare import chain, claim, define, document, gradients
 from derive.model import REFUTED, Source
-from derive.perturb import FirstOrder, Increment
-from derive.sequences import Convolve, Correlate, Seq, SeqOf
-from derive.tensors import Entry, HasShape, Inner, matrix, scalar, tabulate, vector
+from derive.notation.perturb import FirstOrder, Increment
+from derive.notation.sequences import Convolve, Correlate, Seq, SeqOf
+from derive.notation.tensors import Entry, HasShape, Inner, matrix, scalar, tabulate, vector
 
 m, n, q, K, k, l_ = symbols("m n q K k l", integer=True, positive=True)
 r, c, a, b, f = symbols("r c a b f", integer=True, positive=True)  # 1-based free indices

@@ -7,10 +7,10 @@ generic component n. The note writes the parameter A[e] as Ā[e]; it is the para
 
 from sympy import IndexedBase, Pow, Product, Sum, exp, log, symbols
 
-from derive.aggregates import Card, SetSum, SetSymbol, SubsetSum
 from derive.declare import chain, claim, define, document, gradients, recurrence
 from derive.model import REFUTED, Source
-from derive.primitives import softplus
+from derive.notation.aggregates import Card, SetSum, SetSymbol, SubsetSum
+from derive.notation.primitives import softplus
 
 E, N, ell = symbols("E N ell", integer=True, positive=True)  # widths E, N; time step ℓ
 e, n = symbols("e n", integer=True, positive=True)  # the channel e; a state component n

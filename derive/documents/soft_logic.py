@@ -9,10 +9,10 @@ general score's (D × D), W_αc and v_αc the concat score's (H × 2D and H).
 
 from sympy import Derivative, IndexedBase, KroneckerDelta, Sum, exp, sqrt, symbols, tanh
 
-from derive.arrays import ArraySum, Concat, Dot, Hadamard, Outer, Stack, Table, Transposed
 from derive.declare import chain, claim, define, document, gradients, recurrence
 from derive.model import REFUTED, Source
-from derive.primitives import sigmoid
+from derive.notation.arrays import ArraySum, Concat, Dot, Hadamard, Outer, Stack, Table, Transposed
+from derive.notation.primitives import sigmoid
 
 n, m, K, L = symbols("n m K L", integer=True, positive=True)  # gates; features; cases; layers
 Tbar, D, Dv, H = symbols("T̄ D D_v H", integer=True, positive=True)  # pairs; key, value widths

@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass
 
 import sympy
-from sympy.printing.str import StrPrinter
 
 from derive.model import (
     NUMERIC,
@@ -21,34 +20,10 @@ from derive.model import (
     DocumentRun,
     Verdict,
 )
+from derive.notation.text import plural, show  # noqa: F401 - show is report's to export
 
 STATEMENT_WIDTH = 96
 COUNTED = (PROVED, PROVED_AT_SIZES, NUMERIC, REFUTED, UNDECIDED)
-
-
-class _TextPrinter(StrPrinter):
-    """SymPy's str printer, but Euler's number prints as exp(1): E is often a width."""
-
-    def _print_Exp1(self, expr):
-        return "exp(1)"
-
-    def _print_AppliedUndef(self, expr):
-        # A definition without arguments reads as its name: L rather than L().
-        return expr.func.__name__ if not expr.args else super()._print_Function(expr)
-
-    def _print_Derivative(self, expr):
-        inner = self._print(expr.expr)
-        if expr.expr.args and not (isinstance(expr.expr, sympy.Function) and not expr.expr.args):
-            inner = f"({inner})"
-        wrt = "".join(
-            f"∂{self._print(v)}" + (f"^{n}" if n > 1 else "") for v, n in expr.variable_count
-        )
-        return f"∂{inner}/{wrt}"
-
-
-def show(expr) -> str:
-    """The one-line text form used in every report."""
-    return _TextPrinter().doprint(expr)
 
 
 def _short(text: str, width: int = STATEMENT_WIDTH) -> str:
@@ -86,10 +61,6 @@ def summary_line(run: DocumentRun) -> str:
     return (
         f"{run.name}: {words} — {plural(len(run.verdicts), 'claim')}, {tail} ({run.seconds:.1f} s)"
     )
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def render_table(run: DocumentRun) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sympy
 
-from derive.aggregates import bound_indices
+from derive.notation.aggregates import bound_indices
 from derive.report import mathprint, show
 
 READABLE_CHARS = 100  # a longer derived side or residual gets its subexpressions named

@@ -1,0 +1,166 @@
+"""Confirming a proof by evaluation at sizes and points the proof did not use.
+
+A symbolic proof is only a candidate: the claim is also evaluated at every combination of
+its grid's sizes and at larger sizes (up to 8, and 11 where the instance stays small), at
+seeded points, in high precision. Agreement there is what lets a verdict say PROVED; a
+disagreement goes to the counterexample search, and never to the user as a crash.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mpmath
+import sympy
+
+from derive.engine.deadline import SLICE_SECONDS, OutOfTime
+from derive.engine.numeric import AGREE, DIFFER, RELATION_HOLDS, Compiled, sample
+from derive.engine.terms import Context, InputError
+from derive.notation.arrays import ShapeMismatch
+from derive.notation.primitives import elementary
+
+LARGER_RANGES = ((4, 8), (9, 16))  # one seeded size from each
+MAX_COMBINATIONS = 27  # every combination of three sizes over a grid of three
+OPTIONAL_NODES = 1_500  # the instances built for the sizes past the required ones, in all
+OPTIONAL_SECONDS = 1.0  # to build one of them
+CHECK_DPS = 60
+CHECK_TOLERANCE = mpmath.mpf(10) ** -45
+RECHECK_DPS = 150
+RECHECK_TOLERANCE = mpmath.mpf(10) ** -120
+POINTS = 3
+EXACT_NODES = 2_000  # an instance this small is also evaluated in exact arithmetic
+
+
+@dataclass(frozen=True)
+class Check:
+    """What the confirming evaluation found: the sizes it checked, whether any point there
+    evaluated (to finite reals that agree), and where the sides differ, if anywhere (sizes
+    and a point, or only sizes for a shape mismatch)."""
+
+    checked: tuple
+    agreed: bool = False
+    differ_sizes: dict | None = None
+    differ_point: dict | None = None
+
+
+def confirming_sizes(grid: list, sizes: tuple, lows: dict, rng: random.Random) -> list[dict]:
+    """Larger sizes for one seeded size of the claim (the others at their smallest): a
+    seeded k from 4 to 8, then one from 9 to 16, so that no fixed set of sizes is all a
+    proof is ever checked at; then every combination of the grid's sizes."""
+    combos = grid[:MAX_COMBINATIONS]
+    if not sizes or not combos:
+        return combos[:1] or [{}]
+    smallest, larger = combos[0], []
+    # One size, chosen by the seed, grows: first to a k from 4 to 8, then from 9 to 16.
+    size = sizes[rng.randrange(len(sizes))]
+    for low_k, high_k in LARGER_RANGES:
+        candidate = {**smallest, size: max(rng.randint(low_k, high_k), lows.get(size, 1))}
+        if candidate not in combos and candidate not in larger:
+            larger.append(candidate)
+    return larger + combos
+
+
+def confirm(
+    ctx: Context,
+    sizes_to_check: list[dict],
+    required: list[dict],
+    instance_at: Callable[[dict], Compiled],
+    rng: random.Random,
+    deadline,
+) -> Check:
+    """Evaluate the claim at `sizes_to_check` in order. The `required` sizes are always
+    checked (running out of time there raises OutOfTime); the others while the instances
+    they need stay small: OPTIONAL_NODES in all, as predicted from the largest instance
+    built so far, each built within OPTIONAL_SECONDS."""
+    checked, agreed, spent, largest = [], False, 0, (0, 1)
+    ordered = list(required)
+    ordered += [s for s in sizes_to_check if s not in required]
+    for sizes in ordered:
+        optional = sizes not in required
+        if optional and spent + _predicted(sizes, largest) > OPTIONAL_NODES:
+            continue
+        try:
+            with deadline.slice(OPTIONAL_SECONDS if optional else SLICE_SECONDS):
+                compiled = instance_at(sizes)
+                point, agrees = _differing_point(ctx, compiled, rng, exact=not checked)
+        except ShapeMismatch:
+            return Check(tuple(checked), agreed, sizes, None)
+        except InputError:
+            continue  # e.g. a free index whose range is empty at these sizes
+        except OutOfTime:
+            if not optional or deadline.remaining() <= 0.05:
+                raise
+            continue
+        if point is not None:
+            return Check(tuple(checked), agreed, sizes, point)
+        checked.append(sizes)
+        agreed = agreed or agrees
+        nodes = _nodes(compiled)
+        spent += nodes if optional else 0
+        largest = max(largest, (nodes, max(sizes.values(), default=1)))
+    return Check(tuple(sorted(checked, key=_order)), agreed)
+
+
+def _predicted(sizes: dict, largest: tuple) -> int:
+    """The nodes an instance at `sizes` may have, from the largest one built so far (its
+    nodes, its largest size), growing with the square of the largest size."""
+    nodes, top = largest
+    return int(nodes * (max(sizes.values(), default=1) / top) ** 2)
+
+
+def _order(sizes: dict) -> tuple:
+    return sum(sizes.values()), tuple(sizes.values())
+
+
+def _differing_point(ctx: Context, compiled: Compiled, rng: random.Random, exact: bool):
+    """(a seeded point where the sides differ in 60 digits and still in 150, or None;
+    whether some point agreed)."""
+    atoms = compiled.instance.atoms
+    points = [sample(ctx, atoms, rng) for _ in range(POINTS)]
+    agrees = False
+    for point in points:
+        outcome = compiled.outcome(point, CHECK_DPS, CHECK_TOLERANCE)
+        if outcome == DIFFER and compiled.outcome(point, RECHECK_DPS, RECHECK_TOLERANCE) != AGREE:
+            return point, agrees
+        agrees = agrees or outcome == AGREE
+    small = exact and _nodes(compiled) <= EXACT_NODES
+    if agrees and small and _differs_exactly(compiled, points[0]):
+        return points[0], agrees
+    return None, agrees
+
+
+def _differs_exactly(compiled: Compiled, point: dict) -> bool:
+    """Whether some entry's sides are rational numbers at `point` that violate the relation
+    (a difference below any tolerance, such as 10**-50, still counts)."""
+    for _, left, right in compiled.instance.entries:
+        try:
+            gap = elementary(left - right).xreplace(point)
+        except (ValueError, TypeError, ArithmeticError):
+            continue  # e.g. Max of two values SymPy cannot compare
+        if gap.is_Rational and not RELATION_HOLDS[compiled.relation](gap):
+            return True
+    return False
+
+
+def _nodes(compiled: Compiled) -> int:
+    count = 0
+    for _, left, right in compiled.instance.entries:
+        for side in (left, right):
+            for _ in sympy.preorder_traversal(side):
+                count += 1
+                if count > OPTIONAL_NODES:
+                    return count
+    return count
+
+
+def describe(checked: tuple) -> str:
+    """`checked` as a short phrase: 'n = 1, 2, 3, 4, 5, 6, 7, 8' or one line per size."""
+    if not checked or not checked[0]:
+        return "seeded points (the claim has no sizes)"
+    names = list(checked[0])
+    if len(names) == 1:
+        (name,) = names
+        return f"{name} = " + ", ".join(str(s[name]) for s in checked)
+    return "; ".join(", ".join(f"{k} = {v}" for k, v in s.items()) for s in checked)

@@ -1,0 +1,441 @@
+"""Deciding one claim: the strategies, and what each establishes.
+
+Strategies run cheapest first: a seeded numeric probe (a separating claim goes straight to
+the counterexample search), a symbolic proof with sizes left symbolic (directly or by
+induction), exact instantiation over the size grid, then numeric evidence. PROVED needs the
+symbolic proof and agreement in high precision at every grid combination and at larger
+sizes (see confirm). Where a proof and evaluation disagree, an exactly confirmed
+counterexample wins (REFUTED, noting the failed strategy); otherwise the claim is UNDECIDED.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from derive.engine.confirm import confirm, confirming_sizes, describe
+from derive.engine.falsify import confirm_point, find_counterexample
+from derive.engine.induction import induction_sizes, prove_by_induction
+from derive.engine.numeric import (
+    AGREE,
+    DIFFER,
+    NotEvaluable,
+    compile_instance,
+    relative_error,
+    rng_for,
+    sample,
+)
+from derive.engine.prove import (
+    Deadline,
+    OutOfTime,
+    generic_method,
+    step_names,
+    zero_method,
+)
+from derive.engine.sumalgebra import ranges_proper
+from derive.engine.terms import Context, concretize, instance, size_grid, sizes_in
+from derive.model import (
+    NUMERIC,
+    PROVED,
+    PROVED_AT_SIZES,
+    REFUTED,
+    UNDECIDED,
+    Claim,
+    Counterexample,
+    Status,
+)
+from derive.notation.aggregates import bound_indices
+from derive.notation.arrays import ShapeMismatch
+
+PROBE_POINTS = 2
+GENERIC_POINTS = 8
+EVIDENCE_POINTS = 6
+MAX_GRID = 12
+PROBE_SIZES = 4
+SEARCH_SIZES = 3  # sizes the counterexample search covers before a NUMERIC verdict
+# A refuted claim's symbolic proof attempt, only to name a strategy that would also have
+# claimed it (a diagnostic: the counterexample stands either way).
+TRIPWIRE_SECONDS = 1.0
+
+
+class InternalError(Exception):
+    """The engine contradicted itself where no verdict can say so (see gradcheck)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the strategies established for one claim."""
+
+    status: Status
+    scope: str
+    method: str
+    counterexample: Counterexample | None = None
+    details: tuple[str, ...] = ()
+
+
+@dataclass
+class Job:
+    """One claim being decided: its context, size grid, randomness and instance cache."""
+
+    ctx: Context
+    claim: Claim
+    deadline: Deadline
+    grid: list
+    sizes: tuple
+    cache: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    tried: list = field(default_factory=list)  # the strategies that ran and proved nothing
+    within: tuple = ()  # the symbols whose declared half-line domain the proof assumed
+
+    def instance(self, sizes: dict):
+        key = _key(sizes)
+        if key not in self.cache:
+            self.cache[key] = compile_instance(
+                instance(self.ctx, self.claim.lhs, self.claim.rhs, sizes), self.claim.relation
+            )
+        return self.cache[key]
+
+    def rng(self, purpose: str):
+        return rng_for(self.ctx.doc.name, self.claim.id, purpose)
+
+
+def _key(sizes: dict) -> tuple:
+    return tuple(sorted((str(k), v) for k, v in sizes.items()))
+
+
+def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
+    """Run the strategies on `claim`, cheapest first, and return what they established."""
+    try:
+        return _decide(ctx, claim, deadline)
+    except NotEvaluable as problem:
+        return Finding(UNDECIDED, f"the claim cannot be evaluated: {problem}", "evaluation")
+
+
+def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
+    sizes = sizes_in(ctx, sympy.Tuple(claim.lhs, claim.rhs))
+    job = Job(ctx, claim, deadline, size_grid(ctx, claim, sizes)[:MAX_GRID], sizes)
+    if _probe_separates(job):
+        return _refute(job)
+    # A claim that pins a size to one value is a statement about that size only.
+    pinned = any(len(values) == 1 for _, values in claim.sizes)
+    method = None if pinned else _prove_generic(job)
+    if pinned:
+        job.tried.append("no symbolic proof for every size: the claim pins a size to one value")
+    if method:
+        finding = Finding(PROVED, generic_scope(job), method, details=_exact_checks(job))
+        full = size_grid(job.ctx, claim, sizes)
+        checked = confirming_sizes(full, sizes, dict(claim.lows), job.rng("sizes"))
+        # Always the sizes the probe already built, and the largest of the grid.
+        required = [s for s in full if _key(s) in job.cache] + job.grid[-1:]
+        return _confirmed(job, finding, checked, required)
+    proved = _prove_at_sizes(job)
+    if proved is not None:
+        return proved
+    return _evidence(job)
+
+
+def _probe_sizes(grid: list) -> list:
+    """The smallest sizes, and the smallest where every size the grid varies is at least 2:
+    size 1 often hides an error (a softmax over one element, a vector of one entry)."""
+    varied = {k for k in (grid[0] if grid else {}) if len({s[k] for s in grid}) > 1}
+    generic = [s for s in grid if all(s[k] >= 2 for k in varied)][:1]
+    return grid[:PROBE_SIZES] + [s for s in generic if s not in grid[:PROBE_SIZES]]
+
+
+def _probe_separates(job: Job) -> bool:
+    rng = job.rng("probe")
+    for position, sizes in enumerate(_probe_sizes(job.grid)):
+        try:
+            compiled = job.instance(sizes)
+        except ShapeMismatch:
+            return True
+        # More points at the largest probed size: an error can hide in a case random
+        # points reach rarely (here, two neighbours on different sides of the kink).
+        for _ in range(PROBE_POINTS if position < PROBE_SIZES else GENERIC_POINTS):
+            if compiled.outcome(sample(job.ctx, compiled.instance.atoms, rng)) == DIFFER:
+                return True
+    return False
+
+
+def _refute(job: Job) -> Finding:
+    claim = job.claim
+    found = find_counterexample(
+        job.ctx,
+        claim.lhs,
+        claim.rhs,
+        claim.relation,
+        job.grid,
+        job.rng("search"),
+        job.deadline,
+        job.instance,
+    )
+    if found is None:
+        return Finding(
+            UNDECIDED,
+            "sides separated numerically, but no point survived exact re-evaluation",
+            "numeric probe",
+        )
+    return _refuted(found, _tripwire(job, found))
+
+
+def _refuted(found: Counterexample, details: tuple = ()) -> Finding:
+    where = ", ".join(f"{k} = {v}" for k, v in found.sizes)
+    scope = f"counterexample at {where}" if where else "counterexample found"
+    return Finding(REFUTED, scope, "counterexample search", found, details)
+
+
+def _tripwire(job: Job, found: Counterexample) -> tuple[str, ...]:
+    """A confirmed counterexample must not also have a symbolic proof; if one has, the
+    counterexample wins and the report says which strategy failed."""
+    claim = job.claim
+    try:
+        method = generic_method(
+            job.ctx,
+            claim.lhs,
+            claim.rhs,
+            claim.relation,
+            dict(claim.lows),
+            Deadline(TRIPWIRE_SECONDS),
+        )
+    except (ShapeMismatch, OutOfTime):
+        return ()
+    return (_strategy_failed(method),) if method else ()
+
+
+def _strategy_failed(method: str) -> str:
+    return (
+        f"the proof strategy '{method}' also claimed this claim; the exact evaluation "
+        "contradicts it, so the strategy is at fault (please report it)"
+    )
+
+
+def _prove_generic(job: Job) -> str | None:
+    claim, lows = job.claim, dict(job.claim.lows)
+    shifts = _half_lines(job)
+    lhs, rhs = claim.lhs.xreplace(shifts), claim.rhs.xreplace(shifts)
+    try:
+        method = generic_method(job.ctx, lhs, rhs, claim.relation, lows, job.deadline)
+    except ShapeMismatch:
+        return None
+    if method:
+        job.within = tuple(sorted(map(str, shifts)))
+        return method
+    symbolic = "the sizes symbolic" if job.sizes else "its atoms symbolic"
+    goal = "lhs − rhs to 0" if claim.relation == "==" else "the gap to a known sign"
+    job.tried.append(
+        f"symbolic proof with {symbolic}, definitions folded and then unfolded: no step "
+        f"({', '.join(step_names(claim.relation))}) reduced {goal}"
+    )
+    if claim.relation != "==":
+        return None
+    sizes = induction_sizes(job.ctx, claim.lhs, claim.rhs)
+    for size in sizes:
+        method = prove_by_induction(job.ctx, claim.lhs, claim.rhs, size, lows, job.deadline)
+        if method:
+            return method
+    if sizes:
+        over = ", ".join(map(str, sizes))
+        job.tried.append(f"induction over {over}: the base case or the step was not proved")
+    return None
+
+
+def _half_lines(job: Job) -> dict:
+    """{x: a + d} for each symbol declared on a half-line (a, ∞) (d > 0; d ≥ 0 if closed),
+    {x: b − d} for (−∞, b): a claim for every d is one for every x in the domain, and the
+    signs SymPy knows of d prove what x > 1 needs (log x > 0). Only for claims that neither
+    differentiate by nor reach a definition: there x would stay behind in the bodies."""
+    claim = sympy.Tuple(job.claim.lhs, job.claim.rhs)
+    if claim.has(sympy.Derivative) or claim.atoms(AppliedUndef):
+        return {}
+    shifts = {}
+    for symbol in claim.free_symbols - bound_indices(claim) - set(job.sizes) - set(job.ctx.ranges):
+        if not isinstance(symbol, sympy.Symbol) or symbol in job.ctx.tensors:
+            continue  # a tensor's label: its entries are the atoms, not the label
+        domain = job.ctx.domains.get(symbol)
+        if (
+            not isinstance(domain, sympy.Interval)
+            or domain.inf.is_infinite == domain.sup.is_infinite
+        ):
+            continue
+        upward = domain.sup.is_infinite
+        is_open = domain.left_open if upward else domain.right_open
+        d = sympy.Dummy(symbol.name, real=True, **{"positive" if is_open else "nonnegative": True})
+        shifts[symbol] = domain.inf + d if upward else domain.sup - d
+    return shifts
+
+
+def _confirmed(job: Job, finding: Finding, sizes_to_check: list[dict], required) -> Finding:
+    """`finding` (a proof) once evaluation at `sizes_to_check` agrees with it (at the
+    `required` ones at least); else the confirmed counterexample, or UNDECIDED when the
+    disagreement cannot be settled."""
+    check = confirm(job.ctx, sizes_to_check, required, job.instance, job.rng("spot"), job.deadline)
+    if check.differ_sizes is not None:
+        return _disagreement(job, finding.method, check)
+    if not check.agreed:
+        scope = f"proved by '{finding.method}', but no point could be evaluated to confirm it"
+        return Finding(UNDECIDED, scope, "evaluation")
+    where = describe(check.checked)
+    return dataclasses.replace(finding, details=(*finding.details, f"evaluation agrees at {where}"))
+
+
+def _disagreement(job: Job, method: str, check) -> Finding:
+    sizes, found = check.differ_sizes, None
+    if check.differ_point is not None:
+        compiled = job.instance(sizes)
+        found = confirm_point(
+            job.ctx, compiled, check.differ_point, job.claim.relation, job.deadline
+        )
+    if found is None:
+        found = find_counterexample(
+            job.ctx,
+            job.claim.lhs,
+            job.claim.rhs,
+            job.claim.relation,
+            [sizes],
+            job.rng("search"),
+            job.deadline,
+            job.instance,
+        )
+    if found is not None:
+        return _refuted(found, (_strategy_failed(method),))
+    where = ", ".join(f"{k} = {v}" for k, v in sizes.items()) or "the sampled points"
+    scope = (
+        f"the proof strategy '{method}' and evaluation at {where} disagree, and no exact "
+        "counterexample was confirmed"
+    )
+    return Finding(UNDECIDED, scope, "evaluation")
+
+
+def generic_scope(job: Job) -> str:
+    """Say what a symbolic proof covers: every size from its lower bound, and every value."""
+    within = f" in the declared domain of {', '.join(job.within)}" if job.within else ""
+    if not job.sizes:
+        return f"all values{within}"
+    bounds = ", ".join(f"{s} ≥ {job.ctx.low(job.claim, s)}" for s in job.sizes)
+    return f"all sizes: {bounds}{within}"
+
+
+def _exact_checks(job: Job) -> tuple[str, ...]:
+    """Run the claim's extra exact checks (to show how cost grows) and time each size."""
+    if not job.claim.exact_sizes:
+        return ()
+    lines, exact = [], dict(job.claim.exact_sizes)
+    smallest = {s: (job.grid[0][s],) for s in job.sizes if s not in exact}
+    for sizes in size_grid(job.ctx, job.claim, job.sizes, {**smallest, **exact}.items()):
+        start = time.perf_counter()
+        method = _exact_method(job, sizes)
+        spent = time.perf_counter() - start
+        where = ", ".join(f"{k} = {v}" for k, v in sizes.items())
+        lines.append(
+            f"exact check at {where}: {'proved' if method else 'not proved'} in {spent:.2f} s"
+        )
+    return tuple(lines)
+
+
+def _exact_method(job: Job, sizes: dict) -> str | None:
+    """Prove the claim at `sizes`: first with definitions folded (which proves it for any
+    values they could take), then with everything unfolded to the inputs."""
+    claim = job.claim
+    try:
+        if not (claim.lhs.has(sympy.Derivative) or claim.rhs.has(sympy.Derivative)):
+            # Reversed ranges are read as empty; the normal forms follow Karr (see
+            # sumalgebra.ranges_proper): only a claim whose ranges are proper at these sizes.
+            ranges = {
+                i: tuple(sympy.sympify(b).subs(sizes) for b in r) for i, r in job.ctx.ranges.items()
+            }
+            with job.deadline.slice():
+                sides = [concretize(job.ctx, side, sizes) for side in (claim.lhs, claim.rhs)]
+            proper = all(ranges_proper(side, ranges) for side in sides)
+            method = proper and zero_method(*sides, claim.relation, job.deadline)
+            if method:
+                return method
+        entries = job.instance(sizes).instance.entries
+        if not entries:
+            return "vacuous (no value of the free indices at these sizes)"
+        methods = [
+            zero_method(left, right, claim.relation, job.deadline) for _, left, right in entries
+        ]
+    except (OutOfTime, ShapeMismatch):
+        return None
+    return f"{methods[0]}, unfolded" if all(methods) else None
+
+
+def _prove_at_sizes(job: Job) -> Finding | None:
+    proved, methods = [], set()
+    for sizes in job.grid:
+        method = _exact_method(job, sizes)
+        if method is None:
+            break
+        proved.append(sizes)
+        methods.add(method)
+    if not proved:
+        if job.sizes and job.grid:
+            where = ", ".join(f"{k} = {v}" for k, v in job.grid[0].items())
+            job.tried.append(f"exact proof with the sizes written out: not reached at {where}")
+        return None
+    listed = "; ".join(", ".join(f"{k} = {v}" for k, v in s.items()) for s in proved)
+    if len(proved) < len(job.grid):
+        job.notes.append(f"proved exactly at {listed}, not at the larger sizes")
+        return None
+    method = f"exact instantiation ({', '.join(sorted(methods))})"
+    if not job.sizes:
+        # Written out at one size, the claim has no size to generalise over: the exact
+        # proof covers every value of its atoms.
+        finding = Finding(PROVED, "all values (written out at one size)", method)
+    else:
+        finding = Finding(PROVED_AT_SIZES, f"sizes {listed}", method)
+    return _confirmed(job, finding, proved, required=proved)
+
+
+def _evidence(job: Job) -> Finding:
+    rng, points, worst = job.rng("evidence"), 0, 0.0
+    for sizes in job.grid:
+        try:
+            compiled = job.instance(sizes)
+        except ShapeMismatch:
+            return _refute(job)
+        for _ in range(EVIDENCE_POINTS):
+            point = sample(job.ctx, compiled.instance.atoms, rng)
+            outcome = compiled.outcome(point)
+            if outcome == DIFFER:
+                return _refute(job)
+            if outcome == AGREE and job.claim.relation == "==":
+                worst = max(
+                    [worst]
+                    + [relative_error(left, right) for _, left, right in compiled.evaluate(point)]
+                )
+            points += outcome == AGREE
+    if not points:
+        # Random points all fell outside the domain; the search also tries simple values.
+        refuted = _refute(job)
+        if refuted.status is REFUTED:
+            return refuted
+        return Finding(UNDECIDED, "no sampled point lies in the domain of both sides", "sampling")
+    searched = job.grid[:SEARCH_SIZES]
+    found = find_counterexample(
+        job.ctx,
+        job.claim.lhs,
+        job.claim.rhs,
+        job.claim.relation,
+        searched,
+        job.rng("search"),
+        job.deadline,
+        job.instance,
+    )
+    if found is not None:
+        return _refuted(found, _tripwire(job, found))
+    scope = f"{points} points over {len(job.grid)} size assignments agree"
+    if job.claim.relation == "==":
+        scope += f" (max relative difference {worst:.1e})"
+    where = "; ".join(", ".join(f"{k} = {v}" for k, v in s.items()) for s in searched)
+    tried = (
+        "the counterexample search found nothing: simple values, large magnitudes (to ±10⁶), "
+        "the claim's breakpoints and the domains' closed ends, one atom at a time"
+        + (f", at {where}" if where else "")
+    )
+    details = (*job.tried, *job.notes, tried)
+    return Finding(NUMERIC, scope, "50-digit evaluation at seeded points", details=details)

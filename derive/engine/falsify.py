@@ -1,0 +1,393 @@
+"""Counterexample search: the smallest size, then the simplest values that separate the sides.
+
+Sizes are tried smallest first. At each size the search tries points whose atoms all share
+one simple value, then seeded small-integer and half-integer points, then seeded rationals;
+a separating point is shrunk atom by atom towards 0, 1, -1, 2, 1/2, ... while it still
+separates. Only a point whose separation survives exact (or 50-digit) evaluation is returned.
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import itertools
+import random
+
+import sympy
+from sympy import Rational
+from sympy.core.evalf import PrecisionExhausted
+
+from derive.engine.deadline import Deadline, OutOfTime
+from derive.engine.numeric import (
+    DIFFER,
+    DPS,
+    RELATION_HOLDS,
+    UNDEFINED,
+    Compiled,
+    admissible,
+    admitted,
+    compile_instance,
+    domain_of,
+    draw,
+)
+from derive.engine.terms import Context, Instance, instance
+from derive.model import Counterexample
+from derive.notation.arrays import ShapeMismatch
+from derive.notation.primitives import elementary
+from derive.notation.text import show
+
+SIMPLE_VALUES = tuple(
+    Rational(v)
+    for v in ("0", "1", "-1", "2", "-2", "1/2", "-1/2", "3", "-3", "1/3", "-1/3", "3/2", "-3/2")
+)
+RANDOM_TRIES = 24
+LARGE_VALUES = tuple(Rational(v) for s in (1, -1) for v in (10 * s, 100 * s, 1000 * s, 10**6 * s))
+NEAR = Rational(1, 1024)
+MAX_BREAKS = 8  # breakpoints kept per atom
+SWEEP_POINTS = 400  # points the one-atom-at-a-time sweeps evaluate at one size
+EXACT_TRIES = 16  # points also decided exactly, when the instance is small
+EXACT_OPS = 400
+POINT_SECONDS = 0.5
+UNDECIDED_BRANCHES = (
+    sympy.Piecewise,
+    sympy.Heaviside,
+    sympy.sign,
+    sympy.KroneckerDelta,
+    sympy.Max,
+    sympy.Min,
+    sympy.floor,
+    sympy.ceiling,
+    sympy.frac,
+    sympy.Eq,
+    sympy.Ne,
+    sympy.core.relational.Relational,
+)
+EVALF_BITS = 2000  # how hard strict evalf may work to tell a difference from 0
+
+
+@functools.lru_cache(maxsize=256)
+def simple_values(domain) -> tuple[Rational, ...]:
+    # Cached: Interval.contains costs about a millisecond, and the search asks per atom.
+    inside = [v for v in SIMPLE_VALUES if domain.contains(v) is sympy.true]
+    return tuple(inside) or (draw(domain, random.Random(0)),)
+
+
+def find_counterexample(
+    ctx: Context,
+    lhs,
+    rhs,
+    relation: str,
+    grid,
+    rng: random.Random,
+    deadline: Deadline,
+    compiled_at=None,
+) -> Counterexample | None:
+    """Search `grid` (smallest sizes first) for a confirmed separating point.
+
+    `compiled_at(sizes)`, if given, returns the compiled instance (a caller's cache).
+    """
+    compiled_at = compiled_at or (
+        lambda sizes: compile_instance(instance(ctx, lhs, rhs, sizes), relation)
+    )
+    for sizes in grid:
+        if deadline.remaining() <= 0:
+            return None
+        try:
+            compiled = compiled_at(sizes)
+        except ShapeMismatch as mismatch:
+            return Counterexample(_named(sizes), (), "", "", reason=str(mismatch))
+        point = _search(ctx, compiled, rng, deadline)
+        if point is not None:
+            point = _shrink(ctx, compiled, point, deadline)
+            found = (
+                _confirmed(compiled.instance, point, relation) if in_domain(ctx, point) else None
+            )
+            if found is not None:
+                return found
+    return None
+
+
+def _named(sizes: dict) -> tuple:
+    return tuple(sorted((str(k), int(v)) for k, v in sizes.items()))
+
+
+def _candidates(ctx: Context, atoms, rng: random.Random, special=None):
+    domains = [domain_of(ctx, a) for a in atoms]
+    allowed = [_simple_for(a, d) for a, d in zip(atoms, domains)]
+    for value in SIMPLE_VALUES:
+        yield {a: value if value in ok else ok[0] for a, ok in zip(atoms, allowed)}
+    for _ in range(RANDOM_TRIES):
+        yield {a: rng.choice(ok) for a, ok in zip(atoms, allowed)}
+    if special is not None:
+        yield from _sweeps(ctx, atoms, special)
+    for _ in range(RANDOM_TRIES):
+        yield {a: _admitted(a, draw(d, rng), d, ok) for a, d, ok in zip(atoms, domains, allowed)}
+
+
+def _admitted(atom, value, domain, fallback: tuple):
+    """`value` made admissible inside `domain` (see numeric.admitted), else a simple value."""
+    value = admitted(atom, value, domain)
+    return value if admissible(atom, value) else fallback[0]
+
+
+def _simple_for(atom, domain) -> tuple:
+    """The simple values of `domain` that `atom` may take (an integer atom takes integers,
+    a nonzero one never 0); else the one value `admitted` gives."""
+    ok = tuple(v for v in simple_values(domain) if admissible(atom, v))
+    return ok or (admitted(atom, simple_values(domain)[0], domain),)
+
+
+def _search(ctx: Context, compiled: Compiled, rng: random.Random, deadline) -> dict | None:
+    special = special_values(ctx, compiled.instance)
+    small = _is_small(compiled.instance)
+    for count, point in enumerate(_candidates(ctx, compiled.instance.atoms, rng, special)):
+        if not in_domain(ctx, point):
+            continue
+        if _outcome(compiled, point, deadline) == DIFFER:
+            return point
+        # Differences below any tolerance (10**-40, a strict < between equal sides) show
+        # only in exact arithmetic, tried at the first, simplest points of a small instance.
+        if (
+            small
+            and count < EXACT_TRIES
+            and _confirmed(compiled.instance, point, compiled.relation)
+        ):
+            return point
+    return None
+
+
+def _outcome(compiled: Compiled, point: dict, deadline) -> str:
+    """The outcome at `point`, or UNDEFINED if evaluating it takes longer than POINT_SECONDS
+    (exp(exp(10**6)) has an exponent of 434,000 digits)."""
+    try:
+        with deadline.slice(POINT_SECONDS):
+            return compiled.outcome(point)
+    except OutOfTime:
+        if deadline.remaining() <= 0.05:
+            raise
+        return UNDEFINED
+
+
+def _is_small(inst: Instance) -> bool:
+    return (
+        sum(sympy.count_ops(s) for _, left, right in inst.entries for s in (left, right))
+        <= EXACT_OPS
+    )
+
+
+def special_values(ctx: Context, inst: Instance) -> dict:
+    """Per atom, the values where a claim written by hand most often goes wrong, inside the
+    atom's declared domain (its `domains=` entry, else its assumptions: a real atom may be
+    any real): simple values, large magnitudes, the closed ends of the domain, and every
+    breakpoint of the claim (a branch, kink, tie, pole or branch point) with a point just
+    either side of it."""
+    breaks = _breakpoints(inst)
+    found = {}
+    for atom in inst.atoms:
+        domain = declared_domain(ctx, atom)
+        ends = [
+            e for e in (domain.inf, domain.sup) if e.is_finite and domain.contains(e) is sympy.true
+        ]
+        near = [b + d for b in breaks.get(atom, ()) for d in (0, -NEAR, NEAR)]
+        values = [*SIMPLE_VALUES, *ends, *near, *LARGE_VALUES]
+        inside = [
+            v
+            for v in dict.fromkeys(values)
+            if admissible(atom, v) and domain.contains(v) is sympy.true
+        ]
+        found[atom] = tuple(inside)
+    return found
+
+
+def in_domain(ctx: Context, point: dict) -> bool:
+    """Whether every atom's value is one it may take, inside its declared domain: a
+    counterexample anywhere else refutes nothing the document claims."""
+    return all(
+        admissible(atom, value) and declared_domain(ctx, atom).contains(value) is sympy.true
+        for atom, value in point.items()
+    )
+
+
+def declared_domain(ctx: Context, atom) -> sympy.Interval:
+    """Where `atom` may lie: its declared domain, else what its assumptions allow."""
+    label = atom.base.label if isinstance(atom, sympy.Indexed) else atom
+    for candidate in (atom, label, ctx.tensors.get(label)):
+        if candidate is not None and candidate in ctx.domains:
+            return ctx.domains[candidate]
+    if atom.is_positive:
+        return sympy.Interval.open(0, sympy.oo)
+    if atom.is_nonnegative:
+        return sympy.Interval(0, sympy.oo)
+    if atom.is_negative:
+        return sympy.Interval.open(-sympy.oo, 0)
+    if atom.is_nonpositive:
+        return sympy.Interval(-sympy.oo, 0)
+    return sympy.Reals
+
+
+def _sweeps(ctx: Context, atoms, special: dict):
+    """Points that move one atom at a time through its special values, the others at a
+    base value (0, else the simplest inside the domain); then every atom at each value."""
+    base = {a: _simple_for(a, domain_of(ctx, a))[0] for a in atoms}
+    count = 0
+    for atom in atoms:
+        for value in special.get(atom, ()):
+            if count >= SWEEP_POINTS:
+                return
+            count += 1
+            yield {**base, atom: value}
+    shared = set.intersection(*(set(special.get(a, ())) for a in atoms)) if atoms else set()
+    for value in sorted(shared - set(SIMPLE_VALUES)):
+        yield {a: value for a in atoms}
+
+
+def _breakpoints(inst: Instance) -> dict:
+    """Per atom, the rational values at which some branch of the claim switches."""
+    found: dict = {}
+    for _, left, right in inst.entries:
+        for side in (left, right):
+            for zero in _switches(elementary(side)):
+                for atom, value in _roots(zero, inst.atoms):
+                    found.setdefault(atom, []).append(value)
+    return {atom: tuple(dict.fromkeys(values))[:MAX_BREAKS] for atom, values in found.items()}
+
+
+def _switches(expr):
+    """Expressions whose zeros are where `expr` branches, kinks, ties or has a pole."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Piecewise):
+            for _, condition in node.args:
+                for relation in condition.atoms(sympy.core.relational.Relational):
+                    yield relation.lhs - relation.rhs
+        elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign, sympy.log)):
+            yield node.args[0]
+        elif isinstance(node, (sympy.Max, sympy.Min)):
+            for a, b in itertools.combinations(node.args, 2):
+                yield a - b
+        elif (
+            isinstance(node, sympy.Pow)
+            and not node.exp.is_Integer
+            or (isinstance(node, sympy.Pow) and node.exp.is_negative)
+        ):
+            yield node.base
+
+
+def _roots(zero, atoms):
+    """(atom, value): where `zero` vanishes in one atom with the others at 0, if linear."""
+    present = [a for a in atoms if zero.has(a)]
+    for atom in present:
+        line = zero.xreplace({a: 0 for a in present if a != atom})
+        slope = sympy.diff(line, atom)
+        if slope.is_Rational and slope != 0:
+            root = -line.xreplace({atom: 0}) / slope
+            if root.is_Rational:
+                yield atom, root
+
+
+def _simpler(candidate: Rational, current: Rational) -> bool:
+    rank = {v: k for k, v in enumerate(SIMPLE_VALUES)}
+    return rank.get(candidate, len(rank)) < rank.get(current, len(rank) + 1)
+
+
+def _shrink(ctx: Context, compiled: Compiled, point: dict, deadline: Deadline) -> dict:
+    """Move each atom (sorted by name) to the simplest value that keeps the separation."""
+    for _ in range(3):
+        changed = False
+        for atom in compiled.instance.atoms:
+            for value in _simple_for(atom, domain_of(ctx, atom)):
+                if deadline.remaining() <= 0 or not _simpler(value, point[atom]):
+                    break
+                trial = {**point, atom: value}
+                if in_domain(ctx, trial) and compiled.outcome(trial) == DIFFER:
+                    point, changed = trial, True
+                    break
+        if not changed:
+            return point
+    return point
+
+
+def confirm_point(
+    ctx: Context, compiled: Compiled, point: dict, relation: str, deadline: Deadline
+) -> Counterexample | None:
+    """Shrink a separating `point` and confirm it exactly; None if it does not survive."""
+    point = _shrink(ctx, compiled, point, deadline)
+    return _confirmed(compiled.instance, point, relation) if in_domain(ctx, point) else None
+
+
+def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | None:
+    """Re-evaluate the separating entry exactly; None if the separation does not survive."""
+    for label, lhs, rhs in inst.entries:
+        try:
+            left, right = (elementary(side).xreplace(point) for side in (lhs, rhs))
+            separates = _separates(left, right, relation)
+        except (ValueError, TypeError, ArithmeticError):
+            continue  # e.g. Max of two values SymPy cannot compare: nothing is confirmed
+        if separates:
+            shown = tuple(
+                (str(a), str(v)) for a, v in sorted(point.items(), key=lambda p: str(p[0]))
+            )
+            return Counterexample(
+                _named(inst.sizes), shown, *_shown_apart(left, right), entry=label
+            )
+    return None
+
+
+def _separates(left, right, relation: str) -> bool:
+    """Whether the exact values `left` and `right` violate `relation`: decided exactly when
+    their difference is rational, else by evaluating it until its sign is certain (SymPy's
+    strict evalf, which refuses rather than guesses when it cannot tell it from 0)."""
+    undefined = (sympy.AccumBounds, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+    if any(side.has(*undefined) for side in (left, right)):
+        return False  # e.g. atan(1/0) is AccumBounds(-pi/2, pi/2): not a value
+    if any(side.has(*UNDECIDED_BRANCHES) for side in (left, right)):
+        # A branch SymPy could not settle at this point: its argument is not visibly
+        # positive, negative or 0 (tanh(1) - 2σ(2) + 1 is 0, yet evaluates to noise).
+        return False
+    left_value, right_value = sympy.N(left, DPS), sympy.N(right, DPS)
+    if not (left_value.is_real and right_value.is_real):
+        return False
+    if not (left_value.is_finite and right_value.is_finite):
+        return False
+    gap = left - right
+    if not gap.is_Rational:
+        try:
+            gap = gap.evalf(DPS, strict=True, maxn=EVALF_BITS)
+        except (PrecisionExhausted, ValueError, TypeError):
+            return False
+        if not (gap.is_Float or gap.is_Rational) or gap.is_real is not True:
+            return False
+    return not bool(RELATION_HOLDS[relation](gap))
+
+
+def show_value(value, digits: int = 12) -> str:
+    """The exact value when it prints short, else `digits` significant digits."""
+    exact = sympy.simplify(value) if sympy.count_ops(value) <= 40 else value
+    text = show(exact)
+    if len(text) <= 32 and not exact.has(sympy.Float):
+        return text
+    if exact.is_Rational and _is_decimal(exact):
+        return _decimal(exact)  # a float of the claim, read exactly: shown exactly
+    return show(sympy.N(value, digits))
+
+
+def _is_decimal(value: Rational) -> bool:
+    q = int(value.q)
+    for prime in (2, 5):
+        while q % prime == 0:
+            q //= prime
+    return q == 1 and value.q > 1 and len(str(value.p)) <= 40
+
+
+def _decimal(value: Rational) -> str:
+    with decimal.localcontext() as context:
+        context.prec = 80
+        return str(decimal.Decimal(int(value.p)) / decimal.Decimal(int(value.q))).replace("E", "e")
+
+
+def _shown_apart(left, right) -> tuple[str, str]:
+    """Both values, with as many digits as it takes to show them different (to 60)."""
+    for digits in (12, 20, 40, 60):
+        shown = show_value(left, digits), show_value(right, digits)
+        if shown[0] != shown[1]:
+            break
+    return shown

@@ -1,0 +1,245 @@
+"""Seeded sampling and 50-digit evaluation: the engine's numeric evidence.
+
+Agreement at points is evidence, never proof. A disagreement is a candidate counterexample
+until `falsify` confirms it with exact arithmetic. Points are rationals drawn from each
+atom's domain, so the same point can be re-evaluated exactly.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import random
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mpmath
+import sympy
+from sympy import Indexed, Interval, Rational
+
+from derive.engine.terms import Context, Instance
+from derive.notation.primitives import PRIMITIVES
+
+DPS = 50
+RECHECK_DPS = 150
+TOLERANCE = mpmath.mpf(10) ** -30
+POINT_DENOMINATOR = 2**12
+REAL_DOMAIN = Interval(-2, 2)
+POSITIVE_DOMAIN = Interval(Rational(1, 8), 3)
+NONNEGATIVE_DOMAIN = Interval(0, 3)
+WINDOW = 4  # the width sampled next to the finite end of a half-line domain
+
+AGREE, DIFFER, UNDEFINED = "agree", "differ", "undefined"
+# Whether lhs - rhs = gap satisfies the relation, decided exactly (no tolerance).
+RELATION_HOLDS = {
+    "==": lambda gap: gap == 0,
+    "<=": lambda gap: gap <= 0,
+    "<": lambda gap: gap < 0,
+    ">=": lambda gap: gap >= 0,
+    ">": lambda gap: gap > 0,
+}
+
+
+def rng_for(*keys: str) -> random.Random:
+    """A random generator seeded by `keys`, identical across runs and hash seeds."""
+    return random.Random(zlib.crc32("\x1f".join(keys).encode()))
+
+
+def domain_of(ctx: Context, atom) -> Interval:
+    """The interval points are drawn from for `atom` (declared, else from assumptions)."""
+    label = atom.base.label if isinstance(atom, Indexed) else atom
+    for candidate in (atom, label, ctx.tensors.get(label)):
+        if candidate is not None and candidate in ctx.domains:
+            return ctx.domains[candidate]
+    if atom.is_positive:
+        return POSITIVE_DOMAIN
+    if atom.is_nonnegative:
+        return NONNEGATIVE_DOMAIN
+    return REAL_DOMAIN
+
+
+def draw(domain: Interval, rng: random.Random) -> Rational:
+    """A rational inside `domain`, away from its open ends (the ends may be irrational); an
+    infinite end is drawn as if at the finite one ± 4 (large values are the counterexample
+    search's to try)."""
+    if domain.inf.is_infinite or domain.sup.is_infinite:
+        if domain.inf.is_infinite and domain.sup.is_infinite:
+            domain = REAL_DOMAIN
+        elif domain.sup.is_infinite:
+            domain = Interval(domain.inf, domain.inf + WINDOW, domain.left_open)
+        else:
+            domain = Interval(domain.sup - WINDOW, domain.sup, False, domain.right_open)
+    lo = sympy.ceiling(domain.inf * POINT_DENOMINATOR)
+    hi = sympy.floor(domain.sup * POINT_DENOMINATOR)
+    if hi - lo < 2:
+        # Narrower than the grid of points: its midpoint, made rational.
+        middle = sympy.nsimplify((domain.inf + domain.sup) / 2, rational=True)
+        return Rational(middle) if middle.is_Rational else Rational(lo, POINT_DENOMINATOR)
+    return Rational(rng.randint(int(lo) + 1, int(hi) - 1), POINT_DENOMINATOR)
+
+
+def admissible(atom, value) -> bool:
+    """Whether `atom` may take `value`: a rational (points are evaluated exactly) that its
+    assumptions allow (an integer for an integer atom, not 0 for a nonzero one)."""
+    if not value.is_Rational or (atom.is_integer and not value.is_Integer):
+        return False
+    return not (atom.is_nonzero and value == 0)
+
+
+def sample(ctx: Context, atoms, rng: random.Random) -> dict:
+    """A seeded point: each atom drawn from its domain (integers for integer atoms)."""
+    point = {}
+    for atom in atoms:
+        domain = domain_of(ctx, atom)
+        point[atom] = admitted(atom, draw(domain, rng), domain)
+    return point
+
+
+def admitted(atom, value, domain):
+    """`value` made a value `atom` may take inside `domain`: an integer atom's nearest
+    integer there, a nonzero atom's nearest nonzero value; `value` itself when there is
+    none (the point is then dropped: see in_domain)."""
+    if atom.is_integer:
+        for candidate in (sympy.floor(value), sympy.ceiling(value)):
+            if domain.contains(candidate) is sympy.true and admissible(atom, Rational(candidate)):
+                return Rational(candidate)
+        value = Rational(sympy.floor(value))
+    if value == 0 and atom.is_nonzero:
+        steps = (1, -1) if atom.is_integer else (Rational(1, POINT_DENOMINATOR),)
+        for step in steps:
+            if domain.contains(step) is sympy.true:
+                return Rational(step)
+    return value
+
+
+class NotEvaluable(Exception):
+    """A claim holds something with no numeric meaning here (a function SymPy cannot print
+    for mpmath, a user's own Function class...)."""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """An instance compiled to one mpmath function of its atoms' values."""
+
+    instance: Instance
+    function: Callable
+    relation: str
+
+    def evaluate(self, point: dict, dps: int = DPS) -> list[tuple]:
+        """Each entry's (label, lhs value, rhs value) at `point`, with `dps` digits."""
+        with mpmath.workdps(dps):
+            try:
+                values = self.function(
+                    *(mpmath.mpf(point[a].p) / point[a].q for a in self.instance.atoms)
+                )
+            except NameError as problem:
+                raise NotEvaluable(f"{problem} (it has no numeric definition)") from None
+        pairs = zip(values[0::2], values[1::2])
+        return [
+            (label, left, right)
+            for (label, _, _), (left, right) in zip(self.instance.entries, pairs)
+        ]
+
+    def outcome(self, point: dict, dps: int = DPS, tolerance=TOLERANCE) -> str:
+        """AGREE, DIFFER, or UNDEFINED (a side is not a finite real number at `point`)."""
+        try:
+            values = self.evaluate(point, dps)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
+            return UNDEFINED
+        outcomes = {
+            compare(left, right, self.relation, tolerance, dps) for _, left, right in values
+        }
+        if DIFFER in outcomes and dps < RECHECK_DPS:
+            # Cancellation can eat 50 digits of a true identity: say DIFFER only if the
+            # sides still differ with three times the digits.
+            return self.outcome(point, RECHECK_DPS, tolerance)
+        return DIFFER if DIFFER in outcomes else (UNDEFINED if UNDEFINED in outcomes else AGREE)
+
+
+@functools.cache
+def _primitive_functions() -> dict:
+    """Each primitive as an mpmath function of its elementary definition."""
+    functions = {}
+    for name, entry in PRIMITIVES.items():
+        # The definition's own parameters give the arity (nargs may be unbounded).
+        args = sympy.symbols(f"x0:{len(inspect.signature(entry.definition).parameters)}")
+        functions[name] = sympy.lambdify(args, entry.definition(*args), modules="mpmath")
+    return functions
+
+
+def argument_symbols(count: int) -> list[sympy.Symbol]:
+    """Plain symbols to lambdify over. Not Dummy: lambdify re-substitutes every Dummy
+    argument through the whole expression, one pass per argument."""
+    return [sympy.Symbol(f"_a{k}") for k in range(count)]
+
+
+def compile_instance(instance: Instance, relation: str) -> Compiled:
+    """Lambdify every entry of `instance` (primitives evaluated by their definitions)."""
+    dummies = argument_symbols(len(instance.atoms))
+    swap = dict(zip(instance.atoms, dummies))
+    # A side can be undefined outright (1/0 is zoo), which mpmath cannot print: NaN instead.
+    undefined = {sympy.zoo: sympy.nan}
+    exprs = [
+        _pointwise(e.xreplace(swap).xreplace(undefined))
+        for _, left, right in instance.entries
+        for e in (left, right)
+    ]
+    # Common subexpressions (a softmax denominator, say) are computed once: much smaller
+    # generated code, and much faster to build and to evaluate.
+    modules = [_primitive_functions(), "mpmath"]
+    try:
+        function = sympy.lambdify(dummies, exprs, modules=modules, cse=True)
+    except (NotImplementedError, NameError, SyntaxError) as problem:
+        # SymPy's printers raise these for what mpmath has no function for.
+        first = (
+            str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
+        )
+        raise NotEvaluable(first) from None
+    return Compiled(instance, function, relation)
+
+
+def _pointwise(expr):
+    """`expr` with DiracDelta read pointwise: 0 away from its point, no number at it (sign'
+    is 2·δ(x), which is 0 at every x ≠ 0)."""
+    return expr.replace(
+        lambda node: isinstance(node, sympy.DiracDelta),
+        lambda node: sympy.Piecewise((0, sympy.Ne(node.args[0], 0)), (sympy.nan, True)),
+    )
+
+
+def as_real(value, tolerance=TOLERANCE):
+    """`value` as an mpf, or None if it is not a finite real number (None itself: a
+    Piecewise with no branch that holds)."""
+    if value is None:
+        return None
+    value = mpmath.mpmathify(value)
+    if isinstance(value, mpmath.mpc):
+        if abs(value.imag) > tolerance * (1 + abs(value.real)):
+            return None
+        value = value.real
+    return value if mpmath.isfinite(value) else None
+
+
+def compare(lhs, rhs, relation: str, tolerance=TOLERANCE, dps: int = DPS) -> str:
+    """Compare two evaluated sides under `relation`, with a relative `tolerance`."""
+    with mpmath.workdps(dps):
+        left, right = as_real(lhs, tolerance), as_real(rhs, tolerance)
+        if left is None or right is None:
+            return UNDEFINED
+        slack = tolerance * max(1, abs(left), abs(right))
+        # A strict relation gets no slack: x < x must fail, not pass within a tolerance.
+        holds = {
+            "==": abs(left - right) <= slack,
+            "<=": left <= right + slack,
+            "<": left < right,
+            ">=": left + slack >= right,
+            ">": left > right,
+        }[relation]
+        return AGREE if holds else DIFFER
+
+
+def relative_error(lhs, rhs) -> float:
+    with mpmath.workdps(DPS):
+        left, right = as_real(lhs), as_real(rhs)
+        return float(abs(left - right) / max(1, abs(left), abs(right)))

@@ -1,0 +1,307 @@
+"""Symbolic proof: normal forms that take lhs - rhs to 0.
+
+A proof found here is a candidate only: `verify` accepts it once a seeded numeric spot check
+agrees, and reports a disagreement as an internal error. Every attempt runs under a time
+slice, so one slow simplification cannot starve the strategies after it. Sign and region
+reasoning lives in `regions`, the normal forms of aggregates in `normal`, induction in
+`induction`.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from derive.engine.bounds import split_at_free_indices
+from derive.engine.deadline import Deadline, OutOfTime
+from derive.engine.indexform import index_zero
+from derive.engine.normal import (
+    canonical_indices,
+    normalize_aggregates,
+    split_aggregates,
+    split_exp,
+)
+from derive.engine.regions import case_split, is_zero, sign_steps, zero_on_regions
+from derive.engine.sumalgebra import (
+    collapse_deltas,
+    piecewise_in_sum,
+    ranges_proper,
+    unify_deltas,
+)
+from derive.engine.terms import (
+    AGGREGATES,
+    Context,
+    NotDerivable,
+    concretize,
+    evaluate_derivatives,
+    side_entries,
+    unfold,
+)
+from derive.notation.array_entries import axis_ranges
+from derive.notation.partials import intermediates
+from derive.notation.primitives import elementary
+
+UNFOLD_LEVELS = 3
+
+
+SIMPLIFY_OPS = 400
+
+
+SIMPLIFY_SUM_OPS = 40  # an induction step's few terms, not a whole gradient
+
+
+def _exp_form(side):
+    exponentiated = split_exp(normalize_aggregates(sympy.exp(side)))
+    return sympy.expand(split_exp(sympy.expand(exponentiated, power_exp=False)), power_exp=False)
+
+
+def _log_form(side):
+    logged = sympy.expand_log(sympy.log(normalize_aggregates(side)), force=False)
+    return sympy.expand(split_exp(logged), power_exp=False, log=True)
+
+
+def _elementary(expr):
+    """`expr` with primitives replaced by their definitions, or NaN (which proves nothing)
+    where that would leave a Piecewise inside a sum (see sumalgebra.piecewise_in_sum).
+
+    DiracDelta is 0 wherever it is a number, and a claim holds where its sides are defined
+    (as x/x = 1 does): sign'(x) = 2δ(x) = 0."""
+    plain = elementary(expr).replace(lambda n: isinstance(n, sympy.DiracDelta), lambda n: 0)
+    return sympy.nan if piecewise_in_sum(plain) else plain
+
+
+def _numerator(expr):
+    """The expanded numerator of `expr` over one denominator (sums stay atoms): zero exactly
+    when `expr` is zero wherever it is defined."""
+    if expr.has(*AGGREGATES):
+        return expr  # together() would look inside sums for nothing
+    return sympy.expand(sympy.numer(sympy.together(sympy.expand(expr))))
+
+
+def _small(expr) -> bool:
+    # simplify is superlinear, and slower still on sums: past a size it only spends the
+    # claim's time; so does one with definitions still folded (a later stage opens them).
+    if expr.has(*AGGREGATES):
+        return not expr.atoms(AppliedUndef) and sympy.count_ops(expr) <= SIMPLIFY_SUM_OPS
+    return sympy.count_ops(expr) <= SIMPLIFY_OPS
+
+
+def _zero_steps(lhs, rhs, ranges=None) -> list:
+    """(name, test) pairs, cheapest first; the claim holds if a test returns True.
+
+    `ranges` maps free indices to their (lo, hi), which index calculus may rely on."""
+    lhs, rhs = canonical_indices(lhs), canonical_indices(rhs)
+    difference = lhs - rhs
+    plain = functools.cache(lambda: _elementary(difference))
+    left = functools.cache(lambda: _elementary(lhs))
+    right = functools.cache(lambda: _elementary(rhs))
+
+    def exp_of_both_sides():
+        # exp is injective on the reals, so exp(lhs) = exp(rhs) implies lhs = rhs.
+        both = left().is_real and right().is_real
+        return both and is_zero(_exp_form(left()) - _exp_form(right()))
+
+    def log_of_both_sides():
+        # log is injective on the positive reals.
+        both = left().is_positive and right().is_positive
+        return both and is_zero(_log_form(left()) - _log_form(right()))
+
+    return [
+        ("identical", lambda: is_zero(difference)),
+        ("expand", lambda: is_zero(unify_deltas(sympy.expand(difference)))),
+        (
+            "sum algebra",
+            # power_exp=False, as inside normalize_aggregates: exp of a Sum stays an exp.
+            lambda: is_zero(
+                unify_deltas(sympy.expand(normalize_aggregates(difference), power_exp=False))
+            ),
+        ),
+        ("index calculus", lambda: index_zero(difference, ranges or {})),
+        ("common denominator", lambda: is_zero(_numerator(difference))),
+        (
+            "expand",
+            lambda: is_zero(
+                sympy.expand(split_exp(normalize_aggregates(plain())), power_exp=False, log=True)
+            ),
+        ),
+        ("exp of both sides", exp_of_both_sides),
+        ("log of both sides", log_of_both_sides),
+        ("simplify", lambda: _small(plain()) and is_zero(sympy.simplify(plain()))),
+        (
+            "powers",
+            lambda: (
+                _small(plain())
+                and is_zero(sympy.simplify(sympy.powsimp(sympy.expand_power_base(plain()))))
+            ),
+        ),
+        # A square under a root shows only once factored: sqrt(x² + 2x + 1) = x + 1, x > 0.
+        (
+            "factored",
+            lambda: _small(plain()) and is_zero(sympy.simplify(sympy.factor(plain(), deep=True))),
+        ),
+        # tanh, sinh, cosh... and the primitives' definitions all in terms of exp: tanh(x) =
+        # 2σ(2x) − 1 only shows there.
+        (
+            "rewritten in exp",
+            lambda: _small(plain()) and is_zero(sympy.simplify(plain().rewrite(sympy.exp))),
+        ),
+        # Abs, Max, Min, Heaviside and sign as Piecewise, folded into one case split whose
+        # branches simplify to 0 each.
+        ("case split", lambda: _small(plain()) and is_zero(case_split(plain()))),
+        ("case split by regions", lambda: _small(plain()) and zero_on_regions(plain())),
+    ]
+
+
+def step_names(relation: str) -> list[str]:
+    """The names of the normal forms and tests tried on a claim with `relation`, in order."""
+    steps = _zero_steps(sympy.S.Zero, sympy.S.Zero) if relation == "==" else sign_steps(0, 0, "<=")
+    return list(dict.fromkeys(name for name, _ in steps))
+
+
+def zero_method(lhs, rhs, relation: str, deadline: Deadline, ranges=None, only=None) -> str | None:
+    """The first normal form that proves `lhs relation rhs` entrywise, or None; with `only`,
+    just the steps it names."""
+    methods = []
+    ranges = {**(ranges or {}), **axis_ranges(lhs)}
+    for _, left, right in side_entries(sympy.sympify(lhs), sympy.sympify(rhs)):
+        method = _entry_method(left, right, relation, deadline, ranges, only)
+        if method is None:
+            return None
+        methods.append(method)
+    return max(set(methods), key=methods.count) if methods else "identical"
+
+
+def _entry_method(lhs, rhs, relation, deadline, ranges=None, only=None):
+    equal = relation == "=="
+    steps = _zero_steps(lhs, rhs, ranges) if equal else sign_steps(lhs, rhs, relation)
+    for name, test in steps:
+        if only is not None and name not in only:
+            continue
+        try:
+            with deadline.slice():
+                if test() is True:
+                    return name
+        except OutOfTime:
+            if deadline.remaining() <= 0.05:
+                raise
+        except Exception:  # noqa: BLE001 - a normal form SymPy crashes in proves nothing
+            continue
+    return None
+
+
+def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | None:
+    """Prove the claim with its sizes symbolic: with definitions folded, then unfolded in
+    stages (an identity of folded terms holds whatever values they take), then completely.
+
+    The stages: everything but the intermediates the claim differentiates by, then one
+    level at a time. Derivatives are always taken with their argument unfolded (see
+    terms.evaluate_derivatives); nothing else here ever sees a Derivative, so SymPy cannot
+    silently differentiate an opaque definition to 0.
+    """
+    try:
+        with deadline.slice():
+            derived = [evaluate_derivatives(ctx, side, lows) for side in (lhs, rhs)]
+            folded = [concretize(ctx, side, {}, lows) for side in derived]
+            if not _proper(ctx, folded, lows):
+                return None
+    except (NotDerivable, OutOfTime):
+        return None
+    stages = _stages(ctx, sympy.Tuple(lhs, rhs))
+    sides, level = folded, 0
+    for only, rounds in stages:
+        if rounds != 0:
+            try:
+                with deadline.slice():
+                    base = folded if only is not None else sides
+                    deeper = [_unfolded(ctx, s, lows, only, rounds) for s in base]
+            except OutOfTime:
+                return None
+            if None in deeper:
+                return None  # a range that can be reversed: no stage from here on may prove
+            if deeper == sides:
+                continue
+            sides, level = deeper, level + 1
+        if rounds is not None and _lopsided(ctx, sides):
+            continue  # one side fully unfolded, the other not: they cannot match yet
+        method = _attempt(ctx, sides, relation, lows, deadline)
+        if method:
+            return method + _unfolding(ctx, sides, level)
+    return None if relation == "==" else _split_attempt(ctx, sides, relation, deadline)
+
+
+def _stages(ctx: Context, claim) -> list:
+    """(only, rounds) per unfolding stage: folded; all but the intermediates the claim
+    differentiates by; one more level at a time; everything."""
+    cut = _differentiated_by(ctx, claim)
+    stages = [(None, 0)] + ([(set(ctx.definitions) - cut, None)] if cut else [])
+    return stages + [(None, 1)] * UNFOLD_LEVELS + [(None, None)]
+
+
+def _lopsided(ctx: Context, sides) -> bool:
+    folded = [any(a.func in ctx.definitions for a in s.atoms(AppliedUndef)) for s in sides]
+    return folded[0] != folded[1]
+
+
+def _differentiated_by(ctx: Context, expr) -> set:
+    found = set()
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Derivative):
+            found |= intermediates(node, ctx.definitions)
+    return found
+
+
+def _unfolded(ctx: Context, side, lows, only, rounds):
+    """`side` unfolded as the stage says, or None if a range in it can be reversed."""
+    opened = concretize(ctx, unfold(ctx, side, lows, only=only, rounds=rounds), {}, lows)
+    return opened if _proper(ctx, (opened,), lows) else None
+
+
+def _proper(ctx: Context, sides, lows) -> bool:
+    """Whether no range in `sides` can be reversed by more than one: there Karr's convention,
+    which the normal forms follow, and the engine's empty reading agree."""
+    return all(ranges_proper(side, ctx.ranges, lows) for side in sides)
+
+
+def _attempt(ctx: Context, sides, relation, lows, deadline) -> str | None:
+    try:
+        with deadline.slice():
+            prepared = [_collapsed(ctx, side, lows) for side in sides]
+    except OutOfTime:
+        return None
+    if any(map(piecewise_in_sum, prepared)):
+        return None
+    method = zero_method(*prepared, relation, deadline, ctx.ranges)
+    if method is None and relation == "==" and not any(map(piecewise_in_sum, sides)):
+        # Collapsing expands everything, a power of a sum in a denominator included (A^{3/2}
+        # becomes A·√A, a sum of terms); index calculus sums deltas out itself.
+        method = zero_method(*sides, relation, deadline, ctx.ranges, only=("index calculus",))
+    return method
+
+
+def _split_attempt(ctx: Context, sides, relation, deadline) -> str | None:
+    """An inequality between sums whose terms compare only apart from the free index."""
+    split = [split_at_free_indices(side, ctx.ranges) for side in sides]
+    if split == sides or not all(ranges_proper(side, ctx.ranges) for side in sides):
+        return None
+    method = zero_method(*split, relation, deadline, ctx.ranges)
+    return f"{method}, sums split at the free index" if method else None
+
+
+def _unfolding(ctx: Context, sides, level: int) -> str:
+    if level == 0:
+        return ""
+    if any(a.func in ctx.definitions for s in sides for a in s.atoms(AppliedUndef)):
+        return ", definitions partly unfolded"
+    return ", definitions unfolded"
+
+
+def _collapsed(ctx: Context, side, lows):
+    """`side` with Kronecker deltas summed out where the index ranges allow it (twice: the
+    first pass and the split into monomial sums each expose deltas for the other)."""
+    ranges = {i: (lo, hi) for i, (lo, hi) in ctx.ranges.items()}
+    once = collapse_deltas(side, ranges, lows)
+    if not once.has(sympy.KroneckerDelta):
+        return once
+    return collapse_deltas(split_aggregates(once), ranges, lows)

@@ -1,0 +1,182 @@
+"""Instances of a claim at concrete sizes and indices: only input atoms remain.
+
+Everything the engine evaluates passes through `instantiate`, which substitutes concrete
+sizes and indices, expands aggregates and unfolds definitions until only input atoms remain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+from sympy import Derivative, Indexed
+from sympy.core.function import AppliedUndef
+
+from derive.engine.terms.context import (
+    MAX_UNFOLD_ROUNDS,
+    Context,
+    InputError,
+    _free,
+    free_indices,
+    index_assignments,
+)
+from derive.engine.terms.unfold import (
+    expand_aggregates,
+    hide_partials,
+    substitute,
+    unfold_once,
+    unfold_toward,
+)
+from derive.notation.array_entries import paired_entries
+from derive.notation.arrays import ArrayError, ShapeMismatch, has_arrays
+from derive.notation.partials import differentiate, intermediates
+from derive.notation.perturb import Perturbation
+
+
+def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sympy.Basic:
+    """Substitute concrete sizes and indices, then expand and unfold until only atoms remain.
+
+    Each application is unfolded once and remembered in `memo` (shared by calls at the same
+    sizes), so a quantity many others use (a softmax denominator) is built once.
+    """
+    memo = {} if memo is None else memo
+
+    def concrete(node, stop=frozenset()):
+        return _concrete(ctx, _substituted(node, values), values, stop, memo)
+
+    def derive(node):
+        if isinstance(node, Perturbation):
+            return concrete(node.apply(concrete(node.expr)))
+        cut = intermediates(node, ctx.definitions)
+        inner = concrete(unfold_toward(ctx, concrete(node.expr, cut), node, {}), cut)
+        return concrete(differentiate(inner, node, cut))
+
+    expr = concrete(expr)
+    return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
+
+
+def _concrete(ctx: Context, expr, values: dict, stop: frozenset, memo: dict):
+    """Expand the aggregates of `expr` and unfold every definition not in `stop`."""
+    for _ in range(MAX_UNFOLD_ROUNDS):
+        # An inner range can mention an outer sum's index: expand until none is left.
+        expanded = expand_aggregates(expr)
+        if expanded == expr:
+            break
+        expr = expanded
+    expr, hidden = hide_partials(ctx, expr)
+
+    def unfolded(app):
+        key = (app, stop, _index_values(ctx, app.func, values, memo))
+        if key not in memo:
+            body = unfold_once(ctx, app, {})
+            if body is None:
+                raise InputError(f"{app} cannot be unfolded at concrete sizes")
+            body = substitute(body, values)
+            memo[key] = _concrete(ctx, body, values, stop, memo)
+        return memo[key]
+
+    expr = expr.replace(
+        lambda n: isinstance(n, AppliedUndef) and n.func in ctx.definitions and n.func not in stop,
+        unfolded,
+    )
+    return expr.xreplace(hidden)
+
+
+def _substituted(expr: sympy.Basic, values: dict) -> sympy.Basic:
+    # subs is slow on large sums; skip it when none of the symbols occurs free any more.
+    free = _free(expr)
+    hit = {k: v for k, v in values.items() if k in free}
+    return expr.subs(hit, simultaneous=True) if hit else expr
+
+
+def input_atoms(ctx: Context, expr: sympy.Basic, sizes: dict) -> list:
+    """The input entries and scalars `expr` depends on, sorted by name."""
+    atoms = {a for a in expr.atoms(Indexed) if a.base.label in ctx.tensors}
+    atoms |= expr.free_symbols & ctx.scalars
+    for atom in atoms:
+        if isinstance(atom, Indexed):
+            check_in_shape(ctx, atom, sizes)
+    leftover = _free(expr) - ctx.scalars - {a.base.label for a in expr.atoms(Indexed)}
+    if leftover:
+        raise InputError(f"symbol {sorted(map(str, leftover))[0]} has no concrete value")
+    return sorted(atoms, key=sympy.default_sort_key)
+
+
+def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
+    """Raise InputError if a concrete entry lies outside its tensor's declared shape."""
+    shape = ctx.tensors[atom.base.label].shape or ()
+    if shape and len(shape) != len(atom.indices):
+        raise InputError(f"{atom} has {len(atom.indices)} indices; {atom.base} has {len(shape)}")
+    for position, index in enumerate(atom.indices):
+        if not index.is_Integer:
+            raise InputError(f"{atom} has a symbolic index after instantiation")
+        low, high = _index_bounds(shape[position] if shape else None, sizes)
+        if index < low or (high is not None and high.is_Integer and index > high):
+            raise InputError(f"{atom} is outside the shape {tuple(shape)} of {atom.base}")
+
+
+def _index_bounds(extent, sizes: dict) -> tuple:
+    """An axis of a declared shape is a length n (indices 1..n) or a window (lo, hi)."""
+    if isinstance(extent, sympy.Tuple):
+        low, high = (sympy.sympify(b).subs(sizes) for b in extent)
+        return (low if low.is_Integer else 1), high
+    return 1, None if extent is None else sympy.sympify(extent).subs(sizes)
+
+
+def shape_of(expr: sympy.Basic) -> tuple:
+    # Only matrices have a shape here: an Indexed entry's `shape` raises once stripped.
+    return tuple(expr.shape) if getattr(expr, "is_Matrix", False) else ()
+
+
+def side_entries(lhs: sympy.Basic, rhs: sympy.Basic) -> list[tuple[str, sympy.Expr, sympy.Expr]]:
+    """Pair up the entries of two equal-shaped sides; scalars give one unlabelled pair."""
+    if has_arrays(lhs) or has_arrays(rhs):
+        try:
+            pairs = paired_entries(lhs, rhs)
+        except ArrayError as problem:
+            raise InputError(str(problem)) from None
+        return [(label, expand_aggregates(a), expand_aggregates(b)) for label, a, b in pairs]
+    left, right = shape_of(lhs), shape_of(rhs)
+    if left != right:
+        describe = lambda s: f"shape {s}" if s else "a scalar"  # noqa: E731
+        raise ShapeMismatch(f"the left side is {describe(left)}, the right side {describe(right)}")
+    if not left:
+        return [("", lhs, rhs)]
+    lhs, rhs = sympy.ImmutableMatrix(lhs), sympy.ImmutableMatrix(rhs)
+    return [
+        (f"[{r + 1}, {c + 1}]", lhs[r, c], rhs[r, c])
+        for r in range(left[0])
+        for c in range(left[1])
+    ]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A claim at concrete sizes: one (label, lhs, rhs) entry per free-index value and
+    matrix entry, over the input atoms `atoms`."""
+
+    sizes: dict
+    entries: tuple
+    atoms: tuple
+
+
+def _index_values(ctx: Context, func, values: dict, memo: dict) -> tuple:
+    """The values of the free indices a definition's body reaches (part of a memo key)."""
+    if ("indices", func) not in memo:
+        definition = ctx.definitions[func]
+        memo["indices", func] = free_indices(ctx, definition.func(*definition.params))
+    return tuple(values.get(i) for i in memo["indices", func])
+
+
+def instance(ctx: Context, lhs, rhs, sizes: dict) -> Instance:
+    """Instantiate both sides at `sizes` and every value of their free indices."""
+    entries, memo = [], {}
+    indices = free_indices(ctx, sympy.Tuple(lhs, rhs))
+    for assignment in index_assignments(ctx, indices, sizes):
+        values = {**sizes, **assignment}
+        left, right = instantiate(ctx, lhs, values, memo), instantiate(ctx, rhs, values, memo)
+        where = ", ".join(f"{k} = {v}" for k, v in assignment.items())
+        for label, l_entry, r_entry in side_entries(left, right):
+            entries.append((" ".join(p for p in (where, label) if p), l_entry, r_entry))
+    everything = sympy.Tuple(*(e for _, left, right in entries for e in (left, right)))
+    return Instance(sizes, tuple(entries), tuple(input_atoms(ctx, everything, sizes)))

@@ -1,0 +1,207 @@
+"""Unfolding a document's definitions into their bodies, and taking derivatives safely.
+
+Derivatives are taken only once nothing opaque is left under them: SymPy silently returns 0
+for the derivative of an undefined function with respect to a symbol it cannot see.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Derivative
+from sympy.concrete.expr_with_limits import ExprWithLimits
+from sympy.core.function import AppliedUndef
+
+from derive.engine.terms.context import (
+    AGGREGATES,
+    MAX_UNFOLD_ROUNDS,
+    Context,
+    InputError,
+    NotDerivable,
+    exceeds,
+)
+from derive.model import Definition
+from derive.notation.aggregates import SetSum, SubsetSum, expand_sum, rename_bound
+from derive.notation.array_entries import tabulate
+from derive.notation.arrays import ArrayError
+from derive.notation.partials import differentiate, intermediates, is_partial
+from derive.notation.perturb import Perturbation
+from derive.notation.tensors import ShapeCheck
+
+
+def unfold_once(ctx: Context, app: AppliedUndef, lows: dict, only=None):
+    """Replace one application of a definition by its body, or return None if it must stay."""
+    definition: Definition = ctx.definitions[app.func]
+    if only is not None and definition.func not in only:
+        return None
+    args = app.args
+    if definition.is_recurrence:
+        first = args[0]
+        if first.is_Integer and int(first) < definition.start:
+            raise InputError(f"{app} is before the start {definition.start} of {definition.name}")
+        if first == definition.start:
+            return substitute(definition.initial, dict(zip(definition.params[1:], args[1:])))
+        if not (first.is_Integer or exceeds(first, definition.start, lows)):
+            return None
+    return substitute(definition.body, dict(zip(definition.params, args)))
+
+
+def substitute(body: sympy.Basic, mapping: dict) -> sympy.Basic:
+    """`body` with parameters replaced by arguments, without capture: SymPy's subs would
+    turn Σ_r x[r, t] at t = r into Σ_r x[r, r], so clashing bound indices are renamed first."""
+    incoming = set().union(*(sympy.sympify(a).free_symbols for a in mapping.values()))
+    return _replaced(rename_bound(body, incoming), mapping)
+
+
+def _replaced(expr, mapping: dict):
+    """`expr` with `mapping` substituted; a plain replacement (much faster than subs) when
+    no symbol of `mapping` is bound inside `expr`."""
+    binders = expr.atoms(ExprWithLimits, SubsetSum)
+    bound = {lim[0] for node in binders for lim in getattr(node, "limits", ())}
+    if bound & set(mapping) or expr.has(SubsetSum, SetSum, Derivative, Perturbation):
+        return expr.subs(mapping, simultaneous=True)
+    return expr.xreplace({k: sympy.sympify(v) for k, v in mapping.items()})
+
+
+def unfold(
+    ctx: Context, expr: sympy.Basic, lows: dict | None = None, only=None, rounds=None
+) -> sympy.Basic:
+    """Unfold definitions in `expr` until none can be unfolded further (or `rounds` times)."""
+    lows = lows or {}
+    # A derivative with respect to an intermediate needs that intermediate folded; it is
+    # unfolded when the derivative is evaluated.
+    expr, hidden = hide_partials(ctx, expr)
+    for _ in range(rounds or MAX_UNFOLD_ROUNDS):
+        changed = False
+
+        def replace(app):
+            nonlocal changed
+            body = unfold_once(ctx, app, lows, only)
+            if body is None:
+                return app
+            changed = True
+            return body
+
+        expr = expr.replace(
+            lambda n: isinstance(n, AppliedUndef) and n.func in ctx.definitions, replace
+        )
+        if not changed:
+            return expr.xreplace(hidden)
+    if rounds:
+        return expr.xreplace(hidden)
+    raise InputError(f"unfolding did not terminate after {MAX_UNFOLD_ROUNDS} rounds")
+
+
+def hide_partials(ctx: Context, expr: sympy.Basic) -> tuple[sympy.Basic, dict]:
+    """Replace each derivative with respect to an intermediate by a placeholder."""
+    found = [n for n in sympy.preorder_traversal(expr) if is_partial(n, ctx.definitions)]
+    hidden = {sympy.Dummy("partial"): node for node in found}
+    return expr.xreplace({node: key for key, node in hidden.items()}), hidden
+
+
+def expand_aggregates(expr: sympy.Basic, karr: bool = False) -> sympy.Basic:
+    """Expand every Sum, Product and SubsetSum whose (outermost) range is concrete; a
+    reversed range is empty, or follows Karr's convention with `karr` (see expand_sum)."""
+
+    def is_concrete(node):
+        if not isinstance(node, AGGREGATES):
+            return False
+        if isinstance(node, SubsetSum):
+            return (node.hi - node.lo).is_Integer
+        # expand_sum peels the outermost range; inner ones may follow it.
+        return (node.limits[-1][2] - node.limits[-1][1]).is_Integer
+
+    def expand(node):
+        return node.doit(deep=False) if isinstance(node, SubsetSum) else expand_sum(node, karr)
+
+    try:
+        expr = tabulate(expr)  # first, so that SymPy's doit meets no array-valued Sum
+    except ArrayError as problem:
+        raise InputError(str(problem)) from None
+    return expr.replace(is_concrete, expand)
+
+
+def concretize(ctx: Context, expr: sympy.Basic, values: dict, lows: dict | None = None):
+    """Substitute `values`, expand aggregates that became concrete and unfold recurrences
+    at concrete arguments, but keep the other definitions folded (opaque)."""
+    recurrences = {d.func for d in ctx.definitions.values() if d.is_recurrence}
+    expr = expr.subs(values, simultaneous=True)
+    for _ in range(MAX_UNFOLD_ROUNDS):
+        done = unfold(ctx, expand_aggregates(expr), lows, only=recurrences)
+        if done == expr:
+            return done
+        expr = done
+    raise InputError(f"unfolding did not terminate after {MAX_UNFOLD_ROUNDS} rounds")
+
+
+def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = None) -> sympy.Basic:
+    """Differentiate every Derivative in `expr`, unfolding its argument first."""
+
+    def derive(node):
+        if isinstance(node, Perturbation):
+            return node.apply(_unfolded_argument(ctx, node, lows, set(ctx.definitions)))
+        cut = intermediates(node, ctx.definitions)
+        inner = _unfolded_argument(ctx, node, lows, set(ctx.definitions) - cut)
+        # The intermediates differentiated by stay folded: later unfolding opens them.
+        return differentiate(inner, node, cut)
+
+    if expr.has(ShapeCheck):
+        # Shapes that still depend on symbolic sizes: nothing here may be proved for all sizes.
+        raise NotDerivable(f"the shapes in {expr.atoms(ShapeCheck).pop().what} depend on sizes")
+    return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
+
+
+def _unfolded_argument(ctx: Context, node, lows, others: set):
+    """The argument of `node` unfolded down to the definitions not in `others`."""
+    moved = set().union(*(v.free_symbols for v, _ in getattr(node, "variable_count", ())))
+    only = others if others != set(ctx.definitions) else None
+    inner = unfold(ctx, node.expr, lows, only=only)
+    if isinstance(node, Derivative):
+        # What a later step of a recurrence brought in is unfolded like the rest.
+        inner = unfold(ctx, unfold_toward(ctx, inner, node, lows), lows, only=only)
+    inner = rename_bound(inner, moved)
+    opaque = [a for a in inner.atoms(AppliedUndef) if a.func in others]
+    if opaque:
+        raise NotDerivable(f"cannot differentiate through {opaque[0]} (not unfoldable here)")
+    return inner
+
+
+def unfold_toward(ctx: Context, expr: sympy.Basic, node: Derivative, lows: dict) -> sympy.Basic:
+    """Unfold the applications of each recurrence `node` differentiates by that come after
+    the variable: h(3) = g[3] h(2) depends on h(2), so ∂h(3)/∂h(2) is g[3], not 0.
+
+    Applications before the variable do not depend on it and stay; one whose position
+    relative to it is unknown (h(T) against h(2)) makes the derivative NotDerivable.
+    """
+    targets = [
+        v
+        for v, _ in node.variable_count
+        if isinstance(v, AppliedUndef)
+        and v.func in ctx.definitions
+        and ctx.definitions[v.func].is_recurrence
+    ]
+    funcs = {t.func for t in targets}
+    for _ in range(MAX_UNFOLD_ROUNDS):
+        later = [a for a in expr.atoms(AppliedUndef) if a.func in funcs and _is_later(a, targets)]
+        if not later:
+            return expr
+        bodies = {a: unfold_once(ctx, a, lows) for a in later}
+        stuck = [a for a, body in bodies.items() if body is None]
+        if stuck:
+            raise NotDerivable(f"cannot unfold {stuck[0]} towards {targets[0]}")
+        expr = expr.xreplace(bodies)
+    raise InputError(f"unfolding did not terminate after {MAX_UNFOLD_ROUNDS} rounds")
+
+
+def _is_later(app: AppliedUndef, targets) -> bool:
+    """Whether `app` comes after one of `targets` of its recurrence (so depends on it)."""
+    for target in targets:
+        if target.func != app.func or target == app:
+            continue
+        gap = sympy.expand(app.args[0] - target.args[0])
+        if gap.is_Integer:
+            if gap > 0:
+                return True
+            continue
+        if gap.is_negative is not True:
+            raise NotDerivable(f"cannot tell whether {app} comes after {target}")
+    return False

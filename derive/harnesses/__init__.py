@@ -1,3 +1,0 @@
-"""Numeric harnesses of generated kernels, one module per kernel kind (see kernelcheck)."""
-
-from derive.harnesses import attention, gate, layer, lookup, readout, scan, window  # noqa: F401

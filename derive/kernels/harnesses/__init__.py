@@ -1,0 +1,3 @@
+"""Numeric harnesses of generated kernels, one module per kernel kind (see kernelcheck)."""
+
+from derive.kernels.harnesses import attention, gate, layer, lookup, readout, scan, window  # noqa: F401

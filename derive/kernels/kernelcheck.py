@@ -1,0 +1,205 @@
+"""Numeric checks of generated kernels: the second half of the `derive check` gate.
+
+For each kernel the checks are: backward against central differences of the forward (float64),
+backward against the engine's symbolic gradient of the unrolled forward (SymPy differentiates
+the lowered forward composed over a few steps), NumPy against Numba, and float32 against
+float64; where the kernel spec has a reference, also the forward against the document's own
+definitions at small sizes. Harnesses are a table keyed by the kernel's kind; tolerances are
+named constants.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy
+import sympy
+
+FD_STEP = 1e-6
+FD_TOLERANCE = 1e-6
+ENGINE_TOLERANCE = 1e-9
+DOCUMENT_TOLERANCE = 1e-9
+NUMBA_TOLERANCE = 1e-10
+FLOAT32_TOLERANCE = 1e-4
+
+HARNESSES: dict = {}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One numeric check of one kernel: what was compared, the worst error, the bound."""
+
+    kernel: str
+    what: str
+    error: float
+    bound: float
+
+    @property
+    def ok(self) -> bool:
+        return bool(numpy.isfinite(self.error)) and self.error <= self.bound
+
+
+def harness(kind: str):
+    """Register the decorated function as the numeric harness of kernels of `kind`."""
+
+    def register(function):
+        HARNESSES[kind] = function
+        return function
+
+    return register
+
+
+@contextlib.contextmanager
+def generated_modules(directory: str, names):
+    """Import generated/<name>.py files from `directory` as derive_kernels.<name>.
+
+    They take the installed package's names for the duration (Numba's on-disk cache records
+    a function's module name, so a different name would poison it), then are removed again.
+    """
+    saved = {key: sys.modules.get(key) for key in ["derive_kernels", *map(_key, names)]}
+    sys.modules["derive_kernels"] = types.ModuleType("derive_kernels")
+    try:
+        yield [_load(directory, name) for name in names]
+    finally:
+        for key, module in saved.items():
+            if module is None:
+                sys.modules.pop(key, None)
+            else:
+                sys.modules[key] = module
+
+
+def _key(name: str) -> str:
+    return f"derive_kernels.{name}"
+
+
+def _load(directory: str, name: str):
+    spec = importlib.util.spec_from_file_location(_key(name), Path(directory) / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_key(name)] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def relative_error(actual, expected) -> float:
+    """max |actual - expected| / (1 + max |expected|), over all arrays given."""
+    worst = 0.0
+    for a, e in zip(actual, expected, strict=True):
+        if e is None:
+            continue
+        e = numpy.asarray(e, numpy.float64)
+        scale = 1.0 + float(numpy.abs(e).max(initial=0.0))
+        worst = max(
+            worst, float(numpy.abs(numpy.asarray(a, numpy.float64) - e).max(initial=0.0)) / scale
+        )
+    return worst
+
+
+def check_document(module_spec, directory: str) -> list[Check]:
+    """Run the harness of every kernel of one document against the files in `directory`."""
+    import derive.kernels.harnesses  # noqa: F401 - registers the harnesses on first use
+
+    names = [module_spec.document, f"{module_spec.document}_numba"]
+    checks = []
+    with generated_modules(directory, names) as (numpy_module, numba_module):
+        for kernel in module_spec.kernels:
+            checks += HARNESSES[kernel.kind](kernel, numpy_module, numba_module)
+    return checks
+
+
+def central_differences(forward, inputs, dout, positions) -> list:
+    """d(sum(dout * forward(*inputs)))/d(input) for each input position, entry by entry."""
+    grads = []
+    for position in positions:
+        value = inputs[position]
+        grad = numpy.zeros_like(value)
+        for index in numpy.ndindex(value.shape):
+            shifted = [x.copy() if k == position else x for k, x in enumerate(inputs)]
+            shifted[position][index] += FD_STEP
+            up = float((forward(*shifted) * dout).sum())
+            shifted[position][index] -= 2 * FD_STEP
+            down = float((forward(*shifted) * dout).sum())
+            grad[index] = (up - down) / (2 * FD_STEP)
+        grads.append(grad)
+    return grads
+
+
+def symbols_like(prefix: str, shape) -> numpy.ndarray:
+    """An object array of one SymPy symbol per entry, named prefix_i_j."""
+    names = numpy.empty(shape, object)
+    for index in numpy.ndindex(shape):
+        names[index] = sympy.Symbol(f"{prefix}_{'_'.join(map(str, index))}", real=True)
+    return names
+
+
+def at(expr, values: dict):
+    """`expr` with each free symbol replaced by the value given for its name."""
+    return expr.xreplace({s: values[s.name] for s in expr.free_symbols})
+
+
+def symbolic_gradient(outputs, symbols, inputs, dout) -> list:
+    """SymPy's gradient of sum(dout * outputs) with respect to each array of `symbols`,
+    evaluated where the symbols take the values of `inputs`."""
+    loss = sum(float(g) * o for g, o in zip(dout.ravel(), outputs.ravel(), strict=True))
+    flat = [s for block in symbols for s in block.ravel()]
+    values = [float(v) for array in inputs for v in array.ravel()]
+    gradient = sympy.lambdify(flat, [sympy.diff(loss, s) for s in flat], "numpy")(*values)
+    grads, offset = [], 0
+    for array in inputs:
+        grads.append(
+            numpy.array(gradient[offset : offset + array.size], float).reshape(array.shape)
+        )
+        offset += array.size
+    return grads
+
+
+def document_value(expr, values: dict, arrays: dict) -> float:
+    """The value of a reference expression (see KernelSpec.reference) at the sizes and indices
+    `values` names, each tensor entry (1-based, as in documents) read from `arrays` by label."""
+    labels = {a.base.label for a in expr.atoms(sympy.Indexed)}
+    names = {s.name: s for s in expr.free_symbols - labels if isinstance(s, sympy.Symbol)}
+    concrete = expr.subs({names[n]: v for n, v in values.items() if n in names}).doit()
+    entries = {
+        a: sympy.Float(float(arrays[str(a.base.label)][tuple(int(i) - 1 for i in a.indices)]))
+        for a in concrete.atoms(sympy.Indexed)
+    }
+    return float(concrete.xreplace(entries))
+
+
+def standard_checks(kernel, modules, inputs, dout, *, floats, engine, document, **options):
+    """The checks of one kernel on `inputs` (floats: the positions of its float arrays):
+    central differences, Numba against NumPy and float32 against float64 run here; `engine`
+    and `document` are the (actual, expected) pairs the harness computed."""
+    numpy_module, numba_module = modules
+    name, tag = kernel.name, ", ".join(f"{k}={v}" for k, v in options.items())
+
+    def both(module, arrays, seed):
+        forward = getattr(module, f"{name}_forward")
+        backward = getattr(module, f"{name}_backward")
+        return [forward(*arrays, **options), *backward(seed, *arrays, **options)]
+
+    wide = both(numpy_module, inputs, dout)
+    forward = getattr(numpy_module, f"{name}_forward")
+    fd = central_differences(lambda *a: forward(*a, **options), inputs, dout, floats)
+    single = [a.astype(numpy.float32) if k in floats else a for k, a in enumerate(inputs)]
+    narrow = both(numba_module, single, dout.astype(numpy.float32))
+    measured = [
+        ("backward vs central differences, float64", wide[1:], fd, FD_TOLERANCE),
+        ("backward vs the engine's symbolic gradient", *engine, ENGINE_TOLERANCE),
+        ("forward vs the document's definitions", *document, DOCUMENT_TOLERANCE),
+        (
+            "Numba vs NumPy forward and backward",
+            both(numba_module, inputs, dout),
+            wide,
+            NUMBA_TOLERANCE,
+        ),
+        ("float32 (Numba) vs float64 (NumPy)", narrow, wide, FLOAT32_TOLERANCE),
+    ]
+    return [
+        Check(name, f"{what} ({tag})" if tag else what, relative_error(actual, expected), bound)
+        for what, actual, expected, bound in measured
+    ]

@@ -1,0 +1,187 @@
+"""Lowering: from a verified document to kernel specs, a table with one entry per document.
+
+A lowering binds the document's terms to a kernel's variables (its projections become kernel
+inputs) and takes every expression from the document's definitions; backward blocks are
+vector-Jacobian products the engine derives with SymPy. Templates supply only loops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from derive.engine.terms import context_of, unfold
+from derive.model import Document
+from derive.notation.primitives import stable_form
+
+
+@dataclass(frozen=True)
+class Block:
+    """Named expressions computed together: (output name, SymPy expression) pairs.
+
+    A `single` block is float32 code: its constants print as float32 values.
+    """
+
+    name: str
+    outputs: tuple[tuple[str, sympy.Expr], ...]
+    single: bool = False
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An array argument of a generated kernel: its name, its axes, whether it may be None,
+    and the label of the document's tensor it binds to, where that differs from its name.
+
+    An axis named "2D" has twice the size of axis "D".
+    """
+
+    name: str
+    axes: tuple[str, ...]
+    optional: bool = False
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class KernelSpec:
+    """One generated kernel family: its template macro, arguments, blocks and docstrings.
+
+    `reference` holds the document's own forward outputs, every definition unfolded, with
+    sizes and indices left symbolic: harnesses instantiate them to check the whole generated
+    forward (its template structure included) against the document.
+    """
+
+    name: str
+    kind: str
+    summary: str
+    labels: str
+    arguments: tuple[Argument, ...]
+    blocks: tuple[Block, ...]
+    extensions: tuple[str, ...] = ()
+    reference: tuple[tuple[str, sympy.Expr], ...] = ()
+
+    def block(self, name: str) -> Block:
+        return next(b for b in self.blocks if b.name == name)
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """Everything one document's generated modules hold."""
+
+    document: str
+    source: str
+    title: str
+    kernels: tuple[KernelSpec, ...]
+
+
+LOWERINGS: dict = {}
+
+
+def lowering(name: str):
+    """Register the decorated function as the lowering of document `name`."""
+
+    def register(function):
+        LOWERINGS[name] = function
+        return function
+
+    return register
+
+
+def kernel_specs(doc: Document) -> ModuleSpec:
+    """The kernel specs of `doc`, or KeyError naming the documents that have kernels."""
+    import derive.kernels.lowerings  # noqa: F401 - fills LOWERINGS on first use
+
+    if doc.name not in LOWERINGS:
+        known = ", ".join(sorted(LOWERINGS))
+        raise KeyError(f"no kernels for document {doc.name!r} (kernels exist for: {known})")
+    return ModuleSpec(doc.name, doc.path, doc.title, LOWERINGS[doc.name](doc))
+
+
+def definition(doc: Document, name: str):
+    """The document's definition called `name` (shapes stripped, as the engine sees it)."""
+    for d in context_of(doc).definitions.values():
+        if d.name == name:
+            return d
+    raise KeyError(f"document {doc.name} has no definition {name!r}")
+
+
+def tensor(doc: Document, label: str) -> sympy.IndexedBase:
+    for item in doc.inputs:
+        if isinstance(item, sympy.IndexedBase) and str(item.label) == label:
+            return sympy.IndexedBase(item.label)
+    raise KeyError(f"document {doc.name} has no input tensor {label!r}")
+
+
+def body_at(doc: Document, name: str, *args) -> sympy.Expr:
+    """The body of definition `name` at `args`, without unfolding anything inside it."""
+    found = definition(doc, name)
+    return found.body.subs(dict(zip(found.params, args)), simultaneous=True)
+
+
+def unfolded(doc: Document, expr, keep=()) -> sympy.Expr:
+    """Unfold every definition in `expr` except those named in `keep`."""
+    ctx = context_of(doc)
+    only = {d.func for d in ctx.definitions.values() if d.name not in keep}
+    return unfold(ctx, expr, only=only)
+
+
+def vjp(outputs: dict, seeds: dict, wrt) -> dict:
+    """Vector-Jacobian product: d(sum of seed*output)/d(each of wrt), by SymPy."""
+    total = sum(seeds[name] * expr for name, expr in outputs.items())
+    return {variable: sympy.diff(total, variable) for variable in wrt}
+
+
+def bind(expr, names: dict | None = None, tensors: dict | None = None):
+    """Bind a document's terms to kernel variables: applications of the definitions named in
+    `names` and entries of the tensors named in `tensors` become the given symbols."""
+    names, tensors = names or {}, tensors or {}
+    expr = expr.replace(
+        lambda n: isinstance(n, AppliedUndef) and n.func.__name__ in names,
+        lambda n: names[n.func.__name__],
+    )
+    return expr.replace(
+        lambda n: isinstance(n, sympy.Indexed) and str(n.base.label) in tensors,
+        lambda n: tensors[str(n.base.label)],
+    )
+
+
+def reusing(expr, computed: dict):
+    """`expr` with values an earlier block computed replaced by their names ({name: value}):
+    the derivative of exp(s - m) is exp(s - m) again, the weight, not a second exp."""
+    return expr.xreplace({value: name for name, value in computed.items()})
+
+
+# A softmax's kernel variables: score s, shift m, weight w = exp(s - m), total Z, weight α.
+s_e, m_i, w_e, Z_i, alpha_e = sympy.symbols("s_e m_i w_e Z_i alpha_e", real=True)
+dalpha_e, dw_total = sympy.symbols("dalpha_e dw_total", real=True)
+
+
+def softmax_blocks(weight, alpha) -> list[Block]:
+    """The weight w(s_e, m_i), α(w_e, Z_i), and their VJPs. Z sums w over a run (a row, a
+    target's edges), so dZ/dw = 1: a kernel adds the run's Σ dZ_e to each dw_e (dw_total)."""
+    grads = vjp({"alpha": alpha}, {"alpha": dalpha_e}, (w_e, Z_i))
+    weight_grad = reusing(dw_total * sympy.diff(weight, s_e), {w_e: weight})
+    return [
+        Block("weight", stable([("w_e", weight)])),
+        Block("alpha", stable([("alpha_e", alpha)])),
+        Block("alpha_vjp", stable([("dw_e", grads[w_e]), ("dZ_e", grads[Z_i])])),
+        Block("weight_vjp", stable([("ds_e", weight_grad)])),
+    ]
+
+
+def hoist_exp(expr, name: str):
+    """Replace the one exp(...) in `expr` by the symbol `name`; return (expr, argument).
+
+    Kernels compute that exponential in a loop of its own, where it can be vectorised.
+    """
+    found = {node.args[0] for node in expr.atoms(sympy.exp)}
+    if len(found) != 1:
+        raise ValueError(f"expected exactly one exp in {expr}, found {len(found)}")
+    (argument,) = found
+    return expr.xreplace({sympy.exp(argument): sympy.Symbol(name, positive=True)}), argument
+
+
+def stable(outputs) -> tuple[tuple[str, sympy.Expr], ...]:
+    """Lower primitives to their numerically stable forms, for printing."""
+    return tuple((name, stable_form(sympy.sympify(expr))) for name, expr in outputs)

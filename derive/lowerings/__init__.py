@@ -1,3 +1,0 @@
-"""One lowering per document, each registered in `derive.lowering.LOWERINGS` on import."""
-
-from derive.lowerings import gatv2, ggnn_readout, nn_library, selective_ssm, soft_logic  # noqa: F401

@@ -1,0 +1,268 @@
+"""Sized aggregates SymPy lacks: the sum over all subsets of an index range.
+
+`SubsetSum(body, S, lo, hi)` is the sum of `body` over every subset S of {lo, ..., hi} (the
+empty set included; `hi < lo` means only the empty set). Inside the body, `SetSum(f, i, S)`
+is the sum of f over the members i of S and `Card(S)` is |S|. All three keep their bound
+variable out of `free_symbols` and out of substitution, like SymPy's own `Sum`.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy
+from sympy import Expr, Symbol, sympify
+from sympy.printing.pretty.stringpict import prettyForm
+
+
+class SetSymbol(Symbol):
+    """A set-valued bound variable; it only ever appears inside a `SubsetSum`."""
+
+
+class SetSum(Expr):
+    """Sum of `summand` over the members `i` of the set `S`."""
+
+    def __new__(cls, summand, i, S):
+        return Expr.__new__(cls, sympify(summand), i, S)
+
+    summand = property(lambda self: self.args[0])
+    index = property(lambda self: self.args[1])
+    set = property(lambda self: self.args[2])
+
+    @property
+    def free_symbols(self):
+        return (self.summand.free_symbols - {self.index}) | {self.set}
+
+    def _eval_subs(self, old, new):
+        if old == self.index:
+            return self
+        return None
+
+    def _eval_is_real(self):
+        return self.summand.is_real
+
+    def _sympystr(self, printer):
+        return f"Sum({printer._print(self.summand)}, {self.index} in {self.set})"
+
+    def _latex(self, printer):
+        return rf"\sum_{{{self.index} \in {self.set}}} {printer._print(self.summand)}"
+
+    def _pretty(self, printer):
+        return _prefixed(printer, f"Σ[{self.index}∈{self.set}]", self.summand)
+
+
+class Card(Expr):
+    """The number of elements |S| of the set `S`."""
+
+    is_integer = True
+    is_nonnegative = True
+
+    def __new__(cls, S):
+        return Expr.__new__(cls, S)
+
+    def _sympystr(self, printer):
+        return f"|{self.args[0]}|"
+
+    def _pretty(self, printer):
+        return prettyForm(f"|{self.args[0]}|")
+
+    def _latex(self, printer):
+        return rf"\left|{self.args[0]}\right|"
+
+
+class SubsetSum(Expr):
+    """Sum of `body` over every subset `S` of {lo, ..., hi}."""
+
+    def __new__(cls, body, S, lo, hi):
+        return Expr.__new__(cls, sympify(body), S, sympify(lo), sympify(hi))
+
+    body = property(lambda self: self.args[0])
+    set = property(lambda self: self.args[1])
+    lo = property(lambda self: self.args[2])
+    hi = property(lambda self: self.args[3])
+
+    @property
+    def free_symbols(self):
+        inner = self.body.free_symbols - {self.set}
+        return inner | self.lo.free_symbols | self.hi.free_symbols
+
+    def _eval_subs(self, old, new):
+        if old == self.set:
+            return self
+        return None
+
+    def _eval_is_real(self):
+        return self.body.is_real
+
+    def _eval_is_positive(self):
+        # The empty set is always a subset, so the family is never empty.
+        return self.body.is_positive
+
+    def _eval_derivative(self, s):
+        return SubsetSum(self.body.diff(s), self.set, self.lo, self.hi)
+
+    def doit(self, **hints):
+        if not (self.hi - self.lo).is_Integer:
+            return self
+        # The width is a number; the ends may be symbolic.
+        members = [self.lo + k for k in range(int(self.hi - self.lo) + 1)]
+        terms = [
+            restrict(self.body, self.set, subset)
+            for size in range(len(members) + 1)
+            for subset in itertools.combinations(members, size)
+        ]
+        total = sympy.Add(*terms)
+        return total.doit(**hints) if hints.get("deep", True) else total
+
+    def _sympystr(self, printer):
+        return f"SubsetSum({printer._print(self.body)}, {self.set} ⊆ {{{self.lo}..{self.hi}}})"
+
+    def _pretty(self, printer):
+        lo, hi = printer._print(self.lo), printer._print(self.hi)
+        return _prefixed(printer, f"Σ[{self.set}⊆{{{lo}..{hi}}}]", self.body)
+
+    def _latex(self, printer):
+        return (
+            rf"\sum_{{{self.set} \subseteq \{{{printer._print(self.lo)}, \dots, "
+            rf"{printer._print(self.hi)}\}}}} {printer._print(self.body)}"
+        )
+
+
+def _prefixed(printer, head: str, body):
+    form = printer._print(body)
+    form = prettyForm(*form.parens())
+    return prettyForm(*form.left(head))
+
+
+def restrict(body: Expr, S: SetSymbol, subset: tuple[int, ...]) -> Expr:
+    """Return `body` with the set `S` replaced by the concrete `subset` of integers."""
+
+    def expand_setsum(node):
+        return sympy.Add(*(node.summand.subs(node.index, m) for m in subset))
+
+    body = body.replace(lambda n: isinstance(n, SetSum) and n.set == S, expand_setsum)
+    return body.replace(lambda n: isinstance(n, Card) and n.args[0] == S, lambda n: len(subset))
+
+
+def add_element(body: Expr, S: SetSymbol, m: Expr) -> Expr:
+    """Return `body` evaluated at S ∪ {m}, for an m that is not already in S."""
+    body = body.replace(
+        lambda n: isinstance(n, SetSum) and n.set == S,
+        lambda n: n + n.summand.subs(n.index, m),
+    )
+    return body.replace(lambda n: isinstance(n, Card) and n.args[0] == S, lambda n: n + 1)
+
+
+def expand_sum(node: sympy.Sum | sympy.Product, karr: bool = False) -> Expr:
+    """Σ (or Π) over its outermost concrete range, as explicit terms.
+
+    A reversed range (hi < lo) is empty, as a reader of a paper takes it: Σ is 0, Π is 1.
+    With `karr`, it follows Karr's convention instead (Σ_{lo}^{hi} = -Σ_{hi+1}^{lo-1}), as
+    SymPy's rewrites and the induction step do; the two agree wherever hi ≥ lo - 1, and
+    proofs are only attempted where every range of the claim is such (see
+    sumalgebra.ranges_proper).
+
+    Terms are made by xreplace: SymPy's own Sum.doit treats a summand whose index occurs only
+    in a derivative's variable, like ∂f/∂x[k], as constant in k.
+    """
+    *inner, (index, lo, hi) = node.limits
+    body = node.func(node.function, *inner) if inner else node.function
+    is_sum = isinstance(node, sympy.Sum)
+    if karr and int(hi - lo) < -1:
+        rest = expand_sum(node.func(node.function, *inner, (index, hi + 1, lo - 1)))
+        return -rest if is_sum else 1 / rest
+    # The width is a number; the ends may be symbolic (a window Σ_{i=n}^{n+1}).
+    terms = [body.xreplace({index: lo + k}) for k in range(int(hi - lo) + 1)]
+    return sympy.Add(*terms) if is_sum else sympy.Mul(*terms)
+
+
+def bound_indices(expr) -> set:
+    """Every symbol some binder in `expr` binds: the indices of Sums and Products, a SetSum's
+    element, a SubsetSum's set.
+
+    >>> i = sympy.Symbol("i", integer=True)
+    >>> sorted(map(str, bound_indices(sympy.Sum(i, (i, 1, 3)) + i)))
+    ['i']
+    """
+    found = set()
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (sympy.Sum, sympy.Product)):
+            found |= {limit[0] for limit in node.limits}
+        elif isinstance(node, SetSum):
+            found.add(node.index)
+        elif isinstance(node, SubsetSum):
+            found.add(node.set)
+    return found
+
+
+def rename_bound(expr: Expr, avoid: set) -> Expr:
+    """Rename every bound index in `avoid` (of a Sum, a Product or a SetSum) to a fresh Dummy
+    with the same assumptions.
+
+    SymPy renames nothing: substituting or differentiating with a symbol that a sum also
+    binds (x[c] inside Σ_c) captures it and silently changes the meaning.
+    """
+    avoid = set(avoid)
+
+    def fresh(index):
+        return sympy.Dummy(index.name, **index.assumptions0)
+
+    def rename(node):
+        if isinstance(node, SetSum):
+            index = fresh(node.index)
+            return SetSum(node.summand.xreplace({node.index: index}), index, node.set)
+        body, limits = node.function, []
+        for index, lo, hi in node.limits:  # innermost first: a later range may name it freely
+            if index in avoid:
+                new = fresh(index)
+                body = body.xreplace({index: new})
+                limits = [
+                    (v, a.xreplace({index: new}), b.xreplace({index: new})) for v, a, b in limits
+                ]
+                index = new
+            limits.append((index, lo, hi))
+        return node.func(body, *limits)
+
+    def binds(node):
+        if isinstance(node, SetSum):
+            return node.index in avoid
+        is_aggregate = isinstance(node, (sympy.Sum, sympy.Product))
+        return is_aggregate and any(v in avoid for v, _, _ in node.limits)
+
+    return expr.replace(binds, rename) if avoid else expr
+
+
+def call(function: sympy.Lambda, *args) -> Expr:
+    """`function(*args)`, renaming the body's bound indices that occur in `args` first."""
+    moved = set().union(*(sympy.sympify(a).free_symbols for a in args))
+    body = rename_bound(function.expr, moved)
+    return body.xreplace(dict(zip(function.variables, args)))
+
+
+class Padded(Expr):
+    """base[e] on the window lo..hi and 0 outside it: Σ_{q=lo}^{hi} base[q] δ(q, e).
+
+    It evaluates itself once e and the window are numbers, so instantiating costs one entry
+    instead of a sum over the window; proofs see the sum (`as_sum`).
+    """
+
+    def __new__(cls, base, e, lo, hi):
+        e, lo, hi = (sympify(v) for v in (e, lo, hi))
+        if e.is_Integer and lo.is_Integer and hi.is_Integer:
+            return base[e] if lo <= e <= hi else sympy.S.Zero
+        return Expr.__new__(cls, base, e, lo, hi)
+
+    def as_sum(self) -> sympy.Sum:
+        base, e, lo, hi = self.args
+        q = sympy.Dummy("q", integer=True)
+        return sympy.Sum(base[q] * sympy.KroneckerDelta(q, e), (q, lo, hi))
+
+    def _eval_derivative(self, s):
+        return self.as_sum().diff(s)
+
+    def _eval_is_real(self):
+        return self.args[0][self.args[1]].is_real
+
+    def _sympystr(self, printer):
+        base, e, lo, hi = (printer._print(a) for a in self.args)
+        return f"{base}[{e}]{{{lo}..{hi}}}"

@@ -1,0 +1,95 @@
+"""Derivatives with respect to intermediates, and the bound-variable hygiene they need.
+
+`Derivative(F, f(args))`, where f is one of the document's definitions, is the partial
+derivative of the chain rule (the paper's ∂ vec y / ∂ vec u): F is unfolded down to f and no
+further, every application of f counts as an independent variable, and the result is put
+back in terms of f. Bound indices are renamed wherever a substitution could capture them.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Derivative, Indexed, IndexedBase
+from sympy.core.function import AppliedUndef
+
+from derive.notation.aggregates import rename_bound
+
+
+class Partial(Derivative):
+    """A derivative with respect to an entry x[i] or an intermediate f(args).
+
+    SymPy leaves the variables' symbols out of a Derivative's free symbols (it expects them in
+    the expression), so Σ_v ∂h'/∂a₉(1, v) would treat the derivative as constant in v.
+    """
+
+    @property
+    def free_symbols(self):
+        return super().free_symbols.union(*(v.free_symbols for v, _ in self.variable_count))
+
+    def doit(self, **hints):
+        # Only the engine evaluates these (terms.evaluate_derivatives): SymPy would unfold
+        # nothing and differentiate an opaque intermediate to 0.
+        return self
+
+    def _eval_subs(self, old, new):
+        # Derivative's own substitution rebuilds a plain Derivative; keep this class.
+        done = super()._eval_subs(old, new)
+        return None if done is None else as_partials(done)
+
+
+def as_partials(expr):
+    """`expr` with every derivative by an entry or a function application (the documents'
+    intermediates) made a `Partial`."""
+    if not isinstance(expr, sympy.Basic) or not expr.args:
+        return expr
+    args = [as_partials(arg) for arg in expr.args]
+    # Rebuilt by hand: replace() keeps the old node, which compares equal to the new one.
+    node = expr.func(*args) if any(a is not b for a, b in zip(args, expr.args)) else expr
+    if type(node) is Derivative and any(
+        isinstance(v, (AppliedUndef, Indexed)) for v, _ in node.variable_count
+    ):
+        return Partial(node.expr, *node.variable_count)
+    return node
+
+
+def intermediates(node: Derivative, definitions) -> frozenset:
+    """The definitions `node` differentiates with respect to (empty for input variables)."""
+    return frozenset(
+        v.func
+        for v, _ in node.variable_count
+        if isinstance(v, AppliedUndef) and v.func in definitions
+    )
+
+
+def is_partial(node, definitions) -> bool:
+    """Whether `node` is a derivative with respect to an intermediate."""
+    return isinstance(node, Derivative) and bool(intermediates(node, definitions))
+
+
+def differentiate(inner, node: Derivative, cut: frozenset):
+    """Differentiate `inner` (already unfolded down to the definitions in `cut`) by the
+    variables of `node`, treating each application of a cut definition as a variable."""
+    stand_ins = {func: IndexedBase(sympy.Dummy(f"∂{func.__name__}")) for func in cut}
+    constants = {func: sympy.Dummy(f"∂{func.__name__}") for func in cut}
+
+    def stand_in(app):
+        if app.func not in cut:
+            return app
+        return stand_ins[app.func][app.args] if app.args else constants[app.func]
+
+    variables = [
+        (stand_in(v) if isinstance(v, AppliedUndef) else v, n) for v, n in node.variable_count
+    ]
+    wrt = set().union(*(v.free_symbols for v, _ in variables))
+    inner = rename_bound(inner, wrt).replace(lambda n: isinstance(n, AppliedUndef), stand_in)
+    derived = Derivative(inner, *variables).doit(deep=False)
+    return _put_back(derived, stand_ins, constants)
+
+
+def _put_back(expr, stand_ins, constants):
+    bases = {base: func for func, base in stand_ins.items()}
+    expr = expr.replace(
+        lambda n: isinstance(n, Indexed) and n.base in bases,
+        lambda n: bases[n.base](*n.indices),
+    )
+    return expr.xreplace({symbol: func() for func, symbol in constants.items()})

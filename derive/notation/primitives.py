@@ -1,0 +1,204 @@
+"""The registry of ML primitives: one entry each, filled by the `@primitive` decorator.
+
+An entry holds the SymPy class (with its `fdiff`), the domain tests sample from, the
+elementary definition proofs and mpmath use, the stable form code printers use, and the
+convention it follows at non-smooth points (PyTorch's). Nothing changes the registry after
+import.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy
+from sympy import Function, Interval, Piecewise, exp, log
+from sympy.codegen.cfunctions import log1p
+from sympy.core.logic import fuzzy_and
+
+
+@dataclass(frozen=True)
+class Primitive:
+    name: str
+    function: type[Function]
+    domain: Interval
+    definition: Callable[..., sympy.Expr]
+    stable: Callable[..., sympy.Expr]
+    convention: str
+
+
+PRIMITIVES: dict[str, Primitive] = {}
+
+
+def primitive(*, domain, definition, stable=None, convention="", lower=None):
+    """Register the decorated SymPy function class as a primitive. `lower=` is the old name
+    of `stable=` and warns."""
+    if lower is not None:
+        if stable is not None:
+            raise TypeError("primitive: give stable= only (lower= is its old name)")
+        warnings.warn("primitive(lower=...) is now primitive(stable=...)", FutureWarning, 2)
+        stable = lower
+    if stable is None:
+        raise TypeError("primitive: stable= (the numerically stable form) is required")
+
+    def register(cls):
+        PRIMITIVES[cls.__name__] = Primitive(
+            cls.__name__, cls, domain, definition, stable, convention
+        )
+        return cls
+
+    return register
+
+
+def lookup(name: str) -> Primitive:
+    """Return the primitive called `name`, or raise naming this registry."""
+    try:
+        return PRIMITIVES[name]
+    except KeyError:
+        known = ", ".join(sorted(PRIMITIVES))
+        raise KeyError(
+            f"unknown primitive {name!r}: add it to derive/notation/primitives.py (known: {known})"
+        ) from None
+
+
+class PrimitiveFunction(Function):
+    """Base of the registered functions: assumptions and evalf follow the definition."""
+
+    def _definition(self):
+        return PRIMITIVES[type(self).__name__].definition(*self.args)
+
+    def _eval_is_real(self):
+        # Every registered primitive maps real arguments to a real value.
+        return fuzzy_and(arg.is_real for arg in self.args)
+
+    def _eval_is_positive(self):
+        return self._definition().is_positive
+
+    def _eval_is_nonnegative(self):
+        return self._definition().is_nonnegative
+
+    def _eval_evalf(self, prec):
+        return self._definition()._eval_evalf(prec)
+
+
+def elementary(expr: sympy.Basic) -> sympy.Basic:
+    """Replace every primitive in `expr` by its elementary definition (in one pass:
+    definitions hold no primitives)."""
+    return expr.replace(
+        lambda n: isinstance(n, PrimitiveFunction),
+        lambda n: PRIMITIVES[type(n).__name__].definition(*n.args),
+    )
+
+
+def stable_form(expr: sympy.Basic) -> sympy.Basic:
+    """Replace every primitive in `expr` by its numerically stable form.
+
+    Lowerings may use other primitives (silu uses sigmoid), so this runs to a fixpoint.
+    Each branch of a stable Piecewise is safe where its condition selects it; printed code
+    evaluates a branch only there (see printing.py).
+    """
+    for _ in range(len(PRIMITIVES) + 1):
+        used = [e for e in PRIMITIVES.values() if expr.has(e.function)]
+        if not used:
+            return expr
+        for entry in used:
+            expr = expr.replace(entry.function, entry.stable)
+    raise ValueError("stable forms refer to each other in a cycle")
+
+
+# Stable forms use functions the NumPy printer knows. For softplus, PyTorch returns x
+# itself above a threshold of 20 (beta = 1); below it, log1p(exp(x)) cannot overflow.
+SOFTPLUS_THRESHOLD = 20
+
+
+@primitive(
+    domain=Interval(-30, 30),
+    definition=lambda x: log(1 + exp(x)),
+    stable=lambda x: Piecewise((x, x > SOFTPLUS_THRESHOLD), (log1p(exp(x)), True)),
+    convention="smooth; kernels return x for x > 20, as torch.nn.functional.softplus does",
+)
+class softplus(PrimitiveFunction):
+    """log(1 + exp(x)); its derivative is the sigmoid."""
+
+    def fdiff(self, argindex=1):
+        return sigmoid(self.args[0])
+
+
+@primitive(
+    domain=Interval(-30, 30),
+    definition=lambda x: 1 / (1 + exp(-x)),
+    stable=lambda x: Piecewise((1 / (1 + exp(-x)), x >= 0), (exp(x) / (1 + exp(x)), True)),
+    convention="smooth; kernels evaluate exp(-x) for x >= 0 and exp(x) below, never overflowing",
+)
+class sigmoid(PrimitiveFunction):
+    """1 / (1 + exp(-x))."""
+
+    def fdiff(self, argindex=1):
+        s = sigmoid(self.args[0])
+        return s * (1 - s)
+
+
+@primitive(
+    domain=Interval(-30, 30),
+    definition=lambda x: x / (1 + exp(-x)),
+    stable=lambda x: x * sigmoid(x),
+    convention="smooth; computed as x*sigmoid(x) with the stable sigmoid",
+)
+class silu(PrimitiveFunction):
+    """x * sigmoid(x), the gate of Mamba's z branch."""
+
+    def fdiff(self, argindex=1):
+        x = self.args[0]
+        s = sigmoid(x)
+        return s * (1 + x * (1 - s))
+
+
+@primitive(
+    domain=Interval(-4, 4),
+    definition=lambda x: Piecewise((x, x > 0), (0, True)),
+    stable=lambda x: Piecewise((x, x > 0), (0, True)),
+    convention="derivative at 0 is 0, as in torch.relu",
+)
+class relu(PrimitiveFunction):
+    """max(x, 0)."""
+
+    def fdiff(self, argindex=1):
+        return Piecewise((1, self.args[0] > 0), (0, True))
+
+
+@primitive(
+    domain=Interval(-4, 4),
+    definition=lambda x, c: Piecewise((x, x > 0), (c * x, True)),
+    stable=lambda x, c: Piecewise((x, x > 0), (c * x, True)),
+    convention="derivative at 0 is the negative slope, as in torch.nn.functional.leaky_relu",
+)
+class leaky_relu(PrimitiveFunction):
+    """x for x > 0, else c*x (c is the negative slope)."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        # A primitive, not a Piecewise: SymPy's Sum folds a Piecewise out past inner sums.
+        x, c = self.args
+        if argindex == 1:
+            return leaky_relu_slope(x, c)
+        return x * (1 - leaky_relu_slope(x, 0))
+
+
+@primitive(
+    domain=Interval(-4, 4),
+    definition=lambda x, c: Piecewise((1, x > 0), (c, True)),
+    stable=lambda x, c: Piecewise((1, x > 0), (c, True)),
+    convention="the value at 0 is the negative slope c, as leaky_relu's gradient in PyTorch",
+)
+class leaky_relu_slope(PrimitiveFunction):
+    """The derivative of leaky_relu(x, c) in x: 1 for x > 0, else c."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        # Piecewise constant in x (PyTorch's double backward gives 0 at the kink too).
+        if argindex == 1:
+            return sympy.S.Zero
+        return 1 - leaky_relu_slope(self.args[0], 0)
