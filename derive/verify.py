@@ -17,9 +17,10 @@ import sympy
 
 from derive.cache import Keys, Store, from_record, storable, to_record
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.decide import Finding, InternalError, decide
+from derive.engine.decide import decide
+from derive.engine.finding import Finding, InternalError
 from derive.engine.gradcheck import check_gradient
-from derive.engine.indexform import TooLarge, index_residual
+from derive.engine.indexcalc import TooLarge, index_residual
 from derive.engine.runner import Crashed, Done, run_tasks
 from derive.engine.terms import (
     InputError,
@@ -231,7 +232,7 @@ def _shown(extra: dict, part: str, expr, most: int, definitions) -> None:
 
 
 def _residual(ctx, left, right, lows):
-    """lhs - rhs, simplified; sums are reduced by index calculus first (see indexform)."""
+    """lhs - rhs, simplified; sums are reduced by index calculus first (derive.engine.indexcalc)."""
     if has_arrays(left) or has_arrays(right):
         # Array nodes are non-commutative to SymPy: factor() recurses without end on them.
         raise ValueError("array-valued sides have no scalar residual")

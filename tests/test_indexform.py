@@ -7,7 +7,7 @@ import pytest
 import sympy
 from sympy import Dummy, IndexedBase, KroneckerDelta, Sum, symbols
 
-from derive.engine.indexform import index_zero, normal_form
+from derive.engine.indexcalc import index_zero, normal_form
 from derive.notation.aggregates import expand_sum
 
 m, n, k, K = symbols("m n k K", integer=True, positive=True)

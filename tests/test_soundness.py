@@ -39,7 +39,7 @@ from sympy import (
 
 from derive.declare import claim, define, document, recurrence
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.indexform import index_zero
+from derive.engine.indexcalc import index_zero
 from derive.engine.induction import induction_sizes, prove_by_induction
 from derive.engine.prove import generic_method
 from derive.engine.terms import InputError, NotDerivable, check_declared, context_of, size_grid

@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from dataclasses import dataclass, field
 
 import sympy
 from sympy.core.function import AppliedUndef
 
 from derive.engine.confirm import confirm, confirming_sizes, describe
 from derive.engine.falsify import confirm_point, find_counterexample
+from derive.engine.finding import Finding, Job, sizes_key
 from derive.engine.induction import induction_sizes, prove_by_induction
 from derive.engine.numeric import (
     AGREE,
     DIFFER,
     NotEvaluable,
-    compile_instance,
     relative_error,
-    rng_for,
     sample,
 )
 from derive.engine.prove import (
@@ -37,7 +35,7 @@ from derive.engine.prove import (
     zero_method,
 )
 from derive.engine.sumalgebra import ranges_proper
-from derive.engine.terms import Context, concretize, instance, size_grid, sizes_in
+from derive.engine.terms import Context, concretize, size_grid, sizes_in
 from derive.model import (
     NUMERIC,
     PROVED,
@@ -46,7 +44,6 @@ from derive.model import (
     UNDECIDED,
     Claim,
     Counterexample,
-    Status,
 )
 from derive.notation.aggregates import bound_indices
 from derive.notation.arrays import ShapeMismatch
@@ -60,51 +57,6 @@ SEARCH_SIZES = 3  # sizes the counterexample search covers before a NUMERIC verd
 # A refuted claim's symbolic proof attempt, only to name a strategy that would also have
 # claimed it (a diagnostic: the counterexample stands either way).
 TRIPWIRE_SECONDS = 1.0
-
-
-class InternalError(Exception):
-    """The engine contradicted itself where no verdict can say so (see gradcheck)."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What the strategies established for one claim."""
-
-    status: Status
-    scope: str
-    method: str
-    counterexample: Counterexample | None = None
-    details: tuple[str, ...] = ()
-
-
-@dataclass
-class Job:
-    """One claim being decided: its context, size grid, randomness and instance cache."""
-
-    ctx: Context
-    claim: Claim
-    deadline: Deadline
-    grid: list
-    sizes: tuple
-    cache: dict = field(default_factory=dict)
-    notes: list = field(default_factory=list)
-    tried: list = field(default_factory=list)  # the strategies that ran and proved nothing
-    within: tuple = ()  # the symbols whose declared half-line domain the proof assumed
-
-    def instance(self, sizes: dict):
-        key = _key(sizes)
-        if key not in self.cache:
-            self.cache[key] = compile_instance(
-                instance(self.ctx, self.claim.lhs, self.claim.rhs, sizes), self.claim.relation
-            )
-        return self.cache[key]
-
-    def rng(self, purpose: str):
-        return rng_for(self.ctx.doc.name, self.claim.id, purpose)
-
-
-def _key(sizes: dict) -> tuple:
-    return tuple(sorted((str(k), v) for k, v in sizes.items()))
 
 
 def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
@@ -130,7 +82,7 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
         full = size_grid(job.ctx, claim, sizes)
         checked = confirming_sizes(full, sizes, dict(claim.lows), job.rng("sizes"))
         # Always the sizes the probe already built, and the largest of the grid.
-        required = [s for s in full if _key(s) in job.cache] + job.grid[-1:]
+        required = [s for s in full if sizes_key(s) in job.cache] + job.grid[-1:]
         return _confirmed(job, finding, checked, required)
     proved = _prove_at_sizes(job)
     if proved is not None:

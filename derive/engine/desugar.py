@@ -16,7 +16,7 @@ from __future__ import annotations
 import sympy
 from sympy import Add, Determinant, Indexed, MatrixExpr, Sum, Trace, oo
 
-from derive.engine.indexform import (
+from derive.engine.indexcalc import (
     Term,
     eliminate_deltas,
     expand_terms,

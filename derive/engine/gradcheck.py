@@ -12,7 +12,7 @@ import mpmath
 import sympy
 from sympy import Indexed
 
-from derive.engine.decide import Finding, InternalError
+from derive.engine.finding import Finding, InternalError
 from derive.engine.numeric import DPS, argument_symbols, rng_for, sample
 from derive.engine.terms import (
     Context,

@@ -16,7 +16,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.engine.bounds import split_at_free_indices
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.indexform import index_zero
+from derive.engine.indexcalc import index_zero
 from derive.engine.normal import (
     canonical_indices,
     normalize_aggregates,

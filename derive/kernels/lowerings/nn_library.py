@@ -4,12 +4,12 @@ correlation and convolution in 'valid' and 'full' modes.
 Kernels batch the document's single case over rows (a leading axis); w is shared by the rows.
 Every per-entry formula comes from the document's definitions (linear, mse, add, corr_valid,
 conv_full) and every backward from the engine's derivative of Σ dout·y, reduced by index
-calculus (see indexform). For the windows that derivative also fixes which entries each
-gradient reads and where it pads with zeros: each forward and gradient is read as a gather,
-a sum over the filter's taps of products of (zero-padded) entries at affine indices, whose
-indices and bounds are printed like any other expression; templates only loop. The dense
-products of `linear` are matrix products, recognised here and refused if the engine's
-gradients are not the products the template computes.
+calculus (see derive.engine.indexcalc). For the windows that derivative also fixes which
+entries each gradient reads and where it pads with zeros: each forward and gradient is read as
+a gather, a sum over the filter's taps of products of (zero-padded) entries at affine indices,
+whose indices and bounds are printed like any other expression; templates only loop. The dense
+products of `linear` are matrix products, recognised here and refused if the engine's gradients
+are not the products the template computes.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sympy
 from sympy import Indexed, IndexedBase, Sum
 
 from derive.engine.desugar import fold_windows
-from derive.engine.indexform import Term, index_zero, normal_terms, value_interval
+from derive.engine.indexcalc import Term, index_zero, normal_terms, value_interval
 from derive.engine.terms import context_of
 from derive.kernels.lowering import (
     Argument,
