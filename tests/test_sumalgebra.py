@@ -5,10 +5,10 @@ import sympy
 from sympy import IndexedBase, KroneckerDelta, Min, Piecewise, Sum, symbols
 
 from derive.engine.deadline import Deadline
+from derive.engine.indexcalc import collapse_deltas
 from derive.engine.normal import canonical_indices, normalize_aggregates
 from derive.engine.prove import zero_method
 from derive.engine.sumalgebra import (
-    collapse_deltas,
     merge_sums,
     piecewise_in_sum,
     symmetrize_triangles,

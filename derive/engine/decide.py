@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 from derive.engine.confirm import confirm, confirming_sizes, describe
 from derive.engine.falsify import confirm_point, find_counterexample
 from derive.engine.finding import Finding, Job, sizes_key
+from derive.engine.indexcalc import ranges_proper
 from derive.engine.induction import induction_sizes, prove_by_induction
 from derive.engine.numeric import (
     AGREE,
@@ -34,7 +35,6 @@ from derive.engine.prove import (
     step_names,
     zero_method,
 )
-from derive.engine.sumalgebra import ranges_proper
 from derive.engine.terms import Context, concretize, size_grid, sizes_in
 from derive.model import (
     NUMERIC,
@@ -295,7 +295,7 @@ def _exact_method(job: Job, sizes: dict) -> str | None:
     try:
         if not (claim.lhs.has(sympy.Derivative) or claim.rhs.has(sympy.Derivative)):
             # Reversed ranges are read as empty; the normal forms follow Karr (see
-            # sumalgebra.ranges_proper): only a claim whose ranges are proper at these sizes.
+            # indexcalc.ranges_proper): only a claim whose ranges are proper at these sizes.
             ranges = {
                 i: tuple(sympy.sympify(b).subs(sizes) for b in r) for i, r in job.ctx.ranges.items()
             }

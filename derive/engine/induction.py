@@ -15,9 +15,9 @@ from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.engine.deadline import Deadline, OutOfTime
+from derive.engine.indexcalc import ranges_proper
 from derive.engine.normal import normalize_aggregates
 from derive.engine.prove import generic_method
-from derive.engine.sumalgebra import ranges_proper
 from derive.engine.terms import (
     AGGREGATES,
     Context,

@@ -16,7 +16,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.engine.bounds import split_at_free_indices
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.indexcalc import index_zero
+from derive.engine.indexcalc import collapse_deltas, index_zero, ranges_proper, unify_deltas
 from derive.engine.normal import (
     canonical_indices,
     normalize_aggregates,
@@ -24,12 +24,7 @@ from derive.engine.normal import (
     split_exp,
 )
 from derive.engine.regions import case_split, is_zero, sign_steps, zero_on_regions
-from derive.engine.sumalgebra import (
-    collapse_deltas,
-    piecewise_in_sum,
-    ranges_proper,
-    unify_deltas,
-)
+from derive.engine.sumalgebra import piecewise_in_sum
 from derive.engine.terms import (
     AGGREGATES,
     Context,

@@ -160,7 +160,7 @@ def expand_sum(node: sympy.Sum | sympy.Product, karr: bool = False) -> Expr:
     With `karr`, it follows Karr's convention instead (Σ_{lo}^{hi} = -Σ_{hi+1}^{lo-1}), as
     SymPy's rewrites and the induction step do; the two agree wherever hi ≥ lo - 1, and
     proofs are only attempted where every range of the claim is such (see
-    sumalgebra.ranges_proper).
+    indexcalc.ranges_proper).
 
     Terms are made by xreplace: SymPy's own Sum.doit treats a summand whose index occurs only
     in a derivative's variable, like ∂f/∂x[k], as constant in k.

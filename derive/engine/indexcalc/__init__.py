@@ -1,6 +1,7 @@
 """The index-calculus core: an expression as sums of products over index ranges with
-Kronecker deltas (`terms`), deltas summed out where the range prover allows (`deltas`), bound
-indices named canonically (`canonical`), and the normal form that decides equality (`normal`).
+Kronecker deltas (`terms`), the range prover (`ranges`), deltas summed out where it allows
+(`deltas`, on terms and on SymPy sums alike), bound indices named canonically (`canonical`), and
+the normal form that decides equality (`normal`).
 
 Every rewrite here is an identity: distributing products over sums, renaming and reordering
 independent sums, summing a delta out only where its value provably lies in the summed range,
@@ -14,14 +15,13 @@ from derive.engine.indexcalc.canonical import (
     position_name,
 )
 from derive.engine.indexcalc.deltas import (
-    BOUND_ROUNDS,
+    collapse_deltas,
     eliminate_deltas,
-    is_nonnegative,
     linear_part,
     over_all_integers,
     settle,
     solve_delta,
-    value_interval,
+    unify_deltas,
     within,
 )
 from derive.engine.indexcalc.normal import (
@@ -31,6 +31,15 @@ from derive.engine.indexcalc.normal import (
     named_arguments,
     normal_form,
     normal_terms,
+)
+from derive.engine.indexcalc.ranges import (
+    BOUND_ROUNDS,
+    at_least,
+    extreme,
+    interval,
+    locate,
+    nonnegative,
+    ranges_proper,
 )
 from derive.engine.indexcalc.terms import (
     MAX_TERMS,
@@ -46,21 +55,27 @@ __all__ = [
     "MAX_TERMS",
     "Term",
     "TooLarge",
+    "at_least",
     "canonical_key",
+    "collapse_deltas",
     "eliminate_deltas",
     "expand_terms",
+    "extreme",
     "index_residual",
     "index_zero",
+    "interval",
     "is_contradictory",
-    "is_nonnegative",
     "linear_part",
+    "locate",
     "named_arguments",
+    "nonnegative",
     "normal_form",
     "normal_terms",
     "over_all_integers",
     "position_name",
+    "ranges_proper",
     "settle",
     "solve_delta",
-    "value_interval",
+    "unify_deltas",
     "within",
 ]

@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import sympy
-from sympy import KroneckerDelta, Mul, oo
+from sympy import Add, KroneckerDelta, Mul, Sum, oo
 
+from derive.engine.indexcalc.ranges import INSIDE, OUTSIDE, locate
 from derive.engine.indexcalc.terms import Term
-
-BOUND_ROUNDS = 4  # ranges that mention other indices are resolved in rounds
+from derive.notation.aggregates import bound_indices
 
 
 def linear_part(form, index):
@@ -69,58 +69,18 @@ def over_all_integers(term, index, value, lo, hi) -> bool:
     return lo == -oo and hi == oo
 
 
-def within(ranges: dict):
+def within(ranges: dict, lows: dict | None = None):
     """A `fits` test: the value of the summed-out index lies in its range for every value of
-    the other indices (bound ranges, and `ranges` of the free indices), by interval
-    arithmetic that SymPy's sign assumptions confirm."""
+    the other indices (the term's other bound ranges, and `ranges` of the free indices), by
+    the range prover of derive.engine.indexcalc.ranges."""
 
     def fits(term: Term, index, value, lo, hi) -> bool:
         if over_all_integers(term, index, value, lo, hi):
             return True
-        interval = value_interval(value, term, ranges)
-        if interval is None:
-            return False
-        low, high = interval
-        return is_nonnegative(low - lo) and is_nonnegative(hi - high)
+        around = {**ranges, **{v: (a, b) for v, a, b in term.bound if v != index}}
+        return locate(value, lo, hi, around, lows) == INSIDE
 
     return fits
-
-
-def is_nonnegative(expr) -> bool:
-    return sympy.expand(expr).is_nonnegative is True
-
-
-def value_interval(value, term: Term, ranges: dict):
-    """Lowest and highest value of the affine `value`, or None if some index is unbounded.
-
-    Each end is bounded on its own: once an index is replaced by an end of its range, the
-    coefficient of an index that end mentions has changed (2a - z with a ≤ z is at most z,
-    whose coefficient is now +1, not the -1 it had in 2a - z).
-    """
-    bound = {v: (lo, hi) for v, lo, hi in term.bound}
-    low = high = sympy.expand(value)
-    for _ in range(BOUND_ROUNDS):
-        pending = [s for s in (low.free_symbols | high.free_symbols) if s in bound or s in ranges]
-        if not pending:
-            return low, high
-        for symbol in sorted(pending, key=str):
-            lo, hi = (sympy.sympify(b) for b in bound.get(symbol) or ranges[symbol])
-            if set(bound) & (lo.free_symbols | hi.free_symbols) or not is_nonnegative(hi - lo + 1):
-                return None
-            low, high = _extreme(low, symbol, lo, hi, -1), _extreme(high, symbol, lo, hi, 1)
-            if low is None or high is None:
-                return None
-    return None
-
-
-def _extreme(expr, symbol, lo, hi, direction: int):
-    """`expr` at the end of symbol's range that makes it lowest (-1) or highest (+1)."""
-    coefficient = linear_part(expr, symbol)
-    if coefficient is None:
-        return None
-    if coefficient == 0:
-        return expr
-    return sympy.expand(expr.subs(symbol, hi if coefficient * direction > 0 else lo))
 
 
 def settle(term: Term) -> Term:
@@ -145,3 +105,89 @@ def settle(term: Term) -> Term:
         tuple(f for f in factors if f.free_symbols & indices),
         tuple(d for d in term.deltas if d.free_symbols & indices),
     )
+
+
+def collapse_deltas(expr, ranges: dict, lows: dict | None = None):
+    """Rewrite Σ_{i=lo}^{hi} δ(i, m) f(i) as f(m) where m provably lies in [lo, hi], and
+    as 0 where it provably lies outside.
+
+    `ranges` maps free indices to their declared (lo, hi); enclosing sums add their own.
+    `lows` gives sizes' lower bounds beyond 1.
+    """
+    return _collapse(sympy.sympify(expr), dict(ranges), lows or {})
+
+
+def _collapse(expr, ranges, lows):
+    if not expr.args:
+        return expr
+    if isinstance(expr, Sum):
+        index, lo, hi = expr.limits[-1]
+        outer = expr.function if len(expr.limits) == 1 else Sum(expr.function, *expr.limits[:-1])
+        body = _collapse(outer, {**ranges, index: (lo, hi)}, lows)
+        return _collapse_one(body, index, lo, hi, ranges, lows)
+    expr = expr.func(*(_collapse(arg, ranges, lows) for arg in expr.args))
+    return _unify_deltas(expr) if isinstance(expr, Mul) else expr
+
+
+def unify_deltas(expr):
+    """Rewrite every product δ(x, y) f(y) as δ(x, y) f(x) (x the name that sorts first), so
+    that expanded terms pinned by the same delta compare equal."""
+    return expr.replace(
+        lambda n: isinstance(n, Mul) and any(isinstance(f, KroneckerDelta) for f in n.args),
+        _unify_deltas,
+    )
+
+
+def _unify_deltas(product):
+    """δ(x, y) f(y) = δ(x, y) f(x): the other factors use one name for the pinned pair."""
+    for _ in range(len(product.args)):
+        step = _unifying_step(product)
+        if step is None:
+            return product
+        delta, drop, keep = step
+        product = delta * (product / delta).subs(drop, keep)
+    return product
+
+
+def _unifying_step(product):
+    for delta in Mul.make_args(product):
+        if not isinstance(delta, KroneckerDelta):
+            continue
+        x, y = delta.args
+        if isinstance(x, sympy.Symbol) and isinstance(y, sympy.Symbol):
+            keep, drop = sorted((x, y), key=str)
+            if drop in (product / delta).free_symbols:
+                return delta, drop, keep
+    return None
+
+
+def _collapse_one(body, index, lo, hi, ranges, lows):
+    if not any(index in d.free_symbols for d in body.atoms(KroneckerDelta)):
+        return Sum(body, (index, lo, hi))
+    kept, collapsed = [], []
+    for term in Add.make_args(sympy.expand(body)):
+        found = _delta_partner(term, index)
+        if found is None:
+            kept.append(term)
+            continue
+        delta, partner = found
+        where = locate(partner, lo, hi, ranges, lows)
+        if where == INSIDE and not (bound_indices(term) & partner.free_symbols):
+            collapsed.append((term / delta).subs(index, partner))
+        elif where != OUTSIDE:
+            kept.append(term)
+    rest = Sum(Add(*kept), (index, lo, hi)) if kept else sympy.S.Zero
+    return Add(*collapsed) + rest
+
+
+def _delta_partner(term, index):
+    """The factor δ(x, y) of `term` that pins `index` (x - y = ±index + m), and that m."""
+    for factor in Mul.make_args(term):
+        if not (isinstance(factor, KroneckerDelta) and factor.has(index)):
+            continue
+        gap = sympy.expand(factor.args[0] - factor.args[1])
+        slope = gap.coeff(index)
+        rest = gap - slope * index
+        if slope in (1, -1) and not rest.has(index):
+            return factor, sympy.expand(-rest / slope)
+    return None

@@ -20,7 +20,7 @@ import sympy
 from sympy import Indexed, IndexedBase, Sum
 
 from derive.engine.desugar import fold_windows
-from derive.engine.indexcalc import Term, index_zero, normal_terms, value_interval
+from derive.engine.indexcalc import Term, index_zero, interval, normal_terms
 from derive.engine.terms import context_of
 from derive.kernels.lowering import (
     Argument,
@@ -188,7 +188,7 @@ def _extent(term: Term, out, out_range) -> tuple:
     (entry,) = [f for f in term.factors if str(f.args[0].label) == "x"]
     if isinstance(entry, Padded):
         return entry.args[2:]
-    return value_interval(entry.indices[0], term, {out: out_range})
+    return interval(entry.indices[0], {out: out_range, **{v: (a, b) for v, a, b in term.bound}})
 
 
 def _operand(factor):
