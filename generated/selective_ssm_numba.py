@@ -339,8 +339,16 @@ def _selective_ssm_backward_numba(
     grads = (du, ddelta, dA, dB_parts, dC_parts, dD, dz, dbias)
     arguments = (seeds, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads)
     _in_threads(_selective_ssm_backward_part, parts, arguments)
-    dB, dC = dB_parts.sum(axis=0), dC_parts.sum(axis=0)
-    return du, ddelta, dA, dB.transpose(0, 1, 3, 2), dC.transpose(0, 1, 3, 2), dD, dz, dbias
+    dB, dC = (_summed(parts) for parts in (dB_parts, dC_parts))
+    return du, ddelta, dA, dB, dC, dD, dz, dbias
+
+
+def _summed(parts):
+    """The sum of time-major parts, contiguous in the grouped layout (batch or 1, G, N, L or 1)
+    (a view would be copied again by whoever needs it contiguous, as torch's .grad does)."""
+    total = numpy.empty(parts.shape[1:3] + parts.shape[4:2:-1])
+    parts.sum(axis=0, out=total.transpose(0, 1, 3, 2))
+    return total
 
 
 def _layout(name, value, layouts, sizes, dtype):
