@@ -178,12 +178,13 @@ def _selective_ssm_forward(
                 _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, (start, stop), work)
                 for t in range(start, stop):
                     u_t, Delta = u[b, d, t], deltas[t - start]
-                    t_B, t_C = min(t, B_bd.shape[0] - 1), min(t, C_bd.shape[0] - 1)
+                    # One row per step: indexing B_bd[min(t, ...), n] in the loop ran ~6% slower.
+                    B_t, C_t = B_bd[min(t, B_bd.shape[0] - 1)], C_bd[min(t, C_bd.shape[0] - 1)]
                     y = 0.0
                     for n in range(N):
                         h_prev, decay_n = h[n], decays[t - start, n]
-                        B_n = B_bd[t_B, n]
-                        C_n = C_bd[t_C, n]
+                        B_n = B_t[n]
+                        C_n = C_t[n]
                         h_new = B_n*Delta*u_t + decay_n*h_prev
                         y_n = C_n*h_new
                         h[n] = h_new
@@ -208,10 +209,10 @@ def _selective_ssm_chunk(u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, 
     _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, span, work)
     deltas, decays = work[0], work[2]
     for t in range(start, stop):
-        u_t, Delta, t_B = u[b, d, t], deltas[t - start], min(t, B_bd.shape[0] - 1)
+        u_t, Delta, B_t = u[b, d, t], deltas[t - start], B_bd[min(t, B_bd.shape[0] - 1)]
         for n in range(A.shape[1]):
             h_prev, decay_n = states[t - start, n], decays[t - start, n]
-            B_n = B_bd[t_B, n]
+            B_n = B_t[n]
             h_new = B_n*Delta*u_t + decay_n*h_prev
             states[t - start + 1, n] = h_new
 
@@ -247,9 +248,10 @@ def _selective_ssm_backward_one(
             u_t, dout_t = u[b, d, t], dout[b, d, t]
             delta_t, Delta = delta[b, d, t], work[0][t - start]  # Δ as _selective_ssm_chunk kept it
             t_B, t_C = min(t, B_bd.shape[0] - 1), min(t, C_bd.shape[0] - 1)
+            B_t, C_t, dB_t, dC_t = B_bd[t_B], C_bd[t_C], dB_bd[t_B], dC_bd[t_C]
             y = 0.0
             for n in range(N):
-                h_new, C_n = states[t - start + 1, n], C_bd[t_C, n]
+                h_new, C_n = states[t - start + 1, n], C_t[n]
                 y_n = C_n*h_new
                 y += y_n
             if has_z:
@@ -271,8 +273,8 @@ def _selective_ssm_backward_one(
                 h_prev, h_new, dh_next = states[t - start, n], states[t - start + 1, n], dh_carry[n]
                 decay_n = work[2][t - start, n]
                 A_n = A[d, n]
-                B_n = B_bd[t_B, n]
-                C_n = C_bd[t_C, n]
+                B_n = B_t[n]
+                C_n = C_t[n]
                 dh = C_n*g_y + dh_next
                 ddecay_dA_n = Delta*decay_n
                 ddecay_dDelta_n = A_n*decay_n
@@ -288,8 +290,8 @@ def _selective_ssm_backward_one(
                 dDelta += dDelta_n
                 du_acc += du_n
                 dA[d, n] += dA_n
-                dB_bd[t_B, n] += dB_n
-                dC_bd[t_C, n] += dC_n
+                dB_t[n] += dB_n
+                dC_t[n] += dC_n
             if delta_softplus:
                 p0 = (
                     1/(numpy.exp(-bias_d - delta_t) + 1) if (bias_d + delta_t) >= 0 else
