@@ -281,3 +281,20 @@ def test_contiguous_cpu_tensors_cross_without_copies(monkeypatch, dtype):
         dlast.data_ptr(),
     ]
     assert seen["backward out"] == [x.grad.data_ptr() for x in inputs]
+
+
+def test_strided_inputs_and_a_broadcast_dout_give_the_contiguous_results():
+    inputs = _inputs(("shared", "constant"), seed=6)
+    strided = []
+    for x in inputs:  # every other entry of a buffer twice as long in the last axis
+        buffer = x.new_zeros(*x.shape[:-1], 2 * x.shape[-1])
+        buffer[..., ::2] = x.detach()
+        strided.append(buffer[..., ::2].requires_grad_(True))
+    assert not any(x.is_contiguous() for x in strided)
+    results = []
+    for tensors in (inputs, strided):
+        out, last_state = selective_scan_fn(*tensors, delta_softplus=True, return_last_state=True)
+        (out.sum() + last_state.sum()).backward()  # dout: one value broadcast, stride 0
+        results.append([out.detach(), last_state.detach(), *(x.grad for x in tensors)])
+    for a, b in zip(*results, strict=True):
+        torch.testing.assert_close(a, b, rtol=REFERENCE_RTOL, atol=REFERENCE_ATOL)
