@@ -41,6 +41,26 @@ def _masked(conditions, branches, *operands):
     return out
 
 
+def _at(grouped, t, dim):
+    """Step t of a grouped B or C, one row per channel that broadcasts: (batch or 1, dim or 1,
+    N); a group shared by several (but not all) channels is repeated for them."""
+    step = grouped[:, :, :, min(t, grouped.shape[3] - 1)]
+    groups = grouped.shape[1]
+    return step if groups in (1, dim) else numpy.repeat(step, dim // groups, axis=1)
+
+
+def _accumulate(total, grad_n, t):
+    """Add a step's gradient (batch, dim, N) of B or C to its grouped total, summed over the
+    channels of each group, and over batch and steps where B or C is shared by them."""
+    batch, dim, N = grad_n.shape
+    groups = total.shape[1]
+    if groups != dim:
+        grad_n = grad_n.reshape(batch, groups, dim // max(groups, 1), N).sum(axis=2)
+    if total.shape[0] != batch:
+        grad_n = grad_n.sum(axis=0, keepdims=True)
+    total[:, :, :, min(t, total.shape[3] - 1)] += grad_n
+
+
 def _selective_ssm_delta(delta, bias_d, t, delta_softplus):
     delta_t = delta[:, :, t, None]
     if delta_softplus:
@@ -62,7 +82,7 @@ def _selective_ssm_decay(A_n, Delta):
 
 def _selective_ssm_step(u, A_n, B, Delta, h_prev, t):
     u_t = u[:, :, t, None]
-    B_n = B[:, None, :, t]
+    B_n = _at(B, t, u.shape[1])
     decay_n = _selective_ssm_decay(A_n, Delta)
     h_new = B_n*Delta*u_t + decay_n*h_prev
     return h_new
@@ -76,7 +96,7 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus):
     for t in range(L):
         Delta = _selective_ssm_delta(delta, bias_d, t, delta_softplus)
         h_new = _selective_ssm_step(u, A_n, B, Delta, h_prev, t)
-        C_n = C[:, None, :, t]
+        C_n = _at(C, t, dim)
         y_n = C_n*h_new
         y = y_n.sum(axis=-1, keepdims=True)
         u_t = u[:, :, t, None]
@@ -91,7 +111,7 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus):
             out_t = p0*z_t*(D_d*u_t + y)
         out[:, :, t] = out_t[..., 0]
         h_prev = h_new
-    return out
+    return out, h_prev
 
 
 def _selective_ssm_checkpoints(u, delta, A, B, bias, delta_softplus, chunk):
@@ -108,14 +128,14 @@ def _selective_ssm_checkpoints(u, delta, A, B, bias, delta_softplus, chunk):
     return checkpoints
 
 
-def _selective_ssm_backward(dout, u, delta, A, B, C, D, z, bias, delta_softplus, chunk):
-    batch, dim, L = u.shape
+def _selective_ssm_backward(seeds, u, delta, A, B, C, D, z, bias, delta_softplus, chunk):
+    (dout, dlast_state), (batch, dim, L) = seeds, u.shape
     A_n, bias_d, D_d = A[None], bias[None, :, None], D[None, :, None]
     checkpoints = _selective_ssm_checkpoints(u, delta, A, B, bias, delta_softplus, chunk)
     du, ddelta, dz = numpy.zeros(u.shape), numpy.zeros(u.shape), numpy.zeros(u.shape)
     dB, dC = numpy.zeros(B.shape), numpy.zeros(C.shape)
     dA, dD, dbias = numpy.zeros(A.shape), numpy.zeros(dim), numpy.zeros(dim)
-    dh_next = numpy.zeros((batch, dim, A.shape[1]))
+    dh_next = dlast_state.astype(numpy.float64)
     for c in range(len(checkpoints) - 1, -1, -1):
         start, stop = c * chunk, min(c * chunk + chunk, L)
         states = [checkpoints[c]]
@@ -126,7 +146,7 @@ def _selective_ssm_backward(dout, u, delta, A, B, C, D, z, bias, delta_softplus,
             h_prev, h_new = states[t - start], states[t - start + 1]
             Delta = _selective_ssm_delta(delta, bias_d, t, delta_softplus)
             delta_t, u_t = delta[:, :, t, None], u[:, :, t, None]
-            B_n, C_n = B[:, None, :, t], C[:, None, :, t]
+            B_n, C_n = _at(B, t, dim), _at(C, t, dim)
             y_n = C_n*h_new
             y = y_n.sum(axis=-1, keepdims=True)
             dout_t = dout[:, :, t, None]
@@ -176,25 +196,63 @@ def _selective_ssm_backward(dout, u, delta, A, B, C, D, z, bias, delta_softplus,
             du[:, :, t] = (du_t + du_n.sum(axis=-1, keepdims=True))[..., 0]
             ddelta[:, :, t] = ddelta_t[..., 0]
             dA += dA_n.sum(axis=0)
-            dB[:, :, t] = dB_n.sum(axis=1)
-            dC[:, :, t] = dC_n.sum(axis=1)
+            _accumulate(dB, numpy.broadcast_to(dB_n, (batch, dim, A.shape[1])), t)
+            _accumulate(dC, numpy.broadcast_to(dC_n, (batch, dim, A.shape[1])), t)
             dD += numpy.broadcast_to(dD_t, (batch, dim, 1)).sum(axis=(0, 2))
             dbias += numpy.broadcast_to(dbias_t, (batch, dim, 1)).sum(axis=(0, 2))
     return du, ddelta, dA, dB, dC, dD, dz, dbias
 
 
-def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False):
+def _layout(name, value, layouts, sizes, dtype):
+    """`value` in the one of `layouts` with as many axes; its group count G is its own (B's
+    and C's may differ) and must divide dim."""
+    axes = next((a for a in layouts if len(a) == numpy.ndim(value)), None)
+    if axes is None:
+        expected = " or ".join("(" + ", ".join(a) + ")" for a in layouts)
+        raise ValueError(f"{name}: expected shape {expected}, got shape {numpy.shape(value)}")
+    own = {axis: size for axis, size in sizes.items() if axis != "G"}
+    array = _array(name, value, axes, own, dtype)
+    groups = own.pop("G", None)
+    sizes.update(own)
+    if groups is not None and (groups < 1 or sizes["dim"] % groups):
+        raise ValueError(f"{name}: expected G dividing dim = {sizes['dim']}, got G = {groups}")
+    return array
+
+
+def _grouped(array):
+    """B or C as a view (batch or 1, G, N, L or 1): (dim, N) is one group per channel, the
+    same at every step; (batch, N, L) is one group for all channels."""
+    if array.ndim == 2:
+        return array[None, :, :, None]
+    return array[:, None] if array.ndim == 3 else array
+
+
+def selective_ssm_forward(
+    u,
+    delta,
+    A,
+    B,
+    C,
+    D=None,
+    z=None,
+    delta_bias=None,
+    delta_softplus=False,
+    return_last_state=False,
+):
     """Selective scan with the interface of mamba_ssm's selective_scan_ref.
     Equations: Context: Δ, Ā, B̄, h, C̄, y. u, delta, z: (batch, dim, L); A: (dim, N);
-    B, C: (batch, N, L); D, delta_bias: (dim,). Returns out, (batch, dim, L), in u's dtype.
+    B, C: each (dim, N), (batch, N, L), or (batch, G, N, L) with G dividing dim (channel d
+    reads group d // (dim // G)); D, delta_bias: (dim,). Returns out, (batch, dim, L), in
+    u's dtype; with return_last_state, (out, last_state), the state after the last step
+    (batch, dim, N).
     """
     sizes = {}
     u = _array("u", u, ('batch', 'dim', 'L'), sizes)
     dtype = u.dtype
     delta = _array("delta", delta, ('batch', 'dim', 'L'), sizes, dtype)
     A = _array("A", A, ('dim', 'N'), sizes, dtype)
-    B = _array("B", B, ('batch', 'N', 'L'), sizes, dtype)
-    C = _array("C", C, ('batch', 'N', 'L'), sizes, dtype)
+    B = _layout("B", B, (('dim', 'N'), ('batch', 'N', 'L'), ('batch', 'G', 'N', 'L')), sizes, dtype)
+    C = _layout("C", C, (('dim', 'N'), ('batch', 'N', 'L'), ('batch', 'G', 'N', 'L')), sizes, dtype)
     if D is not None:
         D = _array("D", D, ('dim',), sizes, dtype)
     if z is not None:
@@ -203,23 +261,39 @@ def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, de
         delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
     bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias
     skip = numpy.zeros(sizes["dim"], dtype) if D is None else D
-    return _selective_ssm_forward(u, delta, A, B, C, skip, z, bias, delta_softplus)
+    grouped = _grouped(B), _grouped(C)
+    out, last_state = _selective_ssm_forward(u, delta, A, *grouped, skip, z, bias, delta_softplus)
+    last_state = last_state.astype(dtype, copy=False)
+    return (out, last_state) if return_last_state else out
 
 
 def selective_ssm_backward(
-    dout, u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False, chunk=CHUNK
+    dout,
+    u,
+    delta,
+    A,
+    B,
+    C,
+    D=None,
+    z=None,
+    delta_bias=None,
+    delta_softplus=False,
+    chunk=CHUNK,
+    dlast_state=None,
 ):
     """Vector-Jacobian product of selective_ssm_forward, recomputing states in chunks.
     Only one state per `chunk` steps is kept, never the full (batch, dim, L, N) state.
-    Returns (du, ddelta, dA, dB, dC, dD, dz, ddelta_bias); None for inputs given as None.
+    dlast_state (batch, dim, N) is the gradient of last_state, if it was returned and used.
+    Returns (du, ddelta, dA, dB, dC, dD, dz, ddelta_bias), dB and dC in B's and C's layouts;
+    None for inputs given as None.
     """
     sizes = {}
     u = _array("u", u, ('batch', 'dim', 'L'), sizes)
     dtype = u.dtype
     delta = _array("delta", delta, ('batch', 'dim', 'L'), sizes, dtype)
     A = _array("A", A, ('dim', 'N'), sizes, dtype)
-    B = _array("B", B, ('batch', 'N', 'L'), sizes, dtype)
-    C = _array("C", C, ('batch', 'N', 'L'), sizes, dtype)
+    B = _layout("B", B, (('dim', 'N'), ('batch', 'N', 'L'), ('batch', 'G', 'N', 'L')), sizes, dtype)
+    C = _layout("C", C, (('dim', 'N'), ('batch', 'N', 'L'), ('batch', 'G', 'N', 'L')), sizes, dtype)
     if D is not None:
         D = _array("D", D, ('dim',), sizes, dtype)
     if z is not None:
@@ -227,18 +301,23 @@ def selective_ssm_backward(
     if delta_bias is not None:
         delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
     dout = _array("dout", dout, ('batch', 'dim', 'L'), sizes, dtype)
+    if dlast_state is None:
+        dlast_state = numpy.zeros((sizes["batch"], sizes["dim"], sizes["N"]), dtype)
+    dlast_state = _array("dlast_state", dlast_state, ("batch", "dim", "N"), sizes, dtype)
     if not isinstance(chunk, int) or chunk < 1:
         raise ValueError(f"chunk: expected a positive int, got {chunk!r}")
     bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias
     skip = numpy.zeros(sizes["dim"], dtype) if D is None else D
-    grads = _selective_ssm_backward(dout, u, delta, A, B, C, skip, z, bias, delta_softplus, chunk)
+    seeds, grouped = (dout, dlast_state), (_grouped(B), _grouped(C))
+    options = (delta_softplus, chunk)
+    grads = _selective_ssm_backward(seeds, u, delta, A, *grouped, skip, z, bias, *options)
     du, ddelta, dA, dB, dC, dD, dz, dbias = (g.astype(dtype, copy=False) for g in grads)
     return (
         du,
         ddelta,
         dA,
-        dB,
-        dC,
+        dB.reshape(B.shape),
+        dC.reshape(C.shape),
         None if D is None else dD,
         None if z is None else dz,
         None if delta_bias is None else dbias,

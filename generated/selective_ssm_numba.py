@@ -97,8 +97,9 @@ def _in_threads(kernel, parts, arguments):
 
 
 def _time_major(array):
-    """(batch, N, L) -> (batch, L, N), so that the loop over N reads contiguous memory."""
-    return numpy.ascontiguousarray(array.transpose(0, 2, 1))
+    """B or C grouped (see _grouped) and time-major, (batch or 1, G, L or 1, N), so that the
+    loop over N reads contiguous memory; a (dim, N) array is already so, and is not copied."""
+    return numpy.ascontiguousarray(_grouped(array).transpose(0, 1, 3, 2))
 
 
 @numba.njit(fastmath=FASTMATH)
@@ -142,8 +143,25 @@ def _selective_ssm_work(steps, N, dtype):
     )
 
 
+@numba.njit
+def _selective_ssm_copy(source, target):
+    """target[:] = source, as a loop: Numba's slice assignment compiles its shape-mismatch
+    message (string formatting), over a second per compile."""
+    for n in range(source.size):
+        target[n] = source[n]
+
+
+@numba.njit
+def _selective_ssm_rows(B, C, b, d, dim):
+    """The steps (L or 1, N) of B and C that batch entry b and channel d read."""
+    B_bd = B[min(b, B.shape[0] - 1), d // (dim // B.shape[1])]
+    return B_bd, C[min(b, C.shape[0] - 1), d // (dim // C.shape[1])]
+
+
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
-def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out, part, parts):
+def _selective_ssm_forward(
+    u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out, last_state, part, parts
+):
     batch, dim, L = u.shape
     N, steps = A.shape[1], max(1, min(L, CHUNK))  # range() needs a step of 1 at L = 0
     # One block of channels per part: parts that interleave channels ran ~1.5x slower.
@@ -153,17 +171,20 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z,
         h, work = numpy.empty(N, A.dtype), _selective_ssm_work(steps, N, A.dtype)
         deltas, decays = work[0], work[2]
         for b in range(batch):
+            B_bd, C_bd = _selective_ssm_rows(B, C, b, d, dim)
             h[:] = 0.0
             for start in range(0, L, steps):
                 stop = min(start + steps, L)
                 _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, (start, stop), work)
                 for t in range(start, stop):
                     u_t, Delta = u[b, d, t], deltas[t - start]
+                    # One row per step: indexing B_bd[min(t, ...), n] in the loop ran ~6% slower.
+                    B_t, C_t = B_bd[min(t, B_bd.shape[0] - 1)], C_bd[min(t, C_bd.shape[0] - 1)]
                     y = 0.0
                     for n in range(N):
                         h_prev, decay_n = h[n], decays[t - start, n]
-                        B_n = B[b, t, n]
-                        C_n = C[b, t, n]
+                        B_n = B_t[n]
+                        C_n = C_t[n]
                         h_new = B_n*Delta*u_t + decay_n*h_prev
                         y_n = C_n*h_new
                         h[n] = h_new
@@ -178,39 +199,33 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus, has_z,
                     else:
                         out_t = D_d*u_t + y
                     out[b, d, t] = out_t
+            _selective_ssm_copy(h, last_state[b, d])
 
 
 @numba.njit(fastmath=FASTMATH)
-def _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work):
+def _selective_ssm_chunk(u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work):
     """Recompute the states of steps start..stop-1 from states[0], keeping their decays."""
     start, stop = span
     _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, span, work)
     deltas, decays = work[0], work[2]
     for t in range(start, stop):
-        u_t, Delta = u[b, d, t], deltas[t - start]
+        u_t, Delta, B_t = u[b, d, t], deltas[t - start], B_bd[min(t, B_bd.shape[0] - 1)]
         for n in range(A.shape[1]):
             h_prev, decay_n = states[t - start, n], decays[t - start, n]
-            B_n = B[b, t, n]
+            B_n = B_t[n]
             h_new = B_n*Delta*u_t + decay_n*h_prev
             states[t - start + 1, n] = h_new
 
 
-@numba.njit
-def _selective_ssm_copy(source, target):
-    """target[:] = source, as a loop: Numba's slice assignment compiles its shape-mismatch
-    message (string formatting), over a second per compile."""
-    for n in range(source.size):
-        target[n] = source[n]
-
-
 @numba.njit(fastmath=FASTMATH)
 def _selective_ssm_backward_one(
-    dout, u, delta, A, B, C, D_d, z, bias_d, delta_softplus, has_z, chunk, b, d, grads, parts, part
+    seeds, u, delta, A, B, C, D_d, z, bias_d, delta_softplus, has_z, chunk, b, d, grads, parts, part
 ):
     """Backward of one (batch, channel) scan; dB and dC go to this thread's own part."""
-    du, ddelta, dA, dz = grads
-    dB_parts, dC_parts = parts
-    L, N = u.shape[2], A.shape[1]
+    (dout, dlast_state), (du, ddelta, dA, dz) = seeds, grads
+    L, N, dim = u.shape[2], A.shape[1], u.shape[1]
+    B_bd, C_bd = _selective_ssm_rows(B, C, b, d, dim)
+    dB_bd, dC_bd = _selective_ssm_rows(parts[0][part], parts[1][part], b, d, dim)
     count = (L + chunk - 1) // chunk
     checkpoints = numpy.zeros((count + 1, N), A.dtype)
     states = numpy.empty((chunk + 1, N), A.dtype)
@@ -219,21 +234,24 @@ def _selective_ssm_backward_one(
         start, stop = c * chunk, min(c * chunk + chunk, L)
         _selective_ssm_copy(checkpoints[c], states[0])
         span = (start, stop)
-        _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work)
+        _selective_ssm_chunk(u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work)
         _selective_ssm_copy(states[stop - start], checkpoints[c + 1])
-    dh_carry = numpy.zeros(N, A.dtype)
+    dh_carry = numpy.empty(N, A.dtype)
+    _selective_ssm_copy(dlast_state[b, d], dh_carry)
     totals = numpy.zeros(2)
     for c in range(count - 1, -1, -1):
         start, stop = c * chunk, min(c * chunk + chunk, L)
         _selective_ssm_copy(checkpoints[c], states[0])
         span = (start, stop)
-        _selective_ssm_chunk(u, delta, A, B, bias_d, delta_softplus, b, d, span, states, work)
+        _selective_ssm_chunk(u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work)
         for t in range(stop - 1, start - 1, -1):
             u_t, dout_t = u[b, d, t], dout[b, d, t]
             delta_t, Delta = delta[b, d, t], work[0][t - start]  # Δ as _selective_ssm_chunk kept it
+            t_B, t_C = min(t, B_bd.shape[0] - 1), min(t, C_bd.shape[0] - 1)
+            B_t, C_t, dB_t, dC_t = B_bd[t_B], C_bd[t_C], dB_bd[t_B], dC_bd[t_C]
             y = 0.0
             for n in range(N):
-                h_new, C_n = states[t - start + 1, n], C[b, t, n]
+                h_new, C_n = states[t - start + 1, n], C_t[n]
                 y_n = C_n*h_new
                 y += y_n
             if has_z:
@@ -255,8 +273,8 @@ def _selective_ssm_backward_one(
                 h_prev, h_new, dh_next = states[t - start, n], states[t - start + 1, n], dh_carry[n]
                 decay_n = work[2][t - start, n]
                 A_n = A[d, n]
-                B_n = B[b, t, n]
-                C_n = C[b, t, n]
+                B_n = B_t[n]
+                C_n = C_t[n]
                 dh = C_n*g_y + dh_next
                 ddecay_dA_n = Delta*decay_n
                 ddecay_dDelta_n = A_n*decay_n
@@ -272,8 +290,8 @@ def _selective_ssm_backward_one(
                 dDelta += dDelta_n
                 du_acc += du_n
                 dA[d, n] += dA_n
-                dB_parts[part, b, t, n] += dB_n
-                dC_parts[part, b, t, n] += dC_n
+                dB_t[n] += dB_n
+                dC_t[n] += dC_n
             if delta_softplus:
                 p0 = (
                     1/(numpy.exp(-bias_d - delta_t) + 1) if (bias_d + delta_t) >= 0 else
@@ -294,7 +312,7 @@ def _selective_ssm_backward_one(
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
 def _selective_ssm_backward_part(
-    dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads, part, parts
+    seeds, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads, part, parts
 ):
     """Backward of one block of channels; dB and dC go to this part's own slice."""
     du, ddelta, dA, dB_parts, dC_parts, dD, dz, dbias = grads
@@ -303,7 +321,7 @@ def _selective_ssm_backward_part(
     for d in range(part * block, min(dim, part * block + block)):
         for b in range(batch):
             totals = _selective_ssm_backward_one(
-                dout, u, delta, A, B, C, D[d], z, bias[d], delta_softplus, has_z, chunk,
+                seeds, u, delta, A, B, C, D[d], z, bias[d], delta_softplus, has_z, chunk,
                 b, d, (du, ddelta, dA, dz), (dB_parts, dC_parts), part,
             )
             dD[d] += totals[0]
@@ -311,33 +329,80 @@ def _selective_ssm_backward_part(
 
 
 def _selective_ssm_backward_numba(
-    dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk
+    seeds, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk
 ):
-    (batch, dim, L), N = u.shape, A.shape[1]
+    dim, N = u.shape[1], A.shape[1]
     parts = _parts(dim)
     B, C = _time_major(B), _time_major(C)
     du, ddelta, dz = (numpy.zeros(u.shape, u.dtype) for _ in range(3))
     dA, dD, dbias = numpy.zeros((dim, N)), numpy.zeros(dim), numpy.zeros(dim)
-    dB_parts, dC_parts = numpy.zeros((parts, batch, L, N)), numpy.zeros((parts, batch, L, N))
+    # Per-part sums: B and C may be shared by channels of different parts.
+    dB_parts, dC_parts = numpy.zeros((parts, *B.shape)), numpy.zeros((parts, *C.shape))
     grads = (du, ddelta, dA, dB_parts, dC_parts, dD, dz, dbias)
-    arguments = (dout, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads)
+    arguments = (seeds, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads)
     _in_threads(_selective_ssm_backward_part, parts, arguments)
-    dB, dC = dB_parts.sum(axis=0), dC_parts.sum(axis=0)
-    return du, ddelta, dA, dB.transpose(0, 2, 1), dC.transpose(0, 2, 1), dD, dz, dbias
+    dB, dC = (_summed(parts) for parts in (dB_parts, dC_parts))
+    return du, ddelta, dA, dB, dC, dD, dz, dbias
 
 
-def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False):
+def _summed(parts):
+    """The sum of time-major parts, contiguous in the grouped layout (batch or 1, G, N, L or 1)
+    (a view would be copied again by whoever needs it contiguous, as torch's .grad does)."""
+    total = numpy.empty(parts.shape[1:3] + parts.shape[4:2:-1])
+    parts.sum(axis=0, out=total.transpose(0, 1, 3, 2))
+    return total
+
+
+def _layout(name, value, layouts, sizes, dtype):
+    """`value` in the one of `layouts` with as many axes; its group count G is its own (B's
+    and C's may differ) and must divide dim."""
+    axes = next((a for a in layouts if len(a) == numpy.ndim(value)), None)
+    if axes is None:
+        expected = " or ".join("(" + ", ".join(a) + ")" for a in layouts)
+        raise ValueError(f"{name}: expected shape {expected}, got shape {numpy.shape(value)}")
+    own = {axis: size for axis, size in sizes.items() if axis != "G"}
+    array = _array(name, value, axes, own, dtype)
+    groups = own.pop("G", None)
+    sizes.update(own)
+    if groups is not None and (groups < 1 or sizes["dim"] % groups):
+        raise ValueError(f"{name}: expected G dividing dim = {sizes['dim']}, got G = {groups}")
+    return array
+
+
+def _grouped(array):
+    """B or C as a view (batch or 1, G, N, L or 1): (dim, N) is one group per channel, the
+    same at every step; (batch, N, L) is one group for all channels."""
+    if array.ndim == 2:
+        return array[None, :, :, None]
+    return array[:, None] if array.ndim == 3 else array
+
+
+def selective_ssm_forward(
+    u,
+    delta,
+    A,
+    B,
+    C,
+    D=None,
+    z=None,
+    delta_bias=None,
+    delta_softplus=False,
+    return_last_state=False,
+):
     """Selective scan with the interface of mamba_ssm's selective_scan_ref.
     Equations: Context: Δ, Ā, B̄, h, C̄, y. u, delta, z: (batch, dim, L); A: (dim, N);
-    B, C: (batch, N, L); D, delta_bias: (dim,). Returns out, (batch, dim, L), in u's dtype.
+    B, C: each (dim, N), (batch, N, L), or (batch, G, N, L) with G dividing dim (channel d
+    reads group d // (dim // G)); D, delta_bias: (dim,). Returns out, (batch, dim, L), in
+    u's dtype; with return_last_state, (out, last_state), the state after the last step
+    (batch, dim, N).
     """
     sizes = {}
     u = _array("u", u, ('batch', 'dim', 'L'), sizes)
     dtype = u.dtype
     delta = _array("delta", delta, ('batch', 'dim', 'L'), sizes, dtype)
     A = _array("A", A, ('dim', 'N'), sizes, dtype)
-    B = _array("B", B, ('batch', 'N', 'L'), sizes, dtype)
-    C = _array("C", C, ('batch', 'N', 'L'), sizes, dtype)
+    B = _layout("B", B, (('dim', 'N'), ('batch', 'N', 'L'), ('batch', 'G', 'N', 'L')), sizes, dtype)
+    C = _layout("C", C, (('dim', 'N'), ('batch', 'N', 'L'), ('batch', 'G', 'N', 'L')), sizes, dtype)
     if D is not None:
         D = _array("D", D, ('dim',), sizes, dtype)
     if z is not None:
@@ -348,26 +413,40 @@ def selective_ssm_forward(u, delta, A, B, C, D=None, z=None, delta_bias=None, de
     skip = numpy.zeros(sizes["dim"], dtype) if D is None else D
     gate = u if z is None else z
     out = numpy.empty_like(u)
+    last_state = numpy.empty((sizes["batch"], sizes["dim"], sizes["N"]), dtype)
     has_z, B, C = z is not None, _time_major(B), _time_major(C)
-    arguments = (u, delta, A, B, C, skip, gate, bias, bool(delta_softplus), has_z, out)
+    arguments = (u, delta, A, B, C, skip, gate, bias, bool(delta_softplus), has_z, out, last_state)
     _in_threads(_selective_ssm_forward, _parts(sizes["dim"]), arguments)
-    return out
+    return (out, last_state) if return_last_state else out
 
 
 def selective_ssm_backward(
-    dout, u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False, chunk=CHUNK
+    dout,
+    u,
+    delta,
+    A,
+    B,
+    C,
+    D=None,
+    z=None,
+    delta_bias=None,
+    delta_softplus=False,
+    chunk=CHUNK,
+    dlast_state=None,
 ):
     """Vector-Jacobian product of selective_ssm_forward, recomputing states in chunks.
     Only one state per `chunk` steps is kept, never the full (batch, dim, L, N) state.
-    Returns (du, ddelta, dA, dB, dC, dD, dz, ddelta_bias); None for inputs given as None.
+    dlast_state (batch, dim, N) is the gradient of last_state, if it was returned and used.
+    Returns (du, ddelta, dA, dB, dC, dD, dz, ddelta_bias), dB and dC in B's and C's layouts;
+    None for inputs given as None.
     """
     sizes = {}
     u = _array("u", u, ('batch', 'dim', 'L'), sizes)
     dtype = u.dtype
     delta = _array("delta", delta, ('batch', 'dim', 'L'), sizes, dtype)
     A = _array("A", A, ('dim', 'N'), sizes, dtype)
-    B = _array("B", B, ('batch', 'N', 'L'), sizes, dtype)
-    C = _array("C", C, ('batch', 'N', 'L'), sizes, dtype)
+    B = _layout("B", B, (('dim', 'N'), ('batch', 'N', 'L'), ('batch', 'G', 'N', 'L')), sizes, dtype)
+    C = _layout("C", C, (('dim', 'N'), ('batch', 'N', 'L'), ('batch', 'G', 'N', 'L')), sizes, dtype)
     if D is not None:
         D = _array("D", D, ('dim',), sizes, dtype)
     if z is not None:
@@ -375,21 +454,25 @@ def selective_ssm_backward(
     if delta_bias is not None:
         delta_bias = _array("delta_bias", delta_bias, ('dim',), sizes, dtype)
     dout = _array("dout", dout, ('batch', 'dim', 'L'), sizes, dtype)
+    if dlast_state is None:
+        dlast_state = numpy.zeros((sizes["batch"], sizes["dim"], sizes["N"]), dtype)
+    dlast_state = _array("dlast_state", dlast_state, ("batch", "dim", "N"), sizes, dtype)
     if not isinstance(chunk, int) or chunk < 1:
         raise ValueError(f"chunk: expected a positive int, got {chunk!r}")
     bias = numpy.zeros(sizes["dim"], dtype) if delta_bias is None else delta_bias
     skip = numpy.zeros(sizes["dim"], dtype) if D is None else D
     gate = u if z is None else z
+    seeds = (dout, dlast_state)
     grads = _selective_ssm_backward_numba(
-        dout, u, delta, A, B, C, skip, gate, bias, bool(delta_softplus), z is not None, chunk
+        seeds, u, delta, A, B, C, skip, gate, bias, bool(delta_softplus), z is not None, chunk
     )
     du, ddelta, dA, dB, dC, dD, dz, dbias = (g.astype(dtype, copy=False) for g in grads)
     return (
         du,
         ddelta,
         dA,
-        dB,
-        dC,
+        dB.reshape(B.shape),
+        dC.reshape(C.shape),
         None if D is None else dD,
         None if z is None else dz,
         None if delta_bias is None else dbias,

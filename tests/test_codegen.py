@@ -95,6 +95,21 @@ def _with_definition(doc, name, transform):
     return dataclasses.replace(doc, definitions=definitions)
 
 
+def test_only_the_scan_has_a_torch_wrapper_and_it_lints_clean(tmp_path, load_document):
+    wrappers = {n: codegen.render_torch(load_document(n)) for n in KERNEL_DOCUMENTS}
+    assert {n: list(f) for n, f in wrappers.items() if f} == {
+        "selective_ssm": ["torch_selective_ssm.py"]
+    }
+    (text,) = wrappers["selective_ssm"].values()
+    header = "# GENERATED from derive/documents/selective_ssm.py by `derive generate`."
+    assert text.startswith(header + " Do not edit.\n") and text.endswith(")\n")
+    (tmp_path / "torch_selective_ssm.py").write_text(text)
+    command = [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated"]
+    command += ["--select", "E,F,W,I", "--line-length", "100", str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
 def test_changing_an_equation_changes_the_code_not_the_template(load_document):
     doc = load_document("selective_ssm")
     before = codegen.render(doc)

@@ -1,5 +1,9 @@
 """The generated selective scan: validation, edge shapes, stability, and the torch peer."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numba
 import numpy
 import pytest
@@ -9,8 +13,11 @@ from hypothesis import strategies as st
 
 from derive.kernels.benchmarks.peers import torch_selective_scan
 from derive.kernels.harnesses.scan import scan_inputs
+from derive.kernels.kernelcheck import check_document
+from derive.kernels.lowering import kernel_specs
 
 MODULES = (selective_ssm, selective_ssm_numba)
+GENERATED = Path(__file__).parent.parent / "generated"
 TORCH_RTOL32, TORCH_ATOL32 = 6e-4, 2e-3  # mamba_ssm's own test tolerances for float32
 TORCH_RTOL64, TORCH_ATOL64 = 1e-10, 1e-10
 THREADS_RTOL = 1e-13  # per-thread parts of dB and dC are summed in another order
@@ -162,3 +169,110 @@ def test_matches_torch_selective_scan_ref(module, dtype, softplus):
     numpy.testing.assert_allclose(out, expected.detach().numpy(), rtol=rtol, atol=atol)
     for grad, tensor in zip(grads, tensors):
         numpy.testing.assert_allclose(grad, tensor.grad.numpy(), rtol=rtol, atol=atol)
+
+
+def _layout_inputs(layouts, batch=2, dim=4, n=3, length=6, groups=2, seed=0):
+    sizes = {"batch": batch, "dim": dim, "N": n, "L": length, "G": groups}
+    return scan_inputs(numpy.random.default_rng(seed), sizes, layouts=layouts)
+
+
+def _as_grouped(x, batch, dim, length):
+    """B or C (any layout) written out per channel, (batch, dim, N, L): mamba_ssm's rule."""
+    if x.ndim == 2:
+        return numpy.broadcast_to(x[None, :, :, None], (batch, *x.shape, length)).copy()
+    if x.ndim == 3:
+        return numpy.broadcast_to(x[:, None], (batch, dim, *x.shape[1:])).copy()
+    return numpy.repeat(x, dim // x.shape[1], axis=1)
+
+
+def _shared_by(grad, layout_of):
+    """A per-channel gradient (batch, dim, N, L) summed back into the layout of `layout_of`."""
+    batch, dim, n, length = grad.shape
+    if layout_of.ndim == 2:
+        return grad.sum(axis=(0, 3))
+    if layout_of.ndim == 3:
+        return grad.sum(axis=1)
+    groups = layout_of.shape[1]
+    return grad.reshape(batch, groups, dim // groups, n, length).sum(axis=2)
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("layouts", [("constant", "grouped"), ("grouped", "shared")])
+def test_a_layout_is_its_per_channel_copy_and_sums_its_gradient(module, layouts):
+    """B, C in a shared layout give what their copy per channel gives, and their gradient is
+    the per-channel gradient summed over what shares each entry."""
+    inputs = _layout_inputs(layouts)
+    (batch, dim, length), seed = inputs[0].shape, numpy.random.default_rng(1)
+    dout = seed.standard_normal(inputs[0].shape)
+    copies = list(inputs)
+    copies[3], copies[4] = (_as_grouped(x, batch, dim, length) for x in inputs[3:5])
+    out = module.selective_ssm_forward(*inputs, delta_softplus=True)
+    grads = module.selective_ssm_backward(dout, *inputs, delta_softplus=True)
+    expected = module.selective_ssm_backward(dout, *copies, delta_softplus=True)
+    numpy.testing.assert_allclose(out, module.selective_ssm_forward(*copies, delta_softplus=True))
+    for k, (grad, want) in enumerate(zip(grads, expected, strict=True)):
+        want = _shared_by(want, inputs[k]) if k in (3, 4) else want
+        assert grad.shape == inputs[k].shape
+        numpy.testing.assert_allclose(grad, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_the_last_state_is_what_a_one_hot_C_reads_at_the_last_step(module):
+    u, delta, A, B, _, _, _, _ = _layout_inputs(("grouped", "constant"))
+    dim, n = A.shape
+    _, last_state = module.selective_ssm_forward(
+        u, delta, A, B, numpy.zeros((dim, n)), return_last_state=True
+    )
+    for k in range(n):
+        C = numpy.zeros((dim, n))
+        C[:, k] = 1.0
+        out = module.selective_ssm_forward(u, delta, A, B, C)
+        numpy.testing.assert_allclose(last_state[:, :, k], out[:, :, -1], rtol=1e-14)
+    assert last_state.dtype == u.dtype
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("shape", [(0, 2, 3, 4), (2, 2, 3, 0), (1, 0, 2, 3), (1, 2, 1, 1)])
+@pytest.mark.parametrize("layouts", [("constant", "grouped"), ("grouped", "constant")])
+def test_edge_shapes_of_every_layout(module, shape, layouts):
+    batch, dim, n, length = shape
+    inputs = _layout_inputs(layouts, batch, dim, n, length, groups=1)
+    out, last = module.selective_ssm_forward(*inputs, delta_softplus=True, return_last_state=True)
+    dlast = numpy.ones(last.shape)
+    grads = module.selective_ssm_backward(
+        numpy.ones_like(out), *inputs, delta_softplus=True, chunk=2, dlast_state=dlast
+    )
+    assert out.shape == inputs[0].shape and last.shape == (batch, dim, n)
+    assert [g.shape for g in grads] == [x.shape for x in inputs]
+
+
+def test_importing_the_kernels_does_not_import_torch():
+    code = (
+        "import sys, derive_kernels, derive_kernels.selective_ssm, "
+        "derive_kernels.selective_ssm_numba; print('torch' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize(
+    "name, wrong",
+    [
+        ("selective_ssm_numba.py", ("d // (dim // B.shape[1])", "d % B.shape[1]")),
+        (
+            "selective_ssm.py",
+            (
+                "numpy.repeat(step, dim // groups, axis=1)",
+                "numpy.tile(step, (1, dim // groups, 1))",
+            ),
+        ),
+    ],
+)
+def test_derive_check_catches_a_wrong_group_of_channels(tmp_path, load_document, name, wrong):
+    for path in GENERATED.glob("*.py"):
+        text = path.read_text()
+        assert path.name != name or wrong[0] in text
+        (tmp_path / path.name).write_text(text.replace(*wrong) if path.name == name else text)
+    checks = check_document(kernel_specs(load_document("selective_ssm")), str(tmp_path))
+    failed = {c.what for c in checks if not c.ok}
+    assert failed and all("grouped" in what for what in failed)

@@ -29,6 +29,9 @@ PACKAGE = "derive_kernels"
 # Kinds whose Numba kernels run their parts on Python threads (`_in_threads`, common.j2),
 # so their modules import concurrent.futures.
 THREADED_KINDS = frozenset({"scan", "attention"})
+# Kinds with a torch.autograd.Function wrapper of their Numba kernels: its template. A wrapper
+# holds no math; it goes to torch_<document>.py, the only generated module importing torch.
+TORCH_WRAPPERS = {"scan": "torch_scan.py.j2"}
 
 
 def template_dirs() -> list[str]:
@@ -151,6 +154,18 @@ def render(doc: Document) -> dict[str, str]:
     return files
 
 
+def render_torch(doc: Document) -> dict[str, str]:
+    """The torch wrapper module of `doc` ({file name: content}); empty if it has none."""
+    module = lower(doc)
+    kernels = [spec for spec in module.kernels if spec.kind in TORCH_WRAPPERS]
+    if not kernels:
+        return {}
+    (template,) = {TORCH_WRAPPERS[spec.kind] for spec in kernels}
+    text = environment().get_template(template).render(module=module, kernels=kernels)
+    # Not _tidy: a class's methods keep the blank line between them.
+    return {f"torch_{module.document}.py": text.strip("\n") + "\n"}
+
+
 def has_kernels(doc: Document) -> bool:
     return doc.name in LOWERINGS
 
@@ -162,6 +177,7 @@ def render_files(docs, *, everything: bool) -> dict[str, str]:
     for doc in docs:
         if has_kernels(doc):
             files.update(render(doc))
+            files.update(render_torch(doc))
     if everything:
         init = environment().get_template("package.py.j2")
         names = sorted(d.name for d in docs if has_kernels(d))

@@ -34,13 +34,15 @@ class Argument:
     """An array argument of a generated kernel: its name, its axes, whether it may be None,
     and the label of the document's tensor it binds to, where that differs from its name.
 
-    An axis named "2D" has twice the size of axis "D".
+    An axis named "2D" has twice the size of axis "D". `layouts` lists every axes the
+    argument accepts (`axes` among them), told apart by their number of axes.
     """
 
     name: str
     axes: tuple[str, ...]
     optional: bool = False
     label: str = ""
+    layouts: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 The engine's gradient here is SymPy's derivative of the forward blocks composed over a few
 time steps — the same expressions the generated forward runs — never the backward blocks.
+Which entry of B and C each (batch, channel, step) reads is restated here from mamba_ssm's
+rules (`_entry`), apart from the templates' indexing, which it checks.
 """
 
 from __future__ import annotations
@@ -18,22 +20,38 @@ from derive.kernels.kernelcheck import (
     central_differences,
     harness,
     relative_error,
+    symbolic_gradient,
 )
 
 SIZES = {"batch": 2, "dim": 3, "N": 4, "L": 7}
 SYMBOLIC_SIZES = {"batch": 1, "dim": 2, "N": 2, "L": 3}
 CHUNK = 3
+# B and C each: constant over time (dim, N), shared by every channel (batch, N, L), or
+# shared by the dim // G channels of each of G groups (batch, G, N, L).
+LAYOUTS = {
+    "constant": ("dim", "N"),
+    "shared": ("batch", "N", "L"),
+    "grouped": ("batch", "G", "N", "L"),
+}
+DEFAULT_LAYOUTS = ("shared", "shared")
+# Sizes where a group holds several channels but not all, and batch and steps share B, C.
+LAYOUT_SIZES = {"batch": 2, "dim": 4, "N": 3, "L": 5, "G": 2}
+LAYOUT_SYMBOLIC_SIZES = {"batch": 2, "dim": 4, "N": 1, "L": 2, "G": 2}
+# B's and C's indexing are independent: each layout of each, and both shared over batch.
+LAYOUT_PAIRS = (("constant", "grouped"), ("grouped", "constant"), ("constant", "constant"))
 
 
-def scan_inputs(rng, sizes, dtype=numpy.float64) -> list:
-    """Seeded (u, delta, A, B, C, D, z, delta_bias) with mamba-like scales (A < 0)."""
+def scan_inputs(rng, sizes, dtype=numpy.float64, layouts=DEFAULT_LAYOUTS) -> list:
+    """Seeded (u, delta, A, B, C, D, z, delta_bias) with mamba-like scales (A < 0), B and C
+    in the named LAYOUTS."""
     batch, dim, n, length = sizes["batch"], sizes["dim"], sizes["N"], sizes["L"]
+    B_shape, C_shape = (tuple(sizes[axis] for axis in LAYOUTS[name]) for name in layouts)
     values = [
         rng.standard_normal((batch, dim, length)),
         0.5 * rng.standard_normal((batch, dim, length)),
         -numpy.exp(0.3 * rng.standard_normal((dim, n))),
-        rng.standard_normal((batch, n, length)),
-        rng.standard_normal((batch, n, length)),
+        rng.standard_normal(B_shape),
+        rng.standard_normal(C_shape),
         rng.standard_normal(dim),
         rng.standard_normal((batch, dim, length)),
         0.1 * rng.standard_normal(dim),
@@ -57,111 +75,137 @@ def _entry_symbols(inputs) -> list:
     return symbols
 
 
+def _entry(array, b: int, d: int, n: int, t: int, dim: int):
+    """The entry of B or C (given in any of LAYOUTS) that batch entry b, channel d and state
+    n read at step t: channel d belongs to group d // (dim // G)."""
+    if array.ndim == 2:
+        return array[d, n]
+    if array.ndim == 3:
+        return array[b, n, t]
+    return array[b, d // (dim // array.shape[1]), n, t]
+
+
 def _symbolic_output(kernel, inputs, softplus: bool):
-    """The forward output as SymPy expressions of one symbol per input entry."""
+    """The forward output and last state as SymPy expressions of one symbol per input entry."""
     symbols = _entry_symbols(inputs)
     u, delta, A, B, C, D, z, bias = symbols
+    (batch, dim, length), N = u.shape, A.shape[1]
     delta_block = "delta_softplus" if softplus else "delta_plain"
-    outputs = numpy.empty(inputs[0].shape, object)
-    for b, d in numpy.ndindex(*inputs[0].shape[:2]):
-        h = [sympy.Integer(0)] * A.shape[1]
-        for t in range(inputs[0].shape[2]):
+    outputs, last = numpy.empty(u.shape, object), numpy.empty((batch, dim, N), object)
+    for b, d in numpy.ndindex(batch, dim):
+        h = [sympy.Integer(0)] * N
+        for t in range(length):
             step = {"u_t": u[b, d, t], "D_d": D[d], "z_t": z[b, d, t]}
             step["Delta"] = _block(
                 kernel, delta_block, {"delta_t": delta[b, d, t], "bias_d": bias[d]}
             )
-            for n in range(len(h)):
+            for n in range(N):
                 z_n = _block(kernel, "decay_arg", {**step, "A_n": A[d, n]})
                 decay = _block(kernel, "decay", {"z_n": z_n})
-                values = {**step, "B_n": B[b, n, t], "h_prev": h[n], "decay_n": decay}
-                h[n] = _block(kernel, "step", values)
+                B_n = _entry(B, b, d, n, t, dim)
+                h[n] = _block(
+                    kernel, "step", {**step, "B_n": B_n, "h_prev": h[n], "decay_n": decay}
+                )
             step["y"] = sum(
-                _block(kernel, "emit", {"h_new": h[n], "C_n": C[b, n, t]}) for n in range(len(h))
+                _block(kernel, "emit", {"h_new": h[n], "C_n": _entry(C, b, d, n, t, dim)})
+                for n in range(N)
             )
             outputs[b, d, t] = _block(kernel, "out_gated", step)
-    return outputs, symbols
+        last[b, d] = h
+    return numpy.concatenate([outputs.ravel(), last.ravel()]), symbols
 
 
-def engine_gradient(kernel, inputs, dout, softplus: bool) -> list:
-    """SymPy's gradient of sum(dout * forward) at `inputs`, for every input."""
+def engine_gradient(kernel, inputs, seeds, softplus: bool) -> list:
+    """SymPy's gradient of sum(dout * out) + sum(dlast_state * last_state) at `inputs`."""
     outputs, symbols = _symbolic_output(kernel, inputs, softplus)
-    loss = sum(float(g) * o for g, o in zip(dout.ravel(), outputs.ravel(), strict=True))
-    flat = [s for block in symbols for s in block.ravel()]
-    values = [float(v) for value in inputs for v in value.ravel()]
-    gradient = sympy.lambdify(flat, [sympy.diff(loss, s) for s in flat], "numpy")(*values)
-    grads, offset = [], 0
-    for value in inputs:
-        grads.append(numpy.array(gradient[offset : offset + value.size]).reshape(value.shape))
-        offset += value.size
-    return grads
+    return symbolic_gradient(outputs, symbols, inputs, _flat(seeds))
+
+
+def _flat(arrays):
+    return numpy.concatenate([a.ravel() for a in arrays])
+
+
+def _seeds(rng, inputs):
+    """Random dout (batch, dim, L) and dlast_state (batch, dim, N)."""
+    (batch, dim, _), N = inputs[0].shape, inputs[2].shape[1]
+    return rng.standard_normal(inputs[0].shape), rng.standard_normal((batch, dim, N))
+
+
+def _rounds():
+    """(delta_softplus, layouts, sizes, symbolic sizes) of every round of checks: both
+    delta_softplus with the default layouts, then LAYOUT_PAIRS."""
+    default = [(softplus, DEFAULT_LAYOUTS, SIZES, SYMBOLIC_SIZES) for softplus in (False, True)]
+    return default + [(True, p, LAYOUT_SIZES, LAYOUT_SYMBOLIC_SIZES) for p in LAYOUT_PAIRS]
 
 
 @harness("scan")
 def check_scan(kernel, numpy_module, numba_module) -> list[Check]:
     checks = []
-    for softplus in (False, True):
-        tag = f"delta_softplus={softplus}"
-        checks += _float64_checks(kernel, numpy_module, numba_module, softplus, tag)
-        checks += _float32_check(kernel, numpy_module, softplus, tag)
+    for softplus, layouts, sizes, symbolic in _rounds():
+        tag = f"delta_softplus={softplus}, B {layouts[0]}, C {layouts[1]}, last state"
+        run = _runner(kernel, numpy_module, softplus)
+        checks += _float64_checks(
+            kernel,
+            run,
+            _runner(kernel, numba_module, softplus),
+            (softplus, layouts, sizes, symbolic),
+            tag,
+        )
+        checks += _float32_check(kernel, run, layouts, sizes, tag)
     return checks
 
 
-def _float64_checks(kernel, numpy_module, numba_module, softplus, tag) -> list[Check]:
-    name = kernel.name
-    forward = getattr(numpy_module, f"{name}_forward")
-    backward = getattr(numpy_module, f"{name}_backward")
+def _runner(kernel, module, softplus: bool):
+    """The module's (forward, backward) for the checks: the forward returns out and
+    last_state flattened into one array, the backward takes both seeds."""
+    forward = getattr(module, f"{kernel.name}_forward")
+    backward = getattr(module, f"{kernel.name}_backward")
+
+    def run_forward(*inputs):
+        return _flat(forward(*inputs, delta_softplus=softplus, return_last_state=True))
+
+    def run_backward(seeds, inputs, **options):
+        dout, dlast_state = seeds
+        return backward(dout, *inputs, delta_softplus=softplus, dlast_state=dlast_state, **options)
+
+    return run_forward, run_backward
+
+
+def _float64_checks(kernel, run, run_numba, case, tag) -> list[Check]:
+    (forward, backward), (softplus, layouts, sizes, symbolic) = run, case
     rng = numpy.random.default_rng(1 + softplus)
-    inputs = scan_inputs(rng, SIZES)
-    dout = rng.standard_normal(inputs[0].shape)
-    grads = backward(dout, *inputs, delta_softplus=softplus, chunk=CHUNK)
-    run = lambda *args: forward(*args, delta_softplus=softplus)  # noqa: E731
-    fd = central_differences(run, inputs, dout, range(len(inputs)))
-    small = scan_inputs(rng, SYMBOLIC_SIZES)
-    small_dout = rng.standard_normal(small[0].shape)
-    small_grads = backward(small_dout, *small, delta_softplus=softplus, chunk=2)
-    engine = engine_gradient(kernel, small, small_dout, softplus)
-    nb_out = getattr(numba_module, f"{name}_forward")(*inputs, delta_softplus=softplus)
-    nb_grads = getattr(numba_module, f"{name}_backward")(
-        dout, *inputs, delta_softplus=softplus, chunk=CHUNK
-    )
-    return [
-        Check(
-            name,
-            f"backward vs central differences, float64 ({tag})",
-            relative_error(grads, fd),
-            FD_TOLERANCE,
-        ),
-        Check(
-            name,
-            f"backward vs the engine's symbolic gradient ({tag})",
-            relative_error(small_grads, engine),
-            ENGINE_TOLERANCE,
-        ),
-        Check(
-            name,
-            f"Numba vs NumPy forward and backward ({tag})",
-            relative_error([nb_out, *nb_grads], [run(*inputs), *grads]),
+    inputs = scan_inputs(rng, sizes, layouts=layouts)
+    seeds = _seeds(rng, inputs)
+    grads = backward(seeds, inputs, chunk=CHUNK)
+    fd = central_differences(forward, inputs, _flat(seeds), range(len(inputs)))
+    small = scan_inputs(rng, symbolic, layouts=layouts)
+    small_seeds = _seeds(rng, small)
+    small_grads = backward(small_seeds, small, chunk=2)
+    engine = engine_gradient(kernel, small, small_seeds, softplus)
+    numba_results = [run_numba[0](*inputs), *run_numba[1](seeds, inputs, chunk=CHUNK)]
+    measured = [
+        ("backward vs central differences, float64", grads, fd, FD_TOLERANCE),
+        ("backward vs the engine's symbolic gradient", small_grads, engine, ENGINE_TOLERANCE),
+        (
+            "Numba vs NumPy forward and backward",
+            numba_results,
+            [forward(*inputs), *grads],
             NUMBA_TOLERANCE,
         ),
     ]
-
-
-def _float32_check(kernel, numpy_module, softplus, tag) -> list[Check]:
-    name = kernel.name
-    forward = getattr(numpy_module, f"{name}_forward")
-    backward = getattr(numpy_module, f"{name}_backward")
-    rng = numpy.random.default_rng(3)
-    inputs = scan_inputs(rng, SIZES)
-    dout = rng.standard_normal(inputs[0].shape)
-    single = [v.astype(numpy.float32) for v in inputs]
-    wide = [
-        forward(*inputs, delta_softplus=softplus),
-        *backward(dout, *inputs, delta_softplus=softplus),
-    ]
-    narrow = [
-        forward(*single, delta_softplus=softplus),
-        *backward(dout.astype(numpy.float32), *single, delta_softplus=softplus),
-    ]
     return [
-        Check(name, f"float32 vs float64 ({tag})", relative_error(narrow, wide), FLOAT32_TOLERANCE)
+        Check(kernel.name, f"{what} ({tag})", relative_error(actual, expected), bound)
+        for what, actual, expected, bound in measured
     ]
+
+
+def _float32_check(kernel, run, layouts, sizes, tag) -> list[Check]:
+    forward, backward = run
+    rng = numpy.random.default_rng(3)
+    inputs = scan_inputs(rng, sizes, layouts=layouts)
+    seeds = _seeds(rng, inputs)
+    single = [v.astype(numpy.float32) for v in inputs]
+    wide = [forward(*inputs), *backward(seeds, inputs)]
+    narrow = [forward(*single), *backward([s.astype(numpy.float32) for s in seeds], single)]
+    error = relative_error(narrow, wide)
+    return [Check(kernel.name, f"float32 vs float64 ({tag})", error, FLOAT32_TOLERANCE)]

@@ -34,13 +34,15 @@ t, q = sympy.symbols("t q", integer=True)
 dh_next = sympy.Symbol("dh_next", real=True)
 dDelta = sympy.Symbol("dDelta", real=True)
 
-# mamba_ssm's selective_scan_ref interface.
+# mamba_ssm's selective_scan_ref interface. B and C are each constant over time (dim, N),
+# shared by all channels (batch, N, L), or shared by the dim // G channels of a group.
+PROJECTION_LAYOUTS = (("dim", "N"), ("batch", "N", "L"), ("batch", "G", "N", "L"))
 ARGUMENTS = (
     Argument("u", ("batch", "dim", "L")),
     Argument("delta", ("batch", "dim", "L")),
     Argument("A", ("dim", "N")),
-    Argument("B", ("batch", "N", "L")),
-    Argument("C", ("batch", "N", "L")),
+    Argument("B", ("batch", "N", "L"), layouts=PROJECTION_LAYOUTS),
+    Argument("C", ("batch", "N", "L"), layouts=PROJECTION_LAYOUTS),
     Argument("D", ("dim",), optional=True),
     Argument("z", ("batch", "dim", "L"), optional=True),
     Argument("delta_bias", ("dim",), optional=True),
