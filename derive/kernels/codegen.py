@@ -156,7 +156,7 @@ def render(doc: Document) -> dict[str, str]:
 
 def render_torch(doc: Document) -> dict[str, str]:
     """The torch wrapper module of `doc` ({file name: content}); empty if it has none."""
-    module = lower(doc)
+    module = kernel_specs(doc)
     kernels = [spec for spec in module.kernels if spec.kind in TORCH_WRAPPERS]
     if not kernels:
         return {}
