@@ -19,6 +19,7 @@ import jinja2
 import sympy
 
 import derive.kernels.lowerings  # noqa: F401 - registers the lowerings
+from derive.kernels.kinds import kind, kinds
 from derive.kernels.lowering import LOWERINGS, KernelSpec, kernel_specs
 from derive.kernels.printing import print_block
 from derive.kernels.vexp import vexp_blocks
@@ -26,12 +27,6 @@ from derive.model import Document
 
 LINE_WIDTH = 99
 PACKAGE = "derive_kernels"
-# Kinds whose Numba kernels run their parts on Python threads (`_in_threads`, common.j2),
-# so their modules import concurrent.futures.
-THREADED_KINDS = frozenset({"scan", "attention"})
-# Kinds with a torch.autograd.Function wrapper of their Numba kernels: its template. A wrapper
-# holds no math; it goes to torch_<document>.py, the only generated module importing torch.
-TORCH_WRAPPERS = {"scan": "torch_scan.py.j2"}
 
 
 def template_dirs() -> list[str]:
@@ -89,7 +84,7 @@ class PrintedKernel:
 def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[list[str]]]:
     kernels, imports = [], {"numpy"} | ({"numba"} if numba else set())
     for spec in specs:
-        if numba and spec.kind in THREADED_KINDS:
+        if numba and kind(spec.kind).threaded:
             imports.add("concurrent.futures")
         code, inputs = {}, {}
         for block in spec.blocks:
@@ -141,7 +136,7 @@ def render(doc: Document) -> dict[str, str]:
     files = {}
     for numba in (False, True):
         kernels, imports = _printed(module.kernels, numba)
-        threaded = numba and any(spec.kind in THREADED_KINDS for spec in module.kernels)
+        threaded = numba and any(kind(spec.kind).threaded for spec in module.kernels)
         text = template.render(
             module=module,
             kernels=kernels,
@@ -149,6 +144,7 @@ def render(doc: Document) -> dict[str, str]:
             imports=imports,
             vexp=_vexp_code(),
             threaded=threaded,
+            templates={name: record.template for name, record in kinds().items()},
         )
         files[f"{module.document}{'_numba' if numba else ''}.py"] = _tidy(text)
     return files
@@ -157,10 +153,10 @@ def render(doc: Document) -> dict[str, str]:
 def render_torch(doc: Document) -> dict[str, str]:
     """The torch wrapper module of `doc` ({file name: content}); empty if it has none."""
     module = kernel_specs(doc)
-    kernels = [spec for spec in module.kernels if spec.kind in TORCH_WRAPPERS]
+    kernels = [spec for spec in module.kernels if kind(spec.kind).torch]
     if not kernels:
         return {}
-    (template,) = {TORCH_WRAPPERS[spec.kind] for spec in kernels}
+    (template,) = {kind(spec.kind).torch for spec in kernels}
     text = environment().get_template(template).render(module=module, kernels=kernels)
     # Not _tidy: a class's methods keep the blank line between them.
     return {f"torch_{module.document}.py": text.strip("\n") + "\n"}

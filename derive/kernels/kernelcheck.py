@@ -4,8 +4,8 @@ For each kernel the checks are: backward against central differences of the forw
 backward against the engine's symbolic gradient of the unrolled forward (SymPy differentiates
 the lowered forward composed over a few steps), NumPy against Numba, and float32 against
 float64; where the kernel spec has a reference, also the forward against the document's own
-definitions at small sizes. Harnesses are a table keyed by the kernel's kind; tolerances are
-named constants.
+definitions at small sizes. Each kernel kind's record (derive.kernels.kinds) holds its
+harness; tolerances are named constants.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from pathlib import Path
 import numpy
 import sympy
 
+from derive.kernels.kinds import kind
+
 FD_STEP = 1e-6
 FD_TOLERANCE = 1e-6
 ENGINE_TOLERANCE = 1e-9
 DOCUMENT_TOLERANCE = 1e-9
 NUMBA_TOLERANCE = 1e-10
 FLOAT32_TOLERANCE = 1e-4
-
-HARNESSES: dict = {}
 
 
 @dataclass(frozen=True)
@@ -42,16 +42,6 @@ class Check:
     @property
     def ok(self) -> bool:
         return bool(numpy.isfinite(self.error)) and self.error <= self.bound
-
-
-def harness(kind: str):
-    """Register the decorated function as the numeric harness of kernels of `kind`."""
-
-    def register(function):
-        HARNESSES[kind] = function
-        return function
-
-    return register
 
 
 @contextlib.contextmanager
@@ -101,13 +91,11 @@ def relative_error(actual, expected) -> float:
 
 def check_document(module_spec, directory: str) -> list[Check]:
     """Run the harness of every kernel of one document against the files in `directory`."""
-    import derive.kernels.harnesses  # noqa: F401 - registers the harnesses on first use
-
     names = [module_spec.document, f"{module_spec.document}_numba"]
     checks = []
     with generated_modules(directory, names) as (numpy_module, numba_module):
         for kernel in module_spec.kernels:
-            checks += HARNESSES[kernel.kind](kernel, numpy_module, numba_module)
+            checks += kind(kernel.kind).harness(kernel, numpy_module, numba_module)
     return checks
 
 

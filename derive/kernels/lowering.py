@@ -7,12 +7,15 @@ vector-Jacobian products the engine derives with SymPy. Templates supply only lo
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy
 from sympy.core.function import AppliedUndef
 
 from derive.engine.terms import context_of, unfold
+from derive.kernels.kinds import kind
 from derive.model import Document
 from derive.notation.primitives import stable_form
 
@@ -77,31 +80,89 @@ class ModuleSpec:
     kernels: tuple[KernelSpec, ...]
 
 
-LOWERINGS: dict = {}
+@dataclass(frozen=True)
+class Lowering:
+    """How one document becomes kernels: the function, and the names it binds to in the
+    document, as data — its definitions and input tensors. They are checked against the
+    document before the function runs, so a renamed definition is a named error, not a
+    KeyError deep inside a lowering; the function may use no other name."""
+
+    document: str
+    function: Callable[[Document], tuple[KernelSpec, ...]]
+    definitions: tuple[str, ...]
+    tensors: tuple[str, ...] = ()
 
 
-def lowering(name: str):
-    """Register the decorated function as the lowering of document `name`."""
+class BindingError(KeyError):
+    """A lowering and its document disagree on a name (a renamed definition or tensor)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+LOWERINGS: dict[str, Lowering] = {}
+_BINDING: contextvars.ContextVar[Lowering | None] = contextvars.ContextVar("binding", default=None)
+
+
+def lowering(name: str, *, definitions: tuple[str, ...], tensors: tuple[str, ...] = ()):
+    """Register the decorated function as the lowering of document `name`, binding to the
+    document's `definitions` and input `tensors` by name."""
 
     def register(function):
-        LOWERINGS[name] = function
+        LOWERINGS[name] = Lowering(name, function, tuple(definitions), tuple(tensors))
         return function
 
     return register
 
 
 def kernel_specs(doc: Document) -> ModuleSpec:
-    """The kernel specs of `doc`, or KeyError naming the documents that have kernels."""
+    """The kernel specs of `doc`, or KeyError naming the documents that have kernels, or
+    BindingError naming the names the lowering binds to and the document lacks."""
     import derive.kernels.lowerings  # noqa: F401 - fills LOWERINGS on first use
 
     if doc.name not in LOWERINGS:
         known = ", ".join(sorted(LOWERINGS))
         raise KeyError(f"no kernels for document {doc.name!r} (kernels exist for: {known})")
-    return ModuleSpec(doc.name, doc.path, doc.title, LOWERINGS[doc.name](doc))
+    found = LOWERINGS[doc.name]
+    check_bindings(found, doc)
+    token = _BINDING.set(found)
+    try:
+        specs = found.function(doc)
+    finally:
+        _BINDING.reset(token)
+    for spec in specs:
+        kind(spec.kind)  # an unknown kind is a named error here, not in a template
+    return ModuleSpec(doc.name, doc.path, doc.title, specs)
+
+
+def check_bindings(found: Lowering, doc: Document) -> None:
+    defined = {d.name for d in doc.definitions}
+    labels = {str(i.label) for i in doc.inputs if isinstance(i, sympy.IndexedBase)}
+    missing = [f"definition {n!r}" for n in found.definitions if n not in defined]
+    missing += [f"tensor {n!r}" for n in found.tensors if n not in labels]
+    if missing:
+        raise BindingError(
+            f"the lowering of {doc.name} (derive/kernels/lowerings/{doc.name}.py) binds to "
+            f"{', '.join(missing)}, which document {doc.name} does not declare: renamed?"
+        )
+
+
+def _bound(what: str, name: str) -> None:
+    """A lowering may only use the names its @lowering declares."""
+    found = _BINDING.get()
+    if found is None:
+        return
+    declared = found.definitions if what == "definition" else found.tensors
+    if name not in declared:
+        raise BindingError(
+            f"the lowering of {found.document} uses {what} {name!r}, which its @lowering(...) "
+            f"does not declare in {what}s="
+        )
 
 
 def definition(doc: Document, name: str):
     """The document's definition called `name` (shapes stripped, as the engine sees it)."""
+    _bound("definition", name)
     for d in context_of(doc).definitions.values():
         if d.name == name:
             return d
@@ -109,6 +170,7 @@ def definition(doc: Document, name: str):
 
 
 def tensor(doc: Document, label: str) -> sympy.IndexedBase:
+    _bound("tensor", label)
     for item in doc.inputs:
         if isinstance(item, sympy.IndexedBase) and str(item.label) == label:
             return sympy.IndexedBase(item.label)
@@ -123,6 +185,8 @@ def body_at(doc: Document, name: str, *args) -> sympy.Expr:
 
 def unfolded(doc: Document, expr, keep=()) -> sympy.Expr:
     """Unfold every definition in `expr` except those named in `keep`."""
+    for name in keep:
+        _bound("definition", name)
     ctx = context_of(doc)
     only = {d.func for d in ctx.definitions.values() if d.name not in keep}
     return unfold(ctx, expr, only=only)
@@ -138,6 +202,10 @@ def bind(expr, names: dict | None = None, tensors: dict | None = None):
     """Bind a document's terms to kernel variables: applications of the definitions named in
     `names` and entries of the tensors named in `tensors` become the given symbols."""
     names, tensors = names or {}, tensors or {}
+    for name in names:
+        _bound("definition", name)
+    for label in tensors:
+        _bound("tensor", label)
     expr = expr.replace(
         lambda n: isinstance(n, AppliedUndef) and n.func.__name__ in names,
         lambda n: names[n.func.__name__],

@@ -1,3 +1,8 @@
-"""Numeric harnesses of generated kernels, one module per kernel kind (see kernelcheck)."""
+"""Numeric harnesses of generated kernels, one module per kernel kind: importing this package
+imports every module in it, and each registers its kinds' records (derive.kernels.kinds)."""
 
-from derive.kernels.harnesses import attention, gate, layer, lookup, readout, scan, window  # noqa: F401
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")

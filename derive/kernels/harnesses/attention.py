@@ -17,9 +17,9 @@ from derive.kernels.kernelcheck import (
     NUMBA_TOLERANCE,
     Check,
     central_differences,
-    harness,
     relative_error,
 )
+from derive.kernels.kinds import kernel_kind
 
 SLOPE = 0.2
 
@@ -108,7 +108,7 @@ def engine_gradient(kernel, inputs, dout, loops: bool) -> list:
     return grads
 
 
-@harness("attention")
+@kernel_kind("attention", template="attention.j2", threaded=True)
 def check_attention(kernel, numpy_module, numba_module) -> list[Check]:
     checks = []
     for loops in (False, True):

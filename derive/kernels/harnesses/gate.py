@@ -8,11 +8,11 @@ import numpy
 from derive.kernels.kernelcheck import (
     at,
     document_value,
-    harness,
     standard_checks,
     symbolic_gradient,
     symbols_like,
 )
+from derive.kernels.kinds import kernel_kind
 
 FLOATS = (0, 1, 2)
 
@@ -42,7 +42,7 @@ def _document_forward(kernel, inputs) -> numpy.ndarray:
     return out
 
 
-@harness("gate")
+@kernel_kind("gate", template="gate.j2")
 def check_gate(kernel, numpy_module, numba_module) -> list:
     rng = numpy.random.default_rng(17)
     inputs, dout = gate_inputs(rng, 6, 4), rng.standard_normal((6, 4))

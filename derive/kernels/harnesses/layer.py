@@ -10,11 +10,11 @@ import sympy
 from derive.kernels.kernelcheck import (
     at,
     document_value,
-    harness,
     standard_checks,
     symbolic_gradient,
     symbols_like,
 )
+from derive.kernels.kinds import kernel_kind
 
 SIZES = {"batch": 5, "n": 4, "m": 3}
 SMALL = {"batch": 2, "n": 3, "m": 2}
@@ -68,9 +68,9 @@ def _document_forward(kernel, inputs, shape) -> numpy.ndarray:
     return out
 
 
-@harness("dense")
-@harness("pointwise")
-@harness("rowsum")
+@kernel_kind("dense", template="layer.j2")
+@kernel_kind("pointwise", template="layer.j2")
+@kernel_kind("rowsum", template="layer.j2")
 def check_layer(kernel, numpy_module, numba_module) -> list:
     rng = numpy.random.default_rng(29)
     inputs, small = layer_inputs(kernel, rng, SIZES), layer_inputs(kernel, rng, SMALL)

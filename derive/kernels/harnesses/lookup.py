@@ -14,11 +14,11 @@ import sympy
 from derive.kernels.kernelcheck import (
     at,
     document_value,
-    harness,
     standard_checks,
     symbolic_gradient,
     symbols_like,
 )
+from derive.kernels.kinds import kernel_kind
 
 SIZES = {"rows": 4, "queries": 4, "K": 5, "keys": 5, "m": 3, "D": 3, "D_v": 2, "H": 4}
 SMALL = {"rows": 2, "queries": 2, "K": 3, "keys": 3, "m": 2, "D": 2, "D_v": 2, "H": 2}
@@ -80,9 +80,9 @@ def _document_forward(kernel, inputs, sizes: dict) -> numpy.ndarray:
     return out
 
 
-@harness("switch")
-@harness("bilinear_lookup")
-@harness("additive_lookup")
+@kernel_kind("switch", template="lookup.j2")
+@kernel_kind("bilinear_lookup", template="lookup.j2")
+@kernel_kind("additive_lookup", template="lookup.j2")
 def check_lookup(kernel, numpy_module, numba_module) -> list:
     rng = numpy.random.default_rng(23)
     inputs = lookup_inputs(kernel, rng, SIZES)

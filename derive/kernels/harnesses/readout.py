@@ -13,11 +13,11 @@ import numpy
 from derive.kernels.kernelcheck import (
     at,
     document_value,
-    harness,
     standard_checks,
     symbolic_gradient,
     symbols_like,
 )
+from derive.kernels.kinds import kernel_kind
 
 FLOATS = (0, 1, 3, 4, 5, 6)
 
@@ -64,7 +64,7 @@ def _document_forward(kernel, inputs, graphs: int) -> numpy.ndarray:
     return out
 
 
-@harness("readout")
+@kernel_kind("readout", template="readout.j2")
 def check_readout(kernel, numpy_module, numba_module) -> list:
     rng = numpy.random.default_rng(5)
     inputs, dout = readout_inputs(rng, 7, 3, 4), rng.standard_normal((4, 3))

@@ -18,10 +18,10 @@ from derive.kernels.kernelcheck import (
     NUMBA_TOLERANCE,
     Check,
     central_differences,
-    harness,
     relative_error,
     symbolic_gradient,
 )
+from derive.kernels.kinds import kernel_kind
 
 SIZES = {"batch": 2, "dim": 3, "N": 4, "L": 7}
 SYMBOLIC_SIZES = {"batch": 1, "dim": 2, "N": 2, "L": 3}
@@ -138,7 +138,7 @@ def _rounds():
     return default + [(True, p, LAYOUT_SIZES, LAYOUT_SYMBOLIC_SIZES) for p in LAYOUT_PAIRS]
 
 
-@harness("scan")
+@kernel_kind("scan", template="scan.j2", threaded=True, torch="torch_scan.py.j2")
 def check_scan(kernel, numpy_module, numba_module) -> list[Check]:
     checks = []
     for softplus, layouts, sizes, symbolic in _rounds():

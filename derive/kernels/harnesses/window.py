@@ -19,12 +19,12 @@ from derive.kernels.kernelcheck import (
     Check,
     at,
     document_value,
-    harness,
     relative_error,
     standard_checks,
     symbolic_gradient,
     symbols_like,
 )
+from derive.kernels.kinds import kernel_kind
 
 MODES = ("valid", "full")
 SIZES = {"batch": 3, "n": 7, "k": 3}
@@ -86,7 +86,7 @@ def _proved_gradients(kernel, module, inputs, dout) -> list[Check]:
     return [Check(kernel.name, f"{what} (mode=valid)", error, DOCUMENT_TOLERANCE)]
 
 
-@harness("window")
+@kernel_kind("window", template="window.j2")
 def check_window(kernel, numpy_module, numba_module) -> list:
     rng = numpy.random.default_rng(31)
     inputs, small = window_inputs(rng, SIZES), window_inputs(rng, SMALL)

@@ -1,3 +1,8 @@
-"""One lowering per document, each registered in `derive.kernels.lowering.LOWERINGS` on import."""
+"""One lowering per document: importing this package imports every module in it, and each
+registers its document's lowering (derive.kernels.lowering.LOWERINGS)."""
 
-from derive.kernels.lowerings import gatv2, ggnn_readout, nn_library, selective_ssm, soft_logic  # noqa: F401
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")

@@ -85,7 +85,11 @@ def _output(doc):
     return bind(body.replace(lambda n: isinstance(n, Sum), lambda n: agg_d), {}, {"b": bias_d})
 
 
-@lowering("gatv2")
+@lowering(
+    "gatv2",
+    definitions=("a₂", "a₃", "a₉", "e", "h'", "α"),
+    tensors=("a", "b"),
+)
 def lower_gatv2(doc) -> tuple[KernelSpec, ...]:
     term, (weight, alpha), message, output = _term(doc), _softmax(doc), _message(doc), _output(doc)
     out_grads = vjp({"out": output}, {"out": dout_d}, (agg_d, bias_d))

@@ -54,7 +54,10 @@ def _readout(doc):
     return term, body.xreplace({total: s_gd})
 
 
-@lowering("ggnn_readout")
+@lowering(
+    "ggnn_readout",
+    definitions=("h_g", "i", "j"),
+)
 def lower_ggnn_readout(doc) -> tuple[KernelSpec, ...]:
     term, readout = _readout(doc)
     readout_grads = vjp({"h_g": readout}, {"h_g": dout_gd}, (s_gd,))

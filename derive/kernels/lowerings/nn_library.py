@@ -293,7 +293,11 @@ def _proved_gradients(doc, sizes: dict):
     ]
 
 
-@lowering("nn_library")
+@lowering(
+    "nn_library",
+    definitions=("add", "conv_full", "corr_valid", "corr_valid_dw", "linear", "mse"),
+    tensors=("w", "x", "y*"),
+)
 def lower_nn_library(doc) -> tuple[KernelSpec, ...]:
     windows = tuple(_window_spec(doc, kernel) for kernel in WINDOWS)
     return (_linear_spec(doc), _mse_spec(doc), _add_spec(doc), *windows)

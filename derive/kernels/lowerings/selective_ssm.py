@@ -9,13 +9,14 @@ D skip and z gate, which the note does not have, are mamba_ssm's own: out = (y +
 from __future__ import annotations
 
 import sympy
-from sympy import Indexed, Sum
+from sympy import Sum
 from sympy.core.function import AppliedUndef
 
 from derive.kernels.lowering import (
     Argument,
     Block,
     KernelSpec,
+    bind,
     body_at,
     hoist_exp,
     lowering,
@@ -56,16 +57,9 @@ TENSORS = {"A": A_n, "B_Δ": bias_d, "x": u_t}
 def _bind(expr, previous=None):
     """Replace the note's terms by kernel variables (projections become inputs)."""
     expr = expr.replace(lambda n: isinstance(n, Sum), lambda n: delta_t)
-    expr = expr.replace(
-        lambda n: isinstance(n, AppliedUndef) and n.func.__name__ in DEFINITIONS,
-        lambda n: DEFINITIONS[n.func.__name__],
-    )
     if previous is not None:
         expr = expr.xreplace({previous: h_prev})
-    return expr.replace(
-        lambda n: isinstance(n, Indexed) and str(n.base.label) in TENSORS,
-        lambda n: TENSORS[str(n.base.label)],
-    )
+    return bind(expr, DEFINITIONS, TENSORS)
 
 
 def _forward(doc):
@@ -82,7 +76,7 @@ def _forward(doc):
     return delta_softplus, step, emit
 
 
-@lowering("selective_ssm")
+@lowering("selective_ssm", definitions=(*DEFINITIONS, "h", "y"), tensors=tuple(TENSORS))
 def lower_selective_ssm(doc) -> tuple[KernelSpec, ...]:
     delta_softplus, step, emit = _forward(doc)
     # delta_softplus=False in mamba_ssm skips the softplus of Δ := softplus(δ).

@@ -180,7 +180,24 @@ def _lookup_spec(doc, what: str, score: str, alpha: str, mixture: str, claim: st
     )
 
 
-@lowering("soft_logic")
+@lowering(
+    "soft_logic",
+    definitions=(
+        "lookup_cat",
+        "lookup_dot",
+        "lookup_gen",
+        "score_cat",
+        "score_dot",
+        "score_gen",
+        "softmax",
+        "y",
+        "y_case",
+        "α_cat",
+        "α_dot",
+        "α_gen",
+    ),
+    tensors=("C", "F", "T", "a", "k", "q", "v", "v_αc", "z"),
+)
 def lower_soft_logic(doc) -> tuple[KernelSpec, ...]:
     lookups = tuple(_lookup_spec(doc, *entry) for entry in LOOKUPS)
     return (_if_spec(doc), _switch_spec(doc), *lookups)

@@ -1,0 +1,59 @@
+"""One record per kernel kind: the template its kernels are written from, whether its Numba
+kernels run on threads, its torch wrapper, and its numeric harness (seeded inputs, the checks
+of `derive check` and their tolerances). The module template, the harness table and the kernel
+tests all read this table; a harness module registers its kinds with `@kernel_kind`.
+
+    >>> sorted(kinds())[:3]
+    ['additive_lookup', 'attention', 'bilinear_lookup']
+    >>> kind("scan").template, kind("scan").threaded
+    ('scan.j2', True)
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+HARNESS_PACKAGE = "derive.kernels.harnesses"
+
+
+@dataclass(frozen=True)
+class KernelKind:
+    name: str
+    template: str  # templates/<template> defines the macro kernels(kernel, numba)
+    harness: Callable  # (kernel spec, NumPy module, Numba module) -> list of Check
+    threaded: bool = False  # Numba kernels run parts on Python threads (common.j2 threads())
+    torch: str | None = None  # template of a torch.autograd wrapper: torch_<document>.py
+
+
+_KINDS: dict[str, KernelKind] = {}
+
+
+def kernel_kind(name: str, *, template: str, threaded: bool = False, torch: str | None = None):
+    """Register the decorated harness as the record of kernel kind `name`."""
+
+    def register(harness: Callable) -> Callable:
+        if name in _KINDS:
+            raise ValueError(f"kernel kind {name!r} is registered twice")
+        _KINDS[name] = KernelKind(name, template, harness, threaded, torch)
+        return harness
+
+    return register
+
+
+def kinds() -> dict[str, KernelKind]:
+    """Every registered kind, after importing every harness module."""
+    importlib.import_module(HARNESS_PACKAGE)
+    return dict(_KINDS)
+
+
+def kind(name: str) -> KernelKind:
+    """The record of kind `name`; an unknown kind names the place to add it."""
+    known = kinds()
+    if name not in known:
+        raise KeyError(
+            f"unknown kernel kind {name!r}: register it with @kernel_kind in a module of "
+            f"derive/kernels/harnesses/ (known: {', '.join(sorted(known))})"
+        )
+    return known[name]
