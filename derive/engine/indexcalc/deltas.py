@@ -77,8 +77,10 @@ def within(ranges: dict, lows: dict | None = None):
     def fits(term: Term, index, value, lo, hi) -> bool:
         if over_all_integers(term, index, value, lo, hi):
             return True
-        around = {**ranges, **{v: (a, b) for v, a, b in term.bound if v != index}}
-        return locate(value, lo, hi, around, lows) == INSIDE
+        around = {v: (a, b) for v, a, b in term.bound if v != index}
+        if any(index in sympy.sympify(end).free_symbols for r in around.values() for end in r):
+            return False  # another range depends on this index: substituting would tangle them
+        return locate(value, lo, hi, {**ranges, **around}, lows) == INSIDE
 
     return fits
 
