@@ -24,8 +24,23 @@ from derive.kernelcheck import (
 SLOPE = 0.2
 
 
-def graph_inputs(rng, nodes: int, features: int, width: int, edges: int, dtype=numpy.float64):
-    """(x, edge_index, W_l, b_l, W_r, b_r, att, bias); the last node has no incoming edge."""
+def graph_inputs(
+    rng,
+    nodes: int,
+    features: int,
+    width: int,
+    edges: int,
+    dtype=numpy.float64,
+    *,
+    heads: int = 1,
+    concat: bool = True,
+    share_weights: bool = False,
+):
+    """(x, edge_index, W_l, b_l, W_r, b_r, att, bias); the last node has no incoming edge.
+
+    width is D = heads·C; bias has D entries with concat, else C; with share_weights, W_r
+    and b_r are None.
+    """
     edge_index = rng.integers(0, max(nodes - 1, 1), (2, edges))
     edge_index[0, :1] = edge_index[1, :1]  # one self loop
     arrays = [
@@ -36,9 +51,11 @@ def graph_inputs(rng, nodes: int, features: int, width: int, edges: int, dtype=n
         rng.standard_normal((width, features)),
         rng.standard_normal(width),
         rng.standard_normal(width),
-        rng.standard_normal(width),
+        rng.standard_normal(width if concat else width // heads),
     ]
-    return [a if k == 1 else a.astype(dtype) for k, a in enumerate(arrays)]
+    if share_weights:
+        arrays[4] = arrays[5] = None
+    return [a if k == 1 or a is None else a.astype(dtype) for k, a in enumerate(arrays)]
 
 
 def _symbols(prefix: str, shape) -> numpy.ndarray:
