@@ -1,7 +1,7 @@
 # GENERATED from derive/documents/gatv2.py by `derive generate`. Do not edit.
 """Kernels for Gradient Derivation for Learnable Parameters in Graph Attention Networks: NumPy.
 
-gatv2: GATv2 layer (heads, concat, share_weights) with the semantics of torch_geometric's GATv2Conv.
+gatv2: GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv.
 """
 
 import numpy
@@ -93,7 +93,7 @@ def gatv2_forward(
     x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True,
     heads=1, concat=True, share_weights=False, save=False,
 ):
-    """GATv2 layer (heads, concat, share_weights) with the semantics of torch_geometric's GATv2Conv.
+    """GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv.
     Equations: Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉. x: (nodes, H); edge_index: (2, E), row 0 the
     sources j, row 1 the targets i; W_l, W_r: (D, H) and b_l, b_r, att: (D,), D = heads·C,
     head-major (PyG's att (1, heads, C) is att.reshape(-1)); bias: (D,) with concat, else (C,).

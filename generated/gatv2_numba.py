@@ -1,7 +1,7 @@
 # GENERATED from derive/documents/gatv2.py by `derive generate`. Do not edit.
 """Kernels for Gradient Derivation for Learnable Parameters in Graph Attention Networks: Numba.
 
-gatv2: GATv2 layer (heads, concat, share_weights) with the semantics of torch_geometric's GATv2Conv.
+gatv2: GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv.
 """
 
 import concurrent.futures
@@ -148,7 +148,7 @@ def gatv2_forward(
     x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True,
     heads=1, concat=True, share_weights=False, save=False,
 ):
-    """GATv2 layer (heads, concat, share_weights) with the semantics of torch_geometric's GATv2Conv.
+    """GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv.
     Equations: Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉. x: (nodes, H); edge_index: (2, E), row 0 the
     sources j, row 1 the targets i; W_l, W_r: (D, H) and b_l, b_r, att: (D,), D = heads·C,
     head-major (PyG's att (1, heads, C) is att.reshape(-1)); bias: (D,) with concat, else (C,).
@@ -291,9 +291,12 @@ def _gatv2_group(keys, groups):
 @numba.njit(fastmath=FASTMATH)
 def _gatv2_score(xl, xr, att, j, i, low, high, negative_slope):
     """The score of edge j -> i in the head whose columns are low .. high - 1."""
+    # Rows as views: an index from range(0, n) needs no negative-index wraparound, so the
+    # loop vectorises (an index low + c did not, and ran 2-4 times slower).
+    xl_j, xr_i, att_h = xl[j, low:high], xr[i, low:high], att[low:high]
     s_e = 0.0
-    for d in range(low, high):
-        xl_d, xr_d, att_d = xl[j, d], xr[i, d], att[d]
+    for d in range(att_h.size):
+        xl_d, xr_d, att_d = xl_j[d], xr_i[d], att_h[d]
         p0 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
         term_d = att_d*p0
         s_e += term_d
@@ -324,12 +327,11 @@ def _gatv2_forward_part(
         for d in range(out.shape[1]):
             out[i, d] = 0.0
         for h in range(heads):
-            low, column = h * channels, h * stride
+            low, high, column = h * channels, h * channels + channels, h * stride
+            out_i = out[i, column : column + channels]
             m_i = -numpy.inf
             for e in range(start, stop):
-                alpha[e, h] = _gatv2_score(
-                    xl, xr, att, sources[e], i, low, low + channels, negative_slope
-                )
+                alpha[e, h] = _gatv2_score(xl, xr, att, sources[e], i, low, high, negative_slope)
                 m_i = max(m_i, alpha[e, h])
             Z_i = 0.0
             for e in range(start, stop):
@@ -342,11 +344,11 @@ def _gatv2_forward_part(
                 alpha_e = w_e/Z_i
                 alpha[e, h] = alpha_e
             for e in range(start, stop):
-                alpha_e, j = alpha[e, h], sources[e]
+                alpha_e, xl_j = alpha[e, h], xl[sources[e], low:high]
                 for c in range(channels):
-                    xl_d = xl[j, low + c]
+                    xl_d = xl_j[c]
                     msg_d = alpha_e*xl_d
-                    out[i, column + c] += msg_d
+                    out_i[c] += msg_d
         for d in range(out.shape[1]):
             total_d, bias_d = out[i, d], bias[d]
             agg_d = total_d/heads_averaged
@@ -394,12 +396,14 @@ def _gatv2_backward_part(
             dagg[part, d] = dtotal_d
             dbias[part, d] += dbias_d
         for h in range(heads):
-            low, column = h * channels, h * stride
+            low, high, column = h * channels, h * channels + channels, h * stride
+            # This head's columns as views (see _gatv2_score).
+            dagg_h = dagg[part, column : column + channels]
+            xr_i, att_h = xr[i, low:high], att[low:high]
+            dxr_i, datt_h = dxr[i, low:high], datt[part, low:high]
             m_i = -numpy.inf
             for e in range(start, stop):
-                scores[e] = _gatv2_score(
-                    xl, xr, att, sources[e], i, low, low + channels, negative_slope
-                )
+                scores[e] = _gatv2_score(xl, xr, att, sources[e], i, low, high, negative_slope)
                 m_i = max(m_i, scores[e])
             Z_i, G_i = 0.0, 0.0
             for e in range(start, stop):
@@ -408,9 +412,9 @@ def _gatv2_backward_part(
                 weights[e] = w_e
                 Z_i += w_e
             for e in range(start, stop):
-                w_e, j, dalpha_e = weights[e], sources[e], 0.0
+                w_e, xl_j, dalpha_e = weights[e], xl[sources[e], low:high], 0.0
                 for c in range(channels):
-                    dagg_d, xl_d = dagg[part, column + c], xl[j, low + c]
+                    dagg_d, xl_d = dagg_h[c], xl_j[c]
                     dalpha_ed = dagg_d*xl_d
                     dalpha_e += dalpha_ed
                 dw_e = dalpha_e/Z_i
@@ -419,11 +423,11 @@ def _gatv2_backward_part(
                 G_i += dZ_e
             for e in range(start, stop):
                 w_e, j, dw_total = weights[e], sources[e], ds[e] + G_i
+                xl_j, dxl_j = xl[j, low:high], dxl[part, j, low:high]
                 alpha_e = w_e/Z_i
                 ds_e = dw_total*w_e
                 for c in range(channels):
-                    d = low + c
-                    dagg_d, xl_d, xr_d, att_d = dagg[part, column + c], xl[j, d], xr[i, d], att[d]
+                    dagg_d, xl_d, xr_d, att_d = dagg_h[c], xl_j[c], xr_i[c], att_h[c]
                     dxl_msg_d = alpha_e*dagg_d
                     p0 = numpy.float32(1) if (xl_d + xr_d) > 0 else negative_slope
                     p1 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
@@ -431,6 +435,6 @@ def _gatv2_backward_part(
                     dxl_d = t0
                     dxr_d = t0
                     datt_d = ds_e*p1
-                    dxr[i, d] += dxr_d
-                    datt[part, d] += datt_d
-                    dxl[part, j, d] += dxl_msg_d + dxl_d
+                    dxr_i[c] += dxr_d
+                    datt_h[c] += datt_d
+                    dxl_j[c] += dxl_msg_d + dxl_d

@@ -124,8 +124,7 @@ def lower_gatv2(doc) -> tuple[KernelSpec, ...]:
     spec = KernelSpec(
         name="gatv2",
         kind="attention",
-        summary="GATv2 layer (heads, concat, share_weights) with the semantics of "
-        "torch_geometric's GATv2Conv.",
+        summary="GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv.",
         labels="Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉",
         arguments=ARGUMENTS,
         blocks=tuple(blocks),
