@@ -29,6 +29,9 @@ PACKAGE = "derive_kernels"
 # Kinds whose Numba kernels run their parts on Python threads (`_in_threads`, common.j2),
 # so their modules import concurrent.futures.
 THREADED_KINDS = frozenset({"scan", "attention"})
+# Kernels that also get a torch.nn.Module over their Numba kernels: kernel name -> template.
+# The file is torch_<kernel>.py, the one generated module that imports torch.
+TORCH_WRAPPERS = {"gatv2": "torch_gatv2.py.j2"}
 
 
 def template_dirs() -> list[str]:
@@ -119,12 +122,14 @@ def _vexp_code() -> dict:
 
 def _tidy(text: str) -> str:
     """Trailing spaces off; at most two blank lines in a row; none inside a function body
-    (a macro that loads nothing leaves one), so bodies read as one block."""
+    (a macro that loads nothing leaves one), so bodies read as one block, except the one
+    before a method of a class."""
     lines = [line.rstrip() for line in text.splitlines()]
     tidy, blanks = [], 0
     for position, line in enumerate(lines):
         following = next((n for n in lines[position + 1 :] if n), "")
         inside = following.startswith(" ") and tidy and tidy[-1].startswith(" ")
+        inside = inside and not following.startswith(("    def ", "    @"))
         blanks = blanks + 1 if not line else 0
         if blanks <= 2 and not (not line and inside):
             tidy.append(line)
@@ -148,6 +153,11 @@ def render(doc: Document) -> dict[str, str]:
             threaded=threaded,
         )
         files[f"{module.document}{'_numba' if numba else ''}.py"] = _tidy(text)
+    for spec in module.kernels:
+        if spec.name in TORCH_WRAPPERS:
+            wrapper = environment().get_template(TORCH_WRAPPERS[spec.name])
+            text = wrapper.render(module=module, kernel=spec, package=PACKAGE)
+            files[f"torch_{spec.name}.py"] = _tidy(text)
     return files
 
 
@@ -165,7 +175,9 @@ def render_files(docs, *, everything: bool) -> dict[str, str]:
     if everything:
         init = environment().get_template("package.py.j2")
         names = sorted(d.name for d in docs if has_kernels(d))
-        files["__init__.py"] = _tidy(init.render(documents=names, package=PACKAGE))
+        wrappers = sorted(name[: -len(".py")] for name in files if name.startswith("torch_"))
+        text = init.render(documents=names, wrappers=wrappers, package=PACKAGE)
+        files["__init__.py"] = _tidy(text)
     return files
 
 

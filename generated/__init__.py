@@ -3,6 +3,8 @@
 
 Each document has a NumPy module and a Numba module with the same functions, for example
 `derive_kernels.gatv2` and `derive_kernels.gatv2_numba`.
+The torch.nn.Module wrappers (`derive_kernels.torch_gatv2`) are the
+only modules that import torch; importing the package or a kernel module does not.
 """
 
 __all__ = [
