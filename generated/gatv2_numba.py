@@ -332,7 +332,9 @@ def _gatv2_forward_part(
     chunk = (nodes + parts - 1) // parts
     for i in range(part * chunk, min(nodes, part * chunk + chunk)):
         start, stop = offsets[i], offsets[i + 1]
-        out[i] = 0.0
+        for g in range(out.shape[1]):
+            for c in range(channels):
+                out[i, g, c] = 0.0
         for h in range(heads):
             g = h if concat else 0
             m_i = -numpy.inf
