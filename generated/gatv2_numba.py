@@ -319,7 +319,7 @@ def _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, negative_slope, he
     bias = _gatv2_heads(bias, groups)
     arguments = (xl, xr, sources, offsets, att, bias, negative_slope, concat, out, alpha)
     _in_threads(_gatv2_forward_part, _parts(nodes), arguments)
-    return out.reshape(nodes, -1), alpha
+    return out.reshape(nodes, bias.size), alpha
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
