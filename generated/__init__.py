@@ -3,6 +3,10 @@
 
 Each document has a NumPy module and a Numba module with the same functions, for example
 `derive_kernels.gatv2` and `derive_kernels.gatv2_numba`.
+The PyTorch wrappers are the only modules that import torch; importing the package or a
+kernel module does not:
+`derive_kernels.torch_gatv2`
+`derive_kernels.torch_selective_ssm`
 """
 
 __all__ = [

@@ -1,7 +1,7 @@
 # GENERATED from derive/documents/gatv2.py by `derive generate`. Do not edit.
 """Kernels for Gradient Derivation for Learnable Parameters in Graph Attention Networks: NumPy.
 
-gatv2: GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.
+gatv2: GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv.
 """
 
 import numpy
@@ -59,60 +59,91 @@ def _gatv2_edges(edge_index, nodes, add_self_loops):
     return sources, targets
 
 
-def _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias):
+def _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias, heads, concat, share_weights):
     sizes = {}
     x = _array("x", x, ("nodes", "H"), sizes)
     dtype = x.dtype
     W_l = _array("W_l", W_l, ('D', 'H'), sizes, dtype)
     b_l = _array("b_l", b_l, ('D',), sizes, dtype)
-    W_r = _array("W_r", W_r, ('D', 'H'), sizes, dtype)
-    b_r = _array("b_r", b_r, ('D',), sizes, dtype)
+    if share_weights and W_r is not None:
+        raise ValueError("W_r: expected None with share_weights=True (lin_r is lin_l)")
+    if not share_weights:
+        W_r = _array("W_r", W_r, ('D', 'H'), sizes, dtype)
+    if share_weights and b_r is not None:
+        raise ValueError("b_r: expected None with share_weights=True (lin_r is lin_l)")
+    if not share_weights:
+        b_r = _array("b_r", b_r, ('D',), sizes, dtype)
     att = _array("att", att, ('D',), sizes, dtype)
-    bias = _array("bias", bias, ('D',), sizes, dtype)
+    bias = _array("bias", bias, (_gatv2_out_axis(sizes, heads, concat),), sizes, dtype)
     return x, W_l, b_l, W_r, b_r, att, bias
+
+
+def _gatv2_out_axis(sizes, heads, concat):
+    """The output's axis: D = heads·C with concat, else C (sizes gains C); ValueError unless
+    heads splits D."""
+    if isinstance(heads, bool) or not isinstance(heads, (int, numpy.integer)) or heads < 1:
+        raise ValueError(f"heads: expected an integer >= 1, got {heads!r}")
+    if sizes["D"] % heads:
+        raise ValueError(f"heads: W_l's D = {sizes['D']} rows do not split into {heads} heads")
+    sizes["C"] = sizes["D"] // heads
+    return "D" if concat else "C"
 
 
 def gatv2_forward(
     x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True,
-    save=False,
+    heads=1, concat=True, share_weights=False, save=False,
 ):
-    """GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.
+    """GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv.
     Equations: Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉. x: (nodes, H); edge_index: (2, E), row 0 the
-    sources j, row 1 the targets i; W_l, W_r: (D, H); b_l, b_r, att, bias: (D,).
-    Returns out: (nodes, D). A node without incoming edges gets just the bias.
+    sources j, row 1 the targets i; W_l, W_r: (D, H) and b_l, b_r, att: (D,), D = heads·C,
+    head-major (PyG's att (1, heads, C) is att.reshape(-1)); bias: (D,) with concat, else (C,).
+    With share_weights=True, W_r and b_r are None (PyG's lin_r is lin_l).
+    Returns out: (nodes, D) with concat, else (nodes, C), the mean over heads. A node
+    without incoming edges gets just the bias.
     With save=True returns (out, saved): pass `saved` to gatv2_backward with the same
     arguments to skip recomputing the projections and the edge grouping; it holds the edges
     it was computed for, and a `saved` from another graph or other sizes raises ValueError.
     """
-    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
+    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(
+        x, edge_index, W_l, b_l, W_r, b_r, att, bias, heads, concat, share_weights
+    )
     work = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
     slope = x.dtype.type(negative_slope)
-    out, _ = _gatv2_forward_edges(*work, att, bias, slope)
+    out, _ = _gatv2_forward_edges(*work, att, bias, slope, heads, bool(concat))
     out = out.astype(x.dtype, copy=False)  # sums per target may run in float64
     if not save:
         return out
-    graph = (numpy.array(edge_index), bool(add_self_loops))  # a copy: edge_index may change
+    # A copy: edge_index may change.
+    graph = (numpy.array(edge_index), bool(add_self_loops), W_r is None)
     return out, (*work, graph)
 
 
 def gatv2_backward(
     dout, x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True,
-    saved=None,
+    heads=1, concat=True, share_weights=False, saved=None,
 ):
     """Vector-Jacobian product of gatv2_forward.
-    Returns (dx, dW_l, db_l, dW_r, db_r, datt, dbias).
+    Returns (dx, dW_l, db_l, dW_r, db_r, datt, dbias); with share_weights=True, dW_l and db_l
+    sum the gradients of both uses of lin_l, and dW_r, db_r are None.
     """
-    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
-    dout = _array("dout", dout, ("nodes", "D"), {"nodes": x.shape[0], "D": W_l.shape[0]}, x.dtype)
+    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(
+        x, edge_index, W_l, b_l, W_r, b_r, att, bias, heads, concat, share_weights
+    )
+    sizes = {"nodes": x.shape[0], "D": W_l.shape[0]}
+    axes = ("nodes", _gatv2_out_axis(sizes, heads, concat))
+    dout = _array("dout", dout, axes, sizes, x.dtype)
     if saved is None:
         xl, xr, sources, targets = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
     else:
-        _gatv2_check_saved(saved, x, edge_index, W_l.shape[0], add_self_loops)
+        _gatv2_check_saved(saved, x, edge_index, W_l.shape[0], add_self_loops, W_r is None)
         xl, xr, sources, targets, _ = saved
     slope = x.dtype.type(negative_slope)
     dxl, dxr, datt, dbias = _gatv2_backward_edges(
-        dout, xl, xr, sources, targets, att, bias, slope
+        dout, xl, xr, sources, targets, att, bias, slope, heads, bool(concat)
     )
+    if W_r is None:
+        # lin_l serves both uses: its gradient is the sum of the two uses' VJPs.
+        return _gatv2_shared_grads(x, W_l, dxl + dxr, datt, dbias)
     # Both projections as one product: [dxl dxr] @ [W_l; W_r], and x^T [dxl dxr] computed as
     # (x^T d)^T, which OpenBLAS runs several times faster than d^T x for tall, thin d.
     dxlr = numpy.concatenate([dxl, dxr], axis=1).astype(x.dtype, copy=False)
@@ -122,6 +153,13 @@ def gatv2_backward(
     return tuple(numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
 
 
+def _gatv2_shared_grads(x, W_l, dxl, datt, dbias):
+    """(dx, dW_l, db_l, None, None, datt, dbias) for one projection used as both."""
+    dxl = dxl.astype(x.dtype, copy=False)
+    grads = (dxl @ W_l, (x.T @ dxl).T, dxl.sum(axis=0), None, None, datt, dbias)
+    return tuple(g if g is None else numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
+
+
 def _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops):
     """What forward and backward share: the projections and the edges."""
     sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
@@ -129,13 +167,15 @@ def _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops):
     return xl, xr, sources, targets
 
 
-def _gatv2_check_saved(saved, x, edge_index, width, add_self_loops):
+def _gatv2_check_saved(saved, x, edge_index, width, add_self_loops, shared):
     """Raise ValueError unless `saved` came from gatv2_forward on these edges, sizes and
     dtype, with index arrays the edge loops can follow (O(edges), once per call)."""
     nodes, edge_index = x.shape[0], numpy.asarray(edge_index)
-    if not isinstance(saved, tuple) or len(saved) != 5 or len(saved[4]) != 2:
+    if not isinstance(saved, tuple) or len(saved) != 5 or len(saved[4]) != 3:
         raise ValueError("saved: expected the saved work of gatv2_forward(..., save=True)")
-    xl, xr, sources, targets, (graph, loops) = saved
+    xl, xr, sources, targets, (graph, loops, was_shared) = saved
+    if was_shared != shared:
+        raise ValueError("saved: computed for other weights (share_weights)")
     same = isinstance(graph, numpy.ndarray) and graph.shape == edge_index.shape
     same = same and loops == bool(add_self_loops)
     same = same and numpy.array_equal(graph, edge_index)
@@ -168,60 +208,88 @@ def _gatv2_check_indices(sources, targets, nodes, count):
 
 def _gatv2_projections(x, W_l, b_l, W_r, b_r):
     """x W_l^T + b_l and x W_r^T + b_r, as one matrix product (each half made contiguous:
-    the edge loops read them row by row)."""
+    the edge loops read them row by row); with W_r None, x W_l^T + b_l serves as both."""
+    if W_r is None:
+        xl = numpy.ascontiguousarray(x @ W_l.T + b_l)
+        return xl, xl
     both = x @ numpy.concatenate([W_l, W_r]).T + numpy.concatenate([b_l, b_r])
     return tuple(numpy.ascontiguousarray(half) for half in numpy.split(both, 2, axis=1))
 
 
-def _gatv2_scores(xl, xr, sources, targets, att, negative_slope):
-    xl_d, xr_d, att_d = xl[sources], xr[targets], att[None]
+def _gatv2_per_target(targets, values, nodes):
+    """Σ over each target's edges of values (edges, heads): (nodes, heads), head by head."""
+    return numpy.stack([numpy.bincount(targets, v, nodes) for v in values.T], axis=1)
+
+
+def _gatv2_heads(array, heads):
+    """(rows, heads·C) as (rows, heads, C): each head's C columns."""
+    return array.reshape(array.shape[0], heads, array.shape[1] // heads)
+
+
+def _gatv2_scores(xl, xr, sources, targets, att, negative_slope, heads):
+    xl_d, xr_d = _gatv2_heads(xl[sources], heads), _gatv2_heads(xr[targets], heads)
+    att_d = _gatv2_heads(att[None], heads)
     p0 = (
         _masked(((xl_d + xr_d) > 0,), (lambda negative_slope, xl_d, xr_d: xl_d + xr_d, lambda
         negative_slope, xl_d, xr_d: negative_slope*(xl_d + xr_d)), negative_slope, xl_d, xr_d)
     )
     term_d = att_d*p0
-    return term_d.sum(axis=1)
+    return term_d.sum(axis=2)
 
 
 def _gatv2_softmax(s_e, targets, nodes):
-    """Per-target softmax of the scores, shifted by each target's largest score."""
-    largest = numpy.full(nodes, -numpy.inf, s_e.dtype)
-    numpy.maximum.at(largest, targets, s_e)
+    """Per-target softmax of the scores (edges, heads), shifted by each target's largest."""
+    largest = numpy.full((nodes, s_e.shape[1]), -numpy.inf, s_e.dtype)
+    for head in range(s_e.shape[1]):
+        numpy.maximum.at(largest[:, head], targets, s_e[:, head])
     m_i = largest[targets]
     w_e = numpy.exp(-m_i + s_e)
-    Z_i = numpy.bincount(targets, w_e, nodes)[targets]
+    Z_i = _gatv2_per_target(targets, w_e, nodes)[targets]
     alpha_e = w_e/Z_i
     return alpha_e, w_e, Z_i, m_i
 
 
-def _gatv2_forward_edges(xl, xr, sources, targets, att, bias, negative_slope):
-    s_e = _gatv2_scores(xl, xr, sources, targets, att, negative_slope)
-    alpha_e = _gatv2_softmax(s_e, targets, xl.shape[0])[0][:, None]
-    xl_d = xl[sources]
+def _gatv2_forward_edges(xl, xr, sources, targets, att, bias, negative_slope, heads, concat):
+    nodes = xl.shape[0]
+    s_e = _gatv2_scores(xl, xr, sources, targets, att, negative_slope, heads)
+    alpha_e = _gatv2_softmax(s_e, targets, nodes)[0][:, :, None]
+    xl_d = _gatv2_heads(xl[sources], heads)
     msg_d = alpha_e*xl_d
-    agg_d = numpy.zeros(xl.shape)
-    numpy.add.at(agg_d, targets, msg_d)
+    aggregated = numpy.zeros(xl.shape)
+    numpy.add.at(aggregated, targets, msg_d.reshape(sources.size, xl.shape[1]))
+    # Heads side by side (concat), or summed and averaged over their count.
+    total_d = aggregated if concat else _gatv2_heads(aggregated, heads).sum(axis=1)
+    heads_averaged = 1 if concat else heads
+    agg_d = total_d/heads_averaged
     bias_d = bias[None]
     out_d = agg_d + bias_d
-    return out_d, alpha_e[:, 0]
+    return out_d, alpha_e[:, :, 0]
 
 
-def _gatv2_backward_edges(dout, xl, xr, sources, targets, att, bias, negative_slope):
-    nodes = xl.shape[0]
-    s_e = _gatv2_scores(xl, xr, sources, targets, att, negative_slope)
+def _gatv2_backward_edges(dout, xl, xr, sources, targets, att, bias, negative_slope, heads, concat):
+    (nodes, width), edges = xl.shape, sources.size
+    s_e = _gatv2_scores(xl, xr, sources, targets, att, negative_slope, heads)
     alpha_e, w_e, Z_i, m_i = _gatv2_softmax(s_e, targets, nodes)
     dout_d = dout
     dagg_d = dout_d
     dbias_d = dout_d
-    dagg_d, alpha_e, xl_d = dagg_d[targets], alpha_e[:, None], xl[sources]
+    heads_averaged = 1 if concat else heads
+    dtotal_d = dagg_d/heads_averaged
+    dtotal_d = numpy.broadcast_to(dtotal_d, dout.shape)
+    if concat:
+        dagg_d = _gatv2_heads(dtotal_d, heads)[targets]
+    else:
+        dagg_d = numpy.broadcast_to(dtotal_d[targets][:, None], (edges, heads, dout.shape[1]))
+    alpha_e, xl_d = alpha_e[:, :, None], _gatv2_heads(xl[sources], heads)
     dalpha_ed = dagg_d*xl_d
     dxl_msg_d = alpha_e*dagg_d
-    dalpha_e, alpha_e = dalpha_ed.sum(axis=1), alpha_e[:, 0]
+    dalpha_e, alpha_e = dalpha_ed.sum(axis=2), alpha_e[:, :, 0]
     dw_e = dalpha_e/Z_i
     dZ_e = -dalpha_e*w_e/Z_i**2
-    dw_total = dw_e + numpy.bincount(targets, dZ_e, nodes)[targets]
+    dw_total = dw_e + _gatv2_per_target(targets, dZ_e, nodes)[targets]
     ds_e = dw_total*w_e
-    ds_e, xr_d, att_d = ds_e[:, None], xr[targets], att[None]
+    ds_e, xr_d = ds_e[:, :, None], _gatv2_heads(xr[targets], heads)
+    att_d = _gatv2_heads(att[None], heads)
     p0 = (
         _masked(((xl_d + xr_d) > 0,), (lambda negative_slope, xl_d, xr_d: 1, lambda
         negative_slope, xl_d, xr_d: negative_slope), negative_slope, xl_d, xr_d)
@@ -235,7 +303,8 @@ def _gatv2_backward_edges(dout, xl, xr, sources, targets, att, bias, negative_sl
     dxr_d = t0
     datt_d = ds_e*p1
     dxl, dxr = numpy.zeros(xl.shape), numpy.zeros(xl.shape)
-    numpy.add.at(dxl, sources, dxl_msg_d + dxl_d)
-    numpy.add.at(dxr, targets, numpy.broadcast_to(dxr_d, xl_d.shape))
+    numpy.add.at(dxl, sources, (dxl_msg_d + dxl_d).reshape(edges, width))
+    numpy.add.at(dxr, targets, numpy.broadcast_to(dxr_d, xl_d.shape).reshape(edges, width))
     dbias = numpy.broadcast_to(dbias_d, dout.shape).sum(axis=0)
-    return dxl, dxr, numpy.broadcast_to(datt_d, xl_d.shape).sum(axis=0), dbias
+    datt = numpy.broadcast_to(datt_d, xl_d.shape).sum(axis=0).reshape(-1)
+    return dxl, dxr, datt, dbias

@@ -1,7 +1,7 @@
 # GENERATED from derive/documents/gatv2.py by `derive generate`. Do not edit.
 """Kernels for Gradient Derivation for Learnable Parameters in Graph Attention Networks: Numba.
 
-gatv2: GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.
+gatv2: GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv.
 """
 
 import concurrent.futures
@@ -114,60 +114,91 @@ def _gatv2_edges(edge_index, nodes, add_self_loops):
     return sources, targets
 
 
-def _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias):
+def _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias, heads, concat, share_weights):
     sizes = {}
     x = _array("x", x, ("nodes", "H"), sizes)
     dtype = x.dtype
     W_l = _array("W_l", W_l, ('D', 'H'), sizes, dtype)
     b_l = _array("b_l", b_l, ('D',), sizes, dtype)
-    W_r = _array("W_r", W_r, ('D', 'H'), sizes, dtype)
-    b_r = _array("b_r", b_r, ('D',), sizes, dtype)
+    if share_weights and W_r is not None:
+        raise ValueError("W_r: expected None with share_weights=True (lin_r is lin_l)")
+    if not share_weights:
+        W_r = _array("W_r", W_r, ('D', 'H'), sizes, dtype)
+    if share_weights and b_r is not None:
+        raise ValueError("b_r: expected None with share_weights=True (lin_r is lin_l)")
+    if not share_weights:
+        b_r = _array("b_r", b_r, ('D',), sizes, dtype)
     att = _array("att", att, ('D',), sizes, dtype)
-    bias = _array("bias", bias, ('D',), sizes, dtype)
+    bias = _array("bias", bias, (_gatv2_out_axis(sizes, heads, concat),), sizes, dtype)
     return x, W_l, b_l, W_r, b_r, att, bias
+
+
+def _gatv2_out_axis(sizes, heads, concat):
+    """The output's axis: D = heads·C with concat, else C (sizes gains C); ValueError unless
+    heads splits D."""
+    if isinstance(heads, bool) or not isinstance(heads, (int, numpy.integer)) or heads < 1:
+        raise ValueError(f"heads: expected an integer >= 1, got {heads!r}")
+    if sizes["D"] % heads:
+        raise ValueError(f"heads: W_l's D = {sizes['D']} rows do not split into {heads} heads")
+    sizes["C"] = sizes["D"] // heads
+    return "D" if concat else "C"
 
 
 def gatv2_forward(
     x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True,
-    save=False,
+    heads=1, concat=True, share_weights=False, save=False,
 ):
-    """GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.
+    """GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv.
     Equations: Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉. x: (nodes, H); edge_index: (2, E), row 0 the
-    sources j, row 1 the targets i; W_l, W_r: (D, H); b_l, b_r, att, bias: (D,).
-    Returns out: (nodes, D). A node without incoming edges gets just the bias.
+    sources j, row 1 the targets i; W_l, W_r: (D, H) and b_l, b_r, att: (D,), D = heads·C,
+    head-major (PyG's att (1, heads, C) is att.reshape(-1)); bias: (D,) with concat, else (C,).
+    With share_weights=True, W_r and b_r are None (PyG's lin_r is lin_l).
+    Returns out: (nodes, D) with concat, else (nodes, C), the mean over heads. A node
+    without incoming edges gets just the bias.
     With save=True returns (out, saved): pass `saved` to gatv2_backward with the same
     arguments to skip recomputing the projections and the edge grouping; it holds the edges
     it was computed for, and a `saved` from another graph or other sizes raises ValueError.
     """
-    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
+    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(
+        x, edge_index, W_l, b_l, W_r, b_r, att, bias, heads, concat, share_weights
+    )
     work = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
     slope = x.dtype.type(negative_slope)
-    out, _ = _gatv2_forward_edges(*work, att, bias, slope)
+    out, _ = _gatv2_forward_edges(*work, att, bias, slope, heads, bool(concat))
     out = out.astype(x.dtype, copy=False)  # sums per target may run in float64
     if not save:
         return out
-    graph = (numpy.array(edge_index), bool(add_self_loops))  # a copy: edge_index may change
+    # A copy: edge_index may change.
+    graph = (numpy.array(edge_index), bool(add_self_loops), W_r is None)
     return out, (*work, graph)
 
 
 def gatv2_backward(
     dout, x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True,
-    saved=None,
+    heads=1, concat=True, share_weights=False, saved=None,
 ):
     """Vector-Jacobian product of gatv2_forward.
-    Returns (dx, dW_l, db_l, dW_r, db_r, datt, dbias).
+    Returns (dx, dW_l, db_l, dW_r, db_r, datt, dbias); with share_weights=True, dW_l and db_l
+    sum the gradients of both uses of lin_l, and dW_r, db_r are None.
     """
-    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias)
-    dout = _array("dout", dout, ("nodes", "D"), {"nodes": x.shape[0], "D": W_l.shape[0]}, x.dtype)
+    x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(
+        x, edge_index, W_l, b_l, W_r, b_r, att, bias, heads, concat, share_weights
+    )
+    sizes = {"nodes": x.shape[0], "D": W_l.shape[0]}
+    axes = ("nodes", _gatv2_out_axis(sizes, heads, concat))
+    dout = _array("dout", dout, axes, sizes, x.dtype)
     if saved is None:
         xl, xr, sources, targets = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
     else:
-        _gatv2_check_saved(saved, x, edge_index, W_l.shape[0], add_self_loops)
+        _gatv2_check_saved(saved, x, edge_index, W_l.shape[0], add_self_loops, W_r is None)
         xl, xr, sources, targets, _ = saved
     slope = x.dtype.type(negative_slope)
     dxl, dxr, datt, dbias = _gatv2_backward_edges(
-        dout, xl, xr, sources, targets, att, bias, slope
+        dout, xl, xr, sources, targets, att, bias, slope, heads, bool(concat)
     )
+    if W_r is None:
+        # lin_l serves both uses: its gradient is the sum of the two uses' VJPs.
+        return _gatv2_shared_grads(x, W_l, dxl + dxr, datt, dbias)
     # Both projections as one product: [dxl dxr] @ [W_l; W_r], and x^T [dxl dxr] computed as
     # (x^T d)^T, which OpenBLAS runs several times faster than d^T x for tall, thin d.
     dxlr = numpy.concatenate([dxl, dxr], axis=1).astype(x.dtype, copy=False)
@@ -175,6 +206,13 @@ def gatv2_backward(
     dW_l, dW_r = numpy.split((x.T @ dxlr).T, 2)
     grads = (dx, dW_l, dxl.sum(axis=0), dW_r, dxr.sum(axis=0), datt, dbias)
     return tuple(numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
+
+
+def _gatv2_shared_grads(x, W_l, dxl, datt, dbias):
+    """(dx, dW_l, db_l, None, None, datt, dbias) for one projection used as both."""
+    dxl = dxl.astype(x.dtype, copy=False)
+    grads = (dxl @ W_l, (x.T @ dxl).T, dxl.sum(axis=0), None, None, datt, dbias)
+    return tuple(g if g is None else numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
 
 
 def _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops):
@@ -186,13 +224,15 @@ def _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops):
     return xl, xr, sources[order], offsets
 
 
-def _gatv2_check_saved(saved, x, edge_index, width, add_self_loops):
+def _gatv2_check_saved(saved, x, edge_index, width, add_self_loops, shared):
     """Raise ValueError unless `saved` came from gatv2_forward on these edges, sizes and
     dtype, with index arrays the edge loops can follow (O(edges), once per call)."""
     nodes, edge_index = x.shape[0], numpy.asarray(edge_index)
-    if not isinstance(saved, tuple) or len(saved) != 5 or len(saved[4]) != 2:
+    if not isinstance(saved, tuple) or len(saved) != 5 or len(saved[4]) != 3:
         raise ValueError("saved: expected the saved work of gatv2_forward(..., save=True)")
-    xl, xr, sources, targets, (graph, loops) = saved
+    xl, xr, sources, targets, (graph, loops, was_shared) = saved
+    if was_shared != shared:
+        raise ValueError("saved: computed for other weights (share_weights)")
     same = isinstance(graph, numpy.ndarray) and graph.shape == edge_index.shape
     same = same and loops == bool(add_self_loops)
     same = same and numpy.array_equal(graph, edge_index)
@@ -224,7 +264,10 @@ def _gatv2_check_indices(sources, targets, nodes, count):
 
 def _gatv2_projections(x, W_l, b_l, W_r, b_r):
     """x W_l^T + b_l and x W_r^T + b_r, as one matrix product (each half made contiguous:
-    the edge loops read them row by row)."""
+    the edge loops read them row by row); with W_r None, x W_l^T + b_l serves as both."""
+    if W_r is None:
+        xl = numpy.ascontiguousarray(x @ W_l.T + b_l)
+        return xl, xl
     both = x @ numpy.concatenate([W_l, W_r]).T + numpy.concatenate([b_l, b_r])
     return tuple(numpy.ascontiguousarray(half) for half in numpy.split(both, 2, axis=1))
 
@@ -245,127 +288,161 @@ def _gatv2_group(keys, groups):
     return offsets, order
 
 
-@numba.njit(fastmath=FASTMATH)
-def _gatv2_score(xl, xr, att, j, i, negative_slope):
+def _gatv2_heads(array, heads):
+    """(..., heads·C) as a view (..., heads, C): the loops index a head's columns by a
+    channel from range(C), which needs no negative-index wraparound and so vectorises (an
+    index h·C + c did not, and ran 2-4 times slower)."""
+    return array.reshape(*array.shape[:-1], heads, array.shape[-1] // heads)
+
+
+# Inlined: called as a function (not inlined by LLVM once it took a head), the forward's
+# edge loop ran 35% slower.
+@numba.njit(fastmath=FASTMATH, inline="always")
+def _gatv2_score(xl, xr, att, j, i, h, negative_slope):
+    """The score of edge j -> i in head h."""
     s_e = 0.0
-    for d in range(att.size):
-        xl_d, xr_d, att_d = xl[j, d], xr[i, d], att[d]
+    for d in range(att.shape[1]):
+        xl_d, xr_d, att_d = xl[j, h, d], xr[i, h, d], att[h, d]
         p0 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
         term_d = att_d*p0
         s_e += term_d
     return s_e
 
 
-def _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, negative_slope):
-    out, alpha = numpy.empty(xl.shape, xl.dtype), numpy.empty(sources.size, xl.dtype)
-    arguments = (xl, xr, sources, offsets, att, bias, negative_slope, out, alpha)
-    _in_threads(_gatv2_forward_part, _parts(xl.shape[0]), arguments)
-    return out, alpha
+def _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, negative_slope, heads, concat):
+    """Per head views in, (nodes, heads·C or C) out; g indexes the output's heads (all
+    heads, or one that all heads add to when they are averaged)."""
+    nodes, groups = xl.shape[0], heads if concat else 1
+    out = numpy.empty((nodes, groups, xl.shape[1] // heads), xl.dtype)
+    alpha = numpy.empty((sources.size, heads), xl.dtype)
+    xl, xr, att = (_gatv2_heads(a, heads) for a in (xl, xr, att))
+    bias = _gatv2_heads(bias, groups)
+    arguments = (xl, xr, sources, offsets, att, bias, negative_slope, concat, out, alpha)
+    _in_threads(_gatv2_forward_part, _parts(nodes), arguments)
+    return out.reshape(nodes, bias.size), alpha
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
 def _gatv2_forward_part(
-    xl, xr, sources, offsets, att, bias, negative_slope, out, alpha, part, parts
+    xl, xr, sources, offsets, att, bias, negative_slope, concat, out, alpha, part, parts
 ):
-    """The targets of one part, a range of nodes."""
-    nodes, width = xl.shape
+    """The targets of one part, a range of nodes; per target, head after head."""
+    nodes, heads, channels = xl.shape
+    heads_averaged = 1 if concat else heads
     chunk = (nodes + parts - 1) // parts
     for i in range(part * chunk, min(nodes, part * chunk + chunk)):
         start, stop = offsets[i], offsets[i + 1]
-        m_i = -numpy.inf
-        for e in range(start, stop):
-            alpha[e] = _gatv2_score(xl, xr, att, sources[e], i, negative_slope)
-            m_i = max(m_i, alpha[e])
-        Z_i = 0.0
-        for e in range(start, stop):
-            s_e = alpha[e]
-            w_e = numpy.exp(-m_i + s_e)
-            alpha[e] = w_e
-            Z_i += w_e
-        for e in range(start, stop):
-            w_e = alpha[e]
-            alpha_e = w_e/Z_i
-            alpha[e] = alpha_e
-        for d in range(width):
-            out[i, d] = 0.0
-        for e in range(start, stop):
-            alpha_e, j = alpha[e], sources[e]
-            for d in range(width):
-                xl_d = xl[j, d]
-                msg_d = alpha_e*xl_d
-                out[i, d] += msg_d
-        for d in range(width):
-            agg_d, bias_d = out[i, d], bias[d]
-            out_d = agg_d + bias_d
-            out[i, d] = out_d
+        for g in range(out.shape[1]):
+            for c in range(channels):
+                out[i, g, c] = 0.0
+        for h in range(heads):
+            g = h if concat else 0
+            m_i = -numpy.inf
+            for e in range(start, stop):
+                alpha[e, h] = _gatv2_score(xl, xr, att, sources[e], i, h, negative_slope)
+                m_i = max(m_i, alpha[e, h])
+            Z_i = 0.0
+            for e in range(start, stop):
+                s_e = alpha[e, h]
+                w_e = numpy.exp(-m_i + s_e)
+                alpha[e, h] = w_e
+                Z_i += w_e
+            for e in range(start, stop):
+                w_e = alpha[e, h]
+                alpha_e = w_e/Z_i
+                alpha[e, h] = alpha_e
+            for e in range(start, stop):
+                alpha_e, j = alpha[e, h], sources[e]
+                for c in range(channels):
+                    xl_d = xl[j, h, c]
+                    msg_d = alpha_e*xl_d
+                    out[i, g, c] += msg_d
+        for g in range(out.shape[1]):
+            for c in range(channels):
+                total_d, bias_d = out[i, g, c], bias[g, c]
+                agg_d = total_d/heads_averaged
+                out_d = agg_d + bias_d
+                out[i, g, c] = out_d
 
 
-def _gatv2_backward_edges(dout, xl, xr, sources, offsets, att, bias, negative_slope):
+def _gatv2_backward_edges(
+    dout, xl, xr, sources, offsets, att, bias, negative_slope, heads, concat
+):
     """One pass over the targets, edges grouped by target. Each thread owns a range of
     targets and its own copy of dxl (sources are shared between targets), summed at the end."""
-    (nodes, width), parts = xl.shape, _parts(xl.shape[0])
-    dxl = numpy.zeros((parts, nodes, width), xl.dtype)
-    dxr = numpy.zeros(xl.shape, xl.dtype)
+    (nodes, width), parts, groups = xl.shape, _parts(xl.shape[0]), heads if concat else 1
+    channels = width // heads
+    dxl = numpy.zeros((parts, nodes, heads, channels), xl.dtype)
+    dxr = numpy.zeros((nodes, heads, channels), xl.dtype)
     scores, ds = numpy.empty(sources.size, xl.dtype), numpy.empty(sources.size, xl.dtype)
     weights = numpy.empty(sources.size, xl.dtype)  # one exp per edge, kept for both passes
-    dagg = numpy.empty((parts, width), xl.dtype)
+    dagg = numpy.empty((parts, groups, channels), xl.dtype)
     # Parameter gradients sum over every edge: accumulate them in float64.
-    datt, dbias = numpy.zeros((parts, width)), numpy.zeros((parts, width))
+    datt, dbias = numpy.zeros((parts, heads, channels)), numpy.zeros((parts, groups, channels))
     work = (dxl, dxr, datt, dbias, scores, ds, weights, dagg)
-    arguments = (dout, xl, xr, sources, offsets, att, bias, negative_slope, work)
+    xl, xr, att = (_gatv2_heads(a, heads) for a in (xl, xr, att))
+    dout, bias = _gatv2_heads(dout, groups), _gatv2_heads(bias, groups)
+    arguments = (dout, xl, xr, sources, offsets, att, bias, negative_slope, concat, work)
     _in_threads(_gatv2_backward_part, parts, arguments)
-    return dxl.sum(axis=0), dxr, datt.sum(axis=0), dbias.sum(axis=0)
+    dxl, dxr = dxl.sum(axis=0).reshape(nodes, width), dxr.reshape(nodes, width)
+    return dxl, dxr, datt.sum(axis=0).reshape(width), dbias.sum(axis=0).reshape(-1)
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
 def _gatv2_backward_part(
-    dout, xl, xr, sources, offsets, att, bias, negative_slope, work, part, parts
+    dout, xl, xr, sources, offsets, att, bias, negative_slope, concat, work, part, parts
 ):
-    """The targets of one part, a range of nodes, and the edges into them."""
+    """The targets of one part, a range of nodes, and the edges into them, head after head."""
     dxl, dxr, datt, dbias, scores, ds, weights, dagg = work
-    nodes, width = xl.shape
+    nodes, heads, channels = xl.shape
+    heads_averaged = 1 if concat else heads
     chunk = (nodes + parts - 1) // parts
     for i in range(part * chunk, min(nodes, part * chunk + chunk)):
         start, stop = offsets[i], offsets[i + 1]
-        for d in range(width):
-            dout_d = dout[i, d]
-            dagg_d = dout_d
-            dbias_d = dout_d
-            dagg[part, d] = dagg_d
-            dbias[part, d] += dbias_d
-        m_i = -numpy.inf
-        for e in range(start, stop):
-            scores[e] = _gatv2_score(xl, xr, att, sources[e], i, negative_slope)
-            m_i = max(m_i, scores[e])
-        Z_i, G_i = 0.0, 0.0
-        for e in range(start, stop):
-            s_e = scores[e]
-            w_e = numpy.exp(-m_i + s_e)
-            weights[e] = w_e
-            Z_i += w_e
-        for e in range(start, stop):
-            w_e, j, dalpha_e = weights[e], sources[e], 0.0
-            for d in range(width):
-                dagg_d, xl_d = dagg[part, d], xl[j, d]
-                dalpha_ed = dagg_d*xl_d
-                dalpha_e += dalpha_ed
-            dw_e = dalpha_e/Z_i
-            dZ_e = -dalpha_e*w_e/Z_i**2
-            ds[e] = dw_e
-            G_i += dZ_e
-        for e in range(start, stop):
-            w_e, j, dw_total = weights[e], sources[e], ds[e] + G_i
-            alpha_e = w_e/Z_i
-            ds_e = dw_total*w_e
-            for d in range(width):
-                dagg_d, xl_d, xr_d, att_d = dagg[part, d], xl[j, d], xr[i, d], att[d]
-                dxl_msg_d = alpha_e*dagg_d
-                p0 = numpy.float32(1) if (xl_d + xr_d) > 0 else negative_slope
-                p1 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
-                t0 = att_d*ds_e*p0
-                dxl_d = t0
-                dxr_d = t0
-                datt_d = ds_e*p1
-                dxr[i, d] += dxr_d
-                datt[part, d] += datt_d
-                dxl[part, j, d] += dxl_msg_d + dxl_d
+        for g in range(dout.shape[1]):
+            for c in range(channels):
+                dout_d = dout[i, g, c]
+                dagg_d = dout_d
+                dbias_d = dout_d
+                dtotal_d = dagg_d/heads_averaged
+                dagg[part, g, c] = dtotal_d
+                dbias[part, g, c] += dbias_d
+        for h in range(heads):
+            g = h if concat else 0
+            m_i = -numpy.inf
+            for e in range(start, stop):
+                scores[e] = _gatv2_score(xl, xr, att, sources[e], i, h, negative_slope)
+                m_i = max(m_i, scores[e])
+            Z_i, G_i = 0.0, 0.0
+            for e in range(start, stop):
+                s_e = scores[e]
+                w_e = numpy.exp(-m_i + s_e)
+                weights[e] = w_e
+                Z_i += w_e
+            for e in range(start, stop):
+                w_e, j, dalpha_e = weights[e], sources[e], 0.0
+                for c in range(channels):
+                    dagg_d, xl_d = dagg[part, g, c], xl[j, h, c]
+                    dalpha_ed = dagg_d*xl_d
+                    dalpha_e += dalpha_ed
+                dw_e = dalpha_e/Z_i
+                dZ_e = -dalpha_e*w_e/Z_i**2
+                ds[e] = dw_e
+                G_i += dZ_e
+            for e in range(start, stop):
+                w_e, j, dw_total = weights[e], sources[e], ds[e] + G_i
+                alpha_e = w_e/Z_i
+                ds_e = dw_total*w_e
+                for c in range(channels):
+                    dagg_d, xl_d = dagg[part, g, c], xl[j, h, c]
+                    xr_d, att_d = xr[i, h, c], att[h, c]
+                    dxl_msg_d = alpha_e*dagg_d
+                    p0 = numpy.float32(1) if (xl_d + xr_d) > 0 else negative_slope
+                    p1 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
+                    t0 = att_d*ds_e*p0
+                    dxl_d = t0
+                    dxr_d = t0
+                    datt_d = ds_e*p1
+                    dxr[i, h, c] += dxr_d
+                    datt[part, h, c] += datt_d
+                    dxl[part, j, h, c] += dxl_msg_d + dxl_d

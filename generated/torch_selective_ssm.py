@@ -85,7 +85,6 @@ def selective_scan_fn(
     return_last_state=False,
 ):
     """mamba_ssm's selective_scan_fn on CPU float32/float64 tensors, differentiable.
-
     Equations: Context: Δ, Ā, B̄, h, C̄, y. u, delta, z: (batch, dim, L); A: (dim, N), real;
     B, C: each (dim, N), (batch, N, L), or (batch, G, N, L) with G dividing dim; D, delta_bias:
     (dim,). All tensors share u's dtype. Returns out (batch, dim, L), or (out, last_state) with

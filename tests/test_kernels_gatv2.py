@@ -1,5 +1,7 @@
 """The generated GATv2 layer: validation, edge cases, stability, save/saved, and PyG's GATv2Conv."""
 
+import itertools
+
 import numba
 import numpy
 import pytest
@@ -255,3 +257,78 @@ def test_matches_pyg_gatv2conv(module, loops, dtype):
     numpy.testing.assert_allclose(out, expected.detach().numpy(), rtol=rtol, atol=atol)
     for grad, ref in zip(grads, reference):
         numpy.testing.assert_allclose(grad, ref.numpy(), rtol=rtol, atol=atol)
+
+
+HEAD_OPTIONS = list(itertools.product((1, 8), (True, False), (False, True), (False, True)))
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("heads, concat, share_weights, loops", HEAD_OPTIONS)
+def test_several_heads_match_pyg_gatv2conv(module, heads, concat, share_weights, loops):
+    torch = pytest.importorskip("torch", reason="torch is the optional cross-check extra")
+    nn = pytest.importorskip("torch_geometric.nn", reason="torch_geometric is the optional extra")
+    shape = {"heads": heads, "concat": concat, "share_weights": share_weights}
+    rng = numpy.random.default_rng(heads + 2 * concat + 4 * share_weights)
+    inputs = graph_inputs(rng, 20, 5, 3 * heads, 80, **shape)
+    x, edge_index, W_l, b_l, W_r, b_r, att, bias = inputs
+    conv = nn.GATv2Conv(5, 3, **shape, add_self_loops=loops, negative_slope=SLOPE).double()
+    state = {"lin_l.weight": W_l, "lin_l.bias": b_l, "att": att.reshape(1, heads, 3)}
+    state |= {"lin_r.weight": W_l if share_weights else W_r, "bias": bias}
+    state["lin_r.bias"] = b_l if share_weights else b_r
+    conv.load_state_dict({name: torch.from_numpy(value) for name, value in state.items()})
+    tx = torch.tensor(x, requires_grad=True)
+    expected = conv(tx, torch.from_numpy(edge_index))
+    dout = rng.standard_normal(expected.shape)
+    expected.backward(torch.from_numpy(dout))
+    keywords = {"negative_slope": SLOPE, "add_self_loops": loops, **shape}
+    out = module.gatv2_forward(*inputs, **keywords)
+    dx, dW_l, db_l, dW_r, db_r, datt, dbias = module.gatv2_backward(dout, *inputs, **keywords)
+    assert out.shape == (20, 3 * heads if concat else 3)
+    assert (dW_r is None and db_r is None) == share_weights
+    got = [out, dx, dW_l, db_l, datt.reshape(1, heads, 3), dbias]
+    reference = [expected, tx.grad, conv.lin_l.weight.grad, conv.lin_l.bias.grad, conv.att.grad]
+    reference.append(conv.bias.grad)
+    if not share_weights:
+        got += [dW_r, db_r]
+        reference += [conv.lin_r.weight.grad, conv.lin_r.bias.grad]
+    for grad, ref in zip(got, reference, strict=True):
+        numpy.testing.assert_allclose(grad, ref.detach().numpy(), rtol=PYG_RTOL64, atol=PYG_ATOL64)
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"heads": 3}, "heads: W_l's D = 4 rows do not split into 3 heads"),
+        ({"heads": 0}, "heads: expected an integer >= 1, got 0"),
+        ({"concat": False, "heads": 2}, r"bias: expected shape \(C,\) with C = 2, got \(4,\)"),
+        ({"share_weights": True}, r"W_r: expected None with share_weights=True"),
+    ],
+)
+def test_bad_head_options_raise_value_errors_naming_them(module, change, message):
+    with pytest.raises(ValueError, match=message):
+        module.gatv2_forward(*_inputs(), **change)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_saved_work_for_other_weights_raises(module):
+    inputs = _inputs()
+    shared = [*inputs[:4], None, None, *inputs[6:]]
+    _, saved = module.gatv2_forward(*shared, share_weights=True, save=True)
+    with pytest.raises(ValueError, match="saved: computed for other weights"):
+        module.gatv2_backward(numpy.ones((6, 4)), *inputs, saved=saved)
+
+
+def test_several_heads_on_one_thread_and_all_threads_agree():
+    inputs = graph_inputs(numpy.random.default_rng(7), 9, 3, 6, 40, heads=3, concat=False)
+    keywords = {"heads": 3, "concat": False, "add_self_loops": True}
+    dout = numpy.random.default_rng(8).standard_normal((9, 2))
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        alone = gatv2_numba.gatv2_backward(dout, *inputs, **keywords)
+    finally:
+        numba.set_num_threads(threads)
+    together = gatv2_numba.gatv2_backward(dout, *inputs, **keywords)
+    for a, b in zip(alone, together, strict=True):
+        numpy.testing.assert_allclose(a, b, rtol=THREADS_RTOL, atol=THREADS_RTOL)

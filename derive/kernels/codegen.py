@@ -117,12 +117,14 @@ def _vexp_code() -> dict:
 
 def _tidy(text: str) -> str:
     """Trailing spaces off; at most two blank lines in a row; none inside a function body
-    (a macro that loads nothing leaves one), so bodies read as one block."""
+    (a macro that loads nothing leaves one), so bodies read as one block, except the one
+    before a method of a class."""
     lines = [line.rstrip() for line in text.splitlines()]
     tidy, blanks = [], 0
     for position, line in enumerate(lines):
         following = next((n for n in lines[position + 1 :] if n), "")
         inside = following.startswith(" ") and tidy and tidy[-1].startswith(" ")
+        inside = inside and not following.startswith(("    def ", "    @"))
         blanks = blanks + 1 if not line else 0
         if blanks <= 2 and not (not line and inside):
             tidy.append(line)
@@ -151,15 +153,16 @@ def render(doc: Document) -> dict[str, str]:
 
 
 def render_torch(doc: Document) -> dict[str, str]:
-    """The torch wrapper module of `doc` ({file name: content}); empty if it has none."""
-    module = kernel_specs(doc)
-    kernels = [spec for spec in module.kernels if kind(spec.kind).torch]
-    if not kernels:
-        return {}
-    (template,) = {kind(spec.kind).torch for spec in kernels}
-    text = environment().get_template(template).render(module=module, kernels=kernels)
-    # Not _tidy: a class's methods keep the blank line between them.
-    return {f"torch_{module.document}.py": text.strip("\n") + "\n"}
+    """The torch wrapper modules of `doc`'s kernels whose kind has one: torch_<kernel>.py,
+    the only generated modules that import torch ({file name: content})."""
+    module, files = kernel_specs(doc), {}
+    for spec in module.kernels:
+        template = kind(spec.kind).torch
+        if template:
+            wrapper = environment().get_template(template)
+            text = wrapper.render(module=module, kernels=[spec], kernel=spec, package=PACKAGE)
+            files[f"torch_{spec.name}.py"] = _tidy(text)
+    return files
 
 
 def has_kernels(doc: Document) -> bool:
@@ -177,7 +180,9 @@ def render_files(docs, *, everything: bool) -> dict[str, str]:
     if everything:
         init = environment().get_template("package.py.j2")
         names = sorted(d.name for d in docs if has_kernels(d))
-        files["__init__.py"] = _tidy(init.render(documents=names, package=PACKAGE))
+        wrappers = sorted(name[: -len(".py")] for name in files if name.startswith("torch_"))
+        text = init.render(documents=names, wrappers=wrappers, package=PACKAGE)
+        files["__init__.py"] = _tidy(text)
     return files
 
 

@@ -5,6 +5,11 @@ the projections x W_rᵀ + b_r and x W_lᵀ + b_l of every node (PyG's lin_r, li
 e, the softmax α and the message a₉ are evaluated per edge j → i, and h' = b + Σ_j a₉ sums
 them per target. Each formula comes from those definitions; the softmax is evaluated in its
 max-shifted form exp(e - m) / Σ exp(e - m), equal to the paper's for any m.
+
+Heads are structure: the templates run the one-head blocks once per head, on that head's C
+columns of the projections and of att. PyG's mean over heads (concat=False) is the one block
+not from the paper: the sum of the heads' aggregates over their count k (k = 1 when they are
+concatenated), its VJP derived like every other.
 """
 
 from __future__ import annotations
@@ -34,16 +39,21 @@ from derive.kernels.lowering import (
 j, r = sympy.symbols("j r", integer=True)
 xl_d, xr_d, att_d, bias_d, c = sympy.symbols("xl_d xr_d att_d bias_d negative_slope", real=True)
 agg_d, dout_d, dagg_d, ds_e = sympy.symbols("agg_d dout_d dagg_d ds_e", real=True)
+total_d = sympy.Symbol("total_d", real=True)
+heads_k = sympy.Symbol("heads_averaged", positive=True)
 
 ARGUMENTS = (
     Argument("x", ("nodes", "H")),
     Argument("edge_index", ("two", "E")),
     Argument("W_l", ("D", "H")),
     Argument("b_l", ("D",)),
-    Argument("W_r", ("D", "H")),
-    Argument("b_r", ("D",)),
+    # None with share_weights=True: lin_r is lin_l.
+    Argument("W_r", ("D", "H"), optional=True),
+    Argument("b_r", ("D",), optional=True),
+    # D = heads·C, head-major: PyG's att (1, heads, C) and x_l.view(-1, heads, C), flattened.
     Argument("att", ("D",)),
-    Argument("bias", ("D",)),
+    # Axis "out": D = heads·C with concat=True, else C.
+    Argument("bias", ("out",)),
 )
 
 
@@ -92,6 +102,9 @@ def _output(doc):
 )
 def lower_gatv2(doc) -> tuple[KernelSpec, ...]:
     term, (weight, alpha), message, output = _term(doc), _softmax(doc), _message(doc), _output(doc)
+    # PyG's out.mean(dim=1) over heads (concat=False); k = 1 leaves concatenated heads as they are.
+    head_mean = total_d / heads_k
+    mean_grads = vjp({"mean": head_mean}, {"mean": dagg_d}, (total_d,))
     out_grads = vjp({"out": output}, {"out": dout_d}, (agg_d, bias_d))
     message_grads = vjp({"msg": message}, {"msg": dagg_d}, (alpha_e, xl_d))
     term_grads = vjp({"term": term}, {"term": ds_e}, (xl_d, xr_d, att_d))
@@ -101,8 +114,10 @@ def lower_gatv2(doc) -> tuple[KernelSpec, ...]:
         weight,
         alpha_block,
         Block("message", stable([("msg_d", message)])),
+        Block("head_mean", stable([("agg_d", head_mean)])),
         Block("output", stable([("out_d", output)])),
         Block("output_vjp", stable([("dagg_d", out_grads[agg_d]), ("dbias_d", out_grads[bias_d])])),
+        Block("head_mean_vjp", stable([("dtotal_d", mean_grads[total_d])])),
         Block("message_dalpha", stable([("dalpha_ed", message_grads[alpha_e])])),
         Block("message_dxl", stable([("dxl_msg_d", message_grads[xl_d])])),
         alpha_vjp,
@@ -113,7 +128,7 @@ def lower_gatv2(doc) -> tuple[KernelSpec, ...]:
     spec = KernelSpec(
         name="gatv2",
         kind="attention",
-        summary="GATv2 layer (heads=1) with the semantics of torch_geometric's GATv2Conv.",
+        summary="GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv.",
         labels="Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉",
         arguments=ARGUMENTS,
         blocks=tuple(blocks),
