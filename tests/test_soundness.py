@@ -520,3 +520,29 @@ def test_named_subexpressions_never_use_an_index_a_set_sum_binds():
     for line in (verdict.residual or "").splitlines():
         if " = " in line:
             assert "[i]" not in line.split(" = ", 1)[1] and "S" not in line.split(" = ", 1)[1]
+
+
+def test_a_range_end_not_linear_in_a_min_is_no_bound_by_its_arguments():
+    """(M - 1)(M - D) with M = Min(D, H) has a negative coefficient of M, yet replacing M by D
+    bounds nothing: at D = 3, H = 2 the range 1..0 is empty and the sum is 0, not a[1]."""
+    D, H = symbols("D H", integer=True, positive=True)
+    M = sympy.Min(D, H)
+    lhs = Sum(KroneckerDelta(i, 1) * a[i], (i, 1, 1 + (M - 1) * (M - D)))
+    doc = _doc(lhs, a[1], inputs=(a,), sizes={D: (1,), H: (1,)})
+    assert _proof_by_strategies(doc) is None
+    verdict = _verdict(doc)
+    assert verdict.status is not PROVED, verdict
+
+
+def test_a_delta_at_a_value_that_may_not_be_an_integer_is_not_summed_out():
+    """Σ_{j=1}^{1+B} δ(j, 1 + B/2) = 1 holds while B = C(n-1, 16) is even (n ≤ 16); at n = 17
+    no integer j equals 3/2 and the sum is 0. SymPy's own delta summation ignores that."""
+    B = sympy.binomial(n - 1, 16)
+    lhs = Sum(KroneckerDelta(j, 1 + B / 2), (j, 1, 1 + B))
+    doc = _doc(lhs, sympy.S.One, inputs=(), sizes=GRID)
+    assert _proof_by_strategies(doc) is None
+    verdict = _verdict(doc)
+    assert verdict.status is not PROVED, verdict
+    over_all = Sum(KroneckerDelta(j, c / 2), (j, -sympy.oo, sympy.oo))
+    doc = _doc(over_all, sympy.S.One, inputs=(), sizes=GRID, indices={c: (1, n)})
+    assert _verdict(doc).status is not PROVED

@@ -169,6 +169,8 @@ def zero_method(lhs, rhs, relation: str, deadline: Deadline, ranges=None, only=N
 
 
 def _entry_method(lhs, rhs, relation, deadline, ranges=None, only=None):
+    if not _integer_deltas(lhs) or not _integer_deltas(rhs):
+        return None
     equal = relation == "=="
     steps = _zero_steps(lhs, rhs, ranges) if equal else sign_steps(lhs, rhs, relation)
     for name, test in steps:
@@ -184,6 +186,16 @@ def _entry_method(lhs, rhs, relation, deadline, ranges=None, only=None):
         except Exception:  # noqa: BLE001 - a normal form SymPy crashes in proves nothing
             continue
     return None
+
+
+def _integer_deltas(expr) -> bool:
+    """Whether every Kronecker delta in `expr` compares integers. SymPy sums δ(j, m) out as if
+    m were an integer (Σ_{j=1}^{2} δ(j, 3/2) becomes 1), so a claim with a delta whose sides
+    are not provably integers gets no symbolic proof; its exact instances still may."""
+    return all(
+        sympy.expand(delta.args[0] - delta.args[1]).is_integer is True
+        for delta in sympy.sympify(expr).atoms(sympy.KroneckerDelta)
+    )
 
 
 def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | None:

@@ -39,7 +39,8 @@ def solve_delta(term: Term, position: int, fits) -> Term | None:
         if coefficient not in (1, -1):
             continue
         value = sympy.expand(index - form / coefficient)
-        if fits(term, index, value, lo, hi):
+        # δ(j, c/2) picks no integer j where c is odd: only an integer value is summed out.
+        if value.is_integer is True and fits(term, index, value, lo, hi):
             rest = term.deltas[:position] + term.deltas[position + 1 :]
             return replace(term, deltas=rest).substitute({index: value})
     return None
@@ -190,6 +191,11 @@ def _delta_partner(term, index):
         gap = sympy.expand(factor.args[0] - factor.args[1])
         slope = gap.coeff(index)
         rest = gap - slope * index
-        if slope in (1, -1) and not rest.has(index):
-            return factor, sympy.expand(-rest / slope)
+        if slope not in (1, -1) or rest.has(index):
+            continue
+        partner = sympy.expand(-rest / slope)
+        # Σ_j δ(j, m) f(j) = f(m) needs an integer m: no integer j equals 1 + C(n-1, 16)/2
+        # at n = 17.
+        if partner.is_integer is True:
+            return factor, partner
     return None

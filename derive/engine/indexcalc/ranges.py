@@ -105,7 +105,11 @@ def _without_min(expr) -> list:
     found = [m for m in expr.atoms(sympy.Min) if expr.coeff(m).is_negative]
     if len(found) != 1 or any(m.has(sympy.Min) for m in found[0].args):
         return [expr]
-    return [expr.xreplace({found[0]: arg}) for arg in found[0].args]
+    (smallest,) = found
+    slope = expr.coeff(smallest)
+    if slope.free_symbols or sympy.expand(expr - slope * smallest).has(smallest):
+        return [expr]  # not linear in the Min: (M - 1)(M - D) is no bound of M's arguments
+    return [expr.xreplace({smallest: arg}) for arg in smallest.args]
 
 
 def nonnegative(expr, lows=None) -> bool:
