@@ -95,15 +95,19 @@ def _with_definition(doc, name, transform):
     return dataclasses.replace(doc, definitions=definitions)
 
 
-def test_only_the_scan_has_a_torch_wrapper_and_it_lints_clean(tmp_path, load_document):
+@pytest.mark.parametrize("name", ["selective_ssm", "gatv2"])
+def test_the_torch_wrappers_come_from_the_kind_records_and_lint_clean(
+    name, tmp_path, load_document
+):
     wrappers = {n: codegen.render_torch(load_document(n)) for n in KERNEL_DOCUMENTS}
     assert {n: list(f) for n, f in wrappers.items() if f} == {
-        "selective_ssm": ["torch_selective_ssm.py"]
+        "selective_ssm": ["torch_selective_ssm.py"],
+        "gatv2": ["torch_gatv2.py"],
     }
-    (text,) = wrappers["selective_ssm"].values()
-    header = "# GENERATED from derive/documents/selective_ssm.py by `derive generate`."
-    assert text.startswith(header + " Do not edit.\n") and text.endswith(")\n")
-    (tmp_path / "torch_selective_ssm.py").write_text(text)
+    (text,) = wrappers[name].values()
+    header = f"# GENERATED from derive/documents/{name}.py by `derive generate`."
+    assert text.startswith(header + " Do not edit.\n") and text.endswith("\n")
+    (tmp_path / f"torch_{name}.py").write_text(text)
     command = [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated"]
     command += ["--select", "E,F,W,I", "--line-length", "100", str(tmp_path)]
     result = subprocess.run(command, capture_output=True, text=True)
