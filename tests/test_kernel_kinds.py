@@ -63,3 +63,8 @@ def test_a_lowering_may_use_only_the_names_it_declares(load_document, monkeypatc
     monkeypatch.setitem(lowering.LOWERINGS, "ggnn_readout", narrower)
     with pytest.raises(BindingError, match="uses definition 'h_g'.*does not declare"):
         kernel_specs(doc)
+
+
+def test_every_bundled_kernel_is_checked_against_its_documents_own_forward(specs):
+    missing = [s.name for module in specs.values() for s in module.kernels if not s.reference]
+    assert not missing, f"kernels without a reference (the document's forward): {missing}"

@@ -11,12 +11,14 @@ import numpy
 import sympy
 
 from derive.kernels.kernelcheck import (
+    DOCUMENT_TOLERANCE,
     ENGINE_TOLERANCE,
     FD_TOLERANCE,
     FLOAT32_TOLERANCE,
     NUMBA_TOLERANCE,
     Check,
     central_differences,
+    document_value,
     relative_error,
 )
 from derive.kernels.kinds import kernel_kind
@@ -162,7 +164,38 @@ def check_attention(kernel, numpy_module, numba_module) -> list[Check]:
     checks = []
     for seed, options in enumerate(SETTINGS):
         checks += _checks(kernel, (numpy_module, numba_module), options, 11 + seed)
-    return checks
+    small = graph_inputs(numpy.random.default_rng(29), 4, 2, 2, 6)
+    forward = getattr(numpy_module, f"{kernel.name}_forward")
+    return [*checks, _document_check(kernel, forward, small)]
+
+
+def _document_forward(kernel, inputs) -> numpy.ndarray:
+    """The paper's h'_i (the lowering's reference) at every node with incoming edges, its
+    sources as the neighbours j = 1..N in edge order: one head, edges as given, Θ = [b, W]."""
+    (_, reference), (x, edges, W_l, b_l, W_r, b_r, att, bias) = kernel.reference[0], inputs
+    arrays = {
+        "Θ_L": numpy.column_stack([b_l, W_l]),
+        "Θ_R": numpy.column_stack([b_r, W_r]),
+        "a": att,
+        "b": bias,
+    }
+    rows = [i for i in range(len(x)) if (edges[1] == i).any()]
+    out = numpy.empty((len(rows), bias.size))
+    for row, i in enumerate(rows):
+        sources = edges[0][edges[1] == i]
+        sizes = {"N": len(sources), "D": bias.size, "H": x.shape[1], "c": SLOPE}
+        found = {**arrays, "h_i": x[i], "h": x[sources]}
+        for d in range(bias.size):
+            out[row, d] = document_value(reference, {**sizes, "r": d + 1}, found)
+    return out, rows
+
+
+def _document_check(kernel, forward, small) -> Check:
+    """The generated forward (one head, no self loops added) against the paper's own."""
+    expected, rows = _document_forward(kernel, small)
+    actual = forward(*small, negative_slope=SLOPE, add_self_loops=False)[rows]
+    what = "forward vs the document's definitions (add_self_loops=False)"
+    return Check(kernel.name, what, relative_error([actual], [expected]), DOCUMENT_TOLERANCE)
 
 
 def _tag(options) -> str:

@@ -12,16 +12,19 @@ import numpy
 import sympy
 
 from derive.kernels.kernelcheck import (
+    DOCUMENT_TOLERANCE,
     ENGINE_TOLERANCE,
     FD_TOLERANCE,
     FLOAT32_TOLERANCE,
     NUMBA_TOLERANCE,
     Check,
     central_differences,
+    document_value,
     relative_error,
     symbolic_gradient,
 )
 from derive.kernels.kinds import kernel_kind
+from derive.kernels.lowerings.selective_ssm import REFERENCE_SIZES
 
 SIZES = {"batch": 2, "dim": 3, "N": 4, "L": 7}
 SYMBOLIC_SIZES = {"batch": 1, "dim": 2, "N": 2, "L": 3}
@@ -152,7 +155,38 @@ def check_scan(kernel, numpy_module, numba_module) -> list[Check]:
             tag,
         )
         checks += _float32_check(kernel, run, layouts, sizes, tag)
-    return checks
+    return [*checks, _document_check(kernel, numpy_module)]
+
+
+def _document_check(kernel, module) -> Check:
+    """The generated forward for one channel against the note's own y(t) (the lowering's
+    reference), from seeded inputs x, W_Δ, B_Δ, A, W_B, W_C of the note: the kernel reads
+    their projections, u = x[:, e], delta = x W_Δ[:, e], B = W_B x, C = W_C x."""
+    rng = numpy.random.default_rng(31)
+    E, N, e = (REFERENCE_SIZES[name] for name in ("E", "N", "e"))
+    L = len(kernel.reference)
+    note = {
+        "x": rng.standard_normal((L, E)),
+        "W_Δ": rng.standard_normal((E, E)) * 0.5,
+        "B_Δ": rng.standard_normal(E) * 0.5,
+        "A": -numpy.exp(rng.standard_normal((E, N)) * 0.3),
+        "W_B": rng.standard_normal((N, E)),
+        "W_C": rng.standard_normal((N, E)),
+    }
+    x = note["x"]
+    u = x[:, e - 1][None, None, :]
+    delta = (x @ note["W_Δ"][:, e - 1])[None, None, :]
+    A = note["A"][e - 1][None, :]
+    B, C = (note[w] @ x.T for w in ("W_B", "W_C"))
+    forward = getattr(module, f"{kernel.name}_forward")
+    out = forward(
+        u, delta, A, B[None], C[None], delta_bias=note["B_Δ"][e - 1 : e], delta_softplus=True
+    )
+    expected = [document_value(expr, {}, note) for _, expr in kernel.reference]
+    what = f"forward vs the document's definitions (E = {E}, N = {N}, e = {e}, L = {L})"
+    return Check(
+        kernel.name, what, relative_error([out[0, 0]], [numpy.array(expected)]), DOCUMENT_TOLERANCE
+    )
 
 
 def _runner(kernel, module, softplus: bool):

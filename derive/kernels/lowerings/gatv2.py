@@ -132,5 +132,8 @@ def lower_gatv2(doc) -> tuple[KernelSpec, ...]:
         labels="Eq. 1-3: e, α, h'; Fig. 2: a₂ … a₉",
         arguments=ARGUMENTS,
         blocks=tuple(blocks),
+        # The paper's node-level forward, every definition unfolded: the harness reads it at
+        # each target node of a small graph, its incoming edges as the neighbours j.
+        reference=(("h'", unfolded(doc, body_at(doc, "h'", r))),),
     )
     return (spec,)

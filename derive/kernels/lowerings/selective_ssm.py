@@ -12,12 +12,14 @@ import sympy
 from sympy import Sum
 from sympy.core.function import AppliedUndef
 
+from derive.engine.terms import context_of, instantiate
 from derive.kernels.lowering import (
     Argument,
     Block,
     KernelSpec,
     bind,
     body_at,
+    definition,
     hoist_exp,
     lowering,
     stable,
@@ -105,8 +107,28 @@ def lower_selective_ssm(doc) -> tuple[KernelSpec, ...]:
         arguments=ARGUMENTS,
         blocks=tuple(blocks),
         extensions=("D and z: out = (y + D*u)*silu(z), from mamba_ssm (not in the note)",),
+        reference=_reference(doc),
     )
     return (spec,)
+
+
+# The sizes the document's own forward is instantiated at for `derive check`: widths E and N,
+# channel e, and steps 1..L.
+REFERENCE_SIZES = {"E": 2, "N": 2, "e": 1}
+REFERENCE_STEPS = 3
+
+
+def _reference(doc) -> tuple:
+    """The note's y(t) for t = 1..REFERENCE_STEPS with every definition and the recurrence
+    unfolded to its inputs (x, W_Δ, B_Δ, A, W_B, W_C) at REFERENCE_SIZES."""
+    ctx = context_of(doc)
+    symbols = {s.name: s for s in (*ctx.grids, *ctx.ranges)}
+    values = {symbols[name]: size for name, size in REFERENCE_SIZES.items()}
+    y_of = definition(doc, "y")
+    return tuple(
+        (f"y({step})", instantiate(ctx, y_of.func(step), values))
+        for step in range(1, REFERENCE_STEPS + 1)
+    )
 
 
 def _step_blocks(step, emit) -> list[Block]:
