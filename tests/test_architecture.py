@@ -96,3 +96,16 @@ def test_old_public_paths_warn_and_are_the_new_module(name):
     with pytest.warns(FutureWarning, match=f"derive.notation.{name}"):
         old = importlib.import_module(f"derive.{name}")
     assert old is importlib.import_module(f"derive.notation.{name}")
+
+
+def test_every_subpackage_is_installed():
+    """pyproject lists packages by name: a folder missing from it is missing from a wheel."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    folders = {_module(init) for init in PACKAGE.rglob("__init__.py")}
+    assert folders - listed == set()
