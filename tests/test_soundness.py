@@ -546,3 +546,16 @@ def test_a_delta_at_a_value_that_may_not_be_an_integer_is_not_summed_out():
     over_all = Sum(KroneckerDelta(j, c / 2), (j, -sympy.oo, sympy.oo))
     doc = _doc(over_all, sympy.S.One, inputs=(), sizes=GRID, indices={c: (1, n)})
     assert _verdict(doc).status is not PROVED
+
+
+def test_confirmation_evaluates_every_size_at_once_at_distinct_values():
+    """A claim false only where D > H ≥ 2 is never seen by growing one size at a time."""
+    import random
+
+    from derive.engine.confirm import confirming_sizes
+
+    D, H = symbols("D H", integer=True, positive=True)
+    grid = [{D: d, H: h} for d in (1, 2) for h in (1, 2)]
+    for seed in range(20):
+        found = confirming_sizes(grid, (D, H), {}, random.Random(seed))
+        assert any(s[D] >= 2 and s[H] >= 2 and s[D] != s[H] for s in found), found

@@ -22,6 +22,7 @@ from derive.notation.arrays import ShapeMismatch
 from derive.notation.primitives import elementary
 
 LARGER_RANGES = ((4, 8), (9, 16))  # one seeded size from each
+MIXED_HIGH = 5  # every size at once at distinct values from 2 to this
 MAX_COMBINATIONS = 27  # every combination of three sizes over a grid of three
 OPTIONAL_NODES = 1_500  # the instances built for the sizes past the required ones, in all
 OPTIONAL_SECONDS = 1.0  # to build one of them
@@ -48,7 +49,9 @@ class Check:
 def confirming_sizes(grid: list, sizes: tuple, lows: dict, rng: random.Random) -> list[dict]:
     """Larger sizes for one seeded size of the claim (the others at their smallest): a
     seeded k from 4 to 8, then one from 9 to 16, so that no fixed set of sizes is all a
-    proof is ever checked at; then every combination of the grid's sizes."""
+    proof is ever checked at; with several sizes, also every size at once at distinct seeded
+    values from 2 to MIXED_HIGH (a claim can fail only where D > H ≥ 2); then every
+    combination of the grid's sizes."""
     combos = grid[:MAX_COMBINATIONS]
     if not sizes or not combos:
         return combos[:1] or [{}]
@@ -59,6 +62,13 @@ def confirming_sizes(grid: list, sizes: tuple, lows: dict, rng: random.Random) -
         candidate = {**smallest, size: max(rng.randint(low_k, high_k), lows.get(size, 1))}
         if candidate not in combos and candidate not in larger:
             larger.append(candidate)
+    if len(sizes) > 1:
+        values = rng.sample(range(2, MIXED_HIGH + 1), min(len(sizes), MIXED_HIGH - 1))
+        mixed = {**smallest}
+        for size, value in zip(sorted(sizes, key=str), values):
+            mixed[size] = max(value, lows.get(size, 1))
+        if mixed not in combos and mixed not in larger:
+            larger.append(mixed)
     return larger + combos
 
 
