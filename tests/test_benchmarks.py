@@ -1,8 +1,12 @@
 """Benchmark plumbing: timing statistics, ratios, the exponent fit, and the output formats."""
 
 import json
+import math
+import sys
 
-from derive.kernels.benchmarks import Results, Row, Timing, time_it
+import pytest
+
+from derive.kernels.benchmarks import Results, Row, Timing, gat, time_it, training
 from derive.kernels.benchmarks.output import render_json, render_markdown, render_table
 from derive.kernels.benchmarks.processes import exponent
 
@@ -53,3 +57,59 @@ def test_outputs_name_every_row_and_ratio():
     assert "not run" in table and "cold 8.50 s, cached 0.30 s" in table
     data = json.loads(render_json(results))
     assert data["ratios"][0]["ratio"] == 30.0 and len(data["rows"]) == 3
+
+
+TINY_SSM = (2, 16, 4, 12)  # batch, d_model, N, L
+TINY_GRAPH = (30, 90, 12, 3)  # nodes, edges, features, classes
+
+
+def _gradients(torch, loss, parameters):
+    for p in parameters:
+        p.grad = None
+    loss().backward()
+    return [p.grad.clone() for p in parameters]
+
+
+def test_ssm_models_agree_in_loss_and_gradients():
+    torch = pytest.importorskip("torch")
+    models = training.ssm_models(torch, TINY_SSM)
+    (ours, ours_p), (ref, ref_p) = models["numba"], models["torch ref"]
+    losses = [float(loss().detach()) for loss in (ours, ref)]
+    assert math.isclose(*losses, rel_tol=training.LOSS_RTOL)
+    for mine, theirs in zip(_gradients(torch, ours, ours_p), _gradients(torch, ref, ref_p)):
+        assert torch.allclose(mine, theirs, rtol=1e-3, atol=1e-5)
+
+
+def test_gat_models_agree_in_logits_and_gradients():
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch_geometric")
+    models = training.gat_models(torch, TINY_GRAPH)
+    (ours, ours_loss, ours_p), (pyg, pyg_loss, pyg_p) = models.values()
+    assert torch.allclose(ours(), pyg(), atol=training.LOGITS_ATOL)
+    grads = zip(_gradients(torch, ours_loss, ours_p), _gradients(torch, pyg_loss, pyg_p))
+    assert all(torch.allclose(mine, theirs, atol=1e-5) for mine, theirs in grads)
+
+
+def test_training_rows_pair_and_render():
+    pytest.importorskip("torch")
+    pytest.importorskip("torch_geometric")
+    rows = training.ssm_rows(True, TINY_SSM) + training.gat_rows(True, TINY_GRAPH)
+    results = Results(machine=_results().machine, rows=rows)
+    assert [r[3] for r in results.ratios()] == ["torch ref", "PyG GATv2Conv"]
+    table = render_table(results)
+    assert "train step" in table and "2-layer model: 30 nodes, 90 edges + loops" in table
+    assert len(json.loads(render_json(results))["rows"]) == 4
+
+
+def test_training_rows_are_skipped_without_torch(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
+    (ssm,) = training.ssm_rows(True, TINY_SSM)
+    (gat,) = training.gat_rows(True, TINY_GRAPH)
+    assert ssm.timing is None and ssm.note == "torch not installed"
+    assert gat.timing is None and gat.note == "torch_geometric not installed"
+
+
+def test_multi_head_gat_rows_say_their_heads():
+    assert gat._label("Cora-size", gat.CASES["Cora-size"], 1).endswith("1433→64")
+    label = gat._label("Cora-size", gat.CASES["Cora-size"], 8)
+    assert label.endswith("1433→64 (heads 8×8, concat)")

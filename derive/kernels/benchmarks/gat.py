@@ -7,14 +7,18 @@ of D floats gathered from each endpoint and one scattered back — at the measur
 
 from __future__ import annotations
 
+import itertools
+
 import numpy
 
 from derive.kernels.benchmarks import Row, benchmark, time_it
 from derive.kernels.benchmarks.processes import compile_times, exponent
+from derive.kernels.benchmarks.training import gat_rows
 
 CASES = {"Cora-size": (2708, 10556, 1433, 64), "1M edges": (100_000, 1_000_000, 128, 64)}
 SCALING_EDGES = (125_000, 250_000, 500_000, 1_000_000)
 SLOPE = 0.2
+HEADS = (1, 8)  # heads 8 concatenates 8 heads of width // 8 (PyG's usual GAT setting)
 
 
 def gat_inputs(case, seed: int = 0):
@@ -41,9 +45,10 @@ def gat_bound(case, limits: dict, passes: int) -> float:
     return max(flops / limits["matmul_flop_per_s"], moved / limits["bytes_per_s"])
 
 
-def _label(name, case) -> str:
+def _label(name, case, heads: int) -> str:
     nodes, edges, features, width = case
-    return f"{name}: {nodes} nodes, {edges} edges, {features}→{width}"
+    label = f"{name}: {nodes} nodes, {edges} edges, {features}→{width}"
+    return label if heads == 1 else f"{label} (heads {heads}×{width // heads}, concat)"
 
 
 @benchmark("gatv2")
@@ -51,29 +56,30 @@ def bench_gatv2(results, limits: dict, quick: bool) -> None:
     from derive_kernels import gatv2, gatv2_numba
 
     cases = dict(list(CASES.items())[:1]) if quick else CASES
-    for name, case in cases.items():
+    for (name, case), heads in itertools.product(cases.items(), HEADS):
         arrays = gat_inputs(case)
-        label = _label(name, case)
+        label = _label(name, case, heads)
         for implementation, module in (("numba", gatv2_numba), ("numpy", gatv2)):
-            results.rows += _ours(implementation, module, label, case, arrays, limits)
-        results.rows += _pyg(label, arrays)
+            results.rows += _ours(implementation, module, label, case, arrays, limits, heads)
+        results.rows += _pyg(label, arrays, heads)
+    results.rows += gat_rows(quick)
     results.compile["gatv2"] = compile_times("gatv2_numba", "gat")
     if not quick:
         results.scaling["gatv2"] = scaling(gatv2_numba)
 
 
-def _both(module, arrays):
+def _both(module, arrays, heads: int = 1):
     dout = numpy.ones((arrays[0].shape[0], arrays[2].shape[0]), arrays[0].dtype)
 
     def both():  # as autograd does: the backward reuses what the forward computed
-        _, saved = module.gatv2_forward(*arrays, SLOPE, False, save=True)
-        module.gatv2_backward(dout, *arrays, SLOPE, False, saved=saved)
+        _, saved = module.gatv2_forward(*arrays, SLOPE, False, heads=heads, save=True)
+        module.gatv2_backward(dout, *arrays, SLOPE, False, heads=heads, saved=saved)
 
     return both
 
 
-def _ours(implementation, module, label, case, arrays, limits) -> list[Row]:
-    forward = lambda: module.gatv2_forward(*arrays, SLOPE, False)  # noqa: E731
+def _ours(implementation, module, label, case, arrays, limits, heads) -> list[Row]:
+    forward = lambda: module.gatv2_forward(*arrays, SLOPE, False, heads=heads)  # noqa: E731
     repeats = 5 if implementation == "numba" else 2
     return [
         Row(
@@ -89,13 +95,13 @@ def _ours(implementation, module, label, case, arrays, limits) -> list[Row]:
             label,
             "fwd+bwd",
             implementation,
-            time_it(_both(module, arrays), repeats),
+            time_it(_both(module, arrays, heads), repeats),
             gat_bound(case, limits, 2),
         ),
     ]
 
 
-def _pyg(label, arrays) -> list[Row]:
+def _pyg(label, arrays, heads: int) -> list[Row]:
     try:
         import torch
         from torch_geometric.nn import GATv2Conv
@@ -106,8 +112,8 @@ def _pyg(label, arrays) -> list[Row]:
     x, edge_index, W_l, b_l, W_r, b_r, att, bias = arrays
     conv = GATv2Conv(
         x.shape[1],
-        W_l.shape[0],
-        heads=1,
+        W_l.shape[0] // heads,
+        heads=heads,
         share_weights=False,
         add_self_loops=False,
         negative_slope=SLOPE,
@@ -118,7 +124,7 @@ def _pyg(label, arrays) -> list[Row]:
             (conv.lin_l.bias, b_l),
             (conv.lin_r.weight, W_r),
             (conv.lin_r.bias, b_r),
-            (conv.att, att.reshape(1, 1, -1)),
+            (conv.att, att.reshape(1, heads, -1)),
             (conv.bias, bias),
         ):
             parameter.copy_(torch.from_numpy(value))

@@ -14,6 +14,7 @@ import numpy
 from derive.kernels.benchmarks import Row, benchmark, time_it
 from derive.kernels.benchmarks.peers import torch_selective_scan
 from derive.kernels.benchmarks.processes import backward_memory, compile_times, exponent
+from derive.kernels.benchmarks.training import ssm_rows
 
 CASES = ((1, 256, 16, 256), (1, 768, 16, 1024), (2, 1536, 16, 2048))
 SCALING_LENGTHS = (256, 512, 1024, 2048)
@@ -80,6 +81,7 @@ def bench_selective_ssm(results, limits: dict, quick: bool) -> None:
                     continue
                 results.rows += _ours(name, module, label, case, arrays, options, limits)
             results.rows += _torch(label, index, arrays, options)
+    results.rows += ssm_rows(quick)
     results.compile["selective_ssm"] = compile_times("selective_ssm_numba", "scan")
     if not quick:
         results.scaling["selective_ssm"] = scaling(selective_ssm_numba)
