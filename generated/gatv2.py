@@ -120,11 +120,12 @@ def gatv2_forward(
 
 def gatv2_backward(
     dout, x, edge_index, W_l, b_l, W_r, b_r, att, bias, negative_slope=0.2, add_self_loops=True,
-    heads=1, concat=True, share_weights=False, saved=None,
+    heads=1, concat=True, share_weights=False, saved=None, need_dx=True,
 ):
     """Vector-Jacobian product of gatv2_forward.
     Returns (dx, dW_l, db_l, dW_r, db_r, datt, dbias); with share_weights=True, dW_l and db_l
-    sum the gradients of both uses of lin_l, and dW_r, db_r are None.
+    sum the gradients of both uses of lin_l, and dW_r, db_r are None; with need_dx=False, dx
+    is None and not computed (x needs no gradient: a first layer's features).
     """
     x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(
         x, edge_index, W_l, b_l, W_r, b_r, att, bias, heads, concat, share_weights
@@ -143,20 +144,21 @@ def gatv2_backward(
     )
     if W_r is None:
         # lin_l serves both uses: its gradient is the sum of the two uses' VJPs.
-        return _gatv2_shared_grads(x, W_l, dxl + dxr, datt, dbias)
+        return _gatv2_shared_grads(x, W_l, dxl + dxr, datt, dbias, need_dx)
     # Both projections as one product: [dxl dxr] @ [W_l; W_r], and x^T [dxl dxr] computed as
     # (x^T d)^T, which OpenBLAS runs several times faster than d^T x for tall, thin d.
     dxlr = numpy.concatenate([dxl, dxr], axis=1).astype(x.dtype, copy=False)
-    dx = dxlr @ numpy.concatenate([W_l, W_r])
+    dx = dxlr @ numpy.concatenate([W_l, W_r]) if need_dx else None
     dW_l, dW_r = numpy.split((x.T @ dxlr).T, 2)
     grads = (dx, dW_l, dxl.sum(axis=0), dW_r, dxr.sum(axis=0), datt, dbias)
-    return tuple(numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
+    return tuple(g if g is None else numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
 
 
-def _gatv2_shared_grads(x, W_l, dxl, datt, dbias):
+def _gatv2_shared_grads(x, W_l, dxl, datt, dbias, need_dx):
     """(dx, dW_l, db_l, None, None, datt, dbias) for one projection used as both."""
     dxl = dxl.astype(x.dtype, copy=False)
-    grads = (dxl @ W_l, (x.T @ dxl).T, dxl.sum(axis=0), None, None, datt, dbias)
+    dx = dxl @ W_l if need_dx else None
+    grads = (dx, (x.T @ dxl).T, dxl.sum(axis=0), None, None, datt, dbias)
     return tuple(g if g is None else numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
 
 

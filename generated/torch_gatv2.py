@@ -40,7 +40,11 @@ class GATv2Function(torch.autograd.Function):
         x, *parameters = _arrays(tensors, ctx.options)
         arrays = (x, ctx.edge_index, *parameters)
         grads = kernels.gatv2_backward(
-            dout.detach().numpy(), *arrays, **_keywords(ctx.options), saved=ctx.work
+            dout.detach().numpy(),
+            *arrays,
+            **_keywords(ctx.options),
+            saved=ctx.work,
+            need_dx=ctx.needs_input_grad[0],
         )
         # No gradient for a tensor the caller did not pass (a zero bias, shared weights).
         grads = [

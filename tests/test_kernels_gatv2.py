@@ -332,3 +332,19 @@ def test_several_heads_on_one_thread_and_all_threads_agree():
     together = gatv2_numba.gatv2_backward(dout, *inputs, **keywords)
     for a, b in zip(alone, together, strict=True):
         numpy.testing.assert_allclose(a, b, rtol=THREADS_RTOL, atol=THREADS_RTOL)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("share_weights", [False, True])
+def test_without_need_dx_the_other_gradients_are_unchanged(module, share_weights):
+    rng = numpy.random.default_rng(8)
+    inputs = graph_inputs(rng, 7, 3, 4, 20, share_weights=share_weights)
+    dout = rng.standard_normal((7, 4))
+    options = {"negative_slope": SLOPE, "share_weights": share_weights}
+    every = module.gatv2_backward(dout, *inputs, **options)
+    some = module.gatv2_backward(dout, *inputs, **options, need_dx=False)
+    assert some[0] is None and every[0] is not None
+    for a, b in zip(some[1:], every[1:]):
+        assert (a is None) == (b is None)
+        if a is not None:
+            numpy.testing.assert_array_equal(a, b)

@@ -205,3 +205,15 @@ def _call(layer, x=None, edge_index=None, **keywords):
 def test_unsupported_inputs_are_named(call, error, message):
     with pytest.raises(error, match=message):
         call(torch_gatv2.GATv2Conv(3, 4))
+
+
+def test_features_that_need_no_gradient_get_none_and_the_same_parameter_gradients():
+    pyg, ours = _pair(8, True, False, True)
+    x, edge_index = _graph(9, 30, 3, seed=5)
+    dout = torch.randn(9, 32, dtype=torch.float64)
+    _, _, expected = _outputs_and_gradients(pyg, x, edge_index, dout)
+    out = ours(x, edge_index)  # x does not require a gradient
+    out.backward(dout)
+    assert x.grad is None
+    for name, parameter in ours.named_parameters():
+        torch.testing.assert_close(parameter.grad, expected[name], rtol=1e-10, atol=1e-12)
