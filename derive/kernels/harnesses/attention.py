@@ -169,9 +169,10 @@ def check_attention(kernel, numpy_module, numba_module) -> list[Check]:
     return [*checks, _document_check(kernel, forward, small)]
 
 
-def _document_forward(kernel, inputs) -> numpy.ndarray:
-    """The paper's h'_i (the lowering's reference) at every node with incoming edges, its
-    sources as the neighbours j = 1..N in edge order: one head, edges as given, Θ = [b, W]."""
+def _document_forward(kernel, inputs) -> tuple[numpy.ndarray, list[int]]:
+    """The paper's h'_i (the lowering's reference) at every node with incoming edges, and those
+    nodes; a node's sources are its neighbours j = 1..N in edge order: one head, edges as
+    given, Θ = [b, W]."""
     (_, reference), (x, edges, W_l, b_l, W_r, b_r, att, bias) = kernel.reference[0], inputs
     arrays = {
         "Θ_L": numpy.column_stack([b_l, W_l]),
