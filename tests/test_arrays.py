@@ -9,7 +9,7 @@ from derive.engine.deadline import Deadline
 from derive.engine.decide import decide
 from derive.engine.terms import context_of
 from derive.model import PROVED, REFUTED, Source
-from derive.notation.array_entries import entry, paired_entries, tabulate
+from derive.notation.array_entries import entry, paired_entries, write_out_numeric
 from derive.notation.arrays import (
     ArrayError,
     ArraySum,
@@ -88,12 +88,12 @@ def test_product_with_a_concatenation_is_split_without_piecewise():
 
 def test_empty_array_sum_keeps_its_shape():
     empty = ArraySum(Table(x[v, d], (d, 1, 2)), (v, 2, 1))
-    assert shape(tabulate(empty)) == (2,)
+    assert shape(write_out_numeric(empty)) == (2,)
     assert tanh(empty) != 0  # SymPy would call an empty Sum zero, and tanh(0) the scalar 0
 
 
 def test_tables_with_numeric_sizes_become_literals():
-    literal = tabulate(A_bar.subs({V: 1, D: 2}))
+    literal = write_out_numeric(A_bar.subs({V: 1, D: 2}))
     assert shape(literal) == (1, 2)
     assert entry(literal, (Integer(1), Integer(2))) == A[1, 2]
 

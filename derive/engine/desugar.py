@@ -24,18 +24,10 @@ from derive.engine.indexcalc import (
     over_all_integers,
 )
 from derive.notation.aggregates import Padded
+from derive.notation.array_entries import entry, matrix_inner, matrix_trace, written_out
+from derive.notation.arrays import guarded
 from derive.notation.sequences import LoweringError, at, inner
-from derive.notation.tensors import (
-    Entry,
-    HasShape,
-    Inner,
-    entry,
-    guarded,
-    matrix_inner,
-    matrix_trace,
-    operand_pairs,
-    written_out,
-)
+from derive.notation.tensors import Entry, HasShape, Inner, operand_pairs
 
 
 def desugar(expr):
@@ -69,7 +61,7 @@ def _lower_node(node):
     if isinstance(node, Inner):
         return matrix_inner(*node.args)
     r, c = (*node.args[1:], sympy.S.One)[:2]
-    return entry(first, r, c)
+    return entry(first, (r, c))
 
 
 def _is_over_all_integers(node) -> bool:

@@ -1,19 +1,35 @@
-"""Entries of array expressions: what a Table, a product or a stack holds at an index.
+"""The one entry protocol: what an array or a matrix view holds at a 1-based index.
 
-Every array expression is compared entry by entry; `entry` reduces one to a scalar at a
-1-based index whose components are numbers or, on axes of symbolic size, symbols (so a
-proof about that entry holds for every index). Contractions are written out at numeric
-sizes and become Sums at symbolic ones.
+`entry(expr, index)` reduces an array expression (derive.notation.arrays) or a matrix view
+(derive.notation.tensors, with SymPy's MatMul, MatAdd, Transpose, ...) to a scalar at an index
+whose components are numbers or symbols (so a proof about that entry holds for every index).
+One table holds every rule, and the two notations share the rules of what they share
+(transpose, entrywise product, an entry of written-out values). Array contractions are written
+out at numeric sizes and become Sums at symbolic ones; matrix products stay Sums, and their
+shapes are guarded (`ShapeCheck`) rather than required.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import math
 
 import sympy
-from sympy import Add, Dummy, Expr, Integer, Mul, Piecewise, Sum
+from sympy import Add, Dummy, Expr, Integer, KroneckerDelta, Mul, Piecewise, Sum
+from sympy.matrices.expressions import (
+    HadamardProduct,
+    Identity,
+    Inverse,
+    MatAdd,
+    MatMul,
+    MatPow,
+    MatrixExpr,
+    Transpose,
+    ZeroMatrix,
+)
 
+from derive.notation.aggregates import call
 from derive.notation.arrays import (
     ArrayError,
     ArrayLiteral,
@@ -28,10 +44,13 @@ from derive.notation.arrays import (
     Table,
     Transposed,
     dims_equal,
+    guarded,
     has_arrays,
     shape,
     show_shape,
 )
+from derive.notation.sequences import LoweringError
+from derive.notation.tensors import Adjugate, Tabulated, node_pairs
 
 
 def _over(term, size) -> Expr:
@@ -42,9 +61,31 @@ def _over(term, size) -> Expr:
     return Sum(term(k), (k, 1, size))
 
 
-@functools.lru_cache(maxsize=8192)
 def entry(expr, index: tuple) -> Expr:
-    """The scalar entry of `expr` at the 1-based `index` (symbols allowed on symbolic axes)."""
+    """The scalar entry of `expr` at the 1-based `index` (symbols allowed on symbolic axes).
+
+    >>> i, j, n = sympy.symbols("i j n", integer=True)
+    >>> A = sympy.IndexedBase("A")
+    >>> entry(Transposed(Table(A[i, j], (i, 1, 2), (j, 1, n))), (3, 1))
+    A[1, 3]
+    >>> from derive.notation.tensors import matrix
+    >>> entry(matrix(A, 2, n).T, (3, 1))
+    A[1, 3]
+    """
+    if isinstance(expr, MatrixExpr):
+        # Not cached: each matrix product's entry sums over indices of its own.
+        rule = next((_ENTRIES[t] for t in type(expr).__mro__ if t in _ENTRIES), None)
+        if rule is None:
+            raise LoweringError(
+                f"no index form for {expr} ({type(expr).__name__}): use the views of"
+                " derive.notation.tensors"
+            )
+        return rule(expr, tuple(index))
+    return _array_entry(expr, tuple(index))
+
+
+@functools.lru_cache(maxsize=8192)
+def _array_entry(expr, index: tuple) -> Expr:
     if not has_arrays(expr):
         return expr
     rule = _ENTRIES.get(type(expr))
@@ -67,21 +108,31 @@ def _table_entry(expr: Table, index: tuple) -> Expr:
 
 
 def _literal_entry(expr: ArrayLiteral, index: tuple) -> Expr:
-    if not all(sympy.sympify(k).is_Integer for k in index):
-        # A symbolic index (a part of a Concat whose other parts have symbolic sizes): the
-        # entry it selects, with Kronecker deltas.
-        grid = itertools.product(*(range(1, n + 1) for n in expr.dims))
-        return Add(
-            *(
-                Mul(*(sympy.KroneckerDelta(k, at) for k, at in zip(index, position)))
-                * _literal_entry(expr, tuple(map(Integer, position)))
-                for position in grid
+    strides = [math.prod(expr.dims[k + 1 :]) for k in range(len(expr.dims))]
+    return _grid_entry(
+        lambda at: expr.values[sum((k - 1) * n for k, n in zip(at, strides))], expr.dims, index
+    )
+
+
+def _grid_entry(value_at, dims: tuple, index: tuple) -> Expr:
+    """The entry at `index` of the values `value_at(position)` on a grid of numeric `dims`;
+    a component that is a symbol selects its entry with Kronecker deltas (so the claim still
+    holds for every value of it)."""
+    for k, n in zip(index, dims):
+        if sympy.sympify(k).is_Integer and not 1 <= int(k) <= n:
+            raise LoweringError(
+                f"entry ({', '.join(map(str, index))}) of a {' × '.join(map(str, dims))}"
+                f" {'matrix' if len(dims) == 2 else 'array'}: indices run from 1 to {n}"
             )
+    axes = [
+        [int(k)] if sympy.sympify(k).is_Integer else range(1, n + 1) for k, n in zip(index, dims)
+    ]
+    return Add(
+        *(
+            Mul(*(KroneckerDelta(at, k) for at, k in zip(position, index))) * value_at(position)
+            for position in itertools.product(*axes)
         )
-    flat = 0
-    for k, n in zip(index, expr.dims):
-        flat = flat * n + int(k) - 1
-    return expr.values[flat]
+    )
 
 
 def _dot_entry(expr: Dot, index: tuple) -> Expr:
@@ -136,17 +187,116 @@ def _stack_entry(expr: Stack, index: tuple) -> Expr:
     return _choose([(entry(row, (c,)), sympy.Eq(r, k + 1)) for k, row in enumerate(expr.args)])
 
 
+def _transposed_entry(expr, index: tuple) -> Expr:
+    return entry(expr.args[0], index[::-1])
+
+
+def _entrywise_product(expr, index: tuple) -> Expr:
+    return Mul(*(_broadcast_entry(a, index) for a in expr.args))
+
+
+def _matrix_sum_entry(X: MatAdd, index: tuple) -> Expr:
+    return guarded(Add(*(entry(term, index) for term in X.args)), node_pairs(X), str(X))
+
+
+def _matrix_product_entry(X: MatMul, index: tuple) -> Expr:
+    (r, c), (coefficient, factors) = index, X.as_coeff_matrices()
+
+    def chained(*inner):
+        rows, cols = (r, *inner), (*inner, c)
+        return Mul(*(entry(f, (i, j)) for f, i, j in zip(factors, rows, cols)))
+
+    pairs = node_pairs(X)
+    return guarded(coefficient * _summed(chained, [a for a, _ in pairs]), pairs, str(X))
+
+
+def _inverse_entry(X, index: tuple) -> Expr:
+    if isinstance(X, MatPow) and X.exp != -1:
+        raise LoweringError(
+            f"no index form for {X} ({type(X).__name__}): use the views of derive.notation.tensors"
+        )
+    written = written_out(X.args[0])
+    return _written_entry(written.adjugate(method="berkowitz"), index) / written.det(
+        method="berkowitz"
+    )
+
+
+def _written_entry(written: sympy.ImmutableMatrix, index: tuple) -> Expr:
+    return _grid_entry(lambda at: written[at[0] - 1, at[1] - 1], written.shape, index)
+
+
 _ENTRIES = {
     Table: _table_entry,
     ArrayLiteral: _literal_entry,
     Dot: _dot_entry,
-    Hadamard: lambda e, i: Mul(*(_broadcast_entry(a, i) for a in e.args)),
+    Hadamard: _entrywise_product,
     Outer: lambda e, i: entry(e.args[0], i[:1]) * entry(e.args[1], i[1:]),
-    Transposed: lambda e, i: entry(e.args[0], i[::-1]),
+    Transposed: _transposed_entry,
     Diagonal: lambda e, i: entry(e.args[0], i + i),
     Stack: _stack_entry,
     Concat: _concat_entry,
+    # matrix views: SymPy's matrix expressions and derive.notation.tensors
+    Tabulated: lambda X, i: call(X.body, *i),
+    Transpose: _transposed_entry,
+    HadamardProduct: _entrywise_product,
+    MatAdd: _matrix_sum_entry,
+    MatMul: _matrix_product_entry,
+    Adjugate: lambda X, i: _written_entry(written_out(X.arg).adjugate(method="berkowitz"), i),
+    Inverse: _inverse_entry,
+    MatPow: _inverse_entry,
+    Identity: lambda X, i: KroneckerDelta(*i),
+    ZeroMatrix: lambda X, i: sympy.S.Zero,
 }
+
+
+def _summed(body, dims):
+    """Σ over one fresh 1-based index per dimension of body(indices); a dimension that is
+    literally 1 takes the index 1 instead of a sum.
+
+    """
+    indices, limits = [], []
+    for dim in dims:
+        if dim == 1:
+            indices.append(sympy.S.One)
+            continue
+        index = sympy.Dummy("k", integer=True)
+        indices.append(index)
+        limits.append((index, 1, dim))
+    inner = body(*indices)
+    return Sum(inner, *reversed(limits)) if limits else inner
+
+
+def written_out(X) -> sympy.ImmutableMatrix:
+    """The square matrix X with its entries written out: its size must be a number.
+
+    >>> from derive.notation.tensors import matrix
+    >>> written_out(matrix(sympy.IndexedBase("A"), 2, 2).T)
+    Matrix([
+    [A[1, 1], A[2, 1]],
+    [A[1, 2], A[2, 2]]])
+    """
+    rows, cols = X.shape
+    if not (rows.is_Integer and cols.is_Integer):
+        raise LoweringError(
+            f"{X} has size {rows} × {cols}: det, inverse and adjugate need a numeric size"
+        )
+    if rows != cols:
+        raise LoweringError(
+            f"{X} is {rows} × {cols}: det, inverse and adjugate need a square matrix"
+        )
+    return sympy.ImmutableMatrix(int(rows), int(cols), lambda a, b: entry(X, (a + 1, b + 1)))
+
+
+def matrix_inner(X, Y):
+    """⟨X, Y⟩ of two matrix views, Σ_ab X[a, b] Y[a, b], guarded by their shapes agreeing."""
+    total = _summed(lambda a, b: entry(X, (a, b)) * entry(Y, (a, b)), X.shape)
+    return guarded(total, zip(X.shape, Y.shape), f"⟨{X}, {Y}⟩")
+
+
+def matrix_trace(X):
+    """trace(X) of a matrix view, Σ_a X[a, a], guarded by X being square."""
+    total = _summed(lambda a: entry(X, (a, a)), X.shape[:1])
+    return guarded(total, [X.shape], f"trace({X})")
 
 
 def paired_entries(lhs, rhs) -> list[tuple[str, Expr, Expr]]:
@@ -189,9 +339,16 @@ def axis_ranges(expr) -> dict:
     return {axis_index(k, n): (Integer(1), n) for k, n in enumerate(sizes) if not n.is_Integer}
 
 
-def tabulate(expr):
+def write_out_numeric(expr):
     """Write out what numeric sizes make explicit: each Table becomes the ArrayLiteral of its
-    entries, and each ArraySum over a numeric range the sum of its terms."""
+    entries, and each ArraySum over a numeric range the sum of its terms.
+
+    (Not `tensors.tabulate`, which builds a column-vector view from an entry.)
+
+    >>> i = sympy.Symbol("i", integer=True)
+    >>> write_out_numeric(Table(i * i, (i, 1, 3)))
+    array(3,)[1, 4, 9]
+    """
     if not has_arrays(expr):
         return expr
     expr = expr.replace(_is_numeric_table, _literal)

@@ -1,9 +1,12 @@
-"""Arrays whose sizes stay symbols until a claim is decided: tables, products, stacks.
+"""Arrays whose sizes stay symbols until a claim is decided, and the one shape policy.
 
 Array expressions follow NumPy (1-D and 2-D arrays, `Dot` is numpy.matmul, scalars
 broadcast, functions act entrywise) but are never checked when built: SymPy's own matrix
-expressions raise ShapeError at import. Shapes are checked where a claim is decided, and a
-mismatch raises ShapeMismatch naming both shapes; comparisons are entrywise.
+expressions raise ShapeError at import. `shape` gives the shape of either notation (a matrix
+view's is SymPy's `.shape`), and `dims_equal` alone decides whether two sizes agree: for every
+size, never (ShapeMismatch, naming both), or depending on the sizes. That last case is a
+ShapeMismatch in an array operation, whose claim must hold at every size; a matrix view defers
+it to a `ShapeCheck`, which a `HasShape` claim may refute at the sizes where it fails.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import functools
 import sympy
 from sympy import Add, Expr, Integer, Mul, Sum, Tuple
 from sympy.concrete.expr_with_limits import ExprWithLimits
+from sympy.core.symbol import Str
+from sympy.matrices.expressions import MatrixExpr
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.stringpict import prettyForm
 
@@ -146,7 +151,12 @@ def has_arrays(expr) -> bool:
 
 
 def dims_equal(a, b) -> bool | None:
-    """True if the sizes a and b agree for every size, False if never, None if it depends."""
+    """True if the sizes a and b agree for every size, False if never, None if it depends.
+
+    >>> n = sympy.Symbol("n", integer=True)
+    >>> dims_equal(n + 1, 1 + n), dims_equal(n, n + 1), dims_equal(n, 2)
+    (True, False, None)
+    """
     gap = sympy.expand(sympy.sympify(a) - b)
     if gap == 0:
         return True
@@ -154,6 +164,11 @@ def dims_equal(a, b) -> bool | None:
 
 
 def show_shape(dims: tuple) -> str:
+    """Name a shape in a message.
+
+    >>> show_shape((2,)), show_shape(()), show_shape(("m", "n"))
+    ('shape (2,)', 'a scalar', 'shape (m, n)')
+    """
     return (
         f"shape ({', '.join(map(str, dims))}{',' if len(dims) == 1 else ''})"
         if dims
@@ -166,9 +181,55 @@ def _require_equal(what: str, a, b) -> None:
         raise ShapeMismatch(f"{what}: sizes {a} and {b} differ")
 
 
+class ShapeCheck(Expr):
+    """`expr`, defined only where each pair of dimensions agrees; it unwraps itself once the
+    sizes make every pair equal and refuses to exist where a pair is unequal.
+
+    >>> n = sympy.Symbol("n", integer=True)
+    >>> ShapeCheck(sympy.S.One, [(n, n)], "X + Y"), ShapeCheck(sympy.S.One, [(n, 2)], "X").what
+    (1, 'X')
+    >>> try:
+    ...     ShapeCheck(sympy.S.One, [(n, n + 1)], "X + Y")
+    ... except ShapeMismatch as mismatch:
+    ...     print(mismatch)
+    X + Y: the dimensions differ (n vs n + 1)
+    """
+
+    def __new__(cls, expr, pairs, what):
+        pairs = Tuple(*(Tuple(*p) for p in pairs))
+        agree = [dims_equal(a, b) for a, b in pairs]
+        if all(agree):
+            return expr
+        if False in agree:
+            shown = ", ".join(f"{a} vs {b}" for (a, b), same in zip(pairs, agree) if not same)
+            raise ShapeMismatch(f"{what}: the dimensions differ ({shown})")
+        return Expr.__new__(cls, expr, pairs, what if isinstance(what, Str) else Str(what))
+
+    expr = property(lambda self: self.args[0])
+    what = property(lambda self: self.args[2].name)
+
+
+def guarded(expr, pairs, what: str):
+    """`expr` under the condition that each pair of dimensions agrees (see ShapeCheck).
+
+    >>> m, n = sympy.symbols("m n", integer=True)
+    >>> guarded(m * n, zip((m, n), (m, 2)), "A + B").what
+    'A + B'
+    """
+    return ShapeCheck(expr, [(a, b) for a, b in pairs], what)
+
+
 @functools.lru_cache(maxsize=8192)
 def shape(expr) -> tuple:
-    """The shape of `expr` (() for a scalar); raises ShapeMismatch where shapes do not fit."""
+    """The shape of `expr` (() for a scalar); raises ShapeMismatch where shapes do not fit.
+
+    >>> m, n = sympy.symbols("m n", integer=True)
+    >>> A = sympy.MatrixSymbol("A", m, n)
+    >>> shape(A), shape(Transposed(A)), shape(m * n)
+    ((m, n), (n, m), ())
+    """
+    if isinstance(expr, MatrixExpr):
+        return tuple(expr.shape)  # a matrix view: SymPy checked what it could when built
     if not has_arrays(expr):
         return ()
     rule = _SHAPES.get(type(expr))

@@ -21,7 +21,7 @@ from derive.engine.terms.context import (
 )
 from derive.model import Definition
 from derive.notation.aggregates import SetSum, SubsetSum, expand_sum, rename_bound
-from derive.notation.array_entries import tabulate
+from derive.notation.array_entries import write_out_numeric
 from derive.notation.arrays import ArrayError
 from derive.notation.partials import differentiate, intermediates, is_partial
 from derive.notation.perturb import Perturbation
@@ -114,7 +114,7 @@ def expand_aggregates(expr: sympy.Basic, karr: bool = False) -> sympy.Basic:
         return node.doit(deep=False) if isinstance(node, SubsetSum) else expand_sum(node, karr)
 
     try:
-        expr = tabulate(expr)  # first, so that SymPy's doit meets no array-valued Sum
+        expr = write_out_numeric(expr)  # first, so that SymPy's doit meets no array-valued Sum
     except ArrayError as problem:
         raise InputError(str(problem)) from None
     return expr.replace(is_concrete, expand)
