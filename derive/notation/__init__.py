@@ -1,7 +1,8 @@
 """The notation documents are written in: what a claim's symbols mean, never how it is decided.
 
-Aggregates SymPy lacks (`aggregates`), arrays with NumPy semantics and their entries
-(`arrays`, `array_entries`), matrix and sequence notation (`tensors`, `sequences`),
+Aggregates SymPy lacks (`aggregates`), arrays with NumPy semantics and the one shape policy
+(`arrays`), matrix and sequence notation (`tensors`, `sequences`), the one entry protocol for
+arrays and matrix views (`array_entries`),
 perturbations (`perturb`), partials with respect to intermediates (`partials`), the registry of
 ML primitives (`primitives`) and the one-line text form of all of it (`text`).
 

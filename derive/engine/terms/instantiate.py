@@ -28,7 +28,7 @@ from derive.engine.terms.unfold import (
     unfold_toward,
 )
 from derive.notation.array_entries import paired_entries
-from derive.notation.arrays import ArrayError, ShapeMismatch, has_arrays
+from derive.notation.arrays import ArrayError, ShapeMismatch, has_arrays, show_shape
 from derive.notation.partials import differentiate, intermediates
 from derive.notation.perturb import Perturbation
 
@@ -138,8 +138,9 @@ def side_entries(lhs: sympy.Basic, rhs: sympy.Basic) -> list[tuple[str, sympy.Ex
         return [(label, expand_aggregates(a), expand_aggregates(b)) for label, a, b in pairs]
     left, right = shape_of(lhs), shape_of(rhs)
     if left != right:
-        describe = lambda s: f"shape {s}" if s else "a scalar"  # noqa: E731
-        raise ShapeMismatch(f"the left side is {describe(left)}, the right side {describe(right)}")
+        raise ShapeMismatch(
+            f"the left side is {show_shape(left)}, the right side {show_shape(right)}"
+        )
     if not left:
         return [("", lhs, rhs)]
     lhs, rhs = sympy.ImmutableMatrix(lhs), sympy.ImmutableMatrix(rhs)
