@@ -2,7 +2,7 @@
 
 import pytest
 import sympy
-from sympy import IndexedBase, Integer, Piecewise, Sum, symbols, tanh
+from sympy import HadamardProduct, IndexedBase, Integer, MatPow, Piecewise, Sum, symbols, tanh
 
 from derive.declare import claim, document
 from derive.engine.deadline import Deadline
@@ -24,6 +24,8 @@ from derive.notation.arrays import (
     Transposed,
     shape,
 )
+from derive.notation.sequences import LoweringError
+from derive.notation.tensors import matrix
 
 V, D = symbols("V D", integer=True, positive=True)
 v, d = symbols("v d", integer=True, positive=True)
@@ -149,3 +151,38 @@ def test_equal_shapes_with_different_values_are_refuted_at_a_point():
     finding = _decide("gram")
     assert finding.status is REFUTED and finding.counterexample.entry
     assert finding.counterexample.lhs != finding.counterexample.rhs
+
+
+# One entry protocol and one shape policy for arrays and matrix views (issue 12, item 3).
+M_view = matrix(M, V, D)
+MIXED = document(
+    "mixed",
+    "arrays over matrix views",
+    Source("tests", "mixed.txt"),
+    inputs=(M, N, x),
+    definitions=(),
+    sizes={V: (1, 2, 3), D: (1, 2)},
+    claims=(
+        claim("true", "", "", Dot(Transposed(M_view), column), Dot(column, M_bar)),
+        claim("false", "", "", Dot(Transposed(M_view), column), Dot(column, N_bar)),
+        claim("ill-shaped", "", "", Dot(M_view, column), Dot(column, M_bar)),
+    ),
+)
+
+
+def test_views_and_arrays_share_their_entries_and_shapes():
+    assert shape(M_view) == (V, D) and shape(Transposed(M_view)) == (D, V)
+    assert entry(M_view.T, (d, v)) == entry(Transposed(M_bar), (d, v)) == M[v, d]
+    assert entry(HadamardProduct(M_view, M_view), (v, d)) == entry(Hadamard(M_bar, M_bar), (v, d))
+    with pytest.raises(LoweringError, match="no index form"):
+        entry(MatPow(matrix(M, 2, 2), 2), (1, 1))
+
+
+def test_an_array_over_a_matrix_view_is_decided_like_any_array():
+    decided = {
+        c: decide(context_of(MIXED), MIXED.claim(c), Deadline(30))
+        for c in ("true", "false", "ill-shaped")
+    }
+    assert decided["true"].status is PROVED
+    assert decided["false"].status is REFUTED
+    assert decided["ill-shaped"].counterexample.reason.startswith("matmul of shape (2, 1)")
