@@ -176,6 +176,8 @@ def test_views_and_arrays_share_their_entries_and_shapes():
     assert entry(HadamardProduct(M_view, M_view), (v, d)) == entry(Hadamard(M_bar, M_bar), (v, d))
     with pytest.raises(LoweringError, match="no index form"):
         entry(MatPow(matrix(M, 2, 2), 2), (1, 1))
+    with pytest.raises(ArrayError, match="two indices"):
+        entry(M_view, (v,))
 
 
 def test_an_array_over_a_matrix_view_is_decided_like_any_array():

@@ -80,6 +80,8 @@ def entry(expr, index: tuple) -> Expr:
                 f"no index form for {expr} ({type(expr).__name__}): use the views of"
                 " derive.notation.tensors"
             )
+        if len(index) != 2:  # else a view's Lambda would keep an index unsubstituted
+            raise ArrayError(f"{expr} is a matrix: an entry of it has two indices, not {index}")
         return rule(expr, tuple(index))
     return _array_entry(expr, tuple(index))
 
