@@ -255,6 +255,8 @@ def _summed(body, dims):
     """Σ over one fresh 1-based index per dimension of body(indices); a dimension that is
     literally 1 takes the index 1 instead of a sum.
 
+    Not `_over`: a matrix product's entry stays a Sum at numeric sizes too (expand_aggregates
+    writes it out where a claim is instantiated), the index form matrix claims are proved in.
     """
     indices, limits = [], []
     for dim in dims:
@@ -290,13 +292,24 @@ def written_out(X) -> sympy.ImmutableMatrix:
 
 
 def matrix_inner(X, Y):
-    """⟨X, Y⟩ of two matrix views, Σ_ab X[a, b] Y[a, b], guarded by their shapes agreeing."""
+    """⟨X, Y⟩ of two matrix views, Σ_ab X[a, b] Y[a, b], guarded by their shapes agreeing.
+
+    >>> from derive.notation.tensors import matrix
+    >>> A, B = sympy.IndexedBase("A"), sympy.IndexedBase("B")
+    >>> matrix_inner(matrix(A, 1, 2), matrix(B, 1, 2)).doit()
+    A[1, 1]*B[1, 1] + A[1, 2]*B[1, 2]
+    """
     total = _summed(lambda a, b: entry(X, (a, b)) * entry(Y, (a, b)), X.shape)
     return guarded(total, zip(X.shape, Y.shape), f"⟨{X}, {Y}⟩")
 
 
 def matrix_trace(X):
-    """trace(X) of a matrix view, Σ_a X[a, a], guarded by X being square."""
+    """trace(X) of a matrix view, Σ_a X[a, a], guarded by X being square.
+
+    >>> from derive.notation.tensors import matrix
+    >>> matrix_trace(matrix(sympy.IndexedBase("A"), 2, 2)).doit()
+    A[1, 1] + A[2, 2]
+    """
     total = _summed(lambda a: entry(X, (a, a)), X.shape[:1])
     return guarded(total, [X.shape], f"trace({X})")
 
