@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 OLD_STYLE = '''
@@ -87,3 +89,19 @@ def test_a_document_on_the_old_paths_verifies_with_one_warning_per_moved_path(tm
     for name in MOVED:
         line = f"derive.{name} has moved to derive.notation.{name}"
         assert done.stderr.count(line) == 1, (name, done.stderr[-3000:])
+
+
+def test_moved_matrix_view_helpers_still_import_with_a_warning():
+    import sympy
+
+    from derive.notation import array_entries, tensors
+
+    X = tensors.matrix(sympy.IndexedBase("X"), 2, 3)
+    with pytest.warns(FutureWarning, match="array_entries.entry"):
+        old_entry = tensors.entry
+    assert old_entry(X, 1, 2) == array_entries.entry(X, (1, 2))
+    for name in ("written_out", "matrix_inner", "matrix_trace"):
+        with pytest.warns(FutureWarning, match=f"array_entries.{name}"):
+            assert getattr(tensors, name) is getattr(array_entries, name)
+    with pytest.raises(AttributeError):
+        tensors.no_such_name  # noqa: B018

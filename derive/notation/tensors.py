@@ -164,3 +164,27 @@ def node_pairs(node) -> list:
         _, factors = node.as_coeff_matrices()
         return [(a.shape[1], b.shape[0]) for a, b in zip(factors, factors[1:])]
     return []
+
+
+# Names that moved to array_entries when the two notations came to share one entry protocol.
+_MOVED = ("written_out", "matrix_inner", "matrix_trace")
+
+
+def __getattr__(name: str):
+    """The moved names, with a FutureWarning naming their new home; `entry(X, r, c)` keeps its
+    old signature."""
+    import warnings
+
+    from derive.notation import array_entries
+
+    if name not in (*_MOVED, "entry"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"{__name__}.{name} has moved to derive.notation.array_entries.{name}"
+        + (" (called as entry(X, (r, c)))" if name == "entry" else ""),
+        FutureWarning,
+        stacklevel=2,
+    )
+    if name == "entry":
+        return lambda X, r, c: array_entries.entry(X, (r, c))
+    return getattr(array_entries, name)
