@@ -176,10 +176,12 @@ def kernel_calls(module, name: str, **options):
     """The module's (forward, backward) of kernel `name`, with `options` bound to both: what
     `standard_checks` runs, forward(*inputs) and backward(dout, *inputs).
 
-    >>> module = types.SimpleNamespace(k_forward=lambda x, c: c * x, k_backward=None)
+    >>> module = types.SimpleNamespace(
+    ...     k_forward=lambda x, c: c * x, k_backward=lambda dout, x, c: (c * dout,)
+    ... )
     >>> forward, backward = kernel_calls(module, "k", c=3)
-    >>> forward(2)
-    6
+    >>> forward(2), backward(1.0, 2)
+    (6, (3.0,))
     """
     forward = getattr(module, f"{name}_forward")
     backward = getattr(module, f"{name}_backward")
