@@ -220,7 +220,6 @@ def standard_checks(
     and hands its saved work to backward(..., saved=...), and the NumPy side recomputes.
     `tag` (default: the options) names the setting in each check.
     """
-    numpy_module, numba_module = modules
     bounds = kind(kernel.kind).tolerances
     tag = ", ".join(f"{k}={v}" for k, v in options.items()) if tag is None else tag
     wide_calls, numba_calls = (calls(m, kernel.name, **options) for m in modules)
