@@ -5,12 +5,14 @@ backward against the engine's symbolic gradient of the unrolled forward (SymPy d
 the lowered forward composed over a few steps), NumPy against Numba, and float32 against
 float64; where the kernel spec has a reference, also the forward against the document's own
 definitions at small sizes. Each kernel kind's record (derive.kernels.kinds) holds its
-harness; tolerances are named constants.
+harness, the sample inputs it runs on and the tolerances of its checks; `standard_checks` runs
+the checks every harness runs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import sys
 import types
@@ -23,11 +25,6 @@ import sympy
 from derive.kernels.kinds import kind
 
 FD_STEP = 1e-6
-FD_TOLERANCE = 1e-6
-ENGINE_TOLERANCE = 1e-9
-DOCUMENT_TOLERANCE = 1e-9
-NUMBA_TOLERANCE = 1e-10
-FLOAT32_TOLERANCE = 1e-4
 
 
 @dataclass(frozen=True)
@@ -100,10 +97,18 @@ def check_document(module_spec, directory: str) -> list[Check]:
 
 
 def central_differences(forward, inputs, dout, positions) -> list:
-    """d(sum(dout * forward(*inputs)))/d(input) for each input position, entry by entry."""
+    """d(sum(dout * forward(*inputs)))/d(input) for each input position, entry by entry (None
+    for an input that is None).
+
+    >>> central_differences(lambda x: x**2, [numpy.array([1.0, 2.0])], numpy.ones(2), [0])
+    [array([2., 4.])]
+    """
     grads = []
     for position in positions:
         value = inputs[position]
+        if value is None:
+            grads.append(None)
+            continue
         grad = numpy.zeros_like(value)
         for index in numpy.ndindex(value.shape):
             shifted = [x.copy() if k == position else x for k, x in enumerate(inputs)]
@@ -131,18 +136,27 @@ def at(expr, values: dict):
 
 def symbolic_gradient(outputs, symbols, inputs, dout) -> list:
     """SymPy's gradient of sum(dout * outputs) with respect to each array of `symbols`,
-    evaluated where the symbols take the values of `inputs`."""
+    evaluated where the symbols take the values of `inputs` (None where an input is None)."""
     loss = sum(float(g) * o for g, o in zip(dout.ravel(), outputs.ravel(), strict=True))
-    flat = [s for block in symbols for s in block.ravel()]
-    values = [float(v) for array in inputs for v in array.ravel()]
+    flat = [s for block in symbols if block is not None for s in block.ravel()]
+    values = [float(v) for array in inputs if array is not None for v in array.ravel()]
     gradient = sympy.lambdify(flat, [sympy.diff(loss, s) for s in flat], "numpy")(*values)
     grads, offset = [], 0
     for array in inputs:
+        if array is None:
+            grads.append(None)
+            continue
         grads.append(
             numpy.array(gradient[offset : offset + array.size], float).reshape(array.shape)
         )
         offset += array.size
     return grads
+
+
+def block_value(kernel, name: str, values: dict):
+    """The single output of block `name` of `kernel`, each input replaced by its value by name."""
+    ((_, expr),) = kernel.block(name).outputs
+    return at(expr, values)
 
 
 def document_value(expr, values: dict, arrays: dict) -> float:
@@ -158,36 +172,90 @@ def document_value(expr, values: dict, arrays: dict) -> float:
     return float(concrete.xreplace(entries))
 
 
-def standard_checks(kernel, modules, inputs, dout, *, floats, engine, document, **options):
-    """The checks of one kernel on `inputs` (floats: the positions of its float arrays):
-    central differences, Numba against NumPy and float32 against float64 run here; `engine`
-    and `document` are the (actual, expected) pairs the harness computed."""
-    numpy_module, numba_module = modules
-    name, tag = kernel.name, ", ".join(f"{k}={v}" for k, v in options.items())
+def kernel_calls(module, name: str, **options):
+    """The module's (forward, backward) of kernel `name`, with `options` bound to both: what
+    `standard_checks` runs, forward(*inputs) and backward(dout, *inputs).
 
-    def both(module, arrays, seed):
-        forward = getattr(module, f"{name}_forward")
-        backward = getattr(module, f"{name}_backward")
-        return [forward(*arrays, **options), *backward(seed, *arrays, **options)]
+    >>> module = types.SimpleNamespace(
+    ...     k_forward=lambda x, c: c * x, k_backward=lambda dout, x, c: (c * dout,)
+    ... )
+    >>> forward, backward = kernel_calls(module, "k", c=3)
+    >>> forward(2), backward(1.0, 2)
+    (6, (3.0,))
+    """
+    forward = getattr(module, f"{name}_forward")
+    backward = getattr(module, f"{name}_backward")
+    return functools.partial(forward, **options), functools.partial(backward, **options)
 
-    wide = both(numpy_module, inputs, dout)
-    forward = getattr(numpy_module, f"{name}_forward")
-    fd = central_differences(lambda *a: forward(*a, **options), inputs, dout, floats)
-    single = [a.astype(numpy.float32) if k in floats else a for k, a in enumerate(inputs)]
-    narrow = both(numba_module, single, dout.astype(numpy.float32))
+
+def document_check(kernel, actual, expected, note: str) -> Check:
+    """The forward's arrays `actual` against the document's own `expected` values."""
+    bound = kind(kernel.kind).tolerances.document
+    what = "forward vs the document's definitions" + (f" ({note})" if note else "")
+    return Check(kernel.name, what, relative_error(actual, expected), bound)
+
+
+def standard_checks(
+    kernel,
+    modules,
+    inputs,
+    dout,
+    *,
+    floats,
+    engine,
+    document,
+    calls=kernel_calls,
+    saves: bool = False,
+    tag: str | None = None,
+    **options,
+) -> list[Check]:
+    """The checks of one kernel on `inputs`, at the tolerances of its kind's record.
+
+    Central differences, Numba against NumPy and float32 against float64 run here; `engine`
+    and `document` are the (actual, expected) pairs the harness computed (`document` None:
+    the harness checks it once, with `document_check`). `floats` are the positions of the
+    float inputs, the ones the backward returns gradients of, in order; an input that is None
+    has a None gradient. `calls(module, name, **options)` gives the (forward, backward) to
+    run (default `kernel_calls`); with `saves`, the Numba side runs forward(..., save=True)
+    and hands its saved work to backward(..., saved=...), and the NumPy side recomputes.
+    `tag` (default: the options) names the setting in each check.
+    """
+    bounds = kind(kernel.kind).tolerances
+    tag = ", ".join(f"{k}={v}" for k, v in options.items()) if tag is None else tag
+    wide_calls, numba_calls = (calls(m, kernel.name, **options) for m in modules)
+    wide = _run_both(wide_calls, inputs, dout)
+    fd = central_differences(wide_calls[0], inputs, dout, floats)
+    single = [
+        a.astype(numpy.float32) if k in floats and a is not None else a
+        for k, a in enumerate(inputs)
+    ]
+    narrow = [
+        value
+        for run in (wide_calls, numba_calls)
+        for value in _run_both(run, single, dout.astype(numpy.float32))
+    ]
+    numba = (_run_saved if saves else _run_both)(numba_calls, inputs, dout)
     measured = [
-        ("backward vs central differences, float64", wide[1:], fd, FD_TOLERANCE),
-        ("backward vs the engine's symbolic gradient", *engine, ENGINE_TOLERANCE),
-        ("forward vs the document's definitions", *document, DOCUMENT_TOLERANCE),
-        (
-            "Numba vs NumPy forward and backward",
-            both(numba_module, inputs, dout),
-            wide,
-            NUMBA_TOLERANCE,
-        ),
-        ("float32 (Numba) vs float64 (NumPy)", narrow, wide, FLOAT32_TOLERANCE),
+        ("backward vs central differences, float64", wide[1:], fd, bounds.central_differences),
+        ("backward vs the engine's symbolic gradient", *engine, bounds.engine),
+        ("Numba vs NumPy forward and backward", numba, wide, bounds.numba),
+        ("float32 (NumPy and Numba) vs float64 (NumPy)", narrow, wide + wide, bounds.float32),
     ]
-    return [
-        Check(name, f"{what} ({tag})" if tag else what, relative_error(actual, expected), bound)
-        for what, actual, expected, bound in measured
+    checks = [
+        Check(kernel.name, f"{what} ({tag})" if tag else what, relative_error(a, e), bound)
+        for what, a, e, bound in measured
     ]
+    if document is not None:
+        checks.insert(2, document_check(kernel, *document, tag))
+    return checks
+
+
+def _run_both(calls, inputs, dout) -> list:
+    forward, backward = calls
+    return [forward(*inputs), *backward(dout, *inputs)]
+
+
+def _run_saved(calls, inputs, dout) -> list:
+    forward, backward = calls
+    out, saved = forward(*inputs, save=True)
+    return [out, *backward(dout, *inputs, saved=saved)]

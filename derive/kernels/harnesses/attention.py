@@ -11,19 +11,17 @@ import numpy
 import sympy
 
 from derive.kernels.kernelcheck import (
-    DOCUMENT_TOLERANCE,
-    ENGINE_TOLERANCE,
-    FD_TOLERANCE,
-    FLOAT32_TOLERANCE,
-    NUMBA_TOLERANCE,
-    Check,
-    central_differences,
+    block_value,
+    document_check,
     document_value,
-    relative_error,
+    standard_checks,
+    symbolic_gradient,
+    symbols_like,
 )
-from derive.kernels.kinds import kernel_kind
+from derive.kernels.kinds import kernel_kind, kind
 
 SLOPE = 0.2
+FLOATS = (0, 2, 3, 4, 5, 6, 7)  # every input but edge_index; W_r and b_r None with share_weights
 
 
 def graph_inputs(
@@ -60,16 +58,22 @@ def graph_inputs(
     return [a if k == 1 or a is None else a.astype(dtype) for k, a in enumerate(arrays)]
 
 
-def _symbols(prefix: str, shape) -> numpy.ndarray:
-    names = numpy.empty(shape, object)
-    for index in numpy.ndindex(shape):
-        names[index] = sympy.Symbol(f"{prefix}_{'_'.join(map(str, index))}")
-    return names
-
-
-def _block(kernel, name: str, values: dict):
-    ((_, expr),) = kernel.block(name).outputs
-    return expr.xreplace({s: values[s.name] for s in expr.free_symbols})
+def sample_inputs(
+    kernel,
+    rng,
+    dtype=numpy.float64,
+    *,
+    small: bool = False,
+    heads: int = 1,
+    concat: bool = True,
+    share_weights: bool = False,
+) -> list:
+    """The harness's sample: `graph_inputs` of 6 nodes, 3 features and 12 edges (small: 3, 2
+    and 4), C = 4 channels per head (small: 2) for one head, 2 (small: 1) for several."""
+    nodes, features, edges = (3, 2, 4) if small else (6, 3, 12)
+    channels = (2 if small else 4) if heads == 1 else (1 if small else 2)
+    shape = {"heads": heads, "concat": concat, "share_weights": share_weights}
+    return graph_inputs(rng, nodes, features, channels * heads, edges, dtype, **shape)
 
 
 # Options of one check: heads, concat, share_weights, add_self_loops.
@@ -96,14 +100,14 @@ def _head(kernel, xl, xr, att, edges, i, columns):
     slope = sympy.Float(SLOPE)
     values = lambda j, d: {"xl_d": xl[j, d], "xr_d": xr[i, d], "att_d": att[d]}  # noqa: E731
     scores = [
-        sum(_block(kernel, "term", {**values(j, d), "negative_slope": slope}) for d in columns)
+        sum(block_value(kernel, "term", {**values(j, d), "negative_slope": slope}) for d in columns)
         for j in edges
     ]
-    weights = [_block(kernel, "weight", {"s_e": s, "m_i": 0}) for s in scores]
-    alphas = [_block(kernel, "alpha", {"w_e": w, "Z_i": sum(weights)}) for w in weights]
+    weights = [block_value(kernel, "weight", {"s_e": s, "m_i": 0}) for s in scores]
+    alphas = [block_value(kernel, "alpha", {"w_e": w, "Z_i": sum(weights)}) for w in weights]
     return [
         sum(
-            _block(kernel, "message", {"alpha_e": a, "xl_d": xl[j, d]})
+            block_value(kernel, "message", {"alpha_e": a, "xl_d": xl[j, d]})
             for a, j in zip(alphas, edges, strict=True)
         )
         for d in columns
@@ -114,9 +118,9 @@ def _symbolic_output(kernel, inputs, options):
     """The layer's output over symbols for every float input (None where an input is)."""
     heads, concat, shared, loops = options
     x, edge_index, *rest = inputs
-    x_s = _symbols("x", x.shape)
+    x_s = symbols_like("x", x.shape)
     W_l, b_l, W_r, b_r, att, bias = (
-        None if a is None else _symbols(f"p{k}", a.shape) for k, a in enumerate(rest)
+        None if a is None else symbols_like(f"p{k}", a.shape) for k, a in enumerate(rest)
     )
     xl = x_s.dot(W_l.T) + b_l
     xr = xl if shared else x_s.dot(W_r.T) + b_r
@@ -131,39 +135,30 @@ def _symbolic_output(kernel, inputs, options):
         ]
         totals = [a for h in per_head for a in h] if concat else [sum(c) for c in zip(*per_head)]
         for d, total in enumerate(totals):
-            agg = _block(
+            agg = block_value(
                 kernel, "head_mean", {"total_d": total, "heads_averaged": 1 if concat else heads}
             )
-            out[i, d] = _block(kernel, "output", {"agg_d": agg, "bias_d": bias[d]})
+            out[i, d] = block_value(kernel, "output", {"agg_d": agg, "bias_d": bias[d]})
     return out, [x_s, W_l, b_l, W_r, b_r, att, bias]
 
 
 def engine_gradient(kernel, inputs, dout, options) -> list:
     """SymPy's gradient of sum(dout * output) for every float input; None where it is None."""
     outputs, symbols = _symbolic_output(kernel, inputs, options)
-    loss = sum(float(g) * o for g, o in zip(dout.ravel(), outputs.ravel(), strict=True))
-    present = [s for s in symbols if s is not None]
-    flat = [s for block in present for s in block.ravel()]
-    arrays = [a for k, a in enumerate(inputs) if k != 1 and a is not None]
-    values = [float(v) for a in arrays for v in a.ravel()]
-    gradient = sympy.lambdify(flat, [sympy.diff(loss, s) for s in flat], "numpy")(*values)
-    grads, offset = [], 0
-    for block in symbols:
-        if block is None:
-            grads.append(None)
-            continue
-        grads.append(
-            numpy.array(gradient[offset : offset + block.size], float).reshape(block.shape)
-        )
-        offset += block.size
-    return grads
+    arrays = [a for k, a in enumerate(inputs) if k != 1]
+    return symbolic_gradient(outputs, symbols, arrays, dout)
 
 
-@kernel_kind("attention", template="attention.j2", threaded=True, torch="torch_gatv2.py.j2")
-def check_attention(kernel, numpy_module, numba_module) -> list[Check]:
-    checks = []
-    for seed, options in enumerate(SETTINGS):
-        checks += _checks(kernel, (numpy_module, numba_module), options, 11 + seed)
+@kernel_kind(
+    "attention",
+    template="attention.j2",
+    inputs=sample_inputs,
+    threaded=True,
+    torch="torch_gatv2.py.j2",
+)
+def check_attention(kernel, numpy_module, numba_module) -> list:
+    modules = (numpy_module, numba_module)
+    checks = [c for seed, o in enumerate(SETTINGS) for c in _round(kernel, modules, o, 11 + seed)]
     small = graph_inputs(numpy.random.default_rng(29), 4, 2, 2, 6)
     forward = getattr(numpy_module, f"{kernel.name}_forward")
     return [*checks, _document_check(kernel, forward, small)]
@@ -191,12 +186,11 @@ def _document_forward(kernel, inputs) -> tuple[numpy.ndarray, list[int]]:
     return out, rows
 
 
-def _document_check(kernel, forward, small) -> Check:
+def _document_check(kernel, forward, small):
     """The generated forward (one head, no self loops added) against the paper's own."""
     expected, rows = _document_forward(kernel, small)
     actual = forward(*small, negative_slope=SLOPE, add_self_loops=False)[rows]
-    what = "forward vs the document's definitions (add_self_loops=False)"
-    return Check(kernel.name, what, relative_error([actual], [expected]), DOCUMENT_TOLERANCE)
+    return document_check(kernel, [actual], [expected], "add_self_loops=False")
 
 
 def _tag(options) -> str:
@@ -206,58 +200,31 @@ def _tag(options) -> str:
     return f"heads={heads}, concat={concat}, share_weights={shared}, add_self_loops={loops}"
 
 
-def _checks(kernel, modules, options, seed) -> list[Check]:
-    name, (numpy_module, numba_module) = kernel.name, modules
+def _round(kernel, modules, options, seed: int) -> list:
+    """The standard checks at one setting of heads, concat, share_weights, add_self_loops;
+    the Numba side goes through save/saved, the NumPy side recomputes: both paths compared."""
     heads, concat, shared, loops = options
-    keywords = {"heads": heads, "concat": concat, "share_weights": shared}
-    keywords = {"negative_slope": SLOPE, "add_self_loops": loops, **keywords}
-    forward = getattr(numpy_module, f"{name}_forward")
-    backward = getattr(numpy_module, f"{name}_backward")
-    rng = numpy.random.default_rng(seed)
     shape = {"heads": heads, "concat": concat, "share_weights": shared}
-    # C = 4 and 2 for one head, as before heads; 2 and 1 per head for several.
-    channels, small_channels = (4, 2) if heads == 1 else (2, 1)
-    inputs = graph_inputs(rng, 6, 3, channels * heads, 12, **shape)
-    dout = rng.standard_normal((6, inputs[7].size))
-    run = lambda *a: forward(*a, **keywords)  # noqa: E731
-    grads = backward(dout, *inputs, **keywords)
-    positions = [k for k, a in enumerate(inputs) if k != 1 and a is not None]
-    fd = central_differences(run, inputs, dout, positions)
-    fd = [fd.pop(0) if k in positions else None for k in range(len(inputs)) if k != 1]
-    small = graph_inputs(rng, 3, 2, small_channels * heads, 4, **shape)
-    small_dout = rng.standard_normal((3, small[7].size))
-    small_grads = backward(small_dout, *small, **keywords)
-    engine = engine_gradient(kernel, small, small_dout, options)
-    # The Numba side goes through save/saved, the NumPy side recomputes: both paths compared.
-    numba_forward = getattr(numba_module, f"{name}_forward")
-    numba_backward = getattr(numba_module, f"{name}_backward")
-    nb_out, saved = numba_forward(*inputs, **keywords, save=True)
-    nb = [nb_out, *numba_backward(dout, *inputs, **keywords, saved=saved)]
-    single = [a if k == 1 or a is None else a.astype(numpy.float32) for k, a in enumerate(inputs)]
-    narrow = [
-        numba_forward(*single, **keywords),
-        *numba_backward(dout.astype(numpy.float32), *single, **keywords),
-    ]
-    wide = [run(*inputs), *grads]
-    tag = _tag(options)
-    return [
-        Check(
-            name,
-            f"backward vs central differences, float64 ({tag})",
-            relative_error(grads, fd),
-            FD_TOLERANCE,
-        ),
-        Check(
-            name,
-            f"backward vs the engine's symbolic gradient ({tag})",
-            relative_error(small_grads, engine),
-            ENGINE_TOLERANCE,
-        ),
-        Check(
-            name,
-            f"Numba vs NumPy forward and backward ({tag})",
-            relative_error(nb, wide),
-            NUMBA_TOLERANCE,
-        ),
-        Check(name, f"float32 vs float64 ({tag})", relative_error(narrow, wide), FLOAT32_TOLERANCE),
-    ]
+    keywords = {"negative_slope": SLOPE, "add_self_loops": loops, **shape}
+    rng, sample = numpy.random.default_rng(seed), kind(kernel.kind).inputs
+    inputs = sample(kernel, rng, **shape)
+    dout = rng.standard_normal((len(inputs[0]), inputs[7].size))
+    small = sample(kernel, rng, small=True, **shape)
+    small_dout = rng.standard_normal((len(small[0]), small[7].size))
+    backward = getattr(modules[0], f"{kernel.name}_backward")
+    engine = (
+        backward(small_dout, *small, **keywords),
+        engine_gradient(kernel, small, small_dout, options),
+    )
+    return standard_checks(
+        kernel,
+        modules,
+        inputs,
+        dout,
+        floats=FLOATS,
+        engine=engine,
+        document=None,
+        saves=True,
+        tag=_tag(options),
+        **keywords,
+    )

@@ -12,7 +12,7 @@ from derive.kernels.kernelcheck import (
     symbolic_gradient,
     symbols_like,
 )
-from derive.kernels.kinds import kernel_kind
+from derive.kernels.kinds import kernel_kind, kind
 
 FLOATS = (0, 1, 2)
 
@@ -21,6 +21,11 @@ def gate_inputs(rng, n: int, m: int, scale: float = 3.0, dtype=numpy.float64) ->
     """(z, T, F): n logits spread by `scale`, and the two feature vectors of length m."""
     values = [scale * rng.standard_normal(n), rng.standard_normal(m), rng.standard_normal(m)]
     return [v.astype(dtype) for v in values]
+
+
+def sample_inputs(kernel, rng, dtype=numpy.float64, *, small: bool = False) -> list:
+    """The harness's sample: 6 logits and features of length 4 (small: 3 and 2)."""
+    return gate_inputs(rng, *((3, 2) if small else (6, 4)), dtype=dtype)
 
 
 def _symbolic_output(kernel, inputs):
@@ -42,11 +47,11 @@ def _document_forward(kernel, inputs) -> numpy.ndarray:
     return out
 
 
-@kernel_kind("gate", template="gate.j2")
+@kernel_kind("gate", template="gate.j2", inputs=sample_inputs)
 def check_gate(kernel, numpy_module, numba_module) -> list:
-    rng = numpy.random.default_rng(17)
-    inputs, dout = gate_inputs(rng, 6, 4), rng.standard_normal((6, 4))
-    small, small_dout = gate_inputs(rng, 3, 2), rng.standard_normal((3, 2))
+    rng, sample = numpy.random.default_rng(17), kind(kernel.kind).inputs
+    inputs, dout = sample(kernel, rng), rng.standard_normal((6, 4))
+    small, small_dout = sample(kernel, rng, small=True), rng.standard_normal((3, 2))
     forward = getattr(numpy_module, f"{kernel.name}_forward")
     backward = getattr(numpy_module, f"{kernel.name}_backward")
     outputs, symbols = _symbolic_output(kernel, small)

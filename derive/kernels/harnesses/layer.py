@@ -14,7 +14,7 @@ from derive.kernels.kernelcheck import (
     symbolic_gradient,
     symbols_like,
 )
-from derive.kernels.kinds import kernel_kind
+from derive.kernels.kinds import kernel_kind, kind
 
 SIZES = {"batch": 5, "n": 4, "m": 3}
 SMALL = {"batch": 2, "n": 3, "m": 2}
@@ -24,6 +24,11 @@ def layer_inputs(kernel, rng, sizes: dict, dtype=numpy.float64) -> list:
     """One seeded array per argument of `kernel`, shaped by its axes."""
     arrays = [rng.standard_normal([sizes[a] for a in arg.axes]) for arg in kernel.arguments]
     return [a.astype(dtype) for a in arrays]
+
+
+def sample_inputs(kernel, rng, dtype=numpy.float64, *, small: bool = False) -> list:
+    """The harness's sample: `layer_inputs` at SIZES (small: SMALL)."""
+    return layer_inputs(kernel, rng, SMALL if small else SIZES, dtype)
 
 
 def _symbolic_output(kernel, inputs):
@@ -68,12 +73,12 @@ def _document_forward(kernel, inputs, shape) -> numpy.ndarray:
     return out
 
 
-@kernel_kind("dense", template="layer.j2")
-@kernel_kind("pointwise", template="layer.j2")
-@kernel_kind("rowsum", template="layer.j2")
+@kernel_kind("dense", template="layer.j2", inputs=sample_inputs)
+@kernel_kind("pointwise", template="layer.j2", inputs=sample_inputs)
+@kernel_kind("rowsum", template="layer.j2", inputs=sample_inputs)
 def check_layer(kernel, numpy_module, numba_module) -> list:
-    rng = numpy.random.default_rng(29)
-    inputs, small = layer_inputs(kernel, rng, SIZES), layer_inputs(kernel, rng, SMALL)
+    rng, sample = numpy.random.default_rng(29), kind(kernel.kind).inputs
+    inputs, small = sample(kernel, rng), sample(kernel, rng, small=True)
     forward = getattr(numpy_module, f"{kernel.name}_forward")
     backward = getattr(numpy_module, f"{kernel.name}_backward")
     dout, small_dout = (rng.standard_normal(forward(*x).shape) for x in (inputs, small))

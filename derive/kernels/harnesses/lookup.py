@@ -18,7 +18,7 @@ from derive.kernels.kernelcheck import (
     symbolic_gradient,
     symbols_like,
 )
-from derive.kernels.kinds import kernel_kind
+from derive.kernels.kinds import kernel_kind, kind
 
 SIZES = {"rows": 4, "queries": 4, "K": 5, "keys": 5, "m": 3, "D": 3, "D_v": 2, "H": 4}
 SMALL = {"rows": 2, "queries": 2, "K": 3, "keys": 3, "m": 2, "D": 2, "D_v": 2, "H": 2}
@@ -31,6 +31,11 @@ def lookup_inputs(kernel, rng, sizes: dict, dtype=numpy.float64) -> list:
     sizes = {**sizes, "2D": 2 * sizes["D"]}
     arrays = [rng.standard_normal([sizes[a] for a in arg.axes]) for arg in kernel.arguments]
     return [a.astype(dtype) for a in arrays]
+
+
+def sample_inputs(kernel, rng, dtype=numpy.float64, *, small: bool = False) -> list:
+    """The harness's sample: `lookup_inputs` at SIZES (small: SMALL)."""
+    return lookup_inputs(kernel, rng, SMALL if small else SIZES, dtype)
 
 
 def _scores(kernel, symbols):
@@ -80,13 +85,13 @@ def _document_forward(kernel, inputs, sizes: dict) -> numpy.ndarray:
     return out
 
 
-@kernel_kind("switch", template="lookup.j2")
-@kernel_kind("bilinear_lookup", template="lookup.j2")
-@kernel_kind("additive_lookup", template="lookup.j2")
+@kernel_kind("switch", template="lookup.j2", inputs=sample_inputs)
+@kernel_kind("bilinear_lookup", template="lookup.j2", inputs=sample_inputs)
+@kernel_kind("additive_lookup", template="lookup.j2", inputs=sample_inputs)
 def check_lookup(kernel, numpy_module, numba_module) -> list:
-    rng = numpy.random.default_rng(23)
-    inputs = lookup_inputs(kernel, rng, SIZES)
-    small = lookup_inputs(kernel, rng, SMALL)
+    rng, sample = numpy.random.default_rng(23), kind(kernel.kind).inputs
+    inputs = sample(kernel, rng)
+    small = sample(kernel, rng, small=True)
     forward = getattr(numpy_module, f"{kernel.name}_forward")
     backward = getattr(numpy_module, f"{kernel.name}_backward")
     dout, small_dout = (rng.standard_normal(forward(*x).shape) for x in (inputs, small))

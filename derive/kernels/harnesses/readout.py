@@ -17,9 +17,12 @@ from derive.kernels.kernelcheck import (
     symbolic_gradient,
     symbols_like,
 )
-from derive.kernels.kinds import kernel_kind
+from derive.kernels.kinds import kernel_kind, kind
 
 FLOATS = (0, 1, 3, 4, 5, 6)
+# (nodes, width, graphs) of the harness's sample, and of the small one the engine unrolls.
+SIZES = (7, 3, 4)
+SMALL = (4, 2, 3)
 
 
 def readout_inputs(rng, nodes: int, width: int, graphs: int, dtype=numpy.float64) -> list:
@@ -37,6 +40,11 @@ def readout_inputs(rng, nodes: int, width: int, graphs: int, dtype=numpy.float64
         rng.standard_normal(width),
     ]
     return [a.astype(dtype) if k in FLOATS else a for k, a in enumerate(arrays)]
+
+
+def sample_inputs(kernel, rng, dtype=numpy.float64, *, small: bool = False) -> list:
+    """The harness's sample: `readout_inputs` at SIZES (small: SMALL)."""
+    return readout_inputs(rng, *(SMALL if small else SIZES), dtype)
 
 
 def _symbolic_output(kernel, inputs, graphs: int):
@@ -64,20 +72,23 @@ def _document_forward(kernel, inputs, graphs: int) -> numpy.ndarray:
     return out
 
 
-@kernel_kind("readout", template="readout.j2")
+@kernel_kind("readout", template="readout.j2", inputs=sample_inputs)
 def check_readout(kernel, numpy_module, numba_module) -> list:
-    rng = numpy.random.default_rng(5)
-    inputs, dout = readout_inputs(rng, 7, 3, 4), rng.standard_normal((4, 3))
-    small, small_dout = readout_inputs(rng, 4, 2, 3), rng.standard_normal((3, 2))
+    rng, sample = numpy.random.default_rng(5), kind(kernel.kind).inputs
+    (_, width, graphs), (_, small_width, small_graphs) = SIZES, SMALL
+    inputs, dout = sample(kernel, rng), rng.standard_normal((graphs, width))
+    small = sample(kernel, rng, small=True)
+    small_dout = rng.standard_normal((small_graphs, small_width))
     forward = getattr(numpy_module, f"{kernel.name}_forward")
     backward = getattr(numpy_module, f"{kernel.name}_backward")
-    outputs, symbols = _symbolic_output(kernel, small, 3)
+    outputs, symbols = _symbolic_output(kernel, small, small_graphs)
     floats = [small[k] for k in FLOATS]
     engine = (
-        backward(small_dout, *small, graphs=3),
+        backward(small_dout, *small, graphs=small_graphs),
         symbolic_gradient(outputs, symbols, floats, small_dout),
     )
-    document = ([forward(*small, graphs=3)], [_document_forward(kernel, small, 3)])
+    y = forward(*small, graphs=small_graphs)
+    document = ([y], [_document_forward(kernel, small, small_graphs)])
     return standard_checks(
         kernel,
         (numpy_module, numba_module),
@@ -86,5 +97,5 @@ def check_readout(kernel, numpy_module, numba_module) -> list:
         floats=FLOATS,
         engine=engine,
         document=document,
-        graphs=4,
+        graphs=graphs,
     )

@@ -12,18 +12,15 @@ import numpy
 import sympy
 
 from derive.kernels.kernelcheck import (
-    DOCUMENT_TOLERANCE,
-    ENGINE_TOLERANCE,
-    FD_TOLERANCE,
-    FLOAT32_TOLERANCE,
-    NUMBA_TOLERANCE,
-    Check,
-    central_differences,
+    block_value,
+    document_check,
     document_value,
-    relative_error,
+    kernel_calls,
+    standard_checks,
     symbolic_gradient,
+    symbols_like,
 )
-from derive.kernels.kinds import kernel_kind
+from derive.kernels.kinds import kernel_kind, kind
 from derive.kernels.lowerings.selective_ssm import REFERENCE_SIZES
 
 SIZES = {"batch": 2, "dim": 3, "N": 4, "L": 7}
@@ -62,20 +59,16 @@ def scan_inputs(rng, sizes, dtype=numpy.float64, layouts=DEFAULT_LAYOUTS) -> lis
     return [v.astype(dtype) for v in values]
 
 
-def _block(kernel, name: str, values: dict):
-    """The block's single output with its inputs replaced, by name, from `values`."""
-    ((_, expr),) = kernel.block(name).outputs
-    return expr.xreplace({s: values[s.name] for s in expr.free_symbols})
-
-
-def _entry_symbols(inputs) -> list:
-    symbols = []
-    for k, value in enumerate(inputs):
-        names = numpy.empty(value.shape, object)
-        for index in numpy.ndindex(value.shape):
-            names[index] = sympy.Symbol(f"x{k}_{'_'.join(map(str, index))}")
-        symbols.append(names)
-    return symbols
+def sample_inputs(
+    kernel, rng, dtype=numpy.float64, *, small: bool = False, layouts=DEFAULT_LAYOUTS
+) -> list:
+    """The harness's sample: `scan_inputs` with B and C in `layouts`, the default layouts at
+    SIZES, others at LAYOUT_SIZES (small: the SYMBOLIC_SIZES of each)."""
+    if layouts == DEFAULT_LAYOUTS:
+        sizes = SYMBOLIC_SIZES if small else SIZES
+    else:
+        sizes = LAYOUT_SYMBOLIC_SIZES if small else LAYOUT_SIZES
+    return scan_inputs(rng, sizes, dtype, layouts)
 
 
 def _entry(array, b: int, d: int, n: int, t: int, dim: int):
@@ -90,7 +83,7 @@ def _entry(array, b: int, d: int, n: int, t: int, dim: int):
 
 def _symbolic_output(kernel, inputs, softplus: bool):
     """The forward output and last state as SymPy expressions of one symbol per input entry."""
-    symbols = _entry_symbols(inputs)
+    symbols = [symbols_like(f"x{k}", a.shape) for k, a in enumerate(inputs)]
     u, delta, A, B, C, D, z, bias = symbols
     (batch, dim, length), N = u.shape, A.shape[1]
     delta_block = "delta_softplus" if softplus else "delta_plain"
@@ -99,66 +92,100 @@ def _symbolic_output(kernel, inputs, softplus: bool):
         h = [sympy.Integer(0)] * N
         for t in range(length):
             step = {"u_t": u[b, d, t], "D_d": D[d], "z_t": z[b, d, t]}
-            step["Delta"] = _block(
+            step["Delta"] = block_value(
                 kernel, delta_block, {"delta_t": delta[b, d, t], "bias_d": bias[d]}
             )
             for n in range(N):
-                z_n = _block(kernel, "decay_arg", {**step, "A_n": A[d, n]})
-                decay = _block(kernel, "decay", {"z_n": z_n})
+                z_n = block_value(kernel, "decay_arg", {**step, "A_n": A[d, n]})
+                decay = block_value(kernel, "decay", {"z_n": z_n})
                 B_n = _entry(B, b, d, n, t, dim)
-                h[n] = _block(
+                h[n] = block_value(
                     kernel, "step", {**step, "B_n": B_n, "h_prev": h[n], "decay_n": decay}
                 )
             step["y"] = sum(
-                _block(kernel, "emit", {"h_new": h[n], "C_n": _entry(C, b, d, n, t, dim)})
+                block_value(kernel, "emit", {"h_new": h[n], "C_n": _entry(C, b, d, n, t, dim)})
                 for n in range(N)
             )
-            outputs[b, d, t] = _block(kernel, "out_gated", step)
+            outputs[b, d, t] = block_value(kernel, "out_gated", step)
         last[b, d] = h
     return numpy.concatenate([outputs.ravel(), last.ravel()]), symbols
 
 
 def engine_gradient(kernel, inputs, seeds, softplus: bool) -> list:
-    """SymPy's gradient of sum(dout * out) + sum(dlast_state * last_state) at `inputs`."""
+    """SymPy's gradient of sum(dout * out) + sum(dlast_state * last_state) at `inputs`, the
+    seeds (dout, dlast_state) flattened into one array, as `scan_calls` takes them."""
     outputs, symbols = _symbolic_output(kernel, inputs, softplus)
-    return symbolic_gradient(outputs, symbols, inputs, _flat(seeds))
+    return symbolic_gradient(outputs, symbols, inputs, seeds)
 
 
-def _flat(arrays):
-    return numpy.concatenate([a.ravel() for a in arrays])
+def scan_calls(module, name: str, *, chunk: int, **options):
+    """The module's (forward, backward) for `standard_checks`: the forward returns out and
+    last_state flattened into one array, the backward takes that array's seeds, dout and
+    dlast_state, flattened the same way."""
+    forward, backward = kernel_calls(module, name, **options)
+
+    def run_forward(*inputs):
+        out, last_state = forward(*inputs, return_last_state=True)
+        return numpy.concatenate([out.ravel(), last_state.ravel()])
+
+    def run_backward(seeds, *inputs):
+        (batch, dim, length), N = inputs[0].shape, inputs[2].shape[1]
+        dout = seeds[: batch * dim * length].reshape(batch, dim, length)
+        dlast_state = seeds[batch * dim * length :].reshape(batch, dim, N)
+        return backward(dout, *inputs, dlast_state=dlast_state, chunk=chunk)
+
+    return run_forward, run_backward
 
 
 def _seeds(rng, inputs):
-    """Random dout (batch, dim, L) and dlast_state (batch, dim, N)."""
+    """Random dout (batch, dim, L) and dlast_state (batch, dim, N), flattened into one array."""
     (batch, dim, _), N = inputs[0].shape, inputs[2].shape[1]
-    return rng.standard_normal(inputs[0].shape), rng.standard_normal((batch, dim, N))
+    dout, dlast_state = rng.standard_normal(inputs[0].shape), rng.standard_normal((batch, dim, N))
+    return numpy.concatenate([dout.ravel(), dlast_state.ravel()])
 
 
-def _rounds():
-    """(delta_softplus, layouts, sizes, symbolic sizes) of every round of checks: both
-    delta_softplus with the default layouts, then LAYOUT_PAIRS."""
-    default = [(softplus, DEFAULT_LAYOUTS, SIZES, SYMBOLIC_SIZES) for softplus in (False, True)]
-    return default + [(True, p, LAYOUT_SIZES, LAYOUT_SYMBOLIC_SIZES) for p in LAYOUT_PAIRS]
+# (delta_softplus, layouts) of every round of checks: both delta_softplus with the default
+# layouts, then LAYOUT_PAIRS.
+ROUNDS = ((False, DEFAULT_LAYOUTS), (True, DEFAULT_LAYOUTS), *((True, p) for p in LAYOUT_PAIRS))
 
 
-@kernel_kind("scan", template="scan.j2", threaded=True, torch="torch_scan.py.j2")
-def check_scan(kernel, numpy_module, numba_module) -> list[Check]:
-    checks = []
-    for softplus, layouts, sizes, symbolic in _rounds():
-        tag = f"delta_softplus={softplus}, B {layouts[0]}, C {layouts[1]}, last state"
-        run = _runner(kernel, numpy_module, softplus)
-        checks += _float64_checks(
-            kernel,
-            run,
-            _runner(kernel, numba_module, softplus),
-            (softplus, layouts, sizes, symbolic),
-            tag,
-        )
-        checks += _float32_check(kernel, run, layouts, sizes, tag)
+@kernel_kind(
+    "scan", template="scan.j2", inputs=sample_inputs, threaded=True, torch="torch_scan.py.j2"
+)
+def check_scan(kernel, numpy_module, numba_module) -> list:
+    modules = (numpy_module, numba_module)
+    checks = [c for r in ROUNDS for c in _round(kernel, modules, *r)]
     return [*checks, _document_check(kernel, numpy_module)]
 
 
-def _document_check(kernel, module) -> Check:
+def _round(kernel, modules, softplus: bool, layouts) -> list:
+    """The standard checks at one delta_softplus and one pair of layouts of B and C."""
+    rng, sample = numpy.random.default_rng(1 + softplus), kind(kernel.kind).inputs
+    inputs = sample(kernel, rng, layouts=layouts)
+    seeds = _seeds(rng, inputs)
+    small = sample(kernel, rng, small=True, layouts=layouts)
+    small_seeds = _seeds(rng, small)
+    _, small_backward = scan_calls(modules[0], kernel.name, chunk=2, delta_softplus=softplus)
+    engine = (
+        small_backward(small_seeds, *small),
+        engine_gradient(kernel, small, small_seeds, softplus),
+    )
+    return standard_checks(
+        kernel,
+        modules,
+        inputs,
+        seeds,
+        floats=range(len(inputs)),
+        engine=engine,
+        document=None,
+        calls=scan_calls,
+        tag=f"delta_softplus={softplus}, B {layouts[0]}, C {layouts[1]}, last state",
+        chunk=CHUNK,
+        delta_softplus=softplus,
+    )
+
+
+def _document_check(kernel, module):
     """The generated forward for one channel against the note's own y(t) (the lowering's
     reference), from seeded inputs x, W_Δ, B_Δ, A, W_B, W_C of the note: the kernel reads
     their projections, u = x[:, e], delta = x W_Δ[:, e], B = W_B x, C = W_C x."""
@@ -183,63 +210,5 @@ def _document_check(kernel, module) -> Check:
         u, delta, A, B[None], C[None], delta_bias=note["B_Δ"][e - 1 : e], delta_softplus=True
     )
     expected = [document_value(expr, {}, note) for _, expr in kernel.reference]
-    what = f"forward vs the document's definitions (E = {E}, N = {N}, e = {e}, L = {L})"
-    return Check(
-        kernel.name, what, relative_error([out[0, 0]], [numpy.array(expected)]), DOCUMENT_TOLERANCE
-    )
-
-
-def _runner(kernel, module, softplus: bool):
-    """The module's (forward, backward) for the checks: the forward returns out and
-    last_state flattened into one array, the backward takes both seeds."""
-    forward = getattr(module, f"{kernel.name}_forward")
-    backward = getattr(module, f"{kernel.name}_backward")
-
-    def run_forward(*inputs):
-        return _flat(forward(*inputs, delta_softplus=softplus, return_last_state=True))
-
-    def run_backward(seeds, inputs, **options):
-        dout, dlast_state = seeds
-        return backward(dout, *inputs, delta_softplus=softplus, dlast_state=dlast_state, **options)
-
-    return run_forward, run_backward
-
-
-def _float64_checks(kernel, run, run_numba, case, tag) -> list[Check]:
-    (forward, backward), (softplus, layouts, sizes, symbolic) = run, case
-    rng = numpy.random.default_rng(1 + softplus)
-    inputs = scan_inputs(rng, sizes, layouts=layouts)
-    seeds = _seeds(rng, inputs)
-    grads = backward(seeds, inputs, chunk=CHUNK)
-    fd = central_differences(forward, inputs, _flat(seeds), range(len(inputs)))
-    small = scan_inputs(rng, symbolic, layouts=layouts)
-    small_seeds = _seeds(rng, small)
-    small_grads = backward(small_seeds, small, chunk=2)
-    engine = engine_gradient(kernel, small, small_seeds, softplus)
-    numba_results = [run_numba[0](*inputs), *run_numba[1](seeds, inputs, chunk=CHUNK)]
-    measured = [
-        ("backward vs central differences, float64", grads, fd, FD_TOLERANCE),
-        ("backward vs the engine's symbolic gradient", small_grads, engine, ENGINE_TOLERANCE),
-        (
-            "Numba vs NumPy forward and backward",
-            numba_results,
-            [forward(*inputs), *grads],
-            NUMBA_TOLERANCE,
-        ),
-    ]
-    return [
-        Check(kernel.name, f"{what} ({tag})", relative_error(actual, expected), bound)
-        for what, actual, expected, bound in measured
-    ]
-
-
-def _float32_check(kernel, run, layouts, sizes, tag) -> list[Check]:
-    forward, backward = run
-    rng = numpy.random.default_rng(3)
-    inputs = scan_inputs(rng, sizes, layouts=layouts)
-    seeds = _seeds(rng, inputs)
-    single = [v.astype(numpy.float32) for v in inputs]
-    wide = [forward(*inputs), *backward(seeds, inputs)]
-    narrow = [forward(*single), *backward([s.astype(numpy.float32) for s in seeds], single)]
-    error = relative_error(narrow, wide)
-    return [Check(kernel.name, f"float32 vs float64 ({tag})", error, FLOAT32_TOLERANCE)]
+    note = f"E = {E}, N = {N}, e = {e}, L = {L}"
+    return document_check(kernel, [out[0, 0]], [numpy.array(expected)], note)

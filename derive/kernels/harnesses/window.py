@@ -15,7 +15,6 @@ import numpy
 import sympy
 
 from derive.kernels.kernelcheck import (
-    DOCUMENT_TOLERANCE,
     Check,
     at,
     document_value,
@@ -24,7 +23,7 @@ from derive.kernels.kernelcheck import (
     symbolic_gradient,
     symbols_like,
 )
-from derive.kernels.kinds import kernel_kind
+from derive.kernels.kinds import kernel_kind, kind
 
 MODES = ("valid", "full")
 SIZES = {"batch": 3, "n": 7, "k": 3}
@@ -35,6 +34,11 @@ def window_inputs(rng, sizes: dict, dtype=numpy.float64) -> list:
     """(x, w): `batch` rows of length n and a filter of length k."""
     x = rng.standard_normal((sizes["batch"], sizes["n"]))
     return [x.astype(dtype), rng.standard_normal(sizes["k"]).astype(dtype)]
+
+
+def sample_inputs(kernel, rng, dtype=numpy.float64, *, small: bool = False) -> list:
+    """The harness's sample: `window_inputs` at SIZES (small: SMALL)."""
+    return window_inputs(rng, SMALL if small else SIZES, dtype)
 
 
 def _integer(kernel, block: str, values: dict) -> dict:
@@ -83,13 +87,14 @@ def _proved_gradients(kernel, module, inputs, dout) -> list[Check]:
     expected_dw = sum(_document(kernel, "corr_valid_dw", a, len(w)) for a in rows)
     what = "backward vs the gradients the document proves (conv_full, corr_valid_dw)"
     error = relative_error([dx, dw], [expected_dx, expected_dw])
-    return [Check(kernel.name, f"{what} (mode=valid)", error, DOCUMENT_TOLERANCE)]
+    bound = kind(kernel.kind).tolerances.document
+    return [Check(kernel.name, f"{what} (mode=valid)", error, bound)]
 
 
-@kernel_kind("window", template="window.j2")
+@kernel_kind("window", template="window.j2", inputs=sample_inputs)
 def check_window(kernel, numpy_module, numba_module) -> list:
-    rng = numpy.random.default_rng(31)
-    inputs, small = window_inputs(rng, SIZES), window_inputs(rng, SMALL)
+    rng, sample = numpy.random.default_rng(31), kind(kernel.kind).inputs
+    inputs, small = sample(kernel, rng), sample(kernel, rng, small=True)
     forward = getattr(numpy_module, f"{kernel.name}_forward")
     backward = getattr(numpy_module, f"{kernel.name}_backward")
     checks = []
