@@ -101,6 +101,11 @@ def extreme(expr, ranges, lows=None, direction: int = -1):
     mention other ranged indices, so this repeats a few rounds. An end is used only where its
     range is proper (hi ≥ lo - 1) for every value of the others: a range reversed further is a
     negative sum by Karr's convention, whose indices run outside both ends.
+
+    >>> j, k = sympy.symbols("j k", integer=True)
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> extreme(n - k, {k: (1, n)}), extreme(j + k, {j: (1, n), k: (j, n)}, direction=1)
+    (0, 2*n)
     """
     expr = sympy.expand(expr)
     for _ in range(BOUND_ROUNDS):
