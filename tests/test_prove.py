@@ -5,7 +5,7 @@ import sympy
 from sympy import IndexedBase, KroneckerDelta, Sum, exp, log, symbols
 
 from derive.engine.deadline import Deadline
-from derive.engine.normal import _bound, canonical_indices
+from derive.engine.indexcalc import canonical_indices, position_name
 from derive.engine.prove import zero_method
 from derive.notation.primitives import sigmoid, softplus
 
@@ -55,7 +55,7 @@ def test_canonical_names_never_capture():
 def test_canonical_names_follow_a_dependent_range():
     y, n = sympy.IndexedBase("y"), sympy.Symbol("n", integer=True, positive=True)
     triangle = canonical_indices(Sum(y[i], (i, 1, j - 1), (j, 1, n)))
-    canonical = {_bound(0), _bound(1)}
+    canonical = {position_name(0, "ι"), position_name(1, "ι")}
     assert {s for s in triangle.atoms(sympy.Dummy)} == canonical
 
 

@@ -5,8 +5,8 @@ import sympy
 from sympy import IndexedBase, KroneckerDelta, Min, Piecewise, Sum, symbols
 
 from derive.engine.deadline import Deadline
-from derive.engine.indexcalc import collapse_deltas
-from derive.engine.normal import canonical_indices, normalize_aggregates
+from derive.engine.indexcalc import canonical_indices, collapse_deltas
+from derive.engine.normal import normalize_aggregates
 from derive.engine.prove import zero_method
 from derive.engine.sumalgebra import (
     merge_sums,
