@@ -89,3 +89,12 @@ def test_index_calculus_sums_a_delta_out_only_within_the_declared_range():
     summed = Sum(w[j] * KroneckerDelta(j, p), (j, 1, n))
     assert zero_method(summed, w[p], "==", Deadline(10), {p: (1, n)}) == "index calculus"
     assert zero_method(summed, w[p], "==", Deadline(10)) is None
+
+
+def test_canonical_names_leave_a_free_index_in_an_outer_range_free():
+    # In Sum(f, (i, 1, n), (j, 1, i)) the i of j's range is free: only the summand's i is bound.
+    n = sympy.Symbol("n", integer=True, positive=True)
+    f = sympy.Function("f")
+    shadowed = canonical_indices(Sum(f(i, j), (i, 1, n), (j, 1, i)))
+    assert shadowed.free_symbols == {i, n}
+    assert shadowed != canonical_indices(Sum(f(i, j), (j, 1, i), (i, 1, n)))
