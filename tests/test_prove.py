@@ -5,7 +5,7 @@ import sympy
 from sympy import IndexedBase, KroneckerDelta, Sum, exp, log, symbols
 
 from derive.engine.deadline import Deadline
-from derive.engine.normal import _bound, canonical_indices
+from derive.engine.indexcalc import canonical_indices, position_name
 from derive.engine.prove import zero_method
 from derive.notation.primitives import sigmoid, softplus
 
@@ -55,7 +55,7 @@ def test_canonical_names_never_capture():
 def test_canonical_names_follow_a_dependent_range():
     y, n = sympy.IndexedBase("y"), sympy.Symbol("n", integer=True, positive=True)
     triangle = canonical_indices(Sum(y[i], (i, 1, j - 1), (j, 1, n)))
-    canonical = {_bound(0), _bound(1)}
+    canonical = {position_name(0, "ι"), position_name(1, "ι")}
     assert {s for s in triangle.atoms(sympy.Dummy)} == canonical
 
 
@@ -89,3 +89,12 @@ def test_index_calculus_sums_a_delta_out_only_within_the_declared_range():
     summed = Sum(w[j] * KroneckerDelta(j, p), (j, 1, n))
     assert zero_method(summed, w[p], "==", Deadline(10), {p: (1, n)}) == "index calculus"
     assert zero_method(summed, w[p], "==", Deadline(10)) is None
+
+
+def test_canonical_names_leave_a_free_index_in_an_outer_range_free():
+    # In Sum(f, (i, 1, n), (j, 1, i)) the i of j's range is free: only the summand's i is bound.
+    n = sympy.Symbol("n", integer=True, positive=True)
+    f = sympy.Function("f")
+    shadowed = canonical_indices(Sum(f(i, j), (i, 1, n), (j, 1, i)))
+    assert shadowed.free_symbols == {i, n}
+    assert shadowed != canonical_indices(Sum(f(i, j), (j, 1, i), (i, 1, n)))

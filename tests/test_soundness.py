@@ -559,3 +559,33 @@ def test_confirmation_evaluates_every_size_at_once_at_distinct_values():
     for seed in range(20):
         found = confirming_sizes(grid, (D, H), {}, random.Random(seed))
         assert any(s[D] >= 2 and s[H] >= 2 and s[D] != s[H] for s in found), found
+
+
+NAMING_ATTACKS = {
+    # Issue 12, item 4: claims that a naming or reordering mistake in the index-calculus core
+    # (indexcalc.canonical) would prove. Each holds at n = 1 only.
+    "a range that names an inner index freely": dict(
+        lhs=Sum(g[i, j], (i, 1, n), (j, 1, i)),  # Σ_{j=1}^{i} Σ_{i'=1}^{n} g[i', j], i free
+        rhs=Sum(g[i, j], (j, 1, i), (i, 1, n)),
+        inputs=(g,),
+        indices={i: (1, n)},
+    ),
+    "the lower and the upper triangle": dict(
+        lhs=Sum(x[i] * y[j], (j, 1, i), (i, 1, n)),
+        rhs=Sum(x[i] * y[j], (i, 1, j), (j, 1, n)),
+        inputs=(x, y),
+    ),
+    "a free index named like a canonical one": dict(
+        lhs=Sum(x[i] * y[Symbol("κ0", integer=True)], (i, 1, n)),
+        rhs=Sum(x[i] * y[i], (i, 1, n)),
+        inputs=(x, y),
+        indices={Symbol("κ0", integer=True): (1, n)},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", NAMING_ATTACKS)
+def test_renaming_and_reordering_bound_indices_proves_nothing_false(name):
+    doc = _doc(**NAMING_ATTACKS[name], sizes={n: (1,)})
+    _assert_no_false_proof(_verdict(doc), "sizes n = 1")
+    assert _proof_by_strategies(doc) is None

@@ -5,8 +5,8 @@ import sympy
 from sympy import IndexedBase, KroneckerDelta, Min, Piecewise, Sum, symbols
 
 from derive.engine.deadline import Deadline
-from derive.engine.indexcalc import collapse_deltas
-from derive.engine.normal import canonical_indices, normalize_aggregates
+from derive.engine.indexcalc import canonical_indices, collapse_deltas, is_valid_order
+from derive.engine.normal import normalize_aggregates
 from derive.engine.prove import zero_method
 from derive.engine.sumalgebra import (
     merge_sums,
@@ -81,6 +81,29 @@ def test_dependent_ranges_keep_their_order():
     assert not _zero(triangle - swapped)  # Σ_{j<i} x_i y_j is not Σ_{i<j} x_i y_j
     merged = merge_sums(triangle, canonical_indices)
     assert not any(isinstance(s, sympy.Dummy) for s in merged.atoms(sympy.Symbol) - {i, j})
+
+
+def test_a_range_that_names_an_inner_index_freely_is_not_bound_by_reordering():
+    # Sum(f, (i, 1, N), (j, 1, i)) is Σ_{j=1}^{i} Σ_{i'=1}^{N} f with i free; renaming i in
+    # j's range too made it Σ_i Σ_{j≤i} f, which normalize_aggregates then equated with it.
+    z = IndexedBase("z")
+    shadowed = Sum(z[i, j], (i, 1, N), (j, 1, i))
+    nested = Sum(z[i, j], (j, 1, i), (i, 1, N))
+    assert i in normalize_aggregates(shadowed).free_symbols
+    assert normalize_aggregates(shadowed) != normalize_aggregates(nested)
+    assert not _zero(shadowed - nested)
+
+
+def test_more_linked_sums_than_are_permuted_keep_a_valid_order():
+    # Six sums linked by one entry, and a factor sum whose range names the outer a: past
+    # MAX_PERMUTED the flattened order put Σ_{j≤a} outside Σ_a, leaving a free.
+    a, b, c, e, f = symbols("a b c e f", integer=True)
+    z = IndexedBase("z")
+    body = z[a, b, c, e, f] * Sum(y[j], (j, 1, a))
+    merged = merge_sums(Sum(body, *((s, 1, N) for s in (a, b, c, e, f))), canonical_indices)
+    assert merged.free_symbols & {a, b, c, e, f, N} == {N}
+    (inner,) = merged.atoms(Sum)
+    assert is_valid_order(inner.limits)
 
 
 def test_symmetric_triangle_is_half_the_off_diagonal_square():

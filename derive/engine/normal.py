@@ -1,22 +1,20 @@
 """Normal forms of aggregates: sums and products split over their terms and factors, constant
-factors pulled out, and bound indices named canonically, so Σ_k f(k) and Σ_j f(j) become the
-same object.
+factors pulled out, and bound indices named canonically (by indexcalc's `canonical_indices`),
+so Σ_k 2 f(k) and 2 Σ_j f(j) become the same object.
 
     >>> import sympy
     >>> k, j, n = sympy.symbols("k j n", integer=True)
     >>> f = sympy.Function("f")
-    >>> same = canonical_indices(sympy.Sum(f(k), (k, 1, n)))
-    >>> same == canonical_indices(sympy.Sum(f(j), (j, 1, n)))
+    >>> same = normalize_aggregates(sympy.Sum(2 * f(k), (k, 1, n)))
+    >>> same == normalize_aggregates(2 * sympy.Sum(f(j), (j, 1, n)))
     True
 """
 
 from __future__ import annotations
 
-import functools
-
 import sympy
-from sympy import Product, Sum
 
+from derive.engine.indexcalc import canonical_indices
 from derive.engine.sumalgebra import (
     merge_sums,
     symmetrize_triangles,
@@ -24,7 +22,7 @@ from derive.engine.sumalgebra import (
 from derive.engine.terms import (
     AGGREGATES,
 )
-from derive.notation.aggregates import SetSum, SubsetSum
+from derive.notation.aggregates import SubsetSum
 
 
 def split_exp(expr):
@@ -54,61 +52,6 @@ def split_aggregates(expr):
     return expr
 
 
-@functools.cache
-def _bound(depth: int) -> sympy.Dummy:
-    # A Dummy, made once per depth: equal across both sides of a claim, and never equal to
-    # a document's own symbol (a free index named ι0 would otherwise be captured).
-    return sympy.Dummy(f"ι{depth}", integer=True)
-
-
-def canonical_indices(expr):
-    """Rename the bound index of every Sum, Product and SetSum after its nesting depth.
-
-    Every binder first gets a unique name, so renaming cannot capture: a sum moved by the
-    normal forms may already use a canonical name that is now the wrong depth's.
-    """
-    if not isinstance(expr, sympy.Basic):
-        return expr
-    return _canonical(expr)
-
-
-@functools.lru_cache(maxsize=4096)
-def _canonical(expr):
-    # Cached: the normal forms ask again for the same terms (merge_sums tries several orders).
-    return _by_depth(_fresh_binders(expr), 0)
-
-
-def _fresh_binders(expr):
-    def fresh(node):
-        if isinstance(node, SetSum):
-            return node.xreplace({node.index: sympy.Dummy(integer=True)})
-        return node.xreplace({lim[0]: sympy.Dummy(integer=True) for lim in node.limits})
-
-    return expr.replace(lambda n: isinstance(n, (Sum, Product, SetSum)), fresh)
-
-
-def _by_depth(expr, depth: int):
-    if not expr.args or not expr.has(Sum, Product, SetSum):
-        return expr  # nothing bound below: rebuilding would only re-evaluate it
-    if isinstance(expr, (Sum, Product)):
-        body, limits = expr.function, []
-        for index, lo, hi in expr.limits:
-            fresh = _bound(depth)
-            body = body.xreplace({index: fresh})
-            # An inner range may mention this (outer) index: Σ_k Σ_{j<k} is one Sum.
-            limits = [
-                (i, a.xreplace({index: fresh}), b.xreplace({index: fresh})) for i, a, b in limits
-            ]
-            limits.append((fresh, lo, hi))
-            depth += 1
-        return expr.func(_by_depth(body, depth), *limits)
-    if isinstance(expr, SetSum):
-        fresh = _bound(depth)
-        body = _by_depth(expr.summand.xreplace({expr.index: fresh}), depth + 1)
-        return SetSum(body, fresh, expr.set)
-    return expr.func(*(_by_depth(arg, depth) for arg in expr.args))
-
-
 def _normalize_one(node):
     if isinstance(node, SubsetSum):
         depends = lambda t: t.has(node.set)  # noqa: E731
@@ -124,7 +67,7 @@ def _normalize_one(node):
     # Free occurrences only: an inner sum may reuse the name of this sum's index.
     depends = lambda t: index in t.free_symbols  # noqa: E731
     rebuild = lambda body: node.func(body, (index, lo, hi))  # noqa: E731
-    if isinstance(node, Sum):
+    if isinstance(node, sympy.Sum):
         return _split(sympy.expand(node.function), depends, rebuild, sympy.Add)
     return _split_product(node.function, depends, rebuild, hi - lo + 1)
 

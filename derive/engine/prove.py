@@ -16,9 +16,14 @@ from sympy.core.function import AppliedUndef
 
 from derive.engine.bounds import split_at_free_indices
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.indexcalc import collapse_deltas, index_zero, ranges_proper, unify_deltas
-from derive.engine.normal import (
+from derive.engine.indexcalc import (
     canonical_indices,
+    collapse_deltas,
+    index_zero,
+    ranges_proper,
+    unify_deltas,
+)
+from derive.engine.normal import (
     normalize_aggregates,
     split_aggregates,
     split_exp,

@@ -8,11 +8,10 @@ becomes half the off-diagonal square only when its summand is symmetric.
 
 from __future__ import annotations
 
-import itertools
-
 import sympy
 from sympy import Mul, Sum
 
+from derive.engine.indexcalc import fresh_indices, index_orders
 from derive.notation.aggregates import SetSum, SubsetSum, bound_indices
 
 
@@ -22,7 +21,8 @@ def merge_sums(expr, canonical):
     A monomial c · Σ_i f(i) · Σ_j Σ_k g(j, k) ... is flattened into its factors and bound
     indices (finite sums: c Σ_i f(i) = Σ_i c f(i)), the factors are grouped by the indices
     they share (a range mentioning an index links them too), and each group becomes one
-    multiple sum, its limits in the order whose text after `canonical` sorts first. So
+    multiple sum, its limits in the valid order (indexcalc's `index_orders`) whose text after
+    `canonical` sorts first. So
     Σ_i Σ_j and Σ_j Σ_i of one summand, or Σ_i Σ_j f(i) g(j) and Σ_i f(i) Σ_j g(j), become
     the same object. `expr` should be expanded into monomials first.
     """
@@ -49,6 +49,8 @@ def _factored(node, canonical):
 def _flattened(node):
     """The factors and limits of `node` with every sum factor opened (indices made fresh)."""
     if isinstance(node, Sum):
+        if node.free_symbols & {lim[0] for lim in node.limits}:
+            node = fresh_indices(node)  # an outer range names an inner index freely
         pending, limits = [node.function], list(node.limits)
     else:
         pending, limits = list(node.args), []
@@ -58,8 +60,7 @@ def _flattened(node):
         if isinstance(factor, Mul):
             pending.extend(factor.args)
         elif isinstance(factor, Sum):
-            fresh = {lim[0]: sympy.Dummy(lim[0].name, integer=True) for lim in factor.limits}
-            factor = factor.xreplace(fresh)
+            factor = fresh_indices(factor)
             pending.append(factor.function)
             limits += list(factor.limits)
         else:
@@ -81,23 +82,10 @@ def _groups(factors, limits) -> list[set]:
     return groups
 
 
-def _ordered(body, limits, canonical, most=5):
+def _ordered(body, limits, canonical):
     number, body = body.as_coeff_Mul()
-    if len(limits) > most:
-        return number * Sum(body, *limits)
-    candidates = [
-        Sum(body, *order) for order in itertools.permutations(limits) if _valid_order(order)
-    ]
+    candidates = [Sum(body, *order) for order in index_orders(limits)]
     return number * min(candidates, key=lambda c: str(canonical(c)))
-
-
-def _valid_order(limits) -> bool:
-    """Whether each range mentions only indices of limits outside it (later in the tuple)."""
-    for position, (_, lo, hi) in enumerate(limits):
-        inner = {lim[0] for lim in limits[: position + 1]}
-        if inner & (lo.free_symbols | hi.free_symbols):
-            return False
-    return True
 
 
 def symmetrize_triangles(expr):

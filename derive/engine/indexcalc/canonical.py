@@ -1,5 +1,7 @@
-"""Canonical names for a term's bound indices, found by a bounded permutation search, and the
-reduced row echelon form of its deltas: two terms that differ only in naming get one key.
+"""Canonical names for bound indices, and the one search over the orders of nested sums: two
+expressions (or two terms) that differ only in how their bound indices are named or nested get
+one form. Every renaming here respects scope (an index is renamed only where its own sum binds
+it), and every order searched is one in which no range mentions an index summed inside it.
 
     >>> import sympy
     >>> j, k, n = sympy.symbols("j k n", integer=True)
@@ -16,29 +18,150 @@ import functools
 import itertools
 
 import sympy
-from sympy import Mul
+from sympy import Mul, Product, Sum
 
-from derive.engine.indexcalc.terms import Term
+from derive.engine.indexcalc.terms import Term, fresh_indices
+from derive.notation.aggregates import SetSum
 
-MAX_PERMUTED = 6
-
-
-def canonical_key(term: Term) -> str:
-    """The smallest description of `term` over every order of its independent indices."""
-    indices = [v for v, _, _ in term.bound]
-    limits = set().union(*(lo.free_symbols | hi.free_symbols for _, lo, hi in term.bound))
-    if limits & set(indices) or len(indices) > MAX_PERMUTED:
-        orders = [indices]
-    else:
-        orders = itertools.permutations(indices)
-    return min(_describe(term, order) for order in orders)
+MAX_PERMUTED = 5  # 5! = 120 orders; past it a sum keeps the nearest valid order
 
 
 @functools.cache
-def position_name(k: int) -> sympy.Dummy:
-    """The k-th canonical name of a bound index: a Dummy, so no symbol of a document can
-    equal it (a user's free index named κ0 would otherwise be captured)."""
-    return sympy.Dummy(f"κ{k}", integer=True)
+def position_name(k: int, family: str = "κ") -> sympy.Dummy:
+    """The k-th canonical name of a bound index in `family`: a Dummy, so no symbol of a
+    document can equal it (a user's free index named κ0 would otherwise be captured).
+
+    Keys of terms (`canonical_key`) use family κ and SymPy expressions (`canonical_indices`)
+    family ι: a term's factor may hold a SetSum already named by depth, and renaming the
+    term's own indices into the same family would capture its ι1 as κ1.
+
+    >>> position_name(0) == position_name(0), position_name(0) == position_name(0, "ι")
+    (True, False)
+    """
+    return sympy.Dummy(f"{family}{k}", integer=True)
+
+
+def is_valid_order(limits) -> bool:
+    """Whether no range in `limits` (SymPy's order, innermost first) mentions its own index
+    or one summed inside it; only such an order sums over the same index tuples.
+
+    >>> i, j, n = sympy.symbols("i j n", integer=True)
+    >>> one = sympy.S.One
+    >>> is_valid_order(((j, one, i), (i, one, n))), is_valid_order(((i, one, n), (j, one, i)))
+    (True, False)
+    """
+    for position, (_, lo, hi) in enumerate(limits):
+        inner = {lim[0] for lim in limits[: position + 1]}
+        if inner & (lo.free_symbols | hi.free_symbols):
+            return False
+    return True
+
+
+def index_orders(limits, most: int = MAX_PERMUTED) -> list[tuple]:
+    """Every valid order of `limits` (innermost first), as permutations list them; past
+    `most` limits, or where none is valid, only the order nearest the given one.
+
+    Reordering nested sums is an identity exactly when no range comes to mention an index
+    summed inside it: Σ_i Σ_{j≤i} is Σ_j Σ_{i≥j}, not Σ_j Σ_{i≤j}.
+
+    >>> i, j, k, n = sympy.symbols("i j k n", integer=True)
+    >>> one = sympy.S.One
+    >>> len(index_orders(((j, one, n), (k, one, n), (i, one, n))))
+    6
+    >>> index_orders(((i, one, n), (j, one, i)))
+    [((j, 1, i), (i, 1, n))]
+    """
+    limits = tuple(limits)
+    if len(limits) <= most:
+        orders = [order for order in itertools.permutations(limits) if is_valid_order(order)]
+        if orders:
+            return orders
+    return [_nearest_valid_order(limits)]
+
+
+def _nearest_valid_order(limits) -> tuple:
+    """`limits` stably sorted so that each range mentions only indices outside it: a valid
+    order is kept as it is; where there is none (a range mentions its own index), `limits`."""
+    pending, placed = list(reversed(limits)), []  # outermost first
+    while pending:
+        names = {lim[0] for lim in pending}
+        ready = [lim for lim in pending if not names & (lim[1].free_symbols | lim[2].free_symbols)]
+        if not ready:
+            return limits
+        placed.append(ready[0])
+        pending.remove(ready[0])
+    return tuple(reversed(placed))
+
+
+def canonical_indices(expr):
+    """Rename the bound index of every Sum, Product and SetSum after its nesting depth.
+
+    Every binder first gets a unique name, so renaming cannot capture: a sum moved by the
+    normal forms may already use a canonical name that is now the wrong depth's.
+
+    >>> k, j, n = sympy.symbols("k j n", integer=True)
+    >>> f = sympy.Function("f")
+    >>> canonical_indices(Sum(f(k), (k, 1, n))) == canonical_indices(Sum(f(j), (j, 1, n)))
+    True
+    """
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    return _canonical(expr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical(expr):
+    # Cached: the normal forms ask again for the same terms (merge_sums tries several orders).
+    return _by_depth(_fresh_binders(expr), 0)
+
+
+def _fresh_binders(expr):
+    def fresh(node):
+        if isinstance(node, SetSum):
+            return node.xreplace({node.index: sympy.Dummy(integer=True)})
+        return fresh_indices(node)
+
+    return expr.replace(lambda n: isinstance(n, (Sum, Product, SetSum)), fresh)
+
+
+def _by_depth(expr, depth: int):
+    if not expr.args or not expr.has(Sum, Product, SetSum):
+        return expr  # nothing bound below: rebuilding would only re-evaluate it
+    if isinstance(expr, (Sum, Product)):
+        body, limits = expr.function, []
+        for index, lo, hi in expr.limits:
+            fresh = position_name(depth, "ι")
+            body = body.xreplace({index: fresh})
+            # An inner range may mention this (outer) index: Σ_k Σ_{j<k} is one Sum.
+            limits = [
+                (i, a.xreplace({index: fresh}), b.xreplace({index: fresh})) for i, a, b in limits
+            ]
+            limits.append((fresh, lo, hi))
+            depth += 1
+        return expr.func(_by_depth(body, depth), *limits)
+    if isinstance(expr, SetSum):
+        fresh = position_name(depth, "ι")
+        body = _by_depth(expr.summand.xreplace({expr.index: fresh}), depth + 1)
+        return SetSum(body, fresh, expr.set)
+    return expr.func(*(_by_depth(arg, depth) for arg in expr.args))
+
+
+def canonical_key(term: Term) -> str:
+    """The smallest description of `term` over every valid order of its indices (see
+    `index_orders`), each index named after its position.
+
+    >>> j, k, n = sympy.symbols("j k n", integer=True)
+    >>> x = sympy.IndexedBase("x")
+    >>> one = sympy.S.One
+    >>> square = lambda a, b: Term(bound=((a, one, n), (b, one, n)), factors=(x[a, b],))
+    >>> triangle = lambda y: Term(bound=((j, one, n), (k, one, j)), factors=(y,))
+    >>> canonical_key(square(j, k)) == canonical_key(square(k, j))
+    True
+    >>> canonical_key(triangle(x[j, k])) == canonical_key(triangle(x[k, j]))  # Σ_{k≤j}
+    False
+    """
+    orders = index_orders(tuple(reversed(term.bound)))  # Term.bound lists the outermost first
+    return min(_describe(term, [v for v, _, _ in reversed(order)]) for order in orders)
 
 
 def _describe(term: Term, order) -> str:
@@ -79,7 +202,12 @@ def _echelon(forms, columns):
 
 
 def is_contradictory(term: Term) -> bool:
-    """Whether the term's deltas have no common solution (0 = c ≠ 0 after elimination)."""
+    """Whether the term's deltas have no common solution (0 = c ≠ 0 after elimination).
+
+    >>> j = sympy.Symbol("j", integer=True)
+    >>> is_contradictory(Term(deltas=(j - 1, j - 2))), is_contradictory(Term(deltas=(j - 1,)))
+    (True, False)
+    """
     if not term.deltas:
         return False
     columns = sorted(set().union(*(d.free_symbols for d in term.deltas)), key=str)

@@ -24,7 +24,12 @@ from derive.notation.aggregates import bound_indices
 
 
 def linear_part(form, index):
-    """The integer coefficient of `index` in the delta form, or None if not linear in it."""
+    """The integer coefficient of `index` in the delta form, or None if not linear in it.
+
+    >>> j, k = sympy.symbols("j k", integer=True)
+    >>> linear_part(2 * j - k, j), linear_part(j * k, j)
+    (2, None)
+    """
     coefficient = sympy.expand(form).coeff(index)
     if coefficient.free_symbols or sympy.expand(form - coefficient * index).has(index):
         return None
@@ -32,7 +37,15 @@ def linear_part(form, index):
 
 
 def solve_delta(term: Term, position: int, fits) -> Term | None:
-    """Sum delta number `position` out over one of the term's indices, if `fits` allows."""
+    """Sum delta number `position` out over one of the term's indices, if `fits` allows.
+
+    >>> j, k = sympy.symbols("j k", integer=True)
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> x, one = sympy.IndexedBase("x"), sympy.S.One
+    >>> term = Term(bound=((j, one, n),), factors=(x[j],), deltas=(j - k,))
+    >>> solve_delta(term, 0, within({k: (1, n)})).rebuild(), solve_delta(term, 0, within({}))
+    (x[k], None)
+    """
     form = term.deltas[position]
     for index, lo, hi in reversed(term.bound):
         coefficient = linear_part(form, index)
@@ -47,7 +60,12 @@ def solve_delta(term: Term, position: int, fits) -> Term | None:
 
 
 def eliminate_deltas(term: Term, fits) -> Term:
-    """Sum out deltas until none can be; a delta that is a nonzero number kills the term."""
+    """Sum out deltas until none can be; a delta that is a nonzero number kills the term.
+
+    >>> j = sympy.Symbol("j", integer=True)
+    >>> eliminate_deltas(Term(factors=(j,), deltas=(sympy.S(2),)), within({})).coeff
+    0
+    """
     changed = True
     while changed:
         changed = False
@@ -66,14 +84,28 @@ def eliminate_deltas(term: Term, fits) -> Term:
 
 
 def over_all_integers(term, index, value, lo, hi) -> bool:
-    """Σ_{j∈ℤ} f(j) δ(j, e) = f(e) for every integer e."""
+    """Σ_{j∈ℤ} f(j) δ(j, e) = f(e) for every integer e.
+
+    >>> j, k, n = sympy.symbols("j k n", integer=True)
+    >>> over_all_integers(Term(), j, k, -oo, oo), over_all_integers(Term(), j, k, 1, n)
+    (True, False)
+    """
     return lo == -oo and hi == oo
 
 
 def within(ranges: dict, lows: dict | None = None):
     """A `fits` test: the value of the summed-out index lies in its range for every value of
     the other indices (the term's other bound ranges, and `ranges` of the free indices), by
-    the range prover of derive.engine.indexcalc.ranges."""
+    the range prover of derive.engine.indexcalc.ranges.
+
+    >>> j, k = sympy.symbols("j k", integer=True)
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> x, one = sympy.IndexedBase("x"), sympy.S.One
+    >>> term = Term(bound=((j, one, n),), factors=(x[j],), deltas=(j - k,))
+    >>> fits = within({k: (1, n)})
+    >>> fits(term, j, k, one, n), fits(term, j, k + n, one, n)
+    (True, False)
+    """
 
     def fits(term: Term, index, value, lo, hi) -> bool:
         if over_all_integers(term, index, value, lo, hi):
@@ -87,7 +119,14 @@ def within(ranges: dict, lows: dict | None = None):
 
 
 def settle(term: Term) -> Term:
-    """Sum indices the body does not use into a count; move index-free parts to `coeff`."""
+    """Sum indices the body does not use into a count; move index-free parts to `coeff`.
+
+    >>> j, k = sympy.symbols("j k", integer=True)
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> x, one = sympy.IndexedBase("x"), sympy.S.One
+    >>> settle(Term(bound=((j, one, n), (k, one, n)), factors=(x[j],))).rebuild()
+    Sum(n*x[j], (j, 1, n))
+    """
     used = set().union(*(e.free_symbols for e in term.factors + term.deltas))
     for _, lo, hi in term.bound:
         used |= lo.free_symbols | hi.free_symbols
@@ -116,6 +155,14 @@ def collapse_deltas(expr, ranges: dict, lows: dict | None = None):
 
     `ranges` maps free indices to their declared (lo, hi); enclosing sums add their own.
     `lows` gives sizes' lower bounds beyond 1.
+
+    >>> j, k = sympy.symbols("j k", integer=True)
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> x = sympy.IndexedBase("x")
+    >>> collapse_deltas(Sum(x[j] * KroneckerDelta(j, k), (j, 1, n)), {k: (1, n)})
+    x[k]
+    >>> collapse_deltas(Sum(x[j] * KroneckerDelta(j, n + 1), (j, 1, n)), {})
+    0
     """
     return _collapse(sympy.sympify(expr), dict(ranges), lows or {})
 
@@ -134,7 +181,12 @@ def _collapse(expr, ranges, lows):
 
 def unify_deltas(expr):
     """Rewrite every product δ(x, y) f(y) as δ(x, y) f(x) (x the name that sorts first), so
-    that expanded terms pinned by the same delta compare equal."""
+    that expanded terms pinned by the same delta compare equal.
+
+    >>> j, k = sympy.symbols("j k", integer=True)
+    >>> unify_deltas(KroneckerDelta(j, k) * sympy.IndexedBase("x")[k])
+    KroneckerDelta(j, k)*x[j]
+    """
     return expr.replace(
         lambda n: isinstance(n, Mul) and any(isinstance(f, KroneckerDelta) for f in n.args),
         _unify_deltas,

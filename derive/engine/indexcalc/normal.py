@@ -26,7 +26,14 @@ BINDERS = (SetSum, SubsetSum, sympy.Integral, sympy.Derivative)
 
 
 def normal_terms(expr, ranges: dict) -> dict:
-    """Map each canonical term description to (one such term, the sum of coefficients)."""
+    """Map each canonical term description to (one such term, the sum of coefficients).
+
+    >>> j, k, n = sympy.symbols("j k n", integer=True)
+    >>> x = sympy.IndexedBase("x")
+    >>> twice = 2 * Sum(x[j], (j, 1, n)) + Sum(x[k], (k, 1, n))
+    >>> [total for _, total in normal_terms(twice, {}).values()]
+    [3]
+    """
     grouped: dict = {}
     for term in expand_terms(expr):
         term = settle(eliminate_deltas(term, within(ranges)))
@@ -39,12 +46,24 @@ def normal_terms(expr, ranges: dict) -> dict:
 
 
 def normal_form(expr, ranges: dict) -> dict:
-    """Map each canonical term description to the sum of its coefficients."""
+    """Map each canonical term description to the sum of its coefficients.
+
+    >>> j, k, n = sympy.symbols("j k n", integer=True)
+    >>> x = sympy.IndexedBase("x")
+    >>> list(normal_form(Sum(x[j], (j, 1, n)) - Sum(x[k], (k, 1, n)), {}).values())
+    [0]
+    """
     return {key: total for key, (_, total) in normal_terms(expr, ranges).items()}
 
 
 def index_zero(expr, ranges: dict) -> bool:
-    """Whether the normal form of `expr` is zero (sound; incomplete)."""
+    """Whether the normal form of `expr` is zero (sound; incomplete).
+
+    >>> j, k, n = sympy.symbols("j k n", integer=True)
+    >>> x = sympy.IndexedBase("x")
+    >>> index_zero(Sum(x[j], (j, 1, n)) - Sum(x[k], (k, 1, n - 1)), {})
+    False
+    """
     try:
         grouped = normal_form(named_arguments(expr, ranges), ranges)
     except TooLarge:
@@ -59,6 +78,12 @@ def named_arguments(expr, ranges: dict, bound: frozenset = frozenset()):
 
     Equal atoms stand for equal normal forms, hence equal values. An argument that mentions
     an index bound around it is left as written: an atom cannot show that dependence.
+
+    >>> j, k, n = sympy.symbols("j k n", integer=True)
+    >>> x = sympy.IndexedBase("x")
+    >>> root = lambda i: sympy.sqrt(Sum(x[i], (i, 1, n)))
+    >>> named_arguments(root(j), {}) == named_arguments(root(k), {})
+    True
     """
     if not isinstance(expr, sympy.Basic) or not expr.has(Sum):
         return expr
@@ -104,7 +129,13 @@ def _atom_named(digest: str) -> sympy.Dummy:
 
 def index_residual(expr, ranges: dict):
     """`expr` rebuilt from the nonzero terms of its normal form (what is left of lhs - rhs),
-    with each term's indices named k1, k2, ... for reading."""
+    with each term's indices named k1, k2, ... for reading.
+
+    >>> j, k, n = sympy.symbols("j k n", integer=True)
+    >>> x = sympy.IndexedBase("x")
+    >>> index_residual(Sum(2 * x[j], (j, 1, n)) - Sum(x[k], (k, 1, n)), {})
+    Sum(x[k1], (k1, 1, n))
+    """
     kept = []
     for term, total in normal_terms(expr, ranges).values():
         total = sympy.factor(sympy.expand(total))

@@ -28,7 +28,13 @@ BOUND_ROUNDS = 4  # ranges that mention other indices are resolved in rounds
 
 def locate(m, lo, hi, ranges, lows=None):
     """INSIDE if lo <= m <= hi for every value of the ranged indices, OUTSIDE if m misses
-    [lo, hi] and the range is not reversed, else None."""
+    [lo, hi] and the range is not reversed, else None.
+
+    >>> k = sympy.Symbol("k", integer=True)
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> locate(n + 1, 1, n, {}), locate(k, 2, n, {k: (1, n)})
+    ('outside', None)
+    """
     if at_least(m - lo, 0, ranges, lows) and at_least(hi - m, 0, ranges, lows):
         return INSIDE
     reversed_ok = at_least(hi - lo + 1, 0, ranges, lows)
@@ -42,6 +48,11 @@ def ranges_proper(expr, ranges: dict, lows: dict | None = None) -> bool:
     The engine reads a reversed range as empty; SymPy's rewrites follow Karr's convention
     (Σ_{lo}^{hi} = -Σ_{hi+1}^{lo-1}). The two agree exactly where no range is reversed by
     more than one, so a symbolic proof is only attempted there.
+
+    >>> j = sympy.Symbol("j", integer=True)
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> ranges_proper(Sum(j, (j, 1, n)), {}), ranges_proper(Sum(j, (j, 3, n)), {})
+    (True, False)
     """
     return _proper(sympy.sympify(expr), dict(ranges), lows or {})
 
@@ -60,13 +71,24 @@ def _proper(expr, ranges, lows) -> bool:
 
 
 def at_least(expr, bound, ranges, lows=None) -> bool:
-    """Whether expr >= bound for all values of the ranged indices in it (expr linear in them)."""
+    """Whether expr >= bound for all values of the ranged indices in it (expr linear in them).
+
+    >>> k, D, H = sympy.symbols("k D H", integer=True, positive=True)
+    >>> at_least(D - k, 0, {k: (1, sympy.Min(D, H))}), at_least(D - k, 1, {k: (1, D)})
+    (True, False)
+    """
     lowest = extreme(expr, ranges, lows, -1)
     return lowest is not None and any(nonnegative(b - bound, lows) for b in _without_min(lowest))
 
 
 def interval(expr, ranges, lows=None):
-    """(lowest, highest) value of `expr` over the ranged indices in it, or None."""
+    """(lowest, highest) value of `expr` over the ranged indices in it, or None.
+
+    >>> j, k = sympy.symbols("j k", integer=True)
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> interval(j - k, {j: (1, n), k: (1, n)})
+    (1 - n, n - 1)
+    """
     low, high = extreme(expr, ranges, lows, -1), extreme(expr, ranges, lows, 1)
     return None if low is None or high is None else (low, high)
 
@@ -79,6 +101,11 @@ def extreme(expr, ranges, lows=None, direction: int = -1):
     mention other ranged indices, so this repeats a few rounds. An end is used only where its
     range is proper (hi ≥ lo - 1) for every value of the others: a range reversed further is a
     negative sum by Karr's convention, whose indices run outside both ends.
+
+    >>> j, k = sympy.symbols("j k", integer=True)
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> extreme(n - k, {k: (1, n)}), extreme(j + k, {j: (1, n), k: (j, n)}, direction=1)
+    (0, 2*n)
     """
     expr = sympy.expand(expr)
     for _ in range(BOUND_ROUNDS):
@@ -113,7 +140,13 @@ def _without_min(expr) -> list:
 
 
 def nonnegative(expr, lows=None) -> bool:
-    # A positive integer (a size) is at least its lower bound: 1 unless `lows` says more.
+    """Whether `expr` is nonnegative for every size (a positive integer) at or above its
+    lower bound: 1 unless `lows` says more.
+
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> nonnegative(n - 1), nonnegative(n - 2), nonnegative(n - 2, {n: 2})
+    (True, False, True)
+    """
     floors = {s: 1 for s in expr.free_symbols if s.is_integer and s.is_positive}
     floors.update({s: low for s, low in (lows or {}).items() if s in expr.free_symbols})
     shifted = {

@@ -26,7 +26,12 @@ class TooLarge(Exception):
 
 @dataclass(frozen=True)
 class Term:
-    """coeff × Σ_{bound} Π factors × Π δ(form, 0); `bound` lists (index, lo, hi), outer first."""
+    """coeff × Σ_{bound} Π factors × Π δ(form, 0); `bound` lists (index, lo, hi), outer first.
+
+    >>> j, n = sympy.symbols("j n", integer=True)
+    >>> Term(coeff=2, bound=((j, 1, n),), factors=(j,)).rebuild()
+    Sum(2*j, (j, 1, n))
+    """
 
     coeff: sympy.Expr = sympy.S.One
     bound: tuple = ()
@@ -34,6 +39,14 @@ class Term:
     deltas: tuple = ()
 
     def times(self, other: Term) -> Term:
+        """The product of two terms whose bound indices differ.
+
+        >>> j, k, n = sympy.symbols("j k n", integer=True)
+        >>> x = sympy.IndexedBase("x")
+        >>> over_k = Term(bound=((k, sympy.S.One, n),), factors=(x[k],))
+        >>> Term(coeff=2, factors=(x[j],)).times(over_k).rebuild()
+        Sum(2*x[j]*x[k], (k, 1, n))
+        """
         return Term(
             self.coeff * other.coeff,
             self.bound + other.bound,
@@ -42,7 +55,13 @@ class Term:
         )
 
     def substitute(self, mapping: dict) -> Term:
-        """Substitute indices everywhere: factors, deltas and the ranges of other indices."""
+        """Substitute indices everywhere: factors, deltas and the ranges of other indices.
+
+        >>> j, k, n = sympy.symbols("j k n", integer=True)
+        >>> x = sympy.IndexedBase("x")
+        >>> Term(bound=((j, sympy.S.One, n),), factors=(x[j, k],)).substitute({k: n}).rebuild()
+        Sum(x[j, n], (j, 1, n))
+        """
         bound = tuple(
             (v, lo.xreplace(mapping), hi.xreplace(mapping))
             for v, lo, hi in self.bound
@@ -56,7 +75,13 @@ class Term:
         )
 
     def rebuild(self) -> sympy.Expr:
-        """The term as a SymPy expression (SymPy lists a Sum's limits innermost first)."""
+        """The term as a SymPy expression (SymPy lists a Sum's limits innermost first).
+
+        >>> j, k, n = sympy.symbols("j k n", integer=True)
+        >>> one = sympy.S.One
+        >>> Term(bound=((j, one, n), (k, one, j)), factors=(k,)).rebuild()
+        Sum(k, (k, 1, j), (j, 1, n))
+        """
         body = Mul(self.coeff, *self.factors, *(_delta(d) for d in self.deltas))
         return Sum(body, *reversed(self.bound)) if self.bound else body
 
@@ -70,7 +95,13 @@ def _delta(form) -> KroneckerDelta:
 
 
 def expand_terms(expr) -> list[Term]:
-    """Distribute `expr` into terms; each Sum's index is renamed to a fresh integer Dummy."""
+    """Distribute `expr` into terms; each Sum's index is renamed to a fresh integer Dummy.
+
+    >>> j, n = sympy.symbols("j n", integer=True)
+    >>> x = sympy.IndexedBase("x")
+    >>> [t.rebuild() for t in expand_terms(x[1] * (x[2] + Sum(x[j], (j, 1, n))))]
+    [x[1]*x[2], Sum(x[1]*x[_j], (_j, 1, n))]
+    """
     expr = sympy.sympify(expr)
     if isinstance(expr, Add):
         return _checked([t for arg in expr.args for t in expand_terms(arg)])
@@ -102,10 +133,32 @@ def _checked(terms: list) -> list:
 
 
 def _sum_terms(node: Sum) -> list[Term]:
-    body, bound = node.function, []
+    body, limits = _opened(node)
+    bound = tuple(reversed(limits))  # SymPy lists the innermost first, Term the outermost
+    return [replace(t, bound=bound + t.bound) for t in expand_terms(body)]
+
+
+def fresh_indices(node):
+    """`node` (a Sum or Product) with each of its own indices renamed to a fresh integer Dummy
+    of the same name, where that sum binds it: in the summand and in the ranges inside it, not
+    in a range outside it, where the same name is a free symbol.
+
+    >>> i, j, n = sympy.symbols("i j n", integer=True)
+    >>> shadowed = Sum(i * j, (i, 1, n), (j, 1, i))  # Σ_{j=1}^{i} Σ_{i'=1}^{n} i'·j, i free
+    >>> renamed = fresh_indices(shadowed)
+    >>> renamed.free_symbols == {i, n}, renamed.limits[1][2] == i
+    (True, True)
+    """
+    body, limits = _opened(node)
+    return node.func(body, *limits)
+
+
+def _opened(node) -> tuple:
+    """The summand and limits of `node` with its own indices renamed (see fresh_indices)."""
+    body, limits = node.function, []
     for index, lo, hi in node.limits:  # innermost first; inner limits may use outer indices
         fresh = sympy.Dummy(index.name, integer=True)
         body = body.xreplace({index: fresh})
-        bound = [(v, a.xreplace({index: fresh}), b.xreplace({index: fresh})) for v, a, b in bound]
-        bound.insert(0, (fresh, lo, hi))
-    return [replace(t, bound=tuple(bound) + t.bound) for t in expand_terms(body)]
+        limits = [(v, a.xreplace({index: fresh}), b.xreplace({index: fresh})) for v, a, b in limits]
+        limits.append((fresh, lo, hi))
+    return body, limits
