@@ -105,13 +105,25 @@ def within(ranges: dict, lows: dict | None = None):
     >>> fits = within({k: (1, n)})
     >>> fits(term, j, k, one, n), fits(term, j, k + n, one, n)
     (True, False)
+
+    Over all integers, j = i in a term where i's range depends on j is refused:
+
+    >>> i, oo = sympy.Symbol("i", integer=True), sympy.oo
+    >>> tangled = Term(bound=((j, -oo, oo), (i, one, j)), factors=(x[i],), deltas=(j - i,))
+    >>> fits(tangled, j, i, -oo, oo), fits(tangled, j, n, -oo, oo)
+    (False, True)
     """
 
     def fits(term: Term, index, value, lo, hi) -> bool:
-        if over_all_integers(term, index, value, lo, hi):
-            return True
         around = {v: (a, b) for v, a, b in term.bound if v != index}
-        if any(index in sympy.sympify(end).free_symbols for r in around.values() for end in r):
+        tangled = any(
+            index in sympy.sympify(end).free_symbols for r in around.values() for end in r
+        )
+        if over_all_integers(term, index, value, lo, hi):
+            # Substituting into a range that depends on the index is sound only while the
+            # value names no bound index: j = k in Σ_k^{j} would put k in its own range.
+            return not (tangled and sympy.sympify(value).free_symbols & set(around))
+        if tangled:
             return False  # another range depends on this index: substituting would tangle them
         return locate(value, lo, hi, {**ranges, **around}, lows) == INSIDE
 
