@@ -113,3 +113,26 @@ def test_multi_head_gat_rows_say_their_heads():
     assert gat._label("Cora-size", gat.CASES["Cora-size"], 1).endswith("1433→64")
     label = gat._label("Cora-size", gat.CASES["Cora-size"], 8)
     assert label.endswith("1433→64 (heads 8×8, concat)")
+
+
+def test_passive_rows_time_both_models_in_a_process_with_the_setting():
+    pytest.importorskip("torch")
+    pytest.importorskip("torch_geometric")
+    rows = training.passive_rows("gat_rows", True, TINY_GRAPH)
+    assert [r.implementation for r in rows] == ["numba", "PyG GATv2Conv"]
+    assert all(r.case.endswith(", OMP_WAIT_POLICY=PASSIVE") and r.timing.median > 0 for r in rows)
+    results = Results(machine=_results().machine, rows=rows)
+    assert [r[3] for r in results.ratios()] == ["PyG GATv2Conv"]  # paired with each other only
+
+
+def test_rows_with_env_hands_the_setting_to_the_new_process(monkeypatch):
+    from derive.kernels.benchmarks import processes
+
+    seen = {}
+    monkeypatch.setattr(processes, "_python", lambda s, env: seen.update(env) or _Done())
+    assert processes.rows_with_env("training", "gat_rows", (True,), {"X": "1"}) == []
+    assert seen == {"X": "1"}
+
+
+class _Done:
+    stdout = "[]\n"

@@ -13,7 +13,7 @@ import numpy
 
 from derive.kernels.benchmarks import Row, benchmark, time_it
 from derive.kernels.benchmarks.processes import compile_times, exponent
-from derive.kernels.benchmarks.training import gat_rows
+from derive.kernels.benchmarks.training import gat_rows, passive_rows
 
 CASES = {"Cora-size": (2708, 10556, 1433, 64), "1M edges": (100_000, 1_000_000, 128, 64)}
 SCALING_EDGES = (125_000, 250_000, 500_000, 1_000_000)
@@ -63,6 +63,7 @@ def bench_gatv2(results, limits: dict, quick: bool) -> None:
             results.rows += _ours(implementation, module, label, case, arrays, limits, heads)
         results.rows += _pyg(label, arrays, heads)
     results.rows += gat_rows(quick)
+    results.rows += passive_rows("gat_rows", quick)
     results.compile["gatv2"] = compile_times("gatv2_numba", "gat")
     if not quick:
         results.scaling["gatv2"] = scaling(gatv2_numba)

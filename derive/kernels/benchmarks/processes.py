@@ -47,6 +47,16 @@ print(json.dumps(found))
 """
 
 
+ROWS_SNIPPET = """
+import json
+from derive.kernels.benchmarks.{family} import {function}
+rows = {function}(*{arguments})
+fields = ("kernel", "case", "what", "implementation", "note")
+print(json.dumps([dict({{f: getattr(r, f) for f in fields}}, timing=r.timing and vars(r.timing))
+                  for r in rows]))
+"""
+
+
 def _python(snippet: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", snippet],
@@ -83,6 +93,14 @@ def backward_memory(module: str, family: str) -> dict:
         "peak_extra_bytes": extra if measurable else None,
         "ratio_to_inputs": extra / found["inputs"] if measurable else None,
     }
+
+
+def rows_with_env(family: str, function: str, arguments: tuple, env: dict) -> list:
+    """The rows `function(*arguments)` (arguments: literals) of benchmarks/<family>.py times
+    in a new process that starts with `env` (settings such as OMP_WAIT_POLICY are read once,
+    when a library loads), as dicts of the Row fields (timing: the Timing fields, or None)."""
+    snippet = ROWS_SNIPPET.format(family=family, function=function, arguments=repr(arguments))
+    return json.loads(_python(snippet, env).stdout.strip().splitlines()[-1])
 
 
 def exponent(sizes, seconds) -> float:

@@ -13,7 +13,7 @@ import math
 
 import numpy
 
-from derive.kernels.benchmarks import Row, time_it
+from derive.kernels.benchmarks import Row, Timing, time_it
 from derive.kernels.benchmarks.peers import torch_selective_scan
 
 # (batch, d_model, N, L); the scan's dim is d_model (Mamba's expand = 1, not 2), which halves
@@ -96,6 +96,25 @@ def train_step(torch, loss, parameters):
         optimizer.step()
 
     return step
+
+
+# torch's OpenMP threads spin after each parallel region, by default; on a machine with few
+# cores they then take cores from the kernels' own threads (and Numba's from torch's). The
+# passive policy makes idle threads sleep at once. Both models are timed again with it, in a
+# fresh process, since OpenMP reads it when torch loads.
+PASSIVE = {"OMP_WAIT_POLICY": "PASSIVE"}
+
+
+def passive_rows(function: str, *arguments) -> list[Row]:
+    """The rows of `function(*arguments)` (gat_rows or ssm_rows), timed in a new process
+    with PASSIVE set; their case names the setting, so each pair is compared only with itself."""
+    from derive.kernels.benchmarks.processes import rows_with_env
+
+    found = rows_with_env("training", function, arguments, PASSIVE)
+    for row in found:
+        row["case"] += ", OMP_WAIT_POLICY=PASSIVE"
+        row["timing"] = row["timing"] and Timing(**row["timing"])
+    return [Row(**row) for row in found]
 
 
 def ssm_rows(quick: bool, case=None) -> list[Row]:
