@@ -76,10 +76,7 @@ def entry(expr, index: tuple) -> Expr:
         # Not cached: each matrix product's entry sums over indices of its own.
         rule = next((_ENTRIES[t] for t in type(expr).__mro__ if t in _ENTRIES), None)
         if rule is None:
-            raise LoweringError(
-                f"no index form for {expr} ({type(expr).__name__}): use the views of"
-                " derive.notation.tensors"
-            )
+            raise _no_index_form(expr)
         if len(index) != 2:  # else a view's Lambda would keep an index unsubstituted
             raise ArrayError(f"{expr} is a matrix: an entry of it has two indices, not {index}")
         return rule(expr, tuple(index))
@@ -189,6 +186,12 @@ def _stack_entry(expr: Stack, index: tuple) -> Expr:
     return _choose([(entry(row, (c,)), sympy.Eq(r, k + 1)) for k, row in enumerate(expr.args)])
 
 
+def _no_index_form(X) -> LoweringError:  # a matrix expression the table has no rule for
+    return LoweringError(
+        f"no index form for {X} ({type(X).__name__}): use the views of derive.notation.tensors"
+    )
+
+
 def _transposed_entry(expr, index: tuple) -> Expr:
     return entry(expr.args[0], index[::-1])
 
@@ -214,9 +217,7 @@ def _matrix_product_entry(X: MatMul, index: tuple) -> Expr:
 
 def _inverse_entry(X, index: tuple) -> Expr:
     if isinstance(X, MatPow) and X.exp != -1:
-        raise LoweringError(
-            f"no index form for {X} ({type(X).__name__}): use the views of derive.notation.tensors"
-        )
+        raise _no_index_form(X)
     written = written_out(X.args[0])
     return _written_entry(written.adjugate(method="berkowitz"), index) / written.det(
         method="berkowitz"
