@@ -86,6 +86,8 @@ def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[list[str]]]:
     for spec in specs:
         if numba and kind(spec.kind).threaded:
             imports.add("concurrent.futures")
+        if numba and kind(spec.kind).gathers:
+            imports |= {"llvmlite.ir", "numba.core.cgutils", "numba.extending"}
         code, inputs = {}, {}
         for block in spec.blocks:
             printed = print_block(block.outputs, scalar=numba, single=block.single)
@@ -139,6 +141,7 @@ def render(doc: Document) -> dict[str, str]:
     for numba in (False, True):
         kernels, imports = _printed(module.kernels, numba)
         threaded = numba and any(kind(spec.kind).threaded for spec in module.kernels)
+        gathers = numba and any(kind(spec.kind).gathers for spec in module.kernels)
         text = template.render(
             module=module,
             kernels=kernels,
@@ -146,6 +149,7 @@ def render(doc: Document) -> dict[str, str]:
             imports=imports,
             vexp=_vexp_code(),
             threaded=threaded,
+            gathers=gathers,
             templates={name: record.template for name, record in kinds().items()},
         )
         files[f"{module.document}{'_numba' if numba else ''}.py"] = _tidy(text)

@@ -47,6 +47,7 @@ class KernelKind:
     inputs: Callable
     tolerances: Tolerances = Tolerances()
     threaded: bool = False  # Numba kernels run parts on Python threads (common.j2 threads())
+    gathers: bool = False  # Numba kernels gather rows at random indices (common.j2 prefetch())
     torch: str | None = None  # template of a torch.autograd wrapper: torch_<document>.py
 
 
@@ -60,6 +61,7 @@ def kernel_kind(
     inputs: Callable,
     tolerances: Tolerances = Tolerances(),
     threaded: bool = False,
+    gathers: bool = False,
     torch: str | None = None,
 ):
     """Register the decorated harness as the record of kernel kind `name`."""
@@ -67,7 +69,9 @@ def kernel_kind(
     def register(harness: Callable) -> Callable:
         if name in _KINDS:
             raise ValueError(f"kernel kind {name!r} is registered twice")
-        _KINDS[name] = KernelKind(name, template, harness, inputs, tolerances, threaded, torch)
+        _KINDS[name] = KernelKind(
+            name, template, harness, inputs, tolerances, threaded, gathers, torch
+        )
         return harness
 
     return register

@@ -154,6 +154,7 @@ def engine_gradient(kernel, inputs, dout, options) -> list:
     template="attention.j2",
     inputs=sample_inputs,
     threaded=True,
+    gathers=True,
     torch="torch_gatv2.py.j2",
 )
 def check_attention(kernel, numpy_module, numba_module) -> list:
