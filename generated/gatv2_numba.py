@@ -184,7 +184,8 @@ def _gatv2_out_axis(sizes, heads, concat):
     if isinstance(heads, bool) or not isinstance(heads, (int, numpy.integer)) or heads < 1:
         raise ValueError(f"heads: expected an integer >= 1, got {heads!r}")
     if sizes["D"] % heads:
-        raise ValueError(f"heads: W_l's D = {sizes['D']} rows do not split into {heads} heads")
+        D = f"D = {sizes['D']} (W_l's rows, xl's columns)"
+        raise ValueError(f"heads: {D} does not split into {heads} heads")
     sizes["C"] = sizes["D"] // heads
     return "D" if concat else "C"
 
@@ -208,15 +209,44 @@ def gatv2_forward(
     x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(
         x, edge_index, W_l, b_l, W_r, b_r, att, bias, heads, concat, share_weights
     )
-    work = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
-    slope = x.dtype.type(negative_slope)
-    out, softmax = _gatv2_forward_edges(*work, att, bias, slope, heads, bool(concat))
-    out = out.astype(x.dtype, copy=False)  # sums per target may run in float64
+    xl, xr = _gatv2_projections(x, W_l, b_l, W_r, b_r)
+    return _gatv2_attend(
+        xl, xr, edge_index, att, bias, negative_slope, add_self_loops, heads, concat, save,
+        W_r is None,
+    )
+
+
+def gatv2_attention_forward(
+    xl, xr, edge_index, att, bias, negative_slope=0.2, add_self_loops=True, heads=1,
+    concat=True, save=False,
+):
+    """gatv2_forward after its projections: xl = x W_l^T + b_l and xr = x W_r^T + b_r,
+    both (nodes, D), given (for a caller that computes them itself, as the torch wrapper
+    does); edge_index, att, bias, heads, concat and the result as in gatv2_forward.
+    With save=True returns (out, saved) for gatv2_attention_backward.
+    """
+    xl, xr, att, bias = _gatv2_attention_inputs(xl, xr, att, bias, heads, concat)
+    return _gatv2_attend(
+        xl, xr, edge_index, att, bias, negative_slope, add_self_loops, heads, concat, save, None
+    )
+
+
+def _gatv2_attend(
+    xl, xr, edge_index, att, bias, negative_slope, add_self_loops, heads, concat, save, shared
+):
+    """out, or (out, saved), from validated projections; `shared` (True, False, or None for
+    the attention functions) is kept in saved, so that the two APIs' saved work differ."""
+    sources, targets = _gatv2_grouped_edges(edge_index, xl.shape[0], add_self_loops)
+    slope = xl.dtype.type(negative_slope)
+    out, softmax = _gatv2_forward_edges(
+        xl, xr, sources, targets, att, bias, slope, heads, bool(concat)
+    )
+    out = out.astype(xl.dtype, copy=False)  # sums per target may run in float64
     if not save:
         return out
     # Copies: edge_index and att may change.
-    graph = (numpy.array(edge_index), bool(add_self_loops), W_r is None, att.copy(), slope)
-    return out, (*work, softmax, graph)
+    graph = (numpy.array(edge_index), bool(add_self_loops), shared, att.copy(), slope)
+    return out, (xl, xr, sources, targets, softmax, graph)
 
 
 def gatv2_backward(
@@ -231,19 +261,17 @@ def gatv2_backward(
     x, W_l, b_l, W_r, b_r, att, bias = _gatv2_inputs(
         x, edge_index, W_l, b_l, W_r, b_r, att, bias, heads, concat, share_weights
     )
-    sizes = {"nodes": x.shape[0], "D": W_l.shape[0]}
-    axes = ("nodes", _gatv2_out_axis(sizes, heads, concat))
-    dout = _array("dout", dout, axes, sizes, x.dtype)
+    dout = _gatv2_dout(dout, x.shape[0], W_l.shape[0], heads, concat, x.dtype)
     slope = x.dtype.type(negative_slope)
     if saved is None:
-        work = _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops)
-        softmax = _gatv2_forward_edges(*work, att, bias, slope, heads, bool(concat))[1]
-        xl, xr, sources, targets = work
+        xl, xr = _gatv2_projections(x, W_l, b_l, W_r, b_r)
     else:
-        _gatv2_check_saved(saved, x, edge_index, heads, add_self_loops, W_r is None, att, slope)
-        xl, xr, sources, targets, softmax, _ = saved
-    dxl, dxr, datt, dbias = _gatv2_backward_edges(
-        dout, xl, xr, sources, targets, att, bias, slope, heads, bool(concat), softmax
+        _gatv2_check_saved(
+            saved, x.shape[0], x.dtype, edge_index, heads, add_self_loops, W_r is None, att, slope
+        )
+        xl, xr = saved[:2]
+    dxl, dxr, datt, dbias = _gatv2_attend_backward(
+        dout, xl, xr, edge_index, att, bias, slope, add_self_loops, heads, concat, saved
     )
     if W_r is None:
         # lin_l serves both uses: its gradient is the sum of the two uses' VJPs.
@@ -257,6 +285,69 @@ def gatv2_backward(
     return tuple(g if g is None else numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
 
 
+def gatv2_attention_backward(
+    dout, xl, xr, edge_index, att, bias, negative_slope=0.2, add_self_loops=True, heads=1,
+    concat=True, saved=None,
+):
+    """Vector-Jacobian product of gatv2_attention_forward: (dxl, dxr, datt, dbias).
+    With `saved` from gatv2_attention_forward(..., save=True), the backward uses the
+    projections kept there, which must equal xl and xr (ValueError otherwise)."""
+    xl, xr, att, bias = _gatv2_attention_inputs(xl, xr, att, bias, heads, concat)
+    dout = _gatv2_dout(dout, xl.shape[0], xl.shape[1], heads, concat, xl.dtype)
+    slope = xl.dtype.type(negative_slope)
+    if saved is not None:
+        _gatv2_check_saved(
+            saved, xl.shape[0], xl.dtype, edge_index, heads, add_self_loops, None, att, slope
+        )
+        for given, kept in zip((xl, xr), saved[:2]):
+            if not _gatv2_same(given, kept):
+                raise ValueError("saved: computed for other projections (xl, xr)")
+    grads = _gatv2_attend_backward(
+        dout, xl, xr, edge_index, att, bias, slope, add_self_loops, heads, concat, saved
+    )
+    return tuple(numpy.ascontiguousarray(g, dtype=xl.dtype) for g in grads)
+
+
+def _gatv2_same(given, kept):
+    """Whether array `given` holds what `kept` holds: the same memory, or equal values."""
+    pointer = lambda a: a.__array_interface__["data"][0]  # noqa: E731
+    if (given.shape, given.strides, pointer(given)) == (kept.shape, kept.strides, pointer(kept)):
+        return True
+    return numpy.array_equal(given, kept)
+
+
+def _gatv2_attend_backward(
+    dout, xl, xr, edge_index, att, bias, slope, add_self_loops, heads, concat, saved
+):
+    """(dxl, dxr, datt, dbias) from validated arrays; `saved` already checked, or None."""
+    if saved is None:
+        sources, targets = _gatv2_grouped_edges(edge_index, xl.shape[0], add_self_loops)
+        softmax = _gatv2_forward_edges(
+            xl, xr, sources, targets, att, bias, slope, heads, bool(concat)
+        )[1]
+    else:
+        xl, xr, sources, targets, softmax, _ = saved
+    return _gatv2_backward_edges(
+        dout, xl, xr, sources, targets, att, bias, slope, heads, bool(concat), softmax
+    )
+
+
+def _gatv2_attention_inputs(xl, xr, att, bias, heads, concat):
+    sizes = {}
+    xl = _array("xl", xl, ("nodes", "D"), sizes)
+    xr = _array("xr", xr, ("nodes", "D"), sizes, xl.dtype)
+    att = _array("att", att, ("D",), sizes, xl.dtype)
+    bias = _array("bias", bias, (_gatv2_out_axis(sizes, heads, concat),), sizes, xl.dtype)
+    return xl, xr, att, bias
+
+
+def _gatv2_dout(dout, nodes, width, heads, concat, dtype):
+    """dout validated: (nodes, D) with concat, else (nodes, C)."""
+    sizes = {"nodes": nodes, "D": width}
+    axes = ("nodes", _gatv2_out_axis(sizes, heads, concat))
+    return _array("dout", dout, axes, sizes, dtype)
+
+
 def _gatv2_shared_grads(x, W_l, dxl, datt, dbias, need_dx):
     """(dx, dW_l, db_l, None, None, datt, dbias) for one projection used as both."""
     dxl = dxl.astype(x.dtype, copy=False)
@@ -265,24 +356,27 @@ def _gatv2_shared_grads(x, W_l, dxl, datt, dbias, need_dx):
     return tuple(g if g is None else numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
 
 
-def _gatv2_prepare(x, edge_index, W_l, b_l, W_r, b_r, add_self_loops):
-    """What forward and backward share: the projections, and the edges grouped by target
-    (the sources in that order, and the offsets of each target's run)."""
-    sources, targets = _gatv2_edges(edge_index, x.shape[0], add_self_loops)
-    xl, xr = _gatv2_projections(x, W_l, b_l, W_r, b_r)
-    offsets, order = _gatv2_group(targets, x.shape[0])
-    return xl, xr, sources[order], offsets
+def _gatv2_grouped_edges(edge_index, nodes, add_self_loops):
+    """The edges grouped by target: the sources in that order, and the offsets of each
+    target's run."""
+    sources, targets = _gatv2_edges(edge_index, nodes, add_self_loops)
+    offsets, order = _gatv2_group(targets, nodes)
+    return sources[order], offsets
 
 
-def _gatv2_check_saved(saved, x, edge_index, heads, add_self_loops, shared, att, slope):
-    """Raise ValueError unless `saved` came from gatv2_forward on these edges, sizes,
+def _gatv2_check_saved(saved, nodes, dtype, edge_index, heads, add_self_loops, shared, att, slope):
+    """Raise ValueError unless `saved` came from the forward of the same API (`shared`: True
+    or False for gatv2_forward, None for the attention functions) on these edges, sizes,
     dtype, att and negative_slope, with index arrays the edge loops can follow (O(edges),
     once per call)."""
-    (nodes, width), edge_index = (x.shape[0], att.size), numpy.asarray(edge_index)
+    width, edge_index = att.size, numpy.asarray(edge_index)
     if not isinstance(saved, tuple) or len(saved) != 6 or len(saved[5]) != 5:
         raise ValueError("saved: expected the saved work of gatv2_forward(..., save=True)")
     xl, xr, sources, targets, softmax, (graph, loops, was_shared, was_att, was_slope) = saved
     if was_shared != shared:
+        if None in (was_shared, shared):
+            other = "gatv2_forward" if shared is None else "gatv2_attention_forward"
+            raise ValueError(f"saved: computed by {other}")
         raise ValueError("saved: computed for other weights (share_weights)")
     same = isinstance(graph, numpy.ndarray) and graph.shape == edge_index.shape
     same = same and loops == bool(add_self_loops)
@@ -292,18 +386,18 @@ def _gatv2_check_saved(saved, x, edge_index, heads, add_self_loops, shared, att,
     for array in (xl, xr):
         if not isinstance(array, numpy.ndarray) or array.shape != (nodes, width):
             raise ValueError(f"saved: computed for other sizes than (nodes, D) = {(nodes, width)}")
-        if array.dtype != x.dtype:
-            raise ValueError(f"saved: computed for dtype {array.dtype}, not {x.dtype}")
+        if array.dtype != dtype:
+            raise ValueError(f"saved: computed for dtype {array.dtype}, not {dtype}")
     count = sources.size if isinstance(sources, numpy.ndarray) else -1
     _gatv2_check_indices(sources, targets, nodes, count)
     if not numpy.array_equal(was_att, att) or was_slope != slope:
         raise ValueError("saved: computed for other att or negative_slope")
     # The softmax per edge and head, and per target and head its largest score and its sum.
-    shapes = ((count, heads), x.dtype), ((2, nodes, heads), numpy.float64)
+    shapes = ((count, heads), dtype), ((2, nodes, heads), numpy.float64)
     if not isinstance(softmax, tuple) or len(softmax) != 2:
         raise ValueError("saved: expected the softmax of gatv2_forward")
-    for array, (shape, dtype) in zip(softmax, shapes):
-        if not isinstance(array, numpy.ndarray) or (array.shape, array.dtype) != (shape, dtype):
+    for array, (shape, kind) in zip(softmax, shapes):
+        if not isinstance(array, numpy.ndarray) or (array.shape, array.dtype) != (shape, kind):
             raise ValueError("saved: its softmax does not match its edges, heads or dtype")
 
 

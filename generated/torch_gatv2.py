@@ -4,9 +4,11 @@
 The layer of torch_geometric.nn.GATv2Conv: the same constructor, forward(x, edge_index), and
 parameter names and shapes (lin_l.weight (heads·C, H), lin_l.bias, lin_r.*, att (1, heads, C),
 bias (heads·C) with concat else (C)), so a PyG layer's state_dict loads into it and gives the
-same output and gradients. A torch.autograd.Function calls gatv2_forward and
-gatv2_backward; contiguous float32 or float64 CPU tensors reach them and come back without
-copies (Tensor.numpy, torch.from_numpy). This is the one generated module that imports torch.
+same output and gradients. The projections x W_l^T + b_l and x W_r^T + b_r are torch's
+linear layers; a torch.autograd.Function passes them to gatv2_attention_forward and
+gatv2_attention_backward, and contiguous float32 or float64 CPU tensors reach those and
+come back without copies (Tensor.numpy, torch.from_numpy). This is the one generated module
+that imports torch.
 """
 
 import numpy
@@ -18,70 +20,58 @@ _DTYPES = (torch.float32, torch.float64)
 
 
 class GATv2Function(torch.autograd.Function):
-    """out = gatv2_forward(...); the backward is gatv2_backward on the forward's saved
-    work (projections, edges grouped by target). W_r and b_r are None with shared weights;
-    b_l, b_r and bias may be None (no bias)."""
+    """The layer after its projections: out = gatv2_attention_forward(xl, xr, ...), and
+    the backward gatv2_attention_backward on the forward's saved work (edges grouped by
+    target, softmax). bias may be None (no bias)."""
 
     @staticmethod
-    def forward(ctx, x, edge_index, W_l, b_l, W_r, b_r, att, bias, options):
-        tensors = (x, W_l, b_l, W_r, b_r, att, bias)
-        ctx.save_for_backward(*tensors)
-        ctx.options, ctx.att_shape = options, att.shape
-        ctx.edge_index = edge_index.detach().numpy()
-        x, *parameters = _arrays(tensors, options)
-        arrays = (x, ctx.edge_index, *parameters)
-        out, ctx.work = kernels.gatv2_forward(*arrays, **_keywords(options), save=True)
+    def forward(ctx, xl, xr, edge_index, att, bias, options):
+        ctx.options, ctx.att_shape, ctx.has_bias = options, att.shape, bias is not None
+        edge_index = edge_index.detach().numpy()
+        arrays = _arrays(xl, xr, att, bias, options)
+        out, saved = kernels.gatv2_attention_forward(
+            *arrays[:2], edge_index, *arrays[2:], **_keywords(options), save=True
+        )
+        ctx.arrays, ctx.edge_index, ctx.saved = arrays, edge_index, saved
         return torch.from_numpy(out)
 
     @staticmethod
     @torch.autograd.function.once_differentiable
     def backward(ctx, dout):
-        tensors = ctx.saved_tensors
-        x, *parameters = _arrays(tensors, ctx.options)
-        arrays = (x, ctx.edge_index, *parameters)
-        grads = kernels.gatv2_backward(
+        xl, xr, att, bias = ctx.arrays
+        dxl, dxr, datt, dbias = kernels.gatv2_attention_backward(
             dout.detach().numpy(),
-            *arrays,
+            xl,
+            xr,
+            ctx.edge_index,
+            att,
+            bias,
             **_keywords(ctx.options),
-            saved=ctx.work,
-            need_dx=ctx.needs_input_grad[0],
+            saved=ctx.saved,
         )
-        # No gradient for a tensor the caller did not pass (a zero bias, shared weights).
-        grads = [
-            None if g is None or t is None else torch.from_numpy(g)
-            for g, t in zip(grads, tensors, strict=True)
-        ]
-        dx, dW_l, db_l, dW_r, db_r, datt, dbias = grads
-        return dx, None, dW_l, db_l, dW_r, db_r, datt.reshape(ctx.att_shape), dbias, None
+        dxl, dxr, datt, dbias = (torch.from_numpy(g) for g in (dxl, dxr, datt, dbias))
+        dbias = dbias if ctx.has_bias else None
+        return dxl, dxr, None, datt.reshape(ctx.att_shape), dbias, None
 
 
 def _keywords(options):
-    negative_slope, add_self_loops, heads, concat, share_weights = options
+    negative_slope, add_self_loops, heads, concat = options
     return {
         "negative_slope": negative_slope,
         "add_self_loops": add_self_loops,
         "heads": heads,
         "concat": concat,
-        "share_weights": share_weights,
     }
 
 
-def _arrays(tensors, options):
-    """(x, W_l, b_l, W_r, b_r, att, bias) as NumPy views of the tensors (att flattened); a
-    bias the layer does not have is zeros, W_r and b_r stay None with shared weights."""
-    x, W_l, b_l, W_r, b_r, att, bias = tensors
-    heads, concat, shared = options[2:]
-    dtype = numpy.float32 if x.dtype == torch.float32 else numpy.float64
-    width = W_l.shape[0]
-    sizes = (0, 0, width, 0, 0 if shared else width, 0, width if concat else width // heads)
-    tensors = (x, W_l, b_l, W_r, b_r, att.reshape(-1), bias)
-    return [_view(t, size, dtype) for t, size in zip(tensors, sizes, strict=True)]
-
-
-def _view(tensor, size, dtype):
-    if tensor is not None:
-        return tensor.detach().numpy()
-    return numpy.zeros(size, dtype) if size else None
+def _arrays(xl, xr, att, bias, options):
+    """(xl, xr, att, bias) as NumPy views of the tensors (att flattened); a bias the layer
+    does not have is zeros."""
+    heads, concat = options[2:]
+    dtype = numpy.float32 if xl.dtype == torch.float32 else numpy.float64
+    width = xl.shape[1] if concat else xl.shape[1] // heads
+    bias = numpy.zeros(width, dtype) if bias is None else bias.detach().numpy()
+    return [t.detach().numpy() for t in (xl, xr, att.reshape(-1))] + [bias]
 
 
 def _check(x, edge_index, parameters):
@@ -112,10 +102,13 @@ def gatv2_conv(
     _check(x, edge_index, parameters)
     if tuple(att.shape) != (1, heads, W_l.shape[0] // heads):
         raise ValueError(f"att: expected shape (1, heads, C), got {tuple(att.shape)}")
-    options = (float(negative_slope), bool(add_self_loops), heads, bool(concat), W_r is None)
-    return GATv2Function.apply(
-        x, edge_index, W_l, b_l, W_r, b_r, att, bias, options
-    )
+    # The projections run in torch (its own thread pool: NumPy's BLAS threads, spinning
+    # beside torch's, slowed a training step by a third); lin_l serves both with W_r None,
+    # and autograd then adds the gradients of its two uses.
+    xl = torch.nn.functional.linear(x, W_l, b_l)
+    xr = xl if W_r is None else torch.nn.functional.linear(x, W_r, b_r)
+    options = (float(negative_slope), bool(add_self_loops), heads, bool(concat))
+    return GATv2Function.apply(xl, xr, edge_index, att, bias, options)
 
 
 class GATv2Conv(torch.nn.Module):

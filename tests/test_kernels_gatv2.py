@@ -299,7 +299,7 @@ def test_several_heads_match_pyg_gatv2conv(module, heads, concat, share_weights,
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"heads": 3}, "heads: W_l's D = 4 rows do not split into 3 heads"),
+        ({"heads": 3}, r"heads: D = 4 \(W_l's rows, xl's columns\) does not split into 3 heads"),
         ({"heads": 0}, "heads: expected an integer >= 1, got 0"),
         ({"concat": False, "heads": 2}, r"bias: expected shape \(C,\) with C = 2, got \(4,\)"),
         ({"share_weights": True}, r"W_r: expected None with share_weights=True"),
@@ -348,3 +348,61 @@ def test_without_need_dx_the_other_gradients_are_unchanged(module, share_weights
         assert (a is None) == (b is None)
         if a is not None:
             numpy.testing.assert_array_equal(a, b)
+
+
+# The attention functions: the layer after its projections, for callers that compute xl and xr
+# themselves (the torch wrapper). Composed with the projections' own gradients they must give
+# the layer's.
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize(
+    "heads, concat, loops", [(1, True, False), (2, True, True), (2, False, True)]
+)
+def test_the_attention_functions_compose_to_the_layer(module, heads, concat, loops):
+    x, edge_index, W_l, b_l, W_r, b_r, att, bias = _inputs(width=4, seed=3)
+    if not concat:
+        bias = bias[: 4 // heads]
+    options = {"negative_slope": SLOPE, "add_self_loops": loops, "heads": heads, "concat": concat}
+    layer = (x, edge_index, W_l, b_l, W_r, b_r, att, bias)
+    out, saved = module.gatv2_forward(*layer, **options, save=True)
+    xl, xr = x @ W_l.T + b_l, x @ W_r.T + b_r
+    attended, kept = module.gatv2_attention_forward(
+        xl, xr, edge_index, att, bias, **options, save=True
+    )
+    numpy.testing.assert_allclose(attended, out, rtol=1e-12, atol=1e-12)
+    dout = numpy.random.default_rng(4).standard_normal(out.shape)
+    dx, dW_l, db_l, dW_r, db_r, datt, dbias = module.gatv2_backward(
+        dout, *layer, **options, saved=saved
+    )
+    for reuse in (None, kept):
+        dxl, dxr, datt_a, dbias_a = module.gatv2_attention_backward(
+            dout, xl, xr, edge_index, att, bias, **options, saved=reuse
+        )
+        composed = (
+            dxl @ W_l + dxr @ W_r,
+            dxl.T @ x,
+            dxl.sum(0),
+            dxr.T @ x,
+            dxr.sum(0),
+            datt_a,
+            dbias_a,
+        )
+        for got, want in zip(composed, (dx, dW_l, db_l, dW_r, db_r, datt, dbias)):
+            numpy.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_the_two_apis_do_not_take_each_others_saved_work(module):
+    x, edge_index, W_l, b_l, W_r, b_r, att, bias = _inputs(seed=5)
+    xl, xr = x @ W_l.T + b_l, x @ W_r.T + b_r
+    dout = numpy.ones((x.shape[0], 4))
+    _, layer_saved = module.gatv2_forward(x, edge_index, W_l, b_l, W_r, b_r, att, bias, save=True)
+    _, kept = module.gatv2_attention_forward(xl, xr, edge_index, att, bias, save=True)
+    with pytest.raises(ValueError, match="saved: computed by gatv2_forward$"):
+        module.gatv2_attention_backward(dout, xl, xr, edge_index, att, bias, saved=layer_saved)
+    with pytest.raises(ValueError, match="saved: computed by gatv2_attention_forward$"):
+        module.gatv2_backward(dout, x, edge_index, W_l, b_l, W_r, b_r, att, bias, saved=kept)
+    with pytest.raises(ValueError, match=r"saved: computed for other projections \(xl, xr\)"):
+        module.gatv2_attention_backward(dout, xl + 1, xr, edge_index, att, bias, saved=kept)
+    # A copy of the same values is the same projection.
+    grads = module.gatv2_attention_backward(dout, xl.copy(), xr, edge_index, att, bias, saved=kept)
+    assert len(grads) == 4

@@ -115,36 +115,55 @@ def test_gradcheck_in_float64(heads, concat, share_weights, add_self_loops, bias
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_no_copies_on_the_way_to_and_from_the_kernels(monkeypatch, dtype):
     seen = {}
-    forward, backward = gatv2_numba.gatv2_forward, gatv2_numba.gatv2_backward
+    forward = gatv2_numba.gatv2_attention_forward
+    backward = gatv2_numba.gatv2_attention_backward
 
     def pointer(array):
         return array.__array_interface__["data"][0]
 
-    def recording_forward(x, edge_index, W_l, b_l, W_r, b_r, att, bias, **options):
-        seen["in"] = [pointer(a) for a in (x, W_l, b_l, W_r, b_r, att, bias)]
-        out, saved = forward(x, edge_index, W_l, b_l, W_r, b_r, att, bias, **options)
+    def recording_forward(xl, xr, edge_index, att, bias, **options):
+        seen["in"] = [pointer(a) for a in (xl, xr, att, bias)]
+        out, saved = forward(xl, xr, edge_index, att, bias, **options)
         seen["out"] = pointer(out)
         return out, saved
 
     def recording_backward(dout, *arrays, **options):
+        seen["dout"] = pointer(dout)
         grads = backward(dout, *arrays, **options)
         seen["grads"] = [pointer(g) for g in grads]
         return grads
 
-    monkeypatch.setattr(gatv2_numba, "gatv2_forward", recording_forward)
-    monkeypatch.setattr(gatv2_numba, "gatv2_backward", recording_backward)
+    monkeypatch.setattr(gatv2_numba, "gatv2_attention_forward", recording_forward)
+    monkeypatch.setattr(gatv2_numba, "gatv2_attention_backward", recording_backward)
     layer = torch_gatv2.GATv2Conv(3, 4, heads=2).to(dtype)
     x, edge_index = _graph(6, 12, 3, seed=4, dtype=dtype)
-    x.requires_grad_(True)
-    out = layer(x, edge_index)
-    names = ("lin_l.weight", "lin_l.bias", "lin_r.weight", "lin_r.bias", "att", "bias")
-    tensors = [x, *(layer.get_parameter(n) for n in names)]
+    # The Function's inputs as leaves, so that their gradients can be asked for.
+    xl = layer.lin_l(x).detach().requires_grad_(True)
+    xr = layer.lin_r(x).detach().requires_grad_(True)
+    options = (0.2, True, 2, True)
+    out = torch_gatv2.GATv2Function.apply(xl, xr, edge_index, layer.att, layer.bias, options)
+    tensors = (xl, xr, layer.att, layer.bias)
     assert seen["in"] == [t.data_ptr() for t in tensors]
     assert seen["out"] == out.data_ptr()
-    grads = torch.autograd.grad(out, tensors, torch.ones_like(out))
-    assert seen["grads"][0] == grads[0].data_ptr()  # dx
-    if dtype == torch.float64:  # parameter gradients sum in float64, so float32 converts
-        assert seen["grads"] == [g.data_ptr() for g in grads]
+    dout = torch.ones_like(out)
+    grads = torch.autograd.grad(out, tensors, dout)
+    assert seen["dout"] == dout.data_ptr()
+    assert seen["grads"] == [g.data_ptr() for g in grads]
+
+
+def test_the_layer_runs_its_projections_in_torch(monkeypatch):
+    """x reaches torch's linear layers, not the kernels: one thread pool does the products."""
+    _, layer = _pair(2, True, False, True)
+    x, edge_index = _graph(6, 12, 3, seed=6)
+    calls, linear = [], torch.nn.functional.linear
+
+    def counting(*arguments, **keywords):
+        calls.append(arguments[0].data_ptr())
+        return linear(*arguments, **keywords)
+
+    monkeypatch.setattr(torch.nn.functional, "linear", counting)
+    layer(x, edge_index)
+    assert calls == [x.data_ptr(), x.data_ptr()]
 
 
 def test_importing_the_kernels_does_not_import_torch():
