@@ -28,7 +28,15 @@ def _results() -> Results:
     return Results(
         machine=machine,
         rows=rows,
-        compile={"scan": {"cold_s": 8.5, "cached_s": 0.3, "compiled_in_second_process": 0}},
+        compile={
+            "scan": {
+                "first_cold_s": 4.25,
+                "first_cached_s": 0.2,
+                "cold_s": 8.5,
+                "cached_s": 0.3,
+                "compiled_in_second_process": 0,
+            }
+        },
     )
 
 
@@ -54,7 +62,8 @@ def test_outputs_name_every_row_and_ratio():
     results = _results()
     table, markdown = render_table(results), render_markdown(results)
     assert "30.0×" in table and "| scan | small | fwd | torch ref | numba | 30.0× |" in markdown
-    assert "not run" in table and "cold 8.50 s, cached 0.30 s" in table
+    assert "not run" in table and "(float32) cold 4.25 s, cached 0.20 s" in table
+    assert "option) cold 8.50 s, cached 0.30 s" in table
     data = json.loads(render_json(results))
     assert data["ratios"][0]["ratio"] == 30.0 and len(data["rows"]) == 3
 

@@ -145,6 +145,15 @@ def _pyg(label, arrays, heads: int) -> list[Row]:
     ]
 
 
+def first_call(kernels) -> None:
+    """A user's first forward+backward: float32, one head, PyG's default self loops."""
+    arrays = [
+        a if k == 1 else a.astype(numpy.float32) for k, a in enumerate(gat_inputs((5, 9, 3, 2)))
+    ]
+    out, saved = kernels.gatv2_forward(*arrays, SLOPE, True, save=True)
+    kernels.gatv2_backward(numpy.ones_like(out), *arrays, SLOPE, True, saved=saved)
+
+
 def smoke(kernels) -> None:
     """Call every compiled path once on a tiny graph, in float32 and float64."""
     for dtype in (numpy.float32, numpy.float64):

@@ -55,7 +55,9 @@ def _extras(results) -> list[str]:
     lines = []
     for name, found in sorted(results.compile.items()):
         lines.append(
-            f"{name} compile: cold {found['cold_s']:.2f} s, cached {found['cached_s']:.2f} s"
+            f"{name} compile: first forward+backward (float32) cold {found['first_cold_s']:.2f} s,"
+            f" cached {found['first_cached_s']:.2f} s; every path (float32 and float64, every"
+            f" option) cold {found['cold_s']:.2f} s, cached {found['cached_s']:.2f} s"
             f" (functions recompiled in the second process: "
             f"{found['compiled_in_second_process']})"
         )

@@ -140,6 +140,14 @@ def _torch(label, index, arrays, options) -> list[Row]:
     return [row(what="fwd", timing=forward), row(what="fwd+bwd", timing=timing, note=note)]
 
 
+def first_call(kernels) -> None:
+    """A user's first forward+backward: float32, B and C (batch, N, L), no options."""
+    arrays, options = scan_inputs((1, 2, 3, 5), False)
+    arrays = [None if a is None else a.astype(numpy.float32) for a in arrays]
+    out = kernels.selective_ssm_forward(*arrays, **options)
+    kernels.selective_ssm_backward(numpy.ones_like(out), *arrays, **options)
+
+
 def smoke(kernels) -> None:
     """Call every compiled path once on tiny inputs, in float32 and float64."""
     for dtype in (numpy.float32, numpy.float64):
