@@ -1,5 +1,6 @@
 """Benchmark plumbing: timing statistics, ratios, the exponent fit, and the output formats."""
 
+import dataclasses
 import json
 import math
 import sys
@@ -145,3 +146,12 @@ def test_rows_with_env_hands_the_setting_to_the_new_process(monkeypatch):
 
 class _Done:
     stdout = "[]\n"
+
+
+def test_a_row_faster_than_its_lower_bound_is_flagged():
+    results = _results()
+    assert "less than its lower bound" not in render_table(results)
+    fast = dataclasses.replace(results.rows[0], timing=Timing(0.004, 0.004, 0.004, 5))
+    results = dataclasses.replace(results, rows=[fast, *results.rows[1:]])
+    table = render_table(results)
+    assert "scan small fwd (numba) took 4.0 ms, less than its lower bound of 5.0 ms" in table

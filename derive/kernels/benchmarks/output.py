@@ -73,7 +73,21 @@ def _extras(results) -> list[str]:
             f"{name} backward peak extra memory: {shown} "
             f"(inputs {found['inputs_bytes'] / 2**20:.1f} MiB)"
         )
-    return lines + list(results.notes)
+    return lines + _beaten_bounds(results) + list(results.notes)
+
+
+def _beaten_bounds(results) -> list[str]:
+    """A warning per row that ran faster than its lower bound: the machine's rates, measured
+    once at the start, were then lower than the machine can do (a loaded host), and every
+    fraction of that run is suspect."""
+    return [
+        f"warning: {r.kernel} {r.case} {r.what} ({r.implementation}) took"
+        f" {_ms(r.timing.median)} ms, less than its lower bound of {_ms(r.bound)} ms: the"
+        " machine's rates were measured under load, so this run's bounds and fractions are"
+        " too high; rerun on a quiet machine"
+        for r in results.rows
+        if r.fraction is not None and r.fraction > 1
+    ]
 
 
 def _machine(results) -> list[str]:
