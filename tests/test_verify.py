@@ -22,9 +22,25 @@ def test_size_generic_identities_are_proved_for_all_sizes(load_document):
 
 def test_exact_check_of_the_subset_identity_runs_to_ten_terms(load_document):
     (verdict,) = verify(load_document(SSM), ["general.subsets[2]"])
-    checks = [d for d in verdict.details if d.startswith("exact check")]
-    assert len(checks) == 10 and all(": proved in" in d for d in checks)
-    assert checks[-1].startswith("exact check at E = 1, ell = 11")
+    checks = [d for d in verdict.details if d.startswith("exact check at")]
+    assert all(": proved in" in d for d in checks)
+    # On a quiet machine all ten sizes fit their share of the claim's time (about 12 of 17 s
+    # here); under load the last may not, and the details say where they stopped.
+    assert len(checks) >= 8 and checks[7].startswith("exact check at E = 1, ell = 9")
+    if len(checks) == 10:
+        assert checks[-1].startswith("exact check at E = 1, ell = 11")
+    else:
+        stopped = [d for d in verdict.details if d.startswith("exact checks stopped before")]
+        assert len(stopped) == 1 and f"ell = {len(checks) + 2}" in stopped[0]
+
+
+def test_exact_checks_stop_before_the_verdicts_time_runs_out(load_document):
+    """Under a claim time limit the informational exact checks cannot use up, the proof's
+    verdict stands: they stop early and say so, and the claim is still PROVED."""
+    (verdict,) = verify(load_document(SSM), ["general.subsets[2]"], timeout=12)
+    assert verdict.status is PROVED
+    stopped = [d for d in verdict.details if d.startswith("exact checks stopped before")]
+    assert len(stopped) == 1
 
 
 def test_reading_with_bias_outside_the_sum_is_refuted(load_document):

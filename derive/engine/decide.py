@@ -57,6 +57,9 @@ SEARCH_SIZES = 3  # sizes the counterexample search covers before a NUMERIC verd
 # A refuted claim's symbolic proof attempt, only to name a strategy that would also have
 # claimed it (a diagnostic: the counterexample stands either way).
 TRIPWIRE_SECONDS = 1.0
+# The share of a claim's time left after its proof that its exact_sizes checks (shown only)
+# may use; the rest stays for the evaluation that confirms the proof.
+EXACT_SHARE = 0.6
 
 
 def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
@@ -272,19 +275,31 @@ def generic_scope(job: Job) -> str:
 
 
 def _exact_checks(job: Job) -> tuple[str, ...]:
-    """Run the claim's extra exact checks (to show how cost grows) and time each size."""
+    """Run the claim's extra exact checks (to show how cost grows) and time each size.
+
+    They are shown only, never part of the verdict, so they may not take the time the
+    verdict's own evaluation needs: they stop before a size whose predicted time (the last
+    one's, times the last growth) would take them past EXACT_SHARE of the time left."""
     if not job.claim.exact_sizes:
         return ()
     lines, exact = [], dict(job.claim.exact_sizes)
     smallest = {s: (job.grid[0][s],) for s in job.sizes if s not in exact}
+    budget, used, spent = EXACT_SHARE * job.deadline.remaining(), 0.0, []
     for sizes in size_grid(job.ctx, job.claim, job.sizes, {**smallest, **exact}.items()):
+        where = ", ".join(f"{k} = {v}" for k, v in sizes.items())
+        growth = spent[-1] / spent[-2] if len(spent) > 1 and spent[-2] > 0 else 1.0
+        if spent and used + spent[-1] * max(growth, 1.0) > budget:
+            lines.append(
+                f"exact checks stopped before {where}: it would take them past their share of "
+                f"the claim's time ({budget:.1f} s)"
+            )
+            break
         start = time.perf_counter()
         method = _exact_method(job, sizes)
-        spent = time.perf_counter() - start
-        where = ", ".join(f"{k} = {v}" for k, v in sizes.items())
-        lines.append(
-            f"exact check at {where}: {'proved' if method else 'not proved'} in {spent:.2f} s"
-        )
+        spent.append(time.perf_counter() - start)
+        used += spent[-1]
+        verdict = "proved" if method else "not proved"
+        lines.append(f"exact check at {where}: {verdict} in {spent[-1]:.2f} s")
     return tuple(lines)
 
 
