@@ -6,7 +6,7 @@ gatv2: GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv
 
 import numpy
 
-CHUNK = 64
+CHUNK = 1024  # steps per chunk of the scan backward (see scan.j2)
 _FLOATS = (numpy.float32, numpy.float64)
 
 

@@ -12,7 +12,7 @@ import numba.core.cgutils
 import numba.extending
 import numpy
 
-CHUNK = 64
+CHUNK = 1024  # steps per chunk of the scan backward (see scan.j2)
 _FLOATS = (numpy.float32, numpy.float64)
 
 
@@ -35,11 +35,15 @@ def _array(name, value, axes, sizes, dtype=None):
     return numpy.ascontiguousarray(array)
 
 
-# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off.
+# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off. Every
+# kernel compiles with error_model="numpy": a float division by zero gives inf or NaN, as in
+# NumPy, with no check for zero before it (the check kept loops with a division scalar).
 FASTMATH = {"contract", "reassoc", "nsz"}
+# Without reassociation, where the order of a product keeps it finite (see the scan backward).
+ORDERED = {"contract", "nsz"}
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+@numba.njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
 def _vexp(z, out, bits, fast):
     """out = exp(z), inf and NaN as numpy.exp gives them. With `fast` (float32 data), a form
     the compiler vectorises: 2**(k-1) * p(r), with 2**(k-1) assembled from float32 exponent
@@ -454,13 +458,13 @@ def _gatv2_heads(array, heads):
 
 # Inlined: called as a function (not inlined by LLVM once it took a head), the forward's
 # edge loop ran 35% slower.
-@numba.njit(fastmath=FASTMATH, inline="always")
+@numba.njit(fastmath=FASTMATH, error_model="numpy", inline="always")
 def _gatv2_score(xl, xr, att, j, i, h, negative_slope):
     """The score of edge j -> i in head h."""
     s_e = 0.0
     for d in range(att.shape[1]):
         xl_d, xr_d, att_d = xl[j, h, d], xr[i, h, d], att[h, d]
-        p0 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
+        p0 = xl_d + xr_d if (xl_d + xr_d) > numpy.float32(0) else negative_slope*(xl_d + xr_d)
         term_d = att_d*p0
         s_e += term_d
     return s_e
@@ -481,7 +485,7 @@ def _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, negative_slope, he
     return out.reshape(nodes, bias.size), (weights, totals)
 
 
-@numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
+@numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def _gatv2_forward_part(
     xl, xr, sources, offsets, att, bias, negative_slope, concat, out, weights, totals, part, parts
 ):
@@ -551,7 +555,7 @@ def _gatv2_backward_edges(
     return dxl, dxr, datt.sum(axis=0).reshape(width), dbias.sum(axis=0).reshape(-1)
 
 
-@numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
+@numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def _gatv2_backward_part(
     dout, xl, xr, sources, offsets, att, bias, negative_slope, concat, weights, totals, work,
     part, parts,
@@ -595,8 +599,11 @@ def _gatv2_backward_part(
                     dagg_d, xl_d = dagg[part, g, c], xl[j, h, c]
                     xr_d, att_d = xr[i, h, c], att[h, c]
                     dxl_msg_d = alpha_e*dagg_d
-                    p0 = numpy.float32(1) if (xl_d + xr_d) > 0 else negative_slope
-                    p1 = xl_d + xr_d if (xl_d + xr_d) > 0 else negative_slope*(xl_d + xr_d)
+                    p0 = numpy.float32(1) if (xl_d + xr_d) > numpy.float32(0) else negative_slope
+                    p1 = (
+                        xl_d + xr_d if (xl_d + xr_d) > numpy.float32(0) else negative_slope*(xl_d
+                        + xr_d)
+                    )
                     t0 = att_d*ds_e*p0
                     dxl_d = t0
                     dxr_d = t0

@@ -6,7 +6,7 @@ ggnn_readout: GGNN graph-level readout over a batch of graphs (a graph index per
 
 import numpy
 
-CHUNK = 64
+CHUNK = 1024  # steps per chunk of the scan backward (see scan.j2)
 _FLOATS = (numpy.float32, numpy.float64)
 
 
@@ -114,8 +114,8 @@ def _ggnn_readout_sums(i, j, graph, graphs):
     """The sum s of each graph's node terms, and its readout."""
     i_vd, j_vd = i, j
     p0 = (
-        _masked((i_vd >= 0,), (lambda i_vd: 1/(1 + numpy.exp(-i_vd)), lambda i_vd:
-        numpy.exp(i_vd)/(numpy.exp(i_vd) + 1)), i_vd)
+        _masked((i_vd >= 0,), (lambda i_vd: 1/(1 + numpy.exp(-abs(i_vd))), lambda i_vd:
+        numpy.exp(-abs(i_vd))/(1 + numpy.exp(-abs(i_vd)))), i_vd)
     )
     term_vd = p0*numpy.tanh(j_vd)
     s_gd = numpy.zeros((graphs, i.shape[1]))
@@ -130,8 +130,8 @@ def _ggnn_readout_node_grads(dout, s, i, j, graph):
     ds_gd = dout_gd*(1 - numpy.tanh(s_gd)**2)
     ds_vd, i_vd, j_vd = numpy.broadcast_to(ds_gd, s.shape)[graph], i, j
     p0 = (
-        _masked((i_vd >= 0,), (lambda i_vd: 1/(1 + numpy.exp(-i_vd)), lambda i_vd:
-        numpy.exp(i_vd)/(numpy.exp(i_vd) + 1)), i_vd)
+        _masked((i_vd >= 0,), (lambda i_vd: 1/(1 + numpy.exp(-abs(i_vd))), lambda i_vd:
+        numpy.exp(-abs(i_vd))/(1 + numpy.exp(-abs(i_vd)))), i_vd)
     )
     t0 = numpy.tanh(j_vd)
     t1 = ds_vd*p0

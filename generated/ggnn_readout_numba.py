@@ -7,7 +7,7 @@ ggnn_readout: GGNN graph-level readout over a batch of graphs (a graph index per
 import numba
 import numpy
 
-CHUNK = 64
+CHUNK = 1024  # steps per chunk of the scan backward (see scan.j2)
 _FLOATS = (numpy.float32, numpy.float64)
 
 
@@ -30,11 +30,15 @@ def _array(name, value, axes, sizes, dtype=None):
     return numpy.ascontiguousarray(array)
 
 
-# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off.
+# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off. Every
+# kernel compiles with error_model="numpy": a float division by zero gives inf or NaN, as in
+# NumPy, with no check for zero before it (the check kept loops with a division scalar).
 FASTMATH = {"contract", "reassoc", "nsz"}
+# Without reassociation, where the order of a product keeps it finite (see the scan backward).
+ORDERED = {"contract", "nsz"}
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+@numba.njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
 def _vexp(z, out, bits, fast):
     """out = exp(z), inf and NaN as numpy.exp gives them. With `fast` (float32 data), a form
     the compiler vectorises: 2**(k-1) * p(r), with 2**(k-1) assembled from float32 exponent
@@ -159,7 +163,7 @@ def _ggnn_readout_group(keys, groups):
     return offsets, order
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _ggnn_readout_sums(i, j, order, offsets):
     """Per graph (in parallel): the sum s of its node terms, and its readout."""
     graphs, width = offsets.size - 1, i.shape[1]
@@ -171,8 +175,9 @@ def _ggnn_readout_sums(i, j, order, offsets):
             for d in range(width):
                 i_vd, j_vd = i[v, d], j[v, d]
                 p0 = (
-                    1/(1 + numpy.exp(-i_vd)) if i_vd >= 0 else numpy.exp(i_vd)/(numpy.exp(i_vd) +
-                    1)
+                    numpy.float32(1)/(numpy.float32(1) + numpy.exp(-abs(i_vd))) if i_vd >=
+                    numpy.float32(0) else numpy.exp(-abs(i_vd))/(numpy.float32(1) +
+                    numpy.exp(-abs(i_vd)))
                 )
                 term_vd = p0*numpy.tanh(j_vd)
                 s[g, d] += term_vd
@@ -183,19 +188,19 @@ def _ggnn_readout_sums(i, j, order, offsets):
     return s, out
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _ggnn_readout_graph_grads(dout, s):
     """The gradient of each graph's sum s."""
     ds = numpy.empty(s.shape)
     for g in numba.prange(s.shape[0]):
         for d in range(s.shape[1]):
             dout_gd, s_gd = dout[g, d], s[g, d]
-            ds_gd = dout_gd*(1 - numpy.tanh(s_gd)**2)
+            ds_gd = dout_gd*(numpy.float32(1) - numpy.tanh(s_gd)**2)
             ds[g, d] = ds_gd
     return ds
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _ggnn_readout_node_terms(ds, i, j, graph):
     """Per node (in parallel): the gradients of its affine maps i and j."""
     di, dj = numpy.empty(i.shape), numpy.empty(j.shape)
@@ -203,11 +208,15 @@ def _ggnn_readout_node_terms(ds, i, j, graph):
         g = graph[v]
         for d in range(i.shape[1]):
             ds_vd, i_vd, j_vd = ds[g, d], i[v, d], j[v, d]
-            p0 = 1/(1 + numpy.exp(-i_vd)) if i_vd >= 0 else numpy.exp(i_vd)/(numpy.exp(i_vd) + 1)
+            p0 = (
+                numpy.float32(1)/(numpy.float32(1) + numpy.exp(-abs(i_vd))) if i_vd >=
+                numpy.float32(0) else numpy.exp(-abs(i_vd))/(numpy.float32(1) +
+                numpy.exp(-abs(i_vd)))
+            )
             t0 = numpy.tanh(j_vd)
             t1 = ds_vd*p0
-            di_vd = t0*t1*(1 - p0)
-            dj_vd = t1*(1 - t0**2)
+            di_vd = t0*t1*(numpy.float32(1) - p0)
+            dj_vd = t1*(numpy.float32(1) - t0**2)
             di[v, d] = di_vd
             dj[v, d] = dj_vd
     return di, dj

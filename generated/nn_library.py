@@ -12,7 +12,7 @@ Extension: mode 'valid' is corr_valid with the filter reversed, w[k + 1 - f].
 
 import numpy
 
-CHUNK = 64
+CHUNK = 1024  # steps per chunk of the scan backward (see scan.j2)
 _FLOATS = (numpy.float32, numpy.float64)
 
 

@@ -13,7 +13,7 @@ Extension: mode 'valid' is corr_valid with the filter reversed, w[k + 1 - f].
 import numba
 import numpy
 
-CHUNK = 64
+CHUNK = 1024  # steps per chunk of the scan backward (see scan.j2)
 _FLOATS = (numpy.float32, numpy.float64)
 
 
@@ -36,11 +36,15 @@ def _array(name, value, axes, sizes, dtype=None):
     return numpy.ascontiguousarray(array)
 
 
-# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off.
+# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off. Every
+# kernel compiles with error_model="numpy": a float division by zero gives inf or NaN, as in
+# NumPy, with no check for zero before it (the check kept loops with a division scalar).
 FASTMATH = {"contract", "reassoc", "nsz"}
+# Without reassociation, where the order of a product keeps it finite (see the scan backward).
+ORDERED = {"contract", "nsz"}
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+@numba.njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
 def _vexp(z, out, bits, fast):
     """out = exp(z), inf and NaN as numpy.exp gives them. With `fast` (float32 data), a form
     the compiler vectorises: 2**(k-1) * p(r), with 2**(k-1) assembled from float32 exponent
@@ -127,7 +131,7 @@ def nn_library_mse_backward(dout, x, y_star):
     return tuple(g.astype(dtype, copy=False) for g in grads)
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_mse_sums(x, y_star):
     """Per row (in parallel): the sum of its terms."""
     sums = numpy.empty(x.shape[0])
@@ -141,28 +145,28 @@ def _nn_library_mse_sums(x, y_star):
     return sums
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_mse_rows(x, y_star):
     """Per row (in parallel): the map of its sum."""
     sums = _nn_library_mse_sums(x, y_star)
     y = numpy.empty(x.shape[0])
     for row in numba.prange(x.shape[0]):
         s_r = sums[row]
-        y_r = (1/2)*s_r
+        y_r = (numpy.float32(0.5))*s_r
         y[row] = y_r
     return y
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_mse_backward_rows(dout, x, y_star):
     """Per row (in parallel): the gradient of its sum, then of every entry."""
     dx, dystar = numpy.empty(x.shape), numpy.empty(x.shape)
     for row in numba.prange(x.shape[0]):
         dout_r = dout[row]
-        ds_r = (1/2)*dout_r
+        ds_r = (numpy.float32(0.5))*dout_r
         for c in range(x.shape[1]):
             x_c, ystar_c = x[row, c], y_star[row, c]
-            t0 = 2*x_c - 2*ystar_c
+            t0 = numpy.float32(2)*x_c - numpy.float32(2)*ystar_c
             dx_c = ds_r*t0
             dystar_c = -ds_r*t0
             dx[row, c] = dx_c
@@ -196,7 +200,7 @@ def nn_library_add_backward(dout, x, w):
     return tuple(g.astype(dtype, copy=False) for g in grads)
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_add_rows(x, w):
     """Per row (in parallel), every entry."""
     y = numpy.empty(x.shape)
@@ -208,7 +212,7 @@ def _nn_library_add_rows(x, w):
     return y
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_add_backward_parts(dout, x, w, parts):
     """Per row: dx; dw as one partial sum per part of the rows, added at the end."""
     batch, n = x.shape
@@ -277,7 +281,7 @@ def nn_library_correlate_backward(dout, x, w, mode="valid"):
     return dx.astype(dtype, copy=False), dw.astype(dtype, copy=False)
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_correlate_valid_forward(x, w, width):
     """Mode valid, forward: per row (in parallel), per tap, its positions."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -296,7 +300,7 @@ def _nn_library_correlate_valid_forward(x, w, width):
     return out
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_correlate_valid_dx(dout, x, w):
     """Mode valid, dx: per row (in parallel), per tap, its positions."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -315,7 +319,7 @@ def _nn_library_correlate_valid_dx(dout, x, w):
     return out
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_correlate_valid_dw_parts(dout, x, w, parts):
     """Mode valid, dw: per part of the rows (in parallel), its partial sum per tap."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -341,7 +345,7 @@ def _nn_library_correlate_valid_dw(dout, x, w):
     return _nn_library_correlate_valid_dw_parts(dout, x, w, parts)
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_correlate_full_forward(x, w, width):
     """Mode full, forward: per row (in parallel), per tap, its positions."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -360,7 +364,7 @@ def _nn_library_correlate_full_forward(x, w, width):
     return out
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_correlate_full_dx(dout, x, w):
     """Mode full, dx: per row (in parallel), per tap, its positions."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -379,7 +383,7 @@ def _nn_library_correlate_full_dx(dout, x, w):
     return out
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_correlate_full_dw_parts(dout, x, w, parts):
     """Mode full, dw: per part of the rows (in parallel), its partial sum per tap."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -457,7 +461,7 @@ def nn_library_convolve_backward(dout, x, w, mode="valid"):
     return dx.astype(dtype, copy=False), dw.astype(dtype, copy=False)
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_convolve_valid_forward(x, w, width):
     """Mode valid, forward: per row (in parallel), per tap, its positions."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -476,7 +480,7 @@ def _nn_library_convolve_valid_forward(x, w, width):
     return out
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_convolve_valid_dx(dout, x, w):
     """Mode valid, dx: per row (in parallel), per tap, its positions."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -495,7 +499,7 @@ def _nn_library_convolve_valid_dx(dout, x, w):
     return out
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_convolve_valid_dw_parts(dout, x, w, parts):
     """Mode valid, dw: per part of the rows (in parallel), its partial sum per tap."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -521,7 +525,7 @@ def _nn_library_convolve_valid_dw(dout, x, w):
     return _nn_library_convolve_valid_dw_parts(dout, x, w, parts)
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_convolve_full_forward(x, w, width):
     """Mode full, forward: per row (in parallel), per tap, its positions."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -540,7 +544,7 @@ def _nn_library_convolve_full_forward(x, w, width):
     return out
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_convolve_full_dx(dout, x, w):
     """Mode full, dx: per row (in parallel), per tap, its positions."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]
@@ -559,7 +563,7 @@ def _nn_library_convolve_full_dx(dout, x, w):
     return out
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _nn_library_convolve_full_dw_parts(dout, x, w, parts):
     """Mode full, dw: per part of the rows (in parallel), its partial sum per tap."""
     batch, n, k = x.shape[0], x.shape[1], w.shape[0]

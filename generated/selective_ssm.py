@@ -7,7 +7,7 @@ Extension: D and z: out = (y + D*u)*silu(z), from mamba_ssm (not in the note).
 
 import numpy
 
-CHUNK = 64
+CHUNK = 1024  # steps per chunk of the scan backward (see scan.j2)
 _FLOATS = (numpy.float32, numpy.float64)
 
 
@@ -64,9 +64,13 @@ def _accumulate(total, grad_n, t):
 def _selective_ssm_delta(delta, bias_d, t, delta_softplus):
     delta_t = delta[:, :, t, None]
     if delta_softplus:
+        a_t = -abs(bias_d + delta_t)
+        w_t = numpy.exp(a_t)
         p0 = (
-            _masked(((bias_d + delta_t) > 20,), (lambda bias_d, delta_t: bias_d + delta_t, lambda
-            bias_d, delta_t: numpy.log1p(numpy.exp(bias_d + delta_t))), bias_d, delta_t)
+            _masked(((bias_d + delta_t) > 20, (bias_d + delta_t) > 0,), (lambda bias_d, delta_t,
+            w_t: bias_d + delta_t, lambda bias_d, delta_t, w_t: bias_d + delta_t +
+            numpy.log1p(w_t), lambda bias_d, delta_t, w_t: numpy.log1p(w_t)), bias_d, delta_t,
+            w_t)
         )
         Delta = p0
     else:
@@ -104,9 +108,11 @@ def _selective_ssm_forward(u, delta, A, B, C, D, z, bias, delta_softplus):
             out_t = D_d*u_t + y
         else:
             z_t = z[:, :, t, None]
+            a_z = -abs(z_t)
+            g_t = numpy.exp(a_z)
             p0 = (
-                _masked((z_t >= 0,), (lambda z_t: 1/(1 + numpy.exp(-z_t)), lambda z_t:
-                numpy.exp(z_t)/(numpy.exp(z_t) + 1)), z_t)
+                _masked((z_t >= 0,), (lambda g_t, z_t: 1/(g_t + 1), lambda g_t, z_t: g_t/(g_t +
+                1)), g_t, z_t)
             )
             out_t = p0*z_t*(D_d*u_t + y)
         out[:, :, t] = out_t[..., 0]
@@ -156,9 +162,11 @@ def _selective_ssm_backward(seeds, u, delta, A, B, C, D, z, bias, delta_softplus
                 du_t = D_d*dout_t
             else:
                 z_t = z[:, :, t, None]
+                a_z = -abs(z_t)
+                g_t = numpy.exp(a_z)
                 p0 = (
-                    _masked((z_t >= 0,), (lambda z_t: 1/(1 + numpy.exp(-z_t)), lambda z_t:
-                    numpy.exp(z_t)/(numpy.exp(z_t) + 1)), z_t)
+                    _masked((z_t >= 0,), (lambda g_t, z_t: 1/(g_t + 1), lambda g_t, z_t: g_t/(g_t
+                    + 1)), g_t, z_t)
                 )
                 t0 = dout_t*p0
                 t1 = t0*z_t
@@ -171,21 +179,21 @@ def _selective_ssm_backward(seeds, u, delta, A, B, C, D, z, bias, delta_softplus
             decay_n = _selective_ssm_decay(A_n, Delta)
             ddecay_dA_n = Delta*decay_n
             ddecay_dDelta_n = A_n*decay_n
-            t0 = dh*u_t
-            t1 = dh*h_prev
+            t0 = B_n*dh
             dh_prev = decay_n*dh
-            dDelta_n = B_n*t0 + ddecay_dDelta_n*t1
-            dA_n = ddecay_dA_n*t1
-            dB_n = Delta*t0
-            du_n = B_n*Delta*dh
+            dDelta_n = ddecay_dDelta_n*dh*h_prev + t0*u_t
+            du_n = Delta*t0
+            dA_n = ddecay_dA_n*dh*h_prev
+            dB_n = Delta*dh*u_t
             dC_n = g_y*h_new
             dh_next = dh_prev
             dDelta = dDelta_n.sum(axis=-1, keepdims=True)
             if delta_softplus:
+                a_t = -abs(bias_d + delta_t)
+                w_t = numpy.exp(a_t)
                 p0 = (
-                    _masked(((bias_d + delta_t) >= 0,), (lambda bias_d, delta_t:
-                    1/(numpy.exp(-bias_d - delta_t) + 1), lambda bias_d, delta_t: numpy.exp(bias_d
-                    + delta_t)/(numpy.exp(bias_d + delta_t) + 1)), bias_d, delta_t)
+                    _masked(((bias_d + delta_t) >= 0,), (lambda bias_d, delta_t, w_t: 1/(w_t + 1),
+                    lambda bias_d, delta_t, w_t: w_t/(w_t + 1)), bias_d, delta_t, w_t)
                 )
                 t0 = dDelta*p0
                 ddelta_t = t0

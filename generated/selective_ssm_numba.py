@@ -8,9 +8,10 @@ Extension: D and z: out = (y + D*u)*silu(z), from mamba_ssm (not in the note).
 import concurrent.futures
 
 import numba
+import numba.extending
 import numpy
 
-CHUNK = 64
+CHUNK = 1024  # steps per chunk of the scan backward (see scan.j2)
 _FLOATS = (numpy.float32, numpy.float64)
 
 
@@ -33,11 +34,15 @@ def _array(name, value, axes, sizes, dtype=None):
     return numpy.ascontiguousarray(array)
 
 
-# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off.
+# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off. Every
+# kernel compiles with error_model="numpy": a float division by zero gives inf or NaN, as in
+# NumPy, with no check for zero before it (the check kept loops with a division scalar).
 FASTMATH = {"contract", "reassoc", "nsz"}
+# Without reassociation, where the order of a product keeps it finite (see the scan backward).
+ORDERED = {"contract", "nsz"}
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+@numba.njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
 def _vexp(z, out, bits, fast):
     """out = exp(z), inf and NaN as numpy.exp gives them. With `fast` (float32 data), a form
     the compiler vectorises: 2**(k-1) * p(r), with 2**(k-1) assembled from float32 exponent
@@ -96,50 +101,108 @@ def _in_threads(kernel, parts, arguments):
             part.result()
 
 
+def _log1p_unit(w):
+    """log1p(w) for 0 <= w <= 1, in Numba code: a series the compiler vectorises, with
+    float32 constants for float32 (see derive/kernels/vexp.py)."""
+    raise TypeError("_log1p_unit runs only inside compiled kernels")
+
+
+@numba.extending.overload(_log1p_unit, inline="always")
+def _log1p_unit_typed(w):
+    if w == numba.types.float32:
+        def single(w):
+            s_w = w/(w + numpy.float32(2))
+            q_w = s_w**2
+            l_w = (
+                numpy.float32(2)*s_w*(q_w*(q_w*(q_w*(q_w*(q_w*((numpy.float32(0.07692307692307693))*q_w
+                + numpy.float32(0.09090909090909091)) + numpy.float32(0.1111111111111111)) +
+                numpy.float32(0.14285714285714285)) + numpy.float32(0.2)) +
+                numpy.float32(0.3333333333333333)) + numpy.float32(1))
+            )
+            return l_w
+        return single
+
+    def double(w):
+        s_w = w/(w + numpy.float32(2))
+        q_w = s_w**2
+        l_w = (
+            numpy.float32(2)*s_w*(q_w*(q_w*(q_w*(q_w*(q_w*(q_w*(q_w*(q_w*(q_w*(q_w*(q_w*(q_w*(q_w*(q_w*((1/31)*q_w
+            + 1/29) + 1/27) + 1/25) + 1/23) + 1/21) + 1/19) + 1/17) + 1/15) + 1/13) + 1/11) + 1/9)
+            + 1/7) + 1/5) + 1/3) + numpy.float32(1))
+        )
+        return l_w
+    return double
+
+
 def _time_major(array):
     """B or C grouped (see _grouped) and time-major, (batch or 1, G, L or 1, N), so that the
     loop over N reads contiguous memory; a (dim, N) array is already so, and is not copied."""
     return numpy.ascontiguousarray(_grouped(array).transpose(0, 1, 3, 2))
 
 
-@numba.njit(fastmath=FASTMATH)
-def _selective_ssm_delta(delta_t, bias_d, delta_softplus):
-    if delta_softplus:
-        p0 = (
-            bias_d + delta_t if (bias_d + delta_t) > 20 else numpy.log1p(numpy.exp(bias_d +
-            delta_t))
-        )
-        Delta = p0
-    else:
-        Delta = bias_d + delta_t
-    return Delta
-
-
-@numba.njit(fastmath=FASTMATH)
+@numba.njit(fastmath=FASTMATH, error_model="numpy")
 def _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, span, work):
-    """Δ and the N decay factors of steps start..stop-1, the exponentials in one vectorisable
-    call over all of them (one call per step would leave short loops of N)."""
-    (start, stop), (deltas, buffer, decays, bits) = span, work
+    """Δ and the N decay factors of steps start..stop-1, the exponentials in vectorisable
+    calls over all of them (one call per step would leave short loops of N, or none); the
+    softplus's exp(-|·|) stays in row 0 of the step exponentials, for the backward."""
+    (start, stop), (deltas, buffer, decays, bits, arguments, exps, exp_bits) = span, work
+    steps = stop - start
+    if delta_softplus:
+        for t in range(start, stop):
+            delta_t = delta[b, d, t]
+            a_t = -abs(bias_d + delta_t)
+            arguments[0, t - start] = a_t
+        _vexp(arguments[0, :steps], exps[0, :steps], exp_bits[0, :steps], A.itemsize == 4)
+        for t in range(start, stop):
+            delta_t, w_t = delta[b, d, t], exps[0, t - start]
+            p0 = (
+                bias_d + delta_t if (bias_d + delta_t) > numpy.float32(20) else (bias_d + delta_t
+                + _log1p_unit(w_t) if (bias_d + delta_t) > numpy.float32(0) else _log1p_unit(w_t))
+            )
+            Delta = p0
+            deltas[t - start] = Delta
+    else:
+        for t in range(start, stop):
+            delta_t = delta[b, d, t]
+            Delta = bias_d + delta_t
+            deltas[t - start] = Delta
     for t in range(start, stop):
-        Delta = _selective_ssm_delta(delta[b, d, t], bias_d, delta_softplus)
-        deltas[t - start] = Delta
+        Delta = deltas[t - start]
         for n in range(A.shape[1]):
             A_n = A[d, n]
             z_n = A_n*Delta
             buffer[t - start, n] = z_n
-    count = (stop - start) * A.shape[1]
+    count = steps * A.shape[1]
     flat = (buffer.reshape(-1)[:count], decays.reshape(-1)[:count], bits.reshape(-1)[:count])
     _vexp(flat[0], flat[1], flat[2], A.itemsize == 4)
 
 
+@numba.njit(fastmath=FASTMATH, error_model="numpy")
+def _selective_ssm_gates(z, b, d, span, work):
+    """The silu gate's exp(-|·|) of steps start..stop-1, vectorised, into row 1 of the step
+    exponentials."""
+    (start, stop), (arguments, exps, exp_bits) = span, work[4:]
+    for t in range(start, stop):
+        z_t = z[b, d, t]
+        a_z = -abs(z_t)
+        arguments[1, t - start] = a_z
+    steps = stop - start
+    _vexp(arguments[1, :steps], exps[1, :steps], exp_bits[1, :steps], z.itemsize == 4)
+
+
 @numba.njit
 def _selective_ssm_work(steps, N, dtype):
-    """Scratch for _selective_ssm_decays: Δ per step; exponents, decays, exponent bits per entry."""
+    """Scratch for _selective_ssm_decays and _selective_ssm_gates: Δ per step; exponents, decays,
+    exponent bits per entry; arguments, exponentials, exponent bits per step (Δ's, the
+    gate's)."""
     return (
         numpy.empty(steps, dtype),
         numpy.empty((steps, N), dtype),
         numpy.empty((steps, N), dtype),
         numpy.empty((steps, N), numpy.int32),
+        numpy.empty((2, steps), dtype),
+        numpy.empty((2, steps), dtype),
+        numpy.empty((2, steps), numpy.int32),
     )
 
 
@@ -158,7 +221,7 @@ def _selective_ssm_rows(B, C, b, d, dim):
     return B_bd, C[min(b, C.shape[0] - 1), d // (dim // C.shape[1])]
 
 
-@numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
+@numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def _selective_ssm_forward(
     u, delta, A, B, C, D, z, bias, delta_softplus, has_z, out, last_state, part, parts
 ):
@@ -169,18 +232,20 @@ def _selective_ssm_forward(
     for d in range(part * block, min(dim, part * block + block)):
         bias_d, D_d = bias[d], D[d]
         h, work = numpy.empty(N, A.dtype), _selective_ssm_work(steps, N, A.dtype)
-        deltas, decays = work[0], work[2]
+        deltas, decays, zero = work[0], work[2], numpy.zeros(1, A.dtype)[0]
         for b in range(batch):
             B_bd, C_bd = _selective_ssm_rows(B, C, b, d, dim)
             h[:] = 0.0
             for start in range(0, L, steps):
                 stop = min(start + steps, L)
                 _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, (start, stop), work)
+                if has_z:
+                    _selective_ssm_gates(z, b, d, (start, stop), work)
                 for t in range(start, stop):
                     u_t, Delta = u[b, d, t], deltas[t - start]
                     # One row per step: indexing B_bd[min(t, ...), n] in the loop ran ~6% slower.
                     B_t, C_t = B_bd[min(t, B_bd.shape[0] - 1)], C_bd[min(t, C_bd.shape[0] - 1)]
-                    y = 0.0
+                    y = zero  # y in the data's type: float32 loops vectorise twice as wide
                     for n in range(N):
                         h_prev, decay_n = h[n], decays[t - start, n]
                         B_n = B_t[n]
@@ -190,10 +255,10 @@ def _selective_ssm_forward(
                         h[n] = h_new
                         y += y_n
                     if has_z:
-                        z_t = z[b, d, t]
+                        z_t, g_t = z[b, d, t], work[5][1, t - start]
                         p0 = (
-                            1/(1 + numpy.exp(-z_t)) if z_t >= 0 else
-                            numpy.exp(z_t)/(numpy.exp(z_t) + 1)
+                            numpy.float32(1)/(g_t + numpy.float32(1)) if z_t >= numpy.float32(0)
+                            else g_t/(g_t + numpy.float32(1))
                         )
                         out_t = p0*z_t*(D_d*u_t + y)
                     else:
@@ -202,7 +267,7 @@ def _selective_ssm_forward(
             _selective_ssm_copy(h, last_state[b, d])
 
 
-@numba.njit(fastmath=FASTMATH)
+@numba.njit(fastmath=FASTMATH, error_model="numpy")
 def _selective_ssm_chunk(u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work):
     """Recompute the states of steps start..stop-1 from states[0], keeping their decays."""
     start, stop = span
@@ -217,7 +282,40 @@ def _selective_ssm_chunk(u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, 
             states[t - start + 1, n] = h_new
 
 
-@numba.njit(fastmath=FASTMATH)
+@numba.njit(fastmath=ORDERED, error_model="numpy")
+def _selective_ssm_gradients(u, A, B_bd, C_bd, b, d, span, chunk, grads):
+    """Add the chunk's dA, dB and dC: one loop over n per array, each vectorised. Compiled
+    without reassociation, so that products keep the lowering's order: Δ·Ā first, bounded
+    where Ā underflows, never Δ·h_prev (with Δ = 1e30 that overflows float32, and inf·0 = NaN).
+    """
+    (start, stop), (states, carry, decays, deltas, g_ys), (dA_d, dB_bd, dC_bd) = span, chunk, grads
+    N = A.shape[1]
+    for t in range(start, stop):
+        k, u_t, Delta, g_y = t - start, u[b, d, t], deltas[t - start], g_ys[t - start]
+        t_B, t_C = min(t, B_bd.shape[0] - 1), min(t, C_bd.shape[0] - 1)
+        C_t, dB_t, dC_t = C_bd[t_C], dB_bd[t_B], dC_bd[t_C]
+        for n in range(N):
+            h_prev, dh_next, decay_n = states[k, n], carry[k + 1, n], decays[k, n]
+            C_n = C_t[n]
+            dh = C_n*g_y + dh_next
+            ddecay_dA_n = Delta*decay_n
+            dA_n = ddecay_dA_n*dh*h_prev
+            dA_d[n] += dA_n
+        for n in range(N):
+            dh_next = carry[k + 1, n]
+            C_n = C_t[n]
+            dh = C_n*g_y + dh_next
+            dB_n = Delta*dh*u_t
+            dB_t[n] += dB_n
+        for n in range(N):
+            h_new = states[k + 1, n]
+            dC_n = g_y*h_new
+            dC_t[n] += dC_n
+
+
+# Without reassociation (see _selective_ssm_gradients): its products with Δ and the state
+# gradient keep their order, as in the NumPy kernel.
+@numba.njit(fastmath=ORDERED, error_model="numpy")
 def _selective_ssm_backward_one(
     seeds, u, delta, A, B, C, D_d, z, bias_d, delta_softplus, has_z, chunk, b, d, grads, parts, part
 ):
@@ -236,66 +334,69 @@ def _selective_ssm_backward_one(
         span = (start, stop)
         _selective_ssm_chunk(u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work)
         _selective_ssm_copy(states[stop - start], checkpoints[c + 1])
-    dh_carry = numpy.empty(N, A.dtype)
-    _selective_ssm_copy(dlast_state[b, d], dh_carry)
-    totals = numpy.zeros(2)
+    # carry[k]: the gradient of the state before step start + k of the chunk, in float64 as
+    # the NumPy kernel keeps it (in float32 it overflows where that one stays finite); g_ys[k]:
+    # the gradient of its y. Each loop over n stores into one array only, so that the
+    # compiler vectorises it (with more, its checks that arrays do not overlap give up).
+    carry, g_ys = numpy.empty((chunk + 1, N)), numpy.empty(chunk, A.dtype)
+    _selective_ssm_copy(dlast_state[b, d], carry[L - (count - 1) * chunk])
+    totals, zero, dA_d, decays = numpy.zeros(2), numpy.zeros(1, A.dtype)[0], dA[d], work[2]
     for c in range(count - 1, -1, -1):
         start, stop = c * chunk, min(c * chunk + chunk, L)
-        _selective_ssm_copy(checkpoints[c], states[0])
         span = (start, stop)
-        _selective_ssm_chunk(u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work)
+        if c < count - 1:  # the last chunk's states are still there from the loop above
+            _selective_ssm_copy(checkpoints[c], states[0])
+            _selective_ssm_chunk(
+                u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work
+            )
+        if has_z:
+            _selective_ssm_gates(z, b, d, span, work)
         for t in range(stop - 1, start - 1, -1):
-            u_t, dout_t = u[b, d, t], dout[b, d, t]
-            delta_t, Delta = delta[b, d, t], work[0][t - start]  # Δ as _selective_ssm_chunk kept it
-            t_B, t_C = min(t, B_bd.shape[0] - 1), min(t, C_bd.shape[0] - 1)
-            B_t, C_t, dB_t, dC_t = B_bd[t_B], C_bd[t_C], dB_bd[t_B], dC_bd[t_C]
-            y = 0.0
+            k, u_t, dout_t = t - start, u[b, d, t], dout[b, d, t]
+            delta_t, Delta = delta[b, d, t], work[0][k]  # Δ as _selective_ssm_chunk kept it
+            B_t, C_t = B_bd[min(t, B_bd.shape[0] - 1)], C_bd[min(t, C_bd.shape[0] - 1)]
+            y = zero
             for n in range(N):
-                h_new, C_n = states[t - start + 1, n], C_t[n]
+                h_new, C_n = states[k + 1, n], C_t[n]
                 y_n = C_n*h_new
                 y += y_n
             if has_z:
-                z_t = z[b, d, t]
-                p0 = 1/(1 + numpy.exp(-z_t)) if z_t >= 0 else numpy.exp(z_t)/(numpy.exp(z_t) + 1)
+                z_t, g_t = z[b, d, t], work[5][1, k]
+                p0 = (
+                    numpy.float32(1)/(g_t + numpy.float32(1)) if z_t >= numpy.float32(0) else
+                    g_t/(g_t + numpy.float32(1))
+                )
                 t0 = dout_t*p0
                 t1 = t0*z_t
                 g_y = t1
                 dD_t = t1*u_t
                 du_t = D_d*t1
-                dz_t = t0*(D_d*u_t + y)*(z_t*(1 - p0) + 1)
+                dz_t = t0*(D_d*u_t + y)*(z_t*(numpy.float32(1) - p0) + numpy.float32(1))
                 dz[b, d, t] = dz_t
             else:
                 g_y = dout_t
                 dD_t = dout_t*u_t
                 du_t = D_d*dout_t
-            dDelta, du_acc = 0.0, du_t
+            g_ys[k], dDelta, du_acc = g_y, zero, du_t
             for n in range(N):
-                h_prev, h_new, dh_next = states[t - start, n], states[t - start + 1, n], dh_carry[n]
-                decay_n = work[2][t - start, n]
+                h_prev, dh_next, decay_n = states[k, n], carry[k + 1, n], decays[k, n]
                 A_n = A[d, n]
                 B_n = B_t[n]
                 C_n = C_t[n]
                 dh = C_n*g_y + dh_next
-                ddecay_dA_n = Delta*decay_n
                 ddecay_dDelta_n = A_n*decay_n
-                t0 = dh*u_t
-                t1 = dh*h_prev
+                t0 = B_n*dh
                 dh_prev = decay_n*dh
-                dDelta_n = B_n*t0 + ddecay_dDelta_n*t1
-                dA_n = ddecay_dA_n*t1
-                dB_n = Delta*t0
-                du_n = B_n*Delta*dh
-                dC_n = g_y*h_new
-                dh_carry[n] = dh_prev
+                dDelta_n = ddecay_dDelta_n*dh*h_prev + t0*u_t
+                du_n = Delta*t0
+                carry[k, n] = dh_prev
                 dDelta += dDelta_n
                 du_acc += du_n
-                dA[d, n] += dA_n
-                dB_t[n] += dB_n
-                dC_t[n] += dC_n
             if delta_softplus:
+                w_t = work[5][0, k]  # as _selective_ssm_decays kept it
                 p0 = (
-                    1/(numpy.exp(-bias_d - delta_t) + 1) if (bias_d + delta_t) >= 0 else
-                    numpy.exp(bias_d + delta_t)/(numpy.exp(bias_d + delta_t) + 1)
+                    numpy.float32(1)/(w_t + numpy.float32(1)) if (bias_d + delta_t) >=
+                    numpy.float32(0) else w_t/(w_t + numpy.float32(1))
                 )
                 t0 = dDelta*p0
                 ddelta_t = t0
@@ -307,10 +408,14 @@ def _selective_ssm_backward_one(
             ddelta[b, d, t] = ddelta_t
             totals[0] += dD_t
             totals[1] += dbias_t
+        accumulate = (states, carry, decays, work[0], g_ys)
+        _selective_ssm_gradients(u, A, B_bd, C_bd, b, d, span, accumulate, (dA_d, dB_bd, dC_bd))
+        if c > 0:  # the state gradient entering this chunk leaves the one before it
+            _selective_ssm_copy(carry[0], carry[chunk])
     return totals
 
 
-@numba.njit(cache=True, nogil=True, fastmath=FASTMATH)
+@numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def _selective_ssm_backward_part(
     seeds, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads, part, parts
 ):

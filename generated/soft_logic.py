@@ -10,7 +10,7 @@ soft_logic_lookup_concat: Soft lookup with the concat score: per query, Σ_t α_
 
 import numpy
 
-CHUNK = 64
+CHUNK = 1024  # steps per chunk of the scan backward (see scan.j2)
 _FLOATS = (numpy.float32, numpy.float64)
 
 
@@ -56,8 +56,8 @@ def soft_logic_if_forward(z, T, F):
     F = _array("F", F, ('m',), sizes, dtype)
     z_j, T_k, F_k = z[:, None], T[None], F[None]
     p0 = (
-        _masked((z_j >= 0,), (lambda z_j: 1/(1 + numpy.exp(-z_j)), lambda z_j:
-        numpy.exp(z_j)/(numpy.exp(z_j) + 1)), z_j)
+        _masked((z_j >= 0,), (lambda z_j: 1/(1 + numpy.exp(-abs(z_j))), lambda z_j:
+        numpy.exp(-abs(z_j))/(1 + numpy.exp(-abs(z_j)))), z_j)
     )
     g_j = p0
     y_jk = F_k*(1 - g_j) + T_k*g_j
@@ -74,8 +74,8 @@ def soft_logic_if_backward(dout, z, T, F):
     dout = _array("dout", dout, ("n", "m"), sizes, dtype)
     z_j, T_k, F_k, dout_jk = z[:, None], T[None], F[None], dout
     p0 = (
-        _masked((z_j >= 0,), (lambda z_j: 1/(1 + numpy.exp(-z_j)), lambda z_j:
-        numpy.exp(z_j)/(numpy.exp(z_j) + 1)), z_j)
+        _masked((z_j >= 0,), (lambda z_j: 1/(1 + numpy.exp(-abs(z_j))), lambda z_j:
+        numpy.exp(-abs(z_j))/(1 + numpy.exp(-abs(z_j)))), z_j)
     )
     g_j = p0
     dg_jk = dout_jk*(-F_k + T_k)
@@ -84,8 +84,8 @@ def soft_logic_if_backward(dout, z, T, F):
     dg_jk, dT_jk, dF_jk = (numpy.broadcast_to(g, dout.shape) for g in (dg_jk, dT_jk, dF_jk))
     dg_j = dg_jk.sum(axis=1, keepdims=True)
     p0 = (
-        _masked((z_j >= 0,), (lambda z_j: 1/(1 + numpy.exp(-z_j)), lambda z_j:
-        numpy.exp(z_j)/(numpy.exp(z_j) + 1)), z_j)
+        _masked((z_j >= 0,), (lambda z_j: 1/(1 + numpy.exp(-abs(z_j))), lambda z_j:
+        numpy.exp(-abs(z_j))/(1 + numpy.exp(-abs(z_j)))), z_j)
     )
     dz_j = dg_j*p0*(1 - p0)
     grads = (numpy.broadcast_to(dz_j, z_j.shape)[:, 0], dT_jk.sum(axis=0), dF_jk.sum(axis=0))

@@ -11,7 +11,7 @@ soft_logic_lookup_concat: Soft lookup with the concat score: per query, Σ_t α_
 import numba
 import numpy
 
-CHUNK = 64
+CHUNK = 1024  # steps per chunk of the scan backward (see scan.j2)
 _FLOATS = (numpy.float32, numpy.float64)
 
 
@@ -34,11 +34,15 @@ def _array(name, value, axes, sizes, dtype=None):
     return numpy.ascontiguousarray(array)
 
 
-# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off.
+# Reassociation lets the compiler vectorise inner loops; no-NaN/no-inf flags stay off. Every
+# kernel compiles with error_model="numpy": a float division by zero gives inf or NaN, as in
+# NumPy, with no check for zero before it (the check kept loops with a division scalar).
 FASTMATH = {"contract", "reassoc", "nsz"}
+# Without reassociation, where the order of a product keeps it finite (see the scan backward).
+ORDERED = {"contract", "nsz"}
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+@numba.njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
 def _vexp(z, out, bits, fast):
     """out = exp(z), inf and NaN as numpy.exp gives them. With `fast` (float32 data), a form
     the compiler vectorises: 2**(k-1) * p(r), with 2**(k-1) assembled from float32 exponent
@@ -101,23 +105,26 @@ def soft_logic_if_backward(dout, z, T, F):
     return tuple(g.astype(dtype) for g in grads)
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_if_rows(z, T, F):
     """Per row (in parallel): the gate, then the blend of every feature."""
     y = numpy.empty((z.size, T.size), z.dtype)
     for j in numba.prange(z.size):
         z_j = z[j]
-        p0 = 1/(1 + numpy.exp(-z_j)) if z_j >= 0 else numpy.exp(z_j)/(numpy.exp(z_j) + 1)
+        p0 = (
+            numpy.float32(1)/(numpy.float32(1) + numpy.exp(-abs(z_j))) if z_j >= numpy.float32(0)
+            else numpy.exp(-abs(z_j))/(numpy.float32(1) + numpy.exp(-abs(z_j)))
+        )
         g_j = p0
         for k in range(T.size):
             T_k = T[k]
             F_k = F[k]
-            y_jk = F_k*(1 - g_j) + T_k*g_j
+            y_jk = F_k*(numpy.float32(1) - g_j) + T_k*g_j
             y[j, k] = y_jk
     return y
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_if_backward_parts(dout, z, T, F, parts):
     """Per row: dz; dT and dF as one partial sum per part of the rows, added at the end."""
     n, m = dout.shape
@@ -127,7 +134,11 @@ def _soft_logic_if_backward_parts(dout, z, T, F, parts):
     for part in numba.prange(parts):
         for j in range(part * chunk, min(n, part * chunk + chunk)):
             z_j, dg_j = z[j], 0.0
-            p0 = 1/(1 + numpy.exp(-z_j)) if z_j >= 0 else numpy.exp(z_j)/(numpy.exp(z_j) + 1)
+            p0 = (
+                numpy.float32(1)/(numpy.float32(1) + numpy.exp(-abs(z_j))) if z_j >=
+                numpy.float32(0) else numpy.exp(-abs(z_j))/(numpy.float32(1) +
+                numpy.exp(-abs(z_j)))
+            )
             g_j = p0
             for k in range(m):
                 dout_jk = dout[j, k]
@@ -135,12 +146,16 @@ def _soft_logic_if_backward_parts(dout, z, T, F, parts):
                 F_k = F[k]
                 dg_jk = dout_jk*(-F_k + T_k)
                 dT_jk = dout_jk*g_j
-                dF_jk = dout_jk*(1 - g_j)
+                dF_jk = dout_jk*(numpy.float32(1) - g_j)
                 dg_j += dg_jk
                 dT[part, k] += dT_jk
                 dF[part, k] += dF_jk
-            p0 = 1/(1 + numpy.exp(-z_j)) if z_j >= 0 else numpy.exp(z_j)/(numpy.exp(z_j) + 1)
-            dz_j = dg_j*p0*(1 - p0)
+            p0 = (
+                numpy.float32(1)/(numpy.float32(1) + numpy.exp(-abs(z_j))) if z_j >=
+                numpy.float32(0) else numpy.exp(-abs(z_j))/(numpy.float32(1) +
+                numpy.exp(-abs(z_j)))
+            )
+            dz_j = dg_j*p0*(numpy.float32(1) - p0)
             dz[j] = dz_j
     return dz, dT.sum(axis=0), dF.sum(axis=0)
 
@@ -176,7 +191,7 @@ def soft_logic_switch_backward(dout, a, C):
     return tuple(g.astype(dtype, copy=False) for g in grads)
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_switch_softmax(s):
     """Per row (in parallel): the softmax of the scores, shifted by the row's largest score."""
     alpha = numpy.empty(s.shape, s.dtype)
@@ -197,7 +212,7 @@ def _soft_logic_switch_softmax(s):
     return alpha
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_switch_softmax_backward(s, dalpha):
     """Per row (in parallel): the gradient of the scores from the gradient of the softmax."""
     ds = numpy.empty(s.shape)
@@ -265,7 +280,7 @@ def _soft_logic_lookup_dot_scores(q, k, v):
     return qW @ k.T, qW
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_lookup_dot_softmax(s):
     """Per row (in parallel): the softmax of the scores, shifted by the row's largest score."""
     alpha = numpy.empty(s.shape, s.dtype)
@@ -286,7 +301,7 @@ def _soft_logic_lookup_dot_softmax(s):
     return alpha
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_lookup_dot_softmax_backward(s, dalpha):
     """Per row (in parallel): the gradient of the scores from the gradient of the softmax."""
     ds = numpy.empty(s.shape)
@@ -356,7 +371,7 @@ def _soft_logic_lookup_general_scores(q, k, v, W_alpha):
     return qW @ k.T, qW
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_lookup_general_softmax(s):
     """Per row (in parallel): the softmax of the scores, shifted by the row's largest score."""
     alpha = numpy.empty(s.shape, s.dtype)
@@ -377,7 +392,7 @@ def _soft_logic_lookup_general_softmax(s):
     return alpha
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_lookup_general_softmax_backward(s, dalpha):
     """Per row (in parallel): the gradient of the scores from the gradient of the softmax."""
     ds = numpy.empty(s.shape)
@@ -456,7 +471,7 @@ def _soft_logic_lookup_concat_sides(q, k, W_alpha_c):
     return q @ W_alpha_c[:, :width].T, k @ W_alpha_c[:, width:].T
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_lookup_concat_softmax(s):
     """Per row (in parallel): the softmax of the scores, shifted by the row's largest score."""
     alpha = numpy.empty(s.shape, s.dtype)
@@ -477,7 +492,7 @@ def _soft_logic_lookup_concat_softmax(s):
     return alpha
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_lookup_concat_softmax_backward(s, dalpha):
     """Per row (in parallel): the gradient of the scores from the gradient of the softmax."""
     ds = numpy.empty(s.shape)
@@ -505,7 +520,7 @@ def _soft_logic_lookup_concat_softmax_backward(s, dalpha):
     return ds
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_lookup_concat_scores(Wq, Wk, v_alpha_c):
     """Per query (in parallel): the score of every key, the term summed over entries r."""
     s = numpy.empty((Wq.shape[0], Wk.shape[0]), Wq.dtype)
@@ -520,7 +535,7 @@ def _soft_logic_lookup_concat_scores(Wq, Wk, v_alpha_c):
     return s
 
 
-@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH, error_model="numpy")
 def _soft_logic_lookup_concat_term_parts(ds, Wq, Wk, v_alpha_c, parts):
     """Per part of the queries: dWq of its queries, partial sums of dWk and dv_alpha_c."""
     queries, keys, width = Wq.shape[0], Wk.shape[0], v_alpha_c.size
@@ -534,7 +549,7 @@ def _soft_logic_lookup_concat_term_parts(ds, Wq, Wk, v_alpha_c, parts):
                 for r in range(width):
                     Wq_r, Wk_r, v_alpha_c_r = Wq[i, r], Wk[t, r], v_alpha_c[r]
                     t0 = numpy.tanh(Wk_r + Wq_r)
-                    t1 = ds_e*v_alpha_c_r*(1 - t0**2)
+                    t1 = ds_e*v_alpha_c_r*(numpy.float32(1) - t0**2)
                     dWq_r = t1
                     dWk_r = t1
                     dv_alpha_c_r = ds_e*t0

@@ -14,7 +14,8 @@ def test_reciprocal_prints_as_a_division():
 
 def test_scalar_piecewise_is_a_conditional_expression():
     text = DerivePrinter(scalar=True).doprint(Piecewise((x, x > 20), (log(1 + exp(x)), True)))
-    assert text == "(x if x > 20 else numpy.log(numpy.exp(x) + 1))"
+    f32 = "numpy.float32"
+    assert text == f"(x if x > {f32}(20) else numpy.log(numpy.exp(x) + {f32}(1)))"
 
 
 def test_array_piecewise_evaluates_branches_under_masks():
@@ -26,7 +27,7 @@ def test_cse_never_hoists_a_branch_out_of_its_piecewise():
     # exp(-x) overflows for very negative x: it may only be computed inside its branch.
     branchy = Piecewise((exp(-x), x >= 0), (exp(x), True))
     block = print_block([("a", branchy * y), ("b", branchy + exp(-x) * y)], scalar=True)
-    assert block.lines[0] == "p0 = numpy.exp(-x) if x >= 0 else numpy.exp(x)"
+    assert block.lines[0] == "p0 = numpy.exp(-x) if x >= numpy.float32(0) else numpy.exp(x)"
     assert [line for line in block.lines if "exp(-x)" in line and not line.startswith("p0")] == [
         "b = p0 + y*numpy.exp(-x)"
     ]
@@ -43,9 +44,13 @@ def test_the_printer_records_its_imports():
     assert print_block([("a", sympy.exp(x))], scalar=False).imports == ("numpy",)
 
 
-def test_scalar_piecewise_constants_stay_in_the_data_type():
-    # Numba would unify an int 1 with a float32 branch to float64; 1/3 is not exact in float32.
+def test_scalar_constants_stay_in_the_data_type():
+    # Numba would unify an int 1 with a float32 branch to float64, and compute 1/x or x + 1 in
+    # float64 for a float32 x; 1/3 is not exact in float32, so float64 code keeps it exact.
     slope = Piecewise((1, x > 0), (y, True))
-    assert DerivePrinter(scalar=True).doprint(slope) == "(numpy.float32(1) if x > 0 else y)"
+    f32 = "numpy.float32"
+    assert DerivePrinter(scalar=True).doprint(slope) == f"({f32}(1) if x > {f32}(0) else y)"
+    assert DerivePrinter(scalar=True).doprint(1 / (x + 1)) == f"{f32}(1)/(x + {f32}(1))"
+    assert DerivePrinter(scalar=False).doprint(1 / (x + 1)) == "1/(x + 1)"
     third = DerivePrinter(scalar=True).doprint(Piecewise((sympy.Rational(1, 3), x > 0), (y, True)))
-    assert "float32" not in third
+    assert third.startswith("(1/3 if")

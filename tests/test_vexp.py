@@ -1,9 +1,11 @@
-"""The vectorisable float32 exp: its derived constants, and its accuracy where it is used."""
+"""The vectorisable float32 exp and the unit-interval log1p: their derived constants, and their
+accuracy where they are used."""
 
+import mpmath
 import numpy
 import sympy
 
-from derive.kernels.vexp import UNIT_ROUNDOFF, _degree, _ln2_split, bounds
+from derive.kernels.vexp import UNIT_ROUNDOFF, _atanh_terms, _degree, _ln2_split, bounds
 
 FLUSH = -125.5 * numpy.log(2)  # below it, 2**(k-1) has the biased exponent 0: the result is 0
 
@@ -52,3 +54,44 @@ def test_float32_exp_gives_inf_and_nan_as_numpy_exp_does():
     assert numpy.array_equal(numpy.isnan(out), numpy.isnan(expected))
     assert numpy.array_equal(out[1:6], expected[1:6])
     assert numpy.allclose(out[6:], expected[6:], rtol=2 * 2.0**-23, atol=0)
+
+
+def _log1p_unit(w):
+    import numba
+    from derive_kernels.selective_ssm_numba import _log1p_unit as series
+
+    @numba.njit(error_model="numpy")
+    def run(w, out):
+        for n in range(w.size):
+            out[n] = series(w[n])
+
+    out = numpy.empty_like(w)
+    run(w, out)
+    return out
+
+
+def test_log1p_series_has_the_least_terms_below_each_unit_roundoff():
+    s, bound = sympy.Rational(1, 3), lambda j: s ** (2 * j + 2) / ((2 * j + 3) * (1 - s**2))
+    for roundoff in (UNIT_ROUNDOFF, sympy.Rational(1, 2**53)):
+        terms = _atanh_terms(roundoff)
+        assert bound(terms) < roundoff <= bound(terms - 1)
+
+
+def test_log1p_series_is_within_two_ulp_on_the_unit_interval_in_normal_numbers():
+    grid = numpy.concatenate([numpy.linspace(0, 1, 100001), numpy.geomspace(1e-300, 1, 20001)])
+    for dtype, ulp in ((numpy.float32, 2.0**-23), (numpy.float64, 2.0**-52)):
+        w = grid.astype(dtype)
+        w = w[w >= numpy.finfo(dtype).tiny]  # normal numbers: w/2 of a subnormal w rounds
+        exact = numpy.log1p(w.astype(numpy.float64))
+        if dtype == numpy.float64:
+            exact = [mpmath.log1p(mpmath.mpf(float(v))) for v in w[::97]]
+            w = w[::97]
+            exact = numpy.array([float(e) for e in exact])
+        error = numpy.abs(_log1p_unit(w).astype(numpy.float64) - exact) / exact
+        assert numpy.max(error) < 2 * ulp, dtype
+
+
+def test_log1p_series_keeps_zero_and_nan():
+    for dtype in (numpy.float32, numpy.float64):
+        out = _log1p_unit(numpy.array([0.0, numpy.nan, 1.0], dtype))
+        assert out[0] == 0 and numpy.isnan(out[1]) and out.dtype == dtype

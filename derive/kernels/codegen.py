@@ -22,7 +22,7 @@ import derive.kernels.lowerings  # noqa: F401 - registers the lowerings
 from derive.kernels.kinds import kind, kinds
 from derive.kernels.lowering import LOWERINGS, KernelSpec, kernel_specs
 from derive.kernels.printing import print_block
-from derive.kernels.vexp import vexp_blocks
+from derive.kernels.vexp import log1p_unit_blocks, vexp_blocks
 from derive.model import Document
 
 LINE_WIDTH = 99
@@ -81,8 +81,9 @@ class PrintedKernel:
         return any(name in self.inputs[block] for block in blocks)
 
 
-def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[list[str]]]:
+def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[list[str]], set[str]]:
     kernels, imports = [], {"numpy"} | ({"numba"} if numba else set())
+    helpers: set[str] = set()
     for spec in specs:
         if numba and kind(spec.kind).threaded:
             imports.add("concurrent.futures")
@@ -94,8 +95,9 @@ def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[list[str]]]:
             code[block.name] = printed.lines
             inputs[block.name] = _inputs(block)
             imports |= set(printed.imports)
+            helpers |= set(printed.helpers)
         kernels.append(PrintedKernel(spec, code, inputs))
-    return kernels, _import_groups(imports)
+    return kernels, _import_groups(imports), helpers
 
 
 def _import_groups(imports) -> list[list[str]]:
@@ -111,9 +113,10 @@ def _inputs(block) -> frozenset:
 
 
 def _vexp_code() -> dict:
-    """The vectorisable exp of Numba modules (see vexp), printed once per module."""
+    """The vectorisable exp and log1p of Numba modules (see vexp), printed once per module."""
     return {
-        b.name: print_block(b.outputs, scalar=True, single=b.single).lines for b in vexp_blocks()
+        b.name: print_block(b.outputs, scalar=True, single=b.single).lines
+        for b in (*vexp_blocks(), *log1p_unit_blocks())
     }
 
 
@@ -139,7 +142,7 @@ def render(doc: Document) -> dict[str, str]:
     template = environment().get_template("module.py.j2")
     files = {}
     for numba in (False, True):
-        kernels, imports = _printed(module.kernels, numba)
+        kernels, imports, helpers = _printed(module.kernels, numba)
         threaded = numba and any(kind(spec.kind).threaded for spec in module.kernels)
         gathers = numba and any(kind(spec.kind).gathers for spec in module.kernels)
         text = template.render(
@@ -148,6 +151,7 @@ def render(doc: Document) -> dict[str, str]:
             numba=numba,
             imports=imports,
             vexp=_vexp_code(),
+            helpers=helpers,
             threaded=threaded,
             gathers=gathers,
             templates={name: record.template for name, record in kinds().items()},

@@ -252,6 +252,20 @@ def hoist_exp(expr, name: str):
     return expr.xreplace({sympy.exp(argument): sympy.Symbol(name, positive=True)}), argument
 
 
+def stable_hoisted(outputs, name: str, argument=None):
+    """`stable(outputs)` with their one exponential, exp(argument), replaced by the symbol
+    `name` (see hoist_exp); return (outputs, argument). Given `argument`, the exponential
+    found must be exp(argument): blocks that share `name` compute the same value."""
+    outputs = stable(outputs)
+    found = {node.args[0] for _, expr in outputs for node in expr.atoms(sympy.exp)}
+    if len(found) != 1 or (argument is not None and found != {argument}):
+        raise ValueError(f"expected one exp, of {argument}, in {outputs}; found {found}")
+    (argument,) = found
+    symbol = sympy.Symbol(name, positive=True)
+    replaced = tuple((n, e.xreplace({sympy.exp(argument): symbol})) for n, e in outputs)
+    return replaced, argument
+
+
 def stable(outputs) -> tuple[tuple[str, sympy.Expr], ...]:
     """Lower primitives to their numerically stable forms, for printing."""
     return tuple((name, stable_form(sympy.sympify(expr))) for name, expr in outputs)

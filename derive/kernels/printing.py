@@ -24,18 +24,50 @@ class DerivePrinter(NumPyPrinter):
         super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False})
         self.scalar = scalar
         self.single = single
+        self.helpers: set[str] = set()  # module helpers the printed code calls
+        self._integral = False  # printing an integer-valued expression: an index or a size
 
     def _number(self, text: str) -> str:
         # In float32 code every constant is a float32, so nothing is promoted to float64.
         return f"{self._module_format('numpy.float32')}({text})" if self.single else text
 
+    def _print(self, expr, **kwargs):
+        # An integer-valued expression (an index, a size: n - k + 1) keeps int constants; a
+        # lone number is a value (a Piecewise branch, a factor) and is not one of them.
+        integral = (
+            self.scalar
+            and not self._integral
+            and isinstance(expr, sympy.Basic)
+            and not expr.is_Number
+            and (expr.is_integer or _compares_integers(expr))
+        )
+        if not integral:
+            return super()._print(expr, **kwargs)
+        self._integral = True
+        try:
+            return super()._print(expr, **kwargs)
+        finally:
+            self._integral = False
+
     def _print_Integer(self, expr):
+        if self._integral:
+            return str(expr.p)
+        if self.scalar and not self.single and _exact_in_float32(expr):
+            return self._float32(str(expr.p))
         return self._number(str(expr.p))
 
     def _print_Rational(self, expr):
+        if self.scalar and not self.single and not self._integral and _exact_in_float32(expr):
+            return self._float32(repr(float(expr)))
         if not self.single:
             return super()._print_Rational(expr)
         return self._number(repr(float(expr)))
+
+    def _float32(self, text: str) -> str:
+        # Numba types int64 + float32 (and a float64 literal + float32) as float64, which
+        # turns float32 loops into float64 ones at half the vector width. A constant that
+        # float32 holds exactly is printed as float32; float64 code promotes it without loss.
+        return f"{self._module_format('numpy.float32')}({text})"
 
     def _print_Float(self, expr):
         return self._number(repr(float(expr)) if self.single else super()._print_Float(expr))
@@ -52,7 +84,8 @@ class DerivePrinter(NumPyPrinter):
         if exponent == sympy.S.Half:
             return f"{self._module_format('numpy.sqrt')}({self._print(base)})"
         if exponent.is_Integer and exponent < 0:
-            return f"1/{self.parenthesize(base**-exponent, PRECEDENCE['Mul'] + 1)}"
+            one = self._print(sympy.Integer(1))
+            return f"{one}/{self.parenthesize(base**-exponent, PRECEDENCE['Mul'] + 1)}"
         if exponent.is_Integer:
             # An int exponent keeps float32 code in float32.
             return f"{self.parenthesize(base, power + 1)}**{int(exponent)}"
@@ -68,18 +101,10 @@ class DerivePrinter(NumPyPrinter):
             raise ValueError(f"Piecewise without a default branch cannot be printed: {expr}")
         if not self.scalar:
             return self._masked(expr)
-        text = self._branch(last)
+        text = self._print(last)
         for value, condition in reversed(pieces):
-            text = f"({self._branch(value)} if {self._print(condition)} else {text})"
+            text = f"({self._print(value)} if {self._print(condition)} else {text})"
         return text
-
-    def _branch(self, value) -> str:
-        # Numba types `1 if c else s` as float64 even where s is float32 (int64 and float32
-        # unify to float64), which halves the speed of float32 loops. A constant that float32
-        # holds exactly is printed as float32: float64 code promotes it without loss.
-        if value.is_Number and not self.single and _exact_in_float32(value):
-            return f"{self._module_format('numpy.float32')}({self._print(value)})"
-        return self._print(value)
 
     def _masked(self, expr):
         # Each branch is a function of the operands, called only on the entries it selects.
@@ -105,6 +130,21 @@ class DerivePrinter(NumPyPrinter):
     def _print_Symbol(self, expr):
         return expr.name
 
+    def print_log1p_unit(self, expr):
+        """log1p of an argument in [0, 1] (primitives.log1p_unit): in Numba code, the
+        module's `_log1p_unit`, a series the compiler vectorises (see vexp.py)."""
+        if not self.scalar:
+            return f"{self._module_format('numpy.log1p')}({self._print(expr.args[0])})"
+        self._module_format("numba.extending.overload")  # _log1p_unit is an overload
+        self.helpers.add("log1p_unit")
+        return f"_log1p_unit({self._print(expr.args[0])})"
+
+
+def _compares_integers(expr) -> bool:
+    return isinstance(expr, sympy.core.relational.Relational) and all(
+        side.is_integer for side in expr.args
+    )
+
 
 def _exact_in_float32(value: sympy.Number) -> bool:
     as_float = float(value)
@@ -117,6 +157,7 @@ class PrintedBlock:
 
     lines: tuple[str, ...]
     imports: tuple[str, ...]
+    helpers: tuple[str, ...] = ()
 
 
 def _protect_piecewise(exprs):
@@ -164,5 +205,11 @@ def print_block(outputs, *, scalar: bool, single: bool = False, prefix: str = "t
     printer = DerivePrinter(scalar=scalar, single=single)
     lines = [f"{symbol} = {_unwrapped(printer.doprint(piece))}" for symbol, piece in pieces]
     lines += [f"{symbol} = {printer.doprint(value)}" for symbol, value in temporaries]
-    lines += [f"{name} = {printer.doprint(value)}" for name, value in zip(names, reduced)]
-    return PrintedBlock(tuple(lines), tuple(sorted(printer.module_imports)))
+    # A lone integer output is an index or a count (n_min = 1), as before this printer
+    # typed constants: it stays an int.
+    lines += [
+        f"{name} = {value.p if value.is_Integer else printer.doprint(value)}"
+        for name, value in zip(names, reduced)
+    ]
+    imports, helpers = tuple(sorted(printer.module_imports)), tuple(sorted(printer.helpers))
+    return PrintedBlock(tuple(lines), imports, helpers)

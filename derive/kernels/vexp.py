@@ -1,4 +1,4 @@
-"""exp for vectorised float32 loops, derived here: exp(z) = 2**(k-1) * p(r), z = k ln2 + r.
+"""exp and log1p for vectorised loops, derived here: exp(z) = 2**(k-1) * p(r), z = k ln2 + r.
 
 Numba's pip builds cannot vectorise calls to exp (no SVML), so float32 kernels compute it
 in plain arithmetic the compiler vectorises. Every constant is derived with SymPy: ln2 is
@@ -8,6 +8,12 @@ and a tail; p is twice exp's Taylor polynomial of the least degree whose truncat
 results up to float32's largest value are exact to rounding; z is clamped to the range where
 exp(z) is a normal float32, results below 2**-125.5 flush to 0, and a last select returns
 inf above that range and NaN for NaN, as numpy.exp does.
+
+log1p(w) on 0 <= w <= 1 (the stable softplus's log1p(exp(-|x|)), see
+derive/notation/primitives.py) is 2 atanh(s) with s = w/(2 + w) <= 1/3, summed as its odd
+series to the least term whose tail, relative to the sum, is below the unit roundoff of
+float32 (float32 code) or float64 (float64 code). Every term is positive, so the sum has no
+cancellation: it is exact to rounding at w = 0 and for tiny w. NaN stays NaN.
 """
 
 from __future__ import annotations
@@ -37,6 +43,34 @@ def _ln2_split() -> tuple[sympy.Rational, sympy.Float]:
     scale = 2**HEAD_BITS
     head = sympy.Rational(sympy.floor(sympy.log(2) * scale), scale)
     return head, (sympy.log(2) - head).evalf(20)
+
+
+def _atanh_terms(unit_roundoff) -> int:
+    """The least J with the series' relative tail sum_{j>J} s**(2j)/(2j+1) below
+    `unit_roundoff` at s = 1/3 (bounded by s**(2J+2) / ((2J+3)(1 - s**2)))."""
+    s_max = sympy.Rational(1, 3)
+    terms = 0
+    while (s_max ** (2 * terms + 2) / ((2 * terms + 3) * (1 - s_max**2))) >= unit_roundoff:
+        terms += 1
+    return terms
+
+
+def log1p_unit_blocks() -> tuple[Block, ...]:
+    """log1p(w) for 0 <= w <= 1: float32 ("log1p_single") and float64 ("log1p_double")."""
+    w, s_w, q = sympy.symbols("w s_w q_w", real=True)
+    blocks = []
+    for name, single, roundoff in (
+        ("log1p_single", True, UNIT_ROUNDOFF),
+        ("log1p_double", False, sympy.Rational(1, 2**53)),
+    ):
+        series = sum(q**j / (2 * j + 1) for j in range(_atanh_terms(roundoff) + 1))
+        outputs = (
+            ("s_w", w / (2 + w)),
+            ("q_w", s_w * s_w),
+            ("l_w", 2 * s_w * sympy.horner(series, q)),
+        )
+        blocks.append(Block(name, outputs, single=single))
+    return tuple(blocks)
 
 
 def bounds() -> tuple[sympy.Float, sympy.Float]:

@@ -107,15 +107,41 @@ def stable_form(expr: sympy.Basic) -> sympy.Basic:
     raise ValueError("stable forms refer to each other in a cycle")
 
 
-# Stable forms use functions the NumPy printer knows. For softplus, PyTorch returns x
-# itself above a threshold of 20 (beta = 1); below it, log1p(exp(x)) cannot overflow.
+class log1p_unit(log1p):
+    """log1p(w) where 0 <= w <= 1, as in the stable forms below: w = exp(-|x|). NumPy code
+    prints it as numpy.log1p; Numba code as a series that vectorises (derive/kernels/vexp.py).
+    Everything else (evaluation, derivatives, other printers) treats it as log1p."""
+
+    def _plain(self, printer):
+        # SymPy's printers skip _print_log1p for a renamed subclass; a printer may print
+        # this one its own way (derive/kernels/printing.py).
+        own = getattr(printer, "print_log1p_unit", None)
+        return own(self) if own else printer._print(log1p(*self.args))
+
+    _numpycode = _scipycode = _mpmathcode = _pythoncode = _lambdacode = _plain
+
+
+# Stable forms use functions the NumPy printer knows, and one exponential, exp(-|x|), which
+# never overflows and which kernels may compute apart, vectorised (lowering.hoist_exp).
+# For softplus, PyTorch returns x itself above a threshold of 20 (beta = 1); below it,
+# max(x, 0) + log1p(exp(-|x|)).
 SOFTPLUS_THRESHOLD = 20
+
+
+def _softplus_stable(x):
+    tail = log1p_unit(exp(-sympy.Abs(x)))
+    return Piecewise((x, x > SOFTPLUS_THRESHOLD), (x + tail, x > 0), (tail, True))
+
+
+def _sigmoid_stable(x):
+    w = exp(-sympy.Abs(x))
+    return Piecewise((1 / (1 + w), x >= 0), (w / (1 + w), True))
 
 
 @primitive(
     domain=Interval(-30, 30),
     definition=lambda x: log(1 + exp(x)),
-    stable=lambda x: Piecewise((x, x > SOFTPLUS_THRESHOLD), (log1p(exp(x)), True)),
+    stable=_softplus_stable,
     convention="smooth; kernels return x for x > 20, as torch.nn.functional.softplus does",
 )
 class softplus(PrimitiveFunction):
@@ -128,8 +154,8 @@ class softplus(PrimitiveFunction):
 @primitive(
     domain=Interval(-30, 30),
     definition=lambda x: 1 / (1 + exp(-x)),
-    stable=lambda x: Piecewise((1 / (1 + exp(-x)), x >= 0), (exp(x) / (1 + exp(x)), True)),
-    convention="smooth; kernels evaluate exp(-x) for x >= 0 and exp(x) below, never overflowing",
+    stable=_sigmoid_stable,
+    convention="smooth; kernels evaluate exp(-|x|), which never overflows",
 )
 class sigmoid(PrimitiveFunction):
     """1 / (1 + exp(-x))."""

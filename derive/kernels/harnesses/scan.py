@@ -81,6 +81,14 @@ def _entry(array, b: int, d: int, n: int, t: int, dim: int):
     return array[b, d // (dim // array.shape[1]), n, t]
 
 
+def _exp_block(kernel, name: str, values: dict):
+    """The exponential that blocks `delta_softplus` and `out_gated` read (w_t, g_t): block
+    `<name>_exp` of block `<name>_exp_arg`."""
+    argument = block_value(kernel, f"{name}_exp_arg", values)
+    ((output, _),) = kernel.block(f"{name}_exp_arg").outputs
+    return block_value(kernel, f"{name}_exp", {output: argument})
+
+
 def _symbolic_output(kernel, inputs, softplus: bool):
     """The forward output and last state as SymPy expressions of one symbol per input entry."""
     symbols = [symbols_like(f"x{k}", a.shape) for k, a in enumerate(inputs)]
@@ -92,9 +100,11 @@ def _symbolic_output(kernel, inputs, softplus: bool):
         h = [sympy.Integer(0)] * N
         for t in range(length):
             step = {"u_t": u[b, d, t], "D_d": D[d], "z_t": z[b, d, t]}
-            step["Delta"] = block_value(
-                kernel, delta_block, {"delta_t": delta[b, d, t], "bias_d": bias[d]}
-            )
+            step["g_t"] = _exp_block(kernel, "gate", step)
+            values = {"delta_t": delta[b, d, t], "bias_d": bias[d]}
+            if softplus:
+                values["w_t"] = _exp_block(kernel, "delta", values)
+            step["Delta"] = block_value(kernel, delta_block, values)
             for n in range(N):
                 z_n = block_value(kernel, "decay_arg", {**step, "A_n": A[d, n]})
                 decay = block_value(kernel, "decay", {"z_n": z_n})

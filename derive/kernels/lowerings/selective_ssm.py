@@ -23,6 +23,7 @@ from derive.kernels.lowering import (
     hoist_exp,
     lowering,
     stable,
+    stable_hoisted,
     unfolded,
     vjp,
 )
@@ -86,17 +87,27 @@ def lower_selective_ssm(doc) -> tuple[KernelSpec, ...]:
     # mamba_ssm's extension of the note: a skip connection D and a silu gate z.
     out_plain = y + D_d * u_t
     out_gated = out_plain * silu(z_t)
+    # The softplus of Δ and the silu gate each need one exponential per step, exp(-|·|) in
+    # their stable forms: kernels compute those for a run of steps at once (vectorised), as
+    # w_t and g_t, from the arguments a_t and a_z.
+    softplus_out, a_t = stable_hoisted([("Delta", delta_softplus)], "w_t")
+    gated_out, a_z = stable_hoisted([("out_t", out_gated)], "g_t")
+    w_t, g_t, a_t_, a_z_ = sympy.symbols("w_t g_t a_t a_z", real=True)
     blocks = [
-        Block("delta_softplus", stable([("Delta", delta_softplus)])),
+        Block("delta_exp_arg", stable([("a_t", a_t)])),
+        Block("delta_exp", stable([("w_t", sympy.exp(a_t_))])),
+        Block("delta_softplus", softplus_out),
         Block("delta_plain", stable([("Delta", delta_plain)])),
         *_step_blocks(step, emit),
         Block("emit", stable([("y_n", emit)])),
         Block("out_plain", stable([("out_t", out_plain)])),
-        Block("out_gated", stable([("out_t", out_gated)])),
+        Block("gate_exp_arg", stable([("a_z", a_z)])),
+        Block("gate_exp", stable([("g_t", sympy.exp(a_z_))])),
+        Block("out_gated", gated_out),
         _output_vjp("out_plain_vjp", out_plain, with_z=False),
-        _output_vjp("out_gated_vjp", out_gated, with_z=True),
+        _output_vjp("out_gated_vjp", out_gated, with_z=True, hoist=("g_t", a_z)),
         Block("state_grad", stable([("dh", dh_next + g_y * sympy.diff(emit, h_new))])),
-        _delta_vjp("delta_softplus_vjp", delta_softplus),
+        _delta_vjp("delta_softplus_vjp", delta_softplus, hoist=("w_t", a_t)),
         _delta_vjp("delta_plain_vjp", delta_plain),
     ]
     spec = KernelSpec(
@@ -151,31 +162,40 @@ def _step_blocks(step, emit) -> list[Block]:
         Block("decay_arg", stable([("z_n", argument)])),
         Block("decay", stable([("decay_n", sympy.exp(z_n))])),
         Block("step", stable([("h_new", hoisted)])),
-        Block("decay_vjp", stable([(str(through[v]), partials[v]) for v in (A_n, Delta)])),
+        Block("decay_vjp_A", stable([(str(through[A_n]), partials[A_n])])),
+        Block("decay_vjp_Delta", stable([(str(through[Delta]), partials[Delta])])),
+        # Apart, by what a kernel accumulates where: the state's gradient and the per-step
+        # sums over n, then dA, dB and dC, each added to an array of its own.
         Block(
             "step_vjp",
             stable(
                 [
                     ("dh_prev", chained[h_prev]),
                     ("dDelta_n", chained[Delta]),
-                    ("dA_n", chained[A_n]),
-                    ("dB_n", chained[B_n]),
                     ("du_n", chained[u_t]),
-                    ("dC_n", g_y * sympy.diff(emit, C_n)),
                 ]
             ),
         ),
+        Block("step_vjp_A", stable([("dA_n", chained[A_n])])),
+        Block("step_vjp_B", stable([("dB_n", chained[B_n])])),
+        Block("emit_vjp", stable([("dC_n", g_y * sympy.diff(emit, C_n))])),
     ]
 
 
-def _output_vjp(name: str, out, *, with_z: bool) -> Block:
+def _printable(outputs, hoist):
+    """Stable outputs; with hoist = (name, argument), their exp(argument) read as `name`."""
+    return stable(outputs) if hoist is None else stable_hoisted(outputs, *hoist)[0]
+
+
+def _output_vjp(name: str, out, *, with_z: bool, hoist=None) -> Block:
     grads = vjp({"out": out}, {"out": dout}, (y, D_d, u_t, z_t))
     outputs = [("g_y", grads[y]), ("dD_t", grads[D_d]), ("du_t", grads[u_t])]
     if with_z:
         outputs.append(("dz_t", grads[z_t]))
-    return Block(name, stable(outputs))
+    return Block(name, _printable(outputs, hoist))
 
 
-def _delta_vjp(name: str, delta) -> Block:
+def _delta_vjp(name: str, delta, hoist=None) -> Block:
     grads = vjp({"Delta": delta}, {"Delta": dDelta}, (delta_t, bias_d))
-    return Block(name, stable([("ddelta_t", grads[delta_t]), ("dbias_t", grads[bias_d])]))
+    outputs = [("ddelta_t", grads[delta_t]), ("dbias_t", grads[bias_d])]
+    return Block(name, _printable(outputs, hoist))
