@@ -232,7 +232,7 @@ def _selective_ssm_forward(
     for d in range(part * block, min(dim, part * block + block)):
         bias_d, D_d = bias[d], D[d]
         h, work = numpy.empty(N, A.dtype), _selective_ssm_work(steps, N, A.dtype)
-        deltas, decays, zero = work[0], work[2], numpy.zeros(1, A.dtype)[0]
+        deltas, decays, zero = work[0], work[2], A.dtype.type(0)
         for b in range(batch):
             B_bd, C_bd = _selective_ssm_rows(B, C, b, d, dim)
             h[:] = 0.0
@@ -340,7 +340,7 @@ def _selective_ssm_backward_one(
     # compiler vectorises it (with more, its checks that arrays do not overlap give up).
     carry, g_ys = numpy.empty((chunk + 1, N)), numpy.empty(chunk, A.dtype)
     _selective_ssm_copy(dlast_state[b, d], carry[L - (count - 1) * chunk])
-    totals, zero, dA_d, decays = numpy.zeros(2), numpy.zeros(1, A.dtype)[0], dA[d], work[2]
+    totals, zero, dA_d, decays = numpy.zeros(2), A.dtype.type(0), dA[d], work[2]
     for c in range(count - 1, -1, -1):
         start, stop = c * chunk, min(c * chunk + chunk, L)
         span = (start, stop)
