@@ -336,8 +336,8 @@ def _selective_ssm_backward_one(
         _selective_ssm_copy(states[stop - start], checkpoints[c + 1])
     # carry[k]: the gradient of the state before step start + k of the chunk, in float64 as
     # the NumPy kernel keeps it (in float32 it overflows where that one stays finite); g_ys[k]:
-    # the gradient of its y. Each loop over n stores into one array only, so that the
-    # compiler vectorises it (with more, its checks that arrays do not overlap give up).
+    # the gradient of its y. dA, dB and dC are added after each chunk, in loops that store
+    # into one array each (_selective_ssm_gradients), which the compiler vectorises.
     carry, g_ys = numpy.empty((chunk + 1, N)), numpy.empty(chunk, A.dtype)
     _selective_ssm_copy(dlast_state[b, d], carry[L - (count - 1) * chunk])
     totals, zero, dA_d, decays = numpy.zeros(2), A.dtype.type(0), dA[d], work[2]
