@@ -256,14 +256,11 @@ def stable_hoisted(outputs, name: str, argument=None):
     """`stable(outputs)` with their one exponential, exp(argument), replaced by the symbol
     `name` (see hoist_exp); return (outputs, argument). Given `argument`, the exponential
     found must be exp(argument): blocks that share `name` compute the same value."""
-    outputs = stable(outputs)
-    found = {node.args[0] for _, expr in outputs for node in expr.atoms(sympy.exp)}
-    if len(found) != 1 or (argument is not None and found != {argument}):
-        raise ValueError(f"expected one exp, of {argument}, in {outputs}; found {found}")
-    (argument,) = found
-    symbol = sympy.Symbol(name, positive=True)
-    replaced = tuple((n, e.xreplace({sympy.exp(argument): symbol})) for n, e in outputs)
-    return replaced, argument
+    names, exprs = zip(*stable(outputs), strict=True)
+    replaced, found = hoist_exp(sympy.Tuple(*exprs), name)
+    if argument is not None and found != argument:
+        raise ValueError(f"expected exp({argument}) in {outputs}, found exp({found})")
+    return tuple(zip(names, replaced, strict=True)), found
 
 
 def stable(outputs) -> tuple[tuple[str, sympy.Expr], ...]:

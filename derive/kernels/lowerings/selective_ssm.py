@@ -92,7 +92,7 @@ def lower_selective_ssm(doc) -> tuple[KernelSpec, ...]:
     # w_t and g_t, from the arguments a_t and a_z.
     softplus_out, a_t = stable_hoisted([("Delta", delta_softplus)], "w_t")
     gated_out, a_z = stable_hoisted([("out_t", out_gated)], "g_t")
-    w_t, g_t, a_t_, a_z_ = sympy.symbols("w_t g_t a_t a_z", real=True)
+    a_t_, a_z_ = sympy.symbols("a_t a_z", real=True)
     blocks = [
         Block("delta_exp_arg", stable([("a_t", a_t)])),
         Block("delta_exp", stable([("w_t", sympy.exp(a_t_))])),
