@@ -38,7 +38,9 @@ FASTMATH = {"contract", "reassoc", "nsz"}
 ORDERED = {"contract", "nsz"}
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
+# Not inlined by Numba (inline="always" typed it again at each call site: about 1 s of the
+# scan's cold compile); the kernels calling it ran as fast in an A/B.
+@numba.njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _vexp(z, out, bits, fast):
     """out = exp(z), inf and NaN as numpy.exp gives them. With `fast` (float32 data), a form
     the compiler vectorises: 2**(k-1) * p(r), with 2**(k-1) assembled from float32 exponent

@@ -42,7 +42,9 @@ FASTMATH = {"contract", "reassoc", "nsz"}
 ORDERED = {"contract", "nsz"}
 
 
-@numba.njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
+# Not inlined by Numba (inline="always" typed it again at each call site: about 1 s of the
+# scan's cold compile); the kernels calling it ran as fast in an A/B.
+@numba.njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _vexp(z, out, bits, fast):
     """out = exp(z), inf and NaN as numpy.exp gives them. With `fast` (float32 data), a form
     the compiler vectorises: 2**(k-1) * p(r), with 2**(k-1) assembled from float32 exponent
@@ -177,7 +179,9 @@ def _selective_ssm_decays(A, delta, bias_d, delta_softplus, b, d, span, work):
     _vexp(flat[0], flat[1], flat[2], A.itemsize == 4)
 
 
-@numba.njit(fastmath=FASTMATH, error_model="numpy")
+# The gates and the small helpers below are inlined where they are called (inline="always"):
+# compiled apart, each cost 0.1-0.6 s of a cold start for a few lines.
+@numba.njit(fastmath=FASTMATH, error_model="numpy", inline="always")
 def _selective_ssm_gates(z, b, d, span, work):
     """The silu gate's exp(-|·|) of steps start..stop-1, vectorised, into row 1 of the step
     exponentials."""
@@ -190,7 +194,7 @@ def _selective_ssm_gates(z, b, d, span, work):
     _vexp(arguments[1, :steps], exps[1, :steps], exp_bits[1, :steps], z.itemsize == 4)
 
 
-@numba.njit
+@numba.njit(inline="always")
 def _selective_ssm_work(steps, N, dtype):
     """Scratch for _selective_ssm_decays and _selective_ssm_gates: Δ per step; exponents, decays,
     exponent bits per entry; arguments, exponentials, exponent bits per step (Δ's, the
@@ -206,7 +210,7 @@ def _selective_ssm_work(steps, N, dtype):
     )
 
 
-@numba.njit
+@numba.njit(inline="always")
 def _selective_ssm_copy(source, target):
     """target[:] = source, as a loop: Numba's slice assignment compiles its shape-mismatch
     message (string formatting), over a second per compile."""
@@ -214,7 +218,7 @@ def _selective_ssm_copy(source, target):
         target[n] = source[n]
 
 
-@numba.njit
+@numba.njit(inline="always")
 def _selective_ssm_rows(B, C, b, d, dim):
     """The steps (L or 1, N) of B and C that batch entry b and channel d read."""
     B_bd = B[min(b, B.shape[0] - 1), d // (dim // B.shape[1])]
@@ -314,123 +318,114 @@ def _selective_ssm_gradients(u, A, B_bd, C_bd, b, d, span, chunk, grads):
 
 
 # Without reassociation (see _selective_ssm_gradients): its products with Δ and the state
-# gradient keep their order, as in the NumPy kernel.
-@numba.njit(fastmath=ORDERED, error_model="numpy")
-def _selective_ssm_backward_one(
-    seeds, u, delta, A, B, C, D_d, z, bias_d, delta_softplus, has_z, chunk, b, d, grads, parts, part
+# gradient keep their order, as in the NumPy kernel. One function for the whole part (not one
+# per scan called from here): Numba optimises a callee again inside each caller, and the extra
+# level took about 2 s of the cold compile.
+@numba.njit(cache=True, nogil=True, fastmath=ORDERED, error_model="numpy")
+def _selective_ssm_backward_part(
+    seeds, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads, part, parts
 ):
-    """Backward of one (batch, channel) scan; dB and dC go to this thread's own part."""
-    (dout, dlast_state), (du, ddelta, dA, dz) = seeds, grads
-    L, N, dim = u.shape[2], A.shape[1], u.shape[1]
-    B_bd, C_bd = _selective_ssm_rows(B, C, b, d, dim)
-    dB_bd, dC_bd = _selective_ssm_rows(parts[0][part], parts[1][part], b, d, dim)
-    count = (L + chunk - 1) // chunk
-    checkpoints = numpy.zeros((count + 1, N), A.dtype)
+    """Backward of one block of channels; dB and dC go to this part's own slice."""
+    (dout, dlast_state), (du, ddelta, dA, dB_parts, dC_parts, dD, dz, dbias) = seeds, grads
+    (batch, dim, L), N = u.shape, A.shape[1]
+    count, block = (L + chunk - 1) // chunk, (dim + parts - 1) // parts
+    checkpoints = numpy.empty((count + 1, N), A.dtype)
     states = numpy.empty((chunk + 1, N), A.dtype)
-    work = _selective_ssm_work(chunk, N, A.dtype)
-    for c in range(count):
-        start, stop = c * chunk, min(c * chunk + chunk, L)
-        _selective_ssm_copy(checkpoints[c], states[0])
-        span = (start, stop)
-        _selective_ssm_chunk(u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work)
-        _selective_ssm_copy(states[stop - start], checkpoints[c + 1])
+    work, zero = _selective_ssm_work(chunk, N, A.dtype), A.dtype.type(0)
+    decays = work[2]
     # carry[k]: the gradient of the state before step start + k of the chunk, in float64 as
     # the NumPy kernel keeps it (in float32 it overflows where that one stays finite); g_ys[k]:
     # the gradient of its y. dA, dB and dC are added after each chunk, in loops that store
     # into one array each (_selective_ssm_gradients), which the compiler vectorises.
     carry, g_ys = numpy.empty((chunk + 1, N)), numpy.empty(chunk, A.dtype)
-    _selective_ssm_copy(dlast_state[b, d], carry[L - (count - 1) * chunk])
-    totals, zero, dA_d, decays = numpy.zeros(2), A.dtype.type(0), dA[d], work[2]
-    for c in range(count - 1, -1, -1):
-        start, stop = c * chunk, min(c * chunk + chunk, L)
-        span = (start, stop)
-        if c < count - 1:  # the last chunk's states are still there from the loop above
-            _selective_ssm_copy(checkpoints[c], states[0])
-            _selective_ssm_chunk(
-                u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work
-            )
-        if has_z:
-            _selective_ssm_gates(z, b, d, span, work)
-        for t in range(stop - 1, start - 1, -1):
-            k, u_t, dout_t = t - start, u[b, d, t], dout[b, d, t]
-            delta_t, Delta = delta[b, d, t], work[0][k]  # Δ as _selective_ssm_chunk kept it
-            B_t, C_t = B_bd[min(t, B_bd.shape[0] - 1)], C_bd[min(t, C_bd.shape[0] - 1)]
-            y = zero
-            for n in range(N):
-                h_new, C_n = states[k + 1, n], C_t[n]
-                y_n = C_n*h_new
-                y += y_n
-            if has_z:
-                z_t, g_t = z[b, d, t], work[5][1, k]
-                p0 = (
-                    numpy.float32(1)/(g_t + numpy.float32(1)) if z_t >= numpy.float32(0) else
-                    g_t/(g_t + numpy.float32(1))
-                )
-                t0 = dout_t*p0
-                t1 = t0*z_t
-                g_y = t1
-                dD_t = t1*u_t
-                du_t = D_d*t1
-                dz_t = t0*(D_d*u_t + y)*(z_t*(numpy.float32(1) - p0) + numpy.float32(1))
-                dz[b, d, t] = dz_t
-            else:
-                g_y = dout_t
-                dD_t = dout_t*u_t
-                du_t = D_d*dout_t
-            g_ys[k], dDelta, du_acc = g_y, zero, du_t
-            for n in range(N):
-                h_prev, dh_next, decay_n = states[k, n], carry[k + 1, n], decays[k, n]
-                A_n = A[d, n]
-                B_n = B_t[n]
-                C_n = C_t[n]
-                dh = C_n*g_y + dh_next
-                ddecay_dDelta_n = A_n*decay_n
-                t0 = B_n*dh
-                dh_prev = decay_n*dh
-                dDelta_n = ddecay_dDelta_n*dh*h_prev + t0*u_t
-                du_n = Delta*t0
-                carry[k, n] = dh_prev
-                dDelta += dDelta_n
-                du_acc += du_n
-            if delta_softplus:
-                w_t = work[5][0, k]  # as _selective_ssm_decays kept it
-                p0 = (
-                    numpy.float32(1)/(w_t + numpy.float32(1)) if (bias_d + delta_t) >=
-                    numpy.float32(0) else w_t/(w_t + numpy.float32(1))
-                )
-                t0 = dDelta*p0
-                ddelta_t = t0
-                dbias_t = t0
-            else:
-                ddelta_t = dDelta
-                dbias_t = dDelta
-            du[b, d, t] = du_acc
-            ddelta[b, d, t] = ddelta_t
-            totals[0] += dD_t
-            totals[1] += dbias_t
-        accumulate = (states, carry, decays, work[0], g_ys)
-        _selective_ssm_gradients(u, A, B_bd, C_bd, b, d, span, accumulate, (dA_d, dB_bd, dC_bd))
-        if c > 0:  # the state gradient entering this chunk leaves the one before it
-            _selective_ssm_copy(carry[0], carry[chunk])
-    return totals
-
-
-@numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def _selective_ssm_backward_part(
-    seeds, u, delta, A, B, C, D, z, bias, delta_softplus, has_z, chunk, grads, part, parts
-):
-    """Backward of one block of channels; dB and dC go to this part's own slice."""
-    du, ddelta, dA, dB_parts, dC_parts, dD, dz, dbias = grads
-    batch, dim = u.shape[:2]
-    block = (dim + parts - 1) // parts
     for d in range(part * block, min(dim, part * block + block)):
+        D_d, bias_d = D[d], bias[d]
         for b in range(batch):
-            totals = _selective_ssm_backward_one(
-                seeds, u, delta, A, B, C, D[d], z, bias[d], delta_softplus, has_z, chunk,
-                b, d, (du, ddelta, dA, dz), (dB_parts, dC_parts), part,
-            )
-            dD[d] += totals[0]
-            dbias[d] += totals[1]
+            B_bd, C_bd = _selective_ssm_rows(B, C, b, d, dim)
+            dB_bd, dC_bd = _selective_ssm_rows(dB_parts[part], dC_parts[part], b, d, dim)
+            checkpoints[0] = zero
+            for c in range(count):
+                start, stop = c * chunk, min(c * chunk + chunk, L)
+                _selective_ssm_copy(checkpoints[c], states[0])
+                span = (start, stop)
+                _selective_ssm_chunk(
+                    u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work
+                )
+                _selective_ssm_copy(states[stop - start], checkpoints[c + 1])
+            _selective_ssm_copy(dlast_state[b, d], carry[L - (count - 1) * chunk])
+            dA_d = dA[d]
+            for c in range(count - 1, -1, -1):
+                start, stop = c * chunk, min(c * chunk + chunk, L)
+                span = (start, stop)
+                if c < count - 1:  # the last chunk's states are still there from the loop above
+                    _selective_ssm_copy(checkpoints[c], states[0])
+                    _selective_ssm_chunk(
+                        u, delta, A, B_bd, bias_d, delta_softplus, b, d, span, states, work
+                    )
+                if has_z:
+                    _selective_ssm_gates(z, b, d, span, work)
+                for t in range(stop - 1, start - 1, -1):
+                    k, u_t, dout_t = t - start, u[b, d, t], dout[b, d, t]
+                    delta_t, Delta = delta[b, d, t], work[0][k]  # Δ as decays kept it
+                    B_t, C_t = B_bd[min(t, B_bd.shape[0] - 1)], C_bd[min(t, C_bd.shape[0] - 1)]
+                    y = zero
+                    for n in range(N):
+                        h_new, C_n = states[k + 1, n], C_t[n]
+                        y_n = C_n*h_new
+                        y += y_n
+                    if has_z:
+                        z_t, g_t = z[b, d, t], work[5][1, k]
+                        p0 = (
+                            numpy.float32(1)/(g_t + numpy.float32(1)) if z_t >= numpy.float32(0)
+                            else g_t/(g_t + numpy.float32(1))
+                        )
+                        t0 = dout_t*p0
+                        t1 = t0*z_t
+                        g_y = t1
+                        dD_t = t1*u_t
+                        du_t = D_d*t1
+                        dz_t = t0*(D_d*u_t + y)*(z_t*(numpy.float32(1) - p0) + numpy.float32(1))
+                        dz[b, d, t] = dz_t
+                    else:
+                        g_y = dout_t
+                        dD_t = dout_t*u_t
+                        du_t = D_d*dout_t
+                    g_ys[k], dDelta, du_acc = g_y, zero, du_t
+                    for n in range(N):
+                        h_prev, dh_next, decay_n = states[k, n], carry[k + 1, n], decays[k, n]
+                        A_n = A[d, n]
+                        B_n = B_t[n]
+                        C_n = C_t[n]
+                        dh = C_n*g_y + dh_next
+                        ddecay_dDelta_n = A_n*decay_n
+                        t0 = B_n*dh
+                        dh_prev = decay_n*dh
+                        dDelta_n = ddecay_dDelta_n*dh*h_prev + t0*u_t
+                        du_n = Delta*t0
+                        carry[k, n] = dh_prev
+                        dDelta += dDelta_n
+                        du_acc += du_n
+                    if delta_softplus:
+                        w_t = work[5][0, k]  # as _selective_ssm_decays kept it
+                        p0 = (
+                            numpy.float32(1)/(w_t + numpy.float32(1)) if (bias_d + delta_t) >=
+                            numpy.float32(0) else w_t/(w_t + numpy.float32(1))
+                        )
+                        t0 = dDelta*p0
+                        ddelta_t = t0
+                        dbias_t = t0
+                    else:
+                        ddelta_t = dDelta
+                        dbias_t = dDelta
+                    du[b, d, t] = du_acc
+                    ddelta[b, d, t] = ddelta_t
+                    dD[d] += dD_t
+                    dbias[d] += dbias_t
+                accumulate = (states, carry, decays, work[0], g_ys)
+                grads_bd = (dA_d, dB_bd, dC_bd)
+                _selective_ssm_gradients(u, A, B_bd, C_bd, b, d, span, accumulate, grads_bd)
+                if c > 0:  # the state gradient entering this chunk leaves the one before it
+                    _selective_ssm_copy(carry[0], carry[chunk])
 
 
 def _selective_ssm_backward_numba(
