@@ -52,8 +52,9 @@ CLAIMS = int(os.environ.get("DERIVE_FUZZ_CLAIMS", "2000"))
 MINIMUM_CLAIMS = 2000
 CLAIM_TIMEOUT = 4.0
 CHUNK = 25  # claims per worker process
-JOBS = 2
-LATE_MUTANTS = 30
+# Worker processes at once; CI runs these campaigns on one core, beside the main suite.
+JOBS = int(os.environ.get("DERIVE_SLOW_JOBS", "2"))
+LATE_MUTANTS = int(os.environ.get("DERIVE_LATE_MUTANTS", "30"))
 LABEL_CHECKS = 400
 LATE_TIMEOUT = 15.0
 FINDINGS = os.environ.get("DERIVE_FUZZ_FINDINGS", "")

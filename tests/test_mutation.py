@@ -15,6 +15,7 @@ MINIMUM_MUTANTS = 200
 MUTANT_TIMEOUT = 20.0
 # Enough per document that five documents give well over MINIMUM_MUTANTS; 0 runs them all.
 PER_DOCUMENT = int(os.environ.get("DERIVE_MUTANTS_PER_DOCUMENT", "80"))
+JOBS = int(os.environ.get("DERIVE_SLOW_JOBS", "2"))  # worker processes at once
 
 
 def _killable_mutants(doc):
@@ -39,7 +40,7 @@ def test_no_mutant_is_proved(load_document, mutation_tally):
         mutants = _killable_mutants(doc)
         verdicts = verify(
             dataclasses.replace(doc, claims=tuple(mutants), gradients=()),
-            jobs=2,
+            jobs=JOBS,
             timeout=MUTANT_TIMEOUT,
         )
         proved = [v.claim for v in verdicts if v.status in (PROVED, PROVED_AT_SIZES)]
