@@ -40,8 +40,9 @@ def _masked(conditions, branches, *operands):
     return out
 
 
-def _gatv2_edges(edge_index, nodes, add_self_loops):
-    """(sources, targets) as int64 arrays; like PyG, self loops are replaced by one per node."""
+def _gatv2_edge_rows(edge_index, nodes):
+    """edge_index validated, as its two rows (sources, targets): contiguous int64, copied only
+    if edge_index is not (the Numba grouping is compiled for that layout alone)."""
     edge_index = numpy.asarray(edge_index)
     if edge_index.ndim != 2 or edge_index.shape[0] != 2:
         raise ValueError(f"edge_index: expected shape (2, E), got {edge_index.shape}")
@@ -50,7 +51,13 @@ def _gatv2_edges(edge_index, nodes, add_self_loops):
     if edge_index.size and (edge_index.min() < 0 or edge_index.max() >= nodes):
         low, high = edge_index.min(), edge_index.max()
         raise ValueError(f"edge_index: node indices must lie in [0, {nodes}), got {low}..{high}")
-    sources, targets = edge_index.astype(numpy.int64)
+    return numpy.ascontiguousarray(edge_index, dtype=numpy.int64)
+
+
+def _gatv2_edges(edge_index, nodes, add_self_loops):
+    """(sources, targets) as int64 arrays; like PyG, self loops are replaced by one per node,
+    after all other edges."""
+    sources, targets = _gatv2_edge_rows(edge_index, nodes)
     if add_self_loops:
         keep = sources != targets
         loops = numpy.arange(nodes, dtype=numpy.int64)

@@ -146,8 +146,9 @@ def _prefetch_row(array, row):
         _prefetch_line(array, row, byte)
 
 
-def _gatv2_edges(edge_index, nodes, add_self_loops):
-    """(sources, targets) as int64 arrays; like PyG, self loops are replaced by one per node."""
+def _gatv2_edge_rows(edge_index, nodes):
+    """edge_index validated, as its two rows (sources, targets): contiguous int64, copied only
+    if edge_index is not (the Numba grouping is compiled for that layout alone)."""
     edge_index = numpy.asarray(edge_index)
     if edge_index.ndim != 2 or edge_index.shape[0] != 2:
         raise ValueError(f"edge_index: expected shape (2, E), got {edge_index.shape}")
@@ -156,7 +157,13 @@ def _gatv2_edges(edge_index, nodes, add_self_loops):
     if edge_index.size and (edge_index.min() < 0 or edge_index.max() >= nodes):
         low, high = edge_index.min(), edge_index.max()
         raise ValueError(f"edge_index: node indices must lie in [0, {nodes}), got {low}..{high}")
-    sources, targets = edge_index.astype(numpy.int64)
+    return numpy.ascontiguousarray(edge_index, dtype=numpy.int64)
+
+
+def _gatv2_edges(edge_index, nodes, add_self_loops):
+    """(sources, targets) as int64 arrays; like PyG, self loops are replaced by one per node,
+    after all other edges."""
+    sources, targets = _gatv2_edge_rows(edge_index, nodes)
     if add_self_loops:
         keep = sources != targets
         loops = numpy.arange(nodes, dtype=numpy.int64)
@@ -364,10 +371,9 @@ def _gatv2_shared_grads(x, W_l, dxl, datt, dbias, need_dx):
 
 def _gatv2_grouped_edges(edge_index, nodes, add_self_loops):
     """The edges grouped by target: the sources in that order, and the offsets of each
-    target's run."""
-    sources, targets = _gatv2_edges(edge_index, nodes, add_self_loops)
-    offsets, order = _gatv2_group(targets, nodes)
-    return sources[order], offsets
+    target's run (the edges of _gatv2_edges, stably sorted by target)."""
+    sources, targets = _gatv2_edge_rows(edge_index, nodes)
+    return _gatv2_by_target(sources, targets, nodes, bool(add_self_loops))
 
 
 def _gatv2_check_saved(saved, nodes, dtype, edge_index, heads, add_self_loops, shared, att, slope):
@@ -436,19 +442,28 @@ def _gatv2_projections(x, W_l, b_l, W_r, b_r):
 
 
 @numba.njit(cache=True)
-def _gatv2_group(keys, groups):
-    """Counting sort: the offsets of each key's run, and the stable order that sorts keys."""
-    offsets = numpy.zeros(groups + 1, numpy.int64)
-    for key in keys:
-        offsets[key + 1] += 1
-    for g in range(groups):
-        offsets[g + 1] += offsets[g]
+def _gatv2_by_target(sources, targets, nodes, add_self_loops):
+    """Counting sort of the edges by target, in one pass without an order array (a sort, then
+    a gather through its order, took 1.3-1.8 times as long at 1M edges): the sources in that
+    order, stable, and the offsets of each target's run. With add_self_loops, as
+    _gatv2_edges: the edges j -> j are left out and each node's loop ends its run."""
+    loop = 1 if add_self_loops else 0
+    offsets = numpy.zeros(nodes + 1, numpy.int64)
+    for e in range(targets.size):
+        if not (add_self_loops and sources[e] == targets[e]):
+            offsets[targets[e] + 1] += 1
+    for i in range(nodes):
+        offsets[i + 1] += offsets[i] + loop
     cursor = offsets[:-1].copy()
-    order = numpy.empty(keys.size, numpy.int64)
-    for position in range(keys.size):
-        order[cursor[keys[position]]] = position
-        cursor[keys[position]] += 1
-    return offsets, order
+    grouped = numpy.empty(offsets[nodes], numpy.int64)
+    for e in range(targets.size):
+        if not (add_self_loops and sources[e] == targets[e]):
+            grouped[cursor[targets[e]]] = sources[e]
+            cursor[targets[e]] += 1
+    if add_self_loops:
+        for i in range(nodes):
+            grouped[cursor[i]] = i
+    return grouped, offsets
 
 
 def _gatv2_heads(array, heads):

@@ -77,6 +77,28 @@ def test_a_node_without_incoming_edges_gets_the_bias_and_no_attention_gradient(m
     numpy.testing.assert_array_equal(dbias, numpy.full(4, 4.0))
 
 
+@pytest.mark.parametrize("loops", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_grouping_by_target_is_the_stable_sort_of_the_edges(seed, loops):
+    # The Numba kernels group the edges by target in one pass (_gatv2_by_target); it must
+    # give the order a stable sort by target of the reference's edges gives: self loops
+    # written into edge_index dropped and one per node appended, with add_self_loops.
+    rng = numpy.random.default_rng(seed)
+    nodes = int(rng.integers(1, 8))
+    for edges in (0, 1, 5, 40):
+        edge_index = rng.integers(0, nodes, (2, edges))
+        edge_index[:, : edges // 4] = rng.integers(0, nodes, edges // 4)  # written self loops
+        sources, targets = gatv2._gatv2_edges(edge_index, nodes, loops)
+        order = numpy.argsort(targets, kind="stable")
+        offsets = numpy.concatenate([[0], numpy.cumsum(numpy.bincount(targets, minlength=nodes))])
+        layouts = (edge_index, edge_index.astype(numpy.int32), numpy.asfortranarray(edge_index))
+        for rows in layouts:
+            grouped, got = gatv2_numba._gatv2_grouped_edges(rows, nodes, loops)
+            assert grouped.dtype == got.dtype == numpy.int64
+            numpy.testing.assert_array_equal(grouped, sources[order])
+            numpy.testing.assert_array_equal(got, offsets)
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_with_self_loops_a_node_without_incoming_edges_attends_to_itself(module):
     # add_self_loops=True is the same layer as the loops written into edge_index; a node
