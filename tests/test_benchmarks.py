@@ -155,3 +155,29 @@ def test_a_row_faster_than_its_lower_bound_is_flagged():
     results = dataclasses.replace(results, rows=[fast, *results.rows[1:]])
     table = render_table(results)
     assert "scan small fwd (numba) took 4.0 ms, less than its lower bound of 5.0 ms" in table
+
+
+def test_bounds_use_the_faster_rates_measured_around_their_rows(monkeypatch):
+    from derive.kernels.benchmarks import machine
+
+    measured = iter(
+        [
+            {"exp_per_s": 1e9, "bytes_per_s": 4e10, "matmul_flop_per_s": 2e11, "threads": 2},
+            {"exp_per_s": 2e9, "bytes_per_s": 3e10, "matmul_flop_per_s": 1e11, "threads": 2},
+        ]
+    )
+    monkeypatch.setattr(machine, "limits", lambda quick: next(measured))
+    timed = []
+
+    def rows():
+        timed.append("rows")  # timed between the two measurements
+        return [Row("scan", "small", "fwd", "numba", Timing(0.01, 0.01, 0.01, 5))]
+
+    def bound_of(row, rates):
+        assert timed == ["rows"]
+        return 1e7 / rates["exp_per_s"]
+
+    (row,) = machine.bounded(rows, bound_of, quick=True)
+    assert row.rates == {"exp_per_s": 2e9, "bytes_per_s": 4e10, "matmul_flop_per_s": 2e11}
+    assert row.bound == 0.005 and row.fraction == 0.5
+    assert json.loads(render_json(Results(rows=[row])))["rows"][0]["rates"] == row.rates

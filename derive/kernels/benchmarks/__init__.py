@@ -53,6 +53,7 @@ class Row:
     timing: Timing | None
     bound: float | None = None
     note: str = ""
+    rates: dict | None = None  # the machine's rates the bound was computed from
 
     @property
     def fraction(self) -> float | None:

@@ -7,11 +7,13 @@ of D floats gathered from each endpoint and one scattered back — at the measur
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy
 
 from derive.kernels.benchmarks import Row, benchmark, time_it
+from derive.kernels.benchmarks.machine import bounded
 from derive.kernels.benchmarks.processes import compile_times, exponent
 from derive.kernels.benchmarks.training import gat_rows, passive_rows
 
@@ -19,6 +21,7 @@ CASES = {"Cora-size": (2708, 10556, 1433, 64), "1M edges": (100_000, 1_000_000, 
 SCALING_EDGES = (125_000, 250_000, 500_000, 1_000_000)
 SLOPE = 0.2
 HEADS = (1, 8)  # heads 8 concatenates 8 heads of width // 8 (PyG's usual GAT setting)
+PASSES = {"fwd": 1, "fwd+bwd": 2}  # gat_bound: forward, or forward and backward
 
 
 def gat_inputs(case, seed: int = 0):
@@ -60,7 +63,8 @@ def bench_gatv2(results, limits: dict, quick: bool) -> None:
         arrays = gat_inputs(case)
         label = _label(name, case, heads)
         for implementation, module in (("numba", gatv2_numba), ("numpy", gatv2)):
-            results.rows += _ours(implementation, module, label, case, arrays, limits, heads)
+            timed = functools.partial(_ours, implementation, module, label, arrays, heads)
+            results.rows += bounded(timed, functools.partial(_bound, case), quick)
         results.rows += _pyg(label, arrays, heads)
     results.rows += gat_rows(quick)
     results.rows += passive_rows("gat_rows", quick)
@@ -79,26 +83,17 @@ def _both(module, arrays, heads: int = 1):
     return both
 
 
-def _ours(implementation, module, label, case, arrays, limits, heads) -> list[Row]:
+def _bound(case, row, rates: dict) -> float:
+    return gat_bound(case, rates, PASSES[row.what])
+
+
+def _ours(implementation, module, label, arrays, heads) -> list[Row]:
     forward = lambda: module.gatv2_forward(*arrays, SLOPE, False, heads=heads)  # noqa: E731
     repeats = 5 if implementation == "numba" else 2
+    row = functools.partial(Row, "gatv2", label, implementation=implementation)
     return [
-        Row(
-            "gatv2",
-            label,
-            "fwd",
-            implementation,
-            time_it(forward, repeats),
-            gat_bound(case, limits, 1),
-        ),
-        Row(
-            "gatv2",
-            label,
-            "fwd+bwd",
-            implementation,
-            time_it(_both(module, arrays, heads), repeats),
-            gat_bound(case, limits, 2),
-        ),
+        row(what="fwd", timing=time_it(forward, repeats)),
+        row(what="fwd+bwd", timing=time_it(_both(module, arrays, heads), repeats)),
     ]
 
 

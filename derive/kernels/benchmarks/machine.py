@@ -3,6 +3,8 @@ exp and matmul throughput. Lower bounds of kernels are computed from these numbe
 
 from __future__ import annotations
 
+import dataclasses
+
 import numba
 import numpy
 
@@ -60,3 +62,20 @@ def limits(quick: bool) -> dict:
     found["exp_per_s"] = max(v for k, v in found.items() if k.endswith("exp_per_s"))
     found["bytes_per_s"] = max(found["copy_bytes_per_s"], found["triad_bytes_per_s"])
     return found
+
+
+RATES = ("exp_per_s", "bytes_per_s", "matmul_flop_per_s")  # what the bounds are computed from
+
+
+def bounded(time_rows, bound_of, quick: bool) -> list:
+    """The rows `time_rows()` times, each with its bound `bound_of(row, rates)` computed from
+    this machine's rates measured just before and just after them, per rate the faster of the
+    two (the lower bound). This host's speed drifts by up to 2x within minutes, so rates
+    measured once, at the start of a run, may belong to other minutes than a row timed later
+    (one run here measured exp at 1.96 G/s at its start; its scan rows, minutes later, ran
+    1.6 times as long as the same kernel had in an A/B an hour before)."""
+    before = limits(quick)
+    rows = time_rows()
+    after = limits(quick)
+    rates = {name: max(before[name], after[name]) for name in RATES}
+    return [dataclasses.replace(row, bound=bound_of(row, rates), rates=rates) for row in rows]

@@ -78,8 +78,8 @@ def _extras(results) -> list[str]:
 
 def _beaten_bounds(results) -> list[str]:
     """A warning per row that ran faster than its lower bound: the machine's rates, measured
-    once at the start, were then lower than the machine can do (a loaded host), and every
-    fraction of that run is suspect."""
+    just before and after the row, were then lower than the machine can do (a loaded host),
+    and the fractions of that run are suspect."""
     return [
         f"warning: {r.kernel} {r.case} {r.what} ({r.implementation}) took"
         f" {_ms(r.timing.median)} ms, less than its lower bound of {_ms(r.bound)} ms: the"
@@ -96,7 +96,11 @@ def _machine(results) -> list[str]:
     bandwidth = f"copy {copy:.1f} GB/s, triad {triad:.1f} GB/s"
     rates = f"float32 exp {m['exp_per_s']:.2f} G/s; matmul {m['matmul_flop_per_s']:.0f} GFLOP/s"
     m = results.machine
-    return [f"machine: {m['threads']} threads ({m['threading_layer']} layer); {bandwidth}; {rates}"]
+    return [
+        f"machine: {m['threads']} threads ({m['threading_layer']} layer); {bandwidth}; {rates}",
+        "(at the start of the run; each row's bound uses the rates measured just before and"
+        " after it, the faster of the two, in bench.json's `rates`)",
+    ]
 
 
 def _aligned(table) -> list[str]:

@@ -12,6 +12,7 @@ import functools
 import numpy
 
 from derive.kernels.benchmarks import Row, benchmark, time_it
+from derive.kernels.benchmarks.machine import bounded
 from derive.kernels.benchmarks.peers import torch_selective_scan
 from derive.kernels.benchmarks.processes import backward_memory, compile_times, exponent
 from derive.kernels.benchmarks.training import ssm_rows
@@ -20,6 +21,7 @@ CASES = ((1, 256, 16, 256), (1, 768, 16, 1024), (2, 1536, 16, 2048))
 SCALING_LENGTHS = (256, 512, 1024, 2048)
 CONFIGS = {"plain": False, "D,z,bias,softplus": True}
 TORCH_BACKWARD_REPEATS = {0: 5, 1: 1}  # case index -> repeats; its backward grows with L²
+PASSES = {"fwd": 1, "fwd+bwd": 2}  # passes over the exponentials (scan_bound)
 
 
 def scan_inputs(case, full: bool, seed: int = 0) -> tuple[list, dict]:
@@ -79,7 +81,8 @@ def bench_selective_ssm(results, limits: dict, quick: bool) -> None:
                         )
                     )
                     continue
-                results.rows += _ours(name, module, label, case, arrays, options, limits)
+                timed = functools.partial(_ours, name, module, label, arrays, options)
+                results.rows += bounded(timed, functools.partial(_bound, case), quick)
             results.rows += _torch(label, index, arrays, options)
     results.rows += ssm_rows(quick)
     results.compile["selective_ssm"] = compile_times("selective_ssm_numba", "scan")
@@ -88,7 +91,11 @@ def bench_selective_ssm(results, limits: dict, quick: bool) -> None:
         results.memory["selective_ssm"] = backward_memory("selective_ssm_numba", "scan")
 
 
-def _ours(name, module, label, case, arrays, options, limits) -> list[Row]:
+def _bound(case, row, rates: dict) -> float:
+    return scan_bound(case, rates, PASSES[row.what])
+
+
+def _ours(name, module, label, arrays, options) -> list[Row]:
     forward = lambda: module.selective_ssm_forward(*arrays, **options)  # noqa: E731
     dout = numpy.ones_like(arrays[0])
 
@@ -97,23 +104,10 @@ def _ours(name, module, label, case, arrays, options, limits) -> list[Row]:
         module.selective_ssm_backward(dout, *arrays, **options)
 
     repeats = 5 if name == "numba" else 2
+    row = functools.partial(Row, "selective_ssm", label, implementation=name)
     return [
-        Row(
-            "selective_ssm",
-            label,
-            "fwd",
-            name,
-            time_it(forward, repeats),
-            scan_bound(case, limits, 1),
-        ),
-        Row(
-            "selective_ssm",
-            label,
-            "fwd+bwd",
-            name,
-            time_it(both, repeats),
-            scan_bound(case, limits, 2),
-        ),
+        row(what="fwd", timing=time_it(forward, repeats)),
+        row(what="fwd+bwd", timing=time_it(both, repeats)),
     ]
 
 
