@@ -147,8 +147,8 @@ def _prefetch_row(array, row):
 
 
 def _gatv2_edge_rows(edge_index, nodes):
-    """edge_index validated, as its two rows (sources, targets): contiguous int64, copied only
-    if edge_index is not (the Numba grouping is compiled for that layout alone)."""
+    """edge_index validated, as its two rows (sources, targets): contiguous, writable int64,
+    copied only if edge_index is not (the grouping is compiled for that array type alone)."""
     edge_index = numpy.asarray(edge_index)
     if edge_index.ndim != 2 or edge_index.shape[0] != 2:
         raise ValueError(f"edge_index: expected shape (2, E), got {edge_index.shape}")
@@ -157,19 +157,8 @@ def _gatv2_edge_rows(edge_index, nodes):
     if edge_index.size and (edge_index.min() < 0 or edge_index.max() >= nodes):
         low, high = edge_index.min(), edge_index.max()
         raise ValueError(f"edge_index: node indices must lie in [0, {nodes}), got {low}..{high}")
-    return numpy.ascontiguousarray(edge_index, dtype=numpy.int64)
-
-
-def _gatv2_edges(edge_index, nodes, add_self_loops):
-    """(sources, targets) as int64 arrays; like PyG, self loops are replaced by one per node,
-    after all other edges."""
-    sources, targets = _gatv2_edge_rows(edge_index, nodes)
-    if add_self_loops:
-        keep = sources != targets
-        loops = numpy.arange(nodes, dtype=numpy.int64)
-        sources = numpy.concatenate([sources[keep], loops])
-        targets = numpy.concatenate([targets[keep], loops])
-    return sources, targets
+    rows = numpy.ascontiguousarray(edge_index, dtype=numpy.int64)
+    return rows if rows.flags.writeable else rows.copy()
 
 
 def _gatv2_inputs(x, edge_index, W_l, b_l, W_r, b_r, att, bias, heads, concat, share_weights):
@@ -443,10 +432,10 @@ def _gatv2_projections(x, W_l, b_l, W_r, b_r):
 
 @numba.njit(cache=True)
 def _gatv2_by_target(sources, targets, nodes, add_self_loops):
-    """Counting sort of the edges by target, in one pass without an order array (a sort, then
-    a gather through its order, took 1.3-1.8 times as long at 1M edges): the sources in that
-    order, stable, and the offsets of each target's run. With add_self_loops, as
-    _gatv2_edges: the edges j -> j are left out and each node's loop ends its run."""
+    """Counting sort of the edges by target that places the sources directly, without an
+    order array (a sort, then a gather through its order, took 1.3-1.8 times as long at 1M
+    edges): the sources in that order, stable, and the offsets of each target's run. With
+    add_self_loops, like PyG: the edges j -> j are left out and each node's loop ends its run."""
     loop = 1 if add_self_loops else 0
     offsets = numpy.zeros(nodes + 1, numpy.int64)
     for e in range(targets.size):

@@ -127,6 +127,36 @@ def test_edge_shapes(module, nodes, edges):
     assert [g.shape for g in grads] == [inputs[k].shape for k in FLOATS]
 
 
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("loops", [False, True])
+def test_saved_work_keeps_no_view_of_the_callers_edge_index(module, loops):
+    # The caller may reuse its edge_index array after the forward; the saved edges are the
+    # forward's own (a view would make the backward see other edges, or refuse them).
+    inputs = _inputs(nodes=6, edges=12)
+    edge_index = inputs[1]
+    expected = _run(module, inputs, loops=loops)[1]
+    saved = _saved_of(module, inputs, loops)
+    kept = edge_index.copy()
+    edge_index[:] = 0
+    inputs[1] = kept
+    dout = numpy.ones((6, 4))
+    grads = module.gatv2_backward(dout, *inputs, SLOPE, loops, saved=saved)
+    for got, want in zip(grads, expected):
+        numpy.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_a_read_only_edge_index_is_accepted(module):
+    inputs = _inputs(nodes=6, edges=12)
+    expected = _run(module, inputs, loops=True)
+    inputs[1] = inputs[1].copy()
+    inputs[1].flags.writeable = False
+    out, grads = _run(module, inputs, loops=True)
+    numpy.testing.assert_array_equal(out, expected[0])
+    for got, want in zip(grads, expected[1]):
+        numpy.testing.assert_array_equal(got, want)
+
+
 def _saved_of(module, inputs, loops=True):
     return module.gatv2_forward(*inputs, SLOPE, loops, save=True)[1]
 
