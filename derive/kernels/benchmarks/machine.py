@@ -73,7 +73,7 @@ def bounded(time_rows, bound_of, quick: bool) -> list:
     two (the lower bound). This host's speed drifts by up to 2x within minutes, so rates
     measured once, at the start of a run, may belong to other minutes than a row timed later
     (one run here measured exp at 1.96 G/s at its start; its scan rows, minutes later, ran
-    1.6 times as long as the same kernel had in an A/B an hour before)."""
+    1.6 times as long as the same kernel had in an A/B minutes before)."""
     before = limits(quick)
     rows = time_rows()
     after = limits(quick)
