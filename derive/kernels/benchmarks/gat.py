@@ -21,7 +21,6 @@ CASES = {"Cora-size": (2708, 10556, 1433, 64), "1M edges": (100_000, 1_000_000, 
 SCALING_EDGES = (125_000, 250_000, 500_000, 1_000_000)
 SLOPE = 0.2
 HEADS = (1, 8)  # heads 8 concatenates 8 heads of width // 8 (PyG's usual GAT setting)
-PASSES = {"fwd": 1, "fwd+bwd": 2}  # gat_bound: forward, or forward and backward
 
 
 def gat_inputs(case, seed: int = 0):
@@ -55,7 +54,7 @@ def _label(name, case, heads: int) -> str:
 
 
 @benchmark("gatv2")
-def bench_gatv2(results, limits: dict, quick: bool) -> None:
+def bench_gatv2(results, quick: bool) -> None:
     from derive_kernels import gatv2, gatv2_numba
 
     cases = dict(list(CASES.items())[:1]) if quick else CASES
@@ -64,7 +63,7 @@ def bench_gatv2(results, limits: dict, quick: bool) -> None:
         label = _label(name, case, heads)
         for implementation, module in (("numba", gatv2_numba), ("numpy", gatv2)):
             timed = functools.partial(_ours, implementation, module, label, arrays, heads)
-            results.rows += bounded(timed, functools.partial(_bound, case), quick)
+            results.rows += bounded(timed, functools.partial(gat_bound, case), quick)
         results.rows += _pyg(label, arrays, heads)
     results.rows += gat_rows(quick)
     results.rows += passive_rows("gat_rows", quick)
@@ -81,10 +80,6 @@ def _both(module, arrays, heads: int = 1):
         module.gatv2_backward(dout, *arrays, SLOPE, False, heads=heads, saved=saved)
 
     return both
-
-
-def _bound(case, row, rates: dict) -> float:
-    return gat_bound(case, rates, PASSES[row.what])
 
 
 def _ours(implementation, module, label, arrays, heads) -> list[Row]:

@@ -26,5 +26,5 @@ def run(documents, quick: bool) -> Results:
     """Measure the machine, then every registered benchmark among `documents`."""
     results = Results(machine=limits(quick))
     for name in documents:
-        BENCHMARKS[name](results, results.machine, quick)
+        BENCHMARKS[name](results, quick)
     return results

@@ -65,17 +65,22 @@ def limits(quick: bool) -> dict:
 
 
 RATES = ("exp_per_s", "bytes_per_s", "matmul_flop_per_s")  # what the bounds are computed from
+PASSES = {"fwd": 1, "fwd+bwd": 2}  # a row's passes: the forward, or forward and backward
 
 
 def bounded(time_rows, bound_of, quick: bool) -> list:
-    """The rows `time_rows()` times, each with its bound `bound_of(row, rates)` computed from
+    """The rows `time_rows()` times, each with its bound `bound_of(rates, passes)` computed from
     this machine's rates measured just before and just after them, per rate the faster of the
-    two (the lower bound). This host's speed drifts by up to 2x within minutes, so rates
-    measured once, at the start of a run, may belong to other minutes than a row timed later
-    (one run here measured exp at 1.96 G/s at its start; its scan rows, minutes later, ran
-    1.6 times as long as the same kernel had in an A/B minutes before)."""
+    two (the lower bound), and the row's passes (PASSES of its `what`). This host's speed drifts
+    by up to 2x within minutes, so rates measured once, at the start of a run, may belong to
+    other minutes than a row timed later (one run here measured exp at 1.96 G/s at its start;
+    its scan rows, minutes later, ran 1.6 times as long as the same kernel had in an A/B minutes
+    before)."""
     before = limits(quick)
     rows = time_rows()
     after = limits(quick)
     rates = {name: max(before[name], after[name]) for name in RATES}
-    return [dataclasses.replace(row, bound=bound_of(row, rates), rates=rates) for row in rows]
+    return [
+        dataclasses.replace(row, bound=bound_of(rates, PASSES[row.what]), rates=rates)
+        for row in rows
+    ]

@@ -21,7 +21,6 @@ CASES = ((1, 256, 16, 256), (1, 768, 16, 1024), (2, 1536, 16, 2048))
 SCALING_LENGTHS = (256, 512, 1024, 2048)
 CONFIGS = {"plain": False, "D,z,bias,softplus": True}
 TORCH_BACKWARD_REPEATS = {0: 5, 1: 1}  # case index -> repeats; its backward grows with L²
-PASSES = {"fwd": 1, "fwd+bwd": 2}  # passes over the exponentials (scan_bound)
 
 
 def scan_inputs(case, full: bool, seed: int = 0) -> tuple[list, dict]:
@@ -60,7 +59,7 @@ def _label(case, config: str) -> str:
 
 
 @benchmark("selective_ssm")
-def bench_selective_ssm(results, limits: dict, quick: bool) -> None:
+def bench_selective_ssm(results, quick: bool) -> None:
     from derive_kernels import selective_ssm, selective_ssm_numba
 
     cases = CASES[:1] if quick else CASES
@@ -82,17 +81,13 @@ def bench_selective_ssm(results, limits: dict, quick: bool) -> None:
                     )
                     continue
                 timed = functools.partial(_ours, name, module, label, arrays, options)
-                results.rows += bounded(timed, functools.partial(_bound, case), quick)
+                results.rows += bounded(timed, functools.partial(scan_bound, case), quick)
             results.rows += _torch(label, index, arrays, options)
     results.rows += ssm_rows(quick)
     results.compile["selective_ssm"] = compile_times("selective_ssm_numba", "scan")
     if not quick:
         results.scaling["selective_ssm"] = scaling(selective_ssm_numba)
         results.memory["selective_ssm"] = backward_memory("selective_ssm_numba", "scan")
-
-
-def _bound(case, row, rates: dict) -> float:
-    return scan_bound(case, rates, PASSES[row.what])
 
 
 def _ours(name, module, label, arrays, options) -> list[Row]:
