@@ -351,7 +351,9 @@ def _selective_ssm_backward_part(
     # into one array each (_selective_ssm_gradients), which the compiler vectorises.
     carry, g_ys = numpy.empty((chunk + 1, N)), numpy.empty(chunk, A.dtype)
     ys = numpy.empty(chunk if has_z else 0, A.dtype)  # y per step, from _selective_ssm_chunk
-    kept = (states, ys)
+    # The checkpoint pass keeps the ys of the last chunk only (the backward starts there);
+    # it recomputes every other chunk, ys included.
+    kept, states_only = (states, ys), (states, ys[:0])
     for d in range(part * block, min(dim, part * block + block)):
         D_d, bias_d = D[d], bias[d]
         for b in range(batch):
@@ -362,8 +364,9 @@ def _selective_ssm_backward_part(
                 start, stop = c * chunk, min(c * chunk + chunk, L)
                 _selective_ssm_copy(checkpoints[c], states[0])
                 span = (start, stop)
+                last = kept if c == count - 1 else states_only
                 _selective_ssm_chunk(
-                    u, delta, A, rows_bd, bias_d, delta_softplus, b, d, span, kept, work
+                    u, delta, A, rows_bd, bias_d, delta_softplus, b, d, span, last, work
                 )
                 _selective_ssm_copy(states[stop - start], checkpoints[c + 1])
             _selective_ssm_copy(dlast_state[b, d], carry[L - (count - 1) * chunk])
