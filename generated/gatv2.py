@@ -41,8 +41,8 @@ def _masked(conditions, branches, *operands):
 
 
 def _gatv2_edge_rows(edge_index, nodes):
-    """edge_index validated, as its two rows (sources, targets): contiguous, writable int64,
-    copied only if edge_index is not."""
+    """edge_index validated, as its two rows (sources, targets), a new int64 array (saved work
+    must not share the caller's memory)."""
     edge_index = numpy.asarray(edge_index)
     if edge_index.ndim != 2 or edge_index.shape[0] != 2:
         raise ValueError(f"edge_index: expected shape (2, E), got {edge_index.shape}")
@@ -51,14 +51,13 @@ def _gatv2_edge_rows(edge_index, nodes):
     if edge_index.size and (edge_index.min() < 0 or edge_index.max() >= nodes):
         low, high = edge_index.min(), edge_index.max()
         raise ValueError(f"edge_index: node indices must lie in [0, {nodes}), got {low}..{high}")
-    rows = numpy.ascontiguousarray(edge_index, dtype=numpy.int64)
-    return rows if rows.flags.writeable else rows.copy()
+    return edge_index.astype(numpy.int64)
 
 
 def _gatv2_edges(edge_index, nodes, add_self_loops):
-    """(sources, targets) as new int64 arrays (saved work must not share the caller's memory);
-    like PyG, self loops are replaced by one per node, after all other edges."""
-    sources, targets = _gatv2_edge_rows(edge_index, nodes).copy()
+    """(sources, targets) as new int64 arrays; like PyG, self loops are replaced by one per node,
+    after all other edges."""
+    sources, targets = _gatv2_edge_rows(edge_index, nodes)
     if add_self_loops:
         keep = sources != targets
         loops = numpy.arange(nodes, dtype=numpy.int64)
