@@ -586,9 +586,8 @@ def _gatv2_backward_part(
             g = h if concat else 0
             Z_i, G_i = totals[1, i, h], 0.0
             for e in range(start, stop):
-                if h == 0 and e + AHEAD < sources.size:  # the rows this part scatters into, too
+                if h == 0 and e + AHEAD < sources.size:  # the row of a source AHEAD edges on
                     _prefetch_row(xl, sources[e + AHEAD])
-                    _prefetch_row(mine, sources[e + AHEAD])
                 w_e, j, dalpha_e = weights[e, h], sources[e], xl.dtype.type(0)
                 for c in range(channels):
                     dagg_d, xl_d = dagg[part, g, c], xl[j, h, c]
@@ -599,6 +598,10 @@ def _gatv2_backward_part(
                 ds[e] = dw_e
                 G_i += dZ_e
             for e in range(start, stop):
+                # The row this part scatters into AHEAD edges on, asked for here, where it is
+                # written, rather than with xl's above (1M edges: 129 -> 97 ms for this loop).
+                if h == 0 and e + AHEAD < sources.size:
+                    _prefetch_row(mine, sources[e + AHEAD])
                 w_e, j, dw_total = weights[e, h], sources[e], ds[e] + G_i
                 alpha_e = w_e/Z_i
                 ds_e = dw_total*w_e
