@@ -21,6 +21,7 @@ from derive.model import (
     Source,
     Status,
 )
+from derive.notation.aggregates import SubsetSum
 from derive.notation.partials import as_partials
 
 _ASSUMPTIONS = ("real", "positive", "nonnegative", "negative")
@@ -63,7 +64,7 @@ def define(name: str, params: Iterable[sympy.Symbol], body, latex: str = "") -> 
     Its assumptions (real, positive, ...) are inferred from the body, never declared, so a
     proof that relies on them relies on something SymPy established for every argument.
     """
-    params, body = tuple(params), sympy.sympify(body)
+    params, body = tuple(params), _whole_limits(sympy.sympify(body))
     func = sympy.Function(name, **_inferred_assumptions(_with_free_parameters(body, params)))
     return Definition(name, func, params, body, latex=latex)
 
@@ -83,13 +84,53 @@ def recurrence(
     when `initial` has them and `step` keeps them for a previous value that has them.
     """
     params = tuple(params)
-    initial = sympy.sympify(initial)
+    initial = _whole_limits(sympy.sympify(initial))
     free_initial = _with_free_parameters(initial, params)
     probe = sympy.Dummy("prev", **_inferred_assumptions(free_initial))
     assumptions = _inferred_assumptions(free_initial, _with_free_parameters(step(probe), params))
     func = sympy.Function(name, **assumptions)
     previous = func(params[0] - 1, *params[1:])
-    return Definition(name, func, params, step(previous), start, initial, latex)
+    return Definition(name, func, params, _whole_limits(step(previous)), start, initial, latex)
+
+
+def _whole(bound: sympy.Expr, rounding) -> sympy.Expr:
+    """`bound` if SymPy knows it is an integer (or ±oo), else rounding(bound)."""
+    bound = sympy.sympify(bound)
+    if bound.is_integer or bound.is_infinite:
+        return bound
+    return rounding(bound)
+
+
+def _whole_limits(expr):
+    """`expr` with every Σ, Π and subset sum running over the integers its limits enclose:
+    from ceiling(lo) to floor(hi) where SymPy cannot show a limit to be an integer.
+
+    Σ_{i=1}^{n/2} 1 is 0 at n = 1, but SymPy counts hi - lo + 1 terms and makes it n/2 (and
+    so did the prover), while evaluation could not expand a sum to 1/2 at all; the claim
+    Σ_{i=1}^{n/2} 1 = n/2 came out proved for every n. With floor(n/2) both agree with the
+    integers the sum runs over. A limit that is an integer for every size is unchanged.
+    """
+    if not isinstance(expr, sympy.Basic):
+        return expr
+
+    def whole(node):
+        if isinstance(node, SubsetSum):
+            lo, hi = _whole(node.lo, sympy.ceiling), _whole(node.hi, sympy.floor)
+            return (
+                node if (lo, hi) == (node.lo, node.hi) else SubsetSum(node.body, node.set, lo, hi)
+            )
+        limits = [
+            (limit[0], _whole(limit[1], sympy.ceiling), _whole(limit[2], sympy.floor))
+            if len(limit) == 3
+            else limit
+            for limit in node.limits
+        ]
+        if limits == [tuple(limit) for limit in node.limits]:
+            return node
+        return node.func(node.function, *limits)
+
+    aggregate = lambda node: isinstance(node, (sympy.Sum, sympy.Product, SubsetSum))  # noqa: E731
+    return expr.replace(aggregate, whole)
 
 
 def _pairs(mapping: Mapping | None) -> tuple:
@@ -119,8 +160,8 @@ def claim(
         id=id,
         section=section,
         quote=quote,
-        lhs=as_partials(sympy.sympify(lhs)),
-        rhs=as_partials(sympy.sympify(rhs)),
+        lhs=as_partials(_whole_limits(sympy.sympify(lhs))),
+        rhs=as_partials(_whole_limits(sympy.sympify(rhs))),
         relation=relation,
         expect=expect,
         reading=reading,
@@ -169,23 +210,100 @@ def gradients(id: str, of, wrt: Iterable, sizes: Mapping, note: str = "") -> tup
     """
     location = _caller_location()
     return tuple(
-        Gradient(f"{id}.{w}", sympy.sympify(of), w, _pairs(sizes), note, location) for w in wrt
+        Gradient(f"{id}.{w}", _whole_limits(sympy.sympify(of)), w, _pairs(sizes), note, location)
+        for w in wrt
     )
 
 
-def _check_range(name: str, index: sympy.Symbol, lo: sympy.Expr) -> None:
-    """Raise ValueError if `index`'s declared range can start below what its assumptions
-    allow: SymPy would use the assumption (dropping δ(c, 0) for a positive c, say) while the
-    engine evaluates at the range's first value."""
-    least = {"positive": 1, "nonnegative": 0}
-    for assumption, bound in least.items():
-        if getattr(index, f"is_{assumption}") and (lo - bound).is_nonnegative is not True:
+# Assumptions a range of integers can imply, with the end of the range that decides each.
+_RANGE_SIGNS = {
+    "positive": ("starts", lambda lo, hi: (lo - 1).is_nonnegative, "below 1"),
+    "nonnegative": ("starts", lambda lo, hi: lo.is_nonnegative, "below 0"),
+    "negative": ("ends", lambda lo, hi: (hi + 1).is_nonpositive, "above -1"),
+    "nonpositive": ("ends", lambda lo, hi: hi.is_nonpositive, "above 0"),
+    "nonzero": (
+        "runs",
+        lambda lo, hi: (lo - 1).is_nonnegative or (hi + 1).is_nonpositive,
+        "over 0",
+    ),
+}
+# Assumptions no range of more than one integer implies.
+_POINTWISE = ("zero", "even", "odd", "prime", "composite")
+
+
+def _check_range(where: str, index: sympy.Symbol, lo, hi, *, bound: bool = False) -> None:
+    """Raise ValueError if `index` can take a value in lo..hi that its assumptions exclude:
+    SymPy uses the assumption as it builds an expression (dropping δ(c, 0) for a positive c,
+    |c| = -c for a nonpositive c) while the engine evaluates at every value of the range.
+    A free index must be declared integer; a summed one (`bound`) may be real."""
+    lo, hi = sympy.sympify(lo), sympy.sympify(hi)
+    for assumption, (end, holds, beyond) in _RANGE_SIGNS.items():
+        if getattr(index, f"is_{assumption}") and holds(lo, hi) is not True:
+            value = lo if end == "starts" else hi if end == "ends" else f"{lo}..{hi}"
             raise ValueError(
-                f"document {name}: index {index} is declared {assumption}, but its range "
-                f"starts at {lo}, which can be below {bound}"
+                f"{where}: index {index} is declared {assumption}, but its range {end} "
+                f"{'at ' if end != 'runs' else ''}{value}, which can reach {beyond}; declare "
+                f"{index} with integer=True alone"
             )
-    if index.is_integer is not True:
-        raise ValueError(f"document {name}: index {index} must be declared integer=True")
+    for assumption in _POINTWISE:
+        if getattr(index, f"is_{assumption}"):
+            raise ValueError(
+                f"{where}: index {index} is declared {assumption}, which its range {lo}..{hi} "
+                f"does not imply; declare {index} with integer=True alone"
+            )
+    if not bound and index.is_integer is not True:
+        raise ValueError(f"{where}: index {index} must be declared integer=True")
+
+
+def _aggregates(expr) -> list:
+    """The Σ and Π nodes of `expr` (a SymPy expression or anything else: none)."""
+    if not isinstance(expr, sympy.Basic):
+        return []
+    return [
+        node
+        for node in sympy.preorder_traversal(expr)
+        if isinstance(node, (sympy.Sum, sympy.Product))
+    ]
+
+
+def _check_summed(where: str, expr) -> None:
+    """_check_range for each index summed (or multiplied) over in `expr`."""
+    for node in _aggregates(expr):
+        for limit in node.limits:
+            if len(limit) != 3:
+                continue
+            index, lo, hi = limit
+            if index in sympy.sympify(lo).free_symbols | sympy.sympify(hi).free_symbols:
+                raise ValueError(
+                    f"{where}, in {node}: index {index} is summed over a range that depends on "
+                    f"{index} itself (an enclosing sum's {index}?); give the inner index its own "
+                    "name"
+                )
+            _check_range(f"{where}, in {node}", index, lo, hi, bound=True)
+
+
+def _check_sizes(where: str, size: sympy.Symbol, low, values) -> None:
+    """Raise ValueError if a size can take a value its assumptions exclude: every size from
+    `low` on (all-size claims), and each value of its grid."""
+    if not isinstance(size, sympy.Symbol):
+        return
+    for assumption in ("negative", "nonpositive", "zero", *_POINTWISE):
+        if getattr(size, f"is_{assumption}"):
+            raise ValueError(
+                f"{where}: size {size} is declared {assumption}, which not every size from "
+                f"{low} on is; declare {size} with integer=True, positive=True"
+            )
+    for value in (low, *values):
+        number = sympy.sympify(value)
+        for assumption in ("integer", "positive", "nonnegative", "nonzero"):
+            if (
+                getattr(size, f"is_{assumption}")
+                and getattr(number, f"is_{assumption}") is not True
+            ):
+                raise ValueError(
+                    f"{where}: size {size} is declared {assumption}, but it is given the value "
+                    f"{value} (as a grid value or as the first size of all-size claims)"
+                )
 
 
 def _check_domain(name: str, atom, domain) -> None:
@@ -236,14 +354,28 @@ def document(
     notes: Iterable[str] = (),
 ) -> Document:
     """Assemble a `Document`; claims may be given as nested tuples (chains)."""
-    claims = _flatten(claims)
+    claims, definitions = _flatten(claims), tuple(definitions)
     gradients = _flatten(gradients)
     ids = [c.id for c in claims] + [g.id for g in gradients]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ValueError(f"document {name}: duplicate claim ids {', '.join(duplicates)}")
-    for index, (lo, _) in (indices or {}).items():
-        _check_range(name, index, sympy.sympify(lo))
+    for index, (lo, hi) in (indices or {}).items():
+        _check_range(f"document {name}", index, lo, hi)
+    for definition in definitions:
+        for expr in (definition.body, definition.initial):
+            _check_summed(f"document {name}: definition {definition.name}", expr)
+    for item in claims:
+        for side in (item.lhs, item.rhs):
+            _check_summed(f"document {name}: claim {item.id}", side)
+        lows, grid, exact = dict(item.lows), dict(item.sizes), dict(item.exact_sizes)
+        for size in {*lows, *grid, *exact, *(sizes or {})}:
+            values = (*grid.get(size, ()), *exact.get(size, ()))
+            _check_sizes(f"document {name}: claim {item.id}", size, lows.get(size, 1), values)
+    for item in gradients:
+        _check_summed(f"document {name}: gradients {item.id}", item.of)
+    for size, values in (sizes or {}).items():
+        _check_sizes(f"document {name}", size, 1, values)
     for atom, domain in (domains or {}).items():
         _check_domain(name, atom, domain)
     return Document(

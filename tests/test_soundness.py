@@ -24,11 +24,13 @@ from sympy import (
     IndexedBase,
     Interval,
     KroneckerDelta,
+    Max,
     Product,
     Sum,
     Symbol,
     atan,
     exp,
+    floor,
     im,
     log,
     pi,
@@ -322,6 +324,74 @@ def test_index_range_that_contradicts_its_assumptions_is_rejected():
         assert _is_one_line(str(problem)) and "c" in str(problem)
         return
     _assert_no_false_proof(_verdict(doc))
+
+
+HALF = (
+    (Sum(1, (i, 1, n / 2)), n / 2),
+    (Sum(b, (i, 1, n / 2)), n * b / 2),
+    (Sum(2 * i - 1, (i, 1, n / 2)), n**2 / 4),
+    (Sum(2, (i, 1, (n + 1) / 2)), n + 1),
+    (Sum(1, (i, n / 2, n)), n / 2 + 1),
+    (Product(b, (i, 1, n / 2)), b ** (n / 2)),
+)
+
+
+@pytest.mark.parametrize("lhs, rhs", HALF, ids=range(len(HALF)))
+def test_a_sum_to_a_limit_that_is_not_an_integer_runs_over_the_integers_inside(lhs, rhs):
+    # Were PROVED for every n (index calculus counted hi - lo + 1 = n/2 terms, as SymPy
+    # does), and evaluation at odd n failed (a range to 1/2), so only even n were compared.
+    # Σ_{i=1}^{n/2} runs over 1 ≤ i ≤ n/2: to floor(n/2), 0 terms at n = 1.
+    doc = _doc(lhs, rhs, inputs=(b,), sizes=GRID)
+    verdict = _verdict(doc)
+    assert verdict.status is REFUTED and verdict.counterexample, (verdict.method, verdict.scope)
+    assert _proof_by_strategies(doc) is None
+    # Read (and printed) with ceiling and floor limits.
+    nodes = doc.claims[0].lhs.atoms(Sum, Product)
+    assert nodes and all(end.is_integer for s in nodes for _, *ends in s.limits for end in ends)
+
+
+def test_the_floor_of_a_half_limit_is_still_proved():
+    verdict = _verdict(_doc(Sum(1, (i, 1, n / 2)), floor(n / 2), inputs=(), sizes=GRID))
+    assert verdict.status is PROVED, (verdict.method, verdict.scope, verdict.error)
+
+
+def test_sizes_where_nothing_evaluates_are_not_said_to_agree():
+    # A proof's confirmation listed n = 1 and 2, where log(n - 2) has no real value.
+    lhs, rhs = Sum(b, (i, 1, n)) * log(n - 2), n * b * log(n - 2)
+    verdict = _verdict(_doc(lhs, rhs, inputs=(b,), sizes=GRID))
+    assert verdict.status is PROVED, (verdict.method, verdict.scope)
+    (agrees,) = [d for d in verdict.details if d.startswith("evaluation agrees at")]
+    assert agrees.startswith("evaluation agrees at n = 3, ") and "n = 1" not in agrees, agrees
+
+
+p_ = Symbol("p", integer=True, positive=True)
+q_ = Symbol("q", integer=True, nonpositive=True)
+CONTRADICTED = {
+    # Were PROVED: SymPy built δ(p, 0) as 0 and |p - 1| as p - 1 for a positive p, |q| as -q
+    # for a nonpositive q, and Max(n, 1) as n for a positive n, while the engine evaluated at
+    # p = 0, q = 1 and n = 0.
+    "summed delta": lambda: _doc(Sum(KroneckerDelta(p_, 0), (p_, 0, n)), 0, inputs=(), sizes=GRID),
+    "summed abs": lambda: _doc(
+        Sum(Abs(p_ - 1), (p_, 0, n)), (n + 1) * (n - 2) / 2, inputs=(), sizes=GRID
+    ),
+    "free index end": lambda: _doc(Abs(q_), -q_, inputs=(), sizes=GRID, indices={q_: (-n, n)}),
+    "lows": lambda: _doc(Max(n, 1), n, inputs=(), sizes=GRID, lows={n: 0}),
+    "grid": lambda: _doc(Max(n, 1), n, inputs=(), sizes={n: (0, 1, 2)}),
+}
+
+
+@pytest.mark.parametrize("name", CONTRADICTED)
+def test_a_range_or_size_that_contradicts_its_assumptions_is_rejected(name):
+    with pytest.raises(ValueError) as problem:
+        CONTRADICTED[name]()
+    assert _is_one_line(str(problem.value)) and "is declared" in str(problem.value)
+
+
+def test_an_index_summed_over_a_range_that_names_itself_is_an_input_error():
+    # Was an internal error ("Invalid limits given"): Σ_{i=1}^{n} Σ_{i=1}^{i} a[i].
+    with pytest.raises(ValueError, match="depends on i itself") as problem:
+        _doc(Sum(Sum(a[i], (i, 1, i)), (i, 1, n)), Sum(i * a[i], (i, 1, n)), inputs=(a,))
+    assert _is_one_line(str(problem.value))
 
 
 def test_chain_rule_through_a_recurrence_is_proved():

@@ -36,9 +36,9 @@ EXACT_NODES = 2_000  # an instance this small is also evaluated in exact arithme
 
 @dataclass(frozen=True)
 class Check:
-    """What the confirming evaluation found: the sizes it checked, whether any point there
-    evaluated (to finite reals that agree), and where the sides differ, if anywhere (sizes
-    and a point, or only sizes for a shape mismatch)."""
+    """What the confirming evaluation found: the sizes where some point evaluated (to finite
+    reals that agree), whether any did, and where the sides differ, if anywhere (sizes and a
+    point, or only sizes for a shape mismatch)."""
 
     checked: tuple
     agreed: bool = False
@@ -105,7 +105,8 @@ def confirm(
             continue
         if point is not None:
             return Check(tuple(checked), agreed, sizes, point)
-        checked.append(sizes)
+        if agrees and sizes not in checked:  # where no point evaluated, nothing is confirmed
+            checked.append(sizes)
         agreed = agreed or agrees
         nodes = _nodes(compiled)
         spent += nodes if optional else 0
