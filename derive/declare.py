@@ -282,6 +282,25 @@ def _check_summed(where: str, expr) -> None:
             _check_range(f"{where}, in {node}", index, lo, hi, bound=True)
 
 
+def _check_applications(where: str, expr, definitions) -> None:
+    """Raise ValueError where a definition is applied to an argument that SymPy cannot show
+    to be an integer for a parameter declared integer: unfolding t(n/2) of t(k) := Σ_{i=1}^{k}
+    would put n/2 back into a limit that was read as an integer."""
+    if not isinstance(expr, sympy.Basic):
+        return
+    params = {d.func: d.params for d in definitions}
+    for node in sympy.preorder_traversal(expr):
+        if getattr(node, "func", None) not in params:
+            continue
+        for param, argument in zip(params[node.func], node.args):
+            if param.is_integer and sympy.sympify(argument).is_integer is not True:
+                raise ValueError(
+                    f"{where}: {node} gives {node.func}'s integer parameter {param} the value "
+                    f"{argument}, which SymPy cannot show to be an integer (write floor(...) "
+                    "or ceiling(...) if that is meant)"
+                )
+
+
 def _check_sizes(where: str, size: sympy.Symbol, low, values) -> None:
     """Raise ValueError if a size can take a value its assumptions exclude: every size from
     `low` on (all-size claims), and each value of its grid."""
@@ -365,15 +384,19 @@ def document(
     for definition in definitions:
         for expr in (definition.body, definition.initial):
             _check_summed(f"document {name}: definition {definition.name}", expr)
+            where = f"document {name}: definition {definition.name}"
+            _check_applications(where, expr, definitions)
     for item in claims:
         for side in (item.lhs, item.rhs):
             _check_summed(f"document {name}: claim {item.id}", side)
+            _check_applications(f"document {name}: claim {item.id}", side, definitions)
         lows, grid, exact = dict(item.lows), dict(item.sizes), dict(item.exact_sizes)
         for size in {*lows, *grid, *exact, *(sizes or {})}:
             values = (*grid.get(size, ()), *exact.get(size, ()))
             _check_sizes(f"document {name}: claim {item.id}", size, lows.get(size, 1), values)
     for item in gradients:
         _check_summed(f"document {name}: gradients {item.id}", item.of)
+        _check_applications(f"document {name}: gradients {item.id}", item.of, definitions)
     for size, values in (sizes or {}).items():
         _check_sizes(f"document {name}", size, 1, values)
     for atom, domain in (domains or {}).items():

@@ -387,6 +387,17 @@ def test_a_range_or_size_that_contradicts_its_assumptions_is_rejected(name):
     assert _is_one_line(str(problem.value)) and "is declared" in str(problem.value)
 
 
+def test_a_definition_applied_to_a_half_for_its_integer_parameter_is_an_input_error():
+    # Was PROVED for every n: t(k) := Σ_{i=1}^{k} 1 unfolded at k = n/2 put n/2 back into the
+    # limit that t's body reads as an integer.
+    t_ = define("t", (k,), Sum(1, (i, 1, k)))
+    with pytest.raises(ValueError, match="integer parameter k") as problem:
+        _doc(t_(n / 2), n / 2, inputs=(), definitions=(t_,), sizes=GRID)
+    assert _is_one_line(str(problem.value))
+    verdict = _verdict(_doc(t_(n), n, inputs=(), definitions=(t_,), sizes=GRID))
+    assert verdict.status is PROVED, (verdict.method, verdict.scope, verdict.error)
+
+
 def test_an_index_summed_over_a_range_that_names_itself_is_an_input_error():
     # Was an internal error ("Invalid limits given"): Σ_{i=1}^{n} Σ_{i=1}^{i} a[i].
     with pytest.raises(ValueError, match="depends on i itself") as problem:
