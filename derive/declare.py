@@ -6,6 +6,8 @@ report can point at the declaration); none of them checks or computes a claim.
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -21,8 +23,9 @@ from derive.model import (
     Source,
     Status,
 )
-from derive.notation.aggregates import SubsetSum
+from derive.notation.aggregates import SetSum, SubsetSum
 from derive.notation.partials import as_partials
+from derive.notation.tensors import Tabulated
 
 _ASSUMPTIONS = ("real", "positive", "nonnegative", "negative")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -93,10 +96,32 @@ def recurrence(
     return Definition(name, func, params, _whole_limits(step(previous)), start, initial, latex)
 
 
+def _integer_valued(bound: sympy.Expr) -> bool:
+    """Whether `bound` is a polynomial with rational coefficients in integer symbols that is an
+    integer at every integer point (n(n + 1)/2, which SymPy cannot show to be an integer). A
+    polynomial of degree d_j in x_j is integer-valued everywhere iff it is at the points of
+    {0..d_1} × … × {0..d_k} (its coefficients in the basis of products of binomials C(x_j, m)
+    are the finite differences there)."""
+    symbols = sorted(bound.free_symbols, key=str)
+    if not symbols or not all(s.is_integer for s in symbols):
+        return False
+    try:
+        degrees = sympy.Poly(bound, *symbols, domain="QQ").degree_list()
+    except (sympy.PolynomialError, sympy.polys.polyerrors.CoercionFailed):
+        return False
+    if math.prod(d + 1 for d in degrees) > 4096:
+        return False
+    return all(
+        bound.xreplace(dict(zip(symbols, map(sympy.Integer, point)))).is_integer
+        for point in itertools.product(*(range(d + 1) for d in degrees))
+    )
+
+
 def _whole(bound: sympy.Expr, rounding) -> sympy.Expr:
-    """`bound` if SymPy knows it is an integer (or ±oo), else rounding(bound)."""
+    """`bound` if it is an integer for every integer value of its symbols (or ±oo), else
+    rounding(bound)."""
     bound = sympy.sympify(bound)
-    if bound.is_integer or bound.is_infinite:
+    if bound.is_integer or bound.is_infinite or _integer_valued(bound):
         return bound
     return rounding(bound)
 
@@ -227,32 +252,76 @@ _RANGE_SIGNS = {
         "over 0",
     ),
 }
-# Assumptions no range of more than one integer implies.
-_POINTWISE = ("zero", "even", "odd", "prime", "composite")
+
+
+_NAMED_FIRST = ("integer", "positive", "nonnegative", "nonzero", "negative", "nonpositive", "zero")
+
+
+def _declared(symbol) -> list[tuple[str, bool]]:
+    """`symbol`'s assumptions, the usual ones first (so an error names positive=True rather
+    than extended_nonpositive=False)."""
+    facts = symbol.assumptions0
+    return sorted(
+        facts.items(),
+        key=lambda f: (
+            f[0] not in _NAMED_FIRST,
+            _NAMED_FIRST.index(f[0]) if f[0] in _NAMED_FIRST else 0,
+            f[0],
+        ),
+    )
+
+
+def _given(symbol) -> dict:
+    """The assumptions `symbol` was declared with (as written, where SymPy kept them)."""
+    return getattr(symbol, "_assumptions_orig", None) or symbol.assumptions0
+
+
+def _facts(**assumptions) -> frozenset:
+    return frozenset(sympy.Symbol("x", **assumptions).assumptions0.items())
+
+
+# What an index may be declared: nothing (a summed index only), or an integer with at most one
+# sign, which its range must then imply. Anything else (even, zero=False, noninteger,
+# extended_positive without integer...) SymPy would also use while building an expression.
+_PLAIN = _facts()
+_INDEX_SIGNS = {
+    _facts(integer=True, **({sign: True} if sign else {})): sign for sign in (None, *_RANGE_SIGNS)
+}
+
+
+def _index_sign(where: str, index, *, bound: bool) -> str | None:
+    """The sign `index` is declared with (None: none), or ValueError if it is declared with
+    anything but integer and one sign (or, for a summed index, nothing at all)."""
+    facts = frozenset(index.assumptions0.items())
+    if facts in _INDEX_SIGNS:
+        return _INDEX_SIGNS[facts]
+    if bound and facts == _PLAIN:
+        return None
+    declared = ", ".join(f"{k}={v}" for k, v in sorted(_given(index).items()) if k != "commutative")
+    raise ValueError(
+        f"{where}: index {index} is declared {declared or 'with no assumptions'}; an index "
+        "must be declared integer=True, with at most positive, nonnegative, negative, "
+        "nonpositive or nonzero beside it (and only where its range implies it)"
+        + ("; a summed index may also be a plain symbol" if bound else "")
+    )
 
 
 def _check_range(where: str, index: sympy.Symbol, lo, hi, *, bound: bool = False) -> None:
     """Raise ValueError if `index` can take a value in lo..hi that its assumptions exclude:
     SymPy uses the assumption as it builds an expression (dropping δ(c, 0) for a positive c,
-    |c| = -c for a nonpositive c) while the engine evaluates at every value of the range.
-    A free index must be declared integer; a summed one (`bound`) may be real."""
+    |c| = -c for a nonpositive c) while the engine evaluates at every value of the range."""
+    sign = _index_sign(where, index, bound=bound)
+    if sign is None:
+        return
     lo, hi = sympy.sympify(lo), sympy.sympify(hi)
-    for assumption, (end, holds, beyond) in _RANGE_SIGNS.items():
-        if getattr(index, f"is_{assumption}") and holds(lo, hi) is not True:
-            value = lo if end == "starts" else hi if end == "ends" else f"{lo}..{hi}"
-            raise ValueError(
-                f"{where}: index {index} is declared {assumption}, but its range {end} "
-                f"{'at ' if end != 'runs' else ''}{value}, which can reach {beyond}; declare "
-                f"{index} with integer=True alone"
-            )
-    for assumption in _POINTWISE:
-        if getattr(index, f"is_{assumption}"):
-            raise ValueError(
-                f"{where}: index {index} is declared {assumption}, which its range {lo}..{hi} "
-                f"does not imply; declare {index} with integer=True alone"
-            )
-    if not bound and index.is_integer is not True:
-        raise ValueError(f"{where}: index {index} must be declared integer=True")
+    end, holds, beyond = _RANGE_SIGNS[sign]
+    if holds(lo, hi) is not True:
+        value = lo if end == "starts" else hi if end == "ends" else f"{lo}..{hi}"
+        raise ValueError(
+            f"{where}: index {index} is declared {sign}, but its range {end} "
+            f"{'at ' if end != 'runs' else ''}{value}, which can reach {beyond}; declare "
+            f"{index} with integer=True alone"
+        )
 
 
 def _aggregates(expr) -> list:
@@ -267,7 +336,17 @@ def _aggregates(expr) -> list:
 
 
 def _check_summed(where: str, expr) -> None:
-    """_check_range for each index summed (or multiplied) over in `expr`."""
+    """_check_range for each index summed (or multiplied) over in `expr`; an index summed over
+    a set (SetSum, over any subset of a range) may carry no sign."""
+    if isinstance(expr, sympy.Basic):
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, SetSum) and _index_sign(
+                f"{where}, in {node}", node.args[1], bound=True
+            ):
+                raise ValueError(
+                    f"{where}, in {node}: index {node.args[1]} is summed over a set and so may "
+                    "not be declared with a sign; declare it with integer=True alone"
+                )
     for node in _aggregates(expr):
         for limit in node.limits:
             if len(limit) != 3:
@@ -282,46 +361,111 @@ def _check_summed(where: str, expr) -> None:
             _check_range(f"{where}, in {node}", index, lo, hi, bound=True)
 
 
-def _check_applications(where: str, expr, definitions) -> None:
-    """Raise ValueError where a definition is applied to an argument that SymPy cannot show
-    to be an integer for a parameter declared integer: unfolding t(n/2) of t(k) := Σ_{i=1}^{k}
-    would put n/2 back into a limit that was read as an integer."""
+# The parameter assumptions an application's argument must share: SymPy uses them as it builds
+# a definition's body (δ(k, 0) is 0 and |k - 1| is k - 1 for a positive k; k/2 is an integer
+# limit for an even k, which parameters may not be declared). Real and complex are not
+# checked: a point where an argument is not real is outside the domain for evaluation too.
+_PARAMETER_FACTS = ("integer", "positive", "nonnegative", "negative", "nonpositive", "nonzero")
+_NO_PARAMETER_FACTS = ("zero", "even", "odd", "prime", "composite", "noninteger")
+
+
+def _ranged(index, lo, hi):
+    """A stand-in for `index` over lo..hi with the sign its range gives it (SymPy knows only
+    what the index was declared with), so that an argument Σ_{v=1}^{D} f(v) is positive."""
+    facts = {"integer": True} if index.is_integer else {}
+    if (lo - 1).is_nonnegative:
+        facts["positive"] = True
+    elif lo.is_nonnegative:
+        facts["nonnegative"] = True
+    elif (hi + 1).is_nonpositive:
+        facts["negative"] = True
+    elif hi.is_nonpositive:
+        facts["nonpositive"] = True
+    return sympy.Dummy(index.name, **facts)
+
+
+def _check_applications(where: str, expr, definitions, within=None) -> None:
+    """Raise ValueError where a definition is applied to an argument that SymPy cannot show to
+    have its parameter's integer and sign assumptions (_PARAMETER_FACTS), an index bound by
+    an enclosing Σ, Π or table read with the sign of its range: d(0) for d(k) := δ(k, 0) with
+    k positive, or t(n/2) for t(k) := Σ_{i=1}^{k} 1, would unfold to a body built for other
+    values."""
     if not isinstance(expr, sympy.Basic):
         return
-    params = {d.func: d.params for d in definitions}
-    for node in sympy.preorder_traversal(expr):
-        if getattr(node, "func", None) not in params:
-            continue
-        for param, argument in zip(params[node.func], node.args):
-            if param.is_integer and sympy.sympify(argument).is_integer is not True:
+    within = dict(within or {})
+    limits = getattr(expr, "limits", None)
+    if isinstance(limits, (tuple, sympy.Tuple)) and not isinstance(expr, SubsetSum):
+        for limit in limits:
+            if isinstance(limit, (tuple, sympy.Tuple)) and len(limit) == 3:
+                index, lo, hi = (sympy.sympify(e).xreplace(within) for e in limit)
+                within[limit[0]] = _ranged(limit[0], lo, hi)
+    if isinstance(expr, Tabulated):  # entry (r, c) for 1 ≤ r ≤ rows, 1 ≤ c ≤ cols
+        for index in expr.body.variables:
+            within[index] = sympy.Dummy(index.name, integer=True, positive=True)
+    params = {d.func: d for d in definitions}
+    if getattr(expr, "func", None) in params:
+        definition = params[expr.func]
+        for k, (param, argument) in enumerate(zip(definition.params, expr.args)):
+            value = sympy.sympify(argument).xreplace(within)
+            # A recurrence's step index: its start check covers the steps; at the start
+            # itself the value is the initial one, built without the parameter.
+            step = definition.is_recurrence and k == 0
+            for fact in ("integer",) if step else _PARAMETER_FACTS:
+                if getattr(param, f"is_{fact}") and getattr(value, f"is_{fact}") is not True:
+                    raise ValueError(
+                        f"{where}: {expr} gives {expr.func}'s parameter {param} (declared "
+                        f"{fact}) the value {argument}, which SymPy cannot show to be {fact} "
+                        "(declare the parameter with fewer assumptions, or write floor(...) "
+                        "where an integer is meant)"
+                    )
+    for arg in expr.args:
+        _check_applications(where, arg, definitions, within)
+
+
+def _check_parameters(where: str, definition) -> None:
+    """Raise ValueError for a parameter declared with an assumption no argument is checked
+    for (even, odd, zero...): its body was built with it."""
+    for param in definition.params:
+        for fact in _NO_PARAMETER_FACTS:
+            if getattr(param, f"is_{fact}"):
                 raise ValueError(
-                    f"{where}: {node} gives {node.func}'s integer parameter {param} the value "
-                    f"{argument}, which SymPy cannot show to be an integer (write floor(...) "
-                    "or ceiling(...) if that is meant)"
+                    f"{where}: definition {definition.name}'s parameter {param} is declared "
+                    f"{fact}; a parameter may be declared integer, real and a sign, no more"
                 )
+
+
+def _check_recurrence_start(where: str, definition) -> None:
+    """Raise ValueError unless every step of a recurrence (start + 1, start + 2, ...) has the
+    assumptions of its step parameter: the step's body was built with them."""
+    if not definition.is_recurrence:
+        return
+    step = definition.params[0]
+    sign = _index_sign(f"{where}: recurrence {definition.name}", step, bound=False)
+    first = sympy.sympify(definition.start) + 1
+    if sign not in (None, "positive", "nonnegative") or not getattr(
+        first, f"is_{sign or 'integer'}"
+    ):
+        raise ValueError(
+            f"{where}: recurrence {definition.name} takes steps from {definition.func}({first}) "
+            f"on, but its step parameter {step} is declared {sign}; declare it integer=True alone"
+        )
 
 
 def _check_sizes(where: str, size: sympy.Symbol, low, values) -> None:
     """Raise ValueError if a size can take a value its assumptions exclude: every size from
-    `low` on (all-size claims), and each value of its grid."""
+    `low` on (all-size claims; four consecutive values catch parity and primality, the signs
+    only grow true), and each value of its grid."""
     if not isinstance(size, sympy.Symbol):
         return
-    for assumption in ("negative", "nonpositive", "zero", *_POINTWISE):
-        if getattr(size, f"is_{assumption}"):
-            raise ValueError(
-                f"{where}: size {size} is declared {assumption}, which not every size from "
-                f"{low} on is; declare {size} with integer=True, positive=True"
-            )
-    for value in (low, *values):
+    low = sympy.Integer(low)
+    for value in (*(low + step for step in range(4)), *values):
         number = sympy.sympify(value)
-        for assumption in ("integer", "positive", "nonnegative", "nonzero"):
-            if (
-                getattr(size, f"is_{assumption}")
-                and getattr(number, f"is_{assumption}") is not True
-            ):
+        for fact, holds in _declared(size):
+            if getattr(number, f"is_{fact}", None) is not holds:
                 raise ValueError(
-                    f"{where}: size {size} is declared {assumption}, but it is given the value "
-                    f"{value} (as a grid value or as the first size of all-size claims)"
+                    f"{where}: size {size} is declared {fact}={holds}, but it takes the value "
+                    f"{value} (a grid value, or a size from {low} on in all-size claims); "
+                    f"declare {size} with integer=True, positive=True"
                 )
 
 
@@ -382,14 +526,23 @@ def document(
     for index, (lo, hi) in (indices or {}).items():
         _check_range(f"document {name}", index, lo, hi)
     for definition in definitions:
+        _check_recurrence_start(f"document {name}", definition)
+        _check_parameters(f"document {name}", definition)
         for expr in (definition.body, definition.initial):
             _check_summed(f"document {name}: definition {definition.name}", expr)
             where = f"document {name}: definition {definition.name}"
             _check_applications(where, expr, definitions)
     for item in claims:
+        # A size from its first value on (a claim's lows): n as 1 + (low - 1) + a nonnegative.
+        within = {
+            size: low - 1 + sympy.Dummy(size.name, integer=True, positive=True)
+            for size, low in item.lows
+            if isinstance(size, sympy.Symbol) and size.is_integer
+        }
         for side in (item.lhs, item.rhs):
             _check_summed(f"document {name}: claim {item.id}", side)
-            _check_applications(f"document {name}: claim {item.id}", side, definitions)
+            where = f"document {name}: claim {item.id}"
+            _check_applications(where, side, definitions, within)
         lows, grid, exact = dict(item.lows), dict(item.sizes), dict(item.exact_sizes)
         for size in {*lows, *grid, *exact, *(sizes or {})}:
             values = (*grid.get(size, ()), *exact.get(size, ()))

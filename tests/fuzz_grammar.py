@@ -44,7 +44,10 @@ d0_ref = Symbol("d0", integer=True)  # the reader's d0: the range 0..n says it m
 x, y, z = (IndexedBase(name, real=True) for name in "xyz")
 a = IndexedBase("a", positive=True)
 w, v = symbols("w v", real=True)
-p, q, s = symbols("p q s", positive=True)
+p, q = symbols("p q", positive=True)
+# The definitions' parameter: real, not positive, since a definition is applied to real
+# arguments too and an argument must have its parameter's sign (declare.py).
+s = symbols("s", real=True)
 S = SetSymbol("S")
 INPUTS = (x, y, z, a, w, v, p, q)
 GRIDS = {n: (1, 2, 3), m: (1, 2)}
@@ -53,7 +56,7 @@ REF_INDEX = {d0: d0_ref}
 
 sq = define("sq", (t,), x[t] ** 2)
 g_def = define("g", (t,), x[t] + w)
-L_def = define("L", (s,), log(s))  # s is positive; L is applied to real arguments too
+L_def = define("L", (s,), log(s))  # L is applied to real arguments: not known to be real
 r_def = define("r", (s,), sqrt(s))
 fc = define("fc", (), x[c])  # a definition that reads the free index c
 h = recurrence("h", (t,), start=1, initial=x[1], step=lambda prev: p * prev + x[t])

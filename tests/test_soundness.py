@@ -251,8 +251,14 @@ def test_definition_assumptions_hold_only_where_the_parameters_do(example):
     # Was PROVED "all values" (identical), all three: the assumptions inferred from the body
     # (real, positive) were given to every application, so SymPy already built the claim as
     # 0 = 0, |r(y)|² = r(y)² = y, h(-1) = h(-1). False at y = -1 and for h(-1) = -1.
+    # Since the second adversarial round these are rejected outright: v and -1 are not known
+    # to be positive, the parameters' sign (test_a_body_built_with_an_assumption...).
     lhs, rhs, definitions = example()
-    doc = _doc(lhs, rhs, inputs=(v,), definitions=definitions)
+    try:
+        doc = _doc(lhs, rhs, inputs=(v,), definitions=definitions)
+    except ValueError as problem:
+        assert _is_one_line(str(problem)) and "positive" in str(problem)
+        return
     _assert_no_false_proof(_verdict(doc))
 
 
@@ -355,6 +361,16 @@ def test_the_floor_of_a_half_limit_is_still_proved():
     assert verdict.status is PROVED, (verdict.method, verdict.scope, verdict.error)
 
 
+def test_a_limit_that_is_an_integer_at_every_size_is_kept():
+    # n(n + 1)/2 is an integer for every n though SymPy cannot show it: kept as written (the
+    # claim stays PROVED), while n·m/2 is not and reads as its floor.
+    doc = _doc(Sum(1, (i, 1, n * (n + 1) / 2)), n * (n + 1) / 2, inputs=(), sizes=GRID)
+    assert _verdict(doc).status is PROVED
+    odd = _doc(Sum(1, (i, 1, n * m / 2)), n * m / 2, inputs=(), sizes={n: (1, 2), m: (1, 3)})
+    assert odd.claims[0].lhs.has(floor(n * m / 2))
+    assert _verdict(odd).status is REFUTED
+
+
 def test_sizes_where_nothing_evaluates_are_not_said_to_agree():
     # A proof's confirmation listed n = 1 and 2, where log(n - 2) has no real value.
     lhs, rhs = Sum(b, (i, 1, n)) * log(n - 2), n * b * log(n - 2)
@@ -391,11 +407,65 @@ def test_a_definition_applied_to_a_half_for_its_integer_parameter_is_an_input_er
     # Was PROVED for every n: t(k) := Σ_{i=1}^{k} 1 unfolded at k = n/2 put n/2 back into the
     # limit that t's body reads as an integer.
     t_ = define("t", (k,), Sum(1, (i, 1, k)))
-    with pytest.raises(ValueError, match="integer parameter k") as problem:
+    with pytest.raises(ValueError, match="parameter k \\(declared integer\\)") as problem:
         _doc(t_(n / 2), n / 2, inputs=(), definitions=(t_,), sizes=GRID)
     assert _is_one_line(str(problem.value))
     verdict = _verdict(_doc(t_(n), n, inputs=(), definitions=(t_,), sizes=GRID))
     assert verdict.status is PROVED, (verdict.method, verdict.scope, verdict.error)
+
+
+kp = Symbol("kp", integer=True, positive=True)
+ke = Symbol("ke", integer=True, even=True)
+delta_k = define("d", (kp,), KroneckerDelta(kp, 0))  # built as 0
+half_k = define("h", (ke,), Sum(1, (i, 1, ke / 2)))  # ke/2 an integer limit
+steps = recurrence(
+    "q", (kp,), start=-1, initial=0, step=lambda prev: prev + KroneckerDelta(kp, 0) + 1
+)
+BUILT_WITH_ASSUMPTIONS = {
+    # Each was PROVED (a second adversarial round, after the checks above): a body or summand
+    # SymPy built with an assumption that the values it is evaluated at do not have.
+    "parameter at 0": (delta_k(0), 0, (delta_k,)),
+    "parameter summed from 0": (Sum(delta_k(i), (i, 0, n)), 0, (delta_k,)),
+    "even parameter": (half_k(n), n / 2, (half_k,)),
+    "recurrence step at 0": (steps(n), n + 1, (steps,)),
+    "set sum": (SubsetSum(SetSum(KroneckerDelta(c, 0), c, S), S, 0, n), 0, ()),
+    "zero=False": (
+        Sum(KroneckerDelta(Symbol("z", zero=False), 0), (Symbol("z", zero=False), 0, n)),
+        0,
+        (),
+    ),
+    "extended_positive": (
+        Sum(
+            KroneckerDelta(Symbol("e", extended_positive=True), 0),
+            (Symbol("e", extended_positive=True), 0, n),
+        ),
+        0,
+        (),
+    ),
+    "noninteger": (
+        Sum(KroneckerDelta(Symbol("u", noninteger=True), 0), (Symbol("u", noninteger=True), 0, n)),
+        0,
+        (),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BUILT_WITH_ASSUMPTIONS)
+def test_a_body_built_with_an_assumption_its_values_lack_is_rejected(name):
+    lhs, rhs, definitions = BUILT_WITH_ASSUMPTIONS[name]
+    with pytest.raises(ValueError) as problem:
+        _doc(lhs, rhs, inputs=(), definitions=definitions, sizes=GRID)
+    assert _is_one_line(str(problem.value))
+
+
+def test_signed_parameters_applied_within_their_ranges_are_accepted():
+    # A positive parameter applied to an index summed from 1, to a table's entry index, and
+    # to L - 1 in a claim from L = 2 on: all positive, so accepted and decided.
+    total = Sum(delta_k(i), (i, 1, n))
+    verdict = _verdict(_doc(total, 0, inputs=(), definitions=(delta_k,), sizes=GRID))
+    assert verdict.status is PROVED, (verdict.method, verdict.scope, verdict.error)
+    shifted = _doc(delta_k(n - 1), 0, inputs=(), definitions=(delta_k,), sizes=GRID, lows={n: 2})
+    assert _verdict(shifted).status is PROVED
 
 
 def test_an_index_summed_over_a_range_that_names_itself_is_an_input_error():
