@@ -24,8 +24,9 @@ from derive.model import (
     Status,
 )
 from derive.notation.aggregates import SetSum, SubsetSum
+from derive.notation.arrays import ArraySum, Table
 from derive.notation.partials import as_partials
-from derive.notation.tensors import Tabulated
+from derive.notation.tensors import Entry, Tabulated
 
 _ASSUMPTIONS = ("real", "positive", "nonnegative", "negative")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -117,6 +118,10 @@ def _integer_valued(bound: sympy.Expr) -> bool:
     )
 
 
+# What binds an index to the integers of a range: Σ, Π, and the arrays' tables and sums.
+_RANGED = (sympy.Sum, sympy.Product, Table, ArraySum)
+
+
 def _whole(bound: sympy.Expr, rounding) -> sympy.Expr:
     """`bound` if it is an integer for every integer value of its symbols (or ±oo), else
     rounding(bound)."""
@@ -154,7 +159,7 @@ def _whole_limits(expr):
             return node
         return node.func(node.function, *limits)
 
-    aggregate = lambda node: isinstance(node, (sympy.Sum, sympy.Product, SubsetSum))  # noqa: E731
+    aggregate = lambda node: isinstance(node, (*_RANGED, SubsetSum))  # noqa: E731
     return expr.replace(aggregate, whole)
 
 
@@ -328,11 +333,7 @@ def _aggregates(expr) -> list:
     """The Σ and Π nodes of `expr` (a SymPy expression or anything else: none)."""
     if not isinstance(expr, sympy.Basic):
         return []
-    return [
-        node
-        for node in sympy.preorder_traversal(expr)
-        if isinstance(node, (sympy.Sum, sympy.Product))
-    ]
+    return [node for node in sympy.preorder_traversal(expr) if isinstance(node, _RANGED)]
 
 
 def _check_summed(where: str, expr) -> None:
@@ -366,13 +367,19 @@ def _check_summed(where: str, expr) -> None:
 # limit for an even k, which parameters may not be declared). Real and complex are not
 # checked: a point where an argument is not real is outside the domain for evaluation too.
 _PARAMETER_FACTS = ("integer", "positive", "nonnegative", "negative", "nonpositive", "nonzero")
-_NO_PARAMETER_FACTS = ("zero", "even", "odd", "prime", "composite", "noninteger")
+_SIGNS = (None, "positive", "nonnegative", "negative", "nonpositive", "nonzero")
+_PARAMETER_KINDS = {_facts()} | {
+    _facts(**{kind: True}, **({sign: True} if sign else {}))
+    for kind in ("integer", "real")
+    for sign in _SIGNS
+}
 
 
 def _ranged(index, lo, hi):
-    """A stand-in for `index` over lo..hi with the sign its range gives it (SymPy knows only
-    what the index was declared with), so that an argument Σ_{v=1}^{D} f(v) is positive."""
-    facts = {"integer": True} if index.is_integer else {}
+    """A stand-in for `index` over the integers lo..hi with the sign its range gives it (SymPy
+    knows only what the index was declared with), so that an argument Σ_{v=1}^{D} f(v) is
+    positive."""
+    facts = {"integer": True}  # a sum runs over the integers between its limits
     if (lo - 1).is_nonnegative:
         facts["positive"] = True
     elif lo.is_nonnegative:
@@ -393,20 +400,34 @@ def _check_applications(where: str, expr, definitions, within=None) -> None:
     if not isinstance(expr, sympy.Basic):
         return
     within = dict(within or {})
-    limits = getattr(expr, "limits", None)
-    if isinstance(limits, (tuple, sympy.Tuple)) and not isinstance(expr, SubsetSum):
-        for limit in limits:
-            if isinstance(limit, (tuple, sympy.Tuple)) and len(limit) == 3:
-                index, lo, hi = (sympy.sympify(e).xreplace(within) for e in limit)
+    if isinstance(expr, _RANGED):
+        # The last limit is the outermost: each limit's ends see only the limits outside it.
+        for limit in reversed(expr.limits):
+            if len(limit) == 3:
+                lo, hi = (sympy.sympify(e).xreplace(within) for e in limit[1:])
                 within[limit[0]] = _ranged(limit[0], lo, hi)
-    if isinstance(expr, Tabulated):  # entry (r, c) for 1 ≤ r ≤ rows, 1 ≤ c ≤ cols
+    if isinstance(expr, SubsetSum):  # its set's members lie in lo..hi
+        lo, hi = (sympy.sympify(e).xreplace(within) for e in (expr.lo, expr.hi))
+        within[expr.set] = (lo, hi)
+    if isinstance(expr, SetSum) and isinstance(within.get(expr.set), tuple):
+        within[expr.index] = _ranged(expr.index, *within[expr.set])
+    if isinstance(expr, Tabulated):  # its entries (r, c) are read from 1 on (Entry below)
         for index in expr.body.variables:
             within[index] = sympy.Dummy(index.name, integer=True, positive=True)
+    if isinstance(expr, Entry) and isinstance(expr.args[0], Tabulated):
+        stand_ins = {k: v for k, v in within.items() if isinstance(v, sympy.Basic)}
+        for index in expr.args[1:]:
+            if not (index.xreplace(stand_ins) - 1).is_nonnegative:
+                raise ValueError(
+                    f"{where}: {expr} reads entry {index} of {expr.args[0]}, which SymPy "
+                    "cannot show to be at least 1 (entries are numbered from 1)"
+                )
     params = {d.func: d for d in definitions}
     if getattr(expr, "func", None) in params:
         definition = params[expr.func]
         for k, (param, argument) in enumerate(zip(definition.params, expr.args)):
-            value = sympy.sympify(argument).xreplace(within)
+            stand_ins = {k: v for k, v in within.items() if isinstance(v, sympy.Basic)}
+            value = sympy.sympify(argument).xreplace(stand_ins)
             # A recurrence's step index: its start check covers the steps; at the start
             # itself the value is the initial one, built without the parameter.
             step = definition.is_recurrence and k == 0
@@ -422,16 +443,40 @@ def _check_applications(where: str, expr, definitions, within=None) -> None:
         _check_applications(where, arg, definitions, within)
 
 
+def _check_bound_elsewhere(where: str, expr, declared: set) -> None:
+    """Raise ValueError for a symbol bound by anything but Σ, Π or a set sum (a table, a
+    sequence, a substitution, a lambda) and declared with more than integer or real: SymPy
+    may have used a sign (δ(i, 0) is 0 for a positive i) where the binder's range has none."""
+    if not isinstance(expr, sympy.Basic):
+        return
+    summed = set()
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, _RANGED):
+            summed |= {limit[0] for limit in node.limits}
+        elif isinstance(node, SetSum):
+            summed.add(node.index)
+    plain = {_facts(), _facts(integer=True), _facts(real=True)}
+    # Every other symbol is declared by the document (an input, a size, a free index), or bound.
+    for symbol in expr.atoms(sympy.Symbol) - declared - summed:
+        if frozenset(symbol.assumptions0.items()) not in plain:
+            declared = ", ".join(f"{k}={v}" for k, v in sorted(_given(symbol).items()))
+            raise ValueError(
+                f"{where}: {symbol} is bound (by a table, sequence, substitution or lambda) "
+                f"and declared {declared}; declare it with integer=True or real=True alone"
+            )
+
+
 def _check_parameters(where: str, definition) -> None:
     """Raise ValueError for a parameter declared with an assumption no argument is checked
-    for (even, odd, zero...): its body was built with it."""
+    for (even, zero=False, extended_positive...): its body was built with it."""
     for param in definition.params:
-        for fact in _NO_PARAMETER_FACTS:
-            if getattr(param, f"is_{fact}"):
-                raise ValueError(
-                    f"{where}: definition {definition.name}'s parameter {param} is declared "
-                    f"{fact}; a parameter may be declared integer, real and a sign, no more"
-                )
+        if frozenset(param.assumptions0.items()) not in _PARAMETER_KINDS:
+            declared = ", ".join(f"{k}={v}" for k, v in sorted(_given(param).items()))
+            raise ValueError(
+                f"{where}: definition {definition.name}'s parameter {param} is declared "
+                f"{declared}; a parameter may be declared integer or real, with at most one "
+                "sign (positive, nonnegative, negative, nonpositive, nonzero), or nothing"
+            )
 
 
 def _check_recurrence_start(where: str, definition) -> None:
@@ -469,6 +514,9 @@ def _check_sizes(where: str, size: sympy.Symbol, low, values) -> None:
                 )
 
 
+_DOMAIN_KINDS = ("real", "positive", "nonnegative", "negative")
+
+
 def _check_domain(name: str, atom, domain) -> None:
     """Raise ValueError if a declared domain reaches outside what the atom's assumptions
     allow: SymPy would simplify with the assumption (|p| = p for a positive p) while the
@@ -481,6 +529,13 @@ def _check_domain(name: str, atom, domain) -> None:
             "ends: points are drawn from it"
         )
     holder = atom.label if isinstance(atom, sympy.IndexedBase) else atom
+    known = {_facts(**({kind: True} if kind else {})) for kind in (None, *_DOMAIN_KINDS)}
+    if frozenset(holder.assumptions0.items()) not in known:
+        declared = ", ".join(f"{k}={v}" for k, v in sorted(_given(holder).items()))
+        raise ValueError(
+            f"document {name}: {atom} is declared {declared}; with a domain, declare it "
+            f"{', '.join(_DOMAIN_KINDS)} or nothing, which the domain is checked against"
+        )
     allowed = [
         (holder.is_positive, sympy.Interval.open(0, sympy.oo), "positive"),
         (holder.is_nonnegative, sympy.Interval(0, sympy.oo), "nonnegative"),
@@ -517,7 +572,7 @@ def document(
     notes: Iterable[str] = (),
 ) -> Document:
     """Assemble a `Document`; claims may be given as nested tuples (chains)."""
-    claims, definitions = _flatten(claims), tuple(definitions)
+    claims, definitions, inputs = _flatten(claims), tuple(definitions), tuple(inputs)
     gradients = _flatten(gradients)
     ids = [c.id for c in claims] + [g.id for g in gradients]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
@@ -525,6 +580,9 @@ def document(
         raise ValueError(f"document {name}: duplicate claim ids {', '.join(duplicates)}")
     for index, (lo, hi) in (indices or {}).items():
         _check_range(f"document {name}", index, lo, hi)
+    declared = {*(sizes or {}), *(indices or {})}
+    for item in (*inputs, *(domains or {})):
+        declared.add(item.label if isinstance(item, sympy.IndexedBase) else item)
     for definition in definitions:
         _check_recurrence_start(f"document {name}", definition)
         _check_parameters(f"document {name}", definition)
@@ -532,17 +590,23 @@ def document(
             _check_summed(f"document {name}: definition {definition.name}", expr)
             where = f"document {name}: definition {definition.name}"
             _check_applications(where, expr, definitions)
+            _check_bound_elsewhere(where, expr, declared | set(definition.params))
     for item in claims:
         # A size from its first value on (a claim's lows): n as 1 + (low - 1) + a nonnegative.
         within = {
+            index: _ranged(index, sympy.sympify(lo), sympy.sympify(hi))
+            for index, (lo, hi) in (indices or {}).items()
+        }
+        within |= {
             size: low - 1 + sympy.Dummy(size.name, integer=True, positive=True)
             for size, low in item.lows
-            if isinstance(size, sympy.Symbol) and size.is_integer
+            if size in (sizes or {}) and size.is_integer
         }
         for side in (item.lhs, item.rhs):
             _check_summed(f"document {name}: claim {item.id}", side)
             where = f"document {name}: claim {item.id}"
             _check_applications(where, side, definitions, within)
+            _check_bound_elsewhere(where, side, declared)
         lows, grid, exact = dict(item.lows), dict(item.sizes), dict(item.exact_sizes)
         for size in {*lows, *grid, *exact, *(sizes or {})}:
             values = (*grid.get(size, ()), *exact.get(size, ()))

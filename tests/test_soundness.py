@@ -458,6 +458,60 @@ def test_a_body_built_with_an_assumption_its_values_lack_is_rejected(name):
     assert _is_one_line(str(problem.value))
 
 
+def _third_round():
+    from derive import ArraySum, Dot, SeqOf, Table
+
+    ip = Symbol("ip", integer=True, positive=True)
+    xi = Symbol("xi", integer=True)
+    cz = Symbol("cz", integer=True)
+    ext = Symbol("e", extended_negative=True)
+    magnitude = define("an", (ext,), Abs(ext))  # built as -e
+    entries = tabulate("u", kp, KroneckerDelta(kp, 0), n)  # rows 1..n, built as 0
+    ones = Table(1, (i, 0, n))
+    return {
+        # Each was PROVED (a third adversarial round): (lhs, rhs, definitions, options).
+        "extended parameter": (magnitude(5), -5, (magnitude,), {}),
+        "multi-limit sum": (  # the outer limit's c is the free c, not the inner one
+            Sum(delta_k(j), (cz, 1, n), (j, cz, n)),
+            0,
+            (delta_k,),
+            {"indices": {cz: (-n, n)}},
+        ),
+        "lows on an input": (delta_k(xi), 0, (delta_k,), {"lows": {xi: 1}}),
+        "table from 0": (Dot(Table(KroneckerDelta(ip, 0), (ip, 0, n)), ones), 0, (), {}),
+        "array sum from 0": (
+            ArraySum(KroneckerDelta(ip, 0) * Table(a[j], (j, 1, n)), (ip, 0, n)),
+            Table(0 * a[j], (j, 1, n)),
+            (),
+            {},
+        ),
+        "sequence": (Entry(SeqOf("s", ip, KroneckerDelta(ip, 0)), 0), 0, (), {}),
+        "substitution": (sympy.Subs(KroneckerDelta(ip, 0), ip, 0), 0, (), {}),
+        "entry 0": (Entry(entries, 0), 0, (), {}),
+    }
+
+
+@pytest.mark.parametrize("name", list(_third_round()))
+def test_third_round_declarations_that_let_sympy_drop_a_value_are_rejected(name):
+    lhs, rhs, definitions, options = _third_round()[name]
+    with pytest.raises(ValueError) as problem:
+        _doc(
+            lhs,
+            rhs,
+            inputs=(a, Symbol("xi", integer=True)),
+            definitions=definitions,
+            sizes=GRID,
+            **options,
+        )
+    assert _is_one_line(str(problem.value))
+
+
+def test_a_domain_on_an_extended_assumption_is_rejected():
+    e = Symbol("e", extended_positive=True)
+    with pytest.raises(ValueError, match="with a domain"):
+        _doc(Abs(e), e, inputs=(e,), domains={e: Interval(-1, 1)})
+
+
 def test_signed_parameters_applied_within_their_ranges_are_accepted():
     # A positive parameter applied to an index summed from 1, to a table's entry index, and
     # to L - 1 in a claim from L = 2 on: all positive, so accepted and decided.
@@ -466,6 +520,9 @@ def test_signed_parameters_applied_within_their_ranges_are_accepted():
     assert verdict.status is PROVED, (verdict.method, verdict.scope, verdict.error)
     shifted = _doc(delta_k(n - 1), 0, inputs=(), definitions=(delta_k,), sizes=GRID, lows={n: 2})
     assert _verdict(shifted).status is PROVED
+    # A sum SymPy flattened (Σ_i Σ_{j=i}^{n}): the outer index's range reaches the inner's.
+    nested = Sum(Sum(delta_k(j), (j, i, n)), (i, 1, n))
+    assert _verdict(_doc(nested, 0, inputs=(), definitions=(delta_k,), sizes=GRID)).status is PROVED
 
 
 def test_an_index_summed_over_a_range_that_names_itself_is_an_input_error():
