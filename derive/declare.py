@@ -414,7 +414,9 @@ def _check_applications(where: str, expr, definitions, within=None) -> None:
     if isinstance(expr, Tabulated):  # its entries (r, c) are read from 1 on (Entry below)
         for index in expr.body.variables:
             within[index] = sympy.Dummy(index.name, integer=True, positive=True)
-    if isinstance(expr, Entry) and isinstance(expr.args[0], Tabulated):
+    if isinstance(expr, Entry) and isinstance(expr.args[0], sympy.MatrixExpr):
+        # A matrix's entries (a tabulated vector's, a transpose's, a sum's...) are 1-based; a
+        # sequence's run over all integers.
         stand_ins = {k: v for k, v in within.items() if isinstance(v, sympy.Basic)}
         for index in expr.args[1:]:
             if not (index.xreplace(stand_ins) - 1).is_nonnegative:
@@ -444,25 +446,36 @@ def _check_applications(where: str, expr, definitions, within=None) -> None:
 
 
 def _check_bound_elsewhere(where: str, expr, declared: set) -> None:
-    """Raise ValueError for a symbol bound by anything but Σ, Π or a set sum (a table, a
-    sequence, a substitution, a lambda) and declared with more than integer or real: SymPy
-    may have used a sign (δ(i, 0) is 0 for a positive i) where the binder's range has none."""
+    """Raise ValueError for a variable bound by anything but Σ, Π, a table or a set sum (a
+    substitution, a lambda, a sequence's entry, an integral) and declared with more than
+    integer or real: SymPy may have used a sign (δ(i, 0) is 0, |x| is x) where the binder
+    reaches values without it. A declared input, size or index reused as such a variable is
+    checked too; so is any other symbol that is neither free nor summed."""
     if not isinstance(expr, sympy.Basic):
         return
-    summed = set()
+    plain = {_facts(), _facts(integer=True), _facts(real=True)}
+    summed, bound = set(), set()
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, _RANGED):
             summed |= {limit[0] for limit in node.limits}
         elif isinstance(node, SetSum):
             summed.add(node.index)
-    plain = {_facts(), _facts(integer=True), _facts(real=True)}
-    # Every other symbol is declared by the document (an input, a size, a free index), or bound.
-    for symbol in expr.atoms(sympy.Symbol) - declared - summed:
+        elif isinstance(node, (sympy.Subs, sympy.Lambda)):
+            bound |= set(node.variables)
+        elif isinstance(node, sympy.Integral):
+            bound |= {limit[0] for limit in node.limits}
+    try:
+        free = expr.free_symbols
+    except (AttributeError, TypeError):  # a notation node with plain Python arguments
+        free = set(declared)
+    bound |= expr.atoms(sympy.Symbol) - free - declared - summed
+    for symbol in bound:
         if frozenset(symbol.assumptions0.items()) not in plain:
-            declared = ", ".join(f"{k}={v}" for k, v in sorted(_given(symbol).items()))
+            declared_as = ", ".join(f"{k}={v}" for k, v in sorted(_given(symbol).items()))
             raise ValueError(
-                f"{where}: {symbol} is bound (by a table, sequence, substitution or lambda) "
-                f"and declared {declared}; declare it with integer=True or real=True alone"
+                f"{where}: {symbol} is bound (by a substitution, lambda, sequence or integral) "
+                f"and declared {declared_as}; bind a symbol declared integer=True or real=True "
+                "alone"
             )
 
 
@@ -530,6 +543,10 @@ def _check_domain(name: str, atom, domain) -> None:
         )
     holder = atom.label if isinstance(atom, sympy.IndexedBase) else atom
     known = {_facts(**({kind: True} if kind else {})) for kind in (None, *_DOMAIN_KINDS)}
+    known |= {
+        _facts(integer=True, **({sign: True} if sign else {}))
+        for sign in (None, "positive", "nonnegative", "negative")
+    }
     if frozenset(holder.assumptions0.items()) not in known:
         declared = ", ".join(f"{k}={v}" for k, v in sorted(_given(holder).items()))
         raise ValueError(

@@ -506,6 +506,50 @@ def test_third_round_declarations_that_let_sympy_drop_a_value_are_rejected(name)
     assert _is_one_line(str(problem.value))
 
 
+def _fourth_round():
+    from derive import SeqOf
+
+    xp = Symbol("xp", positive=True)
+    ip = Symbol("ip", integer=True, positive=True)
+    entries = tabulate("u", kp, KroneckerDelta(kp, 0), n)
+    rebound = define("g", (kp,), kp + sympy.Subs(KroneckerDelta(kp, 0), kp, 0))
+    return {
+        # Each was PROVED (a fourth round): a declared or summed symbol reused as the variable
+        # of a substitution, sequence, integral or definition body; an entry 0 of a transpose.
+        "substituted input": (sympy.Subs(Abs(xp), xp, -1), -1, (), {"inputs": (xp,)}),
+        "substituted size": (sympy.Subs(KroneckerDelta(n, 0), n, 0), 0, (), {}),
+        "integral": (
+            sympy.Integral(Abs(xp), (xp, -1, 1)),
+            sympy.Integral(xp, (xp, -1, 1)),
+            (),
+            {"inputs": (xp,)},
+        ),
+        "also summed": (
+            sympy.Subs(KroneckerDelta(ip, 0), ip, 0) + Sum(a[ip], (ip, 1, n)),
+            Sum(a[i], (i, 1, n)),
+            (),
+            {},
+        ),
+        "sequence also summed": (
+            Entry(SeqOf("s", ip, KroneckerDelta(ip, 0)), 0) + Sum(a[ip], (ip, 1, n)),
+            Sum(a[i], (i, 1, n)),
+            (),
+            {},
+        ),
+        "rebound parameter": (rebound(1), 1, (rebound,), {}),
+        "transposed entry 0": (Entry(sympy.Transpose(entries), 1, 0), 0, (), {}),
+    }
+
+
+@pytest.mark.parametrize("name", list(_fourth_round()))
+def test_fourth_round_bound_variables_and_entries_are_checked(name):
+    lhs, rhs, definitions, options = _fourth_round()[name]
+    inputs = options.pop("inputs", (a,))
+    with pytest.raises(ValueError) as problem:
+        _doc(lhs, rhs, inputs=inputs, definitions=definitions, sizes=GRID, **options)
+    assert _is_one_line(str(problem.value))
+
+
 def test_a_domain_on_an_extended_assumption_is_rejected():
     e = Symbol("e", extended_positive=True)
     with pytest.raises(ValueError, match="with a domain"):
@@ -708,7 +752,12 @@ def test_matrix_entries_outside_the_matrix_are_input_errors():
         (Entry(adjugate(W), 4, 1), 0),
         (Entry(adjugate(matrix(g, 2, 3)), 1, 1), 0),
     ]:
-        verdict = _verdict(_doc(lhs, rhs, inputs=(g,)))
+        try:  # entry 0 is rejected when the document is built (entries are 1-based)
+            doc = _doc(lhs, rhs, inputs=(g,))
+        except ValueError as problem:
+            assert _is_one_line(str(problem)) and "at least 1" in str(problem)
+            continue
+        verdict = _verdict(doc)
         assert not verdict.internal and _is_one_line(verdict.error), verdict.error
         assert verdict.status is not PROVED
 
