@@ -550,6 +550,23 @@ def test_fourth_round_bound_variables_and_entries_are_checked(name):
     assert _is_one_line(str(problem.value))
 
 
+def test_unifying_deltas_does_not_capture_a_summed_index():
+    # Was PROVED for every n (a fifth adversarial round): δ(c, d)·Σ_c a[c] b[d] became
+    # δ(c, d)·Σ_c a[c] b[c]; the factor (n-1)(n-2)(n-3) and a large common term kept
+    # evaluation to the grid, where both sides are equal.
+    from derive.engine.indexcalc.deltas import unify_deltas
+
+    d = Symbol("d", integer=True, positive=True)
+    unified = unify_deltas(KroneckerDelta(c, d) * Sum(a[c] * x[d], (c, 1, n)))
+    assert unified.has(x[c]) and not unified.has(a[c] * x[c])  # the sum's c was renamed
+    scale = (n - 1) * (n - 2) * (n - 3)
+    pad = Sum(a[i] * a[j] * x[k], (i, 1, n), (j, 1, n), (k, 1, n))
+    lhs = scale * KroneckerDelta(c, d) * Sum(a[c] * x[d], (c, 1, n)) + pad
+    rhs = scale * KroneckerDelta(c, d) * Sum(a[k] * x[k], (k, 1, n)) + pad
+    doc = _doc(lhs, rhs, inputs=(a, x), sizes=GRID, indices={c: (1, n), d: (1, n)})
+    _assert_no_false_proof(_verdict(doc), "sizes n = 1; n = 2; n = 3")
+
+
 def test_a_domain_on_an_extended_assumption_is_rejected():
     e = Symbol("e", extended_positive=True)
     with pytest.raises(ValueError, match="with a domain"):

@@ -20,7 +20,7 @@ from sympy import Add, KroneckerDelta, Mul, Sum, oo
 
 from derive.engine.indexcalc.ranges import INSIDE, OUTSIDE, locate
 from derive.engine.indexcalc.terms import Term
-from derive.notation.aggregates import bound_indices
+from derive.notation.aggregates import bound_indices, rename_bound
 
 
 def linear_part(form, index):
@@ -212,7 +212,10 @@ def _unify_deltas(product):
         if step is None:
             return product
         delta, drop, keep = step
-        product = delta * (product / delta).subs(drop, keep)
+        # Capture-free: a sum inside that binds `keep` gets a fresh index first (SymPy's subs
+        # renames nothing: δ(i, j)·Σ_i a[i] b[j] became δ(i, j)·Σ_i a[i] b[i]).
+        rest = rename_bound(product / delta, {keep})
+        product = delta * rest.subs(drop, keep)
     return product
 
 
