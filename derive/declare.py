@@ -281,8 +281,18 @@ def _given(symbol) -> dict:
     return getattr(symbol, "_assumptions_orig", None) or symbol.assumptions0
 
 
+def _declared_as(symbol) -> str:
+    """`symbol`'s declared assumptions as `name=value, ...`, for an error message."""
+    return ", ".join(f"{k}={v}" for k, v in sorted(_given(symbol).items()) if k != "commutative")
+
+
+def _kind(symbol) -> frozenset:
+    """Everything SymPy knows of `symbol` from its assumptions, to compare with _facts."""
+    return frozenset(symbol.assumptions0.items())
+
+
 def _facts(**assumptions) -> frozenset:
-    return frozenset(sympy.Symbol("x", **assumptions).assumptions0.items())
+    return _kind(sympy.Symbol("x", **assumptions))
 
 
 # What an index may be declared: nothing (a summed index only), or an integer with at most one
@@ -297,14 +307,14 @@ _INDEX_SIGNS = {
 def _index_sign(where: str, index, *, bound: bool) -> str | None:
     """The sign `index` is declared with (None: none), or ValueError if it is declared with
     anything but integer and one sign (or, for a summed index, nothing at all)."""
-    facts = frozenset(index.assumptions0.items())
+    facts = _kind(index)
     if facts in _INDEX_SIGNS:
         return _INDEX_SIGNS[facts]
     if bound and facts == _PLAIN:
         return None
-    declared = ", ".join(f"{k}={v}" for k, v in sorted(_given(index).items()) if k != "commutative")
     raise ValueError(
-        f"{where}: index {index} is declared {declared or 'with no assumptions'}; an index "
+        f"{where}: index {index} is declared {_declared_as(index) or 'with no assumptions'}; "
+        "an index "
         "must be declared integer=True, with at most positive, nonnegative, negative, "
         "nonpositive or nonzero beside it (and only where its range implies it)"
         + ("; a summed index may also be a plain symbol" if bound else "")
@@ -367,7 +377,7 @@ def _check_summed(where: str, expr) -> None:
 # limit for an even k, which parameters may not be declared). Real and complex are not
 # checked: a point where an argument is not real is outside the domain for evaluation too.
 _PARAMETER_FACTS = ("integer", "positive", "nonnegative", "negative", "nonpositive", "nonzero")
-_SIGNS = (None, "positive", "nonnegative", "negative", "nonpositive", "nonzero")
+_SIGNS = (None, *_RANGE_SIGNS)
 _PARAMETER_KINDS = {_facts()} | {
     _facts(**{kind: True}, **({sign: True} if sign else {}))
     for kind in ("integer", "real")
@@ -414,10 +424,11 @@ def _check_applications(where: str, expr, definitions, within=None) -> None:
     if isinstance(expr, Tabulated):  # its entries (r, c) are read from 1 on (Entry below)
         for index in expr.body.variables:
             within[index] = sympy.Dummy(index.name, integer=True, positive=True)
+    # The stand-ins (a SubsetSum's set maps to its range instead).
+    stand_ins = {k: v for k, v in within.items() if isinstance(v, sympy.Basic)}
     if isinstance(expr, Entry) and isinstance(expr.args[0], sympy.MatrixExpr):
         # A matrix's entries (a tabulated vector's, a transpose's, a sum's...) are 1-based; a
         # sequence's run over all integers.
-        stand_ins = {k: v for k, v in within.items() if isinstance(v, sympy.Basic)}
         for index in expr.args[1:]:
             if not (index.xreplace(stand_ins) - 1).is_nonnegative:
                 raise ValueError(
@@ -428,7 +439,6 @@ def _check_applications(where: str, expr, definitions, within=None) -> None:
     if getattr(expr, "func", None) in params:
         definition = params[expr.func]
         for k, (param, argument) in enumerate(zip(definition.params, expr.args)):
-            stand_ins = {k: v for k, v in within.items() if isinstance(v, sympy.Basic)}
             value = sympy.sympify(argument).xreplace(stand_ins)
             # A recurrence's step index: its start check covers the steps; at the start
             # itself the value is the initial one, built without the parameter.
@@ -470,11 +480,11 @@ def _check_bound_elsewhere(where: str, expr, declared: set) -> None:
         free = set(declared)
     bound |= expr.atoms(sympy.Symbol) - free - declared - summed
     for symbol in bound:
-        if frozenset(symbol.assumptions0.items()) not in plain:
-            declared_as = ", ".join(f"{k}={v}" for k, v in sorted(_given(symbol).items()))
+        if _kind(symbol) not in plain:
             raise ValueError(
                 f"{where}: {symbol} is bound (by a substitution, lambda, sequence or integral) "
-                f"and declared {declared_as}; bind a symbol declared integer=True or real=True "
+                f"and declared {_declared_as(symbol)}; bind a symbol declared integer=True or "
+                "real=True "
                 "alone"
             )
 
@@ -483,11 +493,11 @@ def _check_parameters(where: str, definition) -> None:
     """Raise ValueError for a parameter declared with an assumption no argument is checked
     for (even, zero=False, extended_positive...): its body was built with it."""
     for param in definition.params:
-        if frozenset(param.assumptions0.items()) not in _PARAMETER_KINDS:
-            declared = ", ".join(f"{k}={v}" for k, v in sorted(_given(param).items()))
+        if _kind(param) not in _PARAMETER_KINDS:
             raise ValueError(
                 f"{where}: definition {definition.name}'s parameter {param} is declared "
-                f"{declared}; a parameter may be declared integer or real, with at most one "
+                f"{_declared_as(param)}; a parameter may be declared integer or real, with at "
+                "most one "
                 "sign (positive, nonnegative, negative, nonpositive, nonzero), or nothing"
             )
 
@@ -544,13 +554,12 @@ def _check_domain(name: str, atom, domain) -> None:
     holder = atom.label if isinstance(atom, sympy.IndexedBase) else atom
     known = {_facts(**({kind: True} if kind else {})) for kind in (None, *_DOMAIN_KINDS)}
     known |= {
-        _facts(integer=True, **({sign: True} if sign else {}))
-        for sign in (None, "positive", "nonnegative", "negative")
+        _facts(integer=True, **({kind: True} if kind != "real" else {})) for kind in _DOMAIN_KINDS
     }
-    if frozenset(holder.assumptions0.items()) not in known:
-        declared = ", ".join(f"{k}={v}" for k, v in sorted(_given(holder).items()))
+    if _kind(holder) not in known:
         raise ValueError(
-            f"document {name}: {atom} is declared {declared}; with a domain, declare it "
+            f"document {name}: {atom} is declared {_declared_as(holder)}; with a domain, "
+            "declare it "
             f"{', '.join(_DOMAIN_KINDS)} or nothing, which the domain is checked against"
         )
     allowed = [
