@@ -401,40 +401,36 @@ def _ranged(index, lo, hi):
     return sympy.Dummy(index.name, **facts)
 
 
-def _check_applications(where: str, expr, definitions, within=None) -> None:
+def _check_applications(where: str, expr, definitions, within=None, tops=None) -> None:
     """Raise ValueError where a definition is applied to an argument that SymPy cannot show to
     have its parameter's integer and sign assumptions (_PARAMETER_FACTS), an index bound by
     an enclosing Σ, Π or table read with the sign of its range: d(0) for d(k) := δ(k, 0) with
     k positive, or t(n/2) for t(k) := Σ_{i=1}^{k} 1, would unfold to a body built for other
-    values."""
+    values; or where a matrix's entry is read outside its shape. `tops` writes each index
+    with a range as its upper end less a nonnegative integer (_topped)."""
     if not isinstance(expr, sympy.Basic):
         return
-    within = dict(within or {})
+    within, tops = dict(within or {}), dict(tops or {})
     if isinstance(expr, _RANGED):
         # The last limit is the outermost: each limit's ends see only the limits outside it.
         for limit in reversed(expr.limits):
             if len(limit) == 3:
-                lo, hi = (sympy.sympify(e).xreplace(within) for e in limit[1:])
-                within[limit[0]] = _ranged(limit[0], lo, hi)
+                lo, hi = (sympy.sympify(e) for e in limit[1:])
+                within[limit[0]] = _ranged(limit[0], lo.xreplace(within), hi.xreplace(within))
+                tops[limit[0]] = _topped(limit[0], hi.xreplace(tops))
     if isinstance(expr, SubsetSum):  # its set's members lie in lo..hi
         lo, hi = (sympy.sympify(e).xreplace(within) for e in (expr.lo, expr.hi))
         within[expr.set] = (lo, hi)
     if isinstance(expr, SetSum) and isinstance(within.get(expr.set), tuple):
         within[expr.index] = _ranged(expr.index, *within[expr.set])
     if isinstance(expr, Tabulated):  # its entries (r, c) are read from 1 on (Entry below)
-        for index in expr.body.variables:
+        for index, last in zip(expr.body.variables, expr.shape):
             within[index] = sympy.Dummy(index.name, integer=True, positive=True)
+            tops[index] = _topped(index, sympy.sympify(last).xreplace(tops))
     # The stand-ins (a SubsetSum's set maps to its range instead).
     stand_ins = {k: v for k, v in within.items() if isinstance(v, sympy.Basic)}
     if isinstance(expr, Entry) and isinstance(expr.args[0], sympy.MatrixExpr):
-        # A matrix's entries (a tabulated vector's, a transpose's, a sum's...) are 1-based; a
-        # sequence's run over all integers.
-        for index in expr.args[1:]:
-            if not (index.xreplace(stand_ins) - 1).is_nonnegative:
-                raise ValueError(
-                    f"{where}: {expr} reads entry {index} of {expr.args[0]}, which SymPy "
-                    "cannot show to be at least 1 (entries are numbered from 1)"
-                )
+        _check_entry(where, expr, stand_ins, tops)
     params = {d.func: d for d in definitions}
     if getattr(expr, "func", None) in params:
         definition = params[expr.func]
@@ -452,7 +448,37 @@ def _check_applications(where: str, expr, definitions, within=None) -> None:
                         "where an integer is meant)"
                     )
     for arg in expr.args:
-        _check_applications(where, arg, definitions, within)
+        _check_applications(where, arg, definitions, within, tops)
+
+
+def _topped(index, top):
+    """`index` over a range that ends at `top`, as top − u for an integer u ≥ 0: what holds for
+    every u holds across the range, whatever its lower end."""
+    return top - sympy.Dummy(f"{index.name}_below_top", integer=True, nonnegative=True)
+
+
+def _check_entry(where: str, entry, stand_ins: dict, tops: dict) -> None:
+    """Raise ValueError unless SymPy shows each index of a matrix's entry (a tabulated
+    vector's, a transpose's, a sum's...) to lie in 1..its dimension: the body of a table
+    would otherwise be read where the matrix has no entry (a sequence's entries run over all
+    integers and are not checked here). One index reads a row, in column 1."""
+    matrix, indices = entry.args[0], entry.args[1:]
+
+    def shown(gap) -> bool:  # each reading of the indices covers their ranges
+        return any(gap.xreplace(reading).is_nonnegative for reading in (stand_ins, tops))
+
+    for index in indices:
+        if not shown(index - 1):
+            raise ValueError(
+                f"{where}: {entry} reads entry {index} of {matrix}, which SymPy "
+                "cannot show to be at least 1 (entries are numbered from 1)"
+            )
+    for index, last, axis in zip((*indices, sympy.S.One)[:2], matrix.shape, ("rows", "columns")):
+        if not shown(sympy.sympify(last) - index):
+            raise ValueError(
+                f"{where}: {entry} reads entry {index} of {matrix}, which SymPy cannot show "
+                f"to be at most its {last} {axis} (an entry past the shape does not exist)"
+            )
 
 
 def _check_bound_elsewhere(where: str, expr, declared: set) -> None:
@@ -623,6 +649,9 @@ def document(
             index: _ranged(index, sympy.sympify(lo), sympy.sympify(hi))
             for index, (lo, hi) in (indices or {}).items()
         }
+        tops = {
+            index: _topped(index, sympy.sympify(hi)) for index, (_, hi) in (indices or {}).items()
+        }
         within |= {
             size: low - 1 + sympy.Dummy(size.name, integer=True, positive=True)
             for size, low in item.lows
@@ -631,7 +660,7 @@ def document(
         for side in (item.lhs, item.rhs):
             _check_summed(f"document {name}: claim {item.id}", side)
             where = f"document {name}: claim {item.id}"
-            _check_applications(where, side, definitions, within)
+            _check_applications(where, side, definitions, within, tops)
             _check_bound_elsewhere(where, side, declared)
         lows, grid, exact = dict(item.lows), dict(item.sizes), dict(item.exact_sizes)
         for size in {*lows, *grid, *exact, *(sizes or {})}:

@@ -14,7 +14,7 @@ import dataclasses
 
 from fuzz_claims import TEMPLATES, TINY
 from fuzz_grammar import DOC, GRIDS, Spec, k, m, n, p, q, v, w, x, y, z
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from sympy import (
     Abs,
@@ -204,13 +204,14 @@ def specs(draw):
     return dataclasses.replace(spec, grid=grid, doc_grid=draw(st.sampled_from(DECLARED)))
 
 
-def generated(count: int) -> list:
-    """`count` distinct specs, the same on every run (Hypothesis, derandomized)."""
+def generated(count: int, run_seed: int | None = None) -> list:
+    """`count` distinct specs: the same on every run (Hypothesis, derandomized), or with
+    `run_seed` the ones that seed draws (a campaign that tries new claims per release)."""
     found = {}
 
     @settings(
         max_examples=count * 3 // 2,
-        derandomize=True,
+        derandomize=run_seed is None,
         database=None,
         deadline=None,
         phases=(Phase.generate,),
@@ -222,5 +223,7 @@ def generated(count: int) -> list:
         if len(found) < count:
             found.setdefault(key, spec)
 
+    if run_seed is not None:
+        collect = seed(run_seed)(collect)
     collect()
     return list(found.values())

@@ -769,10 +769,11 @@ def test_matrix_entries_outside_the_matrix_are_input_errors():
         (Entry(adjugate(W), 4, 1), 0),
         (Entry(adjugate(matrix(g, 2, 3)), 1, 1), 0),
     ]:
-        try:  # entry 0 is rejected when the document is built (entries are 1-based)
+        try:  # entries 0 and 4 are rejected when the document is built (1 to 3 exist)
             doc = _doc(lhs, rhs, inputs=(g,))
         except ValueError as problem:
-            assert _is_one_line(str(problem)) and "at least 1" in str(problem)
+            assert _is_one_line(str(problem)), problem
+            assert "at least 1" in str(problem) or "at most its 3 rows" in str(problem)
             continue
         verdict = _verdict(doc)
         assert not verdict.internal and _is_one_line(verdict.error), verdict.error
@@ -863,3 +864,73 @@ def test_renaming_and_reordering_bound_indices_proves_nothing_false(name):
     doc = _doc(**NAMING_ATTACKS[name], sizes={n: (1,)})
     _assert_no_false_proof(_verdict(doc), "sizes n = 1")
     assert _proof_by_strategies(doc) is None
+
+
+def test_entries_past_a_matrix_shape_are_input_errors():
+    """Sixth adversarial round: T and A below are the same vector, proved equal entry by entry,
+    yet T[n + 1] = 0 and A[n + 1] = a[n + 1] were both PROVED (the tables' bodies read past
+    the shape), as was column 2 of a one-column vector."""
+    from derive.notation.tensors import vector
+
+    A = vector(a, n)
+    T = tabulate("t", i, Sum(a[j] * KroneckerDelta(i, j), (j, 1, n)), n)
+    for lhs, rhs, past in [
+        (Entry(T, n + 1, 1), 0, "at most its n rows"),
+        (Entry(A, n + 1), a[n + 1], "at most its n rows"),
+        (Entry(T, 1, 2), a[1], "at most its 1 columns"),
+        (Sum(Entry(A, i + 1), (i, 1, n)), Sum(a[i + 1], (i, 1, n)), "at most its n rows"),
+    ]:
+        with pytest.raises(ValueError, match=past) as problem:
+            _doc(lhs, rhs, inputs=(a,), sizes=GRID)
+        assert _is_one_line(str(problem.value))
+    # Inside the shape, read through a free index, a sum's index or a table's own cell.
+    inside = [
+        (Entry(T, c, 1), Entry(A, c, 1), {c: (1, n)}),
+        (Sum(Entry(A, i + 1), (i, 1, n - 1)), Sum(a[i], (i, 2, n)), None),
+        (Entry(tabulate("s", i, Entry(A, n - i + 1), n), 1), a[n], None),
+    ]
+    for lhs, rhs, indices in inside:
+        assert _verdict(_doc(lhs, rhs, inputs=(a,), sizes=GRID, indices=indices)).status is PROVED
+
+
+def test_a_half_line_shift_never_renames_a_variable_a_node_binds_or_moves():
+    """Sixth adversarial round: a claim over x > 1 was proved for x = 1 + d, d > 0, with x
+    replaced everywhere, also where Subs binds it or a perturbation moves it: |d| became d,
+    Subs(|x − 1|, x, min(x, 10)) = x − 1 and Δ[x → x + max(z − 100, 0)](2x) = 0 were PROVED
+    (false at x = 20; at z = 200), and an Integral over x crashed. Sampled points never reach
+    x > 10 or z > 100, so only the shift was at fault."""
+    from derive.notation.perturb import FirstOrder, Increment
+
+    u, z = symbols("u z", real=True)
+    step = Max(z - 100, 0)
+    false_claims = [
+        (sympy.Subs(Abs(u - 1), u, sympy.Min(u, 10)), u - 1),
+        (Increment(2 * u, (u, step)), 0),
+        (FirstOrder(2 * u, (u, step)), 0),
+        (Increment(Abs(u - 1), (u, step)), 0),
+    ]
+    for lhs, rhs in false_claims:
+        doc = _doc(lhs, rhs, inputs=(u, z), domains={u: Interval.open(1, sympy.oo)})
+        _assert_no_false_proof(_verdict(doc))
+    integral = u + sympy.Integral(u, (u, 0, 1))
+    doc = _doc(
+        integral, u + sympy.Rational(1, 2), inputs=(u,), domains={u: Interval.open(1, sympy.oo)}
+    )
+    assert _verdict(doc).status is PROVED
+    # Where x is only an argument, the shift still proves what x > 1 needs.
+    doc = _doc(log(u), 0, inputs=(u,), domains={u: Interval.open(1, sympy.oo)}, relation=">")
+    assert _verdict(doc).status is PROVED
+
+
+def test_a_sum_up_to_an_integer_input_is_not_counted_by_karr():
+    """Sixth adversarial round: Σ_{i=1}^{m−3} 1 = m − 3 for an integer input m ≥ 1 is false at
+    m = 1 (the sum is empty, 0 ≠ −2) but holds by Karr's convention, which index calculus
+    follows; the instance's entries (the input's limit left symbolic) were proved without the
+    check that no range is reversed by more than one, and only the evaluation, which could
+    not sample a point, kept the verdict from PROVED ("proved by 'exact instantiation (index
+    calculus, unfolded)', but no point could be evaluated")."""
+    u = Symbol("u", integer=True)
+    doc = _doc(Sum(1, (i, 1, u - 3)), u - 3, inputs=(u,), domains={u: Interval(1, sympy.oo)})
+    verdict = _verdict(doc)
+    _assert_no_false_proof(verdict)
+    assert "proved by" not in (verdict.scope or ""), verdict.scope

@@ -198,11 +198,47 @@ def _prove_generic(job: Job) -> str | None:
     return None
 
 
+# Where x may be replaced by a + d and mean the same: nodes that are functions of their
+# arguments. A node that binds or moves a variable (Subs, Integral, Lambda, a perturbation,
+# a derivative) or unfolds to a body (a definition) is not among them: there x is a name,
+# and xreplace renames it (Subs(|x − 1|, x, min(x, 10)) became d for every x).
+_PLAIN_NODES = (
+    sympy.Symbol,
+    sympy.Number,
+    sympy.NumberSymbol,
+    sympy.Add,
+    sympy.Mul,
+    sympy.Pow,
+    sympy.Min,
+    sympy.Max,
+    sympy.Indexed,
+    sympy.Sum,
+    sympy.Product,
+    sympy.Tuple,
+    sympy.core.relational.Relational,
+    sympy.logic.boolalg.Boolean,
+    sympy.functions.elementary.piecewise.ExprCondPair,
+)
+
+
+def _plainly_in(claim, symbol) -> bool:
+    """Whether every node of `claim` that holds `symbol` is a function of its arguments (an
+    applied SymPy or primitive function, arithmetic, a sum not over it...)."""
+    for node in sympy.preorder_traversal(claim):
+        if not isinstance(node, sympy.Basic) or not node.has(symbol) or node is claim:
+            continue
+        function = isinstance(node, sympy.Function) and not isinstance(node, AppliedUndef)
+        if not (function or isinstance(node, _PLAIN_NODES)):
+            return False
+    return True
+
+
 def _half_lines(job: Job) -> dict:
     """{x: a + d} for each symbol declared on a half-line (a, ∞) (d > 0; d ≥ 0 if closed),
     {x: b − d} for (−∞, b): a claim for every d is one for every x in the domain, and the
     signs SymPy knows of d prove what x > 1 needs (log x > 0). Only for claims that neither
-    differentiate by nor reach a definition: there x would stay behind in the bodies."""
+    differentiate by nor reach a definition: there x would stay behind in the bodies; and
+    only where x is an argument (_plainly_in), not a variable a node binds or moves."""
     claim = sympy.Tuple(job.claim.lhs, job.claim.rhs)
     if claim.has(sympy.Derivative) or claim.atoms(AppliedUndef):
         return {}
@@ -210,6 +246,8 @@ def _half_lines(job: Job) -> dict:
     for symbol in claim.free_symbols - bound_indices(claim) - set(job.sizes) - set(job.ctx.ranges):
         if not isinstance(symbol, sympy.Symbol) or symbol in job.ctx.tensors:
             continue  # a tensor's label: its entries are the atoms, not the label
+        if not _plainly_in(claim, symbol):
+            continue
         domain = job.ctx.domains.get(symbol)
         if (
             not isinstance(domain, sympy.Interval)
@@ -307,13 +345,11 @@ def _exact_method(job: Job, sizes: dict) -> str | None:
     """Prove the claim at `sizes`: first with definitions folded (which proves it for any
     values they could take), then with everything unfolded to the inputs."""
     claim = job.claim
+    # Reversed ranges are read as empty; the normal forms follow Karr (see
+    # indexcalc.ranges_proper): only a claim whose ranges are proper at these sizes.
+    ranges = {i: tuple(sympy.sympify(b).subs(sizes) for b in r) for i, r in job.ctx.ranges.items()}
     try:
         if not (claim.lhs.has(sympy.Derivative) or claim.rhs.has(sympy.Derivative)):
-            # Reversed ranges are read as empty; the normal forms follow Karr (see
-            # indexcalc.ranges_proper): only a claim whose ranges are proper at these sizes.
-            ranges = {
-                i: tuple(sympy.sympify(b).subs(sizes) for b in r) for i, r in job.ctx.ranges.items()
-            }
             with job.deadline.slice():
                 sides = [concretize(job.ctx, side, sizes) for side in (claim.lhs, claim.rhs)]
             proper = all(ranges_proper(side, ranges) for side in sides)
@@ -323,6 +359,9 @@ def _exact_method(job: Job, sizes: dict) -> str | None:
         entries = job.instance(sizes).instance.entries
         if not entries:
             return "vacuous (no value of the free indices at these sizes)"
+        # A limit that is not a size (an integer input's) stays symbolic here: the same rule.
+        if not all(ranges_proper(side, ranges) for _, *sides in entries for side in sides):
+            return None
         methods = [
             zero_method(left, right, claim.relation, job.deadline) for _, left, right in entries
         ]

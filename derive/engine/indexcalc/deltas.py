@@ -145,7 +145,9 @@ def settle(term: Term) -> Term:
     indices = {v for v, _, _ in term.bound}
     coeff, bound, factors = term.coeff, [], list(term.factors)
     for v, lo, hi in term.bound:
-        if v in used:
+        # hi − lo + 1 counts the integers from lo to hi only where hi − lo is one: a limit
+        # that is not (every claim's are; a construction here could make one) stays a sum.
+        if v in used or (hi - lo).is_integer is not True:
             bound.append((v, lo, hi))
         elif (lo.free_symbols | hi.free_symbols) & indices:
             factors.append(hi - lo + 1)  # a count that depends on another index
