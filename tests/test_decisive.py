@@ -208,3 +208,18 @@ def test_integer_points_stay_inside_the_declared_domain():
 def test_a_domain_with_symbolic_ends_is_an_input_error():
     with pytest.raises(ValueError, match="must have numbers"):
         _decide_one(x, b, ">=", inputs=(x, b), domains={x: Interval(b, oo)})
+
+
+def test_a_substitution_is_carried_out_before_exact_evaluation():
+    # Sixth adversarial round: exact re-evaluation replaced the variable Subs binds too
+    # (x + Subs(sign(x − 1), x, 0) at x = 2 became 2 + Subs(1, 2, 0)), so no separating point
+    # survived and these false claims were UNDECIDED; the true one stays unrefuted.
+    from sympy import Subs
+
+    w = Symbol("w", real=True)
+    above_one = {w: Interval.open(1, oo)}
+    for lhs, rhs in [(w + Subs(sign(w - 1), w, 0), w + 1), (Subs(sign(w - 1), w, 2 - w), 1)]:
+        verdict = _decide_one(lhs, rhs, inputs=(w,), domains=above_one)
+        assert verdict.status is REFUTED, verdict.scope
+    true = _decide_one(w + Subs(sign(w - 1), w, 0), w - 1, inputs=(w,), domains=above_one)
+    assert true.status is not REFUTED

@@ -19,7 +19,7 @@ from derive.engine.deadline import SLICE_SECONDS, OutOfTime
 from derive.engine.numeric import AGREE, DIFFER, RELATION_HOLDS, Compiled, sample
 from derive.engine.terms import Context, InputError
 from derive.notation.arrays import ShapeMismatch
-from derive.notation.primitives import elementary
+from derive.notation.primitives import exactly_at
 
 LARGER_RANGES = ((4, 8), (9, 16))  # one seeded size from each
 MIXED_HIGH = 5  # every size at once at distinct values from 2 to this
@@ -147,7 +147,7 @@ def _differs_exactly(compiled: Compiled, point: dict) -> bool:
     (a difference below any tolerance, such as 10**-50, still counts)."""
     for _, left, right in compiled.instance.entries:
         try:
-            gap = elementary(left - right).xreplace(point)
+            gap = exactly_at(left - right, point)
         except (ValueError, TypeError, ArithmeticError):
             continue  # e.g. Max of two values SymPy cannot compare
         if gap.is_Rational and not RELATION_HOLDS[compiled.relation](gap):

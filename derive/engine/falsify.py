@@ -33,7 +33,7 @@ from derive.engine.numeric import (
 from derive.engine.terms import Context, Instance, instance
 from derive.model import Counterexample
 from derive.notation.arrays import ShapeMismatch
-from derive.notation.primitives import elementary
+from derive.notation.primitives import elementary, exactly_at
 from derive.notation.text import show
 
 SIMPLE_VALUES = tuple(
@@ -318,7 +318,7 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
     """Re-evaluate the separating entry exactly; None if the separation does not survive."""
     for label, lhs, rhs in inst.entries:
         try:
-            left, right = (elementary(side).xreplace(point) for side in (lhs, rhs))
+            left, right = (exactly_at(side, point) for side in (lhs, rhs))
             separates = _separates(left, right, relation)
         except (ValueError, TypeError, ArithmeticError):
             continue  # e.g. Max of two values SymPy cannot compare: nothing is confirmed

@@ -91,6 +91,16 @@ def elementary(expr: sympy.Basic) -> sympy.Basic:
     )
 
 
+def exactly_at(expr: sympy.Basic, point: dict) -> sympy.Basic:
+    """`expr` elementary, with `point`'s values in place of its atoms, for exact evaluation.
+    A substitution (Subs) is carried out first: xreplace would also replace the variable it
+    binds (x + Subs(sign(x − 1), x, 0) at x = 2 became 2 + Subs(1, 2, 0))."""
+    expr = elementary(expr)
+    if expr.has(sympy.Subs):
+        expr = expr.replace(lambda e: isinstance(e, sympy.Subs), lambda e: e.doit())
+    return expr.xreplace(point)
+
+
 def stable_form(expr: sympy.Basic) -> sympy.Basic:
     """Replace every primitive in `expr` by its numerically stable form.
 
