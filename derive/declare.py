@@ -89,9 +89,17 @@ def recurrence(
     """
     params = tuple(params)
     initial = _whole_limits(sympy.sympify(initial))
-    free_initial = _with_free_parameters(initial, params)
-    probe = sympy.Dummy("prev", **_inferred_assumptions(free_initial))
-    assumptions = _inferred_assumptions(free_initial, _with_free_parameters(step(probe), params))
+    # The invariant: facts of `initial` that `step` keeps for a previous value with just
+    # those facts. A probe with more (positive, where only nonnegative is kept) would let
+    # the step look better than it is (sign(p) = 1), so the probe shrinks until it is kept.
+    assumptions = _inferred_assumptions(_with_free_parameters(initial, params))
+    while True:
+        probe = sympy.Dummy("prev", **assumptions)
+        kept = _inferred_assumptions(_with_free_parameters(step(probe), params))
+        kept = {fact: True for fact in assumptions if fact in kept}
+        if kept == assumptions:
+            break
+        assumptions = kept
     func = sympy.Function(name, **assumptions)
     previous = func(params[0] - 1, *params[1:])
     return Definition(name, func, params, _whole_limits(step(previous)), start, initial, latex)

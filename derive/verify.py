@@ -20,7 +20,7 @@ from derive.engine.deadline import Deadline, OutOfTime
 from derive.engine.decide import decide
 from derive.engine.finding import Finding, InternalError
 from derive.engine.gradcheck import check_gradient
-from derive.engine.indexcalc import TooLarge, index_residual
+from derive.engine.indexcalc import TooLarge, index_residual, ranges_proper
 from derive.engine.runner import Crashed, Done, run_tasks
 from derive.engine.terms import (
     InputError,
@@ -239,6 +239,10 @@ def _residual(ctx, left, right, lows):
     if not (left - right).has(sympy.Sum):
         return _simpler(elementary(left - right))
     sides = [concretize(ctx, unfold(ctx, side, lows), {}, lows) for side in (left, right)]
+    if not all(ranges_proper(side, ctx.ranges, lows) for side in sides):
+        # Index calculus counts by Karr's convention, which differs from the empty sums of
+        # a range reversed by two or more: its residual could read 0 for a refuted claim.
+        return sides[0] - sides[1]
     return index_residual(sides[0] - sides[1], ctx.ranges)
 
 

@@ -60,11 +60,16 @@ def test_claim_false_beyond_the_base_is_refuted_at_the_smallest_size():
 
 
 def test_proved_at_sizes_lists_the_sizes():
-    # True for n = 1, 2, 3 only: the grid is honest about what it covered.
+    # True for n = 1, 2, 3 only: proved exactly there, and refuted at the first size past the
+    # grid, where evaluation looks before the grid's proof is reported.
     lhs = Sum(i, (i, 1, n)) + (n - 1) * (n - 2) * (n - 3)
     finding = _verdict(lhs, n * (n + 1) / 2)
-    assert finding.status is PROVED_AT_SIZES
-    assert finding.scope == "sizes n = 1; n = 2; n = 3"
+    assert finding.status is REFUTED and dict(finding.counterexample.sizes) == {"n": 4}
+    assert "proved exactly at n = 1, n = 2, n = 3" in finding.details[0]
+    # Pinned to its grid, the same claim is a statement about those sizes only.
+    doc = _doc(claim("x", "", "", lhs, n * (n + 1) / 2, sizes={n: (3,)}))
+    pinned = decide(context_of(doc), doc.claims[0], Deadline(30))
+    assert pinned.status is PROVED_AT_SIZES and pinned.scope == "sizes n = 3"
 
 
 def test_no_induction_over_a_size_a_definition_depends_on():

@@ -934,3 +934,56 @@ def test_a_sum_up_to_an_integer_input_is_not_counted_by_karr():
     verdict = _verdict(doc)
     _assert_no_false_proof(verdict)
     assert "proved by" not in (verdict.scope or ""), verdict.scope
+
+
+def test_a_recurrence_keeps_only_the_facts_its_step_keeps():
+    """Sixth adversarial round: h(0) = 100, h(t) = |h(t−1) − 1| − 2 + 2·sign(h(t−1)) runs
+    100, 99, …, 0, −1. The step was probed with a positive previous value (sign = 1, so the
+    step looked like |p − 1| ≥ 0) and h was built nonnegative: 2h(n−1) ≥ h(n−1) and
+    max(h(n−1), 0) + h(n−1) = 2h(n−1) were PROVED for every n, false at n = 102."""
+    s = Symbol("s", integer=True)
+    h = recurrence("h", (s,), start=0, initial=100, step=lambda p: Abs(p - 1) - 2 + 2 * sign(p))
+    assert h.func(n).is_nonnegative is not True
+    previous = h(n - 1)
+    for lhs, rhs, relation in [
+        (2 * previous, previous, ">="),
+        (Max(previous, 0) + previous, 2 * previous, "=="),
+    ]:
+        doc = _doc(lhs, rhs, inputs=(), definitions=(h,), sizes=GRID, relation=relation)
+        _assert_no_false_proof(_verdict(doc), true_on_grid="sizes n = 1; n = 2; n = 3")
+    # A step that keeps a sign for every previous value with it still passes it on.
+    up = recurrence("up", (s,), start=0, initial=1, step=lambda p: p + 1)
+    assert up.func(n).is_positive
+
+
+def test_a_perturbation_renames_a_sum_that_binds_its_step():
+    """Sixth adversarial round: Δ[x → x + c](Σ_c W·x·c) moved x inside Σ_c, where c is the
+    summed index, not the free one: = W·Σ_c c² was PROVED (false at n = 2, c = 1 wherever
+    W = max(z − 100, 0) is not 0; sampled z never reaches it)."""
+    from derive.notation.perturb import FirstOrder, Increment
+
+    u, z = symbols("u z", real=True)
+    W = Max(z - 100, 0)
+    for kind in (Increment, FirstOrder):
+        lhs = kind(Sum(W * u * c, (c, 1, n)), (u, c))
+        doc = _doc(lhs, W * Sum(c**2, (c, 1, n)), inputs=(u, z), sizes=GRID, indices={c: (1, n)})
+        _assert_no_false_proof(_verdict(doc))
+
+
+def test_a_derivative_where_the_rules_leave_a_dirac_delta_is_decided_there():
+    """Sixth adversarial round: x·sign(x)² is x, with derivative 1 at 0, where the rules give
+    sign(x)² + 4x·sign(x)·δ(x) and the proofs read δ as 0: ∂(x·sign(x)²)/∂x = sign(x)² was
+    PROVED for all x (false at 0), and the true = 1 was REFUTED there (lhs 0)."""
+    u = Symbol("u", real=True)
+    false = _verdict(_doc(Derivative(u * sign(u) ** 2, u), sign(u) ** 2, inputs=(u,)))
+    assert false.status is REFUTED, false.scope
+    assert false.counterexample.point == (("u", "0"),)
+    assert (false.counterexample.lhs, false.counterexample.rhs) == ("1", "0")
+    true = _verdict(_doc(Derivative(u * sign(u) ** 2, u), 1, inputs=(u,)))
+    assert true.status is not REFUTED, true.counterexample
+    # In several atoms the points are not decided: the proof covers the rest only.
+    summed = Derivative(Sum(a[i] * sign(a[i]) ** 2, (i, 1, n)), a[1])
+    _assert_no_false_proof(_verdict(_doc(summed, sign(a[1]) ** 2, inputs=(a,), sizes=GRID)))
+    # Where the derivative does not exist (a kink, a jump), the claim says nothing there.
+    kink = _verdict(_doc(Derivative(u * sympy.Heaviside(u), u), sympy.Heaviside(u), inputs=(u,)))
+    assert kink.status is PROVED, kink.scope

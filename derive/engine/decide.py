@@ -35,7 +35,15 @@ from derive.engine.prove import (
     step_names,
     zero_method,
 )
-from derive.engine.terms import Context, concretize, size_grid, sizes_in
+from derive.engine.singular import Singular, at_dirac_points, dirac_arguments
+from derive.engine.terms import (
+    Context,
+    InputError,
+    NotDerivable,
+    concretize,
+    size_grid,
+    sizes_in,
+)
 from derive.model import (
     NUMERIC,
     PROVED,
@@ -65,9 +73,44 @@ EXACT_SHARE = 0.6
 def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     """Run the strategies on `claim`, cheapest first, and return what they established."""
     try:
-        return _decide(ctx, claim, deadline)
+        finding = _decide(ctx, claim, deadline)
     except NotEvaluable as problem:
         return Finding(UNDECIDED, f"the claim cannot be evaluated: {problem}", "evaluation")
+    if finding.status in (PROVED, PROVED_AT_SIZES):
+        return _at_dirac_points(ctx, claim, finding, deadline)
+    return finding
+
+
+def _at_dirac_points(ctx: Context, claim: Claim, finding: Finding, deadline) -> Finding:
+    """A proof of a claim whose derivatives leave a Dirac delta covers the points where its
+    argument is not 0 (see singular): there it is decided apart, or the claim is UNDECIDED."""
+    try:
+        arguments = dirac_arguments(ctx, claim)
+    except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
+        arguments = ["?"]  # the proof's derivatives could not be taken again: not covered
+    if not arguments:
+        return finding
+    if arguments == ["?"]:
+        checked = Singular("the points where a derivative leaves a Dirac delta", "not evaluated")
+    else:
+        checked = at_dirac_points(ctx, claim, arguments, deadline)
+    if checked.refuted is not None:
+        note = (
+            f"proved by '{finding.method}' where {checked.where} does not hold; there the "
+            "derivative exists (its one-sided limits agree) and differs"
+        )
+        return _refuted(checked.refuted, (note,))
+    if checked.why:
+        scope = (
+            f"proved by '{finding.method}' except where {checked.where}: there the rules "
+            f"leave a Dirac delta and the derivative may exist; not decided ({checked.why})"
+        )
+        return Finding(UNDECIDED, scope, "derivative at a Dirac delta", details=finding.details)
+    note = (
+        f"where {checked.where}, each derivative is its one-sided limit or does not exist: "
+        "the claim holds there too"
+    )
+    return dataclasses.replace(finding, details=(*finding.details, note))
 
 
 def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
@@ -394,7 +437,55 @@ def _prove_at_sizes(job: Job) -> Finding | None:
         finding = Finding(PROVED, "all values (written out at one size)", method)
     else:
         finding = Finding(PROVED_AT_SIZES, f"sizes {listed}", method)
-    return _confirmed(job, finding, proved, required=proved)
+    confirmed = _confirmed(job, finding, proved, required=proved)
+    if confirmed.status is PROVED_AT_SIZES:
+        return _refuted_beyond(job, proved) or confirmed
+    return confirmed
+
+
+def _refuted_beyond(job: Job, proved: list) -> Finding | None:
+    """A claim proved at its grid's sizes only, refuted where evaluation at the larger sizes a
+    proof would be confirmed at (and exact re-evaluation) finds it false; else None. A
+    claim states its equation for every size: the grid is where it is checked, not where
+    it holds (Σ_{i=1}^{n-5} 1 = n − 5 times (n − 1)(n − 2)(n − 3) is false at n = 4 alone)."""
+    full, lows = size_grid(job.ctx, job.claim, job.sizes), dict(job.claim.lows)
+    # A size the claim pins to one value stays there: the claim is about that value only.
+    pinned = {size for size, values in job.claim.sizes if len(values) == 1}
+    free = tuple(s for s in job.sizes if s not in pinned)
+    if not full or not free:
+        return None
+    # Each free size in turn from 4 to 8 (the others at their smallest), then the confirming
+    # sizes: as many as the instances' budget allows (confirm's optional sizes).
+    larger = [{**full[0], size: max(k, lows.get(size, 1))} for k in range(4, 9) for size in free]
+    larger += confirming_sizes(full, free, lows, job.rng("beyond"))
+    larger = [s for k, s in enumerate(larger) if s not in proved and s not in larger[:k]]
+    try:
+        check = confirm(job.ctx, larger, [], job.instance, job.rng("beyond spot"), job.deadline)
+        if check.differ_sizes is None:
+            return None
+        found = None
+        if check.differ_point is not None:
+            compiled = job.instance(check.differ_sizes)
+            found = confirm_point(
+                job.ctx, compiled, check.differ_point, job.claim.relation, job.deadline
+            )
+        if found is None:
+            found = find_counterexample(
+                job.ctx,
+                job.claim.lhs,
+                job.claim.rhs,
+                job.claim.relation,
+                [check.differ_sizes],
+                job.rng("search"),
+                job.deadline,
+                job.instance,
+            )
+    except (OutOfTime, ShapeMismatch):
+        return None  # the proof at the grid's sizes stands, as it was confirmed
+    if found is None:
+        return None
+    listed = ", ".join(describe((s,)) for s in proved)
+    return _refuted(found, (f"proved exactly at {listed}, but false at a larger size",))
 
 
 def _evidence(job: Job) -> Finding:

@@ -12,7 +12,7 @@ import sympy
 from sympy import Expr, Indexed, IndexedBase, Tuple
 from sympy.printing.pretty.stringpict import prettyForm
 
-from derive.notation.aggregates import Padded
+from derive.notation.aggregates import Padded, rename_bound
 
 
 class Perturbation(Expr):
@@ -43,8 +43,10 @@ class Perturbation(Expr):
         return prettyForm(self._text(sympy.sstr))
 
     def moved(self, inner, t):
-        """`inner` with every input x replaced by x + t Δx."""
+        """`inner` with every input x replaced by x + t Δx. A sum in `inner` that binds a
+        symbol of Δx is renamed first (Δx = c inside Σ_c x·c would be captured by it)."""
         for x, dx in self.pairs:
+            inner = rename_bound(inner, sympy.sympify(dx).free_symbols)
             if isinstance(x, IndexedBase):
                 label = x.label
                 inner = inner.replace(  # window entries hide x[q] in a sum: open them first

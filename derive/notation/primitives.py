@@ -92,12 +92,18 @@ def elementary(expr: sympy.Basic) -> sympy.Basic:
 
 
 def exactly_at(expr: sympy.Basic, point: dict) -> sympy.Basic:
-    """`expr` elementary, with `point`'s values in place of its atoms, for exact evaluation.
-    A substitution (Subs) is carried out first: xreplace would also replace the variable it
-    binds (x + Subs(sign(x − 1), x, 0) at x = 2 became 2 + Subs(1, 2, 0))."""
+    """`expr` elementary, with `point`'s values in place of its atoms, for exact evaluation;
+    NaN where a Dirac delta in it sits at its point. A substitution (Subs) is carried out
+    first: xreplace would also replace the variable it binds (x + Subs(sign(x − 1), x, 0)
+    at x = 2 became 2 + Subs(1, 2, 0))."""
     expr = elementary(expr)
     if expr.has(sympy.Subs):
         expr = expr.replace(lambda e: isinstance(e, sympy.Subs), lambda e: e.doit())
+    # Where a Dirac delta's argument is 0, a derivative the rules took has no value, whatever
+    # branch a Piecewise around it picks (see engine.singular): no number, as in numeric.
+    for delta in expr.atoms(sympy.DiracDelta):
+        if delta.args[0].xreplace(point) == 0:
+            return sympy.nan
     return expr.xreplace(point)
 
 
