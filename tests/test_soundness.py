@@ -987,3 +987,77 @@ def test_a_derivative_where_the_rules_leave_a_dirac_delta_is_decided_there():
     # Where the derivative does not exist (a kink, a jump), the claim says nothing there.
     kink = _verdict(_doc(Derivative(u * sympy.Heaviside(u), u), sympy.Heaviside(u), inputs=(u,)))
     assert kink.status is PROVED, kink.scope
+
+
+def test_a_derivative_at_a_branch_or_tie_of_its_function_is_decided_there():
+    """Seventh adversarial round: the rules' derivative can be wrong at a point where the
+    function is differentiable with no Dirac delta in sight: Piecewise((0, x = 0), (x, True))
+    is x, yet its Eq branch differentiates to 0; Min(x, |x|) is x, yet its tie gives 1/2.
+    Claims read off the rules were PROVED (false at 0), true ones REFUTED there."""
+    u, v = symbols("u v", real=True)
+    hole = sympy.Piecewise((0, sympy.Eq(u, 0)), (u, True))
+    on_rules = sympy.Piecewise((0, sympy.Eq(u, 0)), (1, True))
+    gap = sympy.Piecewise((u, u < 0), (sympy.sin(u), u > 0), (0, True))
+    gap_rules = sympy.Piecewise((1, u < 0), (sympy.cos(u), u > 0), (0, True))
+    for lhs, rhs in [(hole, on_rules), (gap, gap_rules)]:
+        verdict = _verdict(_doc(Derivative(lhs, u), rhs, inputs=(u,)))
+        assert verdict.status is REFUTED, verdict.scope
+        assert verdict.counterexample.point == (("u", "0"),)
+        assert (verdict.counterexample.lhs, verdict.counterexample.rhs) == ("1", "0")
+    tie_rules = sympy.Piecewise((sympy.Rational(1, 2), sympy.Eq(u, 0)), (1, True))
+    _assert_no_false_proof(
+        _verdict(_doc(Derivative(sympy.Min(u, Abs(u)), u), tie_rules, inputs=(u,)))
+    )
+    for lhs in (hole, sympy.Min(u, Abs(u)), Max(u, -Abs(u))):
+        verdict = _verdict(_doc(Derivative(lhs, u), 1, inputs=(u,)))
+        assert verdict.status is not REFUTED, verdict.counterexample
+    # A derivative in a definition's body is checked the same way.
+    inside = define("inside", (), Derivative(u * sign(u) ** 2, u))
+    doc = _doc(inside(), sign(u) ** 2, inputs=(u,), definitions=(inside,))
+    _assert_no_false_proof(_verdict(doc))
+    # SymPy's limit of Piecewise((u, u ≠ 0), (0, True)) picked the wrong branch: confirmed now.
+    punctured = sympy.Piecewise((u, sympy.Ne(u, 0)), (0, True)) * sign(u) ** 2
+    assert _verdict(_doc(Derivative(punctured, u), sign(u) ** 2, inputs=(u,))).status is REFUTED
+    # Where the derivative does not exist, the rules' convention stands: Max's tie is 1/2.
+    assert (
+        _verdict(_doc(Derivative(Max(u, v), u), sympy.Heaviside(u - v), inputs=(u, v))).status
+        is PROVED
+    )
+    conv = _verdict(_doc(Derivative(Max(u, 0), u), sympy.Heaviside(u, 0), inputs=(u,)))
+    assert conv.status is REFUTED and conv.counterexample.point == (("u", "0"),)
+
+
+def test_a_perturbation_never_moves_a_variable_a_node_inside_binds():
+    """Seventh adversarial round: Δ[x → x + c](Subs(x·c, c, 2)) = 4 and an Integral over c
+    were PROVED (x + c landed inside the binder: the true increment is 2c, c/2); a scalar step
+    for a tensor input crashed. Both are input errors now, with the reason."""
+    from derive.notation.perturb import FirstOrder, Increment
+
+    u, s = symbols("u s", real=True)
+    for lhs, rhs in [
+        (Increment(sympy.Subs(u * s, s, 2), (u, s)), 4),
+        (Increment(sympy.Integral(u * s, (s, 0, 1)), (u, s)), sympy.Rational(1, 3)),
+        (FirstOrder(sympy.Integral(u * s, (s, 0, 1)), (u, s)), sympy.Rational(1, 3)),
+    ]:
+        verdict = _verdict(_doc(lhs, rhs, inputs=(u, s)))
+        assert verdict.status is not PROVED and _is_one_line(verdict.error), verdict.error
+        assert "binds s" in verdict.error and not verdict.internal
+    with pytest.raises(ValueError, match="moves by a tensor"):
+        Increment(Sum(a[i], (i, 1, n)), (a, Symbol("z", real=True)))
+
+
+def test_a_claim_pinned_to_one_size_given_twice_stays_pinned():
+    # Seventh adversarial round: sizes={n: (2, 2)} pins n = 2 as (2,) does; it was refuted at 4.
+    b = IndexedBase("b", real=True)
+    pinned = claim("claim", "", "", Sum(b[i], (i, 1, n)), b[1] + b[2], sizes={n: (2, 2)})
+    doc = document(
+        "soundness",
+        "pinned",
+        Source("issue 9", "issue-9.md"),
+        inputs=(b,),
+        definitions=(),
+        claims=(pinned,),
+        sizes=GRID,
+    )
+    verdict = _verdict(doc)
+    assert verdict.status is PROVED_AT_SIZES and verdict.scope == "sizes n = 2", verdict.scope

@@ -35,7 +35,7 @@ from derive.engine.prove import (
     step_names,
     zero_method,
 )
-from derive.engine.singular import Singular, at_dirac_points, dirac_arguments
+from derive.engine.singular import breakpoints, decide_at_breakpoints
 from derive.engine.terms import (
     Context,
     InputError,
@@ -76,41 +76,65 @@ def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
         finding = _decide(ctx, claim, deadline)
     except NotEvaluable as problem:
         return Finding(UNDECIDED, f"the claim cannot be evaluated: {problem}", "evaluation")
-    if finding.status in (PROVED, PROVED_AT_SIZES):
-        return _at_dirac_points(ctx, claim, finding, deadline)
+    if finding.status in (PROVED, PROVED_AT_SIZES, REFUTED):
+        return _at_breakpoints(ctx, claim, finding, deadline)
     return finding
 
 
-def _at_dirac_points(ctx: Context, claim: Claim, finding: Finding, deadline) -> Finding:
-    """A proof of a claim whose derivatives leave a Dirac delta covers the points where its
-    argument is not 0 (see singular): there it is decided apart, or the claim is UNDECIDED."""
+def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> Finding:
+    """A proof read off the differentiation rules covers the points where they hold: at a
+    branch, tie or kink of a differentiated function (see singular) the claim is decided
+    apart, or it is UNDECIDED. A counterexample there is checked the same way: the rules'
+    value at it is not the derivative where the function is differentiable."""
+    found = finding.counterexample
+    if finding.status is REFUTED and (found is None or found.reason or found.sizes):
+        return finding  # a shape mismatch, or a point at sizes: the instance's own values
     try:
-        arguments = dirac_arguments(ctx, claim)
+        switches = breakpoints(ctx, claim)
     except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
-        arguments = ["?"]  # the proof's derivatives could not be taken again: not covered
-    if not arguments:
+        switches = None  # the derivatives could not be taken again: not covered
+    if not switches:
+        if switches is None and finding.status is not REFUTED:
+            scope = f"proved by '{finding.method}'; its derivatives could not be checked again"
+            return Finding(UNDECIDED, scope, "derivative at a breakpoint", details=finding.details)
         return finding
-    if arguments == ["?"]:
-        checked = Singular("the points where a derivative leaves a Dirac delta", "not evaluated")
-    else:
-        checked = at_dirac_points(ctx, claim, arguments, deadline)
+    if finding.status is REFUTED:
+        point = {sympy.Symbol(name, real=True): sympy.sympify(value) for name, value in found.point}
+        there = [s for s in switches if s.xreplace(_by_name(s, point)) == 0]
+        if not there:
+            return finding
+        checked = decide_at_breakpoints(ctx, claim, there, deadline, only=_by_name(there[0], point))
+        if checked.refuted is not None or checked.why:
+            return finding  # confirmed there, or not decided: the counterexample stands
+        scope = (
+            f"the counterexample found lies where {checked.where}, where the rules' "
+            "derivative is not the derivative; there the claim holds, and no other was found"
+        )
+        return Finding(UNDECIDED, scope, "derivative at a breakpoint")
+    checked = decide_at_breakpoints(ctx, claim, switches, deadline)
     if checked.refuted is not None:
         note = (
-            f"proved by '{finding.method}' where {checked.where} does not hold; there the "
-            "derivative exists (its one-sided limits agree) and differs"
+            f"proved by '{finding.method}' except where {checked.where}; there the derivative "
+            "is not what the rules give, and the sides differ"
         )
         return _refuted(checked.refuted, (note,))
     if checked.why:
         scope = (
-            f"proved by '{finding.method}' except where {checked.where}: there the rules "
-            f"leave a Dirac delta and the derivative may exist; not decided ({checked.why})"
+            f"proved by '{finding.method}' except where {checked.where}: there the rules' "
+            f"derivative may not be the derivative; not decided ({checked.why})"
         )
-        return Finding(UNDECIDED, scope, "derivative at a Dirac delta", details=finding.details)
+        return Finding(UNDECIDED, scope, "derivative at a breakpoint", details=finding.details)
     note = (
-        f"where {checked.where}, each derivative is its one-sided limit or does not exist: "
-        "the claim holds there too"
+        f"where {checked.where}, each derivative is its one-sided limit, or the rules' "
+        "convention where it does not exist: the claim holds there too"
     )
     return dataclasses.replace(finding, details=(*finding.details, note))
+
+
+def _by_name(expr, point: dict) -> dict:
+    """`point` keyed by the atoms of `expr` that carry its names."""
+    names = {str(k): v for k, v in point.items()}
+    return {a: names[str(a)] for a in expr.free_symbols if str(a) in names}
 
 
 def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
@@ -119,7 +143,7 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     if _probe_separates(job):
         return _refute(job)
     # A claim that pins a size to one value is a statement about that size only.
-    pinned = any(len(values) == 1 for _, values in claim.sizes)
+    pinned = any(len(set(values)) == 1 for _, values in claim.sizes)
     method = None if pinned else _prove_generic(job)
     if pinned:
         job.tried.append("no symbolic proof for every size: the claim pins a size to one value")
@@ -450,7 +474,7 @@ def _refuted_beyond(job: Job, proved: list) -> Finding | None:
     it holds (Σ_{i=1}^{n-5} 1 = n − 5 times (n − 1)(n − 2)(n − 3) is false at n = 4 alone)."""
     full, lows = size_grid(job.ctx, job.claim, job.sizes), dict(job.claim.lows)
     # A size the claim pins to one value stays there: the claim is about that value only.
-    pinned = {size for size, values in job.claim.sizes if len(values) == 1}
+    pinned = {size for size, values in job.claim.sizes if len(set(values)) == 1}
     free = tuple(s for s in job.sizes if s not in pinned)
     if not full or not free:
         return None

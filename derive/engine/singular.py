@@ -1,22 +1,26 @@
-"""Derivatives where the rules leave a Dirac delta: what a proof covers there.
+"""Derivatives at the points where the differentiation rules may be wrong.
 
-Differentiating sign or Heaviside gives a Dirac delta, which the proofs read as 0 wherever
-its argument is not (a claim holds where its sides are defined: sign'(x) = 2δ(x) = 0). At
-a point where the argument is 0 the rules give no value, yet the derivative may exist there:
-x·sign(x)² is x, whose derivative at 0 is 1, while the rules' sign(x)² + 4x·sign(x)·δ(x)
-reads 0 there. So a proof of ∂(x·sign(x)²)/∂x = sign(x)² holds off 0 only.
+The rules differentiate a branch, a tie or a kink pointwise: a Dirac delta for sign and
+Heaviside (which the proofs read as 0 wherever its argument is not), SymPy's 1/2 for a tie of
+Max or Min (Heaviside(0)), the value of a Piecewise's Eq branch. Where the function is not
+differentiable, that value is the documented convention (as relu'(0) = 0 is PyTorch's); but
+where it is differentiable the rules can still be wrong: x·sign(x)² is x, with derivative 1 at
+0, where the rules give sign(0)² + 4·0·sign(0)·δ(0), no number; Min(x, |x|) is x, where
+the rules give 1/2. So a proof read off the rules holds off those points only.
 
 At each such point x0 this module decides the claim exactly, for a claim in one real atom x:
 a derivative there exists when its function is continuous at x0 and the rules' derivative
-has equal, finite one-sided limits (then it is that limit, by the mean value theorem);
-where one-sided limits differ the function has no derivative at x0, and the claim, which
-holds where its sides are defined, says nothing there. Any other case is left undecided.
+has equal, finite one-sided limits (then it is that limit, by the mean value theorem). Where
+it does not exist, the rules' value is the convention (no number where a Dirac delta sits
+there: then the claim says nothing at x0). Any other case is left undecided.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
+import mpmath
 import sympy
 
 from derive.engine.deadline import Deadline, OutOfTime
@@ -24,102 +28,181 @@ from derive.engine.falsify import show_value
 from derive.engine.terms import Context, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
 from derive.notation.perturb import Perturbation
-from derive.notation.primitives import elementary
+from derive.notation.primitives import elementary, exactly_at
 
 LIMIT_SECONDS = 4.0  # for all the limits of one claim
+# A one-sided limit counts only where the function at these distances from the point agrees
+# with it (SymPy's limit of a Piecewise has been seen to pick the wrong branch).
+PROBES = (sympy.Rational(1, 10**20), sympy.Rational(1, 10**40))
+PROBE_TOLERANCE = mpmath.mpf(10) ** -8
 
 
 @dataclass(frozen=True)
 class Singular:
-    """What holds at the points where the rules leave a Dirac delta: `refuted` (a
-    counterexample there), else `why` not decided (empty: the claim holds there too), and
-    `where` those points are, as text."""
+    """What holds at the points where the rules may be wrong: `refuted` (a counterexample
+    there), else `why` not decided (empty: the claim holds there too), and `where` those
+    points are, as text."""
 
     where: str
     why: str = ""
     refuted: Counterexample | None = None
 
 
-def dirac_arguments(ctx: Context, claim: Claim) -> list:
-    """The arguments of the Dirac deltas that differentiating the claim leaves, where they
-    are not constants other than 0."""
+def _derivatives(ctx: Context, claim: Claim) -> list:
+    """The Derivative nodes of the claim, with the definitions it reaches unfolded (a
+    derivative can sit in a definition's body)."""
     lows, found = dict(claim.lows), []
     for side in (claim.lhs, claim.rhs):
-        if not side.has(sympy.Derivative, Perturbation):
-            continue
-        for delta in evaluate_derivatives(ctx, side, lows).atoms(sympy.DiracDelta):
-            argument = delta.args[0]
-            if argument.free_symbols or argument == 0:
-                found.append(argument)
+        found += unfold(ctx, side, lows).atoms(sympy.Derivative)
     return list(dict.fromkeys(found))
 
 
-def at_dirac_points(ctx: Context, claim: Claim, arguments: list, deadline: Deadline) -> Singular:
-    """Decide the claim where an argument in `arguments` is 0 (see the module)."""
-    where = " or ".join(f"{sympy.sstr(a)} = 0" for a in arguments)
-    atoms = set().union(*(a.free_symbols for a in arguments))
-    if len(atoms) != 1:
-        return Singular(where, "the deltas' arguments are in more than one atom")
-    (x,) = atoms
-    nodes = [n for side in (claim.lhs, claim.rhs) for n in side.atoms(sympy.Derivative)]
+def _involves(expr, variable) -> bool:
+    """Whether `expr` depends on `variable` (an entry x[c] also through any entry of x)."""
+    if expr.has(variable):
+        return True
+    base = getattr(variable, "base", None)
+    return base is not None and any(i.base == base for i in expr.atoms(sympy.Indexed))
+
+
+def _switches(expr):
+    """Where `expr` branches, ties or kinks (its poles are not points of a derivative)."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Piecewise):
+            for _, condition in node.args:
+                for relation in condition.atoms(sympy.core.relational.Relational):
+                    yield relation.lhs - relation.rhs
+        elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign, sympy.DiracDelta)):
+            yield node.args[0]
+        elif isinstance(node, (sympy.Max, sympy.Min)):
+            for a, b in itertools.combinations(node.args, 2):
+                yield a - b
+
+
+def breakpoints(ctx: Context, claim: Claim) -> list:
+    """The expressions whose zeros are where a derivative in the claim may differ from what
+    the rules give: a branch, tie or kink of a differentiated function in its variable (of
+    SymPy's Piecewise, Abs, sign, Heaviside, Max, Min; a primitive's kink has its documented
+    convention), or a Dirac delta the rules leave. Conditions on indices alone (l = m) are no
+    such points."""
+    lows, found = dict(claim.lows), []
+    nodes = _derivatives(ctx, claim)
+    for side in (claim.lhs, claim.rhs):
+        if side.has(Perturbation):
+            found += [
+                d.args[0] for d in evaluate_derivatives(ctx, side, lows).atoms(sympy.DiracDelta)
+            ]
+    for node in nodes:
+        # Primitives stay whole: at their kinks the documented convention is the derivative
+        # (relu'(0) = 0, as autograd computes a composition), not something to decide.
+        function = unfold(ctx, node.expr, lows)
+        rule = evaluate_derivatives(ctx, node, lows)
+        for switch in itertools.chain(_switches(function), _switches(rule)):
+            real = any(not s.is_integer for s in switch.free_symbols)
+            if real and any(_involves(switch, v) for v in node.variables):
+                found.append(switch)
+    return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
+
+
+def decide_at_breakpoints(
+    ctx: Context, claim: Claim, switches: list, deadline: Deadline, only=None
+) -> Singular:
+    """Decide the claim where an expression in `switches` is 0 (see the module); `only`
+    restricts that to one point {x: x0}."""
+    where = " or ".join(f"{sympy.sstr(s)} = 0" for s in switches)
     if claim.lhs.has(Perturbation) or claim.rhs.has(Perturbation):
         return Singular(where, "a perturbation's derivative is not decided there")
-    if any(n.variables != (x,) for n in nodes) or claim.relation != "==":
-        return Singular(where, f"only first derivatives by {x} in an equation are decided there")
+    nodes = _derivatives(ctx, claim)
+    variables = {v for n in nodes for v in n.variables}
+    if len(variables) != 1 or any(len(n.variables) != 1 for n in nodes):
+        return Singular(where, "only first derivatives by one variable are decided there")
+    (x,) = variables
+    if not isinstance(x, sympy.Symbol) or claim.relation != "==":
+        return Singular(where, "only derivatives by a scalar in an equation are decided there")
     lows = dict(claim.lows)
     try:
         with deadline.slice(LIMIT_SECONDS):
-            points = set()
-            for argument in arguments:
-                zeros = sympy.solveset(argument, x, sympy.S.Reals)
-                if not isinstance(zeros, sympy.FiniteSet):
-                    return Singular(where, f"the zeros of {argument} are not a finite set")
-                points |= set(zeros)
+            if only is not None:
+                points = {only[x]} if x in only else set()
+            else:
+                points = set()
+                for switch in switches:
+                    zeros = sympy.solveset(switch, x, sympy.S.Reals)
+                    if not isinstance(zeros, sympy.FiniteSet):
+                        return Singular(where, f"the zeros of {switch} in {x} are not a finite set")
+                    points |= set(zeros)
             for x0 in sorted(points, key=sympy.default_sort_key):
                 found = _at_point(ctx, claim, nodes, x, x0, lows)
-                if isinstance(found, Counterexample) or found:
-                    if isinstance(found, Counterexample):
-                        return Singular(where, refuted=found)
+                if isinstance(found, Counterexample):
+                    return Singular(where, refuted=found)
+                if found:
                     return Singular(where, found)
     except OutOfTime:
         return Singular(where, "the one-sided limits there took too long")
     except (ValueError, TypeError, NotImplementedError, ArithmeticError) as problem:
-        return Singular(where, f"the one-sided limits there failed ({type(problem).__name__})")
+        return Singular(where, f"the one-sided limits there failed ({problem})")
     return Singular(where)
 
 
 def _at_point(ctx, claim, nodes, x, x0, lows):
     """A Counterexample at x = x0, a reason the claim is not decided there, or "" when it
-    holds there (or says nothing there: a derivative in it does not exist)."""
+    holds there (or says nothing there: a derivative in it has no value)."""
     values = {}
     for node in nodes:
         function = elementary(unfold(ctx, node.expr, lows))
-        if function.free_symbols - {x}:
-            return f"{node} is not a function of {x} alone"
-        rule = _off_deltas(elementary(evaluate_derivatives(ctx, node, lows)))
-        at = function.subs(x, x0)
-        sides = [sympy.limit(function, x, x0, d) for d in "-+"]
-        if not (at.is_finite and all(sympy.simplify(s - at) == 0 for s in sides)):
-            return ""  # not continuous at x0: no derivative, and the claim says nothing there
-        left, right = (sympy.limit(rule, x, x0, d) for d in "-+")
-        if not (left.is_finite and right.is_finite):
-            return f"the one-sided limits of {node} at {x} = {x0} are not finite numbers"
-        if sympy.simplify(left - right) != 0:
-            return ""  # a kink: no derivative at x0, and the claim says nothing there
-        values[node] = left
+        if any(isinstance(a, sympy.Indexed) for a in function.free_symbols):
+            return f"{node} has tensor entries among its atoms"
+        derived = elementary(evaluate_derivatives(ctx, node, lows))
+        at = exactly_at(function, {x: x0})
+        continuous = at.is_finite and all(
+            _same(_one_sided(function, x, x0, d), at) for d in (-1, 1)
+        )
+        left, right = (_one_sided(_off_deltas(derived), x, x0, d) for d in (-1, 1))
+        if continuous and left.is_finite and right.is_finite and _same(left, right):
+            values[node] = left  # the derivative exists: the common limit
+            continue
+        conventional = exactly_at(derived, {x: x0})  # no derivative: the rules' convention
+        if conventional.has(sympy.nan) or not conventional.is_finite:
+            return ""  # no value there: the claim says nothing at x0
+        values[node] = conventional
     lhs, rhs = (
         _off_deltas(elementary(side.xreplace(values))).subs(x, x0)
         for side in (claim.lhs, claim.rhs)
     )
-    if lhs.free_symbols or rhs.free_symbols or lhs.has(sympy.nan) or rhs.has(sympy.nan):
+    if lhs.has(sympy.nan) or rhs.has(sympy.nan):
         return f"the sides at {x} = {x0} are not numbers"
     gap = sympy.simplify(lhs - rhs)
     if gap == 0:
         return ""
     if not gap.is_number or not gap.is_nonzero:
         return f"the sides at {x} = {x0} could not be compared"
-    point = ((str(x), str(x0)),)
-    return Counterexample((), point, show_value(lhs), show_value(rhs))
+    return Counterexample((), ((str(x), str(x0)),), show_value(lhs), show_value(rhs))
+
+
+def _one_sided(expr, x, x0, direction: int):
+    """The limit of `expr` as x tends to x0 from below (−1) or above (+1), read with x as
+    x0 ± e for a positive e (so a branch on x ≠ x0 resolves), and confirmed at PROBES."""
+    e = sympy.Dummy("e", positive=True)
+    moved = expr.xreplace({x: x0 + direction * e})
+    value = sympy.limit(moved, e, 0, "+")
+    if not value.is_finite:
+        return value
+    # Other atoms at fixed values for the check (the limit itself keeps them symbolic).
+    others = {
+        a: sympy.Rational(3 + 2 * k, 7 + 4 * k)
+        for k, a in enumerate(sorted(moved.free_symbols - {e}, key=str))
+    }
+    for probe in PROBES:
+        near = sympy.N(moved.xreplace({e: probe, **others}), 60)
+        value_there = value.xreplace(others)
+        gap = sympy.N(near - value_there, 60)
+        if not (near.is_number and gap.is_real) or abs(mpmath.mpf(gap)) > PROBE_TOLERANCE:
+            raise ValueError(f"the limit at {x} = {x0} is not confirmed by evaluation")
+    return value
+
+
+def _same(a, b) -> bool:
+    return sympy.simplify(a - b) == 0
 
 
 def _off_deltas(expr):

@@ -13,6 +13,15 @@ from sympy import Expr, Indexed, IndexedBase, Tuple
 from sympy.printing.pretty.stringpict import prettyForm
 
 from derive.notation.aggregates import Padded, rename_bound
+from derive.notation.arrays import ArraySum, Table
+
+
+class CaptureError(ValueError):
+    """A perturbation would move a variable that a node inside it binds."""
+
+
+# Nodes that bind a variable rename_bound does not rename (it renames Σ, Π and set sums).
+_BINDERS = (sympy.Subs, sympy.Integral, sympy.Lambda, Table, ArraySum)
 
 
 class Perturbation(Expr):
@@ -21,7 +30,17 @@ class Perturbation(Expr):
     SIGN = "Δ"
 
     def __new__(cls, expr, *pairs):
-        return Expr.__new__(cls, sympy.sympify(expr), *(Tuple(*p) for p in pairs))
+        pairs = tuple(Tuple(*p) for p in pairs)
+        for pair in pairs:
+            if len(pair) != 2:
+                raise ValueError(f"{cls.__name__}: expected pairs (x, Δx), got {pair}")
+            x, dx = pair
+            if isinstance(x, IndexedBase) != isinstance(dx, IndexedBase):
+                raise ValueError(
+                    f"{cls.__name__}: {x} moves by {dx}; a tensor input moves by a tensor of "
+                    "the same shape (an IndexedBase), a scalar one by a scalar expression"
+                )
+        return Expr.__new__(cls, sympy.sympify(expr), *pairs)
 
     expr = property(lambda self: self.args[0])
     pairs = property(lambda self: self.args[1:])
@@ -46,7 +65,16 @@ class Perturbation(Expr):
         """`inner` with every input x replaced by x + t Δx. A sum in `inner` that binds a
         symbol of Δx is renamed first (Δx = c inside Σ_c x·c would be captured by it)."""
         for x, dx in self.pairs:
-            inner = rename_bound(inner, sympy.sympify(dx).free_symbols)
+            moving = {x, *sympy.sympify(dx).free_symbols}
+            inner = rename_bound(inner, moving)
+            for node in sympy.preorder_traversal(inner):
+                bound = getattr(node, "variables", None) or ()
+                if isinstance(node, _BINDERS) and moving & set(bound):
+                    raise CaptureError(
+                        f"{node} binds {', '.join(map(str, moving & set(bound)))}, which the "
+                        f"perturbation of {x} moves or moves by: give the bound variable "
+                        "another name"
+                    )
             if isinstance(x, IndexedBase):
                 label = x.label
                 inner = inner.replace(  # window entries hide x[q] in a sum: open them first

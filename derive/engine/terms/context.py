@@ -234,7 +234,7 @@ def size_grid(ctx: Context, claim: Claim, sizes, override=()) -> list[dict]:
     axes = []
     for size in sizes:
         low, grid = ctx.low(claim, size), grids.get(size, DEFAULT_GRID)
-        values = tuple(v for v in grid if v >= low) or (low,)
+        values = tuple(dict.fromkeys(v for v in grid if v >= low)) or (low,)  # each once
         if size not in chosen and len(values) < MIN_GRID < len(grid) + 1:
             # A lower bound above the document's grid would leave one size of it (or none):
             # the sizes from the bound on take the place of those left out.

@@ -30,7 +30,7 @@ from derive.engine.terms.unfold import (
 from derive.notation.array_entries import paired_entries
 from derive.notation.arrays import ArrayError, ShapeMismatch, has_arrays, show_shape
 from derive.notation.partials import differentiate, intermediates
-from derive.notation.perturb import Perturbation
+from derive.notation.perturb import CaptureError, Perturbation
 
 
 def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sympy.Basic:
@@ -46,7 +46,10 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
 
     def derive(node):
         if isinstance(node, Perturbation):
-            return concrete(node.apply(concrete(node.expr)))
+            try:
+                return concrete(node.apply(concrete(node.expr)))
+            except CaptureError as problem:
+                raise InputError(str(problem)) from None
         cut = intermediates(node, ctx.definitions)
         inner = concrete(unfold_toward(ctx, concrete(node.expr, cut), node, {}), cut)
         return concrete(differentiate(inner, node, cut))

@@ -24,7 +24,7 @@ from derive.notation.aggregates import SetSum, SubsetSum, expand_sum, rename_bou
 from derive.notation.array_entries import write_out_numeric
 from derive.notation.arrays import ArrayError
 from derive.notation.partials import differentiate, intermediates, is_partial
-from derive.notation.perturb import Perturbation
+from derive.notation.perturb import CaptureError, Perturbation
 from derive.notation.tensors import ShapeCheck
 
 
@@ -138,7 +138,10 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
 
     def derive(node):
         if isinstance(node, Perturbation):
-            return node.apply(_unfolded_argument(ctx, node, lows, set(ctx.definitions)))
+            try:
+                return node.apply(_unfolded_argument(ctx, node, lows, set(ctx.definitions)))
+            except CaptureError as problem:
+                raise InputError(str(problem)) from None
         cut = intermediates(node, ctx.definitions)
         inner = _unfolded_argument(ctx, node, lows, set(ctx.definitions) - cut)
         # The intermediates differentiated by stay folded: later unfolding opens them.
