@@ -1061,3 +1061,39 @@ def test_a_claim_pinned_to_one_size_given_twice_stays_pinned():
     )
     verdict = _verdict(doc)
     assert verdict.status is PROVED_AT_SIZES and verdict.scope == "sizes n = 2", verdict.scope
+
+
+def test_a_breakpoint_is_decided_only_where_every_comparison_is():
+    """Eighth adversarial round: at a breakpoint the decision compared values with other
+    atoms left symbolic, or limits that do not exist, as if they differed, and took the
+    rules' value: Piecewise((0, x = y), (x, True))' = its Eq branch, the rules' derivative
+    of x²·sin(1/x²) + x (1 at 0, where the derivative's limits do not exist) and a
+    FirstOrder through a Piecewise were PROVED; true claims were REFUTED at such points
+    (with y = 0 unread, in an inequality, at n = 1 for a[1] = 0)."""
+    from derive.notation.perturb import FirstOrder
+
+    u, v, s = symbols("u v s", real=True)
+    eq_branch = sympy.Piecewise((0, sympy.Eq(u, v)), (u, True))
+    rules = sympy.Piecewise((0, sympy.Eq(u, v)), (1, True))
+    _assert_no_false_proof(_verdict(_doc(Derivative(eq_branch, u), rules, inputs=(u, v))))
+    wild = sympy.Piecewise((u**2 * sympy.sin(u**-2) + u, sympy.Ne(u, 0)), (0, True))
+    wild_rules = sympy.diff(u**2 * sympy.sin(u**-2) + u, u)
+    wild_claim = sympy.Piecewise((wild_rules, sympy.Ne(u, 0)), (0, True))
+    _assert_no_false_proof(_verdict(_doc(Derivative(wild, u), wild_claim, inputs=(u,))))
+    hole = sympy.Piecewise((0, sympy.Eq(u, 0)), (u, True))
+    moved = FirstOrder(hole, (u, s))
+    moved_rules = sympy.Piecewise((0, sympy.Eq(u, 0)), (s, True))
+    _assert_no_false_proof(_verdict(_doc(moved, moved_rules, inputs=(u, s))))
+    # True claims, each refuted before at a breakpoint with the rules' value.
+    param = sympy.Piecewise((v, sympy.Eq(u, 0)), (u, True))
+    param_rhs = sympy.Piecewise((0, sympy.Eq(u, 0) & sympy.Ne(v, 0)), (1, True))
+    for doc in [
+        _doc(Derivative(param, u), param_rhs, inputs=(u, v)),
+        _doc(moved, s, inputs=(u, s)),
+        _doc(Derivative(hole, u), sympy.Rational(1, 2), inputs=(u,), relation=">="),
+        _doc(
+            Derivative(Sum(sympy.Min(a[i], Abs(a[i])), (i, 1, n)), a[1]), 1, inputs=(a,), sizes=GRID
+        ),
+    ]:
+        verdict = _verdict(doc)
+        assert verdict.status is not REFUTED and not verdict.internal, verdict.counterexample

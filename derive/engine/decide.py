@@ -87,8 +87,8 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
     apart, or it is UNDECIDED. A counterexample there is checked the same way: the rules'
     value at it is not the derivative where the function is differentiable."""
     found = finding.counterexample
-    if finding.status is REFUTED and (found is None or found.reason or found.sizes):
-        return finding  # a shape mismatch, or a point at sizes: the instance's own values
+    if finding.status is REFUTED and (found is None or found.reason):
+        return finding  # a shape mismatch: no point
     try:
         switches = breakpoints(ctx, claim)
     except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
@@ -100,15 +100,30 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         return finding
     if finding.status is REFUTED:
         point = {sympy.Symbol(name, real=True): sympy.sympify(value) for name, value in found.point}
+        if found.sizes:  # its switches as the instance has them, in the point's entries
+            switches = _instance_switches(ctx, claim, dict(found.sizes))
         there = [s for s in switches if s.xreplace(_by_name(s, point)) == 0]
         if not there:
             return finding
-        checked = decide_at_breakpoints(ctx, claim, there, deadline, only=_by_name(there[0], point))
-        if checked.refuted is not None or checked.why:
-            return finding  # confirmed there, or not decided: the counterexample stands
+        if found.sizes:  # the switches of a sized claim are in tensor entries: not decided
+            where = " or ".join(f"{sympy.sstr(s)} = 0" for s in there)
+            scope = (
+                f"the counterexample found lies where {where}, where the rules' derivative "
+                "may not be the derivative, and no other was found"
+            )
+            return Finding(UNDECIDED, scope, "derivative at a breakpoint")
+        atoms = set().union(
+            *(s.free_symbols for s in there), claim.lhs.free_symbols, claim.rhs.free_symbols
+        )
+        checked = decide_at_breakpoints(
+            ctx, claim, there, deadline, only=_by_name_all(atoms, point)
+        )
+        if checked.refuted is not None:  # it fails there with the derivative's true value too
+            return _refuted(checked.refuted, finding.counterexample and finding.details)
+        why = f" ({checked.why})" if checked.why else ": there the claim holds"
         scope = (
             f"the counterexample found lies where {checked.where}, where the rules' "
-            "derivative is not the derivative; there the claim holds, and no other was found"
+            f"derivative may not be the derivative{why}; no other was found"
         )
         return Finding(UNDECIDED, scope, "derivative at a breakpoint")
     checked = decide_at_breakpoints(ctx, claim, switches, deadline)
@@ -129,6 +144,25 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         "convention where it does not exist: the claim holds there too"
     )
     return dataclasses.replace(finding, details=(*finding.details, note))
+
+
+def _instance_switches(ctx: Context, claim: Claim, sizes: dict) -> list:
+    """The breakpoints of the claim with its sizes at `sizes` (by name) and its sums written
+    out, so that they are in the instance's entries (a[1], not a[i] inside Σ_i); every
+    breakpoint of the claim where that fails (a point on any of them is not trusted)."""
+    named = {str(s): s for s in sizes_in(ctx, sympy.Tuple(claim.lhs, claim.rhs))}
+    values = {named[k]: v for k, v in sizes.items() if k in named}
+    try:
+        sides = [concretize(ctx, side, values, dict(claim.lows)) for side in (claim.lhs, claim.rhs)]
+        return breakpoints(ctx, dataclasses.replace(claim, lhs=sides[0], rhs=sides[1]))
+    except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
+        return [sympy.S.Zero]  # not written out: every point counts as on a breakpoint
+
+
+def _by_name_all(atoms, point: dict) -> dict:
+    """`point` keyed by those of `atoms` that carry its names."""
+    names = {str(k): v for k, v in point.items()}
+    return {a: names[str(a)] for a in atoms if str(a) in names}
 
 
 def _by_name(expr, point: dict) -> dict:

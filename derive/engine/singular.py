@@ -27,7 +27,7 @@ from derive.engine.deadline import Deadline, OutOfTime
 from derive.engine.falsify import show_value
 from derive.engine.terms import Context, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
-from derive.notation.perturb import Perturbation
+from derive.notation.perturb import FirstOrder, Perturbation
 from derive.notation.primitives import elementary, exactly_at
 
 LIMIT_SECONDS = 4.0  # for all the limits of one claim
@@ -92,6 +92,10 @@ def breakpoints(ctx: Context, claim: Claim) -> list:
             found += [
                 d.args[0] for d in evaluate_derivatives(ctx, side, lows).atoms(sympy.DiracDelta)
             ]
+        for moved in unfold(ctx, side, lows).atoms(FirstOrder):  # a derivative in t
+            for switch in _switches(unfold(ctx, moved.expr, lows)):
+                if any(_involves(switch, x) for x, _ in moved.pairs):
+                    found.append(switch)
     for node in nodes:
         # Primitives stay whole: at their kinks the documented convention is the derivative
         # (relu'(0) = 0, as autograd computes a composition), not something to decide.
@@ -132,7 +136,8 @@ def decide_at_breakpoints(
                         return Singular(where, f"the zeros of {switch} in {x} are not a finite set")
                     points |= set(zeros)
             for x0 in sorted(points, key=sympy.default_sort_key):
-                found = _at_point(ctx, claim, nodes, x, x0, lows)
+                others = {a: v for a, v in (only or {}).items() if a != x}
+                found = _at_point(ctx, claim, nodes, x, x0, lows, others)
                 if isinstance(found, Counterexample):
                     return Singular(where, refuted=found)
                 if found:
@@ -144,29 +149,38 @@ def decide_at_breakpoints(
     return Singular(where)
 
 
-def _at_point(ctx, claim, nodes, x, x0, lows):
+def _at_point(ctx, claim, nodes, x, x0, lows, others=None):
     """A Counterexample at x = x0, a reason the claim is not decided there, or "" when it
-    holds there (or says nothing there: a derivative in it has no value)."""
-    values = {}
+    holds there (or says nothing there: a derivative in it has no value). `others` gives
+    the other atoms values (a counterexample's); each comparison must come out decided, for
+    every value of the atoms left symbolic, or the point is not decided."""
+    others, values = dict(others or {}), {}
     for node in nodes:
-        function = elementary(unfold(ctx, node.expr, lows))
+        function = elementary(unfold(ctx, node.expr, lows)).xreplace(others)
         if any(isinstance(a, sympy.Indexed) for a in function.free_symbols):
             return f"{node} has tensor entries among its atoms"
-        derived = elementary(evaluate_derivatives(ctx, node, lows))
+        derived = elementary(evaluate_derivatives(ctx, node, lows)).xreplace(others)
         at = exactly_at(function, {x: x0})
-        continuous = at.is_finite and all(
-            _same(_one_sided(function, x, x0, d), at) for d in (-1, 1)
-        )
+        if not at.is_finite:
+            return f"{node}'s function has no finite value at {x} = {x0}"
+        continuous = _all_same([_one_sided(function, x, x0, d) for d in (-1, 1)] + [at])
         left, right = (_one_sided(_off_deltas(derived), x, x0, d) for d in (-1, 1))
-        if continuous and left.is_finite and right.is_finite and _same(left, right):
+        finite = left.is_finite and right.is_finite
+        if continuous is True and finite and _all_same([left, right]) is True:
             values[node] = left  # the derivative exists: the common limit
             continue
-        conventional = exactly_at(derived, {x: x0})  # no derivative: the rules' convention
+        # No derivative only where that is certain: a jump, or a kink (the derivative's
+        # one-sided limits exist and differ). A derivative may exist where they do not.
+        jump = continuous is False
+        kink = continuous is True and finite and _all_same([left, right]) is False
+        if not (jump or kink):
+            return f"whether {node} exists at {x} = {x0} is not decided"
+        conventional = exactly_at(derived, {x: x0})  # the rules' convention
         if conventional.has(sympy.nan) or not conventional.is_finite:
             return ""  # no value there: the claim says nothing at x0
         values[node] = conventional
     lhs, rhs = (
-        _off_deltas(elementary(side.xreplace(values))).subs(x, x0)
+        _off_deltas(elementary(side.xreplace(values).xreplace(others))).subs(x, x0)
         for side in (claim.lhs, claim.rhs)
     )
     if lhs.has(sympy.nan) or rhs.has(sympy.nan):
@@ -174,9 +188,24 @@ def _at_point(ctx, claim, nodes, x, x0, lows):
     gap = sympy.simplify(lhs - rhs)
     if gap == 0:
         return ""
-    if not gap.is_number or not gap.is_nonzero:
+    if gap.free_symbols or not gap.is_number or gap.is_nonzero is not True:
         return f"the sides at {x} = {x0} could not be compared"
-    return Counterexample((), ((str(x), str(x0)),), show_value(lhs), show_value(rhs))
+    point = ((str(x), str(x0)), *((str(a), str(v)) for a, v in others.items()))
+    return Counterexample((), tuple(sorted(point)), show_value(lhs), show_value(rhs))
+
+
+def _all_same(values) -> bool | None:
+    """True if the values are equal for every value of their atoms, False if two of them
+    differ by a number that is not 0, else None (not decided)."""
+    first, decided = values[0], True
+    for other in values[1:]:
+        gap = sympy.simplify(other - first)
+        if gap == 0:
+            continue
+        if not gap.free_symbols and gap.is_number and gap.is_nonzero is True:
+            return False
+        decided = None
+    return decided
 
 
 def _one_sided(expr, x, x0, direction: int):
@@ -199,10 +228,6 @@ def _one_sided(expr, x, x0, direction: int):
         if not (near.is_number and gap.is_real) or abs(mpmath.mpf(gap)) > PROBE_TOLERANCE:
             raise ValueError(f"the limit at {x} = {x0} is not confirmed by evaluation")
     return value
-
-
-def _same(a, b) -> bool:
-    return sympy.simplify(a - b) == 0
 
 
 def _off_deltas(expr):
