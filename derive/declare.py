@@ -384,7 +384,15 @@ def _check_summed(where: str, expr) -> None:
 # a definition's body (δ(k, 0) is 0 and |k - 1| is k - 1 for a positive k; k/2 is an integer
 # limit for an even k, which parameters may not be declared). Real and complex are not
 # checked: a point where an argument is not real is outside the domain for evaluation too.
-_PARAMETER_FACTS = ("integer", "positive", "nonnegative", "negative", "nonpositive", "nonzero")
+_PARAMETER_FACTS = (
+    "integer",
+    "real",
+    "positive",
+    "nonnegative",
+    "negative",
+    "nonpositive",
+    "nonzero",
+)
 _SIGNS = (None, *_RANGE_SIGNS)
 _PARAMETER_KINDS = {_facts()} | {
     _facts(**{kind: True}, **({sign: True} if sign else {}))

@@ -1097,3 +1097,16 @@ def test_a_breakpoint_is_decided_only_where_every_comparison_is():
     ]:
         verdict = _verdict(doc)
         assert verdict.status is not REFUTED and not verdict.internal, verdict.counterexample
+
+
+def test_a_real_parameter_is_given_only_real_values():
+    """Ninth adversarial round: h(u) := |u|² with u real is built as u²; h(√x) = x and
+    h(log x) = (log x)² were PROVED (false at x = −1: |i|² = 1, |iπ|² = π²) and the true
+    h(√x) = |x| REFUTED there. An application must give a real parameter a value SymPy shows
+    real, as it must give an integer or signed one its integer and sign."""
+    u, w = symbols("u w", real=True)
+    h = define("h", (u,), Abs(u) ** 2)
+    for argument in (sqrt(w), log(w)):
+        with pytest.raises(ValueError, match="declared real"):
+            _doc(h(argument), argument**2, inputs=(w,), definitions=(h,))
+    assert _verdict(_doc(h(w + 1), (w + 1) ** 2, inputs=(w,), definitions=(h,))).status is PROVED

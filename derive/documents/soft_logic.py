@@ -18,7 +18,10 @@ n, m, K, L = symbols("n m K L", integer=True, positive=True)  # gates; features;
 Tbar, D, Dv, H = symbols("T̄ D D_v H", integer=True, positive=True)  # pairs; key, value widths
 j, k, l, c = symbols("j k l c", integer=True, positive=True)  # noqa: E741 - free indices
 t, e, f, r = symbols("t e f r", integer=True, positive=True)
-gamma, u = symbols("γ u", real=True)  # a scalar gate; a layer's input
+gamma = symbols("γ", real=True)  # a scalar gate
+# A layer's input, plain: its applications pass the previous layer, which SymPy cannot
+# show real (a parameter declared real must be given real values).
+u = symbols("u")
 y0 = symbols("y_0", real=True)
 
 W = IndexedBase("W", real=True)  # W[l]: layer l's weight (the layers are modelled as scalars)
