@@ -63,7 +63,21 @@ S = SetSymbol("S")
 GRID = {n: (1, 2, 3)}
 
 
-def _doc(lhs, rhs, *, inputs, definitions=(), sizes=None, indices=None, domains=None, **options):
+def _doc(
+    lhs,
+    rhs,
+    *,
+    inputs,
+    definitions=(),
+    sizes=None,
+    indices=None,
+    domains=None,
+    claim_sizes=None,
+    **options,
+):
+    """A document of one claim; `sizes` is the document's grid, `claim_sizes` the claim's."""
+    if claim_sizes is not None:
+        options["sizes"] = claim_sizes
     return document(
         "soundness",
         "soundness regressions",
@@ -1049,16 +1063,7 @@ def test_a_perturbation_never_moves_a_variable_a_node_inside_binds():
 def test_a_claim_pinned_to_one_size_given_twice_stays_pinned():
     # Seventh adversarial round: sizes={n: (2, 2)} pins n = 2 as (2,) does; it was refuted at 4.
     b = IndexedBase("b", real=True)
-    pinned = claim("claim", "", "", Sum(b[i], (i, 1, n)), b[1] + b[2], sizes={n: (2, 2)})
-    doc = document(
-        "soundness",
-        "pinned",
-        Source("issue 9", "issue-9.md"),
-        inputs=(b,),
-        definitions=(),
-        claims=(pinned,),
-        sizes=GRID,
-    )
+    doc = _doc(Sum(b[i], (i, 1, n)), b[1] + b[2], inputs=(b,), sizes=GRID, claim_sizes={n: (2, 2)})
     verdict = _verdict(doc)
     assert verdict.status is PROVED_AT_SIZES and verdict.scope == "sizes n = 2", verdict.scope
 

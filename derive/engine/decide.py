@@ -99,10 +99,10 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
             return Finding(UNDECIDED, scope, "derivative at a breakpoint", details=finding.details)
         return finding
     if finding.status is REFUTED:
-        point = {sympy.Symbol(name, real=True): sympy.sympify(value) for name, value in found.point}
+        point = {name: sympy.sympify(value) for name, value in found.point}
         if found.sizes:  # its switches as the instance has them, in the point's entries
             switches = _instance_switches(ctx, claim, dict(found.sizes))
-        there = [s for s in switches if s.xreplace(_by_name(s, point)) == 0]
+        there = [s for s in switches if s.xreplace(_by_name(s.free_symbols, point)) == 0]
         if not there:
             return finding
         if found.sizes:  # the switches of a sized claim are in tensor entries: not decided
@@ -115,11 +115,9 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         atoms = set().union(
             *(s.free_symbols for s in there), claim.lhs.free_symbols, claim.rhs.free_symbols
         )
-        checked = decide_at_breakpoints(
-            ctx, claim, there, deadline, only=_by_name_all(atoms, point)
-        )
+        checked = decide_at_breakpoints(ctx, claim, there, deadline, only=_by_name(atoms, point))
         if checked.refuted is not None:  # it fails there with the derivative's true value too
-            return _refuted(checked.refuted, finding.counterexample and finding.details)
+            return _refuted(checked.refuted, finding.details)
         why = f" ({checked.why})" if checked.why else ": there the claim holds"
         scope = (
             f"the counterexample found lies where {checked.where}, where the rules' "
@@ -159,16 +157,10 @@ def _instance_switches(ctx: Context, claim: Claim, sizes: dict) -> list:
         return [sympy.S.Zero]  # not written out: every point counts as on a breakpoint
 
 
-def _by_name_all(atoms, point: dict) -> dict:
-    """`point` keyed by those of `atoms` that carry its names."""
+def _by_name(atoms, point: dict) -> dict:
+    """`point` (a counterexample's, keyed by name) keyed by those of `atoms` with its names."""
     names = {str(k): v for k, v in point.items()}
     return {a: names[str(a)] for a in atoms if str(a) in names}
-
-
-def _by_name(expr, point: dict) -> dict:
-    """`point` keyed by the atoms of `expr` that carry its names."""
-    names = {str(k): v for k, v in point.items()}
-    return {a: names[str(a)] for a in expr.free_symbols if str(a) in names}
 
 
 def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
@@ -376,10 +368,12 @@ def _confirmed(job: Job, finding: Finding, sizes_to_check: list[dict], required)
     return dataclasses.replace(finding, details=(*finding.details, f"evaluation agrees at {where}"))
 
 
-def _disagreement(job: Job, method: str, check) -> Finding:
-    sizes, found = check.differ_sizes, None
+def _counterexample_where(job: Job, check) -> Counterexample | None:
+    """The exact counterexample where `check` (an evaluation) saw the sides differ: its point
+    confirmed, else one searched for at its sizes; None if neither survives."""
+    found = None
     if check.differ_point is not None:
-        compiled = job.instance(sizes)
+        compiled = job.instance(check.differ_sizes)
         found = confirm_point(
             job.ctx, compiled, check.differ_point, job.claim.relation, job.deadline
         )
@@ -389,11 +383,16 @@ def _disagreement(job: Job, method: str, check) -> Finding:
             job.claim.lhs,
             job.claim.rhs,
             job.claim.relation,
-            [sizes],
+            [check.differ_sizes],
             job.rng("search"),
             job.deadline,
             job.instance,
         )
+    return found
+
+
+def _disagreement(job: Job, method: str, check) -> Finding:
+    sizes, found = check.differ_sizes, _counterexample_where(job, check)
     if found is not None:
         return _refuted(found, (_strategy_failed(method),))
     where = ", ".join(f"{k} = {v}" for k, v in sizes.items()) or "the sampled points"
@@ -521,23 +520,7 @@ def _refuted_beyond(job: Job, proved: list) -> Finding | None:
         check = confirm(job.ctx, larger, [], job.instance, job.rng("beyond spot"), job.deadline)
         if check.differ_sizes is None:
             return None
-        found = None
-        if check.differ_point is not None:
-            compiled = job.instance(check.differ_sizes)
-            found = confirm_point(
-                job.ctx, compiled, check.differ_point, job.claim.relation, job.deadline
-            )
-        if found is None:
-            found = find_counterexample(
-                job.ctx,
-                job.claim.lhs,
-                job.claim.rhs,
-                job.claim.relation,
-                [check.differ_sizes],
-                job.rng("search"),
-                job.deadline,
-                job.instance,
-            )
+        found = _counterexample_where(job, check)
     except (OutOfTime, ShapeMismatch):
         return None  # the proof at the grid's sizes stands, as it was confirmed
     if found is None:

@@ -246,28 +246,31 @@ def _breakpoints(inst: Instance) -> dict:
     found: dict = {}
     for _, left, right in inst.entries:
         for side in (left, right):
-            for zero in _switches(elementary(side)):
+            for zero in switches(elementary(side)):
                 for atom, value in _roots(zero, inst.atoms):
                     found.setdefault(atom, []).append(value)
     return {atom: tuple(dict.fromkeys(values))[:MAX_BREAKS] for atom, values in found.items()}
 
 
-def _switches(expr):
-    """Expressions whose zeros are where `expr` branches, kinks, ties or has a pole."""
+def switches(expr, poles: bool = True):
+    """Expressions whose zeros are where `expr` branches, kinks, ties (a Dirac delta sits) or,
+    with `poles`, has a pole."""
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.Piecewise):
             for _, condition in node.args:
                 for relation in condition.atoms(sympy.core.relational.Relational):
                     yield relation.lhs - relation.rhs
-        elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign, sympy.log)):
+        elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign, sympy.DiracDelta)):
             yield node.args[0]
         elif isinstance(node, (sympy.Max, sympy.Min)):
             for a, b in itertools.combinations(node.args, 2):
                 yield a - b
+        elif poles and isinstance(node, sympy.log):
+            yield node.args[0]
         elif (
-            isinstance(node, sympy.Pow)
-            and not node.exp.is_Integer
-            or (isinstance(node, sympy.Pow) and node.exp.is_negative)
+            poles
+            and isinstance(node, sympy.Pow)
+            and (not node.exp.is_Integer or node.exp.is_negative)
         ):
             yield node.base
 

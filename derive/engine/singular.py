@@ -24,7 +24,7 @@ import mpmath
 import sympy
 
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.falsify import show_value
+from derive.engine.falsify import show_value, switches
 from derive.engine.terms import Context, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
 from derive.notation.perturb import FirstOrder, Perturbation
@@ -65,26 +65,15 @@ def _involves(expr, variable) -> bool:
     return base is not None and any(i.base == base for i in expr.atoms(sympy.Indexed))
 
 
-def _switches(expr):
-    """Where `expr` branches, ties or kinks (its poles are not points of a derivative)."""
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, sympy.Piecewise):
-            for _, condition in node.args:
-                for relation in condition.atoms(sympy.core.relational.Relational):
-                    yield relation.lhs - relation.rhs
-        elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign, sympy.DiracDelta)):
-            yield node.args[0]
-        elif isinstance(node, (sympy.Max, sympy.Min)):
-            for a, b in itertools.combinations(node.args, 2):
-                yield a - b
-
-
 def breakpoints(ctx: Context, claim: Claim) -> list:
     """The expressions whose zeros are where a derivative in the claim may differ from what
     the rules give: a branch, tie or kink of a differentiated function in its variable (of
     SymPy's Piecewise, Abs, sign, Heaviside, Max, Min; a primitive's kink has its documented
     convention), or a Dirac delta the rules leave. Conditions on indices alone (l = m) are no
     such points."""
+    bodies = [d.body for d in ctx.definitions.values()]
+    if not any(e.has(sympy.Derivative, Perturbation) for e in (claim.lhs, claim.rhs, *bodies)):
+        return []  # nothing differentiated, here or in a definition it could reach
     lows, found = dict(claim.lows), []
     nodes = _derivatives(ctx, claim)
     for side in (claim.lhs, claim.rhs):
@@ -93,7 +82,7 @@ def breakpoints(ctx: Context, claim: Claim) -> list:
                 d.args[0] for d in evaluate_derivatives(ctx, side, lows).atoms(sympy.DiracDelta)
             ]
         for moved in unfold(ctx, side, lows).atoms(FirstOrder):  # a derivative in t
-            for switch in _switches(unfold(ctx, moved.expr, lows)):
+            for switch in switches(unfold(ctx, moved.expr, lows), poles=False):
                 if any(_involves(switch, x) for x, _ in moved.pairs):
                     found.append(switch)
     for node in nodes:
@@ -101,7 +90,7 @@ def breakpoints(ctx: Context, claim: Claim) -> list:
         # (relu'(0) = 0, as autograd computes a composition), not something to decide.
         function = unfold(ctx, node.expr, lows)
         rule = evaluate_derivatives(ctx, node, lows)
-        for switch in itertools.chain(_switches(function), _switches(rule)):
+        for switch in itertools.chain(switches(function, poles=False), switches(rule, poles=False)):
             real = any(not s.is_integer for s in switch.free_symbols)
             if real and any(_involves(switch, v) for v in node.variables):
                 found.append(switch)
@@ -126,6 +115,15 @@ def decide_at_breakpoints(
     lows = dict(claim.lows)
     try:
         with deadline.slice(LIMIT_SECONDS):
+            # Each derivative's function and the rules' derivative, once for every point.
+            pieces = [
+                (
+                    node,
+                    elementary(unfold(ctx, node.expr, lows)),
+                    elementary(evaluate_derivatives(ctx, node, lows)),
+                )
+                for node in nodes
+            ]
             if only is not None:
                 points = {only[x]} if x in only else set()
             else:
@@ -137,7 +135,7 @@ def decide_at_breakpoints(
                     points |= set(zeros)
             for x0 in sorted(points, key=sympy.default_sort_key):
                 others = {a: v for a, v in (only or {}).items() if a != x}
-                found = _at_point(ctx, claim, nodes, x, x0, lows, others)
+                found = _at_point(claim, pieces, x, x0, others)
                 if isinstance(found, Counterexample):
                     return Singular(where, refuted=found)
                 if found:
@@ -149,31 +147,28 @@ def decide_at_breakpoints(
     return Singular(where)
 
 
-def _at_point(ctx, claim, nodes, x, x0, lows, others=None):
+def _at_point(claim, pieces, x, x0, others):
     """A Counterexample at x = x0, a reason the claim is not decided there, or "" when it
     holds there (or says nothing there: a derivative in it has no value). `others` gives
     the other atoms values (a counterexample's); each comparison must come out decided, for
     every value of the atoms left symbolic, or the point is not decided."""
-    others, values = dict(others or {}), {}
-    for node in nodes:
-        function = elementary(unfold(ctx, node.expr, lows)).xreplace(others)
+    values = {}
+    for node, function, derived in pieces:
+        function, derived = function.xreplace(others), derived.xreplace(others)
         if any(isinstance(a, sympy.Indexed) for a in function.free_symbols):
             return f"{node} has tensor entries among its atoms"
-        derived = elementary(evaluate_derivatives(ctx, node, lows)).xreplace(others)
         at = exactly_at(function, {x: x0})
         if not at.is_finite:
             return f"{node}'s function has no finite value at {x} = {x0}"
         continuous = _all_same([_one_sided(function, x, x0, d) for d in (-1, 1)] + [at])
         left, right = (_one_sided(_off_deltas(derived), x, x0, d) for d in (-1, 1))
-        finite = left.is_finite and right.is_finite
-        if continuous is True and finite and _all_same([left, right]) is True:
+        agree = _all_same([left, right]) if left.is_finite and right.is_finite else None
+        if continuous is True and agree is True:
             values[node] = left  # the derivative exists: the common limit
             continue
         # No derivative only where that is certain: a jump, or a kink (the derivative's
         # one-sided limits exist and differ). A derivative may exist where they do not.
-        jump = continuous is False
-        kink = continuous is True and finite and _all_same([left, right]) is False
-        if not (jump or kink):
+        if not (continuous is False or (continuous is True and agree is False)):
             return f"whether {node} exists at {x} = {x0} is not decided"
         conventional = exactly_at(derived, {x: x0})  # the rules' convention
         if conventional.has(sympy.nan) or not conventional.is_finite:

@@ -23,6 +23,7 @@ from derive.engine.terms.context import (
 from derive.engine.terms.unfold import (
     expand_aggregates,
     hide_partials,
+    perturbed,
     substitute,
     unfold_once,
     unfold_toward,
@@ -30,7 +31,7 @@ from derive.engine.terms.unfold import (
 from derive.notation.array_entries import paired_entries
 from derive.notation.arrays import ArrayError, ShapeMismatch, has_arrays, show_shape
 from derive.notation.partials import differentiate, intermediates
-from derive.notation.perturb import CaptureError, Perturbation
+from derive.notation.perturb import Perturbation
 
 
 def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sympy.Basic:
@@ -46,10 +47,7 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
 
     def derive(node):
         if isinstance(node, Perturbation):
-            try:
-                return concrete(node.apply(concrete(node.expr)))
-            except CaptureError as problem:
-                raise InputError(str(problem)) from None
+            return concrete(perturbed(node, concrete(node.expr)))
         cut = intermediates(node, ctx.definitions)
         inner = concrete(unfold_toward(ctx, concrete(node.expr, cut), node, {}), cut)
         return concrete(differentiate(inner, node, cut))

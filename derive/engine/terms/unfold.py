@@ -138,10 +138,7 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
 
     def derive(node):
         if isinstance(node, Perturbation):
-            try:
-                return node.apply(_unfolded_argument(ctx, node, lows, set(ctx.definitions)))
-            except CaptureError as problem:
-                raise InputError(str(problem)) from None
+            return perturbed(node, _unfolded_argument(ctx, node, lows, set(ctx.definitions)))
         cut = intermediates(node, ctx.definitions)
         inner = _unfolded_argument(ctx, node, lows, set(ctx.definitions) - cut)
         # The intermediates differentiated by stay folded: later unfolding opens them.
@@ -151,6 +148,15 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
         # Shapes that still depend on symbolic sizes: nothing here may be proved for all sizes.
         raise NotDerivable(f"the shapes in {expr.atoms(ShapeCheck).pop().what} depend on sizes")
     return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
+
+
+def perturbed(node: Perturbation, inner: sympy.Basic) -> sympy.Basic:
+    """`node` applied to its argument `inner`; a variable a node inside binds that it would
+    move is the document's input error."""
+    try:
+        return node.apply(inner)
+    except CaptureError as problem:
+        raise InputError(str(problem)) from None
 
 
 def _unfolded_argument(ctx: Context, node, lows, others: set):
