@@ -1115,3 +1115,28 @@ def test_a_real_parameter_is_given_only_real_values():
         with pytest.raises(ValueError, match="declared real"):
             _doc(h(argument), argument**2, inputs=(w,), definitions=(h,))
     assert _verdict(_doc(h(w + 1), (w + 1) ** 2, inputs=(w,), definitions=(h,))).status is PROVED
+
+
+def test_induction_never_reads_an_unfolded_step_range_as_karr_does():
+    """Tenth adversarial round: g(t) = g(t − 1) + Σ_{i=t+3}^{t} a_i·δ(i, 20) adds an empty
+    sum, so g = 0 (and P(t) = P(t − 1)·Π_{i=t+3}^{t} (1 + δ(i, 20)) is 1); the induction step
+    unfolded g(n + 1) and expanded that range as Karr does, −(a_{n+2}δ + a_{n+3}δ), so
+    claims equal to that telescoped sum were PROVED for every n, false at n = 18."""
+    at20 = lambda u: KroneckerDelta(u, 20)  # noqa: E731
+    g_ = recurrence(
+        "g", (t,), start=0, initial=0, step=lambda p: p + Sum(a[i] * at20(i), (i, t + 3, t))
+    )
+    P = recurrence(
+        "P",
+        (t,),
+        start=0,
+        initial=1,
+        step=lambda p: p * sympy.Product(1 + at20(i), (i, t + 3, t)),
+    )
+    telescoped_sum = -Sum(a[j + 1] * at20(j + 1) + a[j + 2] * at20(j + 2), (j, 2, n))
+    telescoped_product = 1 / (
+        sympy.Product(1 + at20(j + 1), (j, 2, n)) * sympy.Product(1 + at20(j + 2), (j, 2, n))
+    )
+    for lhs, rhs, definition in [(g_(n), telescoped_sum, g_), (P(n), telescoped_product, P)]:
+        doc = _doc(lhs, rhs, inputs=(a,), definitions=(definition,), sizes=GRID)
+        _assert_no_false_proof(_verdict(doc), true_on_grid="sizes n = 1; n = 2; n = 3")

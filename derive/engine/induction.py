@@ -101,6 +101,8 @@ def _step(ctx, lhs, rhs, v, lows, deadline, continuous):
             after = [
                 _peel(ctx, normalize_aggregates(s.subs(v, v + 1)), v, lows) for s in (lhs, rhs)
             ]
+            if None in after:
+                return None
             sides = [normalize_aggregates(s) for s in (lhs, rhs, *after)]
             mapping = _abstraction(sides, v, _recurrences(ctx))
             hyp_l, hyp_r, step_l, step_r = (s.xreplace(mapping) for s in sides)
@@ -123,7 +125,9 @@ def _recurrences(ctx: Context) -> frozenset:
 
 def _peel(ctx: Context, expr, v, lows: dict):
     """Rewrite every aggregate whose upper bound grew by one as the old aggregate and its
-    last term, and unfold recurrences at v + 1 once."""
+    last term, and unfold recurrences at v + 1 once; None where that brings in a range
+    reversed by more than one (a recurrence's step can hold one, e.g. t + 3 .. t, which the
+    expansion below would read as Karr does, not as empty)."""
     top = v + 1
 
     def grew(lo, hi):
@@ -150,6 +154,8 @@ def _peel(ctx: Context, expr, v, lows: dict):
         return node
 
     peeled = expr.replace(lambda n: isinstance(n, (*AGGREGATES, AppliedUndef)), peel_one)
+    if not ranges_proper(peeled, ctx.ranges, lows):
+        return None
     return expand_aggregates(peeled, karr=True)
 
 
