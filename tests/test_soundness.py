@@ -1140,3 +1140,53 @@ def test_induction_never_reads_an_unfolded_step_range_as_karr_does():
     for lhs, rhs, definition in [(g_(n), telescoped_sum, g_), (P(n), telescoped_product, P)]:
         doc = _doc(lhs, rhs, inputs=(a,), definitions=(definition,), sizes=GRID)
         _assert_no_false_proof(_verdict(doc), true_on_grid="sizes n = 1; n = 2; n = 3")
+
+
+def test_a_sum_takes_its_summands_sign_only_where_its_range_has_a_term():
+    """Tenth adversarial round: SymPy gives Σ_{i=lo}^{hi} the sign of its summand once
+    hi ≥ lo, but a document's sum runs over the integers between its limits, none for
+    n/3 .. n/3 + 1/3 at n = 1: sign(Σ e^{a_i}) was built as 1 and `= 1` PROVED (it is
+    sign(0) = 0 there). Likewise Π_{i=1}^{n−1} 0 is not zero where its range is empty."""
+    third = sympy.Rational(1, 3)
+    summed = Sum(exp(a[i]), (i, n * third, n * third + third))
+    assert sign(summed) != 1
+    doc = _doc(sign(summed), 1, inputs=(a,), sizes=GRID)
+    assert _verdict(doc).status is REFUTED
+    assert Product(0, (i, 1, n - 1)).is_zero is not True
+    # A range with an integer end keeps SymPy's answers.
+    assert sign(Sum(exp(a[i]), (i, 1, n))) == 1
+    assert Product(0, (i, 1, n)).is_zero
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs",
+    [
+        ("x + 1 + 1e-35", "x + 1"),
+        ("0.1 * x + 0.2 * x", "0.3 * x"),
+        ("x + 1e30 + 1 - 1e30", "x + 1"),
+    ],
+)
+def test_a_float_rounded_while_a_document_is_built_stops_it_loading(tmp_path, lhs, rhs):
+    """Tenth adversarial round: SymPy folds floats as Python runs the document, before derive
+    reads a float as the decimal written: x + 1 + 1e-35 was built as x + 1.0 (`= x + 1`
+    PROVED, false), x + 1e30 + 1 − 1e30 as x, and 0.1x + 0.2x as 0.30000000000000004x
+    (`= 0.3x` REFUTED, true). Loading such a document now fails, naming the line."""
+    from derive.documents import LoadError, load
+
+    source = (
+        "from sympy import symbols\n"
+        "from derive import Source, claim, document\n"
+        "x = symbols('x', real=True)\n"
+        "exact = 0.5 * x + 0.25 * x + 1e-5  # exact in decimals: no error\n"
+        "DOCUMENT = document('floats', 'floats', Source('s', 's.md'), inputs=(x,), definitions=(), claims=(\n"
+        "    claim('exact', '', '', exact, 0.75 * x + 0.00001),\n"
+        f"    claim('folded', '', '', {lhs}, {rhs}),\n"
+        "))\n"
+    )
+    path = tmp_path / "floats.py"
+    path.write_text(source)
+    with pytest.raises(LoadError, match=r"floats.py: line 7: RoundedFloat: SymPy rounded"):
+        load(str(path))
+    path.write_text(source.replace(f"{lhs}, {rhs}", "x, x"))
+    assert len(load(str(path)).claims) == 2
+    assert 0.1 * Symbol("x") + 0.2 * Symbol("x") != 0  # outside a document SymPy is as it was

@@ -266,3 +266,35 @@ class Padded(Expr):
     def _sympystr(self, printer):
         base, e, lo, hi = (printer._print(a) for a in self.args)
         return f"{base}[{e}]{{{lo}..{hi}}}"
+
+
+def _runs_over_a_term(node) -> bool:
+    """Whether Σ or Π `node` has a term by the documents' reading of its limits (the integers
+    from ceiling(lo) to floor(hi)) wherever SymPy finds its limits not reversed: each range has
+    an integer end (then hi ≥ lo leaves lo or hi itself in it)."""
+    return node.has_reversed_limits is False and all(
+        len(limit) == 3 and (limit[1].is_integer or limit[2].is_integer) for limit in node.limits
+    )
+
+
+def _only_over_a_term(answer):
+    """SymPy's assumption handler `answer`, kept only for a Σ or Π that has a term."""
+
+    def guarded(node):
+        found = answer(node)
+        return found if found is not True or _runs_over_a_term(node) else None
+
+    return guarded
+
+
+# SymPy reads Σ_{i=lo}^{hi} as lo, lo + 1, … ≤ hi, so once hi ≥ lo it takes the sign of its
+# summand, and a Π of a zero factor as zero. A document's sum runs over the integers between
+# its limits (README, Conventions), so Σ_{i=1/3}^{2/3} e^{a_i} is empty, 0, and a range can be
+# empty (Π_{i=1}^{n-1} 0 is 1 at n = 1): sign(Σ_{i=n/3}^{n/3+1/3} e^{a_i}) was built as 1 and
+# `= 1` PROVED, false at n = 1. Those answers stand only where the range has a term.
+# (SymPy reads the handlers from each class's _prop_handler, filled when the class was made.)
+for _kind, _facts in ((sympy.Sum, ("positive", "negative")), (sympy.Product, ("zero",))):
+    for _fact in _facts:
+        _handler = _only_over_a_term(_kind._prop_handler[_fact])
+        setattr(_kind, f"_eval_is_{_fact}", _handler)
+        _kind._prop_handler[_fact] = _handler
