@@ -125,9 +125,10 @@ def _recurrences(ctx: Context) -> frozenset:
 
 def _peel(ctx: Context, expr, v, lows: dict):
     """Rewrite every aggregate whose upper bound grew by one as the old aggregate and its
-    last term, and unfold recurrences at v + 1 once; None where that brings in a range
-    reversed by more than one (a recurrence's step can hold one, e.g. t + 3 .. t, which the
-    expansion below would read as Karr does, not as empty)."""
+    last term, and unfold recurrences at v + 1 once. Peeling holds in Karr's reading for any
+    limits (Π_{m=k+1}^{v+1} = Π_{m=k+1}^{v}·f(v + 1) also at k = v + 1), so the result is
+    expanded so; None where an unfolded step holds a range reversed by more than one (t + 3
+    .. t), which the document reads as empty and Karr does not."""
     top = v + 1
 
     def grew(lo, hi):
@@ -150,13 +151,15 @@ def _peel(ctx: Context, expr, v, lows: dict):
             grown = SubsetSum(add_element(node.body, node.set, node.hi), node.set, node.lo, rest.hi)
             return rest + grown
         if node.func in _recurrences(ctx) and node.args[0] == top:
-            return unfold_once(ctx, node, lows) or node
+            body = unfold_once(ctx, node, lows)
+            if body is not None and not ranges_proper(body, ctx.ranges, lows):
+                improper.append(body)
+            return body or node
         return node
 
+    improper = []
     peeled = expr.replace(lambda n: isinstance(n, (*AGGREGATES, AppliedUndef)), peel_one)
-    if not ranges_proper(peeled, ctx.ranges, lows):
-        return None
-    return expand_aggregates(peeled, karr=True)
+    return None if improper else expand_aggregates(peeled, karr=True)
 
 
 def _is_at(node, v, recurrences) -> bool:
