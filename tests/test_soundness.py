@@ -1164,29 +1164,68 @@ def test_a_sum_takes_its_summands_sign_only_where_its_range_has_a_term():
         ("x + 1 + 1e-35", "x + 1"),
         ("0.1 * x + 0.2 * x", "0.3 * x"),
         ("x + 1e30 + 1 - 1e30", "x + 1"),
+        ("x / 3.0", "x / 3"),
+        ("exp(1e-20) * x", "x"),
+        ("sympify('x + 1 + 1e-35')", "x + 1"),
     ],
 )
 def test_a_float_rounded_while_a_document_is_built_stops_it_loading(tmp_path, lhs, rhs):
     """Tenth adversarial round: SymPy folds floats as Python runs the document, before derive
     reads a float as the decimal written: x + 1 + 1e-35 was built as x + 1.0 (`= x + 1`
     PROVED, false), x + 1e30 + 1 − 1e30 as x, and 0.1x + 0.2x as 0.30000000000000004x
-    (`= 0.3x` REFUTED, true). Loading such a document now fails, naming the line."""
+    (`= 0.3x` REFUTED, true); x/3.0 as 0.333333333333333x, exp(1e-20) as 1.0, and likewise in
+    a string SymPy parses. Loading such a document now fails, naming the line."""
     from derive.documents import LoadError, load
 
     source = (
-        "from sympy import symbols\n"
+        "from sympy import exp, symbols, sympify\n"
         "from derive import Source, claim, document\n"
         "x = symbols('x', real=True)\n"
         "exact = 0.5 * x + 0.25 * x + 1e-5  # exact in decimals: no error\n"
-        "DOCUMENT = document('floats', 'floats', Source('s', 's.md'), inputs=(x,), definitions=(), claims=(\n"
+        "DOCUMENT = document('floats', 'floats', Source('s', 's.md'), inputs=(x,),\n"
+        "                    definitions=(), claims=(\n"
         "    claim('exact', '', '', exact, 0.75 * x + 0.00001),\n"
         f"    claim('folded', '', '', {lhs}, {rhs}),\n"
         "))\n"
     )
     path = tmp_path / "floats.py"
     path.write_text(source)
-    with pytest.raises(LoadError, match=r"floats.py: line 7: RoundedFloat: SymPy rounded"):
+    with pytest.raises(LoadError, match=r"floats.py: line 8: RoundedFloat: SymPy (rounded|eval)"):
         load(str(path))
     path.write_text(source.replace(f"{lhs}, {rhs}", "x, x"))
     assert len(load(str(path)).claims) == 2
     assert 0.1 * Symbol("x") + 0.2 * Symbol("x") != 0  # outside a document SymPy is as it was
+    # A float past double range is read by its digits, not as 0 or inf.
+    assert _verdict(_doc(Float("1e-400") * b, 0, inputs=(b,))).status is REFUTED
+
+
+def test_a_derivative_by_an_intermediate_is_decided_at_its_branches_too():
+    """Eleventh adversarial round: with z := w + b and f := Piecewise((z, z ≠ 0), (0, True)),
+    which is z, ∂f/∂z = Piecewise((1, z ≠ 0), (0, True)) was PROVED (false at z = 0) and the
+    true ∂f/∂z = 1 REFUTED there: the breakpoints were looked for in z, but the function meets
+    them unfolded, as w + b = 0. The same through a summed intermediate u(i) := 2x[i] (the
+    counterexample x[1] = 0 lies on x[i] = 0 for i = 1), and ∂(z·sign z)/∂z crashed (the
+    stand-in for z was not real, so SymPy left sign's derivative unevaluated)."""
+    u_, w = symbols("u_ w", real=True)
+    z = define("z", (), w + u_)
+    f = define("f", (), sympy.Piecewise((z(), sympy.Ne(z(), 0)), (0, True)))
+    on_rules = sympy.Piecewise((1, sympy.Ne(z(), 0)), (0, True))
+    doc = _doc(Derivative(f(), z()), on_rules, inputs=(w, u_), definitions=(z, f))
+    _assert_no_false_proof(_verdict(doc))
+    doc = _doc(Derivative(f(), z()), 1, inputs=(w, u_), definitions=(z, f))
+    _assert_decided(_verdict(doc))
+    doc = _doc(Derivative(z() * sign(z()), z()), sign(z()), inputs=(w, u_), definitions=(z,))
+    _assert_decided(_verdict(doc))
+    twice = define("twice", (i,), 2 * x[i])
+    F = define(
+        "F", (), Sum(sympy.Piecewise((twice(i), sympy.Ne(twice(i), 0)), (0, True)), (i, 1, n))
+    )
+    doc = _doc(
+        Derivative(F(), twice(c)),
+        1,
+        inputs=(x,),
+        definitions=(twice, F),
+        sizes=GRID,
+        indices={c: (1, n)},
+    )
+    _assert_decided(_verdict(doc))

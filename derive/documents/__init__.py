@@ -10,13 +10,11 @@ import contextlib
 import importlib
 import importlib.util
 import os
-import sys
 import threading
 import traceback
 
-import sympy
-
 from derive.declare import ROOT as _ROOT
+from derive.documents.floats import kept_exact
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.model import Document
 
@@ -82,97 +80,9 @@ def _deadline(seconds: float | None):
     return Deadline(seconds).guard()
 
 
-class RoundedFloat(ArithmeticError):
-    """SymPy rounded a float while a document was being built."""
-
-
-def _decimal(number) -> sympy.Rational:
-    """The exact decimal a number was written as (engine.terms.exact_decimal's reading)."""
-    if isinstance(number, float) or (isinstance(number, sympy.Float) and number._prec <= 53):
-        return sympy.Rational(repr(float(number)))
-    return sympy.Rational(str(number)) if isinstance(number, sympy.Float) else number
-
-
-def _written(number) -> str:
-    """A number as a document would write it: a float as Python prints it."""
-    return repr(float(number)) if isinstance(number, sympy.Float) else str(number)
-
-
-_FLOAT_OPERATIONS = {  # name: (operator, whether the float is the right operand)
-    "__add__": ("+", False),
-    "__radd__": ("+", True),
-    "__sub__": ("-", False),
-    "__rsub__": ("-", True),
-    "__mul__": ("*", False),
-    "__rmul__": ("*", True),
-    "__truediv__": ("/", False),
-    "__rtruediv__": ("/", True),
-}
-_EXACT = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b if b else None,
-}
-
-
-@contextlib.contextmanager
-def _floats_kept(filename: str):
-    """Within: a float operation SymPy carries out for code in `filename` whose result is not
-    the exact result of its operands' decimals raises RoundedFloat.
-
-    A claim's floats are read as the decimals written (README, Conventions), but SymPy folds
-    numbers as Python runs the document, before derive reads anything: x + 1 + 1e-35 was
-    built as x + 1.0 and `= x + 1` PROVED; x + 1e30 + 1 - 1e30 was built as x; 0.1x + 0.2x
-    as 0.30000000000000004x, and `= 0.3x` REFUTED. Only the operations the document's own
-    lines cause are watched (the engine's evaluations are not).
-    """
-    originals = {name: getattr(sympy.Float, name) for name in _FLOAT_OPERATIONS}
-
-    def watched(name):
-        original, (operator, swapped) = originals[name], _FLOAT_OPERATIONS[name]
-
-        def operation(number, other):
-            result = original(number, other)
-            plain = isinstance(other, (sympy.Number, float, int))
-            if isinstance(result, sympy.Float) and plain and _by(filename):
-                operands = (number, sympy.sympify(other))[:: -1 if swapped else 1]
-                wanted = _EXACT[operator](*(_decimal(a) for a in operands))
-                if wanted is not None and _decimal(result) != wanted:
-                    left, right = (_written(a) for a in operands)
-                    raise RoundedFloat(
-                        f"SymPy rounded {left} {operator} {right} to {_written(result)} while "
-                        "building the document (it folds numbers as Python runs the document; "
-                        "derive reads a float as the decimal written); write such numbers "
-                        "exactly, e.g. Rational(1, 10**35) or S('1e-35') for 1e-35"
-                    )
-            return result
-
-        return operation
-
-    for name in _FLOAT_OPERATIONS:
-        setattr(sympy.Float, name, watched(name))
-    try:
-        yield
-    finally:
-        for name, original in originals.items():
-            setattr(sympy.Float, name, original)
-
-
-def _by(filename: str) -> bool:
-    """Whether the innermost caller outside SymPy and mpmath is code in `filename`."""
-    frame = sys._getframe(2)
-    while frame is not None:
-        path = frame.f_code.co_filename
-        if os.sep + "sympy" + os.sep not in path and os.sep + "mpmath" + os.sep not in path:
-            return os.path.abspath(path) == filename
-        frame = frame.f_back
-    return False
-
-
 def _checked(name: str, filename: str, importer, seconds: float | None = None) -> Document:
     try:
-        with _deadline(seconds), _floats_kept(filename):
+        with _deadline(seconds), kept_exact():
             module = importer()
     except OutOfTime:
         raise LoadError(

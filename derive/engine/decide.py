@@ -102,7 +102,10 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         point = {name: sympy.sympify(value) for name, value in found.point}
         if found.sizes:  # its switches as the instance has them, in the point's entries
             switches = _instance_switches(ctx, claim, dict(found.sizes))
-        there = [s for s in switches if s.xreplace(_by_name(s.free_symbols, point)) == 0]
+        # On a switch, or where it is not a number there (a summed entry x[i]: some term's
+        # switch may be at the point).
+        values = [(s, s.xreplace(_by_name(s.free_symbols, point))) for s in switches]
+        there = [s for s, value in values if value == 0 or not value.is_number]
         if not there:
             return finding
         if found.sizes:  # the switches of a sized claim are in tensor entries: not decided

@@ -27,6 +27,7 @@ from derive.engine.deadline import Deadline, OutOfTime
 from derive.engine.falsify import show_value, switches
 from derive.engine.terms import Context, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
+from derive.notation.partials import intermediates
 from derive.notation.perturb import FirstOrder, Perturbation
 from derive.notation.primitives import elementary, exactly_at
 
@@ -90,9 +91,12 @@ def breakpoints(ctx: Context, claim: Claim) -> list:
         # (relu'(0) = 0, as autograd computes a composition), not something to decide.
         function = unfold(ctx, node.expr, lows)
         rule = evaluate_derivatives(ctx, node, lows)
+        # A derivative by an intermediate (z() := w + b) meets its switches unfolded, in the
+        # inputs (w + b = 0, not z = 0): each one counts.
+        by_intermediate = bool(intermediates(node, ctx.definitions))
         for switch in itertools.chain(switches(function, poles=False), switches(rule, poles=False)):
             real = any(not s.is_integer for s in switch.free_symbols)
-            if real and any(_involves(switch, v) for v in node.variables):
+            if real and (by_intermediate or any(_involves(switch, v) for v in node.variables)):
                 found.append(switch)
     return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
 

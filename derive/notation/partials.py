@@ -69,8 +69,12 @@ def is_partial(node, definitions) -> bool:
 def differentiate(inner, node: Derivative, cut: frozenset):
     """Differentiate `inner` (already unfolded down to the definitions in `cut`) by the
     variables of `node`, treating each application of a cut definition as a variable."""
-    stand_ins = {func: IndexedBase(sympy.Dummy(f"∂{func.__name__}")) for func in cut}
-    constants = {func: sympy.Dummy(f"∂{func.__name__}") for func in cut}
+    # Stand-ins carry the facts of the applications they stand for: without `real`, SymPy
+    # left ∂(z·sign(z))/∂z unevaluated, and evaluating it crashed.
+    stand_ins = {
+        func: IndexedBase(sympy.Dummy(f"∂{func.__name__}"), **_facts(func)) for func in cut
+    }
+    constants = {func: sympy.Dummy(f"∂{func.__name__}", **_facts(func)) for func in cut}
 
     def stand_in(app):
         if app.func not in cut:
@@ -84,6 +88,16 @@ def differentiate(inner, node: Derivative, cut: frozenset):
     inner = rename_bound(inner, wrt).replace(lambda n: isinstance(n, AppliedUndef), stand_in)
     derived = Derivative(inner, *variables).doit(deep=False)
     return _put_back(derived, stand_ins, constants)
+
+
+_FACTS = ("integer", "real", "positive", "nonnegative", "negative", "nonpositive", "nonzero")
+
+
+def _facts(func) -> dict:
+    """The facts every application of `func` carries (a definition's, inferred from its
+    body when it was defined), as keyword assumptions."""
+    known = func.default_assumptions
+    return {fact: True for fact in _FACTS if known.get(fact) is True}
 
 
 def _put_back(expr, stand_ins, constants):

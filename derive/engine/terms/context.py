@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import math
 from dataclasses import dataclass
 
 import sympy
@@ -92,8 +93,9 @@ def rationalized(expr: sympy.Basic) -> sympy.Basic:
 def exact_decimal(number: sympy.Float) -> sympy.Rational:
     """The decimal a float was written as: 0.1 -> 1/10, 1e-35 -> 1/10**35 (the shortest
     decimal that rounds to it, as Python prints it)."""
-    if number._prec <= 53:
+    if number._prec <= 53 and math.isfinite(float(number)) and (float(number) or not number):
         return sympy.Rational(repr(float(number)))
+    # More digits than a double holds, or beyond its range (1e-400 is not 0, 1e600 not inf).
     return sympy.Rational(str(number))
 
 
