@@ -53,6 +53,7 @@ CLAIMS = int(os.environ.get("DERIVE_FUZZ_CLAIMS", "2000"))
 MINIMUM_CLAIMS = 2000
 CLAIM_TIMEOUT = 4.0
 CHUNK = 25  # claims per worker process
+LOST_SHARE = 0.05  # at most, of the claims: in chunks whose worker died or timed out
 # Worker processes at once; CI runs these campaigns on one core, beside the main suite.
 JOBS = int(os.environ.get("DERIVE_SLOW_JOBS", "2"))
 LATE_MUTANTS = int(os.environ.get("DERIVE_LATE_MUTANTS", "30"))
@@ -198,7 +199,10 @@ def test_no_generated_claim_is_falsely_proved(mutation_tally):
     if FINDINGS:
         with open(FINDINGS, "w", encoding="utf-8") as handle:
             handle.write(report + "\n")
-    assert len(records) >= min(CLAIMS, MINIMUM_CLAIMS)
+    # A chunk whose worker died or ran out of time is LOST: its claims were never checked,
+    # so they count neither towards the campaign's size nor past a small share.
+    decided = [r for r in records if r["status"] != "LOST"]
+    assert len(decided) >= min(CLAIMS, MINIMUM_CLAIMS) * (1 - LOST_SHARE), report
     assert not tally["false proofs"], report
 
 
