@@ -182,13 +182,14 @@ def gatv2_backward(
     )
     if W_r is None:
         # lin_l serves both uses: its gradient is the sum of the two uses' VJPs.
-        return _gatv2_shared_grads(x, W_l, dxl + dxr, datt, dbias, need_dx)
-    # Both projections as one product: [dxl dxr] @ [W_l; W_r], and x^T [dxl dxr] computed as
-    # (x^T d)^T, which OpenBLAS runs several times faster than d^T x for tall, thin d.
-    dxlr = numpy.concatenate([dxl, dxr], axis=1).astype(x.dtype, copy=False)
-    dx = dxlr @ numpy.concatenate([W_l, W_r]) if need_dx else None
-    dW_l, dW_r = numpy.split((x.T @ dxlr).T, 2)
-    grads = (dx, dW_l, dxl.sum(axis=0), dW_r, dxr.sum(axis=0), datt, dbias)
+        grads = _gatv2_shared_grads(x, W_l, dxl + dxr, datt, dbias, need_dx)
+    else:
+        # Both projections as one product: [dxl dxr] @ [W_l; W_r], and x^T [dxl dxr] computed
+        # as (x^T d)^T, which OpenBLAS runs several times faster than d^T x for tall, thin d.
+        dxlr = numpy.concatenate([dxl, dxr], axis=1).astype(x.dtype, copy=False)
+        dx = dxlr @ numpy.concatenate([W_l, W_r]) if need_dx else None
+        dW_l, dW_r = numpy.split((x.T @ dxlr).T, 2)
+        grads = (dx, dW_l, dxl.sum(axis=0), dW_r, dxr.sum(axis=0), datt, dbias)
     return tuple(g if g is None else numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
 
 
@@ -257,8 +258,7 @@ def _gatv2_shared_grads(x, W_l, dxl, datt, dbias, need_dx):
     """(dx, dW_l, db_l, None, None, datt, dbias) for one projection used as both."""
     dxl = dxl.astype(x.dtype, copy=False)
     dx = dxl @ W_l if need_dx else None
-    grads = (dx, (x.T @ dxl).T, dxl.sum(axis=0), None, None, datt, dbias)
-    return tuple(g if g is None else numpy.ascontiguousarray(g, dtype=x.dtype) for g in grads)
+    return (dx, (x.T @ dxl).T, dxl.sum(axis=0), None, None, datt, dbias)
 
 
 def _gatv2_grouped_edges(edge_index, nodes, add_self_loops):
