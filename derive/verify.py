@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
-import traceback
 from collections.abc import Callable
 
 import sympy
@@ -18,7 +17,7 @@ import sympy
 from derive.cache import Keys, Store, from_record, storable, to_record
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.engine.decide import decide
-from derive.engine.finding import Finding, InternalError
+from derive.engine.finding import Finding
 from derive.engine.gradcheck import check_gradient
 from derive.engine.indexcalc import TooLarge, index_residual, ranges_proper
 from derive.engine.runner import Crashed, Done, run_tasks
@@ -151,11 +150,6 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
         return _verdict(doc, original, _INPUT, time.perf_counter() - start, error=str(problem))
     except OutOfTime:
         finding = Finding(UNDECIDED, f"timeout after {timeout:g} s", "timeout")
-    except InternalError:
-        error = traceback.format_exc()
-        return _verdict(
-            doc, original, _UNKNOWN, time.perf_counter() - start, error=error, internal=True
-        )
     # The statement shows the claim as declared; the engine worked on its desugared form.
     return _verdict(doc, original, finding, time.perf_counter() - start, **extra)
 

@@ -39,13 +39,13 @@ from sympy import (
     symbols,
 )
 
-from derive.declare import claim, define, document, recurrence
+from derive.declare import claim, define, document, gradients, recurrence
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.engine.indexcalc import index_zero
 from derive.engine.induction import induction_sizes, prove_by_induction
 from derive.engine.prove import generic_method
 from derive.engine.terms import InputError, NotDerivable, check_declared, context_of, size_grid
-from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, Source
+from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, UNDECIDED, Source
 from derive.notation.aggregates import SetSum, SetSymbol, SubsetSum
 from derive.notation.arrays import ShapeMismatch
 from derive.notation.tensors import Entry, tabulate
@@ -1229,3 +1229,46 @@ def test_a_derivative_by_an_intermediate_is_decided_at_its_branches_too():
         indices={c: (1, n)},
     )
     _assert_decided(_verdict(doc))
+
+
+def test_a_recurrences_state_is_a_breakpoint_where_a_branch_tests_it():
+    """Twelfth adversarial round: with L := Piecewise((h(n), h(n) ≠ 0), (0, True)), which is
+    h(n), ∂L/∂h(n) = Piecewise((1, h(n) ≠ 0), (0, True)) was PROVED for every n, false where
+    h(n) = 0 (n = 1, x[1] = 0): the switch h(n) has only integer symbols and was taken for a
+    condition on indices. The true ∂L/∂h(n) = 1 was REFUTED there."""
+    h = recurrence("h", (t,), start=1, initial=x[1], step=lambda p: a[t] * p + x[t])
+    L = define("L", (), sympy.Piecewise((h(n), sympy.Ne(h(n), 0)), (0, True)))
+    on_rules = sympy.Piecewise((1, sympy.Ne(h(n), 0)), (0, True))
+    doc = _doc(Derivative(L(), h(n)), on_rules, inputs=(x, a), definitions=(h, L), sizes=GRID)
+    _assert_no_false_proof(_verdict(doc))
+    doc = _doc(Derivative(L(), h(n)), 1, inputs=(x, a), definitions=(h, L), sizes=GRID)
+    _assert_decided(_verdict(doc))
+
+
+def test_a_condition_relating_conditions_and_a_gradient_at_a_branch_do_not_crash():
+    """Twelfth adversarial round: Piecewise((u, Eq(u > 0, v > 0)), (0, True)) crashed the
+    search for switches (it subtracted one condition from another); a declared gradient whose
+    sample lies on a removable branch (Piecewise((0, u = 0), (u, True)) at u = 0) disagreed
+    with central differences there and was raised as an internal error."""
+    u, v = symbols("u v", real=True)
+    same = sympy.Eq(u > 0, v > 0)
+    branch = sympy.Piecewise((u, same), (0, True))
+    assert _verdict(_doc(branch, u, inputs=(u, v))).status is REFUTED
+    _assert_decided(
+        _verdict(_doc(Derivative(branch, u), sympy.Piecewise((1, same), (0, True)), inputs=(u, v)))
+    )
+    f = define("f", (), sympy.Piecewise((0, sympy.Eq(u, 0)), (u, True)))
+    tiny = sympy.Rational(1, 10**9)
+    doc = document(
+        "soundness",
+        "soundness regressions",
+        Source("issue 9", "issue-9.md"),
+        inputs=(u,),
+        definitions=(f,),
+        domains={u: Interval(-tiny, tiny)},
+        claims=(),
+        gradients=gradients("g", f(), (u,), {}),
+    )
+    (verdict,) = verify(doc, timeout=TIMEOUT)
+    assert not verdict.internal, verdict.error
+    assert verdict.status is UNDECIDED and "central differences differ" in verdict.scope

@@ -93,6 +93,10 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         switches = breakpoints(ctx, claim)
     except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
         switches = None  # the derivatives could not be taken again: not covered
+    if finding.status is REFUTED and found.sizes and switches != []:
+        # Its switches as the instance has them, in the point's entries (and there a
+        # recurrence's h(c) unfolds, where ∂/∂h(c) could not be taken for every c).
+        switches = _instance_switches(ctx, claim, dict(found.sizes))
     if not switches:
         if switches is None and finding.status is not REFUTED:
             scope = f"proved by '{finding.method}'; its derivatives could not be checked again"
@@ -100,8 +104,6 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         return finding
     if finding.status is REFUTED:
         point = {name: sympy.sympify(value) for name, value in found.point}
-        if found.sizes:  # its switches as the instance has them, in the point's entries
-            switches = _instance_switches(ctx, claim, dict(found.sizes))
         # On a switch, or where it is not a number there (a summed entry x[i]: some term's
         # switch may be at the point).
         values = [(s, s.xreplace(_by_name(s.free_symbols, point))) for s in switches]

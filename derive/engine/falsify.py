@@ -259,7 +259,9 @@ def switches(expr, poles: bool = True):
         if isinstance(node, sympy.Piecewise):
             for _, condition in node.args:
                 for relation in condition.atoms(sympy.core.relational.Relational):
-                    yield relation.lhs - relation.rhs
+                    # Eq(x > 0, y > 0) relates conditions: its relations are atoms too.
+                    if isinstance(relation.lhs, sympy.Expr):
+                        yield relation.lhs - relation.rhs
         elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign, sympy.DiracDelta)):
             yield node.args[0]
         elif isinstance(node, (sympy.Max, sympy.Min)):

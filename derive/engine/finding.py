@@ -13,10 +13,6 @@ from derive.engine.terms import Context, instance
 from derive.model import Claim, Counterexample, Status
 
 
-class InternalError(Exception):
-    """The engine contradicted itself where no verdict can say so (see gradcheck)."""
-
-
 @dataclass(frozen=True)
 class Finding:
     """What the strategies established for one claim."""

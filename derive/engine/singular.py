@@ -95,7 +95,8 @@ def breakpoints(ctx: Context, claim: Claim) -> list:
         # inputs (w + b = 0, not z = 0): each one counts.
         by_intermediate = bool(intermediates(node, ctx.definitions))
         for switch in itertools.chain(switches(function, poles=False), switches(rule, poles=False)):
-            real = any(not s.is_integer for s in switch.free_symbols)
+            # Not a condition on indices alone (l = m); a recurrence's h(n) is real-valued.
+            real = switch.is_integer is not True
             if real and (by_intermediate or any(_involves(switch, v) for v in node.variables)):
                 found.append(switch)
     return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
