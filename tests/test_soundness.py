@@ -1158,45 +1158,68 @@ def test_a_sum_takes_its_summands_sign_only_where_its_range_has_a_term():
     assert Product(0, (i, 1, n)).is_zero
 
 
-@pytest.mark.parametrize(
-    "lhs, rhs",
-    [
-        ("x + 1 + 1e-35", "x + 1"),
-        ("0.1 * x + 0.2 * x", "0.3 * x"),
-        ("x + 1e30 + 1 - 1e30", "x + 1"),
-        ("x / 3.0", "x / 3"),
-        ("exp(1e-20) * x", "x"),
-        ("sympify('x + 1 + 1e-35')", "x + 1"),
-    ],
-)
-def test_a_float_rounded_while_a_document_is_built_stops_it_loading(tmp_path, lhs, rhs):
-    """Tenth adversarial round: SymPy folds floats as Python runs the document, before derive
-    reads a float as the decimal written: x + 1 + 1e-35 was built as x + 1.0 (`= x + 1`
-    PROVED, false), x + 1e30 + 1 − 1e30 as x, and 0.1x + 0.2x as 0.30000000000000004x
-    (`= 0.3x` REFUTED, true); x/3.0 as 0.333333333333333x, exp(1e-20) as 1.0, and likewise in
-    a string SymPy parses. Loading such a document now fails, naming the line."""
-    from derive.documents import LoadError, load
+def _floats_document(tmp_path, claims: str):
+    """A document file with x real and the given claim lines; loaded as `derive verify` does."""
+    from derive.documents import load
 
-    source = (
-        "from sympy import exp, symbols, sympify\n"
-        "from derive import Source, claim, document\n"
+    path = tmp_path / "floats.py"
+    path.write_text(
+        "from decimal import Decimal\n"
+        "from sympy import Float, Min, S, exp, symbols, sympify\n"
+        "from derive import REFUTED, Source, claim, document\n"
         "x = symbols('x', real=True)\n"
-        "exact = 0.5 * x + 0.25 * x + 1e-5  # exact in decimals: no error\n"
         "DOCUMENT = document('floats', 'floats', Source('s', 's.md'), inputs=(x,),\n"
         "                    definitions=(), claims=(\n"
-        "    claim('exact', '', '', exact, 0.75 * x + 0.00001),\n"
-        f"    claim('folded', '', '', {lhs}, {rhs}),\n"
+        f"{claims}"
         "))\n"
     )
-    path = tmp_path / "floats.py"
-    path.write_text(source)
-    with pytest.raises(LoadError, match=r"floats.py: line 8: RoundedFloat: SymPy (rounded|eval)"):
-        load(str(path))
-    path.write_text(source.replace(f"{lhs}, {rhs}", "x, x"))
-    assert len(load(str(path)).claims) == 2
+    return load(str(path))
+
+
+def test_a_documents_float_literals_are_the_decimals_written(tmp_path):
+    """Tenth to twelfth adversarial rounds: SymPy folds floats as Python runs the document,
+    before derive reads a float as the decimal written: x + 1 + 1e-35 was built as x + 1.0
+    (`= x + 1` PROVED, false), x + 1e30 + 1 − 1e30 as x, 0.1x + 0.2x as
+    0.30000000000000004x, x/3.0 as 0.333333333333333x (true claims REFUTED), exp(1e-20) as
+    1.0 and cos(2π + 1e-20) as 1.0 (PROVED, false). A document file's float literals are
+    now the exact decimals written before it runs; so is a Decimal."""
+    doc = _floats_document(
+        tmp_path,
+        "    claim('tiny', '', '', x + 1 + 1e-35, x + 1, expect=REFUTED),\n"
+        "    claim('tenths', '', '', 0.1 * x + 0.2 * x, 0.3 * x),\n"
+        "    claim('large', '', '', x + 1e30 + 1 - 1e30, x + 1),\n"
+        "    claim('third', '', '', x / 3.0, x / 3),\n"
+        "    claim('exp', '', '', exp(1e-20) * x, x, expect=REFUTED),\n"
+        "    claim('decimal', '', '', Decimal('0.1000000000000000000001') * x, x / 10,\n"
+        "          expect=REFUTED),\n",
+    )
+    statuses = {v.claim: v.status for v in verify(doc, timeout=TIMEOUT)}
+    assert statuses == {
+        "tiny": REFUTED,
+        "tenths": PROVED,
+        "large": PROVED,
+        "third": PROVED,
+        "exp": REFUTED,
+        "decimal": REFUTED,
+    }
     assert 0.1 * Symbol("x") + 0.2 * Symbol("x") != 0  # outside a document SymPy is as it was
     # A float past double range is read by its digits, not as 0 or inf.
     assert _verdict(_doc(Float("1e-400") * b, 0, inputs=(b,))).status is REFUTED
+
+
+@pytest.mark.parametrize(
+    "lhs",
+    ["Float('1e-35') + 1 + x", "sympify('x + 1 + 1e-35')", "x / Float(3)", "exp(Float(1e-20)) * x"],
+)
+def test_a_float_sympy_rounds_while_a_document_is_built_stops_it_loading(tmp_path, lhs):
+    """A float made otherwise than as a literal (Float('1e-35'), a string SymPy parses) and
+    rounded while the document is built stops it loading, naming the line."""
+    from derive.documents import LoadError
+
+    with pytest.raises(LoadError, match=r"floats.py: line 7: RoundedFloat: SymPy (rounded|eval)"):
+        _floats_document(tmp_path, f"    claim('folded', '', '', {lhs}, x + 1),\n")
+    exact = "Float('0.5') * x + Min(x, Float('0.5')), x / 2 + Min(x, S(1) / 2)"
+    assert _floats_document(tmp_path, f"    claim('exact', '', '', {exact}),\n")
 
 
 def test_a_derivative_by_an_intermediate_is_decided_at_its_branches_too():

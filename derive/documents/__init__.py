@@ -14,7 +14,7 @@ import threading
 import traceback
 
 from derive.declare import ROOT as _ROOT
-from derive.documents.floats import kept_exact
+from derive.documents.floats import exact_literals, kept_exact
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.model import Document
 
@@ -67,7 +67,9 @@ def _load_path(path: str, seconds: float | None) -> Document:
 
     def execute():
         module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        with open(path, encoding="utf-8") as handle:
+            code = exact_literals(handle.read(), os.path.abspath(path))
+        exec(code, module.__dict__)  # noqa: S102 - the document is the user's own program
         return module
 
     return _checked(path, os.path.abspath(path), execute, seconds)

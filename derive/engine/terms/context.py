@@ -93,9 +93,10 @@ def rationalized(expr: sympy.Basic) -> sympy.Basic:
 def exact_decimal(number: sympy.Float) -> sympy.Rational:
     """The decimal a float was written as: 0.1 -> 1/10, 1e-35 -> 1/10**35 (the shortest
     decimal that rounds to it, as Python prints it)."""
-    if number._prec <= 53 and math.isfinite(float(number)) and (float(number) or not number):
+    if number._prec == 53 and math.isfinite(float(number)) and (float(number) or not number):
         return sympy.Rational(repr(float(number)))
-    # More digits than a double holds, or beyond its range (1e-400 is not 0, 1e600 not inf).
+    # Other digits than a double's (Float('0.1', 5) is 0.10000), or beyond its range (1e-400
+    # is not 0, 1e600 not inf): the digits it prints.
     return sympy.Rational(str(number))
 
 
