@@ -1295,3 +1295,48 @@ def test_a_condition_relating_conditions_and_a_gradient_at_a_branch_do_not_crash
     (verdict,) = verify(doc, timeout=TIMEOUT)
     assert not verdict.internal, verdict.error
     assert verdict.status is UNDECIDED and "central differences differ" in verdict.scope
+
+
+def test_a_documents_literals_stay_python_floats_to_python(tmp_path):
+    """Thirteenth adversarial round: the literals made exact Rationals broke plain-Python
+    uses (NumPy, json, isinstance, dict keys, -0.0, f-strings showing 1/10), a sum of 600
+    terms (a recursive rewrite), a BOM, a coding declaration and float match patterns. They
+    are now floats that carry their digits, rewritten token by token."""
+    from derive.documents import load
+
+    lines = [
+        "# -*- coding: latin-1 -*-",
+        "import json, math",
+        "import numpy",
+        "from sympy import symbols",
+        "from derive import Source, claim, document",
+        "x = symbols('x', real=True)  # caf\xe9",
+        "assert isinstance(0.5, float) and json.dumps({'lr': 0.1}) == '{\"lr\": 0.1}'",
+        "assert numpy.exp(0.5) > 1 and {0.5: 1}[float('0.5')] == 1 and f'{0.1}' == '0.1'",
+        "assert math.copysign(1, -0.0) == -1 and numpy.array([0.1, 0.2]).dtype == float",
+        "match 0.5:",
+        "    case 0.5:",
+        "        half = 0.5",
+        "long = " + " + ".join(["x"] * 600),
+        "lhs = (1 + 1e-35) * x - 1e-35 * x + half * x",
+        "DOCUMENT = document('literals', 'literals', Source('s', 's.md'), inputs=(x,),",
+        "    definitions=(), claims=(claim('c', '', '', lhs, long / 400),))",
+    ]
+    path = tmp_path / "literals.py"
+    path.write_bytes("\n".join(lines).encode("latin-1"))
+    (verdict,) = verify(load(str(path)), timeout=TIMEOUT)
+    assert verdict.status is PROVED  # (1 + 1/10³⁵)x − x/10³⁵ + x/2 = 600x/400, exactly
+    path.write_bytes(b"\xef\xbb\xbf" + b"x = (0.5\n")
+    with pytest.raises(Exception, match="syntax error at line 1"):
+        load(str(path))
+
+
+def test_a_strict_inequality_is_not_refuted_by_a_gap_evaluated_to_zero():
+    """Thirteenth adversarial round: softplus(x) > softplus(x − 1) holds for every x, but at
+    x = −1000 SymPy's strict evalf gave the gap log(1 + e^−1000) − log(1 + e^−1001) as 0 (it
+    is 3.2e−435), and the claim was REFUTED."""
+    from derive.notation.primitives import softplus
+
+    u = symbols("u", real=True)
+    doc = _doc(softplus(u), softplus(u - 1), inputs=(u,), relation=">")
+    _assert_decided(_verdict(doc))

@@ -14,7 +14,7 @@ import threading
 import traceback
 
 from derive.declare import ROOT as _ROOT
-from derive.documents.floats import exact_literals, kept_exact
+from derive.documents.floats import exact_literals, kept_exact, written_literal
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.model import Document
 
@@ -67,8 +67,9 @@ def _load_path(path: str, seconds: float | None) -> Document:
 
     def execute():
         module = importlib.util.module_from_spec(spec)
-        with open(path, encoding="utf-8") as handle:
+        with open(path, "rb") as handle:
             code = exact_literals(handle.read(), os.path.abspath(path))
+        module.__dict__["__derive_written__"] = written_literal
         exec(code, module.__dict__)  # noqa: S102 - the document is the user's own program
         return module
 

@@ -4,10 +4,11 @@ A claim's floats are read as the decimals written (README, Conventions), but Sym
 with floats as Python runs the document, before derive reads anything: x + 1 + 1e-35 was
 built as x + 1.0 and `= x + 1` PROVED; x + 1e30 + 1 - 1e30 was built as x; 0.1x + 0.2x as
 0.30000000000000004x and x/3.0 as 0.333333333333333x (true claims REFUTED); exp(1e-20) as
-1.0. So a document file's float literals are made exact numbers before it runs
-(`exact_literals`: 0.1 is Rational(1, 10), as written), and any float SymPy still rounds
-while the document is built (a Float made otherwise: Float('0.1'), S('1e-35'), a helper
-module's) is an error that names the line (`kept_exact`).
+1.0. So a document file's float literals become `Written` floats before it runs
+(`exact_literals`): Python floats to Python, and to SymPy the exact number written (0.1 is
+1/10, 1 + 1e-35 is 1 + 1/10³⁵); and any float SymPy still rounds while the document is built
+(a Float made otherwise: Float('0.1'), S('1e-35'), a helper module's) is an error that names
+the line (`kept_exact`).
 """
 
 from __future__ import annotations
@@ -15,43 +16,134 @@ from __future__ import annotations
 import ast
 import contextlib
 import decimal
+import functools
+import importlib.util
+import io
 import math
 import numbers
 import os
 import sys
+import tokenize
 
 import sympy
 from sympy.core import function
 from sympy.core.function import Function
 from sympy.core.sympify import converter
 
-import derive
-
-_DERIVE = os.path.dirname(os.path.abspath(derive.__file__)) + os.sep
-_DOCUMENTS = os.path.join(_DERIVE, "documents") + os.sep
 _LIBRARIES = (os.sep + "sympy" + os.sep, os.sep + "mpmath" + os.sep)
 _HERE = os.path.abspath(__file__)
 MAX_POWER = 4096  # a larger integer power of a float is not checked exactly: it rounds
 
 
-def exact_literals(source: str, filename: str):
-    """The document's code with every float literal an exact Rational of the digits
-    written (1e-35 is Rational('1e-35'), 0.1 is 1/10): SymPy never sees a float there."""
-    tree = ast.parse(source, filename)
+class Written(float):
+    """A document's float literal: a Python float in every plain-Python use (NumPy, math,
+    formatting, hashing), and to SymPy the exact number written; arithmetic with integers
+    and other literals keeps that exact number beside Python's float (1 + 1e-35 is the float
+    1.0 to Python, 1 + 1/10³⁵ to SymPy)."""
 
-    class Exact(ast.NodeTransformer):
-        def visit_Constant(self, node):
-            if type(node.value) is not float:
-                return node
-            written = (ast.get_source_segment(source, node) or "").replace("_", "")
-            try:
-                sympy.Rational(written)
-            except (TypeError, ValueError):
-                written = repr(node.value)
-            rational = ast.parse(f"__import__('sympy').Rational({written!r})", mode="eval")
-            return ast.copy_location(rational.body, node)
+    def __new__(cls, value, exact):
+        written = super().__new__(cls, value)
+        written.exact = exact
+        return written
 
-    return compile(ast.fix_missing_locations(Exact().visit(tree)), filename, "exec")
+    def __reduce__(self):
+        return Written, (float(self), self.exact)
+
+    def _with(self, other, operate, reflected=False):
+        if isinstance(other, Written | int) and not isinstance(other, bool):
+            pair = (other, self) if reflected else (self, other)
+            value = operate(*(float(a) if isinstance(a, Written) else a for a in pair))
+            exact = operate(
+                *(a.exact if isinstance(a, Written) else sympy.Integer(a) for a in pair)
+            )
+            return Written(value, exact)
+        if isinstance(other, float | complex):
+            pair = (other, float(self)) if reflected else (float(self), other)
+            return operate(*pair)  # a computed float: Python's arithmetic
+        return NotImplemented  # SymPy's own (it sympifies this literal exactly)
+
+    def __add__(self, other):
+        return self._with(other, lambda a, b: a + b)
+
+    def __radd__(self, other):
+        return self._with(other, lambda a, b: a + b, True)
+
+    def __sub__(self, other):
+        return self._with(other, lambda a, b: a - b)
+
+    def __rsub__(self, other):
+        return self._with(other, lambda a, b: a - b, True)
+
+    def __mul__(self, other):
+        return self._with(other, lambda a, b: a * b)
+
+    def __rmul__(self, other):
+        return self._with(other, lambda a, b: a * b, True)
+
+    def __truediv__(self, other):
+        return self._with(other, lambda a, b: a / b)
+
+    def __rtruediv__(self, other):
+        return self._with(other, lambda a, b: a / b, True)
+
+    def __pow__(self, other):
+        if isinstance(other, int) and not isinstance(other, bool) and abs(other) <= MAX_POWER:
+            return Written(float(self) ** other, self.exact**other)
+        return self._with(other, lambda a, b: a**b) if isinstance(other, float) else NotImplemented
+
+    def __neg__(self):
+        return Written(-float(self), -self.exact)
+
+    def __pos__(self):
+        return self
+
+
+converter[Written] = lambda written: written.exact
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact(digits: str):
+    return sympy.Rational(digits)
+
+
+def written_literal(value: float, digits: str) -> Written:
+    """The literal `digits` (as the document's source spells it) of the float `value`."""
+    return Written(value, _exact(digits))
+
+
+def exact_literals(source: bytes, filename: str):
+    """The document's code with every finite float literal a `Written` float of the digits
+    in the source, `__derive_written__(0.1, '0.1')`. Rewritten token by token, so that the
+    code compiles as deep as Python compiles it (a sum of thousands of terms) and every line
+    keeps its number; a BOM and a coding declaration are honoured; a `case` line keeps its
+    literals (a pattern takes literals only)."""
+    text = importlib.util.decode_source(source)
+    lines = text.splitlines(keepends=True)
+    edits = []  # (row, start column, end column, replacement)
+    pattern_line = None
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except tokenize.TokenError:
+        compile(text, filename, "exec")  # the syntax error, with its line
+        raise
+    for token in tokens:
+        if token.type == tokenize.NAME and token.string == "case" and _starts_line(token, lines):
+            pattern_line = token.start[0]
+        if token.type != tokenize.NUMBER or token.start[0] == pattern_line:
+            continue
+        value = ast.literal_eval(token.string)
+        if type(value) is float and math.isfinite(value):
+            digits = token.string.replace("_", "")
+            call = f"__derive_written__({token.string}, {digits!r})"
+            edits.append((token.start[0], token.start[1], token.end[1], call))
+    for row, begin, end_column, call in reversed(edits):
+        line = lines[row - 1]
+        lines[row - 1] = line[:begin] + call + line[end_column:]
+    return compile("".join(lines), filename, "exec")
+
+
+def _starts_line(token, lines) -> bool:
+    return not lines[token.start[0] - 1][: token.start[1]].strip()
 
 
 class RoundedFloat(ArithmeticError):
@@ -115,7 +207,7 @@ _EXACT = {
 _ADVICE = (
     " while building the document (it computes with floats as Python runs the document; "
     "derive reads a float as the decimal written): write such numbers exactly, e.g. "
-    "Rational(1, 10**35) or S('1e-35') for 1e-35, or the value meant (1/3, exp(x), sqrt(2))"
+    "Rational(1, 10**35) for 1e-35, or the value meant (S(1)/3, exp(x), sqrt(2))"
 )
 
 
@@ -190,16 +282,16 @@ def _equal(exact, result) -> bool:
 
 
 def _for_a_document() -> bool:
-    """Whether the innermost caller outside SymPy, mpmath and this watch is a document's code
-    (anything but derive's own, bar its bundled documents, and a module's import-time code:
-    sympy.physics.units computes its constants as simplify imports it)."""
+    """Whether the innermost caller outside SymPy, mpmath and this watch is building the
+    document: its code, a module it imports, or derive's declarations (claim() rebuilds an
+    unevaluated Add); not a library module's import-time code (sympy.physics.units computes
+    its constants as simplify imports it)."""
     frame = sys._getframe(2)
     while frame is not None:
         path = frame.f_code.co_filename
         if path.startswith("<frozen"):
-            return False  # a library module's own code, run as it is imported
+            return False
         if path != _HERE and not any(library in path for library in _LIBRARIES):
-            path = os.path.abspath(path)
-            return path.startswith(_DOCUMENTS) or not path.startswith(_DERIVE)
+            return True
         frame = frame.f_back
     return False

@@ -355,12 +355,21 @@ def _separates(left, right, relation: str) -> bool:
         return False
     gap = left - right
     if not gap.is_Rational:
-        try:
-            gap = gap.evalf(DPS, strict=True, maxn=EVALF_BITS)
-        except (PrecisionExhausted, ValueError, TypeError):
+        # SymPy's strict evalf has returned 0, and even the wrong sign, for a gap it cancelled
+        # (log(1 + e^-1000) - log(1 + e^-1001) gave 0; at -200 a gap of +6.9e-88 came out
+        # negative): a violation counts only if a 4-fold precision gives the same nonzero sign.
+        values = []
+        for digits in (DPS, 4 * DPS):
+            try:
+                value = gap.evalf(digits, strict=True, maxn=4 * EVALF_BITS)
+            except (PrecisionExhausted, ValueError, TypeError):
+                return False
+            if not (value.is_Float or value.is_Rational) or value.is_real is not True:
+                return False
+            values.append(value)
+        if values[0] == 0 or (values[0] > 0) != (values[1] > 0) or values[1] == 0:
             return False
-        if not (gap.is_Float or gap.is_Rational) or gap.is_real is not True:
-            return False
+        gap = values[1]
     return not bool(RELATION_HOLDS[relation](gap))
 
 
