@@ -1301,12 +1301,15 @@ def test_a_documents_literals_stay_python_floats_to_python(tmp_path):
     """Thirteenth adversarial round: the literals made exact Rationals broke plain-Python
     uses (NumPy, json, isinstance, dict keys, -0.0, f-strings showing 1/10), a sum of 600
     terms (a recursive rewrite), a BOM, a coding declaration and float match patterns. They
-    are now floats that carry their digits, rewritten token by token."""
+    are now floats that carry their digits, rewritten token by token. Fourteenth round: a
+    form feed moved the rewrites a line (splitlines), a line starting with the name `case`
+    kept plain floats, // and min kept the float's value, Fraction and bool operands failed."""
     from derive.documents import load
 
     lines = [
         "# -*- coding: latin-1 -*-",
         "import json, math",
+        "from fractions import Fraction",
         "import numpy",
         "from sympy import symbols",
         "from derive import Source, claim, document",
@@ -1318,14 +1321,20 @@ def test_a_documents_literals_stay_python_floats_to_python(tmp_path):
         "    case 0.5:",
         "        half = 0.5",
         "long = " + " + ".join(["x"] * 600),
+        "\x0c# a page break: the tokenizer's lines are the file's",
+        "case = 0.5 * True + 0.3 * Fraction(1, 3) + type(0.5)(3) - 3  # 0.6, a name",
         "lhs = (1 + 1e-35) * x - 1e-35 * x + half * x",
+        "rounded = ((2 - 1e-20) // 1 + min(1 + 1e-35, 1.0) + case - 0.6) * x  # 2x exactly",
         "DOCUMENT = document('literals', 'literals', Source('s', 's.md'), inputs=(x,),",
-        "    definitions=(), claims=(claim('c', '', '', lhs, long / 400),))",
+        "    definitions=(), claims=(claim('c', '', '', lhs, long / 400),",
+        "                            claim('r', '', '', rounded, 2 * x)))",
     ]
     path = tmp_path / "literals.py"
     path.write_bytes("\n".join(lines).encode("latin-1"))
-    (verdict,) = verify(load(str(path)), timeout=TIMEOUT)
-    assert verdict.status is PROVED  # (1 + 1/10³⁵)x − x/10³⁵ + x/2 = 600x/400, exactly
+    verdicts = verify(load(str(path)), timeout=TIMEOUT)
+    # (1 + 1/10³⁵)x − x/10³⁵ + x/2 = 600x/400, and ⌊2 − 1/10²⁰⌋ + min(1 + 1/10³⁵, 1) = 2,
+    # exactly (Python's floats give 2.0 and 1 + 1e-35 for them).
+    assert [v.status for v in verdicts] == [PROVED, PROVED]
     path.write_bytes(b"\xef\xbb\xbf" + b"x = (0.5\n")
     with pytest.raises(Exception, match="syntax error at line 1"):
         load(str(path))

@@ -35,69 +35,122 @@ _HERE = os.path.abspath(__file__)
 MAX_POWER = 4096  # a larger integer power of a float is not checked exactly: it rounds
 
 
+EXACT_BITS = 4096  # an exact value past this many bits is dropped: the float stays
+
+
+def _operations():
+    """Python's arithmetic on a literal, with the exact result beside it where the other
+    operand is exact too (another literal, an int, a bool, a Fraction, a NumPy integer)."""
+    import operator
+
+    exact_ops = {
+        "add": operator.add,
+        "sub": operator.sub,
+        "mul": operator.mul,
+        "truediv": operator.truediv,
+        "floordiv": lambda a, b: sympy.floor(a / b),
+        "mod": lambda a, b: a - b * sympy.floor(a / b),
+    }
+    methods = {}
+    for name, exact in exact_ops.items():
+        for reflected in (False, True):
+            methods[f"__{'r' if reflected else ''}{name}__"] = _arithmetic(name, exact, reflected)
+    return methods
+
+
+def _exactly(number):
+    """`number`'s exact value, or None (a float Python computed, a complex, anything else)."""
+    if isinstance(number, Written):
+        return number.exact
+    if isinstance(number, numbers.Rational):  # int, bool, Fraction, NumPy integers
+        return sympy.Rational(int(number.numerator), int(number.denominator))
+    return None
+
+
+def _arithmetic(name, exact, reflected):
+    python = getattr(float, f"__{'r' if reflected else ''}{name}__")
+
+    def operate(self, other):
+        known = _exactly(other)
+        if known is None:
+            return python(float(self), other)  # SymPy's reflected operation, or Python's
+        value = python(float(self), float(other))
+        if not isinstance(value, float):
+            return value
+        try:
+            pair = (known, self.exact) if reflected else (self.exact, known)
+            result = exact(*pair)
+        except ZeroDivisionError:
+            return value
+        return _kept(value, result)
+
+    return operate
+
+
+def _kept(value: float, exact):
+    """A Written of `value` with `exact` beside it; the plain float where the exact value is
+    not a number SymPy holds exactly, or too large to carry on."""
+    if not exact.is_Rational or max(abs(exact.p), exact.q).bit_length() > EXACT_BITS:
+        return value
+    return Written(value, exact)
+
+
 class Written(float):
     """A document's float literal: a Python float in every plain-Python use (NumPy, math,
-    formatting, hashing), and to SymPy the exact number written; arithmetic with integers
-    and other literals keeps that exact number beside Python's float (1 + 1e-35 is the float
-    1.0 to Python, 1 + 1/10³⁵ to SymPy)."""
+    formatting, hashing; type(0.5) is this subclass, not float itself), and to SymPy the
+    exact number written. Arithmetic with integers and other literals (+ − × ÷ // % ** by an
+    integer, −, abs) keeps the exact result beside Python's float (1 + 1e-35 is the float
+    1.0 to Python, 1 + 1/10³⁵ to SymPy); min, max and comparisons are Python's."""
 
-    def __new__(cls, value, exact):
+    def __new__(cls, value=0.0, exact=None):
         written = super().__new__(cls, value)
-        written.exact = exact
+        written.exact = exact if exact is not None else sympy.Rational(repr(float(written)))
         return written
 
     def __reduce__(self):
         return Written, (float(self), self.exact)
 
-    def _with(self, other, operate, reflected=False):
-        if isinstance(other, Written | int) and not isinstance(other, bool):
-            pair = (other, self) if reflected else (self, other)
-            value = operate(*(float(a) if isinstance(a, Written) else a for a in pair))
-            exact = operate(
-                *(a.exact if isinstance(a, Written) else sympy.Integer(a) for a in pair)
-            )
-            return Written(value, exact)
-        if isinstance(other, float | complex):
-            pair = (other, float(self)) if reflected else (float(self), other)
-            return operate(*pair)  # a computed float: Python's arithmetic
-        return NotImplemented  # SymPy's own (it sympifies this literal exactly)
-
-    def __add__(self, other):
-        return self._with(other, lambda a, b: a + b)
-
-    def __radd__(self, other):
-        return self._with(other, lambda a, b: a + b, True)
-
-    def __sub__(self, other):
-        return self._with(other, lambda a, b: a - b)
-
-    def __rsub__(self, other):
-        return self._with(other, lambda a, b: a - b, True)
-
-    def __mul__(self, other):
-        return self._with(other, lambda a, b: a * b)
-
-    def __rmul__(self, other):
-        return self._with(other, lambda a, b: a * b, True)
-
-    def __truediv__(self, other):
-        return self._with(other, lambda a, b: a / b)
-
-    def __rtruediv__(self, other):
-        return self._with(other, lambda a, b: a / b, True)
-
     def __pow__(self, other):
-        if isinstance(other, int) and not isinstance(other, bool) and abs(other) <= MAX_POWER:
-            return Written(float(self) ** other, self.exact**other)
-        return self._with(other, lambda a, b: a**b) if isinstance(other, float) else NotImplemented
+        value = float.__pow__(float(self), other)
+        known = _exactly(other)
+        integral = known is not None and known.is_Integer and abs(known) <= MAX_POWER
+        if not isinstance(value, float) or not integral or (self.exact == 0 and known < 0):
+            return value
+        return _kept(value, self.exact**known)
+
+    def __rpow__(self, other):
+        return float.__rpow__(float(self), other)
 
     def __neg__(self):
         return Written(-float(self), -self.exact)
 
+    # Ordered by the exact values where both are known (min(1 + 1e-35, 1.0) is 1.0, the
+    # smaller written number); == and hashing stay Python's, as dicts and sets need.
+    def _order(self, other, python, exact):
+        known = _exactly(other)
+        return python(float(self), other) if known is None else exact(self.exact, known)
+
+    def __lt__(self, other):
+        return self._order(other, float.__lt__, lambda a, b: bool(a < b))
+
+    def __le__(self, other):
+        return self._order(other, float.__le__, lambda a, b: bool(a <= b))
+
+    def __gt__(self, other):
+        return self._order(other, float.__gt__, lambda a, b: bool(a > b))
+
+    def __ge__(self, other):
+        return self._order(other, float.__ge__, lambda a, b: bool(a >= b))
+
     def __pos__(self):
         return self
 
+    def __abs__(self):
+        return Written(abs(float(self)), abs(self.exact))
 
+
+for _name, _method in _operations().items():
+    setattr(Written, _name, _method)
 converter[Written] = lambda written: written.exact
 
 
@@ -115,35 +168,59 @@ def exact_literals(source: bytes, filename: str):
     """The document's code with every finite float literal a `Written` float of the digits
     in the source, `__derive_written__(0.1, '0.1')`. Rewritten token by token, so that the
     code compiles as deep as Python compiles it (a sum of thousands of terms) and every line
-    keeps its number; a BOM and a coding declaration are honoured; a `case` line keeps its
-    literals (a pattern takes literals only)."""
+    keeps its number (lines split where the tokenizer splits them, at newlines only); a BOM
+    and a coding declaration are honoured; a match statement's `case` pattern keeps its
+    literals (a pattern takes literals only); a literal whose exponent is beyond 400 stays
+    (it is 0 or inf to Python, and its exact value would be huge)."""
     text = importlib.util.decode_source(source)
-    lines = text.splitlines(keepends=True)
+    lines = text.split("\n")
     edits = []  # (row, start column, end column, replacement)
-    pattern_line = None
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except tokenize.TokenError:
         compile(text, filename, "exec")  # the syntax error, with its line
         raise
-    for token in tokens:
-        if token.type == tokenize.NAME and token.string == "case" and _starts_line(token, lines):
-            pattern_line = token.start[0]
-        if token.type != tokenize.NUMBER or token.start[0] == pattern_line:
+    in_pattern, depth = False, 0
+    for k, token in enumerate(tokens):
+        if token.type == tokenize.NAME and token.string == "case" and _pattern_starts(tokens, k):
+            in_pattern, depth = True, 0
+        elif token.type == tokenize.NEWLINE:
+            in_pattern = False  # a pattern ends with its `:`, within its logical line
+        elif in_pattern and token.type == tokenize.OP:
+            depth += token.string in "([{"
+            depth -= token.string in ")]}"
+            in_pattern = not (token.string == ":" and depth == 0)
+        if token.type != tokenize.NUMBER or in_pattern:
             continue
         value = ast.literal_eval(token.string)
-        if type(value) is float and math.isfinite(value):
-            digits = token.string.replace("_", "")
+        digits = token.string.replace("_", "")
+        exponent = digits.lower().partition("e")[2]
+        if type(value) is float and math.isfinite(value) and abs(int(exponent or 0)) <= 400:
             call = f"__derive_written__({token.string}, {digits!r})"
             edits.append((token.start[0], token.start[1], token.end[1], call))
     for row, begin, end_column, call in reversed(edits):
         line = lines[row - 1]
         lines[row - 1] = line[:begin] + call + line[end_column:]
-    return compile("".join(lines), filename, "exec")
+    return compile("\n".join(lines), filename, "exec")
 
 
-def _starts_line(token, lines) -> bool:
-    return not lines[token.start[0] - 1][: token.start[1]].strip()
+def _pattern_starts(tokens, k) -> bool:
+    """Whether the `case` at tokens[k] begins a match pattern: the first token of its line,
+    followed by something that can start a pattern (not `=`, `.`, `(`-call of a name…)."""
+    previous = tokens[k - 1] if k else None
+    first = previous is None or previous.type in (
+        tokenize.NEWLINE,
+        tokenize.NL,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENCODING,
+    )
+    following = tokens[k + 1] if k + 1 < len(tokens) else None
+    if not first or following is None:
+        return False
+    if following.type == tokenize.OP:
+        return following.string in ("(", "[", "{", "-", "*")
+    return following.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING)
 
 
 class RoundedFloat(ArithmeticError):
@@ -153,6 +230,8 @@ class RoundedFloat(ArithmeticError):
 def _decimal(number):
     """The exact value a number was written as: a float's shortest decimal (as
     engine.terms.exact_decimal reads it), None for a float beyond float range (inf, nan)."""
+    if isinstance(number, Written):
+        return number.exact
     if isinstance(number, float | sympy.Float):
         if not math.isfinite(float(number)) or (float(number) == 0 and not number == 0):
             return None if not isinstance(number, sympy.Float) else _long(number)
@@ -256,6 +335,15 @@ def kept_exact():
         setattr(sympy.Float, name, watched(name))
     for kind, construct in constructors.items():
         kind.__new__ = evaluating(construct)
+    # Rational(0.1) of a literal is the number written, not the float's binary value.
+    rational_new = sympy.Rational.__dict__["__new__"]
+
+    def rational(cls, p, q=None, gcd=None):
+        if isinstance(p, Written) and q is None and gcd is None:
+            return p.exact
+        return rational_new(cls, p, q, gcd)
+
+    sympy.Rational.__new__ = rational
     # A Decimal is sympified as the number it holds, not a 15-digit float of it.
     converters = converter
     decimals = converters.get(decimal.Decimal)
@@ -263,6 +351,7 @@ def kept_exact():
     try:
         yield
     finally:
+        sympy.Rational.__new__ = rational_new
         if decimals is None:
             converters.pop(decimal.Decimal, None)
         else:
