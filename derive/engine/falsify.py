@@ -359,15 +359,17 @@ def _separates(left, right, relation: str) -> bool:
         # (log(1 + e^-1000) - log(1 + e^-1001) gave 0; at -200 a gap of +6.9e-88 came out
         # negative): a violation counts only if a 4-fold precision gives the same nonzero sign.
         values = []
-        for digits in (DPS, 4 * DPS):
+        for digits, bits in ((DPS, EVALF_BITS), (4 * DPS, 4 * EVALF_BITS)):
             try:
-                value = gap.evalf(digits, strict=True, maxn=4 * EVALF_BITS)
+                value = gap.evalf(digits, strict=True, maxn=bits)
             except (PrecisionExhausted, ValueError, TypeError):
                 return False
             if not (value.is_Float or value.is_Rational) or value.is_real is not True:
                 return False
+            if value != 0 and RELATION_HOLDS[relation](value):
+                return False  # holds here: only a violation needs the second look
             values.append(value)
-        if values[0] == 0 or (values[0] > 0) != (values[1] > 0) or values[1] == 0:
+        if 0 in values or (values[0] > 0) != (values[1] > 0):
             return False
         gap = values[1]
     return not bool(RELATION_HOLDS[relation](gap))
