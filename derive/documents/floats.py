@@ -30,6 +30,8 @@ from sympy.core import function
 from sympy.core.function import Function
 from sympy.core.sympify import converter
 
+from derive.engine.terms.context import exact_decimal
+
 _LIBRARIES = (os.sep + "sympy" + os.sep, os.sep + "mpmath" + os.sep)
 _HERE = os.path.abspath(__file__)
 MAX_POWER = 4096  # a larger integer power of a float is not checked exactly: it rounds
@@ -228,31 +230,25 @@ class RoundedFloat(ArithmeticError):
 
 
 def _decimal(number):
-    """The exact value a number was written as: a float's shortest decimal (as
-    engine.terms.exact_decimal reads it), None for a float beyond float range (inf, nan)."""
+    """The exact value a number was written as: a literal's exact number, a float's decimal
+    as the engine reads it (engine.terms.exact_decimal), a Decimal's digits; None for inf
+    and nan."""
     if isinstance(number, Written):
         return number.exact
-    if isinstance(number, float | sympy.Float):
-        if not math.isfinite(float(number)) or (float(number) == 0 and not number == 0):
-            return None if not isinstance(number, sympy.Float) else _long(number)
-        if isinstance(number, float) or number._prec == 53:
-            return sympy.Rational(repr(float(number)))
-        return _long(number)
     if isinstance(number, decimal.Decimal):
-        return sympy.Rational(str(number)) if number.is_finite() else None
-    return sympy.sympify(number)
+        exact = _exact_decimal(number)
+        return exact if exact.is_Rational else None
+    if isinstance(number, float):
+        if not math.isfinite(number):
+            return None
+        number = sympy.Float(number)
+    return exact_decimal(number) if isinstance(number, sympy.Float) else sympy.sympify(number)
 
 
 def _exact_decimal(number: decimal.Decimal):
     if number.is_finite():
         return sympy.Rational(str(number))
     return sympy.nan if number.is_nan() else sympy.oo if number > 0 else -sympy.oo
-
-
-def _long(number):
-    """A SymPy float outside double range, or of more digits, by its decimal digits."""
-    text = str(number)
-    return None if "inf" in text or "nan" in text else sympy.Rational(text)
 
 
 def _written(number) -> str:
