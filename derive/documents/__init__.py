@@ -14,7 +14,7 @@ import threading
 import traceback
 
 from derive.declare import ROOT as _ROOT
-from derive.documents.floats import exact_literals, kept_exact, written_literal
+from derive.documents._floats import exact_literals, kept_exact, written_literal
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.model import Document
 
