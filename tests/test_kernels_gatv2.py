@@ -1,5 +1,6 @@
 """The generated GATv2 layer: validation, edge cases, stability, save/saved, and PyG's GATv2Conv."""
 
+import concurrent.futures
 import itertools
 
 import numba
@@ -221,6 +222,57 @@ def test_one_thread_and_all_threads_agree():
     numpy.testing.assert_array_equal(alone[0], together[0])
     for a, b in zip(alone[1], together[1], strict=True):
         numpy.testing.assert_allclose(a, b, rtol=THREADS_RTOL, atol=THREADS_RTOL)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 5, 1023, 1024, 1025, 2049, 5000])
+def test_the_products_blocks_cover_every_row_once(rows):
+    """The dense products run by blocks of rows on the kernels' threads (_by_rows)."""
+    seen = []
+    gatv2_numba._by_rows(lambda part, block: seen.append((block.start, block.stop)), rows)
+    covered = numpy.zeros(rows, int)
+    for start, stop in seen:
+        assert 0 < stop - start <= gatv2_numba.BLOCK
+        covered[start:stop] += 1
+    assert (covered == 1).all()
+
+
+@pytest.mark.parametrize("heads, share_weights", [(1, False), (3, True), (8, False)])
+def test_products_over_several_blocks_agree_with_numpys(heads, share_weights):
+    """More rows than two blocks of _by_rows: the blocked products equal NumPy's kernels."""
+    inputs = graph_inputs(
+        numpy.random.default_rng(11), 2 * gatv2_numba.BLOCK + 77, 5, 8 * heads, 9000,
+        heads=heads, share_weights=share_weights,
+    )
+    keywords = {"heads": heads, "share_weights": share_weights, "add_self_loops": True}
+    outs = [m.gatv2_forward(*inputs, **keywords) for m in MODULES]
+    dout = numpy.random.default_rng(12).standard_normal(outs[0].shape)
+    grads = [m.gatv2_backward(dout, *inputs, **keywords) for m in MODULES]
+    numpy.testing.assert_allclose(outs[1], outs[0], rtol=1e-12, atol=1e-12)
+    for numba_grad, numpy_grad in zip(grads[1], grads[0], strict=True):
+        if numpy_grad is None:
+            assert numba_grad is None
+        else:
+            numpy.testing.assert_allclose(numba_grad, numpy_grad, rtol=1e-10, atol=1e-10)
+
+
+def test_the_blas_thread_count_is_put_back_after_concurrent_calls():
+    """The products lower OpenBLAS's process-wide thread count while they run: calls from
+    several threads at once leave it as they found it."""
+    if gatv2_numba._OPENBLAS is None:
+        pytest.skip("NumPy's BLAS is not an OpenBLAS found by the kernels")
+    get, set_ = gatv2_numba._OPENBLAS
+    before = get()
+    inputs = graph_inputs(numpy.random.default_rng(13), 3000, 16, 8, 20000)
+    try:
+        set_(3)
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            calls = [pool.submit(_run, gatv2_numba, inputs) for _ in range(8)]
+            results = [call.result() for call in calls]
+        assert get() == 3
+    finally:
+        set_(before)
+    for out, grads in results[1:]:
+        numpy.testing.assert_array_equal(out, results[0][0])
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -89,6 +89,8 @@ def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[list[str]], 
             imports.add("concurrent.futures")
         if numba and kind(spec.kind).gathers:
             imports |= {"llvmlite.ir", "numba.core.cgutils", "numba.extending"}
+        if numba and kind(spec.kind).dense:
+            imports |= {"contextlib", "ctypes", "pathlib", "threading"}
         code, inputs = {}, {}
         for block in spec.blocks:
             printed = print_block(block.outputs, scalar=numba, single=block.single)
@@ -145,6 +147,7 @@ def render(doc: Document) -> dict[str, str]:
         kernels, imports, helpers = _printed(module.kernels, numba)
         threaded = numba and any(kind(spec.kind).threaded for spec in module.kernels)
         gathers = numba and any(kind(spec.kind).gathers for spec in module.kernels)
+        dense = numba and any(kind(spec.kind).dense for spec in module.kernels)
         text = template.render(
             module=module,
             kernels=kernels,
@@ -154,6 +157,7 @@ def render(doc: Document) -> dict[str, str]:
             helpers=helpers,
             threaded=threaded,
             gathers=gathers,
+            dense=dense,
             templates={name: record.template for name, record in kinds().items()},
         )
         files[f"{module.document}{'_numba' if numba else ''}.py"] = _tidy(text)

@@ -48,6 +48,7 @@ class KernelKind:
     tolerances: Tolerances = Tolerances()
     threaded: bool = False  # Numba kernels run parts on Python threads (common.j2 threads())
     gathers: bool = False  # Numba kernels gather rows at random indices (common.j2 prefetch())
+    dense: bool = False  # Numba kernels split dense products over their threads (common.j2 blas())
     torch: str | None = None  # template of a torch.autograd wrapper: torch_<document>.py
 
 
@@ -62,6 +63,7 @@ def kernel_kind(
     tolerances: Tolerances = Tolerances(),
     threaded: bool = False,
     gathers: bool = False,
+    dense: bool = False,
     torch: str | None = None,
 ):
     """Register the decorated harness as the record of kernel kind `name`."""
@@ -70,7 +72,7 @@ def kernel_kind(
         if name in _KINDS:
             raise ValueError(f"kernel kind {name!r} is registered twice")
         _KINDS[name] = KernelKind(
-            name, template, harness, inputs, tolerances, threaded, gathers, torch
+            name, template, harness, inputs, tolerances, threaded, gathers, dense, torch
         )
         return harness
 

@@ -155,6 +155,7 @@ def engine_gradient(kernel, inputs, dout, options) -> list:
     inputs=sample_inputs,
     threaded=True,
     gathers=True,
+    dense=True,
     torch="torch_gatv2.py.j2",
 )
 def check_attention(kernel, numpy_module, numba_module) -> list:
