@@ -71,6 +71,8 @@ def kernel_kind(
     def register(harness: Callable) -> Callable:
         if name in _KINDS:
             raise ValueError(f"kernel kind {name!r} is registered twice")
+        if dense and not threaded:
+            raise ValueError(f"kernel kind {name!r}: dense products run on its threads")
         _KINDS[name] = KernelKind(
             name, template, harness, inputs, tolerances, threaded, gathers, dense, torch
         )
