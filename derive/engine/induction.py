@@ -34,6 +34,8 @@ from derive.notation.arrays import has_arrays
 from derive.notation.primitives import elementary
 
 _ASSUMPTIONS = ("real", "positive", "nonnegative")
+# Functions that may jump as a real argument moves; an undefined function (AppliedUndef)
+# stands for any function, a discontinuous one among them.
 _DISCONTINUOUS = (
     sympy.Piecewise,
     sympy.Heaviside,
@@ -42,6 +44,11 @@ _DISCONTINUOUS = (
     sympy.ceiling,
     sympy.frac,
     sympy.DiracDelta,
+    sympy.Mod,
+    sympy.KroneckerDelta,
+    sympy.atan2,
+    sympy.arg,
+    sympy.core.function.AppliedUndef,
 )
 
 
