@@ -45,7 +45,7 @@ from derive.engine.indexcalc import index_zero
 from derive.engine.induction import induction_sizes, prove_by_induction
 from derive.engine.prove import generic_method
 from derive.engine.terms import InputError, NotDerivable, check_declared, context_of, size_grid
-from derive.model import PROVED, PROVED_AT_SIZES, REFUTED, UNDECIDED, Source
+from derive.model import NUMERIC, PROVED, PROVED_AT_SIZES, REFUTED, UNDECIDED, Source
 from derive.notation.aggregates import SetSum, SetSymbol, SubsetSum
 from derive.notation.arrays import ShapeMismatch
 from derive.notation.tensors import Entry, tabulate
@@ -1295,6 +1295,38 @@ def test_a_condition_relating_conditions_and_a_gradient_at_a_branch_do_not_crash
     (verdict,) = verify(doc, timeout=TIMEOUT)
     assert not verdict.internal, verdict.error
     assert verdict.status is UNDECIDED and "central differences differ" in verdict.scope
+
+
+def _gradient_verdict(forward, wrt):
+    doc = document(
+        "soundness",
+        "soundness regressions",
+        Source("issue 9", "issue-9.md"),
+        inputs=wrt,
+        definitions=(),
+        claims=(),
+        gradients=gradients("g", forward, wrt, {}),
+    )
+    return verify(doc, timeout=TIMEOUT)
+
+
+def test_declared_gradients_with_dirac_deltas_or_uncovered_branches_are_no_crash():
+    """Fifteenth adversarial round: the central-difference check of a declared gradient
+    evaluated sign(x)' = 2δ(x) with mpmath, which has no DiracDelta (NameError), and a
+    Piecewise whose branches miss the sampled point as None (TypeError): internal errors.
+    A delta is now read pointwise (0 away from its point); no finite value is UNDECIDED."""
+    u, v = symbols("u v", real=True)
+    for forward in (sign(u), sympy.Heaviside(u), sympy.Heaviside(u) + sign(v)):
+        for verdict in _gradient_verdict(forward, (u, v) if forward.has(v) else (u,)):
+            assert not verdict.internal, verdict.error
+            assert verdict.status is NUMERIC, verdict.scope
+    uncovered = sympy.Piecewise((u, u > 5))
+    (verdict,) = _gradient_verdict(uncovered, (u,))
+    assert not verdict.internal, verdict.error
+    assert verdict.status is UNDECIDED and "no finite value" in verdict.scope
+    for verdict in _gradient_verdict(sympy.Piecewise((u, u > 0)) * v, (u, v)):
+        assert not verdict.internal, verdict.error
+        assert verdict.status in (NUMERIC, UNDECIDED)
 
 
 def test_a_documents_literals_stay_python_floats_to_python(tmp_path):

@@ -15,7 +15,7 @@ import sympy
 from sympy import Indexed
 
 from derive.engine.finding import Finding
-from derive.engine.numeric import DPS, argument_symbols, rng_for, sample
+from derive.engine.numeric import DPS, argument_symbols, pointwise, rng_for, sample
 from derive.engine.terms import (
     Context,
     free_indices,
@@ -52,7 +52,7 @@ def check_gradient(ctx: Context, gradient: Gradient) -> tuple[Finding, str]:
     Returns the finding and the derived gradient at the smallest size, for the report.
     """
     rng, checked, worst, example = rng_for(ctx.doc.name, gradient.id), 0, 0.0, ""
-    where = ""
+    where = undefined = ""
     for sizes in gradient_grid(gradient):
         for assignment in index_assignments(ctx, free_indices(ctx, gradient.of), sizes):
             forward = instantiate(ctx, gradient.of, {**sizes, **assignment})
@@ -62,11 +62,20 @@ def check_gradient(ctx: Context, gradient: Gradient) -> tuple[Finding, str]:
             example = example or (targets and f"∂/∂{targets[0]} = {sympy.sstr(derived[0])}")
             for _ in range(POINTS):
                 difference, point = _difference(ctx, forward, atoms, targets, derived, rng)
-                if difference > worst:
+                if difference is None:
+                    undefined = undefined or _shown(point, sizes)
+                elif difference > worst:
                     worst, where = difference, _shown(point, sizes)
             checked += len(targets)
     if not checked:
         return Finding(UNDECIDED, f"the output does not depend on {gradient.wrt}", "none"), ""
+    if undefined:
+        scope = (
+            f"the forward or a derived partial has no finite value at a sampled point "
+            f"({undefined}): a branch that covers no value there, a kink, or a function that "
+            "cannot be evaluated; not confirmed"
+        )
+        return Finding(UNDECIDED, scope, "symbolic differentiation, not confirmed"), example
     if worst > AGREEMENT:
         scope = (
             f"the derived gradient and central differences differ by {worst:.1e} at a sampled "
@@ -76,8 +85,9 @@ def check_gradient(ctx: Context, gradient: Gradient) -> tuple[Finding, str]:
     listed = "; ".join(
         ", ".join(f"{k} = {v}" for k, v in s.items()) for s in gradient_grid(gradient)
     )
+    at = f" at sizes {listed}" if listed else ""
     scope = (
-        f"{plural(checked, 'partial derivative')} at sizes {listed}, {POINTS} points each: "
+        f"{plural(checked, 'partial derivative')}{at}, {POINTS} points each: "
         f"max relative difference from central differences {worst:.1e}"
     )
     return Finding(
@@ -93,26 +103,37 @@ def _shown(point: dict, sizes: dict) -> str:
 def _difference(ctx, forward, atoms, targets, derived, rng) -> tuple[float, dict]:
     """The largest relative difference of the derived partials from central differences
     at a sampled point (the smaller of the two steps' differences, per partial), and the
-    point."""
+    point; None for the difference where the forward or a partial has no finite value
+    there (a Piecewise whose branches miss the point, a Dirac delta at its point) or cannot
+    be evaluated."""
     dummies = argument_symbols(len(atoms))
     swap = dict(zip(atoms, dummies))
     f = sympy.lambdify(dummies, elementary(forward).xreplace(swap), modules="mpmath", cse=True)
     grad = sympy.lambdify(
-        dummies, [elementary(d).xreplace(swap) for d in derived], modules="mpmath", cse=True
+        dummies,
+        [pointwise(elementary(d)).xreplace(swap) for d in derived],
+        modules="mpmath",
+        cse=True,
     )
     point = sample(ctx, atoms, rng)
     worst = 0.0
     with mpmath.workdps(DPS + 20):
         values = [mpmath.mpf(point[a].p) / point[a].q for a in atoms]
-        exact = grad(*values) if derived else []
-        for target, value in zip(targets, exact):
-            k = atoms.index(target)
-            differences = []
-            for step in STEPS:
-                up, down = list(values), list(values)
-                up[k] += step
-                down[k] -= step
-                central = (f(*up) - f(*down)) / (2 * step)
-                differences.append(float(abs(central - value) / max(1, abs(value))))
-            worst = max(worst, min(differences))
+        try:
+            exact = grad(*values) if derived else []
+            for target, value in zip(targets, exact):
+                k = atoms.index(target)
+                differences = []
+                for step in STEPS:
+                    up, down = list(values), list(values)
+                    up[k] += step
+                    down[k] -= step
+                    central = (f(*up) - f(*down)) / (2 * step)
+                    if not (mpmath.isfinite(central) and mpmath.isfinite(value)):
+                        return None, point
+                    differences.append(float(abs(central - value) / max(1, abs(value))))
+                worst = max(worst, min(differences))
+        except (ArithmeticError, TypeError, ValueError, NameError):
+            # None from a Piecewise with no branch that holds, a function mpmath lacks
+            return None, point
     return worst, point

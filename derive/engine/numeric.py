@@ -181,7 +181,7 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     # A side can be undefined outright (1/0 is zoo), which mpmath cannot print: NaN instead.
     undefined = {sympy.zoo: sympy.nan}
     exprs = [
-        _pointwise(e.xreplace(swap).xreplace(undefined))
+        pointwise(e.xreplace(swap).xreplace(undefined))
         for _, left, right in instance.entries
         for e in (left, right)
     ]
@@ -199,7 +199,7 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     return Compiled(instance, function, relation)
 
 
-def _pointwise(expr):
+def pointwise(expr):
     """`expr` with DiracDelta read pointwise: 0 away from its point, no number at it (sign'
     is 2·δ(x), which is 0 at every x ≠ 0)."""
     return expr.replace(
