@@ -1176,6 +1176,68 @@ def _floats_document(tmp_path, claims: str):
     return load(str(path))
 
 
+def _matrix_document(tmp_path, lhs: str, rhs: str):
+    """A document file of one claim over A (n × n), x (n) and y (m); loaded as `derive
+    verify` loads it."""
+    from derive.documents import load
+
+    path = tmp_path / "shapes.py"
+    path.write_text(
+        "from sympy import Identity, IndexedBase, OneMatrix, Trace, ZeroMatrix, symbols\n"
+        "from derive import REFUTED, Source, claim, document\n"
+        "from derive.notation.tensors import Entry, HasShape, matrix, vector\n"
+        "m, n = symbols('m n', integer=True, positive=True)\n"
+        "r = symbols('r', integer=True)\n"
+        "a, b, c = (IndexedBase(name, real=True) for name in 'abc')\n"
+        "A, x, y = matrix(a, n, n), vector(b, n), vector(c, m)\n"
+        "DOCUMENT = document('shapes', 'shapes', Source('s', 's.md'), inputs=(a, b, c),\n"
+        "    definitions=(), sizes={m: (1, 2), n: (1, 2)}, indices={r: (1, n)},\n"
+        f"    claims=(claim('c', '', '', {lhs}, {rhs}, expect=REFUTED),))\n"
+    )
+    return load(str(path))
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs",
+    [
+        ("HasShape(Identity(m) * A, n, n)", "1"),
+        ("Trace(Identity(m) * A)", "Trace(A)"),
+        ("Entry(Identity(m) * x, r)", "b[r]"),
+        ("HasShape(A + ZeroMatrix(m, m), n, n)", "1"),
+        ("HasShape(ZeroMatrix(n, m) * A, n, n)", "1"),
+        ("HasShape(OneMatrix(n, m) * OneMatrix(n, n), n, n)", "1"),
+    ],
+)
+def test_a_matrix_sympy_drops_cannot_hide_unequal_sizes(tmp_path, lhs, rhs):
+    """Sixteenth adversarial round: SymPy builds Identity(m)·A for an n × n A and drops the
+    identity (likewise A + 0, 0·A, ones·ones), so m was gone before derive read the claim and
+    HasShape(Identity(m)·A, n, n) = 1 was PROVED, false at m ≠ n. Loading such a document
+    now fails, naming the sizes."""
+    from derive.documents import LoadError
+
+    with pytest.raises(LoadError, match="which SymPy takes for granted"):
+        _matrix_document(tmp_path, lhs, rhs)
+
+
+def test_unequal_sizes_sympy_keeps_are_refuted(tmp_path):
+    """The shape watch leaves alone the operands SymPy keeps: x - y with x ∈ R^n, y ∈ R^m is
+    refuted where the sizes differ, as nn_library's erratum 3.shape-label is."""
+    doc = _matrix_document(tmp_path, "HasShape(x - y, n, 1)", "1")
+    (verdict,) = verify(doc, timeout=TIMEOUT)
+    assert verdict.status is REFUTED
+
+
+def test_an_entry_of_a_matrix_takes_two_indices(tmp_path):
+    """Sixteenth adversarial round: Entry(A, r) of an n × n A was read as A[r, 1], and
+    Entry(A, r, c, 2) as A[r, c] (PROVED); both are input errors now. A column vector's
+    entry takes one index."""
+    for lhs, rhs in (("Entry(A, r)", "a[r, 1]"), ("Entry(A, r, 1, 2)", "a[r, 1]")):
+        (verdict,) = verify(_matrix_document(tmp_path, lhs, rhs), timeout=TIMEOUT)
+        assert verdict.error and "takes two indices" in verdict.error, verdict.status
+    (verdict,) = verify(_matrix_document(tmp_path, "Entry(x, r)", "b[r] + 1"), timeout=TIMEOUT)
+    assert verdict.status is REFUTED
+
+
 def test_a_documents_float_literals_are_the_decimals_written(tmp_path):
     """Tenth to twelfth adversarial rounds: SymPy folds floats as Python runs the document,
     before derive reads a float as the decimal written: x + 1 + 1e-35 was built as x + 1.0

@@ -366,17 +366,17 @@ def _equal(exact, result) -> bool:
     return exact == written or (sympy.sympify(exact) - written).is_zero is True
 
 
-def _for_a_document() -> bool:
-    """Whether the innermost caller outside SymPy, mpmath and this watch is building the
-    document: its code, a module it imports, or derive's declarations (claim() rebuilds an
-    unevaluated Add); not a library module's import-time code (sympy.physics.units computes
-    its constants as simplify imports it)."""
+def _for_a_document(watch: str = _HERE) -> bool:
+    """Whether the innermost caller outside SymPy, mpmath and the watch (this one, or the
+    file `watch`) is building the document: its code, a module it imports, or derive's
+    declarations (claim() rebuilds an unevaluated Add); not a library module's import-time
+    code (sympy.physics.units computes its constants as simplify imports it)."""
     frame = sys._getframe(2)
     while frame is not None:
         path = frame.f_code.co_filename
         if path.startswith("<frozen"):
             return False
-        if path != _HERE and not any(library in path for library in _LIBRARIES):
+        if path not in (_HERE, watch) and not any(library in path for library in _LIBRARIES):
             return True
         frame = frame.f_back
     return False

@@ -60,8 +60,15 @@ def _lower_node(node):
         return at(first, node.args[1])
     if isinstance(node, Inner):
         return matrix_inner(*node.args)
-    r, c = (*node.args[1:], sympy.S.One)[:2]
-    return entry(first, (r, c))
+    indices, (rows, cols) = node.args[1:], first.shape
+    if len(indices) == 1 and cols == 1:  # a column vector's entry
+        indices = (indices[0], sympy.S.One)
+    if len(indices) != 2:
+        wanted = "two indices, or one for a column vector"
+        raise LoweringError(
+            f"Entry of {first} ({rows}×{cols}) takes {wanted}; got {len(indices)}"
+        )
+    return entry(first, indices)
 
 
 def _is_over_all_integers(node) -> bool:
