@@ -65,9 +65,7 @@ def _lower_node(node):
         indices = (indices[0], sympy.S.One)
     if len(indices) != 2:
         wanted = "two indices, or one for a column vector"
-        raise LoweringError(
-            f"Entry of {first} ({rows}×{cols}) takes {wanted}; got {len(indices)}"
-        )
+        raise LoweringError(f"Entry of {first} ({rows}×{cols}) takes {wanted}; got {len(indices)}")
     return entry(first, indices)
 
 
