@@ -11,8 +11,10 @@ A claim's key is a SHA-256 over everything its verdict can depend on:
 - the document's declarations: inputs, sizes, index ranges and domains (they are the
   context of every claim, so editing one re-decides the whole document);
 - for a claim that uses a class of the document's own (a Function subclass with its fdiff,
-  say), the text of the files that define it, since no printed form shows what it does; a
-  claim whose class comes from a file that cannot be read is never cached.
+  say), the text of the files that define it and of every other module of the user's loaded
+  (its methods may call into any), and the versions of the installed packages loaded, since
+  no printed form shows what it does; a claim whose class comes from a file that cannot be
+  read, or whose methods import a module when called, is never cached.
 
 So a change to one claim or one definition re-decides exactly the claims that depend on it.
 A verdict is stored only when it is reproducible: a timeout depends on the machine's load and
@@ -27,12 +29,14 @@ is a miss.
 from __future__ import annotations
 
 import dataclasses
+import dis
 import functools
 import hashlib
 import json
 import os
 import re
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -134,11 +138,14 @@ def _engine(module) -> bool:
 
 
 def _code(classes, document_file: str) -> str | None:
-    """The source files that define `classes` (the document's own, and each file a method of
-    theirs comes from) and their class attributes, as text; None if a file cannot be read."""
+    """The source files that define `classes` (the document's own, each file a method of
+    theirs comes from, and every other module of the user's loaded: a method may call into
+    any of them), their class attributes and the versions of the installed packages loaded,
+    as text; None if a file cannot be read or a method imports a module itself (at call
+    time, after the key was taken)."""
     if not classes:
         return ""
-    files, attributes = {document_file}, []
+    files, attributes = {document_file, *_user_modules()}, []
     for cls in sorted(classes, key=lambda c: (c.__module__ or "", c.__qualname__)):
         for base in cls.__mro__:
             if _engine(base.__module__):
@@ -146,6 +153,8 @@ def _code(classes, document_file: str) -> str | None:
             for name, value in sorted(base.__dict__.items()):
                 function = getattr(value, "__func__", value)
                 if hasattr(function, "__code__"):
+                    if _imports(function.__code__):
+                        return None
                     files.add(function.__code__.co_filename)
                 elif isinstance(value, (bool, int, float, str, tuple)):
                     attributes.append(f"{base.__qualname__}.{name}={value!r}")
@@ -155,7 +164,57 @@ def _code(classes, document_file: str) -> str | None:
             texts.append(Path(path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             return None
-    return "\x01".join([*attributes, *texts])
+    return "\x01".join([*attributes, _installed_versions(), *texts])
+
+
+def _imports(code) -> bool:
+    """Whether `code`, or a function or class body nested in it, imports a module."""
+    names = {"IMPORT_NAME", "IMPORT_FROM"}
+    if any(instruction.opname in names for instruction in dis.get_instructions(code)):
+        return True
+    return any(_imports(const) for const in code.co_consts if hasattr(const, "co_code"))
+
+
+def _library_directories() -> tuple[str, ...]:
+    """The standard library's and the installed packages' directories."""
+    paths = sysconfig.get_paths()
+    found = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    found |= {p for p in sys.path if p.endswith(("site-packages", "dist-packages"))}
+    return tuple(os.path.join(os.path.realpath(p), "") for p in found)
+
+
+def _user_modules() -> list[str]:
+    """The files of the loaded modules that are neither the standard library, nor installed
+    packages, nor the engine: the user's own (a document's helper modules among them)."""
+    libraries, files = _library_directories(), []
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if not path or not path.endswith(".py") or _engine(name):
+            continue
+        if not os.path.realpath(path).startswith(libraries):
+            files.append(path)
+    return files
+
+
+def _installed_versions() -> str:
+    """The installed packages loaded (outside the standard library), each with its version
+    or, without one, its file's size and modification time."""
+    libraries, stdlib = _library_directories(), sysconfig.get_paths()["stdlib"]
+    versions = set()
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        real = os.path.realpath(path) if path else ""
+        if "." in name or not real.startswith(libraries) or real.startswith(stdlib):
+            continue
+        version = getattr(module, "__version__", None)
+        if not isinstance(version, str):
+            try:
+                status = os.stat(real)
+            except OSError:
+                continue
+            version = f"{status.st_size}:{status.st_mtime_ns}"
+        versions.add(f"{name}={version}")
+    return ",".join(sorted(versions))
 
 
 def _called(text: str, names) -> list[str]:

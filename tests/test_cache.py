@@ -277,3 +277,67 @@ def test_a_class_whose_source_cannot_be_read_is_never_cached(tmp_path):
     verify(doc, cache=store)
     assert not verify(doc, cache=store)[0].cached
     assert not list((tmp_path / "cache").rglob("*.json"))
+
+
+HELPER = """
+from sympy import Function, sin
+import {consts}
+
+
+class wave(Function):
+    def fdiff(self, argindex=1):
+        return {consts}.deriv(self.args[0])
+
+    def _eval_evalf(self, prec):
+        return sin(self.args[0])._eval_evalf(prec)
+"""
+
+HELPED = """
+from sympy import Derivative, cos, symbols
+
+from derive import Source, claim, document
+from {helper} import wave
+
+x = symbols("x", real=True)
+DOCUMENT = document(
+    "helped", "A primitive from a helper module", Source("notes", "notes.md"),
+    inputs=(x,), definitions=(),
+    claims=(claim("d", "1", "wave' = cos", Derivative(wave(x), x), cos(x)),),
+)
+"""
+
+
+def _helped(tmp_path, monkeypatch, derivative: str, lazy: bool = False):
+    """The document of HELPED, its class's fdiff calling consts.deriv in a module next to
+    it, freshly imported (or imported when fdiff runs, with `lazy`)."""
+    helper, consts = ("lazy_helper", "lazy_consts") if lazy else ("helper_mod", "consts_mod")
+    module = f"from sympy import {derivative}\nderiv = {derivative}\n"
+    (tmp_path / f"{consts}.py").write_text(module)
+    text = HELPER.format(consts=consts)
+    if lazy:
+        text = text.replace(f"import {consts}\n", "").replace(
+            "        return", f"        import {consts}\n\n        return"
+        )
+    (tmp_path / f"{helper}.py").write_text(text)
+    (tmp_path / "helped.py").write_text(HELPED.format(helper=helper))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in (helper, consts):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    return load(str(tmp_path / "helped.py"))
+
+
+def test_a_module_the_documents_class_calls_into_is_part_of_the_key(tmp_path, monkeypatch):
+    """Sixteenth adversarial round: the key held the files defining the class's methods,
+    not the modules they call; editing consts.deriv from cos to sin replayed PROVED for a
+    claim then false. Every user module loaded is now in the key."""
+    store = Store(tmp_path / "cache")
+    (first,) = verify(_helped(tmp_path, monkeypatch, "cos"), cache=store)
+    (again,) = verify(_helped(tmp_path, monkeypatch, "cos"), cache=store)
+    (edited,) = verify(_helped(tmp_path, monkeypatch, "sin"), cache=store)
+    assert first.status.value == "PROVED" and again.cached
+    assert not edited.cached and edited.status.value == "REFUTED"
+
+
+def test_a_class_whose_methods_import_when_called_is_never_cached(tmp_path, monkeypatch):
+    doc = _helped(tmp_path, monkeypatch, "cos", lazy=True)
+    assert Keys(doc, 30.0).of(doc.claims[0]) is None

@@ -273,6 +273,8 @@ def test_the_blas_thread_count_is_put_back_after_concurrent_calls():
         set_(before)
     for out, grads in results[1:]:
         numpy.testing.assert_array_equal(out, results[0][0])
+        for grad, first in zip(grads, results[0][1], strict=True):
+            numpy.testing.assert_array_equal(grad, first)
 
 
 @pytest.mark.parametrize("module", MODULES)
