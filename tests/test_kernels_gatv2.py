@@ -240,8 +240,13 @@ def test_the_products_blocks_cover_every_row_once(rows):
 def test_products_over_several_blocks_agree_with_numpys(heads, share_weights):
     """More rows than two blocks of _by_rows: the blocked products equal NumPy's kernels."""
     inputs = graph_inputs(
-        numpy.random.default_rng(11), 2 * gatv2_numba.BLOCK + 77, 5, 8 * heads, 9000,
-        heads=heads, share_weights=share_weights,
+        numpy.random.default_rng(11),
+        2 * gatv2_numba.BLOCK + 77,
+        5,
+        8 * heads,
+        9000,
+        heads=heads,
+        share_weights=share_weights,
     )
     keywords = {"heads": heads, "share_weights": share_weights, "add_self_loops": True}
     outs = [m.gatv2_forward(*inputs, **keywords) for m in MODULES]
