@@ -194,12 +194,19 @@ def claim(
     _location: str = "",
 ) -> Claim:
     """Declare the claim `lhs relation rhs` found in `section` at the verbatim `quote`."""
+    if not isinstance(id, str):
+        raise ValueError(f"claim {id!r}: the id must be a string")
+    if not isinstance(expect, Status):
+        raise ValueError(
+            f"claim {id}: expect={expect!r} is not a verdict; use one of "
+            f"{', '.join(status.name for status in Status)} (from derive import PROVED, ...)"
+        )
     return Claim(
         id=id,
         section=section,
         quote=quote,
-        lhs=as_partials(_whole_limits(sympy.sympify(lhs))),
-        rhs=as_partials(_whole_limits(sympy.sympify(rhs))),
+        lhs=as_partials(_whole_limits(_side(id, "left", lhs))),
+        rhs=as_partials(_whole_limits(_side(id, "right", rhs))),
         relation=relation,
         expect=expect,
         reading=reading,
@@ -209,6 +216,31 @@ def claim(
         exact_sizes=_pairs(exact_sizes),
         location=_location or _caller_location(),
     )
+
+
+# A symbol is a Boolean to SymPy too: these are the truth values proper.
+_TRUTH_VALUES = (
+    sympy.core.relational.Relational,
+    sympy.logic.boolalg.BooleanFunction,
+    sympy.logic.boolalg.BooleanAtom,
+)
+
+
+def _side(id, which: str, value) -> sympy.Basic:
+    """A claim's side as a SymPy expression; ValueError for what is none (a list, None) or
+    a truth value (x > 0, Eq(x, 1)): the relation between the sides is `relation`."""
+    try:
+        side = sympy.sympify(value)
+    except (sympy.SympifyError, TypeError, ValueError):
+        side = None
+    if not isinstance(side, sympy.Basic):
+        raise ValueError(f"claim {id}: the {which} side {value!r} is not a SymPy expression")
+    if isinstance(side, _TRUTH_VALUES):
+        raise ValueError(
+            f"claim {id}: the {which} side {side} is a truth value, not an expression; write "
+            "its two sides as the claim's sides and the relation as relation="
+        )
+    return side
 
 
 def chain(
@@ -450,6 +482,12 @@ def _check_applications(where: str, expr, definitions, within=None, tops=None) -
     params = {d.func: d for d in definitions}
     if getattr(expr, "func", None) in params:
         definition = params[expr.func]
+        if len(expr.args) != len(definition.params):
+            wanted = ", ".join(map(str, definition.params))
+            raise ValueError(
+                f"{where}: {expr} gives {definition.name} {len(expr.args)} argument(s); it "
+                f"takes {len(definition.params)} ({wanted})"
+            )
         for k, (param, argument) in enumerate(zip(definition.params, expr.args)):
             value = sympy.sympify(argument).xreplace(stand_ins)
             # A recurrence's step index: its start check covers the steps; at the start
@@ -618,6 +656,45 @@ def _check_domain(name: str, atom, domain) -> None:
             )
 
 
+def _check_definitions(where: str, definitions) -> None:
+    """Raise ValueError for an entry that is not a definition, two definitions of one name
+    (the later one would silently replace the earlier), or definitions that unfold into
+    each other without end (other than a recurrence's step, which reaches its own name)."""
+    names = {}
+    for definition in definitions:
+        if not isinstance(definition, Definition):
+            raise ValueError(f"{where}: {definition!r} in definitions is not a define(...)")
+        if definition.name in names:
+            raise ValueError(f"{where}: two definitions are named {definition.name}")
+        names[definition.name] = definition
+    calls = {
+        name: {
+            str(f.func)
+            for part in (d.body, d.initial)
+            if part is not None
+            for f in sympy.sympify(part).atoms(sympy.core.function.AppliedUndef)
+            if str(f.func) in names and not (d.is_recurrence and str(f.func) == name)
+        }
+        for name, d in names.items()
+    }
+    done, path = set(), []
+
+    def visit(name):
+        if name in path:
+            cycle = " → ".join([*path[path.index(name) :], name])
+            raise ValueError(f"{where}: the definitions unfold into each other: {cycle}")
+        if name in done:
+            return
+        path.append(name)
+        for called in sorted(calls[name]):
+            visit(called)
+        path.pop()
+        done.add(name)
+
+    for name in sorted(names):
+        visit(name)
+
+
 def _flatten(claims) -> tuple[Claim, ...]:
     flat = []
     for item in claims:
@@ -642,6 +719,12 @@ def document(
     """Assemble a `Document`; claims may be given as nested tuples (chains)."""
     claims, definitions, inputs = _flatten(claims), tuple(definitions), tuple(inputs)
     gradients = _flatten(gradients)
+    if not isinstance(source, Source):
+        raise ValueError(f"document {name}: source must be Source(title, seed), got {source!r}")
+    for item in claims:
+        if not isinstance(item, Claim):
+            raise ValueError(f"document {name}: {item!r} in claims is not a claim(...)")
+    _check_definitions(f"document {name}", definitions)
     ids = [c.id for c in claims] + [g.id for g in gradients]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

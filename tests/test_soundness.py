@@ -1238,6 +1238,78 @@ def test_an_entry_of_a_matrix_takes_two_indices(tmp_path):
     assert verdict.status is REFUTED
 
 
+_DECLARED = """
+import sys
+from sympy import Eq, Function, symbols
+from derive import PROVED, Source, claim, define, document
+x = symbols("x", real=True)
+k, j = symbols("k j", integer=True)
+f1 = define("f", (k,), x * k)
+f2 = define("f", (), x + 1)
+g = define("g", (k, j), x * k * j)
+c1 = define("c1", (), Function("c2")() + 1)
+c2 = define("c2", (), Function("c1")() * x)
+selfish = define("s", (), Function("s")() + x)
+"""
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            "definitions=(f1, f2), claims=(claim('c', '', '', f2(), x + 1),)",
+            "two definitions are named f",
+        ),
+        (
+            "definitions=(f1,), claims=(claim('c', '', '', f1(1, 2), x),)",
+            "gives f 2 argument(s); it takes 1 (k)",
+        ),
+        (
+            "definitions=(g,), claims=(claim('c', '', '', g(1), x),)",
+            "gives g 1 argument(s); it takes 2 (k, j)",
+        ),
+        (
+            "definitions=(c1, c2), claims=(claim('c', '', '', c1(), 1),)",
+            "unfold into each other: c1 → c2 → c1",
+        ),
+        (
+            "definitions=(selfish,), claims=(claim('c', '', '', selfish(), 1),)",
+            "unfold into each other: s → s",
+        ),
+        ("definitions=(), claims=(claim('c', '', '', Eq(x, 1), Eq(1, x)),)", "is a truth value"),
+        ("definitions=(), claims=(claim('c', '', '', x > 0, True),)", "is a truth value"),
+        ("definitions=(), claims=(claim('c', '', '', [x], x),)", "is not a SymPy expression"),
+        ("definitions=(), claims=(claim('c', '', '', None, x),)", "is not a SymPy expression"),
+        (
+            "definitions=(), claims=(claim('c', '', '', x, x, expect='REFUTED'),)",
+            "is not a verdict",
+        ),
+        ("definitions=(), claims=(claim(5, '', '', x, x),)", "the id must be a string"),
+        ("definitions=(), claims=('c',)", "is not a claim(...)"),
+        ("definitions=(x,), claims=()", "is not a define(...)"),
+        ("definitions=(), claims=(), notes=(sys.exit(0),)", "the document called sys.exit(0)"),
+    ],
+)
+def test_declarations_that_mean_nothing_are_input_errors(tmp_path, body, message):
+    """Sixteenth adversarial round: two definitions of one name (the later won: a true claim
+    REFUTED), a definition given more arguments than it takes (they were dropped: PROVED),
+    definitions that unfold into each other (RecursionError: INTERNAL), a truth value as a
+    side (INTERNAL), expect= a string, an id that is no string, a list or None as a side
+    (tracebacks), and a document calling sys.exit() (the whole run ended 0, silently)."""
+    from derive.documents import LoadError, load
+
+    path = tmp_path / "declared.py"
+    path.write_text(
+        _DECLARED
+        + "DOCUMENT = document('declared', 'declared', Source('s', 's.md'), inputs=(x,),\n"
+        + f"    {body})\n"
+    )
+    with pytest.raises(LoadError) as raised:
+        load(str(path))
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
 def test_a_documents_float_literals_are_the_decimals_written(tmp_path):
     """Tenth to twelfth adversarial rounds: SymPy folds floats as Python runs the document,
     before derive reads a float as the decimal written: x + 1 + 1e-35 was built as x + 1.0

@@ -94,6 +94,9 @@ def _checked(name: str, filename: str, importer, seconds: float | None = None) -
         ) from None
     except SyntaxError as problem:
         raise LoadError(f"{name}: syntax error at line {problem.lineno}: {problem.msg}") from None
+    except SystemExit as problem:  # the document's own sys.exit() must not end the run
+        where = _line_in(problem, filename)
+        raise LoadError(f"{name}: {where}the document called sys.exit({problem.code!r})") from None
     except Exception as problem:  # noqa: BLE001 - any failure of a document is reported
         where = _line_in(problem, filename)
         raise LoadError(f"{name}: {where}{type(problem).__name__}: {problem}") from None
