@@ -766,6 +766,11 @@ def document(
             values = (*grid.get(size, ()), *exact.get(size, ()))
             _check_sizes(f"document {name}: claim {item.id}", size, lows.get(size, 1), values)
     for item in gradients:
+        if item.wrt not in inputs:
+            raise ValueError(
+                f"document {name}: gradients {item.id}: {item.wrt} is not one of the inputs "
+                "(a gradient is taken by an input)"
+            )
         _check_summed(f"document {name}: gradients {item.id}", item.of)
         _check_applications(f"document {name}: gradients {item.id}", item.of, definitions)
     for size, values in (sizes or {}).items():

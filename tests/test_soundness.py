@@ -12,6 +12,7 @@ Each test records what the engine before the fix (commit 3a73e64) gave.
 """
 
 import dataclasses
+import sys
 
 import pytest
 import sympy
@@ -1241,7 +1242,7 @@ def test_an_entry_of_a_matrix_takes_two_indices(tmp_path):
 _DECLARED = """
 import sys
 from sympy import Eq, Function, symbols
-from derive import PROVED, Source, claim, define, document
+from derive import PROVED, Source, claim, define, document, gradients
 x = symbols("x", real=True)
 k, j = symbols("k j", integer=True)
 f1 = define("f", (k,), x * k)
@@ -1288,6 +1289,10 @@ selfish = define("s", (), Function("s")() + x)
         ("definitions=(), claims=('c',)", "is not a claim(...)"),
         ("definitions=(x,), claims=()", "is not a define(...)"),
         ("definitions=(), claims=(), notes=(sys.exit(0),)", "the document called sys.exit(0)"),
+        (
+            "definitions=(), claims=(), gradients=gradients('g', x**2, (k,), {})",
+            "k is not one of the inputs",
+        ),
     ],
 )
 def test_declarations_that_mean_nothing_are_input_errors(tmp_path, body, message):
@@ -1308,6 +1313,45 @@ def test_declarations_that_mean_nothing_are_input_errors(tmp_path, body, message
         load(str(path))
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_a_document_imports_modules_next_to_it(tmp_path):
+    """As `python FILE` runs it: a helper module beside the document file is importable
+    without PYTHONPATH (it failed with ModuleNotFoundError), and sys.path is as before."""
+    from derive.documents import load
+
+    (tmp_path / "beside_helper.py").write_text("from sympy import cos\nLEFT = cos\n")
+    (tmp_path / "beside.py").write_text(
+        "from sympy import cos, symbols\n"
+        "from beside_helper import LEFT\n"
+        "from derive import Source, claim, document\n"
+        "x = symbols('x', real=True)\n"
+        "DOCUMENT = document('beside', 'beside', Source('s', 's.md'), inputs=(x,),\n"
+        "    definitions=(), claims=(claim('c', '', '', LEFT(x), cos(x)),))\n"
+    )
+    before = list(sys.path)
+    try:
+        doc = load(str(tmp_path / "beside.py"))
+    finally:
+        sys.modules.pop("beside_helper", None)
+    assert sys.path == before
+    assert verify(doc, timeout=TIMEOUT)[0].status is PROVED
+
+
+def test_the_rerun_line_is_safe_to_paste_into_a_shell():
+    """Sixteenth adversarial round: a claim id with a $( ) was printed inside double quotes,
+    where the shell runs it."""
+    import shlex
+    from types import SimpleNamespace
+
+    from derive.report import rerun
+
+    for claim_id in ("1.2", 'a"b $(echo hi)', "`x`", "back\\slash", "bang!"):
+        verdict = SimpleNamespace(location="/tmp/d.py:3", document="d", claim=claim_id)
+        line = rerun(verdict)
+        assert shlex.split(line) == ["derive", "verify", "/tmp/d.py", "--claim", claim_id]
+    bundled = SimpleNamespace(location="derive/documents/x.py:3", document="gatv2", claim="1.2")
+    assert rerun(bundled) == 'derive verify gatv2 --claim "1.2"'
 
 
 def test_a_documents_float_literals_are_the_decimals_written(tmp_path):

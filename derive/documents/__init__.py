@@ -10,6 +10,7 @@ import contextlib
 import importlib
 import importlib.util
 import os
+import sys
 import threading
 import traceback
 
@@ -71,7 +72,14 @@ def _load_path(path: str, seconds: float | None) -> Document:
         with open(path, "rb") as handle:
             code = exact_literals(handle.read(), os.path.abspath(path))
         module.__dict__["__derive_written__"] = written_literal
-        exec(code, module.__dict__)  # noqa: S102 - the document is the user's own program
+        # As `python FILE` runs it: modules next to the document can be imported.
+        folder = os.path.dirname(os.path.abspath(path))
+        sys.path.insert(0, folder)
+        try:
+            exec(code, module.__dict__)  # noqa: S102 - the document is the user's own program
+        finally:
+            if folder in sys.path:
+                sys.path.remove(folder)
         return module
 
     return _checked(path, os.path.abspath(path), execute, seconds)

@@ -7,6 +7,8 @@ document's own location, and every run ends with one summary line per document.
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from dataclasses import dataclass
 
 import sympy
@@ -102,13 +104,24 @@ def render_details(verdict: Verdict) -> list[str]:
     lines += [f"  found     {d}" for d in verdict.details]
     if verdict.note:
         lines.append(f"  note      {verdict.note}")
-    lines.append(f'  rerun     derive verify {_target(verdict)} --claim "{verdict.claim}"')
+    lines.append(f"  rerun     {rerun(verdict)}")
     return lines
 
 
 def _labelled(label: str, text: str) -> list[str]:
     first, *rest = text.splitlines()
     return [f"  {label:<9} {first}", *(f"  {'':<9} {line}" for line in rest)]
+
+
+def rerun(verdict: Verdict) -> str:
+    """The command that decides `verdict`'s claim again, safe to paste into a shell: each
+    argument in double quotes, or in single quotes where it holds a character the shell
+    reads inside double quotes ($, `, \\, ", !) or a line break."""
+    words = [_target(verdict), verdict.claim]
+    quoted = [shlex.quote(w) if re.search(r'[$`"\\!\n\r]', w) else f'"{w}"' for w in words]
+    target, claim = quoted
+    target = words[0] if re.fullmatch(r"[\w./-]+", words[0]) else target
+    return f"derive verify {target} --claim {claim}"
 
 
 def _target(verdict: Verdict) -> str:

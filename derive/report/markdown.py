@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from derive.model import REFUTED, DocumentRun, Verdict
-from derive.report import COUNTED, _label, _target, _where, counts, plural
+from derive.report import COUNTED, _label, _where, counts, plural, rerun
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~$&#!])")
 HEADERS = [s.value.lower().replace("_", " ") for s in COUNTED] + [
@@ -103,8 +103,7 @@ def render_claim(verdict: Verdict) -> list[str]:
         lines.append(f"- **quote** “{escape(verdict.quote)}”")
     if verdict.note:
         lines.append(f"- **note** {escape(verdict.note)}")
-    rerun = f'derive verify {_target(verdict)} --claim "{verdict.claim}"'
-    return [*lines, f"- **rerun** {code(rerun)}", ""]
+    return [*lines, f"- **rerun** {code(rerun(verdict))}", ""]
 
 
 def _headline(runs: list[DocumentRun], problems) -> str:
