@@ -222,6 +222,9 @@ def test_an_unwritable_output_is_one_line_and_exit_2(tmp_path, monkeypatch):
     blocked.write_text("")
     result = _run("generate", "--out", str(blocked / "generated"))
     assert result.exit_code == 2 and "cannot write" in _one_line_error(result)
+    # A report under a file names the file (mkdir said "File exists").
+    with pytest.raises(NotADirectoryError, match="a-file is a file, not a directory"):
+        codegen.write_text(str(blocked / "report" / "x.json"), "")
 
 
 def test_generate_counts_what_it_wrote_and_what_it_removed(tmp_path):

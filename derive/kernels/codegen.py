@@ -7,6 +7,7 @@ interrupts held off while files are swapped, so `generated/` is never half-writt
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import stat
@@ -278,6 +279,9 @@ def _swap(staged, removed) -> None:
 def write_text(path: str, text: str) -> None:
     """Write one file atomically (a temporary file in the same directory, then rename)."""
     target = Path(path)
+    existing = next((p for p in (target.parent, *target.parent.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():  # mkdir would say "File exists"
+        raise NotADirectoryError(errno.ENOTDIR, f"{existing} is a file, not a directory")
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = _staged(target, text)
     try:
