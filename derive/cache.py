@@ -10,11 +10,11 @@ A claim's key is a SHA-256 over everything its verdict can depend on:
 - every definition the claim reaches, directly or through other definitions;
 - the document's declarations: inputs, sizes, index ranges and domains (they are the
   context of every claim, so editing one re-decides the whole document);
-- for a claim that uses a class of the document's own (a Function subclass with its fdiff,
-  say), the text of the files that define it and of every other module of the user's loaded
-  (its methods may call into any), and the versions of the installed packages loaded, since
-  no printed form shows what it does; a claim whose class comes from a file that cannot be
-  read, or whose methods import a module when called, is never cached.
+- nothing of the user's code: a claim that uses a class of the document's own (a Function
+  subclass with its fdiff, say, or one SymPy's UndefinedFunction built with methods) is never
+  cached, since what its methods compute may depend on any module, file, environment
+  variable or clock (keying the files that define it, and then every user module loaded,
+  still replayed false proofs).
 
 So a change to one claim or one definition re-decides exactly the claims that depend on it.
 A verdict is stored only when it is reproducible: a timeout depends on the machine's load and
@@ -29,14 +29,12 @@ is a miss.
 from __future__ import annotations
 
 import dataclasses
-import dis
 import functools
 import hashlib
 import json
 import os
 import re
 import sys
-import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -44,7 +42,6 @@ import mpmath
 import numpy
 import sympy
 
-from derive.documents import source_file
 from derive.model import Counterexample, Document, Status, Verdict
 
 FORMAT = 1  # the record layout; a new layout makes every old record a miss
@@ -75,7 +72,6 @@ class Keys:
         self.declarations = _text(doc.inputs, doc.sizes, doc.indices, doc.domains)
         self.definitions = {d.func.__name__: _definition_text(d) for d in doc.definitions}
         self.bodies = {d.func.__name__: (d.body, d.initial) for d in doc.definitions}
-        self.document_file = source_file(doc)
         self.classes = _foreign(doc.inputs, doc.domains)
 
     def of(self, item) -> str | None:
@@ -96,12 +92,10 @@ class Keys:
         text = _item_text(item)
         names = sorted(self._reached(text))
         values = [getattr(item, f.name) for f in dataclasses.fields(item)]
-        classes = self.classes | _foreign(*values, *(self.bodies[name] for name in names))
-        code = _code(classes, self.document_file)
-        if code is None:
+        if self.classes or _foreign(*values, *(self.bodies[name] for name in names)):
             return None  # behaviour the key cannot see: never replayed, never kept
         reached = [self.definitions[name] for name in names]
-        parts = [*self.head, text, *reached, self.declarations, code]
+        parts = [*self.head, text, *reached, self.declarations]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
     def _reached(self, text: str) -> set[str]:
@@ -118,103 +112,46 @@ class Keys:
 
 
 def _foreign(*values) -> frozenset[type]:
-    """The classes of the nodes in `values` defined outside SymPy and the engine: a document's
-    own Function subclass (with its fdiff, eval, assumptions), whose behaviour no printed form
-    shows."""
+    """The classes of the nodes in `values` that are not SymPy's, mpmath's or the engine's
+    own: a document's Function subclass (with its fdiff, eval, assumptions), whose behaviour
+    no printed form shows."""
     found = set()
     for value in values:
         if isinstance(value, (tuple, list)):
             found |= _foreign(*value)
         elif isinstance(value, sympy.Basic):
             found |= {type(node) for node in sympy.preorder_traversal(value)}
-    return frozenset(cls for cls in found if not _engine(cls.__module__))
+    return frozenset(cls for cls in found if not _genuine(cls))
 
 
-def _engine(module) -> bool:
-    """Whether a class from `module` is covered by the engine's digest (or is SymPy's)."""
-    if module in (None, "builtins") or module.split(".")[0] in ("sympy", "mpmath"):
+# What a plain undefined function (sympy.Function("f", real=True)) holds: its name and
+# assumptions, and SymPy's helpers; anything else (fdiff=lambda ...) is behaviour of its own.
+_UNDEFINED = frozenset(vars(sympy.Function("_probe", real=True))) | {"__qualname__"}
+
+
+def _genuine(cls) -> bool:
+    """Whether `cls` is SymPy's, mpmath's or the engine's (covered by the engine's digest and
+    the library versions): found under its own name in such a module, not merely claiming
+    its name in __module__; or a plain undefined function with nothing but assumptions."""
+    if cls.__module__ == "builtins":
+        return True
+    if issubclass(cls, sympy.core.function.AppliedUndef):
+        extra = set(vars(cls)) - _UNDEFINED
+        return all(key.startswith("is_") and vars(cls)[key] in (True, False) for key in extra)
+    module = sys.modules.get(cls.__module__ or "")
+    if module is None or not _engine(cls.__module__):
+        return False
+    found = module
+    for part in cls.__qualname__.split("."):
+        found = getattr(found, part, None)
+    return found is cls
+
+
+def _engine(module: str) -> bool:
+    """Whether `module` is SymPy's, mpmath's or the engine's (not a document)."""
+    if module.split(".")[0] in ("sympy", "mpmath"):
         return True
     return module.startswith("derive.") and not module.startswith("derive.documents")
-
-
-def _code(classes, document_file: str) -> str | None:
-    """The source files that define `classes` (the document's own, each file a method of
-    theirs comes from, and every other module of the user's loaded: a method may call into
-    any of them), their class attributes and the versions of the installed packages loaded,
-    as text; None if a file cannot be read or a method imports a module itself (at call
-    time, after the key was taken)."""
-    if not classes:
-        return ""
-    files, attributes = {document_file, *_user_modules()}, []
-    for cls in sorted(classes, key=lambda c: (c.__module__ or "", c.__qualname__)):
-        for base in cls.__mro__:
-            if _engine(base.__module__):
-                continue
-            for name, value in sorted(base.__dict__.items()):
-                function = getattr(value, "__func__", value)
-                if hasattr(function, "__code__"):
-                    if _imports(function.__code__):
-                        return None
-                    files.add(function.__code__.co_filename)
-                elif isinstance(value, (bool, int, float, str, tuple)):
-                    attributes.append(f"{base.__qualname__}.{name}={value!r}")
-    texts = []
-    for path in sorted(files):
-        try:
-            texts.append(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            return None
-    return "\x01".join([*attributes, _installed_versions(), *texts])
-
-
-def _imports(code) -> bool:
-    """Whether `code`, or a function or class body nested in it, imports a module."""
-    names = {"IMPORT_NAME", "IMPORT_FROM"}
-    if any(instruction.opname in names for instruction in dis.get_instructions(code)):
-        return True
-    return any(_imports(const) for const in code.co_consts if hasattr(const, "co_code"))
-
-
-def _library_directories() -> tuple[str, ...]:
-    """The standard library's and the installed packages' directories."""
-    paths = sysconfig.get_paths()
-    found = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib")}
-    found |= {p for p in sys.path if p.endswith(("site-packages", "dist-packages"))}
-    return tuple(os.path.join(os.path.realpath(p), "") for p in found)
-
-
-def _user_modules() -> list[str]:
-    """The files of the loaded modules that are neither the standard library, nor installed
-    packages, nor the engine: the user's own (a document's helper modules among them)."""
-    libraries, files = _library_directories(), []
-    for name, module in list(sys.modules.items()):
-        path = getattr(module, "__file__", None)
-        if not path or not path.endswith(".py") or _engine(name):
-            continue
-        if not os.path.realpath(path).startswith(libraries):
-            files.append(path)
-    return files
-
-
-def _installed_versions() -> str:
-    """The installed packages loaded (outside the standard library), each with its version
-    or, without one, its file's size and modification time."""
-    libraries, stdlib = _library_directories(), sysconfig.get_paths()["stdlib"]
-    versions = set()
-    for name, module in list(sys.modules.items()):
-        path = getattr(module, "__file__", None)
-        real = os.path.realpath(path) if path else ""
-        if "." in name or not real.startswith(libraries) or real.startswith(stdlib):
-            continue
-        version = getattr(module, "__version__", None)
-        if not isinstance(version, str):
-            try:
-                status = os.stat(real)
-            except OSError:
-                continue
-            version = f"{status.st_size}:{status.st_mtime_ns}"
-        versions.add(f"{name}={version}")
-    return ",".join(sorted(versions))
 
 
 def _called(text: str, names) -> list[str]:

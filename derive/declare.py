@@ -62,6 +62,17 @@ def _with_free_parameters(expr: sympy.Expr, params) -> sympy.Expr:
     return expr.xreplace(free)
 
 
+# The definitions define() and recurrence() built: their functions carry the assumptions
+# inferred from their bodies. A Definition built by hand may claim any (Function("q",
+# positive=True) for x - 5 made |q| = q PROVED), so document() accepts only these.
+_DECLARED: set[Definition] = set()
+
+
+def _declared_definition(definition: Definition) -> Definition:
+    _DECLARED.add(definition)
+    return definition
+
+
 def define(name: str, params: Iterable[sympy.Symbol], body, latex: str = "") -> Definition:
     """Declare the intermediate `name(params) := body`.
 
@@ -70,7 +81,7 @@ def define(name: str, params: Iterable[sympy.Symbol], body, latex: str = "") -> 
     """
     params, body = tuple(params), _whole_limits(sympy.sympify(body))
     func = sympy.Function(name, **_inferred_assumptions(_with_free_parameters(body, params)))
-    return Definition(name, func, params, body, latex=latex)
+    return _declared_definition(Definition(name, func, params, body, latex=latex))
 
 
 def recurrence(
@@ -102,7 +113,9 @@ def recurrence(
         assumptions = kept
     func = sympy.Function(name, **assumptions)
     previous = func(params[0] - 1, *params[1:])
-    return Definition(name, func, params, _whole_limits(step(previous)), start, initial, latex)
+    return _declared_definition(
+        Definition(name, func, params, _whole_limits(step(previous)), start, initial, latex)
+    )
 
 
 def _integer_valued(bound: sympy.Expr) -> bool:
@@ -664,6 +677,11 @@ def _check_definitions(where: str, definitions) -> None:
     for definition in definitions:
         if not isinstance(definition, Definition):
             raise ValueError(f"{where}: {definition!r} in definitions is not a define(...)")
+        if definition not in _DECLARED:
+            raise ValueError(
+                f"{where}: definition {definition.name} was not built by define(...) or "
+                "recurrence(...) (they infer its function's assumptions from its body)"
+            )
         if definition.name in names:
             raise ValueError(f"{where}: two definitions are named {definition.name}")
         names[definition.name] = definition

@@ -72,14 +72,12 @@ def _load_path(path: str, seconds: float | None) -> Document:
         with open(path, "rb") as handle:
             code = exact_literals(handle.read(), os.path.abspath(path))
         module.__dict__["__derive_written__"] = written_literal
-        # As `python FILE` runs it: modules next to the document can be imported.
+        # As `python FILE` runs it: modules next to the document can be imported, while it
+        # loads and later (a helper may import one when the engine calls it).
         folder = os.path.dirname(os.path.abspath(path))
-        sys.path.insert(0, folder)
-        try:
-            exec(code, module.__dict__)  # noqa: S102 - the document is the user's own program
-        finally:
-            if folder in sys.path:
-                sys.path.remove(folder)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+        exec(code, module.__dict__)  # noqa: S102 - the document is the user's own program
         return module
 
     return _checked(path, os.path.abspath(path), execute, seconds)

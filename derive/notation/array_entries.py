@@ -241,7 +241,7 @@ _ENTRIES = {
     # matrix views: SymPy's matrix expressions and derive.notation.tensors
     Tabulated: lambda X, i: call(X.body, *i),
     Transpose: _transposed_entry,
-    HadamardProduct: _entrywise_product,
+    HadamardProduct: lambda X, i: guarded(_entrywise_product(X, i), node_pairs(X), str(X)),
     MatAdd: _matrix_sum_entry,
     MatMul: _matrix_product_entry,
     Adjugate: lambda X, i: _written_entry(written_out(X.arg).adjugate(method="berkowitz"), i),

@@ -13,7 +13,15 @@ from __future__ import annotations
 import sympy
 from sympy import Basic, Expr, Lambda
 from sympy.core.symbol import Str
-from sympy.matrices.expressions import Determinant, Inverse, MatAdd, MatMul, MatrixExpr
+from sympy.matrices.expressions import (
+    Determinant,
+    HadamardProduct,
+    Inverse,
+    MatAdd,
+    MatMul,
+    MatPow,
+    MatrixExpr,
+)
 from sympy.printing.pretty.stringpict import prettyForm
 
 from derive.notation import sequences
@@ -157,12 +165,17 @@ def operand_pairs(X) -> list:
 
 
 def node_pairs(node) -> list:
-    """The dimension pairs that one sum or product node needs to agree (none for others)."""
-    if isinstance(node, MatAdd):
+    """The dimension pairs that one node needs to agree: a sum's or Hadamard product's terms
+    their shapes, a product's factors their inner sizes, and the square matrix that an
+    inverse, a power, an adjugate or a determinant takes its rows and columns (none for
+    others)."""
+    if isinstance(node, (MatAdd, HadamardProduct)):
         return [p for t in node.args[1:] for p in zip(t.shape, node.args[0].shape)]
     if isinstance(node, MatMul):
         _, factors = node.as_coeff_matrices()
         return [(a.shape[1], b.shape[0]) for a, b in zip(factors, factors[1:])]
+    if isinstance(node, (Inverse, MatPow, Adjugate, Determinant)):
+        return [tuple(node.args[0].shape)]
     return []
 
 
