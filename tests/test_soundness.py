@@ -1505,28 +1505,20 @@ def test_a_condition_relating_conditions_and_a_gradient_at_a_branch_do_not_crash
     )
     f = define("f", (), sympy.Piecewise((0, sympy.Eq(u, 0)), (u, True)))
     tiny = sympy.Rational(1, 10**9)
-    doc = document(
-        "soundness",
-        "soundness regressions",
-        Source("issue 9", "issue-9.md"),
-        inputs=(u,),
-        definitions=(f,),
-        domains={u: Interval(-tiny, tiny)},
-        claims=(),
-        gradients=gradients("g", f(), (u,), {}),
-    )
-    (verdict,) = verify(doc, timeout=TIMEOUT)
+    (verdict,) = _gradient_verdict(f(), (u,), definitions=(f,), domains={u: Interval(-tiny, tiny)})
     assert not verdict.internal, verdict.error
     assert verdict.status is UNDECIDED and "central differences differ" in verdict.scope
 
 
-def _gradient_verdict(forward, wrt):
+def _gradient_verdict(forward, wrt, definitions=(), domains=None):
+    """The verdicts of a document whose only item is the gradient of `forward` by `wrt`."""
     doc = document(
         "soundness",
         "soundness regressions",
         Source("issue 9", "issue-9.md"),
         inputs=wrt,
-        definitions=(),
+        definitions=definitions,
+        domains=domains,
         claims=(),
         gradients=gradients("g", forward, wrt, {}),
     )

@@ -14,12 +14,14 @@ checks itself (a shape mismatch is the counterexample).
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 
 import sympy
 from sympy.matrices.expressions import HadamardProduct, MatAdd, MatMul
 
 from derive.documents._floats import _for_a_document
+from derive.notation.arrays import dims_equal
 from derive.notation.tensors import node_pairs
 
 _HERE = __file__
@@ -29,11 +31,14 @@ class UnequalShapes(ValueError):
     """A document's matrix expression lost, as SymPy simplified it, sizes that differ."""
 
 
+@functools.lru_cache(maxsize=4096)
 def _differ(first, second) -> bool:
-    """Whether two sizes differ as expressions (not merely as written: (n² + n)/(n + 1)
-    is n)."""
-    gap = sympy.sympify(first) - sympy.sympify(second)
-    return gap != 0 and sympy.expand(gap) != 0 and sympy.simplify(gap) != 0
+    """Whether two sizes differ as expressions: not equal by expansion (dims_equal), nor
+    once simplified ((n² + n)/(n + 1) is n). Cached: each simplification of a document's
+    expression looks at the same sizes again."""
+    if dims_equal(first, second) is True:
+        return False
+    return sympy.simplify(sympy.sympify(first) - sympy.sympify(second)) != 0
 
 
 def _mismatches(expr) -> set:

@@ -27,7 +27,7 @@ from derive.notation.aggregates import Padded
 from derive.notation.array_entries import entry, matrix_inner, matrix_trace, written_out
 from derive.notation.arrays import ShapeMismatch, guarded
 from derive.notation.sequences import LoweringError, at, inner
-from derive.notation.tensors import Adjugate, Entry, HasShape, Inner, Tabulated, operand_pairs
+from derive.notation.tensors import Entry, HasShape, Inner, is_unmodelled, operand_pairs
 
 
 def desugar(expr):
@@ -53,7 +53,7 @@ def _lower_node(node):
         if None in X.shape:  # DiagonalOf of a matrix that need not be square
             raise LoweringError(f"{X} has no shape SymPy can name: {X.shape}")
         nodes = sympy.preorder_traversal(X)
-        unmodelled = sorted({type(n).__name__ for n in nodes if _unmodelled(n)})
+        unmodelled = sorted({type(n).__name__ for n in nodes if is_unmodelled(n)})
         if unmodelled:
             raise LoweringError(
                 f"HasShape of {X}: where {', '.join(unmodelled)} is well formed is not "
@@ -79,31 +79,6 @@ def _lower_node(node):
         wanted = "two indices, or one for a column vector"
         raise LoweringError(f"Entry of {first} ({rows}×{cols}) takes {wanted}; got {len(indices)}")
     return entry(first, indices)
-
-
-# The matrix expressions whose conditions for being well formed node_pairs names (or that
-# have none): HasShape of any other is not decided.
-_SHAPED = (
-    sympy.MatrixSymbol,
-    sympy.Identity,
-    sympy.ZeroMatrix,
-    sympy.OneMatrix,
-    sympy.MatAdd,
-    sympy.MatMul,
-    sympy.HadamardProduct,
-    sympy.HadamardPower,
-    sympy.KroneckerProduct,
-    sympy.Transpose,
-    sympy.Inverse,
-    sympy.MatPow,
-    sympy.ImmutableDenseMatrix,
-    Tabulated,
-    Adjugate,
-)
-
-
-def _unmodelled(node) -> bool:
-    return isinstance(node, MatrixExpr) and not isinstance(node, _SHAPED)
 
 
 def _is_over_all_integers(node) -> bool:

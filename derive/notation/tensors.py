@@ -179,6 +179,30 @@ def node_pairs(node) -> list:
     return []
 
 
+def is_unmodelled(node) -> bool:
+    """Whether `node` is a matrix expression whose conditions for being well formed
+    node_pairs does not name (a slice's bounds, a vector's diagonal matrix...): HasShape of
+    one is not decided."""
+    modelled = (
+        sympy.MatrixSymbol,
+        sympy.Identity,
+        sympy.ZeroMatrix,
+        sympy.OneMatrix,
+        MatAdd,
+        MatMul,
+        HadamardProduct,
+        sympy.HadamardPower,
+        sympy.KroneckerProduct,
+        sympy.Transpose,
+        Inverse,
+        MatPow,
+        sympy.ImmutableDenseMatrix,
+        Tabulated,
+        Adjugate,
+    )
+    return isinstance(node, MatrixExpr) and not isinstance(node, modelled)
+
+
 # Names that moved to array_entries when the two notations came to share one entry protocol.
 _MOVED = ("written_out", "matrix_inner", "matrix_trace")
 
