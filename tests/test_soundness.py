@@ -26,6 +26,7 @@ from sympy import (
     Interval,
     KroneckerDelta,
     Max,
+    Piecewise,
     Product,
     Sum,
     Symbol,
@@ -369,6 +370,23 @@ def test_a_sum_to_a_limit_that_is_not_an_integer_runs_over_the_integers_inside(l
     # Read (and printed) with ceiling and floor limits.
     nodes = doc.claims[0].lhs.atoms(Sum, Product)
     assert nodes and all(end.is_integer for s in nodes for _, *ends in s.limits for end in ends)
+
+
+STRIDES = (
+    (Sum(KroneckerDelta(17 * i, n), (i, 1, n)), Piecewise((1, n >= 17), (0, True))),
+    (Product(1 + KroneckerDelta(17 * i, n), (i, 1, n)), Piecewise((2, n >= 17), (1, True))),
+    (Sum(KroneckerDelta(17 * i, n), (i, 1, 20)), Piecewise((1, (n >= 17) & (n <= 340)), (0, True))),
+)
+
+
+@pytest.mark.parametrize("lhs, rhs", STRIDES, ids=range(len(STRIDES)))
+def test_a_summed_delta_that_pins_its_index_by_a_stride_is_not_summed_by_sympy(lhs, rhs):
+    # Twentieth adversarial round: PROVED for all n ("simplify"); at n = 18 no i has
+    # 17 i = 18 (left 0, right 1). SymPy sums δ(17 i, n) out at i = n/17 checking only that
+    # n/17 lies in the range (Product alike), and derive's first evaluations stop at 16.
+    doc = _doc(lhs, rhs, inputs=(), sizes=GRID)
+    _assert_no_false_proof(_verdict(doc), "sizes n = 1; n = 2; n = 3")
+    assert _proof_by_strategies(doc) is None
 
 
 def test_the_floor_of_a_half_limit_is_still_proved():

@@ -193,14 +193,29 @@ def _entry_method(lhs, rhs, relation, deadline, ranges=None, only=None):
     return None
 
 
-def _integer_deltas(expr) -> bool:
-    """Whether every Kronecker delta in `expr` compares integers. SymPy sums δ(j, m) out as if
-    m were an integer (Σ_{j=1}^{2} δ(j, 3/2) becomes 1), so a claim with a delta whose sides
-    are not provably integers gets no symbolic proof; its exact instances still may."""
-    return all(
-        sympy.expand(delta.args[0] - delta.args[1]).is_integer is True
-        for delta in sympy.sympify(expr).atoms(sympy.KroneckerDelta)
-    )
+def _integer_deltas(expr, bound: frozenset = frozenset()) -> bool:
+    """Whether every Kronecker delta in `expr` compares integers, and pins each index a sum
+    or product around it binds with a step of one. SymPy sums δ(j, m) out as if m were an
+    integer (Σ_{j=1}^{2} δ(j, 3/2) becomes 1), and δ(c·j, m) as if c divided m (Σ_{j=1}^{n}
+    δ(17 j, n) became [n ≥ 17], 0 at n = 18; products alike), so a claim with such a delta
+    gets no symbolic proof; its exact instances still may."""
+    expr = sympy.sympify(expr)
+    if isinstance(expr, sympy.KroneckerDelta):
+        gap = sympy.expand(expr.args[0] - expr.args[1])
+        return gap.is_integer is True and all(_unit_step(gap, v) for v in gap.free_symbols & bound)
+    if isinstance(expr, (sympy.Sum, sympy.Product)):
+        inner = bound | {limit[0] for limit in expr.limits}
+        ends = [end for limit in expr.limits for end in limit[1:]]
+        return _integer_deltas(expr.function, inner) and all(
+            _integer_deltas(end, bound) for end in ends
+        )
+    return all(_integer_deltas(arg, bound) for arg in expr.args if isinstance(arg, sympy.Basic))
+
+
+def _unit_step(gap, index) -> bool:
+    """Whether `gap` is ±index plus terms free of index."""
+    slope = sympy.diff(gap, index)
+    return slope in (1, -1) and not sympy.expand(gap - slope * index).has(index)
 
 
 def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | None:
