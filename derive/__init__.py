@@ -70,6 +70,7 @@ __all__ = sorted(_HOME)
 def __getattr__(name: str):
     if name not in _HOME:
         raise AttributeError(f"module 'derive' has no attribute {name!r}")
+    importlib.import_module("derive.notation")  # SymPy corrected before a document builds
     value = getattr(importlib.import_module(_HOME[name]), name)
     globals()[name] = value  # the next lookup is a plain attribute
     return value

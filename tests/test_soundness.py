@@ -372,6 +372,29 @@ def test_a_sum_to_a_limit_that_is_not_an_integer_runs_over_the_integers_inside(l
     assert nodes and all(end.is_integer for s in nodes for _, *ends in s.limits for end in ends)
 
 
+def test_what_sympy_rewrites_wrongly_while_a_claim_is_built_is_corrected_first():
+    # Twentieth adversarial round: SymPy built acot(-x) as -acot(x), false at x = 0 (acot(0)
+    # is π/2 either way round), and re((-1)**(k/2)) as 0, having taken (-1)**(k/2) for
+    # imaginary (it is 1 at k = 0): each PROVED "identical; all values".
+    from sympy import Rational, acot, re
+
+    u = symbols("u", real=True)
+    claims = (
+        (acot(-u), -acot(u), (u,)),
+        (acot(u) + acot(-u), 0, (u,)),
+        (acot(1 - u), -acot(u - 1), (u,)),
+        (re((-1) ** (k / 2)), 0, (k,)),
+        (re((-2) ** (k / 2)) ** 2 + 3, 3, (k,)),
+    )
+    for lhs, rhs, inputs in claims:
+        verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
+        assert verdict.status is REFUTED and verdict.counterexample, (lhs, verdict.method)
+    # Where SymPy's rewrite holds, it still makes it.
+    y = symbols("y", positive=True)
+    assert acot(-y) == -acot(y)
+    assert ((-1) ** (2 * k)).is_imaginary is False and ((-1) ** (k + Rational(1, 2))).is_imaginary
+
+
 STRIDES = (
     (Sum(KroneckerDelta(17 * i, n), (i, 1, n)), Piecewise((1, n >= 17), (0, True))),
     (Product(1 + KroneckerDelta(17 * i, n), (i, 1, n)), Piecewise((2, n >= 17), (1, True))),

@@ -48,6 +48,8 @@ _DISCONTINUOUS = (
     sympy.KroneckerDelta,
     sympy.atan2,
     sympy.arg,
+    sympy.acot,  # SymPy's jumps at 0, from -π/2 to π/2
+    sympy.SingularityFunction,
     sympy.core.function.AppliedUndef,
 )
 

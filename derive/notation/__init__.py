@@ -8,3 +8,6 @@ ML primitives (`primitives`) and the one-line text form of all of it (`text`).
 
 Imports: `derive.model` and this package only (tests/test_architecture.py keeps it so).
 """
+
+# SymPy's wrong rewrites corrected before any notation builds an expression (see the module).
+from derive.notation import corrections  # noqa: F401, E402
