@@ -513,23 +513,32 @@ def _gatv2_weight_grads(x, Ws, ds, need_dx):
     """(dx, dWs, dbs) of the projections x W^T + b, W in Ws, whose outputs have the gradients
     ds: dx = Σ d W (None without need_dx), dW = d^T x computed as (x^T d)^T (OpenBLAS runs
     that several times faster for tall, thin d) and db = Σ_rows d, by blocks of rows on the
-    kernels' threads (see _by_rows), each part's dW and db added up after."""
-    parts = _parts(x.shape[0])
+    kernels' threads (see _by_rows), each part's dW and db added up after. The ds of a block
+    side by side make one product for dx and one for every dW, against the Ws stacked (at
+    Cora size, 1354 rows of 1433 features, a thread's products took 10.8 ms against 12.5 for
+    a product per W and a sum of dx's terms)."""
+    parts, width, stacked = _parts(x.shape[0]), Ws[0].shape[0], len(Ws) > 1
+    W = numpy.concatenate(Ws) if stacked else Ws[0]
     dx = numpy.empty(x.shape, x.dtype) if need_dx else None
-    dWs = numpy.zeros((parts, len(Ws), x.shape[1], Ws[0].shape[0]), x.dtype)
-    dbs = numpy.zeros((parts, len(Ws), Ws[0].shape[0]), x.dtype)
+    dW = numpy.zeros((parts, x.shape[1], W.shape[0]), x.dtype)
+    db = numpy.zeros((parts, W.shape[0]), x.dtype)
+    side = numpy.empty((parts, min(BLOCK, x.shape[0]), W.shape[0]), x.dtype) if stacked else None
 
     def back(part, rows):
-        for k, (W, d) in enumerate(zip(Ws, ds)):
-            d = d[rows].astype(x.dtype, copy=False)
-            if need_dx and k == 0:
-                numpy.matmul(d, W, out=dx[rows])
-            elif need_dx:
-                dx[rows] += d @ W
-            dWs[part, k] += x[rows].T @ d
-            dbs[part, k] += d.sum(axis=0)
+        if stacked:
+            d = side[part, : rows.stop - rows.start]
+            for k, d_k in enumerate(ds):
+                d[:, k * width : (k + 1) * width] = d_k[rows]
+        else:
+            d = ds[0][rows].astype(x.dtype, copy=False)
+        if need_dx:
+            numpy.matmul(d, W, out=dx[rows])
+        dW[part] += x[rows].T @ d
+        db[part] += d.sum(axis=0)
     _by_rows(back, x.shape[0])
-    return dx, list(dWs.sum(axis=0).swapaxes(1, 2)), list(dbs.sum(axis=0))
+    dW, db = dW.sum(axis=0).T, db.sum(axis=0)
+    each = [slice(k * width, (k + 1) * width) for k in range(len(Ws))]
+    return dx, [dW[k] for k in each], [db[k] for k in each]
 
 
 @numba.njit(cache=True)
