@@ -395,6 +395,31 @@ def test_what_sympy_rewrites_wrongly_while_a_claim_is_built_is_corrected_first()
     assert ((-1) ** (2 * k)).is_imaginary is False and ((-1) ** (k + Rational(1, 2))).is_imaginary
 
 
+def test_what_sympy_rewrites_wrongly_while_a_claim_is_built_is_corrected_first_round_21():
+    # Twenty-first adversarial round: sign(u)**2 was built as 1 for every nonzero u, complex
+    # too (sign(i)² = -1); acoth(-x) as -acoth(x) (acoth(0) = iπ/2 either way round); the
+    # orthogonal polynomials' P_k(-x) as (-1)**k P_k(x) for any degree (P_{-2}(-x) =
+    # -P_{-2}(x), since P_{-n-1} = P_n): each PROVED "identical; all values".
+    from sympy import Rational, acoth, chebyshevt, legendre
+
+    u, nu = symbols("u nu", real=True)
+    refuted = (
+        (sign(u + I) ** 2, 1, (u,)),
+        (sign((-1) ** (k / 2)) ** 2, 1, (k,)),
+        (legendre(k, -u), (-1) ** k * legendre(k, u), (k, u)),
+        (chebyshevt(nu, -u), (-1) ** nu * chebyshevt(nu, u), (nu, u)),
+    )
+    for lhs, rhs, inputs in refuted:
+        verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
+        assert verdict.status is REFUTED and verdict.counterexample, (lhs, verdict.method)
+    _assert_no_false_proof(_verdict(_doc(acoth(-u), -acoth(u), inputs=(u,))))
+    # Where SymPy's rewrite holds, it still makes it.
+    y, m = symbols("y", positive=True), symbols("m", integer=True, nonnegative=True)
+    assert sign(u + I) ** 2 != 1 and sign(y) ** 2 == 1 and acoth(-y) == -acoth(y)
+    assert legendre(m, -u) == (-1) ** m * legendre(m, u)
+    assert acoth(Rational(-1, 2)) == -acoth(Rational(1, 2))
+
+
 STRIDES = (
     (Sum(KroneckerDelta(17 * i, n), (i, 1, n)), Piecewise((1, n >= 17), (0, True))),
     (Product(1 + KroneckerDelta(17 * i, n), (i, 1, n)), Piecewise((2, n >= 17), (1, True))),
