@@ -9,7 +9,7 @@ from derive.engine.deadline import Deadline
 from derive.engine.decide import decide
 from derive.engine.terms import context_of
 from derive.model import PROVED, REFUTED, Source
-from derive.notation.array_entries import entry, paired_entries, write_out_numeric
+from derive.notation.array_entries import axis_index, entry, paired_entries, write_out_numeric
 from derive.notation.arrays import (
     ArrayError,
     ArraySum,
@@ -103,8 +103,18 @@ def test_tables_with_numeric_sizes_become_literals():
 def test_sides_of_different_shapes_are_not_paired():
     with pytest.raises(ShapeMismatch, match=r"shape \(D,\), the right side shape \(V,\)"):
         paired_entries(Table(x[d], (d, 1, D)), column)
-    with pytest.raises(ShapeMismatch, match="a scalar"):
-        paired_entries(column, Dot(column, column))
+    with pytest.raises(ShapeMismatch, match=r"shape \(1,\), the right side shape \(V,\)"):
+        paired_entries(Table(x[d], (d, 1, 1)), column)
+
+
+def test_a_scalar_side_broadcasts():
+    # As in NumPy: tanh(column) < 1 compares each entry with 1 (it was a shape mismatch,
+    # and a true claim was refuted by it).
+    squared, at = Dot(column, column), (axis_index(0, V),)
+    ((_, left, right),) = paired_entries(column, squared)
+    assert left == entry(column, at) and right.dummy_eq(entry(squared, ()))
+    ((_, left, right),) = paired_entries(1, column)
+    assert (left, right) == (1, entry(column, at))
 
 
 M, N = IndexedBase("M", real=True), IndexedBase("N", real=True)

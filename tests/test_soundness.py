@@ -1662,3 +1662,21 @@ def test_a_strict_inequality_is_not_refuted_by_a_gap_evaluated_to_zero():
     u = symbols("u", real=True)
     doc = _doc(softplus(u), softplus(u - 1), inputs=(u,), relation=">")
     _assert_decided(_verdict(doc))
+
+
+def test_an_array_side_compared_with_a_scalar_is_compared_entry_by_entry():
+    """Twenty-first adversarial round: sigmoid(a) < 1 for a table a, true entry by entry, was
+    REFUTED with "the left side has shape (1,), the right side a scalar" (only the scalar 0
+    broadcast); a scalar side broadcasts, as in NumPy."""
+    from derive import Table
+    from derive.notation.primitives import sigmoid
+
+    table = Table(a[i], (i, 1, n))
+    for relation, rhs in (("<", 1), ("==", 1), ("<", 0)):
+        lhs = table - table + Table(1, (i, 1, n)) if relation == "==" else sigmoid(table)
+        verdict = _verdict(_doc(lhs, rhs, inputs=(a,), sizes=GRID, relation=relation))
+        if rhs == 0:  # false: every entry is positive
+            assert verdict.status is REFUTED and "shape" not in str(verdict.counterexample)
+        else:
+            _assert_decided(verdict)
+            assert verdict.status in (PROVED, PROVED_AT_SIZES), (verdict.status, verdict.method)

@@ -319,9 +319,9 @@ def paired_entries(lhs, rhs) -> list[tuple[str, Expr, Expr]]:
     """(label, lhs entry, rhs entry) for every entry of two sides of one shape; generic
     symbols index the axes whose size is a symbol."""
     left, right = shape(lhs), shape(rhs)
-    # SymPy turns 0·A into the scalar 0 (a size factor n - 1 at n = 1): it stands for
-    # the zero array, as NumPy would broadcast it.
-    left, right = (right if lhs == 0 else left), (left if rhs == 0 else right)
+    # A scalar side broadcasts, as in NumPy: sigmoid(a) < 1 compares every entry with 1.
+    # (SymPy also turns 0·A into the scalar 0, a size factor n - 1 at n = 1: the zero array.)
+    left, right = (left or right), (right or left)
     same = len(left) == len(right) and all(dims_equal(a, b) for a, b in zip(left, right))
     if not same:
         raise ShapeMismatch(
