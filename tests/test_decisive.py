@@ -65,6 +65,11 @@ FALSE = [
     ("strict x < x", x, x, "<"),
     ("strict 0 < relu(x)", 0, relu(x), "<"),
     ("tiny exact difference", x + Rational(1, 10**40), x, "=="),
+    # The search shrinks its point to 0, the kink, where the rules' derivative may not be
+    # the derivative; these were UNDECIDED ("no other was found"), refuted at -1 now.
+    ("kink relu' >= 1", Derivative(relu(x), x), 1, ">="),
+    ("kink relu' > 0", Derivative(relu(x), x), 0, ">"),
+    ("tie Max(a, b)' = 1", Derivative(Max(a, b), a), 1, "=="),
 ]
 
 TRUE = [
@@ -223,3 +228,27 @@ def test_a_substitution_is_carried_out_before_exact_evaluation():
         assert verdict.status is REFUTED, verdict.scope
     true = _decide_one(w + Subs(sign(w - 1), w, 0), w - 1, inputs=(w,), domains=above_one)
     assert true.status is not REFUTED
+
+
+def test_a_gradient_entry_refuted_on_a_kink_is_refuted_next_to_it():
+    """∂Σ_i relu(A_i)/∂A_k = 1 fails wherever A_k < 0; the search shrank its point to A_1 = 0,
+    the kink, and the claim was UNDECIDED."""
+    from sympy import IndexedBase, Sum
+
+    n = Symbol("n", integer=True, positive=True)
+    i, k = symbols("i k", integer=True)
+    A = IndexedBase("A", real=True)
+    gradient = Derivative(Sum(relu(A[i]), (i, 1, n)), A[k])
+    doc = document(
+        "kink entry",
+        "a gradient entry refuted next to a kink",
+        Source("issue 10", "issue-10.md"),
+        inputs=(A,),
+        definitions=(),
+        claims=(claim("g", "", "", gradient, 1),),
+        sizes={n: (1, 2, 3)},
+        indices={k: (1, n)},
+    )
+    (verdict,) = verify(doc, timeout=30)
+    assert verdict.status is REFUTED and verdict.counterexample, verdict.scope
+    assert "-" in dict(verdict.counterexample.point)["A[1]"]

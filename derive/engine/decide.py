@@ -17,7 +17,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from derive.engine.confirm import confirm, confirming_sizes, describe
-from derive.engine.falsify import confirm_point, find_counterexample
+from derive.engine.falsify import confirm_point, find_counterexample, off_breakpoints
 from derive.engine.finding import Finding, Job, sizes_key
 from derive.engine.indexcalc import ranges_proper
 from derive.engine.induction import induction_sizes, prove_by_induction
@@ -25,6 +25,7 @@ from derive.engine.numeric import (
     AGREE,
     DIFFER,
     NotEvaluable,
+    compile_instance,
     relative_error,
     sample,
 )
@@ -41,6 +42,7 @@ from derive.engine.terms import (
     InputError,
     NotDerivable,
     concretize,
+    instance,
     size_grid,
     sizes_in,
 )
@@ -110,6 +112,9 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         there = [s for s, value in values if value == 0 or not value.is_number]
         if not there:
             return finding
+        elsewhere = _off_breakpoints(ctx, claim, found, switches, deadline)
+        if elsewhere is not None:  # the rules hold there: the derivative is theirs
+            return _refuted(elsewhere, finding.details)
         if found.sizes:  # the switches of a sized claim are in tensor entries: not decided
             where = " or ".join(f"{sympy.sstr(s)} = 0" for s in there)
             scope = (
@@ -160,6 +165,21 @@ def _instance_switches(ctx: Context, claim: Claim, sizes: dict) -> list:
         return breakpoints(ctx, dataclasses.replace(claim, lhs=sides[0], rhs=sides[1]))
     except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
         return [sympy.S.Zero]  # not written out: every point counts as on a breakpoint
+
+
+def _off_breakpoints(ctx: Context, claim: Claim, found, switches, deadline):
+    """A counterexample of the claim at `found`'s sizes next to its point, off every switch
+    (see falsify.off_breakpoints), or None."""
+    named = {str(s): s for s in sizes_in(ctx, sympy.Tuple(claim.lhs, claim.rhs))}
+    sizes = {named[k]: v for k, v in dict(found.sizes).items() if k in named}
+    try:
+        inst = instance(ctx, claim.lhs, claim.rhs, sizes)
+        compiled = compile_instance(inst, claim.relation)
+    except (NotDerivable, InputError, ShapeMismatch, NotEvaluable, OutOfTime):
+        return None
+    values = {name: sympy.sympify(value) for name, value in found.point}
+    point = {a: v for a, v in _by_name(inst.atoms, values).items() if v.is_Rational}
+    return off_breakpoints(ctx, compiled, point, switches, deadline)
 
 
 def _by_name(atoms, point: dict) -> dict:

@@ -311,6 +311,45 @@ def _shrink(ctx: Context, compiled: Compiled, point: dict, deadline: Deadline) -
     return point
 
 
+# Values an atom is moved to, to take a counterexample off a breakpoint: the search moves
+# each atom to the simplest value that keeps the separation, 0 first, often a kink's place.
+OFF_BREAKPOINT = tuple(Rational(v) for v in (-1, 1, -2, 2, "1/2", "-1/2", 3, -3))
+
+
+def off_breakpoints(
+    ctx: Context, compiled: Compiled, point: dict, switches, deadline: Deadline
+) -> Counterexample | None:
+    """A confirmed counterexample near `point` (a separating point that lies on a
+    breakpoint, its atoms' exact values) at which no expression of `switches` is 0 or fails
+    to be a number: one atom moved at a time to a value of OFF_BREAKPOINT, then all of them
+    together."""
+    atoms = sorted(compiled.instance.atoms, key=str)
+    whole = set(point) == set(atoms)  # else only the trials that set every atom
+    trials = [{**point, a: value} for a in atoms for value in OFF_BREAKPOINT] if whole else []
+    trials += [dict.fromkeys(atoms, value) for value in OFF_BREAKPOINT]
+    for trial in trials:
+        if deadline.remaining() <= 0:
+            return None
+        if not in_domain(ctx, trial) or not _clear_of(switches, trial):
+            continue
+        if _outcome(compiled, trial, deadline) == DIFFER:
+            found = _confirmed(compiled.instance, trial, compiled.relation)
+            if found is not None:
+                return found
+    return None
+
+
+def _clear_of(switches, point: dict) -> bool:
+    """Whether every switch is a nonzero number at `point` (its atoms matched by name)."""
+    names = {str(atom): value for atom, value in point.items()}
+    for switch in switches:
+        at = {a: names[str(a)] for a in switch.free_symbols if str(a) in names}
+        value = switch.xreplace(at)
+        if not value.is_number or value == 0:
+            return False
+    return True
+
+
 def confirm_point(
     ctx: Context, compiled: Compiled, point: dict, relation: str, deadline: Deadline
 ) -> Counterexample | None:
