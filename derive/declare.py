@@ -25,6 +25,7 @@ from derive.model import (
 )
 from derive.notation.aggregates import SetSum, SubsetSum
 from derive.notation.arrays import ArraySum, Table
+from derive.notation.corrections import unchecked_in
 from derive.notation.partials import as_partials
 from derive.notation.tensors import Entry, Tabulated
 
@@ -69,6 +70,10 @@ _DECLARED: set[Definition] = set()
 
 
 def _declared_definition(definition: Definition) -> Definition:
+    for part in (definition.body, definition.initial):
+        unchecked = None if part is None else unchecked_in(part)
+        if unchecked is not None:
+            raise ValueError(f"definition {definition.name}: {unchecked}")
     _DECLARED.add(definition)
     return definition
 
@@ -253,6 +258,9 @@ def _side(id, which: str, value) -> sympy.Basic:
             f"claim {id}: the {which} side {side} is a truth value, not an expression; write "
             "its two sides as the claim's sides and the relation as relation="
         )
+    unchecked = unchecked_in(side)
+    if unchecked is not None:
+        raise ValueError(f"claim {id}: {unchecked}")
     return side
 
 

@@ -403,15 +403,17 @@ def test_what_sympy_rewrites_wrongly_while_a_claim_is_built_is_corrected_first_r
     from sympy import Rational, acoth, chebyshevt, legendre
 
     u, nu = symbols("u nu", real=True)
-    refuted = (
-        (sign(u + I) ** 2, 1, (u,)),
-        (sign((-1) ** (k / 2)) ** 2, 1, (k,)),
-        (legendre(k, -u), (-1) ** k * legendre(k, u), (k, u)),
-        (chebyshevt(nu, -u), (-1) ** nu * chebyshevt(nu, u), (nu, u)),
-    )
+    refuted = ((sign(u + I) ** 2, 1, (u,)), (sign((-1) ** (k / 2)) ** 2, 1, (k,)))
     for lhs, rhs, inputs in refuted:
         verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
         assert verdict.status is REFUTED and verdict.counterexample, (lhs, verdict.method)
+    # The orthogonal polynomials are among the functions a document may not use (round 22).
+    for lhs, rhs, inputs in (
+        (legendre(k, -u), (-1) ** k * legendre(k, u), (k, u)),
+        (chebyshevt(nu, -u), (-1) ** nu * chebyshevt(nu, u), (nu, u)),
+    ):
+        with pytest.raises(ValueError, match="derive decides no claim"):
+            _doc(lhs, rhs, inputs=inputs)
     _assert_no_false_proof(_verdict(_doc(acoth(-u), -acoth(u), inputs=(u,))))
     # Where SymPy's rewrite holds, it still makes it.
     y, m = symbols("y", positive=True), symbols("m", integer=True, nonnegative=True)
@@ -1680,3 +1682,48 @@ def test_an_array_side_compared_with_a_scalar_is_compared_entry_by_entry():
         else:
             _assert_decided(verdict)
             assert verdict.status in (PROVED, PROVED_AT_SIZES), (verdict.status, verdict.method)
+
+
+def test_a_sympy_function_whose_construction_is_unchecked_is_refused(tmp_path):
+    """Twenty-second adversarial round: SymPy builds special functions wrongly somewhere
+    (gegenbauer(1/2, 2, x) as 1, conjugate(loggamma(x)) as loggamma(x), complex for x < 0,
+    elliptic_pi(1/2, z, 0) as a closed form right only for |z| < π/2), and such claims were
+    PROVED 'identical; all values'. A document may use only the functions derive checked."""
+    lines = [
+        "from sympy import gegenbauer, symbols",
+        "from derive import Source, claim, document",
+        "x = symbols('x', real=True)",
+        "DOCUMENT = document('g', 'g', Source('s', 's.md'), inputs=(x,), definitions=(),",
+        "    claims=(claim('c', '', '', gegenbauer(1/2, 2, x), 1),))",
+    ]
+    path = tmp_path / "gegenbauer.py"
+    path.write_text("\n".join(lines))
+    from derive.documents import load
+
+    with pytest.raises(Exception, match=r"line 5: .*gegenbauer: derive decides no claim"):
+        load(str(path))
+    from sympy import conjugate, li, loggamma
+
+    u = symbols("u", real=True)
+    with pytest.raises(ValueError, match="li: derive decides no claim"):
+        _doc(conjugate(li(u)), li(u), inputs=(u,))
+    with pytest.raises(ValueError, match="definition q: li"):
+        define("q", (u,), li(u))
+    # loggamma (PyTorch's lgamma) is allowed, its conjugate corrected.
+    _assert_no_false_proof(_verdict(_doc(conjugate(loggamma(u)), loggamma(u), inputs=(u,))))
+    # A document's own functions and the checked ones stay allowed.
+    f = Function("f")
+    _assert_decided(_verdict(_doc(f(u) + sign(u) * Abs(u), f(u) + u, inputs=(u,))))
+
+
+def test_mod_of_a_fraction_of_unknown_sign_is_kept_as_written():
+    """Twenty-second adversarial round: Mod(-k, 2k) was built as -k (Mod(-1, 2) = 1) and
+    Mod(x, -2x) as x (Mod(1, -2) = -1): SymPy's shift by q where the remainder's sign
+    differs from q's was skipped where it could not tell that sign; both PROVED."""
+    from sympy import Mod
+
+    u = symbols("u", real=True)
+    for lhs, rhs, inputs in ((Mod(-k, 2 * k), -k, (k,)), (Mod(u, -2 * u), u, (u,))):
+        verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
+        assert verdict.status is REFUTED and verdict.counterexample, (lhs, verdict.method)
+    assert Mod(-c, 2 * c) == c  # where SymPy can tell (c > 0), it still evaluates

@@ -16,6 +16,7 @@ import traceback
 
 from derive.declare import ROOT as _ROOT
 from derive.documents._floats import exact_literals, kept_exact, written_literal
+from derive.documents._functions import kept_functions
 from derive.documents._shapes import kept_shapes
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.model import Document
@@ -92,7 +93,8 @@ def _deadline(seconds: float | None):
 
 def _checked(name: str, filename: str, importer, seconds: float | None = None) -> Document:
     try:
-        with _deadline(seconds), kept_exact(), kept_shapes():
+        # kept_functions innermost: the float watch sees its frames as its own caller's.
+        with _deadline(seconds), kept_functions(), kept_exact(), kept_shapes():
             module = importer()
     except OutOfTime:
         raise LoadError(

@@ -13,6 +13,11 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   as written where u may be 0.
 - sign(u)**2 (any even power) was 1 wherever u is not 0, u complex too (sign(i)² = -1).
   Now only for a real u.
+- Mod(p, q) with p/q a constant fraction was p - ⌊p/q⌋·q, without the shift by q where
+  that is negative when SymPy could not tell its sign: Mod(-k, 2k) was -k (1 at k = 1),
+  Mod(x, -2x) was x. Kept as written now.
+- conjugate(loggamma(u)) was loggamma(conjugate(u)), wrong for a negative u (loggamma(-1/2)
+  is 1.27 - iπ). Now only for a positive u.
 - The orthogonal polynomials took out a minus sign, P_n(-x) → (-1)**n·P_n(x), for an
   unknown degree n; that parity holds for a degree 0, 1, 2, … only (P_{-2}(-x) = -P_{-2}(x),
   since P_{-n-1} = P_n). Kept as written unless n is known to be such a degree.
@@ -24,13 +29,20 @@ what SymPy gave them.
 
 from __future__ import annotations
 
+import sys
+
 import sympy
+from sympy.codegen import cfunctions
+from sympy.core import function
+from sympy.core.function import Application, UndefinedFunction, WildFunction
 from sympy.core.power import Pow
 
 _POW_IS_IMAGINARY = Pow._eval_is_imaginary
 _ACOT_EVAL = sympy.acot.eval.__func__
 _ACOTH_EVAL = sympy.acoth.eval.__func__
 _SIGN_POWER = sympy.sign._eval_power
+_MOD_EVAL = sympy.Mod.eval.__func__
+_LOGGAMMA_CONJUGATE = sympy.loggamma._eval_conjugate
 # Their eval(n, ..., x) takes out the minus sign of x as (-1)**n for an n that is no number.
 _PARITY = (
     sympy.jacobi,
@@ -65,6 +77,25 @@ def _acoth_eval(cls, arg):
     return _ACOTH_EVAL(cls, arg)
 
 
+def _mod_eval(cls, p, q):
+    ratio = p / q
+    if ratio.is_Rational and not ratio.is_integer:  # SymPy's p - ⌊p/q⌋·q, shifted by q...
+        rest = p - int(ratio) * q
+        try:
+            known = sympy.sympify(rest * q < 0) in (sympy.true, sympy.false)
+        except TypeError:
+            known = False
+        if not known:  # ...where rest·q < 0, which it took as false when it cannot tell
+            return None
+    return _MOD_EVAL(cls, p, q)
+
+
+def _loggamma_conjugate(self):
+    if self.args[0].is_extended_positive:
+        return _LOGGAMMA_CONJUGATE(self)
+    return None
+
+
 def _sign_power(self, other):
     if self.args[0].is_extended_real:
         return _SIGN_POWER(self, other)
@@ -78,6 +109,66 @@ def _parity_eval(cls, n, *rest):
     return _PARITY_EVAL[cls](cls, n, *rest)
 
 
+# The elementary functions, the steps and selectors of ML derivations, and the few special
+# functions they use (erf for GELU; gamma, factorial and binomial for counting; lgamma and
+# digamma as PyTorch has them), each
+# scanned by the adversarial rounds for wrong rewrites at construction (see
+# above for the ones corrected). Built for a document file, any other of SymPy's raises
+# UncheckedFunction (documents/_functions.py); document() refuses one left in a claim.
+FUNCTIONS = frozenset(
+    {
+        *(sympy.exp, sympy.log),
+        *(sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc),
+        *(sympy.asin, sympy.acos, sympy.atan, sympy.acot, sympy.asec, sympy.acsc, sympy.atan2),
+        *(sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch),
+        *(sympy.asinh, sympy.acosh, sympy.atanh, sympy.acoth, sympy.asech, sympy.acsch),
+        *(sympy.Abs, sympy.sign, sympy.re, sympy.im, sympy.arg, sympy.conjugate),
+        *(sympy.Piecewise, sympy.Heaviside, sympy.DiracDelta, sympy.KroneckerDelta),
+        *(sympy.floor, sympy.ceiling, sympy.frac, sympy.Mod),
+        *(sympy.Max, sympy.Min),
+        *(sympy.erf, sympy.erfc, sympy.gamma, sympy.factorial, sympy.binomial),
+        *(sympy.loggamma, sympy.digamma, sympy.polygamma),  # PyTorch's lgamma and its kin
+        *(cfunctions.expm1, cfunctions.log1p, cfunctions.exp2, cfunctions.log2),
+    }
+)
+
+
+_BASES = frozenset(
+    {Application, sympy.Function, WildFunction, getattr(function, "DefinedFunction", Application)}
+)
+
+
+class UncheckedFunction(ValueError):
+    """A document uses a SymPy function whose construction derive has not checked."""
+
+
+def unchecked(kind) -> bool:
+    """Whether `kind` is SymPy's own function class outside FUNCTIONS (an undefined
+    function, a document's subclass or derive's notation is not)."""
+    if kind in FUNCTIONS or kind in _BASES or isinstance(kind, UndefinedFunction):
+        return False  # (Function("f") is built by Function itself)
+    if issubclass(kind, sympy.logic.boolalg.BooleanFunction):
+        return False  # And, Or, Not of a Piecewise's conditions
+    home = sys.modules.get(kind.__module__)  # SymPy's own, not a class that says it is
+    return kind.__module__.split(".")[0] == "sympy" and getattr(home, kind.__name__, None) is kind
+
+
+def unchecked_message(kind) -> str:
+    return (
+        f"{kind.__name__}: derive decides no claim with SymPy's {kind.__name__}, whose rules "
+        "it has not checked (SymPy rewrites some special functions wrongly as it builds "
+        "them, before derive reads the claim)"
+    )
+
+
+def unchecked_in(expr) -> str | None:
+    """The message for a SymPy function outside FUNCTIONS in `expr`, or None."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, Application) and unchecked(type(node)):
+            return unchecked_message(type(node))
+    return None
+
+
 def apply() -> None:
     """Install the corrections (once; idempotent)."""
     if Pow._prop_handler.get("imaginary") is _pow_is_imaginary:
@@ -87,6 +178,8 @@ def apply() -> None:
     sympy.acot.eval = classmethod(_acot_eval)
     sympy.acoth.eval = classmethod(_acoth_eval)
     sympy.sign._eval_power = _sign_power
+    sympy.Mod.eval = classmethod(_mod_eval)
+    sympy.loggamma._eval_conjugate = _loggamma_conjugate
     for kind in _PARITY:
         kind.eval = classmethod(_parity_eval)
     sympy.core.cache.clear_cache()  # constructions SymPy cached before

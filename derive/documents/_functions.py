@@ -1,0 +1,62 @@
+"""SymPy functions a document may use: those whose construction derive has checked
+(notation/corrections.py's FUNCTIONS), watched while a document file runs.
+
+SymPy rewrites some functions as it builds them, and for many of its special functions
+wrongly somewhere: gegenbauer(1/2, 2, x) is built as 1, jacobi(3/2, 1, 2, x) as the
+polynomial of degree 1, elliptic_pi(1/2, z, 0) as a closed form right only for |z| < π/2,
+conjugate(loggamma(x)) as loggamma(x) (complex for x < 0). The rewritten claim is all derive
+reads (both sides equal as built), so such a claim was PROVED. Within `kept_functions`,
+building a SymPy function outside FUNCTIONS for a document raises UncheckedFunction, even
+where SymPy evaluates it away; the functions of derive's notation and a document's own
+functions (Function("f"), subclasses) are allowed. A document built in-process is checked
+by `document()` for the ones still in its expressions (corrections.unchecked_in).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from sympy.core import function
+
+from derive.documents import _floats
+from derive.notation.corrections import UncheckedFunction, unchecked, unchecked_message
+
+_HERE = os.path.abspath(__file__)
+
+
+def _by_the_document() -> bool:
+    """Whether the function being built is called for by the document's code (or a module
+    it imports, or derive's declarations), not by SymPy's or mpmath's own (SymPy builds
+    exp_polar inside some of its matrix and limit code)."""
+    frame = sys._getframe(2)  # the constructor's caller, or a watch around it
+    while frame is not None and os.path.abspath(frame.f_code.co_filename) in (_HERE, _floats._HERE):
+        frame = frame.f_back
+    if frame is None or frame.f_code.co_filename.startswith("<frozen"):
+        return False
+    return not any(library in frame.f_code.co_filename for library in _floats._LIBRARIES)
+
+
+@contextlib.contextmanager
+def kept_functions():
+    """Within: building a SymPy function outside FUNCTIONS for a document raises
+    UncheckedFunction (see the module's docstring)."""
+    kinds = [k for k in (function.Function, getattr(function, "DefinedFunction", None)) if k]
+    constructors = {kind: kind.__dict__["__new__"] for kind in kinds}
+
+    def watched(construct):
+        def built(cls, *args, **options):
+            if unchecked(cls) and _by_the_document():
+                raise UncheckedFunction(unchecked_message(cls))
+            return construct(cls, *args, **options)
+
+        return built
+
+    for kind, construct in constructors.items():
+        kind.__new__ = watched(construct)
+    try:
+        yield
+    finally:
+        for kind, construct in constructors.items():
+            kind.__new__ = construct
