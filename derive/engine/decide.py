@@ -158,8 +158,7 @@ def _instance_switches(ctx: Context, claim: Claim, sizes: dict) -> list:
     """The breakpoints of the claim with its sizes at `sizes` (by name) and its sums written
     out, so that they are in the instance's entries (a[1], not a[i] inside Σ_i); every
     breakpoint of the claim where that fails (a point on any of them is not trusted)."""
-    named = {str(s): s for s in sizes_in(ctx, sympy.Tuple(claim.lhs, claim.rhs))}
-    values = {named[k]: v for k, v in sizes.items() if k in named}
+    values = _size_symbols(ctx, claim, sizes)
     try:
         sides = [concretize(ctx, side, values, dict(claim.lows)) for side in (claim.lhs, claim.rhs)]
         return breakpoints(ctx, dataclasses.replace(claim, lhs=sides[0], rhs=sides[1]))
@@ -170,8 +169,7 @@ def _instance_switches(ctx: Context, claim: Claim, sizes: dict) -> list:
 def _off_breakpoints(ctx: Context, claim: Claim, found, switches, deadline):
     """A counterexample of the claim at `found`'s sizes next to its point, off every switch
     (see falsify.off_breakpoints), or None."""
-    named = {str(s): s for s in sizes_in(ctx, sympy.Tuple(claim.lhs, claim.rhs))}
-    sizes = {named[k]: v for k, v in dict(found.sizes).items() if k in named}
+    sizes = _size_symbols(ctx, claim, dict(found.sizes))
     try:
         inst = instance(ctx, claim.lhs, claim.rhs, sizes)
         compiled = compile_instance(inst, claim.relation)
@@ -180,6 +178,12 @@ def _off_breakpoints(ctx: Context, claim: Claim, found, switches, deadline):
     values = {name: sympy.sympify(value) for name, value in found.point}
     point = {a: v for a, v in _by_name(inst.atoms, values).items() if v.is_Rational}
     return off_breakpoints(ctx, compiled, point, switches, deadline)
+
+
+def _size_symbols(ctx: Context, claim: Claim, sizes: dict) -> dict:
+    """`sizes` (a counterexample's, keyed by name) keyed by the claim's size symbols."""
+    named = {str(s): s for s in sizes_in(ctx, sympy.Tuple(claim.lhs, claim.rhs))}
+    return {named[k]: v for k, v in sizes.items() if k in named}
 
 
 def _by_name(atoms, point: dict) -> dict:
