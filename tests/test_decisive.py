@@ -252,3 +252,43 @@ def test_a_gradient_entry_refuted_on_a_kink_is_refuted_next_to_it():
     (verdict,) = verify(doc, timeout=30)
     assert verdict.status is REFUTED and verdict.counterexample, verdict.scope
     assert "-" in dict(verdict.counterexample.point)["A[1]"]
+
+
+def test_partials_through_a_recurrence_are_decided_at_their_sizes():
+    """∂h(n)/∂u[c] through h(t) = g[t] h(t−1) + u[t]: the breakpoints of the claim could not
+    be taken for a symbolic n ('cannot tell whether h(t) comes after h(2)'), and every point
+    counted as on one. True partials were UNDECIDED though proved at every size, false ones
+    UNDECIDED though refuted (twenty-first adversarial round); written out at the sizes,
+    the claims have no breakpoint."""
+    from sympy import IndexedBase, Product, Sum
+
+    from derive.declare import define, recurrence
+    from derive.model import PROVED_AT_SIZES
+
+    n, c = symbols("n c", integer=True, positive=True)
+    t = Symbol("t", integer=True)
+    g, v = IndexedBase("g", real=True), IndexedBase("v", real=True)
+    h = recurrence("h", (t,), start=0, initial=0, step=lambda prev: g[t] * prev + v[t])
+    L = define("L", (), Sum(h(t) ** 2, (t, 1, n)))
+    claims = (
+        claim("dh/dv", "", "", Derivative(h(n), v[c]), Product(g[t], (t, c + 1, n))),
+        claim("dL/dh(n)", "", "", Derivative(L(), h(n)), 2 * h(n)),
+        # False: h(3) = g[3] h(2) + v[3] also depends on h(2).
+        claim("dL/dh(2)", "", "", Derivative(L(), h(2)), 2 * h(2), lows={n: 2}),
+        claim("dL/dh(c)", "", "", Derivative(L(), h(c)), 2 * h(c)),
+    )
+    doc = document(
+        "recurrence partials",
+        "partials through a recurrence",
+        Source("issue 10", "issue-10.md"),
+        inputs=(g, v),
+        definitions=(h, L),
+        claims=claims,
+        sizes={n: (1, 2, 3)},
+        indices={c: (1, n)},
+    )
+    verdicts = {v.claim: v for v in verify(doc, timeout=30)}
+    for name in ("dh/dv", "dL/dh(n)"):
+        assert verdicts[name].status is PROVED_AT_SIZES, verdicts[name].scope
+    for name in ("dL/dh(2)", "dL/dh(c)"):
+        assert verdicts[name].status is REFUTED, verdicts[name].scope

@@ -38,10 +38,14 @@ from derive.engine.prove import (
 )
 from derive.engine.singular import breakpoints, decide_at_breakpoints
 from derive.engine.terms import (
+    MAX_UNFOLD_ROUNDS,
     Context,
     InputError,
     NotDerivable,
     concretize,
+    expand_aggregates,
+    free_indices,
+    index_assignments,
     instance,
     size_grid,
     sizes_in,
@@ -95,6 +99,14 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         switches = breakpoints(ctx, claim)
     except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
         switches = None  # the derivatives could not be taken again: not covered
+    if (
+        switches is None
+        and finding.status is PROVED_AT_SIZES
+        and not _switches_at(ctx, claim, finding.sizes, [])
+    ):
+        # A proof at sizes covers its instances, and they have no breakpoint.
+        note = "written out at those sizes, the claim has no branch, tie or kink"
+        return dataclasses.replace(finding, details=(*finding.details, note))
     if finding.status is REFUTED and found.sizes and switches != []:
         # Its switches as the instance has them, in the point's entries (and there a
         # recurrence's h(c) unfolds, where ∂/∂h(c) could not be taken for every c).
@@ -158,12 +170,63 @@ def _instance_switches(ctx: Context, claim: Claim, sizes: dict) -> list:
     """The breakpoints of the claim with its sizes at `sizes` (by name) and its sums written
     out, so that they are in the instance's entries (a[1], not a[i] inside Σ_i); every
     breakpoint of the claim where that fails (a point on any of them is not trusted)."""
-    values = _size_symbols(ctx, claim, sizes)
+    # Where they cannot be taken, every point counts as on a breakpoint.
+    return _switches_at(ctx, claim, (_size_symbols(ctx, claim, sizes),), [sympy.S.Zero])
+
+
+def _switches_at(ctx: Context, claim: Claim, proved: tuple, failed) -> list:
+    """The breakpoints of the claim's instances at each of the sizes in `proved` (dicts keyed
+    by size symbol); `failed` where one of them cannot be taken."""
+    found = []
+    for sizes in proved:
+        switches = _written_out_switches(ctx, claim, sizes) if sizes else None
+        if switches is None:
+            return failed
+        found += [s for s in switches if s not in found]
+    return found
+
+
+def _written_out_switches(ctx: Context, claim: Claim, values: dict) -> list | None:
+    """breakpoints() of the claim at the sizes `values` (keyed by size symbol), for every
+    value of its free indices, the sizes put into the definitions too and every sum with
+    concrete bounds written out, so that a recurrence's h(t) under Σ_t is h(1), h(2), …
+    (whether h(t) comes after h(2) is known then); None where that fails."""
+    found, lows = [], dict(claim.lows)
     try:
-        sides = [concretize(ctx, side, values, dict(claim.lows)) for side in (claim.lhs, claim.rhs)]
-        return breakpoints(ctx, dataclasses.replace(claim, lhs=sides[0], rhs=sides[1]))
+        sized = _sized_context(ctx, values)
+        indices = free_indices(ctx, sympy.Tuple(claim.lhs, claim.rhs))
+        for assignment in index_assignments(ctx, indices, values):
+            at = {**values, **assignment}
+            sides = [concretize(sized, s, at, lows) for s in (claim.lhs, claim.rhs)]
+            written = dataclasses.replace(claim, lhs=sides[0], rhs=sides[1])
+            found += [s for s in breakpoints(sized, written) if s not in found]
     except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
-        return [sympy.S.Zero]  # not written out: every point counts as on a breakpoint
+        return None
+    return found
+
+
+def _sized_context(ctx: Context, values: dict) -> Context:
+    """`ctx` with the sizes `values` substituted into its definitions (not where a definition
+    has a parameter of that name), their aggregates with concrete bounds written out."""
+
+    def sized(body, values):
+        if body is None:
+            return None
+        body = body.subs(values, simultaneous=True)
+        for _ in range(MAX_UNFOLD_ROUNDS):
+            expanded = expand_aggregates(body)
+            if expanded == body:
+                return body
+            body = expanded
+        raise InputError(f"writing out {body} did not terminate")
+
+    definitions = {}
+    for func, d in ctx.definitions.items():
+        own = {k: v for k, v in values.items() if k not in d.params}
+        definitions[func] = dataclasses.replace(
+            d, body=sized(d.body, own), initial=sized(d.initial, own)
+        )
+    return dataclasses.replace(ctx, definitions=definitions)
 
 
 def _off_breakpoints(ctx: Context, claim: Claim, found, switches, deadline):
@@ -522,7 +585,7 @@ def _prove_at_sizes(job: Job) -> Finding | None:
         # proof covers every value of its atoms.
         finding = Finding(PROVED, "all values (written out at one size)", method)
     else:
-        finding = Finding(PROVED_AT_SIZES, f"sizes {listed}", method)
+        finding = Finding(PROVED_AT_SIZES, f"sizes {listed}", method, sizes=tuple(proved))
     confirmed = _confirmed(job, finding, proved, required=proved)
     if confirmed.status is PROVED_AT_SIZES:
         return _refuted_beyond(job, proved) or confirmed

@@ -22,6 +22,7 @@ class Finding:
     method: str
     counterexample: Counterexample | None = None
     details: tuple[str, ...] = ()
+    sizes: tuple = ()  # a proof at sizes: the sizes (dicts) it holds at
 
 
 @dataclass
