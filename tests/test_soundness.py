@@ -1727,3 +1727,70 @@ def test_mod_of_a_fraction_of_unknown_sign_is_kept_as_written():
         verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
         assert verdict.status is REFUTED and verdict.counterexample, (lhs, verdict.method)
     assert Mod(-c, 2 * c) == c  # where SymPy can tell (c > 0), it still evaluates
+
+
+def test_a_kink_inside_a_definition_is_decided_on_the_definition_body():
+    """Twenty-third adversarial round: at a breakpoint the claim was compared with its
+    derivatives as written (∂hs/∂u, hs a definition) while the point's values were found
+    for them unfolded (∂(u·sign(u)²)/∂u): the rules' value stood, so ∂hs/∂u = sign(u)²,
+    false at u = 0 (hs = u), was PROVED, and ∂hv/∂u = 1 (hv = u − v, written with an Eq
+    branch) REFUTED at u = v."""
+    from sympy import Eq
+
+    u, v = symbols("u v", real=True)
+    hs = define("hs", (), u * sign(u) ** 2)
+    for lhs, rhs in (
+        (Derivative(hs(), u), sign(u) ** 2),
+        (Derivative(2 * hs(), u), 2 * sign(u) ** 2),
+    ):
+        verdict = _verdict(_doc(lhs, rhs, inputs=(u,), definitions=(hs,)))
+        _assert_no_false_proof(verdict)
+    hv = define("hv", (), Piecewise((0, Eq(u, v)), (u - v, True)))
+    verdict = _verdict(_doc(Derivative(hv(), u), 1, inputs=(u, v), definitions=(hv,)))
+    _assert_decided(verdict)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # A subclass builds by its SymPy class's rules: EP(1/2, x, 0) is a closed form right
+        # only for |x| < π/2.
+        [
+            "from sympy import elliptic_pi",
+            "class EP(elliptic_pi): pass",
+            "LHS, RHS = EP(1/2, x, 0), sqrt(2)*atan(sqrt(2)*tan(x)/2)",
+        ],
+        # Its own __new__ calls Function's: im(...) was built as 0, though it is 1 at x = -1.
+        [
+            "from sympy import betainc_regularized",
+            "LHS, RHS = im(betainc_regularized(1/2, 1, 0, x)), 0",
+        ],
+        # Built by SymPy's replace, as 1 (it is 35/16 at x = 1).
+        [
+            "from sympy import Function, gegenbauer",
+            "C = Function('C')",
+            "LHS, RHS = C(1/2, 2, x).replace(C, gegenbauer), 1",
+        ],
+    ],
+    ids=["subclass", "own __new__", "replace"],
+)
+def test_an_unchecked_function_built_on_the_documents_behalf_is_refused(tmp_path, lines):
+    """Twenty-third adversarial round: each claim below is false and was PROVED, the
+    unchecked function built by SymPy's code rather than the document's own call."""
+    from derive.documents import load
+
+    text = [
+        "from sympy import atan, im, sqrt, symbols, tan",
+        "from derive import Source, claim, document",
+        "x = symbols('x', real=True)",
+        *lines,
+        "DOCUMENT = document('g', 'g', Source('s', 's.md'), inputs=(x,), definitions=(),",
+        "    claims=(claim('c', '', '', LHS, RHS),))",
+    ]
+    path = tmp_path / "document.py"
+    path.write_text("\n".join(text))
+    with pytest.raises(
+        Exception,
+        match=r"(betainc_regularized|gegenbauer|EP): derive decides no claim",
+    ):
+        load(str(path))

@@ -6,9 +6,13 @@ wrongly somewhere: gegenbauer(1/2, 2, x) is built as 1, jacobi(3/2, 1, 2, x) as 
 polynomial of degree 1, elliptic_pi(1/2, z, 0) as a closed form right only for |z| < π/2,
 conjugate(loggamma(x)) as loggamma(x) (complex for x < 0). The rewritten claim is all derive
 reads (both sides equal as built), so such a claim was PROVED. Within `kept_functions`,
-building a SymPy function outside FUNCTIONS for a document raises UncheckedFunction, even
-where SymPy evaluates it away; the functions of derive's notation and a document's own
-functions (Function("f"), subclasses) are allowed. A document built in-process is checked
+building a SymPy function outside FUNCTIONS raises UncheckedFunction, even where SymPy
+evaluates it away, whoever calls its constructor: the document, or SymPy on its behalf (a
+class's own __new__, as betainc_regularized's; `expr.replace(f, gegenbauer)`; an allowed
+function's rules evaluating through another, as polygamma(1, 1) through zeta(2)), except
+SymPy's own polar bookkeeping (_PLUMBING) where SymPy builds it. The functions of derive's
+notation and a document's own functions (Function("f"), subclasses of Function) are
+allowed; a subclass of an unchecked function is not (see corrections.unchecked). A document built in-process is checked
 by `document()` for the ones still in its expressions (corrections.unchecked_in).
 """
 
@@ -18,12 +22,17 @@ import contextlib
 import os
 import sys
 
+from sympy import exp_polar, periodic_argument, polar_lift, principal_branch
 from sympy.core import function
 
 from derive.documents import _floats
 from derive.notation.corrections import UncheckedFunction, unchecked, unchecked_message
 
 _HERE = os.path.abspath(__file__)
+# SymPy's bookkeeping of polar numbers, which its own code builds while it evaluates
+# functions derive has checked (exp_polar inside its matrix and limit code): allowed where
+# SymPy builds them, not in a document's own calls.
+_PLUMBING = frozenset({exp_polar, polar_lift, periodic_argument, principal_branch})
 
 
 def _by_the_document() -> bool:
@@ -47,8 +56,11 @@ def kept_functions():
 
     def watched(construct):
         def built(cls, *args, **options):
-            if unchecked(cls) and _by_the_document():
-                raise UncheckedFunction(unchecked_message(cls))
+            if unchecked(cls):
+                if _by_the_document():
+                    raise UncheckedFunction(unchecked_message(cls))
+                if cls not in _PLUMBING:
+                    raise UncheckedFunction(unchecked_message(cls, by_sympy=True))
             return construct(cls, *args, **options)
 
         return built

@@ -138,9 +138,12 @@ def decide_at_breakpoints(
                     if not isinstance(zeros, sympy.FiniteSet):
                         return Singular(where, f"the zeros of {switch} in {x} are not a finite set")
                     points |= set(zeros)
+            # The sides as the nodes are found in them: a derivative of a definition is
+            # taken of its body.
+            sides = [unfold(ctx, side, lows) for side in (claim.lhs, claim.rhs)]
             for x0 in sorted(points, key=sympy.default_sort_key):
                 others = {a: v for a, v in (only or {}).items() if a != x}
-                found = _at_point(claim, pieces, x, x0, others)
+                found = _at_point(sides, pieces, x, x0, others)
                 if isinstance(found, Counterexample):
                     return Singular(where, refuted=found)
                 if found:
@@ -152,11 +155,12 @@ def decide_at_breakpoints(
     return Singular(where)
 
 
-def _at_point(claim, pieces, x, x0, others):
+def _at_point(sides, pieces, x, x0, others):
     """A Counterexample at x = x0, a reason the claim is not decided there, or "" when it
-    holds there (or says nothing there: a derivative in it has no value). `others` gives
-    the other atoms values (a counterexample's); each comparison must come out decided, for
-    every value of the atoms left symbolic, or the point is not decided."""
+    holds there (or says nothing there: a derivative in it has no value). `sides` are the
+    claim's, its definitions unfolded as in `pieces`; `others` gives the other atoms values
+    (a counterexample's); each comparison must come out decided, for every value of the
+    atoms left symbolic, or the point is not decided."""
     values = {}
     for node, function, derived in pieces:
         function, derived = function.xreplace(others), derived.xreplace(others)
@@ -179,10 +183,10 @@ def _at_point(claim, pieces, x, x0, others):
         if conventional.has(sympy.nan) or not conventional.is_finite:
             return ""  # no value there: the claim says nothing at x0
         values[node] = conventional
-    lhs, rhs = (
-        _off_deltas(elementary(side.xreplace(values).xreplace(others))).subs(x, x0)
-        for side in (claim.lhs, claim.rhs)
-    )
+    written = [side.xreplace(values) for side in sides]
+    if any(side.has(sympy.Derivative) for side in written):
+        return f"a derivative in the claim at {x} = {x0} is not one the point was decided for"
+    lhs, rhs = (_off_deltas(elementary(side.xreplace(others))).subs(x, x0) for side in written)
     if lhs.has(sympy.nan) or rhs.has(sympy.nan):
         return f"the sides at {x} = {x0} are not numbers"
     gap = sympy.simplify(lhs - rhs)

@@ -34,7 +34,7 @@ import sys
 import sympy
 from sympy.codegen import cfunctions
 from sympy.core import function
-from sympy.core.function import Application, UndefinedFunction, WildFunction
+from sympy.core.function import Application, AppliedUndef, WildFunction
 from sympy.core.power import Pow
 
 _POW_IS_IMAGINARY = Pow._eval_is_imaginary
@@ -134,7 +134,13 @@ FUNCTIONS = frozenset(
 
 
 _BASES = frozenset(
-    {Application, sympy.Function, WildFunction, getattr(function, "DefinedFunction", Application)}
+    {
+        Application,
+        AppliedUndef,  # Function("f"): no rules of its own
+        sympy.Function,
+        WildFunction,
+        getattr(function, "DefinedFunction", Application),
+    }
 )
 
 
@@ -143,21 +149,39 @@ class UncheckedFunction(ValueError):
 
 
 def unchecked(kind) -> bool:
-    """Whether `kind` is SymPy's own function class outside FUNCTIONS (an undefined
-    function, a document's subclass or derive's notation is not)."""
-    if kind in FUNCTIONS or kind in _BASES or isinstance(kind, UndefinedFunction):
-        return False  # (Function("f") is built by Function itself)
-    if issubclass(kind, sympy.logic.boolalg.BooleanFunction):
-        return False  # And, Or, Not of a Piecewise's conditions
-    home = sys.modules.get(kind.__module__)  # SymPy's own, not a class that says it is
-    return kind.__module__.split(".")[0] == "sympy" and getattr(home, kind.__name__, None) is kind
+    """Whether `kind` is, or inherits its rules from, SymPy's own function class outside
+    FUNCTIONS: the first of SymPy's classes it derives from (itself, for SymPy's own) is not
+    in FUNCTIONS or a base (Function). An undefined function, a document's subclass of
+    Function or derive's notation is not; a subclass of elliptic_pi, or Function("f",
+    bases=(gegenbauer,)), is (it builds by elliptic_pi's rules)."""
+    for ancestor in kind.__mro__:
+        if ancestor in FUNCTIONS or ancestor in _BASES:
+            return False
+        if issubclass(ancestor, sympy.logic.boolalg.BooleanFunction):
+            return False  # And, Or, Not of a Piecewise's conditions
+        if _sympys(ancestor):
+            return True
+    return False
 
 
-def unchecked_message(kind) -> str:
+def _sympys(kind) -> bool:
+    """Whether `kind` is SymPy's own class, not one that says it is."""
+    module = kind.__module__ or ""  # (None for Function("f"))
+    home = sys.modules.get(module)
+    return module.split(".")[0] == "sympy" and getattr(home, kind.__name__, None) is kind
+
+
+def unchecked_message(kind, by_sympy: bool = False) -> str:
+    """Why a claim may not use `kind`; `by_sympy`: SymPy built it, not the document."""
+    sympys = next(a for a in kind.__mro__ if _sympys(a))
+    name = f"SymPy's {kind.__name__}"
+    if sympys is not kind:
+        name = f"{kind.__name__}, a subclass of SymPy's {sympys.__name__}"
+    built = " SymPy built it from one of the document's expressions." if by_sympy else ""
     return (
-        f"{kind.__name__}: derive decides no claim with SymPy's {kind.__name__}, whose rules "
-        "it has not checked (SymPy rewrites some special functions wrongly as it builds "
-        "them, before derive reads the claim)"
+        f"{kind.__name__}: derive decides no claim with {name}, whose rules it has "
+        "not checked (SymPy rewrites some special functions wrongly as it builds them, "
+        f"before derive reads the claim).{built}"
     )
 
 
