@@ -1794,3 +1794,64 @@ def test_an_unchecked_function_built_on_the_documents_behalf_is_refused(tmp_path
         match=r"(betainc_regularized|gegenbauer|EP): derive decides no claim",
     ):
         load(str(path))
+
+
+def _rebinding(lhs, rhs, index=c, **options):
+    """A document whose free index `index` (1..n) a binder in the claim also binds."""
+    a = IndexedBase("a", real=True)
+    indices = {index: (1, n)}
+    return _doc(lhs(a), rhs(a), inputs=(a,), sizes={n: (1, 2, 3)}, indices=indices, **options)
+
+
+_C = Symbol("c", integer=True)  # a Subs binds a symbol declared integer alone
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs, index",
+    [
+        # Π over c = n+1.. of Σ_j δ(j, c) a_j is 0 (j ≤ n < c), not Π_c a_c.
+        (
+            lambda a: Product(Sum(KroneckerDelta(j, c) * a[j], (j, 1, n)), (c, n + 1, 2 * n)),
+            lambda a: Product(a[c], (c, n + 1, 2 * n)),
+            c,
+        ),
+        (
+            lambda a: sympy.Subs(Sum(KroneckerDelta(j, _C) * a[j], (j, 1, n)), _C, n + 1),
+            lambda a: a[n + 1],
+            _C,
+        ),
+    ],
+    ids=["product", "subs"],
+)
+def test_a_binder_of_the_free_index_hides_its_declared_range_from_deltas(lhs, rhs, index):
+    """Twenty-third adversarial round: inside a Product or Subs that binds the declared free
+    index c, Σ_j δ(j, c) a_j was summed out with c's declared range 1..n, though the binder
+    runs c beyond n; false claims (hidden there beyond the grid) were PROVED."""
+    doc = _rebinding(lhs, rhs, index)
+    assert _proof_by_strategies(doc) is None
+    _assert_no_false_proof(_verdict(doc))
+
+
+def test_a_sum_is_not_split_at_the_free_index_inside_a_binder_of_that_index():
+    """Twenty-third adversarial round: Σ_{i=1}^{n} exp(a_i) was split at the free index c
+    (1..n) inside Σ_{c=n+1}^{2n}, bringing in exp(a_c) for c beyond n: the inequality below,
+    false at n = 2 with a_4 = log 100 (the rest 0), was PROVED."""
+    summand = lambda a: (  # noqa: E731
+        Sum(exp(a[i]), (i, 1, n)) - exp(a[c]) + exp(a[c]) / (1 + (c - n - 1) ** 2)
+    )
+    doc = _rebinding(
+        lambda a: a[c] + Sum(summand(a), (c, n + 1, 2 * n)), lambda a: a[c], relation=">="
+    )
+    assert _proof_by_strategies(doc) is None
+
+
+def test_induction_does_not_abstract_an_aggregate_of_a_bound_index():
+    """Twenty-third adversarial round: induction gave Π_k g(i, k) inside Σ_i one unknown for
+    every i, so the hypothesis covered each i by the same value; the claim below is false
+    at n = 2, m = 2 (x_1 = x_2 = 1: lhs 4 + 0 + 3, rhs 5) and was PROVED by induction on n
+    (its false cases hidden beyond the grid in the attack)."""
+    x = IndexedBase("x", real=True)
+    g = 1 + x[k] * (KroneckerDelta(i, 1) - KroneckerDelta(i, m))
+    lhs = Sum(j, (j, 1, n)) + Sum(Product(g, (k, 1, n)), (i, 1, m))
+    doc = _doc(lhs, n * (n + 1) / 2 + m, inputs=(x,), sizes={n: (1, 2, 3), m: (1, 2, 3)})
+    assert _proof_by_strategies(doc) is None

@@ -9,10 +9,10 @@ a proof of the claim: softmax(a)_c ≤ 1 because exp(a_c) ≤ before + exp(a_c) 
 from __future__ import annotations
 
 import sympy
-from sympy import Dummy, Product, Sum
+from sympy import Dummy, Sum
 
 from derive.engine.terms import substitute
-from derive.notation.aggregates import SetSum, SubsetSum
+from derive.notation.aggregates import binds
 
 
 def split_at_free_indices(expr: sympy.Basic, ranges: dict) -> sympy.Basic:
@@ -40,24 +40,27 @@ def _split_at(expr: sympy.Basic, index, lo, hi) -> sympy.Basic:
         term = substitute(node.function, {node.limits[0][0]: index})
         return before + term + after
 
-    return _outside_binders(expr, is_split, split)
+    return _outside_binders(expr, is_split, split, stop=index)
 
 
-def _outside_binders(expr, matches, rewrite, bound=frozenset()):
-    """Rewrite the nodes that `matches` and mention no index bound around them.
+def _outside_binders(expr, matches, rewrite, bound=frozenset(), stop=None):
+    """Rewrite the nodes that `matches` and mention no index bound around them, and none
+    inside a binder of `stop` (there it is not the free index it names).
 
     The unknowns that replace a split sum are constants: inside Σ_k, a sum that depends on k
     is a different sum for every k, and one pair of unknowns for all of them would prove
-    things that hold for no k (a reversed Cauchy–Schwarz inequality, for one).
+    things that hold for no k (a reversed Cauchy–Schwarz inequality, for one). Inside
+    Σ_{c=n+1}^{…}, splitting a sum over 1..n at the free index c would bring in its term at
+    the bound c, outside 1..n.
     """
     if matches(expr) and not (expr.free_symbols & bound):
         return rewrite(expr)
     if not expr.args:
         return expr
-    if isinstance(expr, (Sum, Product)):
-        bound = bound | {limit[0] for limit in expr.limits}
-    elif isinstance(expr, (SetSum, SubsetSum)):
-        bound = bound | {expr.args[1]}
-    args = [_outside_binders(arg, matches, rewrite, bound) for arg in expr.args]
+    binding = binds(expr)
+    if stop in binding:
+        return expr
+    bound = bound | binding
+    args = [_outside_binders(arg, matches, rewrite, bound, stop) for arg in expr.args]
     changed = any(a is not b for a, b in zip(args, expr.args))
     return expr.func(*args) if changed else expr

@@ -29,7 +29,7 @@ from derive.engine.terms import (
     reached_definitions,
     unfold_once,
 )
-from derive.notation.aggregates import SubsetSum, add_element
+from derive.notation.aggregates import SubsetSum, add_element, binds
 from derive.notation.arrays import has_arrays
 from derive.notation.primitives import elementary
 
@@ -181,25 +181,35 @@ def _is_at(node, v, recurrences) -> bool:
 
 
 def _abstraction(exprs, v, recurrences) -> dict:
-    """Map every maximal aggregate or recurrence value at v to a fresh symbol.
+    """Map every maximal aggregate or recurrence value at v to a fresh symbol, except one
+    that depends on an index bound around it.
 
     Abstraction only generalises the identity left to prove, so it is sound whatever it
-    captures, as long as the assumptions attached hold; they are SymPy's own findings.
+    captures, as long as the assumptions attached hold (they are SymPy's own findings) and
+    one symbol stands for one value: inside Σ_i, Π_k g(i, k) is a different value for every
+    i, and one unknown for all of them would prove Σ_i Π_k g(i, k) = m wherever it holds
+    for one i.
     """
-    mapping = {}
+    found, tainted = [], set()
 
-    def visit(node):
-        if node in mapping:
-            return
+    def visit(node, bound):
         if _is_at(node, v, recurrences):
-            found = {a: True for a in _ASSUMPTIONS if getattr(node, f"is_{a}") is True}
-            mapping[node] = sympy.Dummy(f"I{len(mapping)}", **found)
-            return
+            if node.free_symbols & bound:
+                tainted.add(node)  # here one of its symbols is bound around it
+            elif node not in found:
+                found.append(node)
+                return
+        inside = bound | binds(node)
         for arg in node.args:
-            visit(arg)
+            visit(arg, inside)
 
     for expr in exprs:
-        visit(expr)
+        visit(expr, frozenset())
+    mapping = {}
+    for node in found:
+        if node not in tainted:  # (the same node under a binder of its symbol is another)
+            known = {a: True for a in _ASSUMPTIONS if getattr(node, f"is_{a}") is True}
+            mapping[node] = sympy.Dummy(f"I{len(mapping)}", **known)
     return mapping
 
 

@@ -195,6 +195,19 @@ def bound_indices(expr) -> set:
     return found
 
 
+def binds(node) -> set:
+    """The symbols `node` itself binds (not those of binders inside it): a Sum's, Product's,
+    Subs', Lambda's or array notation's variables, a SetSum's element, a SubsetSum's set."""
+    if isinstance(node, SetSum):
+        return {node.index}
+    if isinstance(node, SubsetSum):
+        return {node.set}
+    try:
+        return set(getattr(node, "bound_symbols", ()) or ())
+    except (AttributeError, TypeError):  # a class attribute, not a node's property
+        return set()
+
+
 def rename_bound(expr: Expr, avoid: set) -> Expr:
     """Rename every bound index in `avoid` (of a Sum, a Product or a SetSum) to a fresh Dummy
     with the same assumptions.

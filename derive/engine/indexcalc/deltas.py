@@ -20,7 +20,7 @@ from sympy import Add, KroneckerDelta, Mul, Sum, oo
 
 from derive.engine.indexcalc.ranges import INSIDE, OUTSIDE, locate
 from derive.engine.indexcalc.terms import Term
-from derive.notation.aggregates import bound_indices, rename_bound
+from derive.notation.aggregates import binds, bound_indices, rename_bound
 
 
 def linear_part(form, index):
@@ -189,7 +189,10 @@ def _collapse(expr, ranges, lows):
         outer = expr.function if len(expr.limits) == 1 else Sum(expr.function, *expr.limits[:-1])
         body = _collapse(outer, {**ranges, index: (lo, hi)}, lows)
         return _collapse_one(body, index, lo, hi, ranges, lows)
-    expr = expr.func(*(_collapse(arg, ranges, lows) for arg in expr.args))
+    # Another binder's variable is not the free index of that name: its declared range does
+    # not hold inside (Π_{c=n+1}^{…} Σ_j δ(j, c) a_j was collapsed to Π_c a_c, c in 1..n).
+    inner = {k: v for k, v in ranges.items() if k not in binds(expr)}
+    expr = expr.func(*(_collapse(arg, inner, lows) for arg in expr.args))
     return _unify_deltas(expr) if isinstance(expr, Mul) else expr
 
 
