@@ -1855,3 +1855,25 @@ def test_induction_does_not_abstract_an_aggregate_of_a_bound_index():
     lhs = Sum(j, (j, 1, n)) + Sum(Product(g, (k, 1, n)), (i, 1, m))
     doc = _doc(lhs, n * (n + 1) / 2 + m, inputs=(x,), sizes={n: (1, 2, 3), m: (1, 2, 3)})
     assert _proof_by_strategies(doc) is None
+
+
+def test_points_honour_every_assumption_of_an_atom():
+    """Twenty-third adversarial round: SymPy builds with an atom's every assumption ((-1)**k
+    is -1 for an odd k), but points were drawn by integer and sign alone, so true claims
+    were REFUTED at values their atoms may not take: 2 floor(k/2) + 1 = k at k = 2 (k odd),
+    p ≥ 2 at p = 1 (p prime), ceiling(w) − floor(w) = 1 at w = 1 (w noninteger)."""
+    from sympy import ceiling
+
+    odd = Symbol("k", integer=True, odd=True)
+    prime = Symbol("p", integer=True, prime=True)
+    noninteger = Symbol("w", real=True, noninteger=True)
+    for lhs, rhs, atom, relation in (
+        (2 * floor(odd / 2) + 1, odd, odd, "=="),
+        (prime, 2, prime, ">="),
+        (ceiling(noninteger) - floor(noninteger), 1, noninteger, "=="),
+    ):
+        _assert_decided(_verdict(_doc(lhs, rhs, inputs=(atom,), relation=relation)))
+    # A false claim about an odd k is still refuted, at an odd k.
+    verdict = _verdict(_doc(2 * floor(odd / 2), odd, inputs=(odd,)))
+    assert verdict.status is REFUTED, verdict.scope
+    assert int(dict(verdict.counterexample.point)["k"]) % 2 == 1

@@ -79,12 +79,39 @@ def draw(domain: Interval, rng: random.Random) -> Rational:
     return Rational(rng.randint(int(lo) + 1, int(hi) - 1), POINT_DENOMINATOR)
 
 
+# Assumptions of an atom that a value can contradict (SymPy uses every one of them while it
+# builds an expression: (-1)**k is -1 for an odd k, floor(q) < q for an irrational q).
+_FACTS = (
+    "integer",
+    "nonzero",
+    "zero",
+    "positive",
+    "negative",
+    "nonnegative",
+    "nonpositive",
+    "even",
+    "odd",
+    "prime",
+    "composite",
+    "rational",
+    "irrational",
+    "noninteger",
+    "algebraic",
+    "transcendental",
+)
+
+
 def admissible(atom, value) -> bool:
     """Whether `atom` may take `value`: a rational (points are evaluated exactly) that its
-    assumptions allow (an integer for an integer atom, not 0 for a nonzero one)."""
-    if not value.is_Rational or (atom.is_integer and not value.is_Integer):
+    assumptions allow (an integer for an integer atom, not 0 for a nonzero one, an odd
+    number for an odd one; no rational for an irrational one)."""
+    if not value.is_Rational:
         return False
-    return not (atom.is_nonzero and value == 0)
+    for fact in _FACTS:
+        declared = getattr(atom, f"is_{fact}")
+        if declared is not None and getattr(value, f"is_{fact}") is (not declared):
+            return False
+    return True
 
 
 def sample(ctx: Context, atoms, rng: random.Random) -> dict:
@@ -101,10 +128,15 @@ def admitted(atom, value, domain):
     integer there, a nonzero atom's nearest nonzero value; `value` itself when there is
     none (the point is then dropped: see in_domain)."""
     if atom.is_integer:
-        for candidate in (sympy.floor(value), sympy.ceiling(value)):
+        # The nearest integers first, then a little further (an odd, even or prime atom).
+        low = sympy.floor(value)
+        for step in (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6):
+            candidate = low + step
             if domain.contains(candidate) is sympy.true and admissible(atom, Rational(candidate)):
                 return Rational(candidate)
-        value = Rational(sympy.floor(value))
+        value = Rational(low)
+    elif atom.is_noninteger and value.is_Integer:
+        value += Rational(1, POINT_DENOMINATOR)
     if value == 0 and atom.is_nonzero:
         steps = (1, -1) if atom.is_integer else (Rational(1, POINT_DENOMINATOR),)
         for step in steps:
