@@ -84,7 +84,26 @@ def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
         return Finding(UNDECIDED, f"the claim cannot be evaluated: {problem}", "evaluation")
     if finding.status in (PROVED, PROVED_AT_SIZES, REFUTED):
         return _at_breakpoints(ctx, claim, finding, deadline)
+    if finding.status is NUMERIC:
+        return _numeric_at_breakpoints(ctx, claim, finding, deadline)
     return finding
+
+
+def _numeric_at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> Finding:
+    """A NUMERIC claim refuted at a breakpoint of a derivative in it, where evaluation has no
+    value (the rules leave a Dirac delta there) but the one-sided limits decide (see
+    decide_at_breakpoints); else `finding`."""
+    try:
+        switches = breakpoints(ctx, claim)
+    except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
+        return finding
+    if not switches or deadline.remaining() <= 0:
+        return finding
+    checked = decide_at_breakpoints(ctx, claim, switches, deadline)
+    if checked.refuted is None:
+        return finding
+    note = f"where {checked.where}, the derivative is not what the rules give, and the sides differ"
+    return _refuted(checked.refuted, (note,))
 
 
 def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> Finding:

@@ -264,6 +264,8 @@ def switches(expr, poles: bool = True):
                         yield relation.lhs - relation.rhs
         elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign, sympy.DiracDelta)):
             yield node.args[0]
+        elif isinstance(node, sympy.atan2):
+            yield node.args[0]  # its cut: a jump of 2π where y = 0 (for x < 0)
         elif isinstance(node, (sympy.Max, sympy.Min)):
             for a, b in itertools.combinations(node.args, 2):
                 yield a - b
