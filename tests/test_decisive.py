@@ -301,3 +301,36 @@ def test_partials_through_a_recurrence_are_decided_at_their_sizes():
         assert verdicts[name].status is PROVED_AT_SIZES, verdicts[name].scope
     for name in ("dL/dh(2)", "dL/dh(c)"):
         assert verdicts[name].status is REFUTED, verdicts[name].scope
+
+
+def test_a_counterexample_is_not_kept_on_a_kink_where_the_breakpoints_cannot_be_found(
+    monkeypatch,
+):
+    """∂f/∂x = 1 holds at 0 too for f = Piecewise((0, x = 0), (x, True)), which is x, but the
+    rules give its Eq branch, 0, there. Where the claim's breakpoints could not be found
+    (breakpoints() failing), the rules' counterexample at 0 was kept and the true claim
+    REFUTED; every point now counts as on a breakpoint, and the point is decided by the
+    one-sided limits."""
+    from sympy import Eq
+
+    from derive.engine import decide as deciding
+    from derive.engine.deadline import Deadline
+    from derive.engine.terms import NotDerivable, context_of
+    from derive.verify import stripped
+
+    def fails(ctx, claim):
+        raise NotDerivable("not found")
+
+    f = Piecewise((0, Eq(x, 0)), (x, True))
+    doc = document(
+        "kink kept",
+        "a counterexample on a kink",
+        Source("issue 10", "issue-10.md"),
+        inputs=(x,),
+        definitions=(),
+        claims=(claim("c", "", "", Derivative(f, x), 1),),
+    )
+    monkeypatch.setattr(deciding, "breakpoints", fails)
+    with Deadline(30).guard() as deadline:
+        finding = deciding.decide(context_of(doc), stripped(doc.claims[0]), deadline)
+    assert finding.status is not REFUTED, finding.counterexample

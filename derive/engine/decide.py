@@ -126,9 +126,10 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         # A proof at sizes covers its instances, and they have no breakpoint.
         note = "written out at those sizes, the claim has no branch, tie or kink"
         return dataclasses.replace(finding, details=(*finding.details, note))
-    if finding.status is REFUTED and found.sizes and switches != []:
+    if finding.status is REFUTED and (found.sizes or switches is None) and switches != []:
         # Its switches as the instance has them, in the point's entries (and there a
-        # recurrence's h(c) unfolds, where ∂/∂h(c) could not be taken for every c).
+        # recurrence's h(c) unfolds, where ∂/∂h(c) could not be taken for every c); where
+        # they cannot be taken, every point counts as on one.
         switches = _instance_switches(ctx, claim, dict(found.sizes))
     if not switches:
         if switches is None and finding.status is not REFUTED:
