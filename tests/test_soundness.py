@@ -1877,3 +1877,43 @@ def test_points_honour_every_assumption_of_an_atom():
     verdict = _verdict(_doc(2 * floor(odd / 2), odd, inputs=(odd,)))
     assert verdict.status is REFUTED, verdict.scope
     assert int(dict(verdict.counterexample.point)["k"]) % 2 == 1
+
+
+def test_a_claim_that_cannot_be_written_out_has_no_breakpoints_taken_as_none():
+    """Twenty-fourth adversarial round: where a claim proved at its sizes could not be written
+    out there to find its breakpoints (a definition L(T) := Σ_{t=1}^{T} … over a recurrence,
+    used as L(n)), the failure was read as 'no breakpoint', and ∂L(n)/∂u[c] = Σ_{t=c}^{n}
+    sign(h(t))², false at n = 1, u_1 = 0 (L is Σ h(t): the derivative is 1), was
+    PROVED_AT_SIZES."""
+    from derive.declare import recurrence
+
+    u_ = IndexedBase("u", real=True)
+    T = Symbol("T", integer=True, positive=True)
+    h = recurrence("h", (t,), start=0, initial=0, step=lambda prev: prev + u_[t])
+    L = define("L", (T,), Sum(h(t) * sign(h(t)) ** 2, (t, 1, T)))
+    doc = _doc(
+        Derivative(L(n), u_[c]),
+        Sum(sign(h(t)) ** 2, (t, c, n)),
+        inputs=(u_,),
+        definitions=(h, L),
+        sizes={n: (1, 2, 3)},
+        indices={c: (1, n)},
+    )
+    verdict = _verdict(doc)
+    _assert_no_false_proof(verdict)
+    assert verdict.status is not PROVED_AT_SIZES
+
+
+def test_the_jumps_of_acot_and_arg_are_breakpoints():
+    """Twenty-fourth adversarial round: x·acot(x) + x·acot(−x) is 0 everywhere (acot jumps
+    at 0, the two jumps cancel in the product with x), so its derivative is 0; the rules give
+    acot(x) + acot(−x), π at 0. That claim was PROVED ('identical; all values'), the true one
+    REFUTED at 0; the same with arg(−1 ± iy), whose cut is crossed at y = 0."""
+    u, v = symbols("u v", real=True)
+    for f, atom in (
+        (u * sympy.acot(u) + u * sympy.acot(-u), u),
+        (v * sympy.arg(-1 + I * v) + v * sympy.arg(-1 - I * v), v),
+    ):
+        rules = sympy.diff(f, atom)
+        _assert_no_false_proof(_verdict(_doc(Derivative(f, atom), rules, inputs=(atom,))))
+        _assert_decided(_verdict(_doc(Derivative(f, atom), 0, inputs=(atom,))))

@@ -121,7 +121,7 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
     if (
         switches is None
         and finding.status is PROVED_AT_SIZES
-        and not _switches_at(ctx, claim, finding.sizes, [])
+        and _switches_at(ctx, claim, finding.sizes, None) == []
     ):
         # A proof at sizes covers its instances, and they have no breakpoint.
         note = "written out at those sizes, the claim has no branch, tie or kink"
@@ -194,9 +194,10 @@ def _instance_switches(ctx: Context, claim: Claim, sizes: dict) -> list:
     return _switches_at(ctx, claim, (_size_symbols(ctx, claim, sizes),), [sympy.S.Zero])
 
 
-def _switches_at(ctx: Context, claim: Claim, proved: tuple, failed) -> list:
+def _switches_at(ctx: Context, claim: Claim, proved: tuple, failed):
     """The breakpoints of the claim's instances at each of the sizes in `proved` (dicts keyed
-    by size symbol); `failed` where one of them cannot be taken."""
+    by size symbol); `failed` where one of them cannot be taken (never [], which says there
+    are none)."""
     found = []
     for sizes in proved:
         switches = _written_out_switches(ctx, claim, sizes) if sizes else None

@@ -252,6 +252,24 @@ def _breakpoints(inst: Instance) -> dict:
     return {atom: tuple(dict.fromkeys(values))[:MAX_BREAKS] for atom, values in found.items()}
 
 
+# Functions with a branch cut in the complex plane (see switches).
+_CUT = (
+    sympy.log,
+    sympy.asin,
+    sympy.acos,
+    sympy.atan,
+    sympy.acot,
+    sympy.asec,
+    sympy.acsc,
+    sympy.asinh,
+    sympy.acosh,
+    sympy.atanh,
+    sympy.acoth,
+    sympy.asech,
+    sympy.acsch,
+)
+
+
 def switches(expr, poles: bool = True):
     """Expressions whose zeros are where `expr` branches, kinks, ties (a Dirac delta sits) or,
     with `poles`, has a pole."""
@@ -266,6 +284,22 @@ def switches(expr, poles: bool = True):
             yield node.args[0]
         elif isinstance(node, sympy.atan2):
             yield node.args[0]  # its cut: a jump of 2π where y = 0 (for x < 0)
+        elif isinstance(node, (sympy.acot, sympy.acoth)):
+            yield node.args[0]  # a jump at 0: acot(0) = π/2, acot(0-) tends to -π/2
+        elif isinstance(node, sympy.arg):
+            yield sympy.im(node.args[0])  # its cut: a jump of 2π on the negative reals
+        if isinstance(node, _CUT) and node.args[0].is_extended_real is not True:
+            # A complex argument can cross the function's branch cut: on the real axis (log,
+            # inverse sine, cosine, hyperbolic tangent...) or the imaginary one (inverse
+            # tangent, hyperbolic sine...).
+            yield sympy.im(node.args[0])
+            yield sympy.re(node.args[0])
+        elif (
+            isinstance(node, sympy.Pow)
+            and not node.exp.is_integer
+            and node.base.is_extended_real is not True
+        ):
+            yield sympy.im(node.base)  # a root of a complex base: its cut
         elif isinstance(node, (sympy.Max, sympy.Min)):
             for a, b in itertools.combinations(node.args, 2):
                 yield a - b
