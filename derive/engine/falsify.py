@@ -252,22 +252,30 @@ def _breakpoints(inst: Instance) -> dict:
     return {atom: tuple(dict.fromkeys(values))[:MAX_BREAKS] for atom, values in found.items()}
 
 
-# Functions with a branch cut in the complex plane (see switches).
-_CUT = (
+# Functions with a branch cut in the complex plane, on the real axis or the imaginary one
+# (see switches).
+_REAL_CUT = (
     sympy.log,
     sympy.asin,
     sympy.acos,
-    sympy.atan,
-    sympy.acot,
     sympy.asec,
     sympy.acsc,
-    sympy.asinh,
     sympy.acosh,
     sympy.atanh,
     sympy.acoth,
     sympy.asech,
-    sympy.acsch,
 )
+_IMAGINARY_CUT = (sympy.atan, sympy.acot, sympy.asinh, sympy.acsch)
+
+
+def _complex(expr) -> bool:
+    """Whether `expr` is written with i or a symbol that may be complex (a path through the
+    complex plane that can cross a branch cut as its atoms move)."""
+    return expr.has(sympy.I) or any(s.is_extended_real is not True for s in _atoms(expr))
+
+
+def _atoms(expr):
+    return expr.free_symbols | expr.atoms(sympy.Indexed)
 
 
 def switches(expr, poles: bool = True):
@@ -288,18 +296,15 @@ def switches(expr, poles: bool = True):
             yield node.args[0]  # a jump at 0: acot(0) = π/2, acot(0-) tends to -π/2
         elif isinstance(node, sympy.arg):
             yield sympy.im(node.args[0])  # its cut: a jump of 2π on the negative reals
-        if isinstance(node, _CUT) and node.args[0].is_extended_real is not True:
-            # A complex argument can cross the function's branch cut: on the real axis (log,
-            # inverse sine, cosine, hyperbolic tangent...) or the imaginary one (inverse
-            # tangent, hyperbolic sine...).
+        # A complex argument can cross the function's branch cut: on the real axis (log,
+        # inverse sine, cosine, hyperbolic tangent..., a root) or the imaginary one (inverse
+        # tangent, hyperbolic sine...).
+        if isinstance(node, _REAL_CUT) and _complex(node.args[0]):
             yield sympy.im(node.args[0])
+        elif isinstance(node, _IMAGINARY_CUT) and _complex(node.args[0]):
             yield sympy.re(node.args[0])
-        elif (
-            isinstance(node, sympy.Pow)
-            and not node.exp.is_integer
-            and node.base.is_extended_real is not True
-        ):
-            yield sympy.im(node.base)  # a root of a complex base: its cut
+        elif isinstance(node, sympy.Pow) and not node.exp.is_integer and _complex(node.base):
+            yield sympy.im(node.base)
         elif isinstance(node, (sympy.Max, sympy.Min)):
             for a, b in itertools.combinations(node.args, 2):
                 yield a - b

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 import sympy
 from sympy import Add, KroneckerDelta, Mul, Sum, oo
+from sympy.concrete.expr_with_limits import ExprWithLimits
 
 from derive.engine.indexcalc.ranges import INSIDE, OUTSIDE, locate
 from derive.engine.indexcalc.terms import Term
@@ -191,7 +192,10 @@ def _collapse(expr, ranges, lows):
         return _collapse_one(body, index, lo, hi, ranges, lows)
     # Another binder's variable is not the free index of that name: its declared range does
     # not hold inside (Π_{c=n+1}^{…} Σ_j δ(j, c) a_j was collapsed to Π_c a_c, c in 1..n).
+    # A Product's or a Table's index runs over its own range (empty: no term to get wrong).
     inner = {k: v for k, v in ranges.items() if k not in binds(expr)}
+    if isinstance(expr, ExprWithLimits) and not isinstance(expr, sympy.Integral):
+        inner.update({limit[0]: tuple(limit[1:]) for limit in expr.limits if len(limit) == 3})
     expr = expr.func(*(_collapse(arg, inner, lows) for arg in expr.args))
     return _unify_deltas(expr) if isinstance(expr, Mul) else expr
 
