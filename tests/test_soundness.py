@@ -1917,3 +1917,48 @@ def test_the_jumps_of_acot_and_arg_are_breakpoints():
         rules = sympy.diff(f, atom)
         _assert_no_false_proof(_verdict(_doc(Derivative(f, atom), rules, inputs=(atom,))))
         _assert_decided(_verdict(_doc(Derivative(f, atom), 0, inputs=(atom,))))
+
+
+def test_a_table_of_tables_is_an_input_error():
+    """Twenty-fourth adversarial round: SymPy merged Table(Table(f, (i, ..)), (j, ..)) into
+    one Table whose first axis is the inner i, the transpose of the array of rows written;
+    Table(Table(a[i]*b[j], (i, 1, n)), (j, 1, m)) = Outer(a, b) was PROVED and its true
+    transpose REFUTED. Axes with one index name put the last axis's index in the entry."""
+    from derive.notation.arrays import ArrayError, Table
+
+    with pytest.raises(ArrayError, match="not a Table"):
+        Table(Table(a[i] * g[j], (i, 1, n)), (j, 1, m))
+    with pytest.raises(ArrayError, match="names"):
+        Table(a[i], (i, 1, 2), (i, 1, 3))
+
+
+def test_valid_input_with_shadowed_indices_and_unprintable_derivatives_does_not_crash():
+    """Twenty-fourth adversarial round: each of these crashed with a traceback (INTERNAL):
+    a Sum inside a Sum over the same index name, Stack() of no rows, a derivative of Mod,
+    gradients of a Dot of Tables."""
+    from sympy import Mod
+
+    from derive.notation.arrays import Dot, Stack, Table
+
+    true = Sum(Sum(a[i], (i, 1, 2)), (i, 1, n))
+    verdict = _verdict(_doc(true, n * (a[1] + a[2]), inputs=(a,), sizes={n: (1, 2, 3)}))
+    assert verdict.status is not REFUTED and not verdict.internal, verdict.error
+    false = _verdict(_doc(true, 2 * Sum(a[i], (i, 1, n)), inputs=(a,), sizes={n: (1, 2, 3)}))
+    assert false.status is REFUTED, false.error
+    s = Symbol("s", real=True)
+    _assert_decided(_verdict(_doc(Derivative(Mod(s, 1), s), 1, inputs=(s,))))
+    _assert_decided(_verdict(_doc(Stack(), 0, inputs=(s,))))
+    w = IndexedBase("w", real=True)
+    dot = Dot(Table(sympy.tanh(w[i]), (i, 1, n)), Table(x[i], (i, 1, n)))
+    doc = document(
+        "soundness",
+        "gradients of a dot",
+        Source("issue 9", "issue-9.md"),
+        inputs=(w, x),
+        definitions=(),
+        claims=(),
+        sizes={n: (1, 2, 3)},
+        gradients=gradients("g", dot, (w,), {n: (1, 2)}),
+    )
+    for verdict in verify(doc, timeout=TIMEOUT):
+        _assert_decided(verdict)

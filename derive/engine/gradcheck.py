@@ -108,14 +108,20 @@ def _difference(ctx, forward, atoms, targets, derived, rng) -> tuple[float, dict
     be evaluated."""
     dummies = argument_symbols(len(atoms))
     swap = dict(zip(atoms, dummies))
-    f = sympy.lambdify(dummies, elementary(forward).xreplace(swap), modules="mpmath", cse=True)
-    grad = sympy.lambdify(
-        dummies,
-        [pointwise(elementary(d)).xreplace(swap) for d in derived],
-        modules="mpmath",
-        cse=True,
-    )
     point = sample(ctx, atoms, rng)
+    try:
+        forward = elementary(forward).xreplace(swap)
+        f = sympy.lambdify(dummies, forward, modules="mpmath", cse=True)
+        grad = sympy.lambdify(
+            dummies,
+            [pointwise(elementary(d)).xreplace(swap) for d in derived],
+            modules="mpmath",
+            cse=True,
+        )
+    except (NotImplementedError, NameError, SyntaxError, ValueError):
+        # SymPy's printers raise these for what mpmath has no function for (array notation
+        # left in the forward, a derivative of Mod).
+        return None, point
     worst = 0.0
     with mpmath.workdps(DPS + 20):
         values = [mpmath.mpf(point[a].p) / point[a].q for a in atoms]

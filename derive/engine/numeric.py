@@ -222,8 +222,9 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     modules = [_primitive_functions(), "mpmath"]
     try:
         function = sympy.lambdify(dummies, exprs, modules=modules, cse=True)
-    except (NotImplementedError, NameError, SyntaxError) as problem:
-        # SymPy's printers raise these for what mpmath has no function for.
+    except (NotImplementedError, NameError, SyntaxError, ValueError) as problem:
+        # SymPy's printers raise these for what mpmath has no function for (ValueError: a
+        # Derivative it cannot take, of Mod).
         first = (
             str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
         )

@@ -12,6 +12,7 @@ import itertools
 
 import sympy
 from sympy import Expr, Symbol, sympify
+from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.printing.pretty.stringpict import prettyForm
 
 
@@ -171,7 +172,9 @@ def expand_sum(node: sympy.Sum | sympy.Product, karr: bool = False) -> Expr:
     if karr and int(hi - lo) < -1:
         rest = expand_sum(node.func(node.function, *inner, (index, hi + 1, lo - 1)))
         return -rest if is_sum else 1 / rest
-    # The width is a number; the ends may be symbolic (a window Σ_{i=n}^{n+1}).
+    # The width is a number; the ends may be symbolic (a window Σ_{i=n}^{n+1}). An inner
+    # binder of the same name (Σ_{i=1}^{n} Σ_{i=1}^{2} a_i) keeps its own index.
+    body = rename_bound(body, {index})
     terms = [body.xreplace({index: lo + k}) for k in range(int(hi - lo) + 1)]
     return sympy.Add(*terms) if is_sum else sympy.Mul(*terms)
 
@@ -239,8 +242,9 @@ def rename_bound(expr: Expr, avoid: set) -> Expr:
     def binds(node):
         if isinstance(node, SetSum):
             return node.index in avoid
-        is_aggregate = isinstance(node, (sympy.Sum, sympy.Product))
-        return is_aggregate and any(v in avoid for v, _, _ in node.limits)
+        # Sums and Products, and array notation's tables and sums (ExprWithLimits too).
+        is_aggregate = isinstance(node, ExprWithLimits) and not isinstance(node, sympy.Integral)
+        return is_aggregate and any(limit[0] in avoid for limit in node.limits)
 
     return expr.replace(binds, rename) if avoid else expr
 

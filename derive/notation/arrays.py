@@ -48,6 +48,16 @@ class Table(ExprWithLimits, _Printed):
     def __new__(cls, body, *limits):
         if not 1 <= len(limits) <= 2:
             raise ArrayError("a Table has one or two axes")
+        if isinstance(body, Table):
+            # SymPy would merge the two into one Table whose first axis is the inner one:
+            # the transpose of the array of rows written.
+            raise ArrayError(
+                "a Table's entry is a scalar, not a Table: write a 2-D table as "
+                "Table(entry, (i, 1, m), (j, 1, n)), row i, column j"
+            )
+        variables = [sympy.sympify(tuple(limit)[0]) for limit in limits]
+        if len(set(variables)) != len(variables):
+            raise ArrayError("a Table's axes need indices of their own names")
         return ExprWithLimits.__new__(cls, body, *limits)
 
     def _sympystr(self, printer):
@@ -293,6 +303,8 @@ def _diagonal_shape(expr) -> tuple:
 
 def _stack_shape(expr) -> tuple:
     rows = [shape(a) for a in expr.args]
+    if not rows:
+        raise ArrayError("stack of no rows: a Stack needs at least one")
     if any(len(r) != 1 for r in rows):
         raise ShapeMismatch(f"stack of {', '.join(map(show_shape, rows))}: rows must be 1-D")
     _broadcast(rows, "stack")
@@ -301,6 +313,8 @@ def _stack_shape(expr) -> tuple:
 
 def _concat_shape(expr) -> tuple:
     parts = [shape(a) for a in expr.args]
+    if not parts:
+        raise ArrayError("concat of no parts: a Concat needs at least one")
     if any(len(p) != 1 for p in parts):
         raise ShapeMismatch(f"concat of {', '.join(map(show_shape, parts))}: parts must be 1-D")
     return (Add(*(p[0] for p in parts)),)
