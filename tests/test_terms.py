@@ -168,6 +168,14 @@ def test_window_shapes_allow_indices_down_to_their_start():
         check_in_shape(ctx, v[-2], {K: 1})
 
 
+def test_an_entry_below_1_of_a_tensor_without_a_shape_says_where_entries_start():
+    # It said "outside the shape () of v", a shape the document never declared.
+    v = IndexedBase("v")
+    doc = document("win", "win", Source("toy", "toy.txt"), inputs=(v,), definitions=(), claims=())
+    with pytest.raises(InputError, match="below 1, where the entries of v start"):
+        check_in_shape(context_of(doc), v[0], {})
+
+
 def test_a_triangular_sum_instantiates():
     triangular = Sum(u[t], (t, 1, j), (j, 1, n))
     assert sympy.expand(instantiate(CTX, triangular, {n: 2}) - (2 * u[1] + u[2])) == 0

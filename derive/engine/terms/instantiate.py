@@ -112,6 +112,12 @@ def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
         if not index.is_Integer:
             raise InputError(f"{atom} has a symbolic index after instantiation")
         low, high = _index_bounds(shape[position] if shape else None, sizes)
+        if not shape and index < low:
+            raise InputError(
+                f"{atom}: index {index} is below 1, where the entries of {atom.base} start (it "
+                "has no declared shape; declare one with a window, IndexedBase(name, "
+                "shape=((0, n),)), for entries from 0)"
+            )
         if index < low or (high is not None and high.is_Integer and index > high):
             raise InputError(f"{atom} is outside the shape {tuple(shape)} of {atom.base}")
 
