@@ -1962,3 +1962,92 @@ def test_valid_input_with_shadowed_indices_and_unprintable_derivatives_does_not_
     )
     for verdict in verify(doc, timeout=TIMEOUT):
         _assert_decided(verdict)
+
+
+def _zero_pair(f, atom):
+    """∂f/∂atom claimed as the rules give it (false where the rules' value at a cancelled
+    jump is not the derivative) and as 0 (true: f is 0 everywhere)."""
+    rules = sympy.diff(f, atom)
+    return (
+        _verdict(_doc(Derivative(f, atom), rules, inputs=(atom,))),
+        _verdict(_doc(Derivative(f, atom), 0, inputs=(atom,))),
+    )
+
+
+def test_cuts_of_log1p_and_of_complex_values_from_real_atoms_are_breakpoints():
+    """Twenty-fifth adversarial round: y·Im F(c + iy) + y·Im F(c − iy) is 0 (the two jumps
+    at y = 0 cancel in the product with y), but the rules give 2π there for F = log1p; and
+    log(−2 + x·sqrt(x − 2)) jumps at x = 0 with no i written. Each rules' claim was PROVED
+    ('identical; all values'), each true = 0 REFUTED."""
+    from sympy.codegen.cfunctions import log1p
+
+    y_ = Symbol("y", real=True)
+
+    def im_(z):
+        return (z - sympy.conjugate(z)) / (2 * I)
+
+    f = y_ * im_(log1p(-2 + I * y_)) + y_ * im_(log1p(-2 - I * y_))
+    for verdict in _zero_pair(f, y_):
+        _assert_no_false_proof(verdict)
+    u = Symbol("u", real=True)
+    g = u * im_(log(-2 + u * sqrt(u - 2))) + u * im_(log(-2 - u * sqrt(u - 2)))
+    rules, _ = _zero_pair(g, u)
+    _assert_no_false_proof(rules)
+
+
+def test_one_sided_limits_with_another_atom_symbolic_are_checked_at_both_its_signs():
+    """Twenty-fifth adversarial round: y·arg(x + iy) + y·arg(x − iy) is 0, but ∂/∂y of it =
+    arg(x − iy) + arg(x + iy) (2π at x = −1, y = 0) was PROVED: SymPy's limit of arg(x ± ie)
+    is arg(x) from both sides, wrong for x < 0, and it was checked at x = 3/7 only."""
+    u, v = symbols("u v", real=True)
+    f = v * sympy.arg(u + I * v) + v * sympy.arg(u - I * v)
+    claim_doc = _doc(Derivative(f, v), sympy.diff(f, v), inputs=(u, v))
+    _assert_no_false_proof(_verdict(claim_doc))
+
+
+def test_the_pairs_of_a_perturbation_move_together():
+    """Twenty-fifth adversarial round: Increment(x, (x, y), (y, z)) = y + z was PROVED (the
+    later pair moved the earlier pair's Δx: x + y became x + y + z) and = y REFUTED; moving
+    something that is not an input (x + 1) depended on how f was written."""
+    from derive.notation.perturb import Increment
+
+    u, v, w = symbols("u v w", real=True)
+    moved = Increment(u, (u, v), (v, w))
+    assert _verdict(_doc(moved, v + w, inputs=(u, v, w))).status is REFUTED
+    _assert_decided(_verdict(_doc(moved, v, inputs=(u, v, w))))
+    with pytest.raises(ValueError, match="only an input moves"):
+        Increment((u + 1) ** 2, (u + 1, v))
+    with pytest.raises(ValueError, match="moves twice"):
+        Increment(u, (u, v), (u, w))
+
+
+def test_kinks_of_primitives_crossed_in_opposite_directions_are_not_taken_by_convention():
+    """Twenty-fifth adversarial round: leaky_relu(x) − leaky_relu(−x) is (1 + c)x, and
+    relu(z) − relu(−z) is z: differentiable at the kink, where the primitives' documented
+    derivatives (the rules') give 2c and 0. FirstOrder and derivatives by an intermediate
+    z() := w x + b claimed with the rules' values were PROVED, the true ones REFUTED."""
+    from sympy import Rational
+
+    from derive.notation.perturb import FirstOrder
+    from derive.notation.primitives import leaky_relu, relu
+
+    u, du = symbols("u du", real=True)
+    half = Rational(1, 2)
+    f = leaky_relu(u, half) - leaky_relu(-u, half)
+    first = FirstOrder(f, (u, du))
+    rules = du * (
+        sympy.Piecewise((1, u > 0), (half, True)) + sympy.Piecewise((1, -u > 0), (half, True))
+    )
+    _assert_no_false_proof(_verdict(_doc(first, rules, inputs=(u, du))))
+    _assert_decided(_verdict(_doc(first, 3 * du / 2, inputs=(u, du))))
+    w_, x_, b_ = symbols("w x b", real=True)
+    z = define("z", (), w_ * x_ + b_)
+    q = define("q", (), relu(z()) - relu(-z()))
+    ql = define("ql", (), leaky_relu(z(), half) - leaky_relu(-z(), half))
+    heaviside = sympy.Heaviside(z(), 0) + sympy.Heaviside(-z(), 0)
+    definitions, inputs = (z, q, ql), (w_, x_, b_)
+    _assert_no_false_proof(
+        _verdict(_doc(Derivative(q(), z()), heaviside, inputs=inputs, definitions=definitions))
+    )
+    true = _doc(Derivative(ql(), z()), 3 * half, inputs=inputs, definitions=definitions)
+    _assert_decided(_verdict(true))

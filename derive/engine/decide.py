@@ -11,6 +11,7 @@ counterexample wins (REFUTED, noting the failed strategy); otherwise the claim i
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 
 import sympy
@@ -18,6 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.engine.confirm import confirm, confirming_sizes, describe
 from derive.engine.falsify import confirm_point, find_counterexample, off_breakpoints
+from derive.engine.falsify import switches as kinks_of
 from derive.engine.finding import Finding, Job, sizes_key
 from derive.engine.indexcalc import ranges_proper
 from derive.engine.induction import induction_sizes, prove_by_induction
@@ -49,6 +51,7 @@ from derive.engine.terms import (
     instance,
     size_grid,
     sizes_in,
+    unfold,
 )
 from derive.model import (
     NUMERIC,
@@ -61,6 +64,8 @@ from derive.model import (
 )
 from derive.notation.aggregates import bound_indices
 from derive.notation.arrays import ShapeMismatch
+from derive.notation.perturb import Perturbation
+from derive.notation.primitives import PrimitiveFunction
 
 PROBE_POINTS = 2
 GENERIC_POINTS = 8
@@ -147,6 +152,13 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         elsewhere = _off_breakpoints(ctx, claim, found, switches, deadline)
         if elsewhere is not None:  # the rules hold there: the derivative is theirs
             return _refuted(elsewhere, finding.details)
+        if _on_primitive_kinks(ctx, claim, there):
+            where = " or ".join(f"{sympy.sstr(s)} = 0" for s in there)
+            note = (
+                f"the point lies where {where}, a primitive's kink, whose documented "
+                "derivative the rules take (the kinks there do not cancel)"
+            )
+            return dataclasses.replace(finding, details=(*finding.details, note))
         if found.sizes:  # the switches of a sized claim are in tensor entries: not decided
             where = " or ".join(f"{sympy.sstr(s)} = 0" for s in there)
             scope = (
@@ -174,6 +186,9 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         )
         return _refuted(checked.refuted, (note,))
     if checked.why:
+        conventional = _by_convention(ctx, claim, finding, switches, deadline)
+        if conventional is not None:
+            return conventional
         scope = (
             f"proved by '{finding.method}' except where {checked.where}: there the rules' "
             f"derivative may not be the derivative; not decided ({checked.why})"
@@ -184,6 +199,79 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         "convention where it does not exist: the claim holds there too"
     )
     return dataclasses.replace(finding, details=(*finding.details, note))
+
+
+def _by_convention(ctx: Context, claim: Claim, finding: Finding, switches, deadline):
+    """`finding` with a note, where the breakpoints left undecided are only kinks of
+    primitives (a leaky_relu's among tensor entries, which the one-sided limits do not
+    decide) and the others are decided: there the primitives' documented derivative is
+    taken, as autograd computes it (README: the primitives' kinks keep their conventions);
+    else None. A primitive's kink the limits do decide (leaky_relu(x) - leaky_relu(-x),
+    differentiable at 0) was decided before this is asked."""
+    try:
+        visible = breakpoints(ctx, claim, primitives=False)
+    except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
+        return None
+    kinks = [s for s in switches if s not in visible]
+    if not kinks or _facing(ctx, claim):
+        return None
+    if visible:
+        checked = decide_at_breakpoints(ctx, claim, visible, deadline)
+        if checked.why or checked.refuted is not None:
+            return None
+    where = " or ".join(f"{sympy.sstr(s)} = 0" for s in kinks)
+    note = (
+        f"where {where}, a primitive's kink: its documented derivative is taken there, as "
+        "autograd computes it (where two kinks meet, crossed in opposite directions, they "
+        "may cancel into a derivative the rules do not give: not decided)"
+    )
+    return dataclasses.replace(finding, details=(*finding.details, note))
+
+
+def _on_primitive_kinks(ctx: Context, claim: Claim, there: list) -> bool:
+    """Whether the switches `there` (an instance's, in its entries) are all kinks of
+    primitives, where the rules take the primitive's documented derivative, none of them
+    crossed against another (see _facing): the rules' value is then the derivative where one
+    exists, and the convention where none does."""
+    if _facing(ctx, claim):
+        return False
+    try:
+        visible = breakpoints(ctx, claim, primitives=False)
+    except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
+        return False
+    if visible:  # a switch of another kind: not only primitives' kinks
+        return False
+    return bool(there)
+
+
+def _facing(ctx: Context, claim: Claim) -> bool:
+    """Whether two kinked primitives in the claim (definitions unfolded) are crossed in
+    opposite directions along some atom: leaky_relu(x) - leaky_relu(-x) is differentiable at
+    0 (its kinks cancel), and the primitives' documented derivative there is not its
+    derivative. Their arguments' slopes in a shared atom are numbers of opposite signs."""
+    found, lows = set(), dict(claim.lows)
+    for side in (claim.lhs, claim.rhs):
+        whole = unfold(ctx, side, lows)
+        # A derivative by an intermediate keeps it folded: its argument unfolded too.
+        inner = [unfold(ctx, d.expr, lows) for d in whole.atoms(sympy.Derivative, Perturbation)]
+        for expr in (whole, *inner):
+            for node in sympy.preorder_traversal(expr):
+                if isinstance(node, PrimitiveFunction) and any(kinks_of(node, False)):
+                    found.add(node.args[0])
+    for a, b in itertools.combinations(found, 2):
+        ratio = sympy.simplify(a / b)
+        if ratio.is_number and ratio.is_negative:
+            return True
+        for atom in _atoms_of(a) & _atoms_of(b):
+            slopes = (sympy.diff(a, atom), sympy.diff(b, atom))
+            if all(s.is_number for s in slopes) and (slopes[0] * slopes[1]).is_negative:
+                return True
+    return False
+
+
+def _atoms_of(expr) -> set:
+    """Its symbols, tensor entries and applied definitions (z() of z() := w x + b)."""
+    return expr.free_symbols | expr.atoms(sympy.Indexed) | expr.atoms(AppliedUndef)
 
 
 def _instance_switches(ctx: Context, claim: Claim, sizes: dict) -> list:

@@ -15,6 +15,7 @@ import random
 
 import sympy
 from sympy import Rational
+from sympy.codegen import cfunctions
 from sympy.core.evalf import PrecisionExhausted
 
 from derive.engine.deadline import Deadline, OutOfTime
@@ -33,7 +34,7 @@ from derive.engine.numeric import (
 from derive.engine.terms import Context, Instance, instance
 from derive.model import Counterexample
 from derive.notation.arrays import ShapeMismatch
-from derive.notation.primitives import elementary, exactly_at
+from derive.notation.primitives import PRIMITIVES, PrimitiveFunction, elementary, exactly_at
 from derive.notation.text import show
 
 SIMPLE_VALUES = tuple(
@@ -134,6 +135,11 @@ def _simple_for(atom, domain) -> tuple:
     """The simple values of `domain` that `atom` may take (an integer atom takes integers,
     a nonzero one never 0); else the one value `admitted` gives."""
     ok = tuple(v for v in simple_values(domain) if admissible(atom, v))
+    if atom.is_integer and len(ok) < 3:
+        # Few simple integers it may take (a composite, an odd prime): the next ones.
+        wider = (Rational(s * k) for k in range(4, 31) for s in (1, -1))
+        more = (v for v in wider if admissible(atom, v) and domain.contains(v) is sympy.true)
+        ok += tuple(itertools.islice(more, 3 - len(ok)))
     return ok or (admitted(atom, simple_values(domain)[0], domain),)
 
 
@@ -256,6 +262,9 @@ def _breakpoints(inst: Instance) -> dict:
 # (see switches).
 _REAL_CUT = (
     sympy.log,
+    cfunctions.log1p,
+    cfunctions.log2,
+    sympy.loggamma,
     sympy.asin,
     sympy.acos,
     sympy.asec,
@@ -269,18 +278,16 @@ _IMAGINARY_CUT = (sympy.atan, sympy.acot, sympy.asinh, sympy.acsch)
 
 
 def _complex(expr) -> bool:
-    """Whether `expr` is written with i or a symbol that may be complex (a path through the
-    complex plane that can cross a branch cut as its atoms move)."""
-    return expr.has(sympy.I) or any(s.is_extended_real is not True for s in _atoms(expr))
+    """Whether `expr` may be complex, so that a path of it through the complex plane can cross
+    a branch cut as its atoms move: SymPy cannot show it real, or its imaginary part 0
+    (-2 + acosh(x) - acosh(-x) is complex for real x in (-1, 1), with no i written)."""
+    return expr.is_extended_real is not True and sympy.im(expr) != 0
 
 
-def _atoms(expr):
-    return expr.free_symbols | expr.atoms(sympy.Indexed)
-
-
-def switches(expr, poles: bool = True):
+def switches(expr, poles: bool = True, primitives: bool = True):
     """Expressions whose zeros are where `expr` branches, kinks, ties (a Dirac delta sits) or,
-    with `poles`, has a pole."""
+    with `poles`, has a pole; with `primitives`, also a primitive's kink (from its
+    definition)."""
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.Piecewise):
             for _, condition in node.args:
@@ -296,6 +303,10 @@ def switches(expr, poles: bool = True):
             yield node.args[0]  # a jump at 0: acot(0) = π/2, acot(0-) tends to -π/2
         elif isinstance(node, sympy.arg):
             yield sympy.im(node.args[0])  # its cut: a jump of 2π on the negative reals
+        elif primitives and isinstance(node, PrimitiveFunction):
+            # A primitive's kink, from its definition (leaky_relu_slope's jump at 0, which
+            # leaky_relu's derivative is written with).
+            yield from switches(PRIMITIVES[type(node).__name__].definition(*node.args), poles)
         # A complex argument can cross the function's branch cut: on the real axis (log,
         # inverse sine, cosine, hyperbolic tangent..., a root) or the imaginary one (inverse
         # tangent, hyperbolic sine...).

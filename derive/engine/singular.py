@@ -66,12 +66,12 @@ def _involves(expr, variable) -> bool:
     return base is not None and any(i.base == base for i in expr.atoms(sympy.Indexed))
 
 
-def breakpoints(ctx: Context, claim: Claim) -> list:
+def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
     """The expressions whose zeros are where a derivative in the claim may differ from what
     the rules give: a branch, tie or kink of a differentiated function in its variable (of
-    SymPy's Piecewise, Abs, sign, Heaviside, Max, Min; a primitive's kink has its documented
-    convention), or a Dirac delta the rules leave. Conditions on indices alone (l = m) are no
-    such points."""
+    SymPy's Piecewise, Abs, sign, Heaviside, Max, Min, and with `primitives` of a primitive,
+    where its derivative is its documented convention), or a Dirac delta the rules leave.
+    Conditions on indices alone (l = m) are no such points."""
     bodies = [d.body for d in ctx.definitions.values()]
     if not any(e.has(sympy.Derivative, Perturbation) for e in (claim.lhs, claim.rhs, *bodies)):
         return []  # nothing differentiated, here or in a definition it could reach
@@ -83,18 +83,29 @@ def breakpoints(ctx: Context, claim: Claim) -> list:
                 d.args[0] for d in evaluate_derivatives(ctx, side, lows).atoms(sympy.DiracDelta)
             ]
         for moved in unfold(ctx, side, lows).atoms(FirstOrder):  # a derivative in t
-            for switch in switches(unfold(ctx, moved.expr, lows), poles=False):
+            # The function's switches and its rules' (relu's kink shows only in relu' =
+            # Heaviside: FirstOrder(relu(x) - relu(-x), (x, dx)) is dx, the rules give 0 at 0).
+            function = switches(unfold(ctx, moved.expr, lows), False, primitives)
+            rule = switches(evaluate_derivatives(ctx, moved, lows), False, primitives)
+            for switch in itertools.chain(function, rule):
                 if any(_involves(switch, x) for x, _ in moved.pairs):
                     found.append(switch)
     for node in nodes:
-        # Primitives stay whole: at their kinks the documented convention is the derivative
-        # (relu'(0) = 0, as autograd computes a composition), not something to decide.
-        function = unfold(ctx, node.expr, lows)
+        # A derivative by an intermediate (z() := w + b) is one in z: the function's switches
+        # in z count, not those inside z's own definition (they are no kinks in z), so z
+        # stays folded; each switch is then unfolded, into the inputs (w + b = 0, not
+        # z = 0), and each one counts.
+        cut = intermediates(node, ctx.definitions)
+        only = set(ctx.definitions) - cut if cut else None
+        function = unfold(ctx, node.expr, lows, only=only)
         rule = evaluate_derivatives(ctx, node, lows)
-        # A derivative by an intermediate (z() := w + b) meets its switches unfolded, in the
-        # inputs (w + b = 0, not z = 0): each one counts.
-        by_intermediate = bool(intermediates(node, ctx.definitions))
-        for switch in itertools.chain(switches(function, poles=False), switches(rule, poles=False)):
+        by_intermediate = bool(cut)
+        for switch in itertools.chain(
+            switches(function, False, primitives), switches(rule, False, primitives)
+        ):
+            # In the inputs: the rules keep an intermediate differentiated by folded (z()
+            # of z() := w x + b has no symbols, and its switch would be lost).
+            switch = unfold(ctx, switch, lows)
             # Not a condition on indices alone (l = m); a recurrence's h(n) is real-valued.
             real = switch.is_integer is not True
             if real and (by_intermediate or any(_involves(switch, v) for v in node.variables)):
@@ -220,18 +231,39 @@ def _one_sided(expr, x, x0, direction: int):
     value = sympy.limit(moved, e, 0, "+")
     if not value.is_finite:
         return value
-    # Other atoms at fixed values for the check (the limit itself keeps them symbolic).
-    others = {
-        a: sympy.Rational(3 + 2 * k, 7 + 4 * k)
-        for k, a in enumerate(sorted(moved.free_symbols - {e}, key=str))
-    }
-    for probe in PROBES:
-        near = sympy.N(moved.xreplace({e: probe, **others}), 60)
-        value_there = value.xreplace(others)
-        gap = sympy.N(near - value_there, 60)
-        if not (near.is_number and gap.is_real) or abs(mpmath.mpf(gap)) > PROBE_TOLERANCE:
-            raise ValueError(f"the limit at {x} = {x0} is not confirmed by evaluation")
+    # The limit keeps the other atoms symbolic, and SymPy's can hold for some of their values
+    # only (arg(y + i·e) → arg(y) from both sides, wrong for y < 0): it is checked with them
+    # at values of both signs and two magnitudes.
+    atoms = sorted(moved.free_symbols - {e}, key=str)
+    for others in _assignments(atoms):
+        for probe in PROBES:
+            near = sympy.N(moved.xreplace({e: probe, **others}), 60)
+            value_there = value.xreplace(others)
+            gap = sympy.N(near - value_there, 60)
+            if not (near.is_number and gap.is_real) or abs(mpmath.mpf(gap)) > PROBE_TOLERANCE:
+                raise ValueError(f"the limit at {x} = {x0} is not confirmed by evaluation")
     return value
+
+
+def _assignments(atoms) -> list:
+    """Values for `atoms` to check a limit at: each sign pattern of all alike and alternating,
+    at a small and a large magnitude (one assignment where there are no atoms)."""
+    if not atoms:
+        return [{}]
+    base = [sympy.Rational(3 + 2 * k, 7 + 4 * k) for k in range(len(atoms))]
+    patterns = [
+        [1] * len(atoms),
+        [-1] * len(atoms),
+        [(-1) ** k for k in range(len(atoms))],
+        [-((-1) ** k) for k in range(len(atoms))],
+    ]
+    found = []
+    for scale in (1, 23):
+        for signs in patterns:
+            point = {a: s * scale * b for a, s, b in zip(atoms, signs, base)}
+            if point not in found:
+                found.append(point)
+    return found
 
 
 def _off_deltas(expr):

@@ -35,11 +35,20 @@ class Perturbation(Expr):
             if len(pair) != 2:
                 raise ValueError(f"{cls.__name__}: expected pairs (x, Δx), got {pair}")
             x, dx = pair
+            if not isinstance(x, (sympy.Symbol, IndexedBase)):
+                # Moved as text, x + 1 would move in (x + 1)**2 but not in its expansion.
+                raise ValueError(
+                    f"{cls.__name__}: {x} moves; only an input moves, a scalar symbol or a "
+                    "whole tensor (an IndexedBase)"
+                )
             if isinstance(x, IndexedBase) != isinstance(dx, IndexedBase):
                 raise ValueError(
                     f"{cls.__name__}: {x} moves by {dx}; a tensor input moves by a tensor of "
                     "the same shape (an IndexedBase), a scalar one by a scalar expression"
                 )
+        moved = [x for x, _ in pairs]
+        if len(set(moved)) != len(moved):
+            raise ValueError(f"{cls.__name__}: an input moves twice; give each one pair")
         return Expr.__new__(cls, sympy.sympify(expr), *pairs)
 
     expr = property(lambda self: self.args[0])
@@ -62,31 +71,46 @@ class Perturbation(Expr):
         return prettyForm(self._text(sympy.sstr))
 
     def moved(self, inner, t):
-        """`inner` with every input x replaced by x + t Δx. A sum in `inner` that binds a
-        symbol of Δx is renamed first (Δx = c inside Σ_c x·c would be captured by it)."""
+        """`inner` with every input x replaced by x + t Δx, all at once (a later pair's x in
+        an earlier pair's Δx is the unmoved x: (x, y), (y, z) moves x to x + y, not x + y + z).
+        A sum in `inner` that binds a symbol of Δx is renamed first (Δx = c inside Σ_c x·c
+        would be captured by it)."""
+        moving = set()
         for x, dx in self.pairs:
-            moving = {x, *sympy.sympify(dx).free_symbols}
-            inner = rename_bound(inner, moving)
-            for node in sympy.preorder_traversal(inner):
-                bound = getattr(node, "variables", None) or ()
-                if isinstance(node, _BINDERS) and moving & set(bound):
-                    raise CaptureError(
-                        f"{node} binds {', '.join(map(str, moving & set(bound)))}, which the "
-                        f"perturbation of {x} moves or moves by: give the bound variable "
-                        "another name"
-                    )
+            moving |= {x, *sympy.sympify(dx).free_symbols}
+        inner = rename_bound(inner, moving)
+        for node in sympy.preorder_traversal(inner):
+            bound = getattr(node, "variables", None) or ()
+            if isinstance(node, _BINDERS) and moving & set(bound):
+                raise CaptureError(
+                    f"{node} binds {', '.join(map(str, moving & set(bound)))}, which the "
+                    "perturbation moves or moves by: give the bound variable another name"
+                )
+        # Each moved input first stands in for by a fresh one, then all move together.
+        moves = {}
+        for x, dx in self.pairs:
             if isinstance(x, IndexedBase):
-                label = x.label
+                label, holder = x.label, IndexedBase(sympy.Dummy(str(x.label)))
                 inner = inner.replace(  # window entries hide x[q] in a sum: open them first
                     lambda n, label=label: isinstance(n, Padded) and n.args[0].label == label,
                     lambda n: n.as_sum(),
                 )
                 inner = inner.replace(
                     lambda n, label=label: isinstance(n, Indexed) and n.base.label == label,
-                    lambda n, dx=dx: n + t * dx[n.indices],
+                    lambda n, holder=holder: holder[n.indices],
                 )
             else:
-                inner = inner.xreplace({x: x + t * dx})
+                holder = sympy.Dummy(str(x), **x.assumptions0)
+                inner = inner.xreplace({x: holder})
+            moves[holder] = (x, dx)
+        for holder, (x, dx) in moves.items():
+            if isinstance(x, IndexedBase):
+                inner = inner.replace(
+                    lambda n, holder=holder: isinstance(n, Indexed) and n.base == holder,
+                    lambda n, x=x, dx=dx: x[n.indices] + t * dx[n.indices],
+                )
+            else:
+                inner = inner.xreplace({holder: x + t * dx})
         return inner
 
 
