@@ -40,12 +40,11 @@ from derive.engine.prove import (
 )
 from derive.engine.singular import breakpoints, decide_at_breakpoints
 from derive.engine.terms import (
-    MAX_UNFOLD_ROUNDS,
     Context,
     InputError,
     NotDerivable,
     concretize,
-    expand_aggregates,
+    expand_all_aggregates,
     free_indices,
     index_assignments,
     instance,
@@ -208,12 +207,11 @@ def _by_convention(ctx: Context, claim: Claim, finding: Finding, switches, deadl
     taken, as autograd computes it (README: the primitives' kinks keep their conventions);
     else None. A primitive's kink the limits do decide (leaky_relu(x) - leaky_relu(-x),
     differentiable at 0) was decided before this is asked."""
-    try:
-        visible = breakpoints(ctx, claim, primitives=False)
-    except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
+    visible = _besides_primitives(ctx, claim)
+    if visible is None:
         return None
     kinks = [s for s in switches if s not in visible]
-    if not kinks or _facing(ctx, claim):
+    if not kinks:
         return None
     if visible:
         checked = decide_at_breakpoints(ctx, claim, visible, deadline)
@@ -233,15 +231,20 @@ def _on_primitive_kinks(ctx: Context, claim: Claim, there: list) -> bool:
     primitives, where the rules take the primitive's documented derivative, none of them
     crossed against another (see _facing): the rules' value is then the derivative where one
     exists, and the convention where none does."""
+    # [] : no switch of another kind, so only primitives' kinks.
+    return bool(there) and _besides_primitives(ctx, claim) == []
+
+
+def _besides_primitives(ctx: Context, claim: Claim) -> list | None:
+    """The claim's breakpoints other than primitives' kinks, where the rules' documented
+    derivative at those kinks can be trusted (no two crossed against each other, see
+    _facing); None where it cannot, or the breakpoints cannot be found."""
     if _facing(ctx, claim):
-        return False
+        return None
     try:
-        visible = breakpoints(ctx, claim, primitives=False)
+        return breakpoints(ctx, claim, primitives=False)
     except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
-        return False
-    if visible:  # a switch of another kind: not only primitives' kinks
-        return False
-    return bool(there)
+        return None
 
 
 def _facing(ctx: Context, claim: Claim) -> bool:
@@ -319,15 +322,7 @@ def _sized_context(ctx: Context, values: dict) -> Context:
     has a parameter of that name), their aggregates with concrete bounds written out."""
 
     def sized(body, values):
-        if body is None:
-            return None
-        body = body.subs(values, simultaneous=True)
-        for _ in range(MAX_UNFOLD_ROUNDS):
-            expanded = expand_aggregates(body)
-            if expanded == body:
-                return body
-            body = expanded
-        raise InputError(f"writing out {body} did not terminate")
+        return None if body is None else expand_all_aggregates(body.subs(values, simultaneous=True))
 
     definitions = {}
     for func, d in ctx.definitions.items():

@@ -239,14 +239,12 @@ def rename_bound(expr: Expr, avoid: set) -> Expr:
             limits.append((index, lo, hi))
         return node.func(body, *limits)
 
-    def binds(node):
-        if isinstance(node, SetSum):
-            return node.index in avoid
-        # Sums and Products, and array notation's tables and sums (ExprWithLimits too).
-        is_aggregate = isinstance(node, ExprWithLimits) and not isinstance(node, sympy.Integral)
-        return is_aggregate and any(limit[0] in avoid for limit in node.limits)
+    def renamed(node):
+        # Sums and Products, array notation's tables and sums (ExprWithLimits), set sums.
+        limited = isinstance(node, ExprWithLimits) and not isinstance(node, sympy.Integral)
+        return (limited or isinstance(node, SetSum)) and bool(binds(node) & avoid)
 
-    return expr.replace(binds, rename) if avoid else expr
+    return expr.replace(renamed, rename) if avoid else expr
 
 
 def call(function: sympy.Lambda, *args) -> Expr:

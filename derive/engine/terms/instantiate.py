@@ -13,7 +13,6 @@ from sympy import Derivative, Indexed
 from sympy.core.function import AppliedUndef
 
 from derive.engine.terms.context import (
-    MAX_UNFOLD_ROUNDS,
     Context,
     InputError,
     _free,
@@ -22,6 +21,7 @@ from derive.engine.terms.context import (
 )
 from derive.engine.terms.unfold import (
     expand_aggregates,
+    expand_all_aggregates,
     hide_partials,
     perturbed,
     substitute,
@@ -58,13 +58,7 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
 
 def _concrete(ctx: Context, expr, values: dict, stop: frozenset, memo: dict):
     """Expand the aggregates of `expr` and unfold every definition not in `stop`."""
-    for _ in range(MAX_UNFOLD_ROUNDS):
-        # An inner range can mention an outer sum's index: expand until none is left.
-        expanded = expand_aggregates(expr)
-        if expanded == expr:
-            break
-        expr = expanded
-    expr, hidden = hide_partials(ctx, expr)
+    expr, hidden = hide_partials(ctx, expand_all_aggregates(expr))
 
     def unfolded(app):
         key = (app, stop, _index_values(ctx, app.func, values, memo))

@@ -98,6 +98,17 @@ def hide_partials(ctx: Context, expr: sympy.Basic) -> tuple[sympy.Basic, dict]:
     return expr.xreplace({node: key for key, node in hidden.items()}), hidden
 
 
+def expand_all_aggregates(expr: sympy.Basic) -> sympy.Basic:
+    """expand_aggregates until nothing concrete is left (an inner range can mention an outer
+    sum's index), at most MAX_UNFOLD_ROUNDS times."""
+    for _ in range(MAX_UNFOLD_ROUNDS):
+        expanded = expand_aggregates(expr)
+        if expanded == expr:
+            break
+        expr = expanded
+    return expr
+
+
 def expand_aggregates(expr: sympy.Basic, karr: bool = False) -> sympy.Basic:
     """Expand every Sum, Product and SubsetSum whose (outermost) range is concrete; a
     reversed range is empty, or follows Karr's convention with `karr` (see expand_sum)."""
