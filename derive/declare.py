@@ -209,9 +209,14 @@ def claim(
     lows: Mapping | None = None,
     sizes: Mapping | None = None,
     exact_sizes: Mapping | None = None,
+    at_kinks: str = "derivative",
     _location: str = "",
 ) -> Claim:
-    """Declare the claim `lhs relation rhs` found in `section` at the verbatim `quote`."""
+    """Declare the claim `lhs relation rhs` found in `section` at the verbatim `quote`.
+
+    `at_kinks="autograd"` reads each derivative at a primitive's kink as autograd computes
+    it (the primitive's documented derivative, through the chain rule), not as the
+    derivative, which may exist there with another value."""
     if not isinstance(id, str):
         raise ValueError(f"claim {id!r}: the id must be a string")
     if not isinstance(expect, Status):
@@ -232,6 +237,7 @@ def claim(
         lows=tuple((lows or {}).items()),
         sizes=_pairs(sizes),
         exact_sizes=_pairs(exact_sizes),
+        at_kinks=at_kinks,
         location=_location or _caller_location(),
     )
 

@@ -78,14 +78,24 @@ class Claim:
     lows: tuple[tuple[sympy.Symbol, int], ...] = ()
     sizes: tuple[tuple[sympy.Symbol, tuple[int, ...]], ...] = ()
     exact_sizes: tuple[tuple[sympy.Symbol, tuple[int, ...]], ...] = ()
+    at_kinks: str = "derivative"
     location: str = ""
 
     def __post_init__(self):
         if self.relation not in RELATIONS:
             raise ValueError(f"claim {self.id}: relation must be one of {sorted(RELATIONS)}")
+        if self.at_kinks not in AT_KINKS:
+            raise ValueError(
+                f"claim {self.id}: at_kinks={self.at_kinks!r}; use one of "
+                + ", ".join(repr(k) for k in AT_KINKS)
+            )
 
 
 RELATIONS = {"==": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}
+# What a derivative at a primitive's kink means in a claim: the derivative where it exists
+# (the default), or the gradient autograd computes, the primitive's documented derivative
+# there taken through the chain rule.
+AT_KINKS = ("derivative", "autograd")
 
 
 @dataclass(frozen=True)

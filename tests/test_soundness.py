@@ -2051,3 +2051,67 @@ def test_kinks_of_primitives_crossed_in_opposite_directions_are_not_taken_by_con
     )
     true = _doc(Derivative(ql(), z()), 3 * half, inputs=inputs, definitions=definitions)
     _assert_decided(_verdict(true))
+
+
+def test_kinks_crossed_apart_with_symbolic_slopes_are_not_taken_by_convention():
+    """Twenty-sixth round: leaky_relu(p x) − leaky_relu(q x) is differentiable at x = 0 where
+    p = −q (its kinks cancel), with a derivative the documented slope at 0 does not give;
+    ∂/∂x claimed with the rules' value was PROVED (as a scalar and among tensor entries), the
+    crossing seen only where the slopes were numbers of opposite signs."""
+    from sympy import Rational
+
+    from derive.notation.primitives import leaky_relu
+    from derive.notation.primitives import leaky_relu_slope as slope
+
+    p, q, u = symbols("p q u", real=True)
+    w, z = IndexedBase("w", real=True), IndexedBase("z", real=True)
+    half = Rational(1, 2)
+    scalar = leaky_relu(p * u, half) - leaky_relu(q * u, half)
+    rules = p * slope(p * u, half) - q * slope(q * u, half)
+    _assert_no_false_proof(_verdict(_doc(Derivative(scalar, u), rules, inputs=(p, q, u))))
+    # Σ_j: one kink per j, crossed along a[c] with slope w[j] of either sign.
+    terms = Sum(leaky_relu(w[j] * a[c], half), (j, 1, n))
+    rules = Sum(w[j] * slope(w[j] * a[c], half), (j, 1, n))
+    options = {"inputs": (a, w), "sizes": GRID, "indices": {c: (1, n)}}
+    _assert_no_false_proof(_verdict(_doc(Derivative(terms, a[c]), rules, **options)))
+    # Crossed the same way (slopes δ(j, 1) − 1 ≤ 0), the kinks' derivative is the rules'.
+    same = Sum(z[j] * leaky_relu(a[j] - a[1], half), (j, 1, n))
+    rules = Sum(-z[j] * slope(a[j] - a[1], half), (j, 2, n))
+    options = {"inputs": (a, z), "sizes": GRID}
+    assert _verdict(_doc(Derivative(same, a[1]), rules, **options)).status is PROVED
+
+
+def test_a_claim_read_as_autograds_gradient_takes_the_documented_derivative_at_a_kink():
+    """at_kinks='autograd': leaky_relu(x) − leaky_relu(−x) has derivative 1 + c at 0, where
+    autograd computes 2c; read so, the rules' value is proved and 1 + c refuted, with a note
+    that says what the claim was read as."""
+    from sympy import Rational
+
+    from derive.notation.primitives import leaky_relu
+    from derive.notation.primitives import leaky_relu_slope as slope
+
+    u = Symbol("u", real=True)
+    half = Rational(1, 2)
+    f = Derivative(leaky_relu(u, half) - leaky_relu(-u, half), u)
+    rules = slope(u, half) + slope(-u, half)
+    as_autograd = _verdict(_doc(f, rules, inputs=(u,), at_kinks="autograd"))
+    assert as_autograd.status is PROVED
+    assert any("autograd" in d for d in as_autograd.details)
+    assert _verdict(_doc(f, 3 * half, inputs=(u,), at_kinks="autograd")).status is REFUTED
+    assert _verdict(_doc(f, rules, inputs=(u,))).status is REFUTED  # the derivative: 3/2
+    with pytest.raises(ValueError, match="at_kinks"):
+        claim("c", "1", "", f, rules, at_kinks="torch")
+
+
+def test_induction_by_continuity_sees_branch_cuts_as_jumps():
+    """Twenty-sixth round (a lead): the induction step solved the hypothesis by a
+    coefficient that vanishes on a set with no interior (y) only for claims continuous in
+    the real atoms, but a log, root or acoth of an argument that may be complex jumps on the
+    real line (log(-1 + i y) by 2πi at y = 0, acoth at 0), and was taken as continuous."""
+    from derive.engine.induction import _is_continuous
+
+    u = Symbol("u", real=True)
+    ctx = context_of(_doc(u, u, inputs=(u,)))
+    assert _is_continuous(ctx, log(u**2 + 1) + sqrt(u**2 + 1))
+    for jumping in (log(-1 + I * u), sqrt(-1 + I * u), sympy.acoth(u), log(-1 - u**2 + I * u)):
+        assert not _is_continuous(ctx, jumping), jumping

@@ -684,6 +684,10 @@ DOCUMENT = document(
             sizes={D: (1,), N: (1, 2, 3)},
             note=D_IS_1,
         ),
+        # ∂/∂Θ_L moves every edge's LeakyReLU argument, through h_j of either sign: where
+        # two arguments vanish with opposite slopes, their kinks can cancel into a
+        # derivative that the negative slope at 0 does not give (measure zero). The paper's
+        # gradients are backpropagation's, so these claims say what autograd computes there.
         claim(
             "final.Theta_Lw",
             "III-B",
@@ -692,6 +696,7 @@ DOCUMENT = document(
             g[d] * theta_Lw,
             reading=TWO_INDICES,
             expect=REFUTED,
+            at_kinks="autograd",
         ),
         claim(
             "final.Theta_Lw/corrected",
@@ -700,6 +705,7 @@ DOCUMENT = document(
             Derivative(L, dTheta_Lw),
             Sum(h[k, t] * a[d] * s(k, d) * alpha(k) * Sg(k) + g[d] * alpha(k) * h[k, t], (k, 1, N)),
             reading=TWO_INDICES,
+            at_kinks="autograd",
         ),
         claim(
             "final.Theta_Lw/holds-when-D=1",
@@ -710,6 +716,7 @@ DOCUMENT = document(
             expect=PROVED_AT_SIZES,
             sizes={D: (1,), N: (1, 2, 3)},
             note=D_IS_1,
+            at_kinks="autograd",
         ),
         claim(
             "final.Theta_Lb",
@@ -718,6 +725,7 @@ DOCUMENT = document(
             Derivative(L, dTheta_Lb),
             g[d] * theta_Lb,
             expect=REFUTED,
+            at_kinks="autograd",
         ),
         claim(
             "final.Theta_Lb/corrected",
@@ -725,6 +733,7 @@ DOCUMENT = document(
             Q_FINAL_LB,
             Derivative(L, dTheta_Lb),
             Sum(a[d] * s(k, d) * alpha(k) * Sg(k) + g[d] * alpha(k), (k, 1, N)),
+            at_kinks="autograd",
         ),
         claim(
             "final.Theta_Lb/holds-when-D=1",
@@ -735,6 +744,7 @@ DOCUMENT = document(
             expect=PROVED_AT_SIZES,
             sizes={D: (1,), N: (1, 2, 3)},
             note=D_IS_1,
+            at_kinks="autograd",
         ),
         chain(
             "final.b",

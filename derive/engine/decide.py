@@ -11,7 +11,6 @@ counterexample wins (REFUTED, noting the failed strategy); otherwise the claim i
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import time
 
 import sympy
@@ -19,7 +18,6 @@ from sympy.core.function import AppliedUndef
 
 from derive.engine.confirm import confirm, confirming_sizes, describe
 from derive.engine.falsify import confirm_point, find_counterexample, off_breakpoints
-from derive.engine.falsify import switches as kinks_of
 from derive.engine.finding import Finding, Job, sizes_key
 from derive.engine.indexcalc import ranges_proper
 from derive.engine.induction import induction_sizes, prove_by_induction
@@ -38,7 +36,7 @@ from derive.engine.prove import (
     step_names,
     zero_method,
 )
-from derive.engine.singular import breakpoints, decide_at_breakpoints
+from derive.engine.singular import breakpoints, decide_at_breakpoints, kinks_crossed_apart
 from derive.engine.terms import (
     Context,
     InputError,
@@ -50,7 +48,6 @@ from derive.engine.terms import (
     instance,
     size_grid,
     sizes_in,
-    unfold,
 )
 from derive.model import (
     NUMERIC,
@@ -63,8 +60,6 @@ from derive.model import (
 )
 from derive.notation.aggregates import bound_indices
 from derive.notation.arrays import ShapeMismatch
-from derive.notation.perturb import Perturbation
-from derive.notation.primitives import PrimitiveFunction
 
 PROBE_POINTS = 2
 GENERIC_POINTS = 8
@@ -87,9 +82,16 @@ def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     except NotEvaluable as problem:
         return Finding(UNDECIDED, f"the claim cannot be evaluated: {problem}", "evaluation")
     if finding.status in (PROVED, PROVED_AT_SIZES, REFUTED):
-        return _at_breakpoints(ctx, claim, finding, deadline)
-    if finding.status is NUMERIC:
-        return _numeric_at_breakpoints(ctx, claim, finding, deadline)
+        finding = _at_breakpoints(ctx, claim, finding, deadline)
+    elif finding.status is NUMERIC:
+        finding = _numeric_at_breakpoints(ctx, claim, finding, deadline)
+    if claim.at_kinks == "autograd":
+        note = (
+            "read as autograd's gradient (at_kinks='autograd'): at a primitive's kink, its "
+            "documented derivative through the chain rule, whether or not the derivative "
+            "exists there with another value"
+        )
+        finding = dataclasses.replace(finding, details=(*finding.details, note))
     return finding
 
 
@@ -229,8 +231,8 @@ def _by_convention(ctx: Context, claim: Claim, finding: Finding, switches, deadl
 def _on_primitive_kinks(ctx: Context, claim: Claim, there: list) -> bool:
     """Whether the switches `there` (an instance's, in its entries) are all kinks of
     primitives, where the rules take the primitive's documented derivative, none of them
-    crossed against another (see _facing): the rules' value is then the derivative where one
-    exists, and the convention where none does."""
+    crossed against another (see kinks_crossed_apart): the rules' value is then the
+    derivative where one exists, and the convention where none does."""
     # [] : no switch of another kind, so only primitives' kinks.
     return bool(there) and _besides_primitives(ctx, claim) == []
 
@@ -238,43 +240,13 @@ def _on_primitive_kinks(ctx: Context, claim: Claim, there: list) -> bool:
 def _besides_primitives(ctx: Context, claim: Claim) -> list | None:
     """The claim's breakpoints other than primitives' kinks, where the rules' documented
     derivative at those kinks can be trusted (no two crossed against each other, see
-    _facing); None where it cannot, or the breakpoints cannot be found."""
-    if _facing(ctx, claim):
-        return None
+    kinks_crossed_apart); None where it cannot, or the breakpoints cannot be found."""
     try:
+        if kinks_crossed_apart(ctx, claim):
+            return None
         return breakpoints(ctx, claim, primitives=False)
     except (NotDerivable, InputError, ShapeMismatch, OutOfTime):
         return None
-
-
-def _facing(ctx: Context, claim: Claim) -> bool:
-    """Whether two kinked primitives in the claim (definitions unfolded) are crossed in
-    opposite directions along some atom: leaky_relu(x) - leaky_relu(-x) is differentiable at
-    0 (its kinks cancel), and the primitives' documented derivative there is not its
-    derivative. Their arguments' slopes in a shared atom are numbers of opposite signs."""
-    found, lows = set(), dict(claim.lows)
-    for side in (claim.lhs, claim.rhs):
-        whole = unfold(ctx, side, lows)
-        # A derivative by an intermediate keeps it folded: its argument unfolded too.
-        inner = [unfold(ctx, d.expr, lows) for d in whole.atoms(sympy.Derivative, Perturbation)]
-        for expr in (whole, *inner):
-            for node in sympy.preorder_traversal(expr):
-                if isinstance(node, PrimitiveFunction) and any(kinks_of(node, False)):
-                    found.add(node.args[0])
-    for a, b in itertools.combinations(found, 2):
-        ratio = sympy.simplify(a / b)
-        if ratio.is_number and ratio.is_negative:
-            return True
-        for atom in _atoms_of(a) & _atoms_of(b):
-            slopes = (sympy.diff(a, atom), sympy.diff(b, atom))
-            if all(s.is_number for s in slopes) and (slopes[0] * slopes[1]).is_negative:
-                return True
-    return False
-
-
-def _atoms_of(expr) -> set:
-    """Its symbols, tensor entries and applied definitions (z() of z() := w x + b)."""
-    return expr.free_symbols | expr.atoms(sympy.Indexed) | expr.atoms(AppliedUndef)
 
 
 def _instance_switches(ctx: Context, claim: Claim, sizes: dict) -> list:

@@ -284,6 +284,20 @@ def _complex(expr) -> bool:
     return expr.is_extended_real is not True and sympy.im(expr) != 0
 
 
+def cut_of(node):
+    """Where `node`'s branch cut is crossed, as an expression whose zeros lie on it, if its
+    argument may be complex (see _complex); else None. The cut lies on the real axis (log,
+    inverse sine, cosine, hyperbolic tangent..., a root) or the imaginary one (inverse
+    tangent, hyperbolic sine...)."""
+    if isinstance(node, _REAL_CUT) and _complex(node.args[0]):
+        return sympy.im(node.args[0])
+    if isinstance(node, _IMAGINARY_CUT) and _complex(node.args[0]):
+        return sympy.re(node.args[0])
+    if isinstance(node, sympy.Pow) and not node.exp.is_integer and _complex(node.base):
+        return sympy.im(node.base)
+    return None
+
+
 def switches(expr, poles: bool = True, primitives: bool = True):
     """Expressions whose zeros are where `expr` branches, kinks, ties (a Dirac delta sits) or,
     with `poles`, has a pole; with `primitives`, also a primitive's kink (from its
@@ -307,15 +321,9 @@ def switches(expr, poles: bool = True, primitives: bool = True):
             # A primitive's kink, from its definition (leaky_relu_slope's jump at 0, which
             # leaky_relu's derivative is written with).
             yield from switches(PRIMITIVES[type(node).__name__].definition(*node.args), poles)
-        # A complex argument can cross the function's branch cut: on the real axis (log,
-        # inverse sine, cosine, hyperbolic tangent..., a root) or the imaginary one (inverse
-        # tangent, hyperbolic sine...).
-        if isinstance(node, _REAL_CUT) and _complex(node.args[0]):
-            yield sympy.im(node.args[0])
-        elif isinstance(node, _IMAGINARY_CUT) and _complex(node.args[0]):
-            yield sympy.re(node.args[0])
-        elif isinstance(node, sympy.Pow) and not node.exp.is_integer and _complex(node.base):
-            yield sympy.im(node.base)
+        cut = cut_of(node)
+        if cut is not None:
+            yield cut
         elif isinstance(node, (sympy.Max, sympy.Min)):
             for a, b in itertools.combinations(node.args, 2):
                 yield a - b

@@ -15,6 +15,7 @@ from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.engine.deadline import Deadline, OutOfTime
+from derive.engine.falsify import cut_of
 from derive.engine.indexcalc import ranges_proper
 from derive.engine.normal import normalize_aggregates
 from derive.engine.prove import generic_method
@@ -49,6 +50,7 @@ _DISCONTINUOUS = (
     sympy.atan2,
     sympy.arg,
     sympy.acot,  # SymPy's jumps at 0, from -π/2 to π/2
+    sympy.acoth,  # from -iπ/2 to iπ/2 across 0
     sympy.SingularityFunction,
     sympy.core.function.AppliedUndef,
 )
@@ -101,7 +103,16 @@ def _is_continuous(ctx: Context, expr) -> bool:
         for part in (d.body, d.initial)
         if part is not None
     ]
-    return not any(elementary(part).has(*_DISCONTINUOUS) for part in parts)
+    return not any(_may_jump(elementary(part)) for part in parts)
+
+
+def _may_jump(expr) -> bool:
+    """Whether a function in `expr` may jump as its real atoms move: one of _DISCONTINUOUS,
+    or a branch cut its argument may cross (log(-1 + i y) jumps by 2πi at y = 0, acoth(y)
+    at 0, sqrt(-1 + i y) from i to -i)."""
+    if expr.has(*_DISCONTINUOUS):
+        return True
+    return any(cut_of(node) is not None for node in sympy.preorder_traversal(expr))
 
 
 def _step(ctx, lhs, rhs, v, lows, deadline, continuous):

@@ -27,9 +27,10 @@ from derive.engine.deadline import Deadline, OutOfTime
 from derive.engine.falsify import show_value, switches
 from derive.engine.terms import Context, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
+from derive.notation.aggregates import binds
 from derive.notation.partials import intermediates
 from derive.notation.perturb import FirstOrder, Perturbation
-from derive.notation.primitives import elementary, exactly_at
+from derive.notation.primitives import PrimitiveFunction, elementary, exactly_at
 
 LIMIT_SECONDS = 4.0  # for all the limits of one claim
 # A one-sided limit counts only where the function at these distances from the point agrees
@@ -72,6 +73,8 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
     SymPy's Piecewise, Abs, sign, Heaviside, Max, Min, and with `primitives` of a primitive,
     where its derivative is its documented convention), or a Dirac delta the rules leave.
     Conditions on indices alone (l = m) are no such points."""
+    # Read as autograd's gradient, a primitive's kink takes its documented derivative.
+    primitives = primitives and claim.at_kinks == "derivative"
     bodies = [d.body for d in ctx.definitions.values()]
     if not any(e.has(sympy.Derivative, Perturbation) for e in (claim.lhs, claim.rhs, *bodies)):
         return []  # nothing differentiated, here or in a definition it could reach
@@ -111,6 +114,97 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
             if real and (by_intermediate or any(_involves(switch, v) for v in node.variables)):
                 found.append(switch)
     return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
+
+
+def kinks_crossed_apart(ctx: Context, claim: Claim) -> bool:
+    """Whether two kinks of primitives in a function the claim differentiates may be crossed
+    in opposite directions at one point (or where that cannot be told).
+
+    The rules take a primitive's documented derivative at its kink, its value from the left
+    (relu'(0) = 0, leaky_relu'(0) its negative slope). Where every kink met at a point is
+    crossed the same way along the variable, the one-sided derivatives differ by the sum of
+    the kinks' jumps, and where that is 0 (the function is differentiable) each side's
+    derivative is the rules' value. Crossed in opposite directions, kinks can cancel into a
+    derivative the conventions do not give: leaky_relu(x) - leaky_relu(-x) at 0, or
+    leaky_relu(p x) - leaky_relu(q x) at p = -q, or Σ_j w_j leaky_relu(a_j x) with
+    a_1 > 0 > a_2. So two kinks (two instances of one under a sum too) are apart unless
+    SymPy shows the product of their slopes along the variable nonnegative, or that their
+    arguments never vanish together."""
+    if claim.at_kinks == "autograd":
+        return False  # the documented derivatives are what the claim means there
+    lows = dict(claim.lows)
+    try:
+        for function, slopes in _differentiated(ctx, claim, lows):
+            if _apart(function, slopes):
+                return True
+    except (ArithmeticError, TypeError, ValueError, RecursionError):
+        return True
+    return False
+
+
+def _differentiated(ctx: Context, claim: Claim, lows: dict):
+    """(the function with its rules' derivative, the slopes that move a kink's argument
+    along the variable) for each derivative and first-order perturbation in the claim."""
+    for node in _derivatives(ctx, claim):
+        cut = intermediates(node, ctx.definitions)
+        only = set(ctx.definitions) - cut if cut else None
+        function = unfold(ctx, node.expr, lows, only=only)
+        rule = evaluate_derivatives(ctx, node, lows)
+        slopes = [lambda a, v=v: sympy.diff(a, v) for v in node.variables]
+        yield sympy.Tuple(function, rule), slopes
+    for side in (claim.lhs, claim.rhs):
+        for moved in unfold(ctx, side, lows).atoms(FirstOrder):
+            function = unfold(ctx, moved.expr, lows)
+            rule = evaluate_derivatives(ctx, moved, lows)
+            yield sympy.Tuple(function, rule), [lambda a, m=moved: m.apply(a)]
+
+
+def _apart(function, slopes) -> bool:
+    """Whether two kinked primitives' arguments in `function` may vanish together with
+    slopes of opposite signs (see kinks_crossed_apart)."""
+    kinks = list(
+        dict.fromkeys(
+            node.args[0]
+            for node in sympy.preorder_traversal(function)
+            if isinstance(node, PrimitiveFunction) and any(switches(node, False))
+        )
+    )
+    bound = set().union(*(binds(n) for n in sympy.preorder_traversal(function)))
+    for a, b in itertools.combinations_with_replacement(kinks, 2):
+        # Another instance of b: its bound indices (a sum's j) may take other values.
+        other = b.xreplace(
+            {s: sympy.Dummy(s.name, **s.assumptions0) for s in bound & b.free_symbols}
+        )
+        if other == a or _never_together(a, other):
+            continue
+        for slope in slopes:
+            if not all(_nonnegative(p) for p in _cases(slope(a) * slope(other))):
+                return True
+    return False
+
+
+def _nonnegative(expr) -> bool:
+    return expr == 0 or expr.is_nonnegative is True or sympy.factor(expr).is_nonnegative is True
+
+
+def _never_together(a, b) -> bool:
+    """Whether the expressions a and b cannot vanish at one point: they differ, or add up,
+    to a nonzero number."""
+    return any(
+        e.is_number and e.is_zero is False for e in (sympy.expand(a - b), sympy.expand(a + b))
+    )
+
+
+def _cases(expr, most: int = 4) -> list:
+    """`expr` with its Kronecker deltas at each of their values, 0 or 1 (beyond `most` of
+    them, each a nonnegative unknown)."""
+    deltas = list(expr.atoms(sympy.KroneckerDelta))
+    if len(deltas) > most:
+        return [expr.xreplace({d: sympy.Dummy("delta", nonnegative=True) for d in deltas})]
+    return [
+        expr.xreplace(dict(zip(deltas, map(sympy.Integer, values))))
+        for values in itertools.product((0, 1), repeat=len(deltas))
+    ]
 
 
 def decide_at_breakpoints(

@@ -206,7 +206,8 @@ class relu(PrimitiveFunction):
     """max(x, 0)."""
 
     def fdiff(self, argindex=1):
-        return Piecewise((1, self.args[0] > 0), (0, True))
+        # A primitive, whose kink is a primitive's (see leaky_relu): 1 for x > 0, else 0.
+        return leaky_relu_slope(self.args[0], 0)
 
 
 @primitive(
