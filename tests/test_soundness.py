@@ -2115,3 +2115,36 @@ def test_induction_by_continuity_sees_branch_cuts_as_jumps():
     assert _is_continuous(ctx, log(u**2 + 1) + sqrt(u**2 + 1))
     for jumping in (log(-1 + I * u), sqrt(-1 + I * u), sympy.acoth(u), log(-1 - u**2 + I * u)):
         assert not _is_continuous(ctx, jumping), jumping
+
+
+def test_a_second_derivative_at_a_primitives_kink_is_not_taken_by_convention():
+    """Twenty-seventh round: relu(x²) and leaky_relu(x², c) are x², whose second derivative is
+    2 at 0 too, where the rules give 2·relu'(0) = 0 (2c): x² touches its kink without crossing
+    it, and the argument for the documented derivative covers first derivatives only. The
+    rules' value was PROVED, the true 2 REFUTED, as a scalar and among tensor entries."""
+    from derive.notation.primitives import leaky_relu_slope as slope
+    from derive.notation.primitives import relu
+
+    u = Symbol("u", real=True)
+    twice = Derivative(relu(u**2), (u, 2))
+    _assert_no_false_proof(_verdict(_doc(twice, 2 * slope(u**2, 0), inputs=(u,))))
+    _assert_decided(_verdict(_doc(twice, 2, inputs=(u,))))
+    entry = Derivative(relu(a[c] ** 2), (a[c], 2))
+    options = {"inputs": (a,), "sizes": GRID, "indices": {c: (1, n)}}
+    _assert_no_false_proof(_verdict(_doc(entry, 2 * slope(a[c] ** 2, 0), **options)))
+    _assert_decided(_verdict(_doc(entry, 2, **options)))
+
+
+def test_sympy_takes_no_inverse_tangent_of_a_possibly_zero_integer_as_irrational():
+    """Twenty-sixth round: SymPy took atan, asin and acos of any rational argument as
+    irrational, so nonzero: atan(|k − 20|) > 0 was PROVED, and sign(atan(|k − 20|)) was
+    built as 1, so a true claim about it was REFUTED at k = 20 (atan(0) = 0, acos(1) = 0)."""
+    kk = Symbol("kk", integer=True)
+    gap = Abs(kk - 20)
+    assert sympy.sign(atan(gap)) != 1
+    assert sympy.acos(1 - gap).is_zero is None
+    assert atan(3).is_rational is False and sympy.asin(0).is_rational
+    doc = _doc(atan(gap), 0, inputs=(kk,), relation=">")
+    _assert_no_false_proof(_verdict(doc))
+    true = _doc(sympy.sign(atan(gap)), Piecewise((0, sympy.Eq(kk, 20)), (1, True)), inputs=(kk,))
+    _assert_decided(_verdict(true))

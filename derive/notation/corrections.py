@@ -21,6 +21,10 @@ an expression never reaches derive (both sides of such a claim are equal as buil
 - The orthogonal polynomials took out a minus sign, P_n(-x) → (-1)**n·P_n(x), for an
   unknown degree n; that parity holds for a degree 0, 1, 2, … only (P_{-2}(-x) = -P_{-2}(x),
   since P_{-n-1} = P_n). Kept as written unless n is known to be such a degree.
+- atan, asin and acos of a rational were irrational, an argument not known to be nonzero
+  (not 1 for acos) too: atan(|k - 20|) was positive, so sign(atan(|k - 20|)) was built as 1
+  (it is 0 at k = 20). Now irrational only where the argument is known to be another
+  rational; rational where it is 0 (1 for acos).
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -193,6 +197,25 @@ def unchecked_in(expr) -> str | None:
     return None
 
 
+def _inverse_is_rational(zero_at):
+    """Whether an inverse function (atan, asin, acos) that is 0 only at `zero_at` takes a
+    rational value: only there, for a rational argument (the others are transcendental)."""
+
+    def is_rational(self):
+        (arg,) = self.args
+        at_zero = (arg - zero_at).is_zero
+        if at_zero:
+            return True
+        if arg.is_rational and at_zero is False:
+            return False
+        return None
+
+    return is_rational
+
+
+_INVERSES = ((sympy.atan, 0), (sympy.asin, 0), (sympy.acos, 1))
+
+
 def apply() -> None:
     """Install the corrections (once; idempotent)."""
     if Pow._prop_handler.get("imaginary") is _pow_is_imaginary:
@@ -206,6 +229,8 @@ def apply() -> None:
     sympy.loggamma._eval_conjugate = _loggamma_conjugate
     for kind in _PARITY:
         kind.eval = classmethod(_parity_eval)
+    for kind, zero_at in _INVERSES:
+        kind._eval_is_rational = kind._prop_handler["rational"] = _inverse_is_rational(zero_at)
     sympy.core.cache.clear_cache()  # constructions SymPy cached before
 
 
