@@ -2148,3 +2148,32 @@ def test_sympy_takes_no_inverse_tangent_of_a_possibly_zero_integer_as_irrational
     _assert_no_false_proof(_verdict(doc))
     true = _doc(sympy.sign(atan(gap)), Piecewise((0, sympy.Eq(kk, 20)), (1, True)), inputs=(kk,))
     _assert_decided(_verdict(true))
+
+
+def test_a_proof_that_took_a_sums_closed_form_is_checked_where_the_range_is_short():
+    """Twenty-sixth round: SymPy's simplify takes Σ_{k=0}^{M} (−1)^k C(M, k) to 0, which
+    fails at M = 0, so x·Σ_{k=0}^{|n − 20|} … = 0 was PROVED for all n ≥ 1 (false at n = 20)
+    and x·Σ_{k=0}^{n−1} … = 0 on a grid from 2 (false at n = 1, the scope's smallest)."""
+    from sympy import binomial
+
+    u = Symbol("u", real=True)
+    count = Abs(n - 20)
+    beyond = u * Sum((-1) ** k * binomial(count, k), (k, 0, count))
+    _assert_no_false_proof(_verdict(_doc(beyond, 0, inputs=(u,), sizes=GRID)))
+    smallest = u * Sum((-1) ** k * binomial(n - 1, k), (k, 0, n - 1))
+    verdict = _verdict(_doc(smallest, 0, inputs=(u,), sizes={n: (2, 3, 4)}))
+    _assert_no_false_proof(verdict, true_on_grid="n = 2, 3, 4")
+
+
+def test_no_symbolic_step_rewrites_a_binomial_whose_top_may_be_negative():
+    """Twenty-sixth round: simplify takes binomial(k − 20, k − 18) to 0 through gamma's
+    poles, but at k = 19 it is binomial(−1, 1) = −1: x·binomial(k − 20, k − 18) = 0 and
+    binomial(k − 20, k − 18) ≥ 0 were PROVED."""
+    from sympy import binomial
+
+    kk, u = Symbol("kk", integer=True), Symbol("u", real=True)
+    term = binomial(kk - 20, kk - 18)
+    _assert_no_false_proof(_verdict(_doc(u * term, 0, inputs=(kk, u))))
+    _assert_no_false_proof(_verdict(_doc(term, 0, inputs=(kk,), relation=">=")))
+    # A top known nonnegative keeps its proofs: C(n, 0) = 1.
+    assert _verdict(_doc(binomial(n, 0) * u, u, inputs=(u,), sizes=GRID)).status is PROVED

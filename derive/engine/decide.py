@@ -46,6 +46,7 @@ from derive.engine.terms import (
     free_indices,
     index_assignments,
     instance,
+    reached_definitions,
     size_grid,
     sizes_in,
 )
@@ -70,6 +71,11 @@ SEARCH_SIZES = 3  # sizes the counterexample search covers before a NUMERIC verd
 # A refuted claim's symbolic proof attempt, only to name a strategy that would also have
 # claimed it (a diagnostic: the counterexample stands either way).
 TRIPWIRE_SECONDS = 1.0
+# A proof for every size is also checked where a sum or product has this many terms, at a
+# size up to EDGE_HIGHEST (see _edge_sizes), at most EDGE_MOST such sizes.
+EDGE_TERMS = (0, 1, 2)
+EDGE_HIGHEST = 64
+EDGE_MOST = 8
 # The share of a claim's time left after its proof that its exact_sizes checks (shown only)
 # may use; the rest stays for the evaluation that confirms the proof.
 EXACT_SHARE = 0.6
@@ -345,13 +351,44 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
         finding = Finding(PROVED, generic_scope(job), method, details=_exact_checks(job))
         full = size_grid(job.ctx, claim, sizes)
         checked = confirming_sizes(full, sizes, dict(claim.lows), job.rng("sizes"))
-        # Always the sizes the probe already built, and the largest of the grid.
+        # Always the sizes the probe already built, and the largest of the grid; first of
+        # the others, the scope's edges, where a closed form SymPy took may fail.
         required = [s for s in full if sizes_key(s) in job.cache] + job.grid[-1:]
+        edges = _edge_sizes(ctx, claim, sizes)
+        checked = edges + [s for s in checked if s not in edges]
         return _confirmed(job, finding, checked, required)
     proved = _prove_at_sizes(job)
     if proved is not None:
         return proved
     return _evidence(job)
+
+
+def _edge_sizes(ctx: Context, claim: Claim, sizes) -> list[dict]:
+    """The smallest sizes of the scope (each size at its lower bound), and those at which a
+    sum or product of the claim, or of a definition it reaches, has 0, 1 or 2 terms (one
+    size moved, the others at their smallest). SymPy's closed forms of sums hold
+    generically: Σ_{k=0}^{M} (-1)^k C(M, k) is 0 but at M = 0, so a proof that took one is
+    checked where a range is empty or short, |n - 20| + 1 terms at n = 20 too."""
+    lows = dict(claim.lows)
+    smallest = {s: sympy.Integer(lows.get(s, 1)) for s in sizes}
+    found = [smallest] if smallest else []
+    sides = sympy.Tuple(claim.lhs, claim.rhs)
+    parts = [sides] + [d.body for d in reached_definitions(ctx, sides)]
+    for part in parts:
+        for node in sympy.preorder_traversal(part):
+            if not isinstance(node, (sympy.Sum, sympy.Product)):
+                continue
+            for _, low, high in node.limits:
+                for size in sizes:
+                    others = {s: v for s, v in smallest.items() if s != size}
+                    count = (high - low + 1).xreplace(others)
+                    if count.free_symbols != {size}:
+                        continue  # constant, or with another index: no edge of its own
+                    for value in map(sympy.Integer, range(smallest[size], EDGE_HIGHEST + 1)):
+                        at = {**smallest, size: value}
+                        if count.xreplace({size: value}) in EDGE_TERMS and at not in found:
+                            found.append(at)
+    return found[:EDGE_MOST]
 
 
 def _probe_sizes(grid: list) -> list:

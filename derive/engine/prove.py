@@ -36,6 +36,7 @@ from derive.engine.terms import (
     NotDerivable,
     concretize,
     evaluate_derivatives,
+    reached_definitions,
     side_entries,
     unfold,
 )
@@ -163,6 +164,8 @@ def step_names(relation: str) -> list[str]:
 def zero_method(lhs, rhs, relation: str, deadline: Deadline, ranges=None, only=None) -> str | None:
     """The first normal form that proves `lhs relation rhs` entrywise, or None; with `only`,
     just the steps it names."""
+    if near_poles(sympy.Tuple(lhs, rhs)):
+        return None
     methods = []
     ranges = {**(ranges or {}), **axis_ranges(lhs)}
     for _, left, right in side_entries(sympy.sympify(lhs), sympy.sympify(rhs)):
@@ -231,7 +234,7 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
         with deadline.slice():
             derived = [evaluate_derivatives(ctx, side, lows) for side in (lhs, rhs)]
             folded = [concretize(ctx, side, {}, lows) for side in derived]
-            if not _proper(ctx, folded, lows):
+            if not _proper(ctx, folded, lows) or _near_poles(ctx, folded):
                 return None
     except (NotDerivable, OutOfTime):
         return None
@@ -256,6 +259,33 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
         if method:
             return method + _unfolding(ctx, sides, level)
     return None if relation == "==" else _split_attempt(ctx, sides, relation, deadline)
+
+
+def _near_poles(ctx: Context, sides) -> bool:
+    """near_poles of the sides or of a definition they reach."""
+    whole = sympy.Tuple(*sides)
+    return any(near_poles(d.body) for d in reached_definitions(ctx, whole)) or near_poles(whole)
+
+
+def near_poles(expr) -> bool:
+    """Whether `expr` holds a binomial, factorial or gamma whose argument may be an integer
+    at or below 0, where SymPy's rewrites of them (through gamma's poles) fail: simplify
+    takes binomial(k - 20, k - 18) to 0, but it is -1 at k = 19. Such a claim is decided
+    by evaluation only."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (sympy.binomial, sympy.factorial)):
+            safe = [node.args[0].is_nonnegative]  # a nonnegative top, or argument
+        elif isinstance(node, _POLES):
+            safe = [a.is_positive for a in node.args]
+        else:
+            continue
+        if any(not ok and a.is_integer is not False for ok, a in zip(safe, node.args)):
+            return True
+    return False
+
+
+# Rewritten through gamma, whose poles are the integers at or below 0.
+_POLES = (sympy.gamma, sympy.RisingFactorial, sympy.FallingFactorial)
 
 
 def _stages(ctx: Context, claim) -> list:
