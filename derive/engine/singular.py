@@ -152,7 +152,7 @@ def _differentiated(ctx: Context, claim: Claim, lows: dict):
         cut = intermediates(node, ctx.definitions)
         only = set(ctx.definitions) - cut if cut else None
         function = unfold(ctx, node.expr, lows, only=only)
-        if sum(count for _, count in node.variable_count) > 1 or _differentiates(function):
+        if sum(count for _, count in node.variable_count) > 1 or _uncovered(function):
             yield function, None
             continue
         rule = evaluate_derivatives(ctx, node, lows)
@@ -161,15 +161,34 @@ def _differentiated(ctx: Context, claim: Claim, lows: dict):
     for side in (claim.lhs, claim.rhs):
         for moved in unfold(ctx, side, lows).atoms(FirstOrder):
             function = unfold(ctx, moved.expr, lows)
-            if _differentiates(function):
+            if _uncovered(function):
                 yield function, None
                 continue
             rule = evaluate_derivatives(ctx, moved, lows)
             yield sympy.Tuple(function, rule), [lambda a, m=moved: m.apply(a)]
 
 
-def _differentiates(expr) -> bool:
-    return expr.has(sympy.Derivative, Perturbation)
+def _uncovered(function) -> bool:
+    """Whether the argument for the documented derivatives does not cover `function`: it
+    differentiates (a derivative of a derivative), or it holds a primitive that jumps
+    (leaky_relu_slope, constant on either side), whose value at the jump is neither side's
+    where its argument only touches it: x·leaky_relu_slope(x², c) is x, with derivative 1 at
+    0, where the rules give c."""
+    if function.has(sympy.Derivative, Perturbation):
+        return True
+    return any(
+        isinstance(node, PrimitiveFunction) and node.fdiff(1) == 0
+        for node in sympy.preorder_traversal(function)
+    )
+
+
+def _has_primitives(ctx: Context, claim: Claim) -> bool:
+    lows = dict(claim.lows)
+    return any(
+        isinstance(node, PrimitiveFunction)
+        for side in (claim.lhs, claim.rhs)
+        for node in sympy.preorder_traversal(unfold(ctx, side, lows))
+    )
 
 
 def _apart(function, slopes) -> bool:
@@ -228,6 +247,10 @@ def decide_at_breakpoints(
     where = " or ".join(f"{sympy.sstr(s)} = 0" for s in switches)
     if claim.lhs.has(Perturbation) or claim.rhs.has(Perturbation):
         return Singular(where, "a perturbation's derivative is not decided there")
+    if claim.at_kinks == "autograd" and _has_primitives(ctx, claim):
+        # The one-sided limits give the derivative, not autograd's value at a primitive's
+        # kink that may lie there too (|x| - 2 relu(x) + x at 0: 0, where autograd gives 1).
+        return Singular(where, "read as autograd's gradient, with a primitive that may kink there")
     nodes = _derivatives(ctx, claim)
     variables = {v for n in nodes for v in n.variables}
     if len(variables) != 1 or any(len(n.variables) != 1 for n in nodes):

@@ -25,6 +25,12 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   (not 1 for acos) too: atan(|k - 20|) was positive, so sign(atan(|k - 20|)) was built as 1
   (it is 0 at k = 20). Now irrational only where the argument is known to be another
   rational; rational where it is 0 (1 for acos).
+- binomial(n, k) with an odd k was negative for any integer n not known nonnegative:
+  sign(binomial(k, 3)) was built as -1 (it is 1 at k = 4). Now negative only for a
+  negative n.
+- gamma(x) of a noninteger x was positive exactly where floor(x) is even, which holds for
+  a negative x only: |gamma(2k - 1/2)| was built as -gamma(2k - 1/2) (gamma(3/2) > 0). Now
+  so only for a negative x.
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -216,6 +222,25 @@ def _inverse_is_rational(zero_at):
 _INVERSES = ((sympy.atan, 0), (sympy.asin, 0), (sympy.acos, 1))
 
 
+def _binomial_is_nonnegative(self):
+    n, k = self.args
+    if n.is_integer and k.is_integer:
+        if n.is_nonnegative or k.is_negative or k.is_even:
+            return True
+        if k.is_odd and k.is_nonnegative and n.is_negative:
+            return False  # (-1)^k C(k - n - 1, k), and C(k - n - 1, k) > 0
+    return None
+
+
+def _gamma_is_positive(self):
+    (x,) = self.args
+    if x.is_positive:
+        return True
+    if x.is_noninteger and x.is_negative:
+        return sympy.floor(x).is_even
+    return None
+
+
 def apply() -> None:
     """Install the corrections (once; idempotent)."""
     if Pow._prop_handler.get("imaginary") is _pow_is_imaginary:
@@ -229,6 +254,9 @@ def apply() -> None:
     sympy.loggamma._eval_conjugate = _loggamma_conjugate
     for kind in _PARITY:
         kind.eval = classmethod(_parity_eval)
+    sympy.binomial._eval_is_nonnegative = _binomial_is_nonnegative
+    sympy.binomial._prop_handler["nonnegative"] = _binomial_is_nonnegative
+    sympy.gamma._eval_is_positive = sympy.gamma._prop_handler["positive"] = _gamma_is_positive
     for kind, zero_at in _INVERSES:
         kind._eval_is_rational = kind._prop_handler["rational"] = _inverse_is_rational(zero_at)
     sympy.core.cache.clear_cache()  # constructions SymPy cached before
