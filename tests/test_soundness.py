@@ -2239,3 +2239,28 @@ def test_sympy_signs_no_binomial_or_gamma_it_cannot_know():
     assert sympy.binomial(below, 3).is_nonnegative is False
     doc = _doc(sympy.sign(sympy.binomial(kk, 3)), -1, inputs=(kk,))
     _assert_no_false_proof(_verdict(doc))
+
+
+def test_no_sign_step_takes_sympys_closed_form_of_a_sum_with_symbolic_limits():
+    """Twenty-ninth round: the sign steps still gave simplify and factor the sums as written:
+    x²·Σ_{k=0}^{|n−100|} (−1)^k C(|n−100|, k) ≤ 0 was PROVED ('sign after simplify'), false
+    at n = 100, x = 1."""
+    from sympy import binomial
+
+    u = Symbol("u", real=True)
+    count = Abs(n - 100)
+    alternating = Sum((-1) ** k * binomial(count, k), (k, 0, count))
+    doc = _doc(u**2 * alternating, 0, inputs=(u,), sizes=GRID, relation="<=")
+    _assert_no_false_proof(_verdict(doc), "sizes n = 1; n = 2; n = 3")
+
+
+def test_sympy_takes_no_binomial_or_rounding_it_cannot_know_as_nonzero():
+    """Twenty-ninth round: binomial(1/2, y) of a noninteger y was no integer, so nonzero
+    (binomial(1/2, 3/2) = 0), and floor, ceiling and frac of an imaginary z were not real, so
+    nonzero (floor(i/2) = 0, frac(-9i) = 0): |frac(z)| > 0 was PROVED."""
+    y = Symbol("y", noninteger=True, positive=True)
+    z = Symbol("z", imaginary=True)
+    assert sympy.binomial(sympy.Rational(1, 2), y).is_integer is None
+    assert sympy.floor(z).is_real is None and sympy.frac(z).is_zero is None
+    assert sympy.floor(Symbol("r", real=True)).is_integer
+    _assert_no_false_proof(_verdict(_doc(Abs(sympy.frac(z)), 0, inputs=(z,), relation=">")))

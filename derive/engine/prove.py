@@ -28,7 +28,13 @@ from derive.engine.normal import (
     split_aggregates,
     split_exp,
 )
-from derive.engine.regions import case_split, is_zero, sign_steps, zero_on_regions
+from derive.engine.regions import (
+    case_split,
+    is_zero,
+    opaque_aggregates,
+    sign_steps,
+    zero_on_regions,
+)
 from derive.engine.sumalgebra import piecewise_in_sum
 from derive.engine.terms import (
     AGGREGATES,
@@ -79,31 +85,6 @@ def _numerator(expr):
     if expr.has(*AGGREGATES):
         return expr  # together() would look inside sums for nothing
     return sympy.expand(sympy.numer(sympy.together(sympy.expand(expr))))
-
-
-def opaque_aggregates(expr):
-    """`expr` with each sum or product whose limits are not numbers an unknown (one per
-    distinct aggregate), but a sum of a polynomial in its indices: SymPy's closed forms of
-    the others hold generically, not at every size (simplify takes Σ_{k=0}^{M} (-1)^k
-    C(M, k) to 0, which is 1 at M = 0). The engine's own steps (sum algebra, index
-    calculus, induction) handle sums."""
-    hidden = {}
-
-    def hide(node):
-        if node not in hidden:
-            hidden[node] = sympy.Dummy("aggregate", real=True) if node.is_real else sympy.Dummy()
-        return hidden[node]
-
-    def symbolic(node):
-        if not isinstance(node, (sympy.Sum, sympy.Product)):
-            return False
-        if all(bound.is_number for limit in node.limits for bound in limit[1:]):
-            return False
-        # A polynomial in the indices sums to a polynomial for every proper range
-        # (Faulhaber's formulas): that closed form holds at every size.
-        return not (isinstance(node, sympy.Sum) and node.function.is_polynomial(*node.variables))
-
-    return expr.replace(symbolic, hide)
 
 
 def _small(expr) -> bool:

@@ -147,14 +147,47 @@ def _regions(numbers: list) -> list:
 def sign_steps(lhs, rhs, relation) -> list:
     """(name, test) pairs for an inequality; a test proves it only by returning True."""
     gap = functools.cache(lambda: elementary(rhs - lhs if relation in ("<=", "<") else lhs - rhs))
+    # What simplify and factor see: sums with symbolic limits opaque (see opaque_aggregates).
+    opaque = functools.cache(lambda: opaque_aggregates(gap()))
     test = "is_nonnegative" if relation in ("<=", ">=") else "is_positive"
     return [
         ("sign", lambda: getattr(gap(), test) is True),
-        ("sign after simplify", lambda: getattr(sympy.simplify(gap()), test) is True),
+        ("sign after simplify", lambda: getattr(sympy.simplify(opaque()), test) is True),
         # A factored form shows squares and sums of positive terms, whose signs SymPy knows.
-        ("sign after factor", lambda: getattr(sympy.factor(gap()), test) is True),
-        ("sign by regions", lambda: _signed_on_regions(gap(), test)),
+        ("sign after factor", lambda: getattr(sympy.factor(opaque()), test) is True),
+        ("sign by regions", lambda: _signed_on_regions(opaque(), test)),
     ]
+
+
+_SIGNS = ("positive", "nonnegative", "negative", "nonpositive")
+
+
+def opaque_aggregates(expr):
+    """`expr` with each sum or product whose limits are not numbers an unknown (one per
+    distinct aggregate), but a sum of a polynomial in its indices: SymPy's closed forms of
+    the others hold generically, not at every size (simplify takes Σ_{k=0}^{M} (-1)^k
+    C(M, k) to 0, which is 1 at M = 0). The engine's own steps (sum algebra, index
+    calculus, induction) handle sums."""
+    hidden = {}
+
+    def hide(node):
+        if node not in hidden:
+            # An unknown with the aggregate's sign, as SymPy knows it (Σ_j exp(a_j) > 0).
+            signs = {fact: True for fact in _SIGNS if getattr(node, f"is_{fact}") is True}
+            real = node.is_real
+            hidden[node] = sympy.Dummy("aggregate", real=True, **signs) if real else sympy.Dummy()
+        return hidden[node]
+
+    def symbolic(node):
+        if not isinstance(node, (sympy.Sum, sympy.Product)):
+            return False
+        if all(bound.is_number for limit in node.limits for bound in limit[1:]):
+            return False
+        # A polynomial in the indices sums to a polynomial for every proper range
+        # (Faulhaber's formulas): that closed form holds at every size.
+        return not (isinstance(node, sympy.Sum) and node.function.is_polynomial(*node.variables))
+
+    return expr.replace(symbolic, hide)
 
 
 def is_zero(expr) -> bool:

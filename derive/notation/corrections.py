@@ -31,6 +31,10 @@ an expression never reaches derive (both sides of such a claim are equal as buil
 - gamma(x) of a noninteger x was positive exactly where floor(x) is even, which holds for
   a negative x only: |gamma(2k - 1/2)| was built as -gamma(2k - 1/2) (gamma(3/2) > 0). Now
   so only for a negative x.
+- binomial(n, k) with a noninteger k was no integer (binomial(1/2, 1/2) is 1, and
+  binomial(1/2, 3/2) is 0). Now unknown.
+- floor, ceiling and frac of an argument not known real were not real, so nonzero
+  (floor(i/2) is 0). Now unknown.
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -232,6 +236,26 @@ def _binomial_is_nonnegative(self):
     return None
 
 
+def _binomial_is_integer(self):
+    n, k = self.args
+    return True if n.is_integer and k.is_integer else None
+
+
+def _round_is_real(self):
+    return True if self.args[0].is_extended_real else None
+
+
+def _for_real_arguments(method):
+    """`method` (a sign of floor or ceiling) where the argument is known real; else unknown
+    (floor(z) of an imaginary z is neither negative nor nonnegative by SymPy's, so not real,
+    though floor(i/2) is 0)."""
+
+    def answer(self):
+        return method(self) if self.args[0].is_extended_real else None
+
+    return answer
+
+
 def _gamma_is_positive(self):
     (x,) = self.args
     if x.is_positive:
@@ -257,6 +281,18 @@ def apply() -> None:
     sympy.binomial._eval_is_nonnegative = _binomial_is_nonnegative
     sympy.binomial._prop_handler["nonnegative"] = _binomial_is_nonnegative
     sympy.gamma._eval_is_positive = sympy.gamma._prop_handler["positive"] = _gamma_is_positive
+    sympy.binomial._eval_is_integer = _binomial_is_integer
+    sympy.binomial._prop_handler["integer"] = _binomial_is_integer
+    for kind in (sympy.floor, sympy.ceiling, sympy.frac):
+        for fact in ("real", "integer"):
+            setattr(kind, f"_eval_is_{fact}", _round_is_real)
+            kind._prop_handler[fact] = _round_is_real
+        for fact in ("negative", "nonnegative", "positive", "nonpositive", "zero", "imaginary"):
+            method = kind.__dict__.get(f"_eval_is_{fact}")
+            if method is not None:
+                wrapped = _for_real_arguments(method)
+                setattr(kind, f"_eval_is_{fact}", wrapped)
+                kind._prop_handler[fact] = wrapped
     for kind, zero_at in _INVERSES:
         kind._eval_is_rational = kind._prop_handler["rational"] = _inverse_is_rational(zero_at)
     sympy.core.cache.clear_cache()  # constructions SymPy cached before
