@@ -2264,3 +2264,14 @@ def test_sympy_takes_no_binomial_or_rounding_it_cannot_know_as_nonzero():
     assert sympy.floor(z).is_real is None and sympy.frac(z).is_zero is None
     assert sympy.floor(Symbol("r", real=True)).is_integer
     _assert_no_false_proof(_verdict(_doc(Abs(sympy.frac(z)), 0, inputs=(z,), relation=">")))
+
+
+def test_a_breakpoint_sympy_cannot_build_at_zero_is_no_crash():
+    """The fuzzer (seed 4211505133, claim 504): the counterexample search's roots of the
+    switches put the other atoms at 0, where Max(0, log(u), w) is Max(0, zoo, w), which SymPy
+    refuses to build (ValueError: zoo is not comparable): a traceback on a valid claim."""
+    u, w, q = Symbol("u", positive=True), Symbol("w", real=True), Symbol("q", real=True)
+    top = Max(0, log(u))
+    lhs = Max(0, log(u), w) + q / 10**18
+    rhs = Abs(w - top) / 2 + w / 2 + top / 2
+    _assert_decided(_verdict(_doc(lhs, rhs, inputs=(u, w, q))), valid=False)

@@ -341,12 +341,15 @@ def _roots(zero, atoms):
     """(atom, value): where `zero` vanishes in one atom with the others at 0, if linear."""
     present = [a for a in atoms if zero.has(a)]
     for atom in present:
-        line = zero.xreplace({a: 0 for a in present if a != atom})
-        slope = sympy.diff(line, atom)
-        if slope.is_Rational and slope != 0:
-            root = -line.xreplace({atom: 0}) / slope
-            if root.is_Rational:
-                yield atom, root
+        try:
+            line = zero.xreplace({a: 0 for a in present if a != atom})
+            slope = sympy.diff(line, atom)
+            root = -line.xreplace({atom: 0}) / slope if slope.is_Rational and slope != 0 else None
+        except (ValueError, TypeError, ZeroDivisionError):
+            # SymPy refuses what the zeros make (Max(0, log(0)): zoo is not comparable).
+            continue
+        if root is not None and root.is_Rational:
+            yield atom, root
 
 
 def _simpler(candidate: Rational, current: Rational) -> bool:
