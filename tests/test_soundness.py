@@ -2061,22 +2061,21 @@ def test_kinks_crossed_apart_with_symbolic_slopes_are_not_taken_by_convention():
     from sympy import Rational
 
     from derive.notation.primitives import leaky_relu
-    from derive.notation.primitives import leaky_relu_slope as slope
 
     p, q, u = symbols("p q u", real=True)
     w, z = IndexedBase("w", real=True), IndexedBase("z", real=True)
     half = Rational(1, 2)
     scalar = leaky_relu(p * u, half) - leaky_relu(q * u, half)
-    rules = p * slope(p * u, half) - q * slope(q * u, half)
+    rules = sympy.diff(scalar, u)  # p·slope(p u) − q·slope(q u)
     _assert_no_false_proof(_verdict(_doc(Derivative(scalar, u), rules, inputs=(p, q, u))))
     # Σ_j: one kink per j, crossed along a[c] with slope w[j] of either sign.
     terms = Sum(leaky_relu(w[j] * a[c], half), (j, 1, n))
-    rules = Sum(w[j] * slope(w[j] * a[c], half), (j, 1, n))
+    rules = sympy.diff(terms, a[c])  # Σ_j w[j]·slope(w[j] a[c])
     options = {"inputs": (a, w), "sizes": GRID, "indices": {c: (1, n)}}
     _assert_no_false_proof(_verdict(_doc(Derivative(terms, a[c]), rules, **options)))
     # Crossed the same way (slopes δ(j, 1) − 1 ≤ 0), the kinks' derivative is the rules'.
     same = Sum(z[j] * leaky_relu(a[j] - a[1], half), (j, 1, n))
-    rules = Sum(-z[j] * slope(a[j] - a[1], half), (j, 2, n))
+    rules = sympy.diff(same, a[1])
     options = {"inputs": (a, z), "sizes": GRID}
     assert _verdict(_doc(Derivative(same, a[1]), rules, **options)).status is PROVED
 
@@ -2088,12 +2087,11 @@ def test_a_claim_read_as_autograds_gradient_takes_the_documented_derivative_at_a
     from sympy import Rational
 
     from derive.notation.primitives import leaky_relu
-    from derive.notation.primitives import leaky_relu_slope as slope
 
     u = Symbol("u", real=True)
     half = Rational(1, 2)
     f = Derivative(leaky_relu(u, half) - leaky_relu(-u, half), u)
-    rules = slope(u, half) + slope(-u, half)
+    rules = f.doit()  # slope(u) + slope(−u)
     as_autograd = _verdict(_doc(f, rules, inputs=(u,), at_kinks="autograd"))
     assert as_autograd.status is PROVED
     assert any("autograd" in d for d in as_autograd.details)
@@ -2122,16 +2120,15 @@ def test_a_second_derivative_at_a_primitives_kink_is_not_taken_by_convention():
     2 at 0 too, where the rules give 2·relu'(0) = 0 (2c): x² touches its kink without crossing
     it, and the argument for the documented derivative covers first derivatives only. The
     rules' value was PROVED, the true 2 REFUTED, as a scalar and among tensor entries."""
-    from derive.notation.primitives import leaky_relu_slope as slope
     from derive.notation.primitives import relu
 
     u = Symbol("u", real=True)
     twice = Derivative(relu(u**2), (u, 2))
-    _assert_no_false_proof(_verdict(_doc(twice, 2 * slope(u**2, 0), inputs=(u,))))
+    _assert_no_false_proof(_verdict(_doc(twice, twice.doit(), inputs=(u,))))
     _assert_decided(_verdict(_doc(twice, 2, inputs=(u,))))
     entry = Derivative(relu(a[c] ** 2), (a[c], 2))
     options = {"inputs": (a,), "sizes": GRID, "indices": {c: (1, n)}}
-    _assert_no_false_proof(_verdict(_doc(entry, 2 * slope(a[c] ** 2, 0), **options)))
+    _assert_no_false_proof(_verdict(_doc(entry, entry.doit(), **options)))
     _assert_decided(_verdict(_doc(entry, 2, **options)))
 
 
@@ -2205,7 +2202,7 @@ def test_a_jump_whose_argument_touches_it_is_not_taken_by_convention():
 
     entry = Derivative(a[c] * slope(a[c] ** 2, 0), a[c])
     options = {"inputs": (a,), "sizes": GRID, "indices": {c: (1, n)}}
-    _assert_no_false_proof(_verdict(_doc(entry, slope(a[c] ** 2, 0), **options)))
+    _assert_no_false_proof(_verdict(_doc(entry, entry.doit(), **options)))
     _assert_decided(_verdict(_doc(entry, 1, **options)))
     u, du = symbols("u du", real=True)
     first = FirstOrder(u * slope(u**2, 0), (u, du))
@@ -2216,12 +2213,11 @@ def test_read_as_autograd_a_kink_of_another_function_at_a_primitives_is_not_deci
     """Twenty-eighth round: |x| − 2·relu(x) + x is 0, derivative 0, but autograd gives
     sign(0) − 2·relu'(0) + 1 = 1 at 0: the claim read as autograd's gradient was REFUTED
     there by the one-sided limits, which give the derivative."""
-    from derive.notation.primitives import leaky_relu_slope as slope
     from derive.notation.primitives import relu
 
     u = Symbol("u", real=True)
     f = Derivative(Abs(u) - 2 * relu(u) + u, u)
-    rules = sign(u) - 2 * slope(u, 0) + 1
+    rules = f.doit()  # sign(u) − 2·slope(u, 0) + 1
     _assert_decided(_verdict(_doc(f, rules, inputs=(u,), at_kinks="autograd")))
 
 

@@ -42,7 +42,6 @@ from derive.engine.terms import (
     NotDerivable,
     concretize,
     evaluate_derivatives,
-    reached_definitions,
     side_entries,
     unfold,
 )
@@ -242,7 +241,7 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
         with deadline.slice():
             derived = [evaluate_derivatives(ctx, side, lows) for side in (lhs, rhs)]
             folded = [concretize(ctx, side, {}, lows) for side in derived]
-            if not _proper(ctx, folded, lows) or _near_poles(ctx, folded):
+            if not _proper(ctx, folded, lows):
                 return None
     except (NotDerivable, OutOfTime):
         return None
@@ -267,12 +266,6 @@ def generic_method(ctx: Context, lhs, rhs, relation, lows, deadline) -> str | No
         if method:
             return method + _unfolding(ctx, sides, level)
     return None if relation == "==" else _split_attempt(ctx, sides, relation, deadline)
-
-
-def _near_poles(ctx: Context, sides) -> bool:
-    """near_poles of the sides or of a definition they reach."""
-    whole = sympy.Tuple(*sides)
-    return any(near_poles(d.body) for d in reached_definitions(ctx, whole)) or near_poles(whole)
 
 
 def near_poles(expr) -> bool:

@@ -79,33 +79,23 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
     if not any(e.has(sympy.Derivative, Perturbation) for e in (claim.lhs, claim.rhs, *bodies)):
         return []  # nothing differentiated, here or in a definition it could reach
     lows, found = dict(claim.lows), []
-    nodes = _derivatives(ctx, claim)
     for side in (claim.lhs, claim.rhs):
         if side.has(Perturbation):
             found += [
                 d.args[0] for d in evaluate_derivatives(ctx, side, lows).atoms(sympy.DiracDelta)
             ]
-        for moved in unfold(ctx, side, lows).atoms(FirstOrder):  # a derivative in t
-            # The function's switches and its rules' (relu's kink shows only in relu' =
-            # Heaviside: FirstOrder(relu(x) - relu(-x), (x, dx)) is dx, the rules give 0 at 0).
-            function = switches(unfold(ctx, moved.expr, lows), False, primitives)
-            rule = switches(evaluate_derivatives(ctx, moved, lows), False, primitives)
-            for switch in itertools.chain(function, rule):
-                if any(_involves(switch, x) for x, _ in moved.pairs):
-                    found.append(switch)
-    for node in nodes:
-        # A derivative by an intermediate (z() := w + b) is one in z: the function's switches
-        # in z count, not those inside z's own definition (they are no kinks in z), so z
-        # stays folded; each switch is then unfolded, into the inputs (w + b = 0, not
-        # z = 0), and each one counts.
-        cut = intermediates(node, ctx.definitions)
-        only = set(ctx.definitions) - cut if cut else None
-        function = unfold(ctx, node.expr, lows, only=only)
+    for node, function in _differentiated_functions(ctx, claim, lows):
+        # The function's switches and its rules' (relu's kink shows only in relu' =
+        # Heaviside: FirstOrder(relu(x) - relu(-x), (x, dx)) is dx, the rules give 0 at 0).
         rule = evaluate_derivatives(ctx, node, lows)
-        by_intermediate = bool(cut)
-        for switch in itertools.chain(
+        both = itertools.chain(
             switches(function, False, primitives), switches(rule, False, primitives)
-        ):
+        )
+        if isinstance(node, FirstOrder):  # a derivative in t
+            found += [s for s in both if any(_involves(s, x) for x, _ in node.pairs)]
+            continue
+        by_intermediate = bool(intermediates(node, ctx.definitions))
+        for switch in both:
             # In the inputs: the rules keep an intermediate differentiated by folded (z()
             # of z() := w x + b has no symbols, and its switch would be lost).
             switch = unfold(ctx, switch, lows)
@@ -114,6 +104,19 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
             if real and (by_intermediate or any(_involves(switch, v) for v in node.variables)):
                 found.append(switch)
     return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
+
+
+def _differentiated_functions(ctx: Context, claim: Claim, lows: dict):
+    """(node, the function it differentiates) for each FirstOrder and each derivative in the
+    claim (definitions it reaches unfolded). A derivative by an intermediate (z() := w + b)
+    is one in z: the function's kinks in z count, not those inside z's own definition, so z
+    stays folded in it."""
+    for side in (claim.lhs, claim.rhs):
+        for moved in unfold(ctx, side, lows).atoms(FirstOrder):
+            yield moved, unfold(ctx, moved.expr, lows)
+    for node in _derivatives(ctx, claim):
+        cut = intermediates(node, ctx.definitions)
+        yield node, unfold(ctx, node.expr, lows, only=set(ctx.definitions) - cut if cut else None)
 
 
 def kinks_crossed_apart(ctx: Context, claim: Claim) -> bool:
@@ -148,24 +151,17 @@ def _differentiated(ctx: Context, claim: Claim, lows: dict):
     slopes (None) for a derivative of a derivative, whose kinks the argument does not cover
     (relu(x²) is x², its second derivative 2 at 0, where the rules give 2·relu'(0) = 0: x²
     touches its kink without crossing it)."""
-    for node in _derivatives(ctx, claim):
-        cut = intermediates(node, ctx.definitions)
-        only = set(ctx.definitions) - cut if cut else None
-        function = unfold(ctx, node.expr, lows, only=only)
-        if sum(count for _, count in node.variable_count) > 1 or _uncovered(function):
+    for node, function in _differentiated_functions(ctx, claim, lows):
+        if isinstance(node, FirstOrder):
+            slopes = [lambda a, m=node: m.apply(a)]
+        elif sum(count for _, count in node.variable_count) > 1:
+            slopes = None
+        else:
+            slopes = [lambda a, v=v: sympy.diff(a, v) for v in node.variables]
+        if slopes is None or _uncovered(function):
             yield function, None
             continue
-        rule = evaluate_derivatives(ctx, node, lows)
-        slopes = [lambda a, v=v: sympy.diff(a, v) for v in node.variables]
-        yield sympy.Tuple(function, rule), slopes
-    for side in (claim.lhs, claim.rhs):
-        for moved in unfold(ctx, side, lows).atoms(FirstOrder):
-            function = unfold(ctx, moved.expr, lows)
-            if _uncovered(function):
-                yield function, None
-                continue
-            rule = evaluate_derivatives(ctx, moved, lows)
-            yield sympy.Tuple(function, rule), [lambda a, m=moved: m.apply(a)]
+        yield sympy.Tuple(function, evaluate_derivatives(ctx, node, lows)), slopes
 
 
 def _uncovered(function) -> bool:
