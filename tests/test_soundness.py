@@ -2271,3 +2271,14 @@ def test_a_breakpoint_sympy_cannot_build_at_zero_is_no_crash():
     lhs = Max(0, log(u), w) + q / 10**18
     rhs = Abs(w - top) / 2 + w / 2 + top / 2
     _assert_decided(_verdict(_doc(lhs, rhs, inputs=(u, w, q))), valid=False)
+
+
+def test_frac_of_a_real_is_not_taken_as_an_integer():
+    """Review of the twenty-ninth round: its correction answered floor's 'real and so an
+    integer' for frac too, so frac(r) of a real r was an integer and floor(frac(r)) was built
+    as frac(r) (it is 0; frac(1/2) = 1/2)."""
+    r = Symbol("r", real=True)
+    assert sympy.frac(r).is_integer is None
+    assert sympy.floor(sympy.frac(r)) != sympy.frac(r)
+    assert sympy.floor(r).is_integer and sympy.ceiling(r).is_integer
+    _assert_no_false_proof(_verdict(_doc(sympy.floor(sympy.frac(r)), sympy.frac(r), inputs=(r,))))

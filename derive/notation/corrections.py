@@ -34,7 +34,7 @@ an expression never reaches derive (both sides of such a claim are equal as buil
 - binomial(n, k) with a noninteger k was no integer (binomial(1/2, 1/2) is 1, and
   binomial(1/2, 3/2) is 0). Now unknown.
 - floor, ceiling and frac of an argument not known real were not real, so nonzero
-  (floor(i/2) is 0). Now unknown.
+  (floor(i/2) is 0). Now unknown; of a real argument, SymPy's own answers stand.
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -242,6 +242,7 @@ def _binomial_is_integer(self):
 
 
 def _round_is_real(self):
+    # floor(i/2) is 0: of an argument not known real, unknown.
     return True if self.args[0].is_extended_real else None
 
 
@@ -254,6 +255,12 @@ def _for_real_arguments(method):
         return method(self) if self.args[0].is_extended_real else None
 
     return answer
+
+
+def _install(kind, fact: str, method) -> None:
+    """`method` as `kind`'s answer to is_`fact`, where SymPy's assumptions look for it."""
+    setattr(kind, f"_eval_is_{fact}", method)
+    kind._prop_handler[fact] = method
 
 
 def _gamma_is_positive(self):
@@ -278,23 +285,19 @@ def apply() -> None:
     sympy.loggamma._eval_conjugate = _loggamma_conjugate
     for kind in _PARITY:
         kind.eval = classmethod(_parity_eval)
-    sympy.binomial._eval_is_nonnegative = _binomial_is_nonnegative
-    sympy.binomial._prop_handler["nonnegative"] = _binomial_is_nonnegative
-    sympy.gamma._eval_is_positive = sympy.gamma._prop_handler["positive"] = _gamma_is_positive
-    sympy.binomial._eval_is_integer = _binomial_is_integer
-    sympy.binomial._prop_handler["integer"] = _binomial_is_integer
+    _install(sympy.binomial, "nonnegative", _binomial_is_nonnegative)
+    _install(sympy.binomial, "integer", _binomial_is_integer)
+    _install(sympy.gamma, "positive", _gamma_is_positive)
     for kind in (sympy.floor, sympy.ceiling, sympy.frac):
-        for fact in ("real", "integer"):
-            setattr(kind, f"_eval_is_{fact}", _round_is_real)
-            kind._prop_handler[fact] = _round_is_real
-        for fact in ("negative", "nonnegative", "positive", "nonpositive", "zero", "imaginary"):
-            method = kind.__dict__.get(f"_eval_is_{fact}")
+        _install(kind, "real", _round_is_real)
+        # floor and ceiling of a real are integers; frac of one is an integer where it is.
+        facts = ("integer", "negative", "nonnegative", "positive", "nonpositive", "zero")
+        for fact in (*facts, "imaginary"):
+            method = getattr(kind, f"_eval_is_{fact}", None)
             if method is not None:
-                wrapped = _for_real_arguments(method)
-                setattr(kind, f"_eval_is_{fact}", wrapped)
-                kind._prop_handler[fact] = wrapped
+                _install(kind, fact, _for_real_arguments(method))
     for kind, zero_at in _INVERSES:
-        kind._eval_is_rational = kind._prop_handler["rational"] = _inverse_is_rational(zero_at)
+        _install(kind, "rational", _inverse_is_rational(zero_at))
     sympy.core.cache.clear_cache()  # constructions SymPy cached before
 
 
