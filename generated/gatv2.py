@@ -152,7 +152,8 @@ def _gatv2_attend(
     if not save:
         return out
     # Copies: edge_index and att may change.
-    graph = (numpy.array(edge_index), bool(add_self_loops), shared, att.copy(), slope)
+    kept = numpy.array(edge_index)
+    graph = (kept, bool(add_self_loops), shared, att.copy(), slope)
     return out, (xl, xr, sources, targets, softmax, graph)
 
 

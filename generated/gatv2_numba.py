@@ -7,7 +7,10 @@ gatv2: GATv2 layer (heads, concat, share_weights) as torch_geometric's GATv2Conv
 import concurrent.futures
 import contextlib
 import ctypes
+import math
+import os
 import pathlib
+import sys
 import threading
 
 import llvmlite.ir
@@ -106,6 +109,82 @@ def _in_threads(kernel, parts, arguments):
         kernel(*arguments, 0, parts)  # the calling thread runs part 0 rather than wait
         for part in running:
             part.result()
+
+
+def _workspace_bytes():
+    """The bytes of unused blocks the workspace keeps: DERIVE_KERNELS_WORKSPACE_MB (default
+    512; 0 turns the workspace off), read once, at import."""
+    text = os.environ.get("DERIVE_KERNELS_WORKSPACE_MB", "512")
+    try:
+        megabytes = float(text)
+    except ValueError:
+        raise ValueError(f"DERIVE_KERNELS_WORKSPACE_MB: expected a number, got {text!r}") from None
+    return int(max(megabytes, 0.0) * 2**20)
+
+
+class _Workspace:
+    """Arrays of at least `SMALLEST` bytes whose memory is handed out again once nothing
+    refers to it: a block is reused only when its reference count is the workspace's own,
+    so no array, view or tensor over it is left (each holds its base, and CPython counts it).
+    A fresh large array costs a page fault per page written: glibc maps each allocation of
+    over 32 MB (and smaller ones, once it has trimmed its heap) anew and unmaps it when it
+    is freed, so the system zeroes its pages again at the next call. At 1M edges that was
+    about 70 ms of GATv2's 230 ms forward+backward (measured here against glibc kept from
+    unmapping: MALLOC_MMAP_MAX_=0). At each call it keeps at most `keep` bytes of blocks
+    that no array uses (the least recently used are given back first; blocks whose arrays
+    are freed after the call wait for the next), and it watches at most `WATCHED` blocks
+    (beyond them, the oldest are left to their arrays, and freed with them).
+    """
+    SMALLEST = 2**20
+    WATCHED = 64
+
+    def __init__(self, keep):
+        self.keep, self.blocks, self.lock = keep, [numpy.empty(1, numpy.uint8)], threading.Lock()
+        self.own = self._references(0)  # the count of a block nothing else refers to
+        self.blocks.clear()
+
+    def _references(self, k):
+        return sys.getrefcount(self.blocks[k])
+
+    def _unused(self):
+        return [k for k in range(len(self.blocks)) if self._references(k) == self.own]
+
+    def empty(self, shape, dtype):
+        """numpy.empty(shape, dtype), from a block no array uses where one fits (at most
+        twice the size asked for)."""
+        dtype, shape = numpy.dtype(dtype), tuple(int(n) for n in shape)
+        size = math.prod(shape) * dtype.itemsize
+        if size < self.SMALLEST or self.keep <= 0:
+            return numpy.empty(shape, dtype)
+        with self.lock:
+            fits = [k for k in self._unused() if size <= self.blocks[k].size <= 2 * size]
+            if fits:
+                k = min(fits, key=lambda k: self.blocks[k].size)
+                self.blocks.append(self.blocks.pop(k))  # the most recently used last
+            else:
+                self.blocks.append(numpy.empty(size, numpy.uint8))
+            array = self.blocks[-1][:size].view(dtype).reshape(shape)
+            self._trim()
+        return array
+
+    def zeros(self, shape, dtype):
+        """numpy.zeros(shape, dtype), from a block as in `empty`."""
+        array = self.empty(shape, dtype)
+        array.fill(0)
+        return array
+
+    def _trim(self):
+        unused = self._unused()
+        kept = sum(self.blocks[k].size for k in unused)
+        for k in unused:  # the least recently used first
+            if kept <= self.keep:
+                break
+            kept -= self.blocks[k].size
+            self.blocks[k] = None
+        self.blocks = [block for block in self.blocks if block is not None][-self.WATCHED :]
+
+
+_WORKSPACE = _Workspace(_workspace_bytes())
 
 
 # How many edges ahead a gathered row is asked for: at 1M random edges (rows of 64 float32)
@@ -322,7 +401,10 @@ def _gatv2_attend(
     if not save:
         return out
     # Copies: edge_index and att may change.
-    graph = (numpy.array(edge_index), bool(add_self_loops), shared, att.copy(), slope)
+    edges = numpy.asarray(edge_index)
+    kept = _WORKSPACE.empty(edges.shape, edges.dtype)
+    kept[...] = edges
+    graph = (kept, bool(add_self_loops), shared, att.copy(), slope)
     return out, (xl, xr, sources, targets, softmax, graph)
 
 
@@ -436,7 +518,9 @@ def _gatv2_grouped_edges(edge_index, nodes, add_self_loops):
     """The edges grouped by target: the sources in that order, and the offsets of each
     target's run (the edges of _gatv2_edges, stably sorted by target)."""
     sources, targets = _gatv2_edge_rows(edge_index, nodes)
-    return _gatv2_by_target(sources, targets, nodes, bool(add_self_loops))
+    grouped = _WORKSPACE.empty((sources.size + (nodes if add_self_loops else 0),), numpy.int64)
+    offsets = _gatv2_by_target(sources, targets, nodes, bool(add_self_loops), grouped)
+    return grouped[: offsets[nodes]], offsets
 
 
 def _gatv2_check_saved(saved, nodes, dtype, edge_index, heads, add_self_loops, shared, att, slope):
@@ -497,8 +581,8 @@ def _gatv2_projections(x, W_l, b_l, W_r, b_r, heads):
     serves as both. By blocks of rows on the kernels' threads (see _by_rows): at 100k nodes
     23-28 ms against 29-34 for NumPy's two products."""
     W_l, b_l, W_r, b_r = (_gatv2_relaid(a, heads, axis=0) for a in (W_l, b_l, W_r, b_r))
-    xl = numpy.empty((x.shape[0], W_l.shape[0]), x.dtype)
-    xr = xl if W_r is None else numpy.empty_like(xl)
+    xl = _WORKSPACE.empty((x.shape[0], W_l.shape[0]), x.dtype)
+    xr = xl if W_r is None else _WORKSPACE.empty(xl.shape, x.dtype)
     projections = ((W_l, b_l, xl), (W_r, b_r, xr))[: 1 if W_r is None else 2]
 
     def project(part, rows):
@@ -519,7 +603,7 @@ def _gatv2_weight_grads(x, Ws, ds, need_dx):
     a product per W and a sum of dx's terms)."""
     parts, width, stacked = _parts(x.shape[0]), Ws[0].shape[0], len(Ws) > 1
     W = numpy.concatenate(Ws) if stacked else Ws[0]
-    dx = numpy.empty(x.shape, x.dtype) if need_dx else None
+    dx = _WORKSPACE.empty(x.shape, x.dtype) if need_dx else None
     dW = numpy.zeros((parts, x.shape[1], W.shape[0]), x.dtype)
     db = numpy.zeros((parts, W.shape[0]), x.dtype)
     side = numpy.empty((parts, min(BLOCK, x.shape[0]), W.shape[0]), x.dtype) if stacked else None
@@ -542,11 +626,12 @@ def _gatv2_weight_grads(x, Ws, ds, need_dx):
 
 
 @numba.njit(cache=True)
-def _gatv2_by_target(sources, targets, nodes, add_self_loops):
+def _gatv2_by_target(sources, targets, nodes, add_self_loops, grouped):
     """Counting sort of the edges by target that places the sources directly, without an
     order array (a sort, then a gather through its order, took 1.3-1.8 times as long at 1M
-    edges): the sources in that order, stable, and the offsets of each target's run. With
-    add_self_loops, like PyG: the edges j -> j are left out and each node's loop ends its run."""
+    edges): the sources in that order, stable, into grouped[:offsets[nodes]] (`grouped` holds
+    at least that many), and returns the offsets of each target's run. With add_self_loops,
+    like PyG: the edges j -> j are left out and each node's loop ends its run."""
     loop = 1 if add_self_loops else 0
     offsets = numpy.zeros(nodes + 1, numpy.int64)
     for e in range(targets.size):
@@ -555,7 +640,6 @@ def _gatv2_by_target(sources, targets, nodes, add_self_loops):
     for i in range(nodes):
         offsets[i + 1] += offsets[i] + loop
     cursor = offsets[:-1].copy()
-    grouped = numpy.empty(offsets[nodes], numpy.int64)
     for e in range(targets.size):
         if not (add_self_loops and sources[e] == targets[e]):
             grouped[cursor[targets[e]]] = sources[e]
@@ -563,7 +647,7 @@ def _gatv2_by_target(sources, targets, nodes, add_self_loops):
     if add_self_loops:
         for i in range(nodes):
             grouped[cursor[i]] = i
-    return grouped, offsets
+    return offsets
 
 
 def _gatv2_heads(array, heads):
@@ -646,8 +730,9 @@ def _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, negative_slope, he
     the weights (float64, as the loops sum them)."""
     (nodes, width), groups, parts = xl.shape, heads if concat else 1, _parts(xl.shape[0])
     channels = width // heads
-    out = numpy.empty((nodes, groups, channels), xl.dtype)
-    weights, totals = numpy.empty((sources.size, heads), xl.dtype), numpy.empty((2, nodes, heads))
+    out = _WORKSPACE.empty((nodes, groups, channels), xl.dtype)
+    weights = _WORKSPACE.empty((sources.size, heads), xl.dtype)
+    totals = _WORKSPACE.empty((2, nodes, heads), numpy.float64)
     bias = _gatv2_heads(bias, groups)
     if _gatv2_channel_major(heads, width):
         att = _gatv2_relaid(att, heads)
@@ -784,8 +869,8 @@ def _gatv2_backward_edges(
     _gatv2_channel_major); att, datt, dout, bias and dbias head-major."""
     (nodes, width), parts, groups = xl.shape, _parts(xl.shape[0]), heads if concat else 1
     channels, cm = width // heads, _gatv2_channel_major(heads, width)
-    dxl = numpy.zeros((parts, nodes, width), xl.dtype)
-    dxr = numpy.zeros((nodes, width), xl.dtype)
+    dxl = _WORKSPACE.zeros((parts, nodes, width), xl.dtype)
+    dxr = _WORKSPACE.zeros((nodes, width), xl.dtype)
     # Parameter gradients sum over every edge: accumulate them in float64, each part's with a
     # spare row after it (cache lines of its own, see _gatv2_lanes).
     rows = (channels + 1, heads) if cm else (heads + 1, channels)
@@ -806,7 +891,7 @@ def _gatv2_backward_edges(
         kernel = _gatv2_backward_part_cm
     else:
         xl, xr, att = (_gatv2_heads(a, heads) for a in (xl, xr, att))
-        ds = numpy.empty(sources.size, xl.dtype)
+        ds = _WORKSPACE.empty((sources.size,), xl.dtype)
         dagg = _gatv2_lanes(parts, (groups, channels), xl.dtype)
         views = (_gatv2_heads(a, heads) for a in (dxl, dxr))
         work = (*views, datt_v, dbias, ds, dagg)

@@ -92,6 +92,8 @@ def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[list[str]], 
             imports |= {"llvmlite.ir", "numba.core.cgutils", "numba.extending"}
         if numba and kind(spec.kind).dense:
             imports |= {"contextlib", "ctypes", "pathlib", "threading"}
+        if numba and kind(spec.kind).workspace:
+            imports |= {"math", "os", "sys", "threading"}
         code, inputs = {}, {}
         for block in spec.blocks:
             printed = print_block(block.outputs, scalar=numba, single=block.single)
@@ -149,6 +151,7 @@ def render(doc: Document) -> dict[str, str]:
         threaded = numba and any(kind(spec.kind).threaded for spec in module.kernels)
         gathers = numba and any(kind(spec.kind).gathers for spec in module.kernels)
         dense = numba and any(kind(spec.kind).dense for spec in module.kernels)
+        workspace = numba and any(kind(spec.kind).workspace for spec in module.kernels)
         text = template.render(
             module=module,
             kernels=kernels,
@@ -159,6 +162,7 @@ def render(doc: Document) -> dict[str, str]:
             threaded=threaded,
             gathers=gathers,
             dense=dense,
+            workspace=workspace,
             templates={name: record.template for name, record in kinds().items()},
         )
         files[f"{module.document}{'_numba' if numba else ''}.py"] = _tidy(text)

@@ -49,6 +49,9 @@ class KernelKind:
     threaded: bool = False  # Numba kernels run parts on Python threads (common.j2 threads())
     gathers: bool = False  # Numba kernels gather rows at random indices (common.j2 prefetch())
     dense: bool = False  # Numba kernels split dense products over their threads (common.j2 blas())
+    # Numba kernels take their large arrays from a workspace that reuses memory (common.j2
+    # workspace()); threaded kinds only
+    workspace: bool = False
     torch: str | None = None  # template of a torch.autograd wrapper: torch_<document>.py
 
 
@@ -64,6 +67,7 @@ def kernel_kind(
     threaded: bool = False,
     gathers: bool = False,
     dense: bool = False,
+    workspace: bool = False,
     torch: str | None = None,
 ):
     """Register the decorated harness as the record of kernel kind `name`."""
@@ -73,8 +77,10 @@ def kernel_kind(
             raise ValueError(f"kernel kind {name!r} is registered twice")
         if dense and not threaded:
             raise ValueError(f"kernel kind {name!r}: dense products run on its threads")
+        if workspace and not threaded:
+            raise ValueError(f"kernel kind {name!r}: the workspace serves threaded kernels")
         _KINDS[name] = KernelKind(
-            name, template, harness, inputs, tolerances, threaded, gathers, dense, torch
+            name, template, harness, inputs, tolerances, threaded, gathers, dense, workspace, torch
         )
         return harness
 

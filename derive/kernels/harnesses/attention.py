@@ -156,6 +156,7 @@ def engine_gradient(kernel, inputs, dout, options) -> list:
     threaded=True,
     gathers=True,
     dense=True,
+    workspace=True,
     torch="torch_gatv2.py.j2",
 )
 def check_attention(kernel, numpy_module, numba_module) -> list:
