@@ -178,6 +178,32 @@ def test_points_respect_integer_atoms_and_irrational_domain_ends():
     assert _decide_one(Max(softplus(x) - x - softplus(-x), 0), 0).status is not REFUTED
 
 
+def test_a_claim_false_only_at_an_irrational_breakpoint_is_refuted_there():
+    # The search's points are rational; sign(x² - 3) is 0 only at ±√3, and numerically a
+    # side there is only near its switch. The breakpoints' irrational roots are decided exactly.
+    cases = [
+        (sign(x**2 - 3) ** 2, 1, "sqrt(3)"),
+        (sign(x**4 - 2) ** 2, 1, "2**(1/4)"),
+        (Piecewise((1, 2 * x**2 > 1), (0, True)) + Piecewise((1, 2 * x**2 < 1), (0, True)), 1, ""),
+        (sign(x**2 - 2) ** 2 * q, q, "sqrt(2)"),
+    ]
+    for lhs, rhs, root in cases:
+        verdict = _decide_one(lhs, rhs, inputs=(x, q))
+        assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
+        point = dict(verdict.counterexample.point)
+        assert not root or point["x"] == root, point
+
+
+def test_irrational_breakpoints_respect_true_claims_domains_and_integer_atoms():
+    assert _decide_one(Abs(x**2 - 3), Max(x**2 - 3, 3 - x**2)).status is PROVED
+    assert _decide_one(Heaviside(x**2 - 2) + Heaviside(2 - x**2), 1).status is not REFUTED
+    k = Symbol("k", integer=True)
+    assert _decide_one(sign(k**2 - 3) ** 2, 1, inputs=(k,)).status is not REFUTED
+    w = Symbol("w", real=True)
+    away = {w: Interval(2, oo)}
+    assert _decide_one(sign(w**2 - 3) ** 2, 1, inputs=(w,), domains=away).status is not REFUTED
+
+
 def test_a_numeric_verdict_says_what_was_tried():
     verdict = _decide_one(atan(p) + atan(1 / p), pi / 2, inputs=(p,))
     if verdict.status is PROVED:

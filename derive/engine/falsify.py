@@ -64,6 +64,9 @@ UNDECIDED_BRANCHES = (
     sympy.core.relational.Relational,
 )
 EVALF_BITS = 2000  # how hard strict evalf may work to tell a difference from 0
+IRRATIONAL_TRIES = 8  # irrational breakpoints decided exactly (at two points each), per size
+IRRATIONAL_DEGREE = 4  # the highest degree of a switch whose irrational roots are tried
+IRRATIONAL_OPS = 12  # the largest root kept (2**(1/4), sqrt(3)/2; not the cubic formula)
 
 
 @functools.lru_cache(maxsize=256)
@@ -98,6 +101,10 @@ def find_counterexample(
         except ShapeMismatch as mismatch:
             return Counterexample(_named(sizes), (), "", "", reason=str(mismatch))
         point = _search(ctx, compiled, rng, deadline)
+        if point is None:
+            found = _at_irrational_breakpoints(ctx, compiled, deadline)
+            if found is not None:
+                return found
         if point is not None:
             point = _shrink(ctx, compiled, point, deadline)
             found = (
@@ -350,6 +357,67 @@ def _roots(zero, atoms):
             continue
         if root is not None and root.is_Rational:
             yield atom, root
+
+
+def _irrational_roots(zero, atoms):
+    """(atom, value): the real irrational roots of `zero` as a polynomial in one atom with
+    rational coefficients, the other atoms at 0, written in radicals (x² - 3 at ±√3)."""
+    present = [a for a in atoms if zero.has(a)]
+    for atom in present:
+        try:
+            line = zero.xreplace({a: 0 for a in present if a != atom})
+            poly = sympy.Poly(line, atom)
+            if not 2 <= poly.degree() <= IRRATIONAL_DEGREE:
+                continue
+            if not all(c.is_Rational for c in poly.all_coeffs()):
+                continue
+            roots = sympy.roots(poly, filter="R")
+        except (sympy.PolynomialError, ValueError, TypeError, ZeroDivisionError):
+            continue
+        for root in sorted(roots, key=lambda r: (r.is_negative, sympy.default_sort_key(r))):
+            if not root.is_Rational and sympy.count_ops(root) <= IRRATIONAL_OPS:
+                yield atom, root
+
+
+def _at_irrational_breakpoints(ctx: Context, compiled: Compiled, deadline) -> Counterexample | None:
+    """A counterexample with one atom at an irrational breakpoint of the claim (sign(x² - 3)
+    at x = √3) and the others at their simplest values, decided exactly: the search's points
+    are rational, and numerically a side there is only near its switch. Small instances only
+    (see _is_small), at most IRRATIONAL_TRIES breakpoints."""
+    inst = compiled.instance
+    if not _is_small(inst):
+        return None
+    # The other atoms at their simplest value, then at their second simplest (y at 0 hides
+    # sign(x² - 2)²·y = y).
+    simple = {a: _simple_for(a, domain_of(ctx, a)) for a in inst.atoms}
+    bases = [{a: ok[min(k, len(ok) - 1)] for a, ok in simple.items()} for k in (0, 1)]
+    tried: set = set()
+    for _, left, right in inst.entries:
+        for side in (left, right):
+            for zero in switches(elementary(side)):
+                for atom, root in _irrational_roots(zero, inst.atoms):
+                    if (atom, root) in tried or not _may_take(ctx, atom, root):
+                        continue
+                    tried.add((atom, root))
+                    for base in bases:
+                        if len(tried) > IRRATIONAL_TRIES or deadline.remaining() <= 0:
+                            return None
+                        found = _confirmed(inst, {**base, atom: root}, compiled.relation)
+                        if found is not None:
+                            return found
+    return None
+
+
+def _may_take(ctx: Context, atom, value) -> bool:
+    """Whether `atom` may take the irrational real `value`: inside its declared domain, and
+    allowed by its assumptions (not an integer or rational atom)."""
+    if value.is_real is not True or declared_domain(ctx, atom).contains(value) is not sympy.true:
+        return False
+    return all(
+        getattr(atom, f"is_{fact}") is None
+        or getattr(value, f"is_{fact}") is not (not getattr(atom, f"is_{fact}"))
+        for fact in ("integer", "rational", "irrational", "zero", "nonzero", "positive", "negative")
+    )
 
 
 def _simpler(candidate: Rational, current: Rational) -> bool:
