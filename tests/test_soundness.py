@@ -1612,6 +1612,23 @@ def test_declared_gradients_with_dirac_deltas_or_uncovered_branches_are_no_crash
         assert verdict.status in (NUMERIC, UNDECIDED)
 
 
+@pytest.mark.parametrize(
+    "literal, line", [("x / 1e400", "1e400"), ("1e-500 * x", "1e-500"), ("x / 1e350", "1e350")]
+)
+def test_a_float_literal_python_reads_as_inf_or_zero_is_an_input_error(tmp_path, literal, line):
+    """Thirty-first round (helper 67): a literal beyond the reader's exponents (or a double's
+    range) stayed a Python float, inf or 0.0, and SymPy built x/1e400 and 1e-500·x as 0:
+    `= 0` was PROVED (false at x = 1), and atan(1e400·x² + 1e400) = π/2 too. Now the document
+    fails to load, naming the literal and its line."""
+    from derive.documents import LoadError
+
+    with pytest.raises(LoadError, match=f"line 7: the float literal {line} is beyond"):
+        _floats_document(tmp_path, f"    claim('c', '', '', {literal}, 0, expect=REFUTED),\n")
+    # Zero written with any exponent is 0 to Python too: nothing is lost.
+    doc = _floats_document(tmp_path, "    claim('z', '', '', 0e999 * x, 0),\n")
+    assert verify(doc, timeout=TIMEOUT)[0].status is PROVED
+
+
 def test_a_documents_literals_stay_python_floats_to_python(tmp_path):
     """Thirteenth adversarial round: the literals made exact Rationals broke plain-Python
     uses (NumPy, json, isinstance, dict keys, -0.0, f-strings showing 1/10), a sum of 600

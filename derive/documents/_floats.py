@@ -172,8 +172,9 @@ def exact_literals(source: bytes, filename: str):
     code compiles as deep as Python compiles it (a sum of thousands of terms) and every line
     keeps its number (lines split where the tokenizer splits them, at newlines only); a BOM
     and a coding declaration are honoured; a match statement's `case` pattern keeps its
-    literals (a pattern takes literals only); a literal whose exponent is beyond 400 stays
-    (it is 0 or inf to Python, and its exact value would be huge)."""
+    literals (a pattern takes literals only). A nonzero literal whose exponent is beyond 400,
+    or that is inf to Python (1e350), raises RoundedFloat: Python reads it as 0 or inf, and
+    SymPy would build x/1e400 as 0."""
     text = importlib.util.decode_source(source)
     lines = text.split("\n")
     edits = []  # (row, start column, end column, replacement)
@@ -196,10 +197,20 @@ def exact_literals(source: bytes, filename: str):
             continue
         value = ast.literal_eval(token.string)
         digits = token.string.replace("_", "")
-        exponent = digits.lower().partition("e")[2]
-        if type(value) is float and math.isfinite(value) and abs(int(exponent or 0)) <= 400:
+        mantissa, _, exponent = digits.lower().partition("e")
+        if type(value) is not float:
+            continue
+        if math.isfinite(value) and abs(int(exponent or 0)) <= 400:
             call = f"__derive_written__({token.string}, {digits!r})"
             edits.append((token.start[0], token.start[1], token.end[1], call))
+        elif any(d in "123456789" for d in mantissa):
+            # Python reads it as inf or 0.0, and SymPy then builds x/1e400 as 0: refused.
+            raise RoundedFloat(
+                f"line {token.start[0]}: the float literal {token.string} is beyond what this "
+                f"reader takes (|exponent| > 400, or past a double's range: {value!r} to "
+                "Python): write it exactly, e.g. Integer(10)**400 for 1e400, "
+                "Rational(1, 10**500) for 1e-500"
+            )
     for row, begin, end_column, call in reversed(edits):
         line = lines[row - 1]
         lines[row - 1] = line[:begin] + call + line[end_column:]
