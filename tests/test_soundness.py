@@ -2299,3 +2299,26 @@ def test_frac_of_a_real_is_not_taken_as_an_integer():
     assert sympy.floor(sympy.frac(r)) != sympy.frac(r)
     assert sympy.floor(r).is_integer and sympy.ceiling(r).is_integer
     _assert_no_false_proof(_verdict(_doc(sympy.floor(sympy.frac(r)), sympy.frac(r), inputs=(r,))))
+
+
+def test_a_mask_inside_an_inner_sum_stays_there():
+    """Thirty-first round (helper 68): SymPy's Sum constructor folds its summand, and
+    piecewise_fold pulled a mask's Piecewise out of the inner sum, its condition j <= i too:
+    Σ_i log Σ_j exp(mask) was built with `i >= j` outside the inner sum and j free. A padding
+    claim false whenever m < n was PROVED at sizes, and the true causal log-partition
+    REFUTED. The fold now leaves a sum whose index a condition names as it is."""
+    n, m = symbols("n m", integer=True, positive=True)
+    i, j, k = symbols("i j k", integer=True, positive=True)
+    s = IndexedBase("s", real=True)
+
+    def lse(mask):
+        return Sum(log(Sum(exp(Piecewise((s[i, j], mask), (-3, True))), (j, 1, n))), (i, 1, n))
+
+    causal, padded = lse(j <= i), lse(j <= m)
+    assert isinstance(causal.function, log), causal  # not a Piecewise naming the bound j
+    options = dict(inputs=(s,), sizes={n: (1, 2, 3), m: (1, 2, 3)}, indices={i: (1, n), j: (1, m)})
+    written_out = Sum(log(Sum(exp(s[i, k]), (k, 1, i)) + (n - i) * exp(-3)), (i, 1, n))
+    padding = _verdict(_doc(padded, lse(j <= n), **options))
+    _assert_no_false_proof(padding)
+    assert padding.status is REFUTED
+    _assert_decided(_verdict(_doc(causal, written_out, **options)))

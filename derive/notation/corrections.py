@@ -35,6 +35,12 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   binomial(1/2, 3/2) is 0). Now unknown.
 - floor, ceiling and frac of an argument not known real were not real, so nonzero
   (floor(i/2) is 0). Now unknown; of a real argument, SymPy's own answers stand.
+- piecewise_fold pulled a Piecewise out of a Sum, Product or Integral, its condition
+  too, though the condition named the variable bound there: the Sum constructor folds its
+  summand, so Σ_i log Σ_j exp(Piecewise((s[i, j], j <= i), (-3, True))) was built with
+  `i >= j` outside the inner sum, j free (a true causal log-partition REFUTED, a false
+  padding claim PROVED at sizes). Now a node that binds a variable a condition inside it
+  names is left as it is.
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -50,6 +56,7 @@ from sympy.codegen import cfunctions
 from sympy.core import function
 from sympy.core.function import Application, AppliedUndef, WildFunction
 from sympy.core.power import Pow
+from sympy.functions.elementary import piecewise
 
 _POW_IS_IMAGINARY = Pow._eval_is_imaginary
 _ACOT_EVAL = sympy.acot.eval.__func__
@@ -272,10 +279,51 @@ def _gamma_is_positive(self):
     return None
 
 
+_PIECEWISE_FOLD = piecewise.piecewise_fold
+
+
+def _piecewise_fold(expr, evaluate=True):
+    """SymPy's piecewise_fold, except across a node binding a variable that a condition
+    inside it names (see the module docstring): each such node is folded as a whole, an
+    unknown, and put back."""
+    if not isinstance(expr, sympy.Basic):
+        return _PIECEWISE_FOLD(expr, evaluate)
+    masks = {}
+    walk = sympy.preorder_traversal(expr)
+    for node in walk:
+        if _binds_a_condition(node):
+            masks[node] = sympy.Dummy()
+            walk.skip()
+    if not masks:
+        return _PIECEWISE_FOLD(expr, evaluate)
+    folded = _PIECEWISE_FOLD(expr.xreplace(masks), evaluate)
+    return folded.xreplace({dummy: node for node, dummy in masks.items()})
+
+
+def _binds_a_condition(node) -> bool:
+    """Whether `node` binds a variable (a Sum's index...) that a Piecewise condition inside
+    it names."""
+    bound = set(getattr(node, "bound_symbols", ()) or ())
+    return bool(bound) and any(
+        condition.free_symbols & bound
+        for piece in node.atoms(sympy.Piecewise)
+        for _, condition in piece.args
+    )
+
+
+def _install_piecewise_fold() -> None:
+    """Every module that holds SymPy's piecewise_fold gets the corrected one: piecewise.py's
+    own recursion, the Sum and Integral constructors (expr_with_limits), simplify, ..."""
+    for module in list(sys.modules.values()):
+        if getattr(module, "piecewise_fold", None) is _PIECEWISE_FOLD:
+            module.piecewise_fold = _piecewise_fold
+
+
 def apply() -> None:
     """Install the corrections (once; idempotent)."""
     if Pow._prop_handler.get("imaginary") is _pow_is_imaginary:
         return
+    _install_piecewise_fold()
     Pow._eval_is_imaginary = _pow_is_imaginary
     Pow._prop_handler["imaginary"] = _pow_is_imaginary  # what SymPy's assumptions call
     sympy.acot.eval = classmethod(_acot_eval)
