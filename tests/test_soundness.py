@@ -2130,6 +2130,10 @@ def test_induction_by_continuity_sees_branch_cuts_as_jumps():
     assert _is_continuous(ctx, log(u**2 + 1) + sqrt(u**2 + 1))
     for jumping in (log(-1 + I * u), sqrt(-1 + I * u), sympy.acoth(u), log(-1 - u**2 + I * u)):
         assert not _is_continuous(ctx, jumping), jumping
+    # Thirty-first round (helper 67, a lead): 0**(u²) is 1 at u = 0 and 0 elsewhere.
+    for jumping in (sympy.Pow(0, u**2), u ** (u**2), (u**2) ** u):
+        assert not _is_continuous(ctx, jumping), jumping
+    assert _is_continuous(ctx, u**2 + (u**2 + 1) ** u + u**3)
 
 
 def test_a_second_derivative_at_a_primitives_kink_is_not_taken_by_convention():
