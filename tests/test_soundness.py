@@ -2326,3 +2326,26 @@ def test_a_mask_inside_an_inner_sum_stays_there():
     _assert_no_false_proof(padding)
     assert padding.status is REFUTED
     _assert_decided(_verdict(_doc(causal, written_out, **options)))
+
+
+def test_a_mask_inside_a_set_sum_stays_there():
+    """Thirty-second round (helper 69): the corrected fold masked binders by SymPy's
+    bound_symbols, which derive's SetSum and SubsetSum lack: Σ_k Σ_S exp(Σ_{i∈S} mask) was
+    built with the mask's i <= m outside, i free. A padding claim false whenever m < n was
+    PROVED at sizes. The fold now asks derive's `binds`."""
+    n, m = symbols("n m", integer=True, positive=True)
+    i = Symbol("i", integer=True)
+    k = Symbol("k", integer=True, positive=True)
+    S = SetSymbol("S")
+    x = IndexedBase("x", real=True)
+
+    def total(mask):
+        masked = Piecewise((x[k, i], mask), (0, True))
+        return Sum(SubsetSum(exp(SetSum(masked, i, S)), S, 1, n), (k, 1, n))
+
+    padded = total(i <= m)
+    assert isinstance(padded.function, SubsetSum), padded  # not a Piecewise naming i
+    options = dict(inputs=(x,), sizes={n: (1, 2, 3), m: (1, 2, 3)}, indices={i: (1, m)})
+    padding = _verdict(_doc(padded, total(i <= n), **options))
+    _assert_no_false_proof(padding)
+    assert padding.status is REFUTED

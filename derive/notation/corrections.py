@@ -35,12 +35,12 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   binomial(1/2, 3/2) is 0). Now unknown.
 - floor, ceiling and frac of an argument not known real were not real, so nonzero
   (floor(i/2) is 0). Now unknown; of a real argument, SymPy's own answers stand.
-- piecewise_fold pulled a Piecewise out of a Sum, Product or Integral, its condition
-  too, though the condition named the variable bound there: the Sum constructor folds its
-  summand, so Σ_i log Σ_j exp(Piecewise((s[i, j], j <= i), (-3, True))) was built with
-  `i >= j` outside the inner sum, j free (a true causal log-partition REFUTED, a false
-  padding claim PROVED at sizes). Now a node that binds a variable a condition inside it
-  names is left as it is.
+- piecewise_fold pulled a Piecewise out of a Sum, Product or Integral (and derive's set
+  sums), its condition too, though the condition named the variable bound there: the Sum
+  constructor folds its summand, so Σ_i log Σ_j exp(Piecewise((s[i, j], j <= i), (-3,
+  True))) was built with `i >= j` outside the inner sum, j free (a true causal
+  log-partition REFUTED, a false padding claim PROVED at sizes). Now a node that binds a
+  variable a condition inside it names is left as it is.
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -301,9 +301,11 @@ def _piecewise_fold(expr, evaluate=True):
 
 
 def _binds_a_condition(node) -> bool:
-    """Whether `node` binds a variable (a Sum's index...) that a Piecewise condition inside
-    it names."""
-    bound = set(getattr(node, "bound_symbols", ()) or ())
+    """Whether `node` binds a variable (a Sum's index, a SetSum's element, a SubsetSum's
+    set...) that a Piecewise condition inside it names."""
+    from derive.notation.aggregates import binds  # aggregates' classes load after this module
+
+    bound = binds(node)
     return bool(bound) and any(
         condition.free_symbols & bound
         for piece in node.atoms(sympy.Piecewise)
