@@ -1233,8 +1233,8 @@ def _floats_document(tmp_path, claims: str):
 
     path = tmp_path / "floats.py"
     path.write_text(
-        "from decimal import Decimal\n"
-        "from sympy import Float, Min, S, exp, symbols, sympify\n"
+        "import math; from decimal import Decimal\n"
+        "from sympy import Float, Min, S, exp, im, symbols, sympify\n"
         "from derive import REFUTED, Source, claim, document\n"
         "x = symbols('x', real=True)\n"
         "DOCUMENT = document('floats', 'floats', Source('s', 's.md'), inputs=(x,),\n"
@@ -1627,6 +1627,48 @@ def test_a_float_literal_python_reads_as_inf_or_zero_is_an_input_error(tmp_path,
     # Zero written with any exponent is 0 to Python too: nothing is lost.
     doc = _floats_document(tmp_path, "    claim('z', '', '', 0e999 * x, 0),\n")
     assert verify(doc, timeout=TIMEOUT)[0].status is PROVED
+
+
+@pytest.mark.parametrize(
+    "built, line",
+    [
+        ("x * (1e-200 * 1e-200 * 1e-200 * 1e-200 * 1e-200 * 1e-200 * 1e-200)", "0.0"),
+        ("x / (1e300 * 1e300 * 1e300 * 1e300 * 1e300)", "inf"),
+        ("x * 0.5**5000", "0.0"),
+        ("im(x * ((1 + 1e-20) * 1j))", "1j"),
+        ("x * ((1 + 1e-35) * math.pi / math.pi)", "1.0"),
+        ("im(x * 1e-500j)", "1e-500j"),
+    ],
+)
+def test_arithmetic_that_no_longer_holds_the_number_written_is_an_input_error(
+    tmp_path, built, line
+):
+    """Thirty-second round (helper 69): literals within range whose exact result was dropped
+    (past 4096 bits, a power past 4096) became Python's 0.0 or inf, which SymPy built into
+    x·0.0 = 0 and x/inf = 0 (PROVED, false); an imaginary literal went around the ±400 check,
+    and a literal no double holds (1 + 1e-20) lost its digits meeting a complex or a float
+    Python computed. Such a value is now marked (Lost), and SymPy refuses it, with the line."""
+    from derive.documents import LoadError
+
+    claims = f"    claim('c', '', '', {built}, 0, expect=REFUTED),\n"
+    with pytest.raises(LoadError) as raised:
+        _floats_document(tmp_path, claims)
+    message = str(raised.value)
+    assert "line 7" in message and ("no longer holds" in message or "beyond" in message), message
+    assert line in message
+
+
+def test_literals_python_computes_with_still_build_valid_documents(tmp_path):
+    """What the marking leaves alone: plain-Python uses of literals, powers of 1, a float
+    whose double reads as written meeting a complex or a float Python computed."""
+    doc = _floats_document(
+        tmp_path,
+        "    claim('table', '', '', x * len([0.9**k for k in range(6000)]), 6000 * x),\n"
+        "    claim('one', '', '', x * 1.0**5000 * (-1.0) ** 5001, -x),\n"
+        "    claim('imag', '', '', im(x * 0.5j), x / 2),\n"
+        "    claim('float', '', '', x * (0.5 * float('2')), x),\n",
+    )
+    assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED] * 4
 
 
 def test_a_documents_literals_stay_python_floats_to_python(tmp_path):

@@ -34,10 +34,10 @@ from derive.engine.terms.context import exact_decimal
 
 _LIBRARIES = (os.sep + "sympy" + os.sep, os.sep + "mpmath" + os.sep)
 _HERE = os.path.abspath(__file__)
-MAX_POWER = 4096  # a larger integer power of a float is not checked exactly: it rounds
+MAX_POWER = 4096  # a larger integer power of a literal is not carried exactly (see Lost)
 
 
-EXACT_BITS = 4096  # an exact value past this many bits is dropped: the float stays
+EXACT_BITS = 4096  # an exact value past this many bits is not carried (see Lost)
 
 
 def _operations():
@@ -74,8 +74,12 @@ def _arithmetic(name, exact, reflected):
 
     def operate(self, other):
         known = _exactly(other)
-        if known is None:
-            return python(float(self), other)  # SymPy's reflected operation, or Python's
+        if known is None:  # SymPy's reflected operation, or Python's on a float it computed
+            if isinstance(other, complex):  # float's own operation leaves it to complex's
+                result = getattr(complex, python.__name__)(complex(float(self)), other)
+            else:
+                result = python(float(self), other)
+            return result if self.carried() else _lost(result)
         value = python(float(self), float(other))
         if not isinstance(value, float):
             return value
@@ -90,11 +94,60 @@ def _arithmetic(name, exact, reflected):
 
 
 def _kept(value: float, exact):
-    """A Written of `value` with `exact` beside it; the plain float where the exact value is
-    not a number SymPy holds exactly, or too large to carry on."""
+    """A Written of `value` with `exact` beside it; a Lost float where the exact value is not
+    a number SymPy holds exactly, or too large to carry on."""
     if not exact.is_Rational or max(abs(exact.p), exact.q).bit_length() > EXACT_BITS:
-        return value
+        return _lost(value)
     return Written(value, exact)
+
+
+def _lost(value):
+    """`value` (a Python float or complex) marked as no longer the number the document
+    wrote: SymPy refuses it (see Lost)."""
+    if isinstance(value, float):
+        return Lost(value)
+    if isinstance(value, complex):
+        return LostComplex(value)
+    return value
+
+
+def _refuse(value):
+    raise RoundedFloat(
+        f"a float that no longer holds the number written reached SymPy ({value!r}: an exact "
+        f"value past {EXACT_BITS} bits, a power past {MAX_POWER}, or a literal that no double "
+        "holds met a float Python computed or a complex)" + _ADVICE
+    )
+
+
+def _tainting(kind, name):
+    python = getattr(kind, name)
+
+    def operate(self, *others):
+        result = python(self, *others)
+        return result if result is NotImplemented else _lost(result)
+
+    return operate
+
+
+class Lost(float):
+    """A float computed from literals whose exact value was not carried on: x·1e-200**7 is
+    0.0 to Python, and SymPy would build it as 0. A Python float still, and its arithmetic
+    results are Lost too; SymPy refuses it (RoundedFloat, naming the line)."""
+
+
+class LostComplex(complex):
+    """A complex computed from a literal that no double holds ((1 + 1e-20)·1j is 1j to
+    Python): as Lost."""
+
+
+_TAINTED = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow")
+for _kind in (Lost, LostComplex):
+    for _name in (*(f"__{n}__" for n in _TAINTED), *(f"__r{n}__" for n in _TAINTED)):
+        if hasattr(_kind, _name):
+            setattr(_kind, _name, _tainting(_kind, _name))
+    for _name in ("__neg__", "__pos__", "__abs__"):
+        setattr(_kind, _name, _tainting(_kind, _name))
+    converter[_kind] = _refuse
 
 
 class Written(float):
@@ -112,16 +165,26 @@ class Written(float):
     def __reduce__(self):
         return Written, (float(self), self.exact)
 
+    def carried(self) -> bool:
+        """Whether the float itself reads as the number written (0.1 does; 1 + 1e-35, the
+        float 1.0, does not)."""
+        return sympy.Rational(repr(float(self))) == self.exact
+
     def __pow__(self, other):
         value = float.__pow__(float(self), other)
         known = _exactly(other)
-        integral = known is not None and known.is_Integer and abs(known) <= MAX_POWER
-        if not isinstance(value, float) or not integral or (self.exact == 0 and known < 0):
+        integral = known is not None and known.is_Integer
+        if value is NotImplemented or (integral and self.exact == 0 and known < 0):
             return value
-        return _kept(value, self.exact**known)
+        if integral and abs(known) > MAX_POWER and abs(self.exact) != 1:
+            return _lost(value)  # 0.5**5000 is 0.0 to Python
+        if not integral:  # a root or a float power: as Python computes it
+            return value if self.carried() else _lost(value)
+        return _kept(value, self.exact**known) if isinstance(value, float) else value
 
     def __rpow__(self, other):
-        return float.__rpow__(float(self), other)
+        value = float.__rpow__(float(self), other)
+        return value if value is NotImplemented or self.carried() else _lost(value)
 
     def __neg__(self):
         return Written(-float(self), -self.exact)
@@ -197,17 +260,20 @@ def exact_literals(source: bytes, filename: str):
             continue
         value = ast.literal_eval(token.string)
         digits = token.string.replace("_", "")
-        mantissa, _, exponent = digits.lower().partition("e")
-        if type(value) is not float:
+        imaginary = type(value) is complex  # 1e-20j: Python's complex, its repr read as written
+        number = value.imag if imaginary else value
+        if type(number) is not float:
             continue
-        if math.isfinite(value) and abs(int(exponent or 0)) <= 400:
+        mantissa, _, exponent = digits.lower().rstrip("j").partition("e")
+        within = math.isfinite(number) and abs(int(exponent or 0)) <= 400
+        if within and not imaginary:
             call = f"__derive_written__({token.string}, {digits!r})"
             edits.append((token.start[0], token.start[1], token.end[1], call))
-        elif any(d in "123456789" for d in mantissa):
+        elif not within and any(d in "123456789" for d in mantissa):
             # Python reads it as inf or 0.0, and SymPy then builds x/1e400 as 0: refused.
             raise RoundedFloat(
                 f"line {token.start[0]}: the float literal {token.string} is beyond what this "
-                f"reader takes (|exponent| > 400, or past a double's range: {value!r} to "
+                f"reader takes (|exponent| > 400, or past a double's range: {number!r} to "
                 "Python): write it exactly, e.g. Integer(10)**400 for 1e400, "
                 "Rational(1, 10**500) for 1e-500"
             )
