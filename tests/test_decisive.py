@@ -202,6 +202,9 @@ def test_irrational_breakpoints_respect_true_claims_domains_and_integer_atoms():
     w = Symbol("w", real=True)
     away = {w: Interval(2, oo)}
     assert _decide_one(sign(w**2 - 3) ** 2, 1, inputs=(w,), domains=away).status is not REFUTED
+    # A transcendental atom is never √2 (helper 69).
+    t = Symbol("t", real=True, transcendental=True)
+    assert _decide_one(sign(t**2 - 2) ** 2, 1, inputs=(t,)).status is not REFUTED
 
 
 def test_a_numeric_verdict_says_what_was_tried():

@@ -416,7 +416,17 @@ def _may_take(ctx: Context, atom, value) -> bool:
     return all(
         getattr(atom, f"is_{fact}") is None
         or getattr(value, f"is_{fact}") is not (not getattr(atom, f"is_{fact}"))
-        for fact in ("integer", "rational", "irrational", "zero", "nonzero", "positive", "negative")
+        for fact in (
+            "integer",
+            "rational",
+            "irrational",
+            "algebraic",
+            "transcendental",
+            "zero",
+            "nonzero",
+            "positive",
+            "negative",
+        )
     )
 
 
