@@ -1638,6 +1638,15 @@ def test_a_float_literal_python_reads_as_inf_or_zero_is_an_input_error(tmp_path,
         ("im(x * ((1 + 1e-20) * 1j))", "1j"),
         ("x * ((1 + 1e-35) * math.pi / math.pi)", "1.0"),
         ("im(x * 1e-500j)", "1e-500j"),
+        # Thirty-third round (helper 71): a carried literal met a Lost one, its part, its
+        # order or truth value.
+        ("x * (1.0 * 1e-200**7)", "0.0"),
+        ("x * 2.0 ** (1e-200**7)", "1.0"),
+        ("x * ((1 + 1e-20) * 1j).imag", "1.0"),
+        ("x * (0.5 * ((1 + 1e-20) * 1j)).imag", "0.5"),
+        ("(x if 1e-200**7 > 0 else 0)", "__gt__"),
+        ("x * max(0.0, 1e-200**7)", "__gt__"),
+        ("x * math.ceil(1e-200**7)", "__ceil__"),
     ],
 )
 def test_arithmetic_that_no_longer_holds_the_number_written_is_an_input_error(
@@ -1656,6 +1665,25 @@ def test_arithmetic_that_no_longer_holds_the_number_written_is_an_input_error(
     message = str(raised.value)
     assert "line 7" in message and ("no longer holds" in message or "beyond" in message), message
     assert line in message
+
+
+def test_a_literal_rounded_to_an_integer_is_rounded_by_its_exact_value(tmp_path):
+    """Thirty-third round (helper 71): math.floor, math.ceil, int, round and divmod of a
+    literal took its double: x·floor(2 - 1e-20) = 2x was PROVED, though (2 - 1e-20) // 1 is
+    1 by the README's rule. They take the exact value now."""
+    doc = _floats_document(
+        tmp_path,
+        "    claim('floor', '', '', x * math.floor(2 - 1e-20), x),\n"
+        "    claim('ceil', '', '', x * math.ceil(1 + 1e-20), 2 * x),\n"
+        "    claim('int', '', '', x * int(2 - 1e-20), x),\n"
+        "    claim('trunc', '', '', x * math.trunc(-2 + 1e-20), -x),\n"
+        "    claim('round', '', '', x * round(0.5 + 1e-20), x),\n"
+        "    claim('half', '', '', x * round(2.5), 2 * x),\n"
+        "    claim('digits', '', '', x * round(0.125 + 1e-20, 2), 13 * x / 100),\n"
+        "    claim('divmod', '', '', x * divmod(2 - 1e-20, 1)[0], x),\n",
+    )
+    statuses = [v.status for v in verify(doc, timeout=TIMEOUT)]
+    assert statuses == [PROVED] * 8, statuses
 
 
 def test_literals_python_computes_with_still_build_valid_documents(tmp_path):
@@ -2391,3 +2419,29 @@ def test_a_mask_inside_a_set_sum_stays_there():
     padding = _verdict(_doc(padded, total(i <= n), **options))
     _assert_no_false_proof(padding)
     assert padding.status is REFUTED
+
+
+def test_a_mask_inside_a_table_stays_there():
+    """Thirty-third round (helper 71): the ArraySum constructor folded a mask on its own index
+    out of the Table it sums, giving a Piecewise whose branches are arrays, which derive
+    cannot take: a true claim and a false one were both ERROR. The fold leaves an array as it
+    is."""
+    from derive.notation.arrays import ArraySum, Table
+
+    n, m = symbols("n m", integer=True, positive=True)
+    i, j = symbols("i j", integer=True)
+    a = IndexedBase("a", real=True)
+
+    def masked(mask):
+        return ArraySum(Table(Piecewise((a[i], mask), (0, True)) * a[j], (j, 1, n)), (i, 1, n))
+
+    options = dict(inputs=(a,), sizes={n: (1, 2, 3), m: (1, 2, 3)}, indices={i: (1, n), j: (1, n)})
+    assert not isinstance(masked(i <= m).function, Piecewise)
+    same = _verdict(_doc(masked(i <= m), masked(m >= i), **options))
+    _assert_decided(same)
+    assert same.status is PROVED
+    dropped = _verdict(
+        _doc(masked(i <= m), ArraySum(Table(a[i] * a[j], (j, 1, n)), (i, 1, n)), **options)
+    )
+    _assert_no_false_proof(dropped)
+    assert dropped.status is REFUTED

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import decimal
+import fractions
 import functools
 import importlib.util
 import io
@@ -79,7 +80,8 @@ def _arithmetic(name, exact, reflected):
                 result = getattr(complex, python.__name__)(complex(float(self)), other)
             else:
                 result = python(float(self), other)
-            return result if self.carried() else _lost(result)
+            marked = isinstance(other, Lost | LostComplex) or not self.carried()
+            return _lost(result) if marked else result
         value = python(float(self), float(other))
         if not isinstance(value, float):
             return value
@@ -129,6 +131,18 @@ def _tainting(kind, name):
     return operate
 
 
+def _refusing(name):
+    def refuse(self, *others):
+        raise RoundedFloat(
+            f"{name} of a float that no longer holds the number written ({float(self)!r}: an "
+            f"exact value past {EXACT_BITS} bits, a power past {MAX_POWER}, or a literal that "
+            "no double holds met a float Python computed or a complex) would decide by its "
+            "double" + _ADVICE
+        )
+
+    return refuse
+
+
 class Lost(float):
     """A float computed from literals whose exact value was not carried on: x·1e-200**7 is
     0.0 to Python, and SymPy would build it as 0. A Python float still, and its arithmetic
@@ -145,8 +159,28 @@ for _kind in (Lost, LostComplex):
     for _name in (*(f"__{n}__" for n in _TAINTED), *(f"__r{n}__" for n in _TAINTED)):
         if hasattr(_kind, _name):
             setattr(_kind, _name, _tainting(_kind, _name))
-    for _name in ("__neg__", "__pos__", "__abs__"):
+    for _name in ("__neg__", "__pos__", "__abs__", "conjugate"):
         setattr(_kind, _name, _tainting(_kind, _name))
+    # Its parts stay marked; what would decide by its double (an order, a truth value, a
+    # rounding to an integer) is refused.
+    _kind.real = property(lambda self: _lost(self.__class__.__base__.real.__get__(self)))
+    _kind.imag = property(lambda self: _lost(self.__class__.__base__.imag.__get__(self)))
+    for _name in (
+        "__lt__",
+        "__le__",
+        "__gt__",
+        "__ge__",
+        "__bool__",
+        "__int__",
+        "__floor__",
+        "__ceil__",
+        "__trunc__",
+        "__round__",
+        "__divmod__",
+        "__rdivmod__",
+    ):
+        if hasattr(_kind, _name):
+            setattr(_kind, _name, _refusing(_name))
     converter[_kind] = _refuse
 
 
@@ -179,7 +213,8 @@ class Written(float):
         if integral and abs(known) > MAX_POWER and abs(self.exact) != 1:
             return _lost(value)  # 0.5**5000 is 0.0 to Python
         if not integral:  # a root or a float power: as Python computes it
-            return value if self.carried() else _lost(value)
+            marked = isinstance(other, Lost | LostComplex) or not self.carried()
+            return _lost(value) if marked else value
         return _kept(value, self.exact**known) if isinstance(value, float) else value
 
     def __rpow__(self, other):
@@ -188,6 +223,32 @@ class Written(float):
 
     def __neg__(self):
         return Written(-float(self), -self.exact)
+
+    # Rounded to an integer by the exact value: math.floor(2 - 1e-20) is 1, as
+    # (2 - 1e-20) // 1 is, not the double's 2.
+    def __floor__(self):
+        return int(sympy.floor(self.exact))
+
+    def __ceil__(self):
+        return int(sympy.ceiling(self.exact))
+
+    def __trunc__(self):
+        return int(self.exact)  # toward 0
+
+    __int__ = __trunc__
+
+    def __round__(self, ndigits=None):
+        exact = fractions.Fraction(int(self.exact.p), int(self.exact.q))
+        if ndigits is None:
+            return round(exact)  # half to even, as Python rounds
+        rounded = round(exact, ndigits)
+        return _kept(float(rounded), sympy.Rational(rounded.numerator, rounded.denominator))
+
+    def __divmod__(self, other):
+        return self // other, self % other
+
+    def __rdivmod__(self, other):
+        return other // self, other % self
 
     # Ordered by the exact values where both are known (min(1 + 1e-35, 1.0) is 1.0, the
     # smaller written number); == and hashing stay Python's, as dicts and sets need.

@@ -40,7 +40,8 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   constructor folds its summand, so Σ_i log Σ_j exp(Piecewise((s[i, j], j <= i), (-3,
   True))) was built with `i >= j` outside the inner sum, j free (a true causal
   log-partition REFUTED, a false padding claim PROVED at sizes). Now a node that binds a
-  variable a condition inside it names is left as it is.
+  variable a condition inside it names is left as it is, and so is one of derive's arrays
+  (folded out of a Table, a Piecewise has arrays as branches, which SymPy cannot take).
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -291,7 +292,7 @@ def _piecewise_fold(expr, evaluate=True):
     masks = {}
     walk = sympy.preorder_traversal(expr)
     for node in walk:
-        if _binds_a_condition(node):
+        if _kept_whole(node):
             masks[node] = sympy.Dummy()
             walk.skip()
     if not masks:
@@ -300,16 +301,23 @@ def _piecewise_fold(expr, evaluate=True):
     return folded.xreplace({dummy: node for node, dummy in masks.items()})
 
 
-def _binds_a_condition(node) -> bool:
+def _kept_whole(node) -> bool:
     """Whether `node` binds a variable (a Sum's index, a SetSum's element, a SubsetSum's
-    set...) that a Piecewise condition inside it names."""
-    from derive.notation.aggregates import binds  # aggregates' classes load after this module
+    set...) that a Piecewise condition inside it names, or is one of derive's arrays with a
+    Piecewise inside (folded out, its branches would be arrays, which SymPy's Piecewise
+    cannot hold)."""
+    # Loaded here: aggregates and arrays load after this module.
+    from derive.notation.aggregates import binds
+    from derive.notation.arrays import _Printed
 
+    pieces = node.atoms(sympy.Piecewise) if isinstance(node, sympy.Basic) else ()
+    if not pieces:
+        return False
+    if isinstance(node, _Printed):
+        return True
     bound = binds(node)
     return bool(bound) and any(
-        condition.free_symbols & bound
-        for piece in node.atoms(sympy.Piecewise)
-        for _, condition in piece.args
+        condition.free_symbols & bound for piece in pieces for _, condition in piece.args
     )
 
 
