@@ -2445,3 +2445,13 @@ def test_a_mask_inside_a_table_stays_there():
     )
     _assert_no_false_proof(dropped)
     assert dropped.status is REFUTED
+
+
+def test_a_sum_of_entries_up_to_an_input_names_the_input():
+    """Thirty-third round (helper 72): Σ_{i=1}^{k-1} a_i with k an integer input (not a size)
+    was 'a[i] has a symbolic index after instantiation', which did not say what to change."""
+    k, i = symbols("k i", integer=True)
+    a = IndexedBase("a", real=True)
+    verdict = _verdict(_doc(Sum(a[i], (i, 1, 3)), Sum(a[i], (i, 1, k)), inputs=(k, a)))
+    assert not verdict.internal
+    assert "runs to the input k" in verdict.error and "declare k as a size" in verdict.error

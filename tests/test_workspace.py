@@ -39,7 +39,8 @@ def test_a_view_keeps_its_block_after_the_array_is_gone():
 
 def test_memory_nothing_refers_to_is_handed_out_again():
     workspace = Workspace(64 * MIB)
-    array = workspace.empty((3, MIB // 12), numpy.float32)
+    array = workspace.empty((4, MIB // 16), numpy.float32)  # one MiB, in another shape
+    assert not array.flags.owndata  # a view of a workspace block
     address = array.ctypes.data
     del array
     again = workspace.empty(ONE, numpy.float64)[:10]  # another shape and dtype, as large

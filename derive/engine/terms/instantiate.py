@@ -88,6 +88,7 @@ def input_atoms(ctx: Context, expr: sympy.Basic, sizes: dict) -> list:
     """The input entries and scalars `expr` depends on, sorted by name."""
     atoms = {a for a in expr.atoms(Indexed) if a.base.label in ctx.tensors}
     atoms |= expr.free_symbols & ctx.scalars
+    _limits_are_sizes(ctx, expr)
     for atom in atoms:
         if isinstance(atom, Indexed):
             check_in_shape(ctx, atom, sizes)
@@ -95,6 +96,24 @@ def input_atoms(ctx: Context, expr: sympy.Basic, sizes: dict) -> list:
     if leftover:
         raise InputError(f"symbol {sorted(map(str, leftover))[0]} has no concrete value")
     return sorted(atoms, key=sympy.default_sort_key)
+
+
+def _limits_are_sizes(ctx: Context, expr: sympy.Basic) -> None:
+    """Raise InputError, naming the input, where a sum or product over tensor entries runs
+    up to (or from) an input: its entries are taken at sizes, and an input has no size."""
+    for node in expr.atoms(sympy.Sum, sympy.Product):
+        if not any(a.base.label in ctx.tensors for a in node.atoms(Indexed)):
+            continue
+        ends = set().union(
+            *(sympy.sympify(e).free_symbols for _, *lo_hi in node.limits for e in lo_hi)
+        )
+        inputs = sorted(map(str, ends & ctx.scalars))
+        if inputs:
+            raise InputError(
+                f"{node}: its range runs to the input {inputs[0]}, and its entries are taken at "
+                f"sizes: declare {inputs[0]} as a size (a positive integer symbol with a grid "
+                "in sizes=) to sum up to it"
+            )
 
 
 def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
