@@ -1647,6 +1647,9 @@ def test_a_float_literal_python_reads_as_inf_or_zero_is_an_input_error(tmp_path,
         ("(x if 1e-200**7 > 0 else 0)", "__gt__"),
         ("x * max(0.0, 1e-200**7)", "__gt__"),
         ("x * math.ceil(1e-200**7)", "__ceil__"),
+        # Thirty-fourth round (helper 73): its equality and hash.
+        ("(x if 1e-200**7 == 0 else 0)", "__eq__"),
+        ("x * {0.0: 1}.get(1e-200**7, 0)", "__hash__"),
     ],
 )
 def test_arithmetic_that_no_longer_holds_the_number_written_is_an_input_error(
@@ -2455,3 +2458,38 @@ def test_a_sum_of_entries_up_to_an_input_names_the_input():
     verdict = _verdict(_doc(Sum(a[i], (i, 1, 3)), Sum(a[i], (i, 1, k)), inputs=(k, a)))
     assert not verdict.internal
     assert "runs to the input k" in verdict.error and "declare k as a size" in verdict.error
+
+
+def test_a_mask_factor_times_a_table_stays_inside_the_array_sum():
+    """Thirty-fourth round (helper 74): a scalar mask beside a Table (a product, not inside
+    it) was still folded out of the ArraySum into a Piecewise of arrays: true and false
+    claims alike were ERROR."""
+    from derive.notation.arrays import ArraySum, Table
+
+    n, m = symbols("n m", integer=True, positive=True)
+    i, j = symbols("i j", integer=True)
+    a = IndexedBase("a", real=True)
+    options = dict(inputs=(a,), sizes={n: (1, 2, 3), m: (1, 2, 3)}, indices={i: (1, n), j: (1, n)})
+    masked = ArraySum(Piecewise((1, i <= m), (0, True)) * Table(a[j], (j, 1, n)), (i, 1, n))
+    true = _verdict(_doc(masked, sympy.Min(m, n) * Table(a[j], (j, 1, n)), **options))
+    _assert_decided(true)
+    assert true.status in (PROVED, PROVED_AT_SIZES)
+    false = _verdict(_doc(masked, n * Table(a[j], (j, 1, n)), **options))
+    _assert_no_false_proof(false)
+    assert false.status is REFUTED
+
+
+def test_a_kink_outside_the_declared_domain_does_not_refute_a_derivative():
+    """Thirty-fourth round (helper 74): the derivative at a breakpoint was decided at every
+    real zero of a switch, its atom's domain ignored: with x in [0, 1], d|x - 3|/dx = -1 and
+    d|x² - 3|/dx = -2x (true there) were REFUTED at x = 3 and x = -√3."""
+    from sympy import Interval
+
+    x = Symbol("x", real=True)
+    inside = {x: Interval(0, 1)}
+    for f, derivative in ((Abs(x - 3), -1), (Abs(x**2 - 3), -2 * x), (sympy.Max(3, x**2), 0)):
+        verdict = _verdict(_doc(sympy.Derivative(f, x), derivative, inputs=(x,), domains=inside))
+        _assert_decided(verdict)
+    # Where the kink lies inside, the derivative is decided there as before.
+    at_kink = _verdict(_doc(sympy.Derivative(Abs(x - 3), x), -1, inputs=(x,)))
+    assert at_kink.status is REFUTED

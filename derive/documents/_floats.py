@@ -161,8 +161,8 @@ for _kind in (Lost, LostComplex):
             setattr(_kind, _name, _tainting(_kind, _name))
     for _name in ("__neg__", "__pos__", "__abs__", "conjugate"):
         setattr(_kind, _name, _tainting(_kind, _name))
-    # Its parts stay marked; what would decide by its double (an order, a truth value, a
-    # rounding to an integer) is refused.
+    # Its parts stay marked; what would decide by its double (an order, an equality or hash,
+    # a truth value, a rounding to an integer) is refused.
     _kind.real = property(lambda self: _lost(self.__class__.__base__.real.__get__(self)))
     _kind.imag = property(lambda self: _lost(self.__class__.__base__.imag.__get__(self)))
     for _name in (
@@ -170,6 +170,9 @@ for _kind in (Lost, LostComplex):
         "__le__",
         "__gt__",
         "__ge__",
+        "__eq__",
+        "__ne__",
+        "__hash__",
         "__bool__",
         "__int__",
         "__floor__",

@@ -24,7 +24,7 @@ import mpmath
 import sympy
 
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.falsify import show_value, switches
+from derive.engine.falsify import declared_domain, show_value, switches
 from derive.engine.terms import Context, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
 from derive.notation.aggregates import binds
@@ -270,8 +270,10 @@ def decide_at_breakpoints(
                 points = {only[x]} if x in only else set()
             else:
                 points = set()
+                # Where x may lie: a kink outside its declared domain is no point of the claim.
+                domain = declared_domain(ctx, x)
                 for switch in switches:
-                    zeros = sympy.solveset(switch, x, sympy.S.Reals)
+                    zeros = sympy.solveset(switch, x, domain)
                     if not isinstance(zeros, sympy.FiniteSet):
                         return Singular(where, f"the zeros of {switch} in {x} are not a finite set")
                     points |= set(zeros)

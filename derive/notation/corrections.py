@@ -303,9 +303,9 @@ def _piecewise_fold(expr, evaluate=True):
 
 def _kept_whole(node) -> bool:
     """Whether `node` binds a variable (a Sum's index, a SetSum's element, a SubsetSum's
-    set...) that a Piecewise condition inside it names, or is one of derive's arrays with a
-    Piecewise inside (folded out, its branches would be arrays, which SymPy's Piecewise
-    cannot hold)."""
+    set...) that a Piecewise condition inside it names, or holds one of derive's arrays and
+    a Piecewise (folded out, its branches would be arrays, which SymPy's Piecewise cannot
+    hold)."""
     # Loaded here: aggregates and arrays load after this module.
     from derive.notation.aggregates import binds
     from derive.notation.arrays import _Printed
@@ -313,8 +313,8 @@ def _kept_whole(node) -> bool:
     pieces = node.atoms(sympy.Piecewise) if isinstance(node, sympy.Basic) else ()
     if not pieces:
         return False
-    if isinstance(node, _Printed):
-        return True
+    if isinstance(node, _Printed) or node.atoms(_Printed):
+        return True  # an array, or a product or sum with one (a mask times a Table)
     bound = binds(node)
     return bool(bound) and any(
         condition.free_symbols & bound for piece in pieces for _, condition in piece.args
