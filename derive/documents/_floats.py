@@ -143,6 +143,93 @@ def _refusing(name):
     return refuse
 
 
+# How far a Lost float's double may lie from the number the document wrote, relatively: each of
+# Python's float operations errs by at most 2**-53, so a million of them stay within 1e-10. An
+# order, equality, truth value or rounding its double decides with a wider margin is taken (a
+# learning rate decayed by 0.999 until it is below 1e-3); a closer one, or one of a double that
+# underflowed to 0 or overflowed (1e-200**7 is 0.0), is refused.
+LOST_MARGIN = 1e-9
+
+
+def _double(number):
+    """`number`'s double and whether it is exact: (value, uncertain), or None for no number."""
+    if isinstance(number, Lost):
+        value = float(number)
+        normal = math.isfinite(value) and abs(value) >= sys.float_info.min
+        return (value, True) if normal else None
+    if isinstance(number, Written):
+        return float(number.exact), False
+    if isinstance(number, numbers.Real) and not isinstance(number, complex):
+        try:
+            return float(number), False
+        except (OverflowError, TypeError, ValueError):
+            return None
+    return None
+
+
+def _apart(self, other):
+    """The doubles (a, b) of a Lost float and `other` where they lie further apart than either
+    may be off (LOST_MARGIN), else None."""
+    mine, theirs = _double(self), _double(other)
+    if mine is None or theirs is None:
+        return None
+    (a, _), (b, _) = mine, theirs
+    return (a, b) if abs(a - b) > LOST_MARGIN * (abs(a) + abs(b)) else None
+
+
+def _deciding(name, decide):
+    """A Lost float's `name`, taken from its double where that decides it (see LOST_MARGIN);
+    refused otherwise."""
+    refuse = _refusing(name)
+
+    def method(self, *others):
+        if others and _double(others[0]) is None and not isinstance(others[0], Lost):
+            return NotImplemented  # not a number: SymPy's reflected operation, or Python's
+        result = decide(self, *others)
+        return refuse(self, *others) if result is None else result
+
+    return method
+
+
+def _order(compare):
+    def decide(self, other):
+        apart = _apart(self, other)
+        return None if apart is None else compare(*apart)
+
+    return decide
+
+
+def _rounding(boundaries, rounding):
+    """Round a Lost float's double where no boundary (an integer, a half) lies within its
+    margin."""
+
+    def decide(self, *digits):
+        double = _double(self)
+        if digits and digits[0] is not None or double is None:
+            return None
+        a, _ = double
+        nearest = round(a * boundaries) / boundaries
+        return rounding(a) if abs(a - nearest) > LOST_MARGIN * abs(a) else None
+
+    return decide
+
+
+_DECIDED = {
+    "__lt__": _order(lambda a, b: a < b),
+    "__le__": _order(lambda a, b: a <= b),
+    "__gt__": _order(lambda a, b: a > b),
+    "__ge__": _order(lambda a, b: a >= b),
+    "__eq__": _order(lambda a, b: False),
+    "__ne__": _order(lambda a, b: True),
+    "__bool__": lambda self: None if _double(self) is None else True,
+    "__floor__": _rounding(1, math.floor),
+    "__ceil__": _rounding(1, math.ceil),
+    "__trunc__": _rounding(1, math.trunc),
+    "__int__": _rounding(1, int),
+    "__round__": _rounding(2, round),
+}
+
+
 class Lost(float):
     """A float computed from literals whose exact value was not carried on: x·1e-200**7 is
     0.0 to Python, and SymPy would build it as 0. A Python float still, and its arithmetic
@@ -161,8 +248,9 @@ for _kind in (Lost, LostComplex):
             setattr(_kind, _name, _tainting(_kind, _name))
     for _name in ("__neg__", "__pos__", "__abs__", "conjugate"):
         setattr(_kind, _name, _tainting(_kind, _name))
-    # Its parts stay marked; what would decide by its double (an order, an equality or hash,
-    # a truth value, a rounding to an integer) is refused.
+    # Its parts stay marked; what its double would decide (an order, an equality, a truth
+    # value, a rounding to an integer) is taken only where the double decides it whatever the
+    # exact value (see LOST_MARGIN), and a hash is refused.
     _kind.real = property(lambda self: _lost(self.__class__.__base__.real.__get__(self)))
     _kind.imag = property(lambda self: _lost(self.__class__.__base__.imag.__get__(self)))
     for _name in (
@@ -182,8 +270,10 @@ for _kind in (Lost, LostComplex):
         "__divmod__",
         "__rdivmod__",
     ):
-        if hasattr(_kind, _name):
-            setattr(_kind, _name, _refusing(_name))
+        if not hasattr(_kind, _name):
+            continue
+        decide = _DECIDED.get(_name) if _kind is Lost else None
+        setattr(_kind, _name, _refusing(_name) if decide is None else _deciding(_name, decide))
     converter[_kind] = _refuse
 
 

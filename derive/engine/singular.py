@@ -270,13 +270,13 @@ def decide_at_breakpoints(
                 points = {only[x]} if x in only else set()
             else:
                 points = set()
-                # Where x may lie: a kink outside its declared domain is no point of the claim.
                 domain = declared_domain(ctx, x)
                 for switch in switches:
-                    zeros = sympy.solveset(switch, x, domain)
+                    zeros = sympy.solveset(switch, x, sympy.S.Reals)
                     if not isinstance(zeros, sympy.FiniteSet):
                         return Singular(where, f"the zeros of {switch} in {x} are not a finite set")
-                    points |= set(zeros)
+                    # A kink known to lie outside x's declared domain is no point of the claim.
+                    points |= {z for z in zeros if domain.contains(z) is not sympy.false}
             # The sides as the nodes are found in them: a derivative of a definition is
             # taken of its body.
             sides = [unfold(ctx, side, lows) for side in (claim.lhs, claim.rhs)]
