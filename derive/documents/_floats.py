@@ -81,7 +81,7 @@ def _arithmetic(name, exact, reflected):
             else:
                 result = python(float(self), other)
             marked = isinstance(other, Lost | LostComplex) or not self.carried()
-            return _lost(result) if marked else result
+            return _lost_result(name, reflected, self, other, result) if marked else result
         value = python(float(self), float(other))
         if not isinstance(value, float):
             return value
@@ -98,35 +98,111 @@ def _arithmetic(name, exact, reflected):
 def _kept(value: float, exact):
     """A Written of `value` with `exact` beside it; a Lost float where the exact value is not
     a number SymPy holds exactly, or too large to carry on."""
-    if not exact.is_Rational or max(abs(exact.p), exact.q).bit_length() > EXACT_BITS:
+    if not exact.is_Rational:
         return _lost(value)
+    if max(abs(exact.p), exact.q).bit_length() > EXACT_BITS:
+        return _lost(value, _gap(value, fractions.Fraction(int(exact.p), int(exact.q))))
     return Written(value, exact)
 
 
-def _lost(value):
+def _lost(value, error=math.inf):
     """`value` (a Python float or complex) marked as no longer the number the document
-    wrote: SymPy refuses it (see Lost)."""
+    wrote, a float with `error`, a bound on how far it lies from that number: SymPy refuses
+    it (see Lost)."""
     if isinstance(value, float):
-        return Lost(value)
+        return Lost(value, error)
     if isinstance(value, complex):
         return LostComplex(value)
     return value
 
 
+def _up(bound: float) -> float:
+    """`bound`, rounded up past the float arithmetic that computed it."""
+    return math.inf if not math.isfinite(bound) else math.nextafter(bound * (1 + 2**-50), math.inf)
+
+
+def _gap(value: float, exact: fractions.Fraction) -> float:
+    """A float no smaller than |value - exact| (never 0 where they differ: 10**-1400 gives the
+    smallest subnormal, not 0)."""
+    if not math.isfinite(value):
+        return math.inf
+    gap = abs(fractions.Fraction(value) - exact)
+    bound = float(gap)
+    return math.nextafter(bound, math.inf) if fractions.Fraction(bound) < gap else bound
+
+
+def _with_error(number):
+    """(double, error) of a number in a Lost float's arithmetic: a Lost float's bound, a
+    literal's distance from the number written, 0 for a float Python computed (taken as
+    computed); None for anything else."""
+    if isinstance(number, Lost):
+        return float(number), number.error
+    if isinstance(number, Written):
+        exact = fractions.Fraction(int(number.exact.p), int(number.exact.q))
+        return float(number), _gap(float(number), exact)
+    if isinstance(number, numbers.Rational):  # int, bool, Fraction, NumPy integers
+        try:
+            double = float(number)
+        except OverflowError:
+            return None
+        exact = fractions.Fraction(int(number.numerator), int(number.denominator))
+        return double, _gap(double, exact)
+    if isinstance(number, float | numbers.Real) and not isinstance(number, complex):
+        return float(number), 0.0
+    return None
+
+
+def _error_of(name: str, a, b, result: float) -> float:
+    """A bound on how far `result`, Python's a `name` b of the doubles, lies from the exact
+    result of the numbers they stand for ((double, error) pairs a and b): the operands'
+    errors carried through + - * /, and the result's own rounding; unknown (inf) for the
+    other operations (a power, //, %)."""
+    if a is None or b is None or not math.isfinite(result):
+        return math.inf
+    (x, ex), (y, ey) = a, b
+    rounding = math.ulp(result)
+    if name in ("add", "sub"):
+        return _up(ex + ey + rounding)
+    if name == "mul":
+        return _up(abs(x) * ey + abs(y) * ex + ex * ey + rounding)
+    if name == "truediv" and abs(y) > ey:
+        return _up((abs(x) * ey + abs(y) * ex) / (abs(y) * (abs(y) - ey)) + rounding)
+    return math.inf
+
+
+def _lost_result(name: str, reflected: bool, number, other, result):
+    """`result` of number `name` other (other `name` number if `reflected`) as a Lost float
+    (or complex) with its error bound."""
+    if not isinstance(result, float):
+        return _lost(result)
+    a, b = _with_error(number), _with_error(other)
+    return _lost(result, _error_of(name, *((b, a) if reflected else (a, b)), result))
+
+
 def _refuse(value):
-    raise RoundedFloat(
-        f"a float that no longer holds the number written reached SymPy ({value!r}: an exact "
-        f"value past {EXACT_BITS} bits, a power past {MAX_POWER}, or a literal that no double "
-        "holds met a float Python computed or a complex)" + _ADVICE
-    )
+    raise RoundedFloat(f"{_LOST} reached SymPy ({value!r}){_ADVICE}")
+
+
+_LOST = (
+    "a float that no longer holds the number written (an exact value past "
+    f"{EXACT_BITS} bits, a power past {MAX_POWER}, or a literal that no double holds met a "
+    "float Python computed or a complex)"
+)
 
 
 def _tainting(kind, name):
     python = getattr(kind, name)
+    operation = name.strip("_")
+    reflected = operation.startswith("r") and operation[1:] in _TAINTED
+    operation = operation[1:] if reflected else operation
 
     def operate(self, *others):
         result = python(self, *others)
-        return result if result is NotImplemented else _lost(result)
+        if result is NotImplemented or kind is LostComplex:
+            return result if result is NotImplemented else _lost(result)
+        if not others:  # -, +, abs, conjugate: the same distance
+            return _lost(result, self.error)
+        return _lost_result(operation, reflected, self, others[0], result)
 
     return operate
 
@@ -134,56 +210,20 @@ def _tainting(kind, name):
 def _refusing(name):
     def refuse(self, *others):
         raise RoundedFloat(
-            f"{name} of a float that no longer holds the number written ({float(self)!r}: an "
-            f"exact value past {EXACT_BITS} bits, a power past {MAX_POWER}, or a literal that "
-            "no double holds met a float Python computed or a complex) would decide by its "
-            "double" + _ADVICE
+            f"{name} of {_LOST} ({complex(self) if isinstance(self, complex) else float(self)!r}"
+            ") would decide by its double, within its error" + _ADVICE
         )
 
     return refuse
 
 
-# How far a Lost float's double may lie from the number the document wrote, relatively: each of
-# Python's float operations errs by at most 2**-53, so a million of them stay within 1e-10. An
-# order, equality, truth value or rounding its double decides with a wider margin is taken (a
-# learning rate decayed by 0.999 until it is below 1e-3); a closer one, or one of a double that
-# underflowed to 0 or overflowed (1e-200**7 is 0.0), is refused.
-LOST_MARGIN = 1e-9
-
-
-def _double(number):
-    """`number`'s double and whether it is exact: (value, uncertain), or None for no number."""
-    if isinstance(number, Lost):
-        value = float(number)
-        normal = math.isfinite(value) and abs(value) >= sys.float_info.min
-        return (value, True) if normal else None
-    if isinstance(number, Written):
-        return float(number.exact), False
-    if isinstance(number, numbers.Real) and not isinstance(number, complex):
-        try:
-            return float(number), False
-        except (OverflowError, TypeError, ValueError):
-            return None
-    return None
-
-
-def _apart(self, other):
-    """The doubles (a, b) of a Lost float and `other` where they lie further apart than either
-    may be off (LOST_MARGIN), else None."""
-    mine, theirs = _double(self), _double(other)
-    if mine is None or theirs is None:
-        return None
-    (a, _), (b, _) = mine, theirs
-    return (a, b) if abs(a - b) > LOST_MARGIN * (abs(a) + abs(b)) else None
-
-
 def _deciding(name, decide):
-    """A Lost float's `name`, taken from its double where that decides it (see LOST_MARGIN);
-    refused otherwise."""
+    """A Lost float's `name`, taken from its double where that decides it whatever the
+    number it stands for (within its error); refused otherwise."""
     refuse = _refusing(name)
 
     def method(self, *others):
-        if others and _double(others[0]) is None and not isinstance(others[0], Lost):
+        if others and _with_error(others[0]) is None:
             return NotImplemented  # not a number: SymPy's reflected operation, or Python's
         result = decide(self, *others)
         return refuse(self, *others) if result is None else result
@@ -192,26 +232,36 @@ def _deciding(name, decide):
 
 
 def _order(compare):
+    """An order or equality of a Lost float and a number, where their doubles lie further
+    apart than both errors together (or both are exact)."""
+
     def decide(self, other):
-        apart = _apart(self, other)
-        return None if apart is None else compare(*apart)
+        (a, ea), (b, eb) = _with_error(self), _with_error(other)
+        apart = abs(a - b) > _up(ea + eb)
+        return compare(a, b) if apart or ea + eb == 0 else None
 
     return decide
 
 
-def _rounding(boundaries, rounding):
-    """Round a Lost float's double where no boundary (an integer, a half) lies within its
-    margin."""
+def _rounding(rounding):
+    """A monotone rounding of a Lost float where it is the same at both ends of the interval
+    its error allows."""
 
     def decide(self, *digits):
-        double = _double(self)
-        if digits and digits[0] is not None or double is None:
+        if digits and digits[0] is not None:
             return None
-        a, _ = double
-        nearest = round(a * boundaries) / boundaries
-        return rounding(a) if abs(a - nearest) > LOST_MARGIN * abs(a) else None
+        a, error = _with_error(self)
+        low, high = math.nextafter(a - error, -math.inf), math.nextafter(a + error, math.inf)
+        if not (math.isfinite(low) and math.isfinite(high)):
+            return None
+        return rounding(a) if rounding(low) == rounding(high) else None
 
     return decide
+
+
+def _truth(self):
+    a, error = _with_error(self)
+    return bool(a) if error == 0 else (True if abs(a) > error else None)
 
 
 _DECIDED = {
@@ -219,26 +269,39 @@ _DECIDED = {
     "__le__": _order(lambda a, b: a <= b),
     "__gt__": _order(lambda a, b: a > b),
     "__ge__": _order(lambda a, b: a >= b),
-    "__eq__": _order(lambda a, b: False),
-    "__ne__": _order(lambda a, b: True),
-    "__bool__": lambda self: None if _double(self) is None else True,
-    "__floor__": _rounding(1, math.floor),
-    "__ceil__": _rounding(1, math.ceil),
-    "__trunc__": _rounding(1, math.trunc),
-    "__int__": _rounding(1, int),
-    "__round__": _rounding(2, round),
+    "__eq__": _order(lambda a, b: a == b),
+    "__ne__": _order(lambda a, b: a != b),
+    "__bool__": _truth,
+    "__floor__": _rounding(math.floor),
+    "__ceil__": _rounding(math.ceil),
+    "__trunc__": _rounding(math.trunc),
+    "__int__": _rounding(int),
+    "__round__": _rounding(round),
 }
 
 
 class Lost(float):
     """A float computed from literals whose exact value was not carried on: x·1e-200**7 is
     0.0 to Python, and SymPy would build it as 0. A Python float still, and its arithmetic
-    results are Lost too; SymPy refuses it (RoundedFloat, naming the line)."""
+    results are Lost too; SymPy refuses it (RoundedFloat, naming the line). It carries
+    `error`, a bound on how far it lies from the number its literals' exact arithmetic gives
+    (floats Python computed taken as computed), through + - * /; an order, an equality, a
+    truth value or a rounding it decides whatever that number is taken, and refused where
+    the error leaves it open (a learning rate decayed by 0.999 until below 1e-3 is decided;
+    1e-200**7 > 0, whose double is 0.0, is not)."""
+
+    def __new__(cls, value=0.0, error=math.inf):
+        lost = super().__new__(cls, value)
+        lost.error = error if math.isfinite(value) else math.inf
+        return lost
+
+    def __reduce__(self):
+        return Lost, (float(self), self.error)
 
 
 class LostComplex(complex):
     """A complex computed from a literal that no double holds ((1 + 1e-20)·1j is 1j to
-    Python): as Lost."""
+    Python): as Lost, with no error bound: whatever would decide by it is refused."""
 
 
 _TAINTED = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow")
@@ -248,11 +311,15 @@ for _kind in (Lost, LostComplex):
             setattr(_kind, _name, _tainting(_kind, _name))
     for _name in ("__neg__", "__pos__", "__abs__", "conjugate"):
         setattr(_kind, _name, _tainting(_kind, _name))
-    # Its parts stay marked; what its double would decide (an order, an equality, a truth
-    # value, a rounding to an integer) is taken only where the double decides it whatever the
-    # exact value (see LOST_MARGIN), and a hash is refused.
-    _kind.real = property(lambda self: _lost(self.__class__.__base__.real.__get__(self)))
-    _kind.imag = property(lambda self: _lost(self.__class__.__base__.imag.__get__(self)))
+    # Its parts stay marked (a Lost float's real part keeps its error); what its double would
+    # decide (an order, an equality, a truth value, a rounding to an integer) is taken only
+    # where the error cannot change it, and a hash is refused.
+    if _kind is Lost:
+        _kind.real = property(lambda self: Lost(float(self), self.error))
+        _kind.imag = property(lambda self: Lost(0.0, 0.0))
+    else:
+        _kind.real = property(lambda self: Lost(complex.real.__get__(self)))
+        _kind.imag = property(lambda self: Lost(complex.imag.__get__(self)))
     for _name in (
         "__lt__",
         "__le__",
@@ -304,11 +371,27 @@ class Written(float):
         if value is NotImplemented or (integral and self.exact == 0 and known < 0):
             return value
         if integral and abs(known) > MAX_POWER and abs(self.exact) != 1:
-            return _lost(value)  # 0.5**5000 is 0.0 to Python
+            return _lost(value, self._power_error(int(known), value))  # 0.5**5000 is 0.0
         if not integral:  # a root or a float power: as Python computes it
             marked = isinstance(other, Lost | LostComplex) or not self.carried()
             return _lost(value) if marked else value
         return _kept(value, self.exact**known) if isinstance(value, float) else value
+
+    def _power_error(self, n: int, value: float) -> float:
+        """A bound on |value - exact**n| for Python's value = double**n: with r the relative
+        distance of the double from the number written, |ln(exact/double)| <= r/(1 - r), so
+        the n-th powers lie within a factor expm1(|n|·r/(1 - r)) of each other; plus the
+        power's own rounding (C's pow, within an ulp)."""
+        double = float(self)
+        if double == 0 or value == 0 or not math.isfinite(value):
+            return math.inf
+        exact = fractions.Fraction(int(self.exact.p), int(self.exact.q))
+        r = _up(_gap(double, exact) / abs(double))
+        if r >= 0.5:
+            return math.inf
+        growth = math.expm1(_up(abs(n) * r / (1 - r)))
+        rounding = 2 * math.ulp(value)
+        return _up(rounding + (abs(value) + rounding) * growth)
 
     def __rpow__(self, other):
         value = float.__rpow__(float(self), other)
