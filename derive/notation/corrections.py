@@ -286,39 +286,32 @@ _PIECEWISE_FOLD = piecewise.piecewise_fold
 def _piecewise_fold(expr, evaluate=True):
     """SymPy's piecewise_fold, except across a node binding a variable that a condition
     inside it names (see the module docstring): each such node is folded as a whole, an
-    unknown, and put back."""
-    if not isinstance(expr, sympy.Basic):
+    unknown, and put back; and nothing is folded where one of derive's arrays is (out of a
+    Table, or a product with one, a Piecewise would have arrays as branches, which SymPy's
+    Piecewise cannot hold)."""
+    # Loaded here: aggregates and arrays load after this module.
+    from derive.notation.aggregates import binds
+    from derive.notation.arrays import _Printed
+
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Piecewise):
         return _PIECEWISE_FOLD(expr, evaluate)
+    if expr.has(_Printed):
+        return expr
     masks = {}
     walk = sympy.preorder_traversal(expr)
     for node in walk:
-        if _kept_whole(node):
+        bound = binds(node)  # a binder's own variables: the check is done at binders only
+        if bound and any(
+            condition.free_symbols & bound
+            for piece in node.atoms(sympy.Piecewise)
+            for _, condition in piece.args
+        ):
             masks[node] = sympy.Dummy()
             walk.skip()
     if not masks:
         return _PIECEWISE_FOLD(expr, evaluate)
     folded = _PIECEWISE_FOLD(expr.xreplace(masks), evaluate)
     return folded.xreplace({dummy: node for node, dummy in masks.items()})
-
-
-def _kept_whole(node) -> bool:
-    """Whether `node` binds a variable (a Sum's index, a SetSum's element, a SubsetSum's
-    set...) that a Piecewise condition inside it names, or holds one of derive's arrays and
-    a Piecewise (folded out, its branches would be arrays, which SymPy's Piecewise cannot
-    hold)."""
-    # Loaded here: aggregates and arrays load after this module.
-    from derive.notation.aggregates import binds
-    from derive.notation.arrays import _Printed
-
-    pieces = node.atoms(sympy.Piecewise) if isinstance(node, sympy.Basic) else ()
-    if not pieces:
-        return False
-    if isinstance(node, _Printed) or node.atoms(_Printed):
-        return True  # an array, or a product or sum with one (a mask times a Table)
-    bound = binds(node)
-    return bool(bound) and any(
-        condition.free_symbols & bound for piece in pieces for _, condition in piece.args
-    )
 
 
 def _install_piecewise_fold() -> None:
