@@ -27,6 +27,7 @@ from derive.engine.numeric import (
     Compiled,
     admissible,
     admitted,
+    allowed,
     compile_instance,
     domain_of,
     draw,
@@ -103,15 +104,13 @@ def find_counterexample(
         point = _search(ctx, compiled, rng, deadline)
         if point is None:
             found = _at_irrational_breakpoints(ctx, compiled, deadline)
-            if found is not None:
-                return found
-        if point is not None:
+        else:
             point = _shrink(ctx, compiled, point, deadline)
             found = (
                 _confirmed(compiled.instance, point, relation) if in_domain(ctx, point) else None
             )
-            if found is not None:
-                return found
+        if found is not None:
+            return found
     return None
 
 
@@ -257,12 +256,17 @@ def _sweeps(ctx: Context, atoms, special: dict):
 def _breakpoints(inst: Instance) -> dict:
     """Per atom, the rational values at which some branch of the claim switches."""
     found: dict = {}
+    for zero in _switches_of(inst):
+        for atom, value in _roots(zero, inst.atoms):
+            found.setdefault(atom, []).append(value)
+    return {atom: tuple(dict.fromkeys(values))[:MAX_BREAKS] for atom, values in found.items()}
+
+
+def _switches_of(inst: Instance):
+    """The switches (see switches) of every side of every entry of the instance."""
     for _, left, right in inst.entries:
         for side in (left, right):
-            for zero in switches(elementary(side)):
-                for atom, value in _roots(zero, inst.atoms):
-                    found.setdefault(atom, []).append(value)
-    return {atom: tuple(dict.fromkeys(values))[:MAX_BREAKS] for atom, values in found.items()}
+            yield from switches(elementary(side))
 
 
 # Functions with a branch cut in the complex plane, on the real axis or the imaginary one
@@ -344,16 +348,25 @@ def switches(expr, poles: bool = True, primitives: bool = True):
             yield node.base
 
 
-def _roots(zero, atoms):
-    """(atom, value): where `zero` vanishes in one atom with the others at 0, if linear."""
+def _lines(zero, atoms):
+    """(atom, line): `zero` as a function of each atom it holds, the others at 0; an atom is
+    left out where SymPy refuses what the zeros make (Max(0, log(0)): zoo is not
+    comparable)."""
     present = [a for a in atoms if zero.has(a)]
     for atom in present:
         try:
-            line = zero.xreplace({a: 0 for a in present if a != atom})
+            yield atom, zero.xreplace({a: 0 for a in present if a != atom})
+        except (ValueError, TypeError, ZeroDivisionError):
+            continue
+
+
+def _roots(zero, atoms):
+    """(atom, value): where `zero` vanishes in one atom with the others at 0, if linear."""
+    for atom, line in _lines(zero, atoms):
+        try:
             slope = sympy.diff(line, atom)
             root = -line.xreplace({atom: 0}) / slope if slope.is_Rational and slope != 0 else None
         except (ValueError, TypeError, ZeroDivisionError):
-            # SymPy refuses what the zeros make (Max(0, log(0)): zoo is not comparable).
             continue
         if root is not None and root.is_Rational:
             yield atom, root
@@ -362,10 +375,8 @@ def _roots(zero, atoms):
 def _irrational_roots(zero, atoms):
     """(atom, value): the real irrational roots of `zero` as a polynomial in one atom with
     rational coefficients, the other atoms at 0, written in radicals (x² - 3 at ±√3)."""
-    present = [a for a in atoms if zero.has(a)]
-    for atom in present:
+    for atom, line in _lines(zero, atoms):
         try:
-            line = zero.xreplace({a: 0 for a in present if a != atom})
             poly = sympy.Poly(line, atom)
             if not 2 <= poly.degree() <= IRRATIONAL_DEGREE:
                 continue
@@ -392,42 +403,26 @@ def _at_irrational_breakpoints(ctx: Context, compiled: Compiled, deadline) -> Co
     simple = {a: _simple_for(a, domain_of(ctx, a)) for a in inst.atoms}
     bases = [{a: ok[min(k, len(ok) - 1)] for a, ok in simple.items()} for k in (0, 1)]
     tried: set = set()
-    for _, left, right in inst.entries:
-        for side in (left, right):
-            for zero in switches(elementary(side)):
-                for atom, root in _irrational_roots(zero, inst.atoms):
-                    if (atom, root) in tried or not _may_take(ctx, atom, root):
-                        continue
-                    tried.add((atom, root))
-                    for base in bases:
-                        if len(tried) > IRRATIONAL_TRIES or deadline.remaining() <= 0:
-                            return None
-                        found = _confirmed(inst, {**base, atom: root}, compiled.relation)
-                        if found is not None:
-                            return found
+    for zero in _switches_of(inst):
+        for atom, root in _irrational_roots(zero, inst.atoms):
+            if (atom, root) in tried or not _may_take(ctx, atom, root):
+                continue
+            tried.add((atom, root))
+            for base in bases:
+                if len(tried) > IRRATIONAL_TRIES or deadline.remaining() <= 0:
+                    return None
+                found = _confirmed(inst, {**base, atom: root}, compiled.relation)
+                if found is not None:
+                    return found
     return None
 
 
 def _may_take(ctx: Context, atom, value) -> bool:
     """Whether `atom` may take the irrational real `value`: inside its declared domain, and
-    allowed by its assumptions (not an integer or rational atom)."""
+    allowed by its assumptions (see numeric.allowed)."""
     if value.is_real is not True or declared_domain(ctx, atom).contains(value) is not sympy.true:
         return False
-    return all(
-        getattr(atom, f"is_{fact}") is None
-        or getattr(value, f"is_{fact}") is not (not getattr(atom, f"is_{fact}"))
-        for fact in (
-            "integer",
-            "rational",
-            "irrational",
-            "algebraic",
-            "transcendental",
-            "zero",
-            "nonzero",
-            "positive",
-            "negative",
-        )
-    )
+    return allowed(atom, value)
 
 
 def _simpler(candidate: Rational, current: Rational) -> bool:

@@ -103,10 +103,14 @@ _FACTS = (
 
 def admissible(atom, value) -> bool:
     """Whether `atom` may take `value`: a rational (points are evaluated exactly) that its
-    assumptions allow (an integer for an integer atom, not 0 for a nonzero one, an odd
-    number for an odd one; no rational for an irrational one)."""
-    if not value.is_Rational:
-        return False
+    assumptions allow (see allowed)."""
+    return bool(value.is_Rational) and allowed(atom, value)
+
+
+def allowed(atom, value) -> bool:
+    """Whether `atom`'s assumptions allow the exact number `value`: an integer for an integer
+    atom, not 0 for a nonzero one, an odd number for an odd one; no rational for an
+    irrational one, no algebraic number (√2) for a transcendental one."""
     for fact in _FACTS:
         declared = getattr(atom, f"is_{fact}")
         if declared is not None and getattr(value, f"is_{fact}") is (not declared):

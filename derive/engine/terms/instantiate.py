@@ -88,9 +88,10 @@ def input_atoms(ctx: Context, expr: sympy.Basic, sizes: dict) -> list:
     """The input entries and scalars `expr` depends on, sorted by name."""
     atoms = {a for a in expr.atoms(Indexed) if a.base.label in ctx.tensors}
     atoms |= expr.free_symbols & ctx.scalars
-    _limits_are_sizes(ctx, expr)
     for atom in atoms:
         if isinstance(atom, Indexed):
+            if not all(index.is_Integer for index in atom.indices):
+                _limits_are_sizes(ctx, expr)  # the likely cause, named; else check_in_shape's
             check_in_shape(ctx, atom, sizes)
     leftover = _free(expr) - ctx.scalars - {a.base.label for a in expr.atoms(Indexed)}
     if leftover:
