@@ -13,6 +13,7 @@ Each test records what the engine before the fix (commit 3a73e64) gave.
 
 import dataclasses
 import sys
+from fractions import Fraction
 
 import pytest
 import sympy
@@ -1233,7 +1234,7 @@ def _floats_document(tmp_path, claims: str):
 
     path = tmp_path / "floats.py"
     path.write_text(
-        "import math; from decimal import Decimal\n"
+        "import math; from decimal import Decimal; from fractions import Fraction\n"
         "from sympy import Float, Min, S, exp, im, symbols, sympify\n"
         "from derive import REFUTED, Source, claim, document\n"
         "x = symbols('x', real=True)\n"
@@ -1691,6 +1692,33 @@ def test_a_literal_rounded_to_an_integer_is_rounded_by_its_exact_value(tmp_path)
     )
     statuses = [v.status for v in verify(doc, timeout=TIMEOUT)]
     assert statuses == [PROVED] * 8, statuses
+
+
+def test_a_fraction_meets_a_literal_exactly_on_either_side(tmp_path):
+    """Helper 73 (F5), fixed now: Fraction's own operators read a float's double, so
+    Fraction(1, 10) + 0.2 was 0.30000000000000004 (x·that = 3x/10 REFUTED) while
+    0.2 + Fraction(1, 10) was 3/10, and Fraction(1, 10) < 0.1 was True. Within a loaded
+    document a Fraction leaves a literal on its right to the literal's exact operation, and
+    Fraction(0.1) is 1/10 as Rational(0.1) is."""
+    doc = _floats_document(
+        tmp_path,
+        "    claim('add', '', '', x * (Fraction(1, 10) + 0.2), 3 * x / 10),\n"
+        "    claim('sub', '', '', x * (Fraction(3, 10) - 0.1), x / 5),\n"
+        "    claim('mul', '', '', x * (Fraction(3) * 0.1), 3 * x / 10),\n"
+        "    claim('div', '', '', x * (Fraction(3, 10) / 0.1), 3 * x),\n"
+        "    claim('floordiv', '', '', x * (Fraction(3, 10) // 0.1), 3 * x),\n"
+        "    claim('mod', '', '', x * (Fraction(3, 10) % 0.1), 0),\n"
+        "    claim('divmod', '', '', x * divmod(Fraction(3, 10), 0.1)[0], 3 * x),\n"
+        "    claim('lt', '', '', x * (1 if Fraction(1, 10) < 0.1 else 0), 0),\n"
+        "    claim('ge', '', '', x * (1 if Fraction(1, 10) >= 0.1 else 0), x),\n"
+        "    claim('new', '', '', x * Fraction(0.1), x / 10),\n"
+        "    claim('off', '', '', x * (Fraction(1, 10) + 0.2), 3 * x / 10 + x / 10**17,\n"
+        "          expect=REFUTED),\n",
+    )
+    statuses = [v.status for v in verify(doc, timeout=TIMEOUT)]
+    assert statuses == [PROVED] * 10 + [REFUTED], statuses
+    # Outside a document's loading, Fraction is Python's again.
+    assert Fraction(1, 10) + 0.2 == 0.30000000000000004 and Fraction(0.5) == Fraction(1, 2)
 
 
 def test_literals_python_computes_with_still_build_valid_documents(tmp_path):

@@ -654,6 +654,7 @@ def kept_exact():
         return rational_new(cls, p, q, gcd)
 
     sympy.Rational.__new__ = rational
+    fraction_methods = _exact_fractions()
     # A Decimal is sympified as the number it holds, not a 15-digit float of it.
     converters = converter
     decimals = converters.get(decimal.Decimal)
@@ -662,6 +663,8 @@ def kept_exact():
         yield
     finally:
         sympy.Rational.__new__ = rational_new
+        for name, method in fraction_methods.items():
+            setattr(fractions.Fraction, name, method)
         if decimals is None:
             converters.pop(decimal.Decimal, None)
         else:
@@ -670,6 +673,41 @@ def kept_exact():
             setattr(sympy.Float, name, original)
         for kind, construct in constructors.items():
             kind.__new__ = construct
+
+
+_FRACTION_DEFERS = (
+    *(f"__{n}__" for n in ("add", "sub", "mul", "truediv", "floordiv", "mod", "divmod")),
+    *("__lt__", "__le__", "__gt__", "__ge__"),
+)
+
+
+def _exact_fractions() -> dict:
+    """Within kept_exact: a Fraction meets a literal as the literal meets a Fraction, exactly.
+    Fraction's own operators read a float's double (Fraction(1, 10) + 0.2 was
+    0.30000000000000004, and Fraction(1, 10) < 0.1 True), so with a literal on its right they
+    leave the operation to the literal's reflected one (0.2 + Fraction(1, 10) is 3/10);
+    Fraction(0.1) of a literal is 1/10, as Rational(0.1) is. Returns the methods replaced."""
+    kind = fractions.Fraction
+    originals = {name: kind.__dict__[name] for name in (*_FRACTION_DEFERS, "__new__")}
+
+    def deferring(original):
+        def method(self, other):
+            return NotImplemented if isinstance(other, Written) else original(self, other)
+
+        return method
+
+    for name in _FRACTION_DEFERS:
+        setattr(kind, name, deferring(originals[name]))
+    construct = originals["__new__"]
+
+    def new(cls, numerator=0, denominator=None, **options):
+        if isinstance(numerator, Written) and denominator is None and not options:
+            exact = numerator.exact
+            return construct(cls, int(exact.p), int(exact.q))
+        return construct(cls, numerator, denominator, **options)
+
+    kind.__new__ = new
+    return originals
 
 
 def _equal(exact, result) -> bool:
