@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy
 from sympy import Indexed, Interval, Rational
+from sympy.printing.pycode import MpmathPrinter
 
 from derive.engine.terms import Context, Instance
 from derive.notation.primitives import PRIMITIVES
@@ -223,9 +224,20 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     ]
     # Common subexpressions (a softmax denominator, say) are computed once: much smaller
     # generated code, and much faster to build and to evaluate.
-    modules = [_primitive_functions(), "mpmath"]
+    functions = {**_primitive_functions(), "_derive_range": _index_range}
+    # As lambdify sets up its own printer, with the names of `functions` left unqualified.
+    printer = _Printer(
+        {
+            "fully_qualified_modules": False,
+            "inline": True,
+            "allow_unknown_functions": True,
+            "user_functions": {name: name for name in functions},
+        }
+    )
     try:
-        function = sympy.lambdify(dummies, exprs, modules=modules, cse=True)
+        function = sympy.lambdify(
+            dummies, exprs, modules=[functions, "mpmath"], cse=True, printer=printer
+        )
     except (NotImplementedError, NameError, SyntaxError, ValueError) as problem:
         # SymPy's printers raise these for what mpmath has no function for (ValueError: a
         # Derivative it cannot take, of Mod).
@@ -234,6 +246,37 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
         )
         raise NotEvaluable(first) from None
     return Compiled(instance, function, relation)
+
+
+MAX_TERMS = 10**5  # a range of more terms leaves the point undefined (not evaluated)
+
+
+def _index_range(low, high):
+    """The indices of Σ_{i=low}^{high} as mpmath numbers, for a sum whose limits are values
+    of the point (an integer input: Σ_{i=q}^{3}): from ⌈low⌉ to ⌊high⌋, none where high <
+    low (a reversed range is empty, README: Conventions). SymPy's printer passes the limits
+    to range(), which takes no mpf, and gives the index as a Python int (1/i a double)."""
+    first, last = int(mpmath.ceil(low)), int(mpmath.floor(high))
+    if last - first >= MAX_TERMS:
+        raise ValueError(f"a sum of {last - first + 1} terms is not evaluated")
+    return (mpmath.mpf(k) for k in range(first, last + 1))
+
+
+class _Printer(MpmathPrinter):
+    """mpmath code whose sums and products run over _index_range."""
+
+    def _loops(self, expr) -> str:
+        return " ".join(
+            f"for {self._print(i)} in _derive_range({self._print(a)}, {self._print(b)})"
+            for i, a, b in expr.limits[::-1]
+        )
+
+    def _print_Sum(self, expr):
+        return f"(builtins.sum({self._print(expr.function)} {self._loops(expr)}))"
+
+    def _print_Product(self, expr):
+        product = self._module_format("mpmath.fprod")
+        return f"({product}({self._print(expr.function)} {self._loops(expr)}))"
 
 
 def pointwise(expr):

@@ -17,6 +17,8 @@ from sympy import Function, Interval, Piecewise, exp, log
 from sympy.codegen.cfunctions import log1p
 from sympy.core.logic import fuzzy_and
 
+from derive.notation.aggregates import expand_sum
+
 
 @dataclass(frozen=True)
 class Primitive:
@@ -104,7 +106,41 @@ def exactly_at(expr: sympy.Basic, point: dict) -> sympy.Basic:
     for delta in expr.atoms(sympy.DiracDelta):
         if delta.args[0].xreplace(point) == 0:
             return sympy.nan
-    return expr.xreplace(point)
+    expr = expr.xreplace(point)
+    return _ranges_read(expr) if expr.has(sympy.Sum, sympy.Product) else expr
+
+
+MAX_TERMS = 10**5  # a longer forward range is left to SymPy, whose reading agrees there
+
+
+def _ranges_read(expr: sympy.Basic) -> sympy.Basic:
+    """`expr` with every Σ and Π whose range the point made concrete (an integer input as a
+    limit, Σ_{i=q}^{3}) read as the engine reads ranges (README, Conventions), not by SymPy's
+    evaluation, which follows Karr (Σ_{i=5}^{3} 1 is -1 to it): from the ceiling of its lower
+    limit to the floor of its upper one, empty (0, or 1 for Π) where that is reversed, written
+    out where it has at most MAX_TERMS terms. Inner ranges that name an outer index are read
+    once it is written out."""
+    def concrete(node):
+        if not isinstance(node, sympy.Sum | sympy.Product):
+            return False
+        _, lo, hi = node.limits[-1]
+        return lo.is_Rational and hi.is_Rational
+
+    def read(node):
+        *inner, (index, lo, hi) = node.limits
+        lo, hi = sympy.ceiling(lo), sympy.floor(hi)
+        if hi < lo:
+            return sympy.S.Zero if isinstance(node, sympy.Sum) else sympy.S.One
+        if hi - lo >= MAX_TERMS:
+            return node.func(node.function, *inner, (index, lo, hi))
+        return expand_sum(node.func(node.function, *inner, (index, lo, hi)))
+
+    for _ in range(8):  # nested ranges: each round reads one more level
+        done = expr.replace(concrete, read)
+        if done == expr:
+            return done
+        expr = done
+    return expr
 
 
 def stable_form(expr: sympy.Basic) -> sympy.Basic:
