@@ -363,3 +363,42 @@ def test_a_counterexample_is_not_kept_on_a_kink_where_the_breakpoints_cannot_be_
     with Deadline(30).guard() as deadline:
         finding = deciding.decide(context_of(doc), stripped(doc.claims[0]), deadline)
     assert finding.status is not REFUTED, finding.counterexample
+
+
+def test_a_range_ending_at_an_integer_input_is_read_as_written():
+    """Review (an item of the last note): a Σ or Π whose range ends at an integer input (not
+    a size) was never evaluated: SymPy's printer passed the limit to range(), which takes
+    no mpmath number, so every point was undefined (8 of 8 claims UNDECIDED, true ones
+    too), and exact evaluation followed Karr (Σ_{i=5}^{3} 1 is -1 to SymPy, 0 as the engine
+    reads a reversed range)."""
+    i, j = symbols("i j", integer=True)
+    k = Symbol("k", integer=True)
+    m = Symbol("m", integer=True, nonnegative=True)
+    from sympy import Product, Sum, factorial
+
+    false = [
+        (Sum(1, (i, k, 3)), 4 - k),  # 0 at k = 5, Karr's -1
+        (Sum(i, (i, 1, k)), k * (k + 1) / 2),  # 0 at k = -2, not 1
+        (Product(2, (i, 1, k)), 2**k),
+        (Sum(Sum(1, (j, 1, i)), (i, 1, k)), k * (k + 1) / 2),
+        (Sum(1 / i, (i, 1, m)) * x, m * x),
+    ]
+    for lhs, rhs in false:
+        verdict = _decide_one(lhs, rhs, inputs=(x, k, m))
+        assert verdict.status is REFUTED, (lhs, verdict.scope)
+    assert _decide_one(Sum(1, (i, 1, m)), m, inputs=(m,)).status is PROVED
+    for lhs, rhs in [(Sum(1, (i, m, 3)), Max(0, 4 - m)), (Product(i, (i, 1, m)), factorial(m))]:
+        assert _decide_one(lhs, rhs, inputs=(m,)).status is NUMERIC
+
+
+def test_a_counterexample_at_a_tie_is_looked_for_where_no_two_atoms_tie():
+    """Round 36 (helper 76): ∂Max(x, y, z)/∂x + ∂/∂y + ∂/∂z = 2 (it is 1 off the ties) and a
+    max pool's ∂M/∂a[c] = 1 were UNDECIDED: the search found a tie, and its points off the
+    switches moved one atom at a time from it, or set all to one value, so two atoms always
+    tied. Points where each atom has a value of its own are tried too."""
+    y, z = symbols("y z", real=True)
+    top = Max(x, y, z)
+    partials = sum(Derivative(top, v) for v in (x, y, z))
+    verdict = _decide_one(partials, 2, inputs=(x, y, z))
+    assert verdict.status is REFUTED, verdict.scope
+    assert _decide_one(partials, 0, inputs=(x, y, z)).status is REFUTED

@@ -463,6 +463,7 @@ def off_breakpoints(
     whole = set(point) == set(atoms)  # else only the trials that set every atom
     trials = [{**point, a: value} for a in atoms for value in OFF_BREAKPOINT] if whole else []
     trials += [dict.fromkeys(atoms, value) for value in OFF_BREAKPOINT]
+    trials += _spread(atoms, point if whole else {})
     for trial in trials:
         if deadline.remaining() <= 0:
             return None
@@ -473,6 +474,26 @@ def off_breakpoints(
             if found is not None:
                 return found
     return None
+
+
+def _spread(atoms, point: dict) -> list[dict]:
+    """Points where every atom has a value of its own: moving one atom, or setting all to one
+    value, keeps a tie of two others (Max(x, y, z) at 0, 0, 0), a switch of the claim. In
+    ascending, descending and alternating order, near `point` (where given) and near 0."""
+    n = len(atoms)
+    orders = (
+        lambda k: k + 1,
+        lambda k: -(k + 1),
+        lambda k: (-1) ** k * (k + 1),
+        lambda k: (-1) ** (k + 1) * (k + 1),
+    )
+    trials = []
+    for order in orders:
+        for scale in (Rational(1), Rational(1, 2 * n + 1)):
+            trials.append({a: order(k) * scale for k, a in enumerate(atoms)})
+            if point:
+                trials.append({a: point[a] + order(k) / (8 * n) for k, a in enumerate(atoms)})
+    return trials
 
 
 def _clear_of(switches, point: dict) -> bool:

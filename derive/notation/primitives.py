@@ -120,6 +120,7 @@ def _ranges_read(expr: sympy.Basic) -> sympy.Basic:
     limit to the floor of its upper one, empty (0, or 1 for Π) where that is reversed, written
     out where it has at most MAX_TERMS terms. Inner ranges that name an outer index are read
     once it is written out."""
+
     def concrete(node):
         if not isinstance(node, sympy.Sum | sympy.Product):
             return False
