@@ -16,8 +16,30 @@ u = IndexedBase("u", real=True)
 def test_probe_includes_the_smallest_size_without_a_1():
     grid = [{n: a, m: b} for a in (1, 2, 3) for b in (1, 2)]
     grid.sort(key=lambda s: (sum(s.values()), s[n]))
-    assert {n: 2, m: 2} in _probe_sizes(grid)
-    assert _probe_sizes([{n: 1, m: 1}, {n: 2, m: 1}]) == [{n: 1, m: 1}, {n: 2, m: 1}]
+    probed, generic = _probe_sizes(grid)
+    assert {n: 2, m: 2} in probed and generic == {n: 2, m: 2}
+    assert _probe_sizes([{n: 1, m: 1}, {n: 2, m: 1}]) == (
+        [{n: 1, m: 1}, {n: 2, m: 1}],
+        {n: 2, m: 1},
+    )
+    assert _probe_sizes([{}]) == ([{}], {})  # a claim without sizes: its one instance
+
+
+def test_the_probe_tries_every_input_at_one_simple_value():
+    """Round 36 (helper 76): hs(3) := Max(0, x1, x2, x3) claimed as Max(x1, x2, x3) differs
+    only where all three are negative; the probe took two random points of a claim without
+    sizes, missed, and the claim timed out in symbolic steps before the search reached
+    x = (-1, -1, -1). The generic sizes get eight random points and the uniform ones."""
+    from sympy import Max
+
+    from derive.engine.decide import Job, _probe_separates, size_grid
+
+    x, y, z = symbols("x y z", real=True)
+    c = claim("c", "", "", Max(0, x, y, z), Max(x, y, z))
+    doc = document("p", "p", Source("p", "p.txt"), inputs=(x, y, z), definitions=(), claims=(c,))
+    ctx = context_of(doc)
+    job = Job(ctx, doc.claims[0], Deadline(30), size_grid(ctx, doc.claims[0], ()), ())
+    assert _probe_separates(job)
 
 
 def _decided(**options):

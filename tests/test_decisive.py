@@ -402,3 +402,69 @@ def test_a_counterexample_at_a_tie_is_looked_for_where_no_two_atoms_tie():
     verdict = _decide_one(partials, 2, inputs=(x, y, z))
     assert verdict.status is REFUTED, verdict.scope
     assert _decide_one(partials, 0, inputs=(x, y, z)).status is REFUTED
+
+
+def test_a_summand_is_evaluated_inside_its_own_loop():
+    """Round 37 (helper 78): with a range ending at an integer input, lambdify's common
+    subexpressions moved x0 = i*x out of the loop over i (NameError: every point undefined)
+    or read an index j as mpmath's imaginary unit (a false claim NUMERIC)."""
+    from sympy import Sum, cos
+
+    i, j = symbols("i j", integer=True)
+    k = Symbol("k", integer=True)
+    lhs = Sum((i * x) ** 2 + i * x, (i, 1, k))
+    assert _decide_one(lhs, x**2 * Sum(i**2, (i, 1, k)), inputs=(x, k)).status is REFUTED
+    fixed = x**2 * Sum(i**2, (i, 1, k)) + x * Sum(i, (i, 1, k))
+    assert _decide_one(lhs, fixed, inputs=(x, k)).status in (PROVED, NUMERIC)
+    poly = (j - 1) * (j - 2) * (j - 3) * (j - 4) * (j - 5)
+    wrong = (cos(1) + cos(1) ** 2) * Sum(poly, (j, 1, k))  # as if cos(j·1) were cos(1)
+    assert (
+        _decide_one(Sum(poly * (cos(j) + cos(j) ** 2), (j, 1, k)), wrong, inputs=(k,)).status
+        is REFUTED
+    )
+
+
+def test_a_range_too_long_to_write_out_takes_no_time():
+    """Round 37 (helper 78): a range of a million terms (an input's domain) was left to
+    SymPy's evalf, which took minutes: true and false claims timed out. Such a range is read
+    in SymPy's closed form in its limit, or not evaluated."""
+    from sympy import Sum
+
+    i = Symbol("i", integer=True)
+    r = Symbol("r", integer=True)
+    domains = {r: Interval(10**6, 10**7)}
+    wrong = _decide_one(Sum(x, (i, 1, r)), (r + 1) * x, inputs=(x, r), domains=domains)
+    assert wrong.status is REFUTED
+    right = _decide_one(Sum(x, (i, 1, r)), r * x, inputs=(x, r), domains=domains)
+    assert right.status is not REFUTED and "timeout" not in right.scope
+
+
+def test_a_tie_along_the_variable_is_no_point_of_a_derivative():
+    """Round 37 (helper 79): Max(x, x - y, x + y) is x + |y|, so its x-derivative is 1; at
+    y = 0 the three arguments tie for every x, the rules give 3/2 all along that line, and
+    their one-sided limits in x were taken for the derivative: the true claim was REFUTED.
+    A switch that vanishes along the variable leaves the point undecided."""
+    y, z = symbols("y z", real=True)
+    for top in (Max(x, x - y, x + y), Max(x, x + y, x + z), Max(x, x + y, x + 2 * y)):
+        inputs = tuple(sorted(top.free_symbols, key=str))
+        verdict = _decide_one(Derivative(top, x), 1, inputs=inputs)
+        assert verdict.status is not REFUTED, (top, verdict.scope)
+
+
+def test_a_kink_the_domains_keep_apart_is_no_point_of_the_claim():
+    """Round 37 (helper 79): with x in (0, 1) and y in [2, 3], x = y never holds, yet
+    d|x - y|/dx = -1 (true) was REFUTED at the symbolic point x = y. A kink is dropped where
+    interval arithmetic over the other atoms' domains keeps it outside x's."""
+    y, v = symbols("y v", real=True)
+    apart = {x: Interval.open(0, 1), y: Interval(2, 3)}
+    below = {x: Interval.open(0, 1), v: Interval(-oo, -1)}
+    for lhs, rhs, domains in [
+        (Abs(x - y), -1, apart),
+        (relu(y - x), -1, apart),
+        (Abs(x - y - 2), -1, {x: Interval.open(0, 1), y: Interval(0, 1)}),
+        (Max(v, x), 1, below),
+        (Min(v, x), 0, below),
+    ]:
+        inputs = tuple(sorted(domains, key=str))
+        verdict = _decide_one(Derivative(lhs, x), rhs, inputs=inputs, domains=domains)
+        assert verdict.status is not REFUTED, (lhs, verdict.scope)

@@ -1717,6 +1717,19 @@ def test_a_fraction_meets_a_literal_exactly_on_either_side(tmp_path):
     )
     statuses = [v.status for v in verify(doc, timeout=TIMEOUT)]
     assert statuses == [PROVED] * 10 + [REFUTED], statuses
+    # Round 37 (helper 78): its power too, and an exact base to an integral literal.
+    doc = _floats_document(
+        tmp_path,
+        "    claim('pow', '', '', x * Fraction(1, 10) ** 2.0, x / 100),\n"
+        "    claim('int', '', '', x * 3 ** -2.0, x / 9),\n"
+        "    claim('root', '', '', x * Fraction(1, 4) ** 0.5, x / 2),\n",
+    )
+    assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED] * 3
+    # A float whose exact value was dropped has no exact ratio: Fraction(1e-200**7) was 0.
+    from derive.documents import LoadError
+
+    with pytest.raises(LoadError, match="as_integer_ratio of a float that no longer holds"):
+        _floats_document(tmp_path, "    claim('lost', '', '', x * Fraction(1e-200**7), 0),\n")
     # Outside a document's loading, Fraction is Python's again.
     assert Fraction(1, 10) + 0.2 == 0.30000000000000004 and Fraction(0.5) == Fraction(1, 2)
 

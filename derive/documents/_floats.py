@@ -328,6 +328,11 @@ for _kind in (Lost, LostComplex):
         "__eq__",
         "__ne__",
         "__hash__",
+        # Its double as an exact number (Fraction(x) and Fraction.from_float read it so),
+        # its digits, whether it is an integer: refused, whatever the error.
+        "as_integer_ratio",
+        "hex",
+        "is_integer",
         "__bool__",
         "__int__",
         "__floor__",
@@ -394,6 +399,17 @@ class Written(float):
         return _up(rounding + (abs(value) + rounding) * growth)
 
     def __rpow__(self, other):
+        known = _exactly(other)
+        exponent = self.exact
+        if known is not None and exponent.is_Integer and abs(exponent) <= MAX_POWER:
+            # An exact base (an int, a Fraction) to an integral literal: exact, as
+            # 0.1**2.0 is (3**-2.0 is 1/9, not the double 0.1111111111111111).
+            if known == 0 and exponent < 0:
+                raise ZeroDivisionError("0.0 cannot be raised to a negative power")
+            value = float(other) ** float(self)
+            return _kept(value, known**exponent) if isinstance(value, float) else value
+        if isinstance(other, fractions.Fraction):
+            other = float(other)  # as Fraction's own power computes with a float exponent
         value = float.__rpow__(float(self), other)
         return value if value is NotImplemented or self.carried() else _lost(value)
 
@@ -676,7 +692,7 @@ def kept_exact():
 
 
 _FRACTION_DEFERS = (
-    *(f"__{n}__" for n in ("add", "sub", "mul", "truediv", "floordiv", "mod", "divmod")),
+    *(f"__{n}__" for n in ("add", "sub", "mul", "truediv", "floordiv", "mod", "divmod", "pow")),
     *("__lt__", "__le__", "__gt__", "__ge__"),
 )
 

@@ -17,7 +17,13 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from derive.engine.confirm import confirm, confirming_sizes, describe
-from derive.engine.falsify import confirm_point, find_counterexample, off_breakpoints
+from derive.engine.falsify import (
+    confirm_point,
+    find_counterexample,
+    in_domain,
+    off_breakpoints,
+    uniform_points,
+)
 from derive.engine.finding import Finding, Job, sizes_key
 from derive.engine.indexcalc import ranges_proper
 from derive.engine.induction import induction_sizes, prove_by_induction
@@ -391,26 +397,37 @@ def _edge_sizes(ctx: Context, claim: Claim, sizes) -> list[dict]:
     return found[:EDGE_MOST]
 
 
-def _probe_sizes(grid: list) -> list:
-    """The smallest sizes, and the smallest where every size the grid varies is at least 2:
-    size 1 often hides an error (a softmax over one element, a vector of one entry)."""
+def _probe_sizes(grid: list) -> tuple[list, dict | None]:
+    """The smallest sizes, and the smallest where every size the grid varies is at least 2
+    (size 1 often hides an error: a softmax over one element, a vector of one entry), which
+    is also returned alone (None without one): the generic sizes."""
     varied = {k for k in (grid[0] if grid else {}) if len({s[k] for s in grid}) > 1}
     generic = [s for s in grid if all(s[k] >= 2 for k in varied)][:1]
-    return grid[:PROBE_SIZES] + [s for s in generic if s not in grid[:PROBE_SIZES]]
+    probed = grid[:PROBE_SIZES] + [s for s in generic if s not in grid[:PROBE_SIZES]]
+    return probed, (generic[0] if generic else None)
 
 
 def _probe_separates(job: Job) -> bool:
     rng = job.rng("probe")
-    for position, sizes in enumerate(_probe_sizes(job.grid)):
+    probed, generic = _probe_sizes(job.grid)
+    for sizes in probed:
         try:
             compiled = job.instance(sizes)
         except ShapeMismatch:
             return True
-        # More points at the largest probed size: an error can hide in a case random
-        # points reach rarely (here, two neighbours on different sides of the kink).
-        for _ in range(PROBE_POINTS if position < PROBE_SIZES else GENERIC_POINTS):
-            if compiled.outcome(sample(job.ctx, compiled.instance.atoms, rng)) == DIFFER:
-                return True
+        # More points at the generic sizes (a claim without sizes has only those): an error
+        # can hide in a case random points reach rarely (two neighbours on different sides
+        # of a kink; hs(3) := Max(0, x1, x2, x3) claimed as Max(x1, x2, x3) differs only
+        # where all three are negative, and a claim that gets past this probe may spend its
+        # time on symbolic steps first).
+        atoms = compiled.instance.atoms
+        points = [sample(job.ctx, atoms, rng) for _ in range(PROBE_POINTS)]
+        if sizes == generic:
+            points += [sample(job.ctx, atoms, rng) for _ in range(GENERIC_POINTS - PROBE_POINTS)]
+            uniform = uniform_points(job.ctx, atoms, dyadic=True)
+            points += [p for p in uniform if in_domain(job.ctx, p)]
+        if any(compiled.outcome(point) == DIFFER for point in points):
+            return True
     return False
 
 

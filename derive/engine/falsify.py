@@ -118,11 +118,26 @@ def _named(sizes: dict) -> tuple:
     return tuple(sorted((str(k), int(v)) for k, v in sizes.items()))
 
 
+def uniform_points(ctx: Context, atoms, dyadic: bool = False) -> list[dict]:
+    """Every atom at one simple value, for each simple value (where an atom may not take it,
+    its first simple value): where a claim right for positive inputs fails first. With
+    `dyadic`, only values a binary float holds (not 1/3), which numeric evaluation takes
+    exactly (as numeric.sample's points): where it rounds, cancellation can separate the
+    sides of a true claim beyond any tolerance."""
+    allowed = [_simple_for(a, domain_of(ctx, a)) for a in atoms]
+    values = [v for v in SIMPLE_VALUES if not dyadic or v.q & (v.q - 1) == 0]
+    points = [
+        {a: value if value in ok else ok[0] for a, ok in zip(atoms, allowed)} for value in values
+    ]
+    if dyadic:
+        points = [p for p in points if all(v.q & (v.q - 1) == 0 for v in p.values())]
+    return points
+
+
 def _candidates(ctx: Context, atoms, rng: random.Random, special=None):
     domains = [domain_of(ctx, a) for a in atoms]
     allowed = [_simple_for(a, d) for a, d in zip(atoms, domains)]
-    for value in SIMPLE_VALUES:
-        yield {a: value if value in ok else ok[0] for a, ok in zip(atoms, allowed)}
+    yield from uniform_points(ctx, atoms)
     for _ in range(RANDOM_TRIES):
         yield {a: rng.choice(ok) for a, ok in zip(atoms, allowed)}
     if special is not None:

@@ -234,9 +234,12 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
             "user_functions": {name: name for name in functions},
         }
     )
+    # Not where a Σ or Π is left (a range ending at an integer input): SymPy's cse ignores
+    # binders and would move a term of the summand (x0 = i*x) out of the loop over i.
+    looped = any(e.has(sympy.Sum, sympy.Product) for e in exprs)
     try:
         function = sympy.lambdify(
-            dummies, exprs, modules=[functions, "mpmath"], cse=True, printer=printer
+            dummies, exprs, modules=[functions, "mpmath"], cse=not looped, printer=printer
         )
     except (NotImplementedError, NameError, SyntaxError, ValueError) as problem:
         # SymPy's printers raise these for what mpmath has no function for (ValueError: a
@@ -248,7 +251,7 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     return Compiled(instance, function, relation)
 
 
-MAX_TERMS = 10**5  # a range of more terms leaves the point undefined (not evaluated)
+MAX_TERMS = 10**4  # a range of more terms leaves the point undefined (not evaluated)
 
 
 def _index_range(low, high):
@@ -256,6 +259,8 @@ def _index_range(low, high):
     of the point (an integer input: Σ_{i=q}^{3}): from ⌈low⌉ to ⌊high⌋, none where high <
     low (a reversed range is empty, README: Conventions). SymPy's printer passes the limits
     to range(), which takes no mpf, and gives the index as a Python int (1/i a double)."""
+    if not (mpmath.isfinite(low) and mpmath.isfinite(high)):
+        raise ValueError("an infinite range is not evaluated")
     first, last = int(mpmath.ceil(low)), int(mpmath.floor(high))
     if last - first >= MAX_TERMS:
         raise ValueError(f"a sum of {last - first + 1} terms is not evaluated")

@@ -276,12 +276,19 @@ def decide_at_breakpoints(
                     if not isinstance(zeros, sympy.FiniteSet):
                         return Singular(where, f"the zeros of {switch} in {x} are not a finite set")
                     # A kink known to lie outside x's declared domain is no point of the claim.
-                    points |= {z for z in zeros if domain.contains(z) is not sympy.false}
+                    points |= {z for z in zeros if _may_lie_in(ctx, z, domain)}
             # The sides as the nodes are found in them: a derivative of a definition is
             # taken of its body.
             sides = [unfold(ctx, side, lows) for side in (claim.lhs, claim.rhs)]
             for x0 in sorted(points, key=sympy.default_sort_key):
                 others = {a: v for a, v in (only or {}).items() if a != x}
+                along = _vanishing_along(switches, x, others)
+                if along is not None:
+                    return Singular(
+                        where,
+                        f"{along} = 0 along {x} there, so the rules' derivative beside the point "
+                        "is not known to be the derivative",
+                    )
                 found = _at_point(sides, pieces, x, x0, others)
                 if isinstance(found, Counterexample):
                     return Singular(where, refuted=found)
@@ -292,6 +299,43 @@ def decide_at_breakpoints(
     except (ValueError, TypeError, NotImplementedError, ArithmeticError) as problem:
         return Singular(where, f"the one-sided limits there failed ({problem})")
     return Singular(where)
+
+
+def _vanishing_along(switches, x, others):
+    """A switch that may be 0 for every x near the point (others' values in place): there
+    the rules' derivative may be wrong beside the point as well, so its one-sided limits are
+    not the derivative's (Max(x, x - y, x + y) at y = 0 is x, its rules' derivative 3/2 for
+    every x); None if every switch depends on x."""
+    for switch in switches:
+        line = switch.xreplace(others)
+        if x not in line.free_symbols and line.is_zero is not False:
+            return switch
+    return None
+
+
+def _may_lie_in(ctx: Context, z, domain) -> bool:
+    """Whether the kink x = z may lie in x's declared `domain`, with z's atoms in theirs (x = y
+    with x in (0, 1) and y in [2, 3] does not): decided by interval arithmetic, which may
+    only widen z's range; True where it cannot tell."""
+    if domain.contains(z) is sympy.false:
+        return False
+    atoms = [a for a in z.free_symbols if isinstance(a, sympy.Symbol | sympy.Indexed)]
+    if not atoms:
+        return True
+    try:
+        bounds = {}
+        for atom in atoms:
+            within = declared_domain(ctx, atom)
+            if not isinstance(within, sympy.Interval):
+                return True
+            bounds[atom] = sympy.AccumBounds(within.inf, within.sup)
+        reach = z.xreplace(bounds)
+    except (TypeError, ValueError, NotImplementedError):
+        return True
+    if not isinstance(reach, sympy.AccumBounds):
+        return True
+    span = sympy.Interval(reach.min, reach.max)
+    return span.intersect(domain) != sympy.S.EmptySet
 
 
 def _at_point(sides, pieces, x, x0, others):
