@@ -647,6 +647,19 @@ def _check_sizes(where: str, size: sympy.Symbol, low, values) -> None:
 _DOMAIN_KINDS = ("real", "positive", "nonnegative", "negative")
 
 
+def _check_names(name: str, inputs) -> None:
+    """Raise ValueError if a scalar input and a tensor share a name: a domain, a point's
+    value or a printed counterexample could not tell them apart (a domain declared for the
+    scalar y was taken for the entries of the tensor y)."""
+    tensors = {b.label.name for b in inputs if isinstance(b, sympy.IndexedBase)}
+    for item in inputs:
+        if isinstance(item, sympy.Symbol) and item.name in tensors:
+            raise ValueError(
+                f"document {name}: {item.name} is both a scalar input and a tensor's name; "
+                "rename one"
+            )
+
+
 def _check_domain(name: str, atom, domain) -> None:
     """Raise ValueError if a declared domain reaches outside what the atom's assumptions
     allow: SymPy would simplify with the assumption (|p| = p for a positive p) while the
@@ -808,7 +821,16 @@ def document(
     for size, values in (sizes or {}).items():
         _check_sizes(f"document {name}", size, 1, values)
     for atom, domain in (domains or {}).items():
+        holder = atom.label if isinstance(atom, sympy.IndexedBase) else atom
+        if holder in {*(sizes or {}), *(indices or {})}:
+            kind = "a size (its values are sizes= and a claim's lows=)"
+            if holder in (indices or {}):
+                kind = "a free index (its range is indices=)"
+            raise ValueError(
+                f"document {name}: {atom} is {kind}; a domain is for an input's values"
+            )
         _check_domain(name, atom, domain)
+    _check_names(name, inputs)
     return Document(
         name=name,
         title=title,

@@ -37,3 +37,29 @@ def test_mutated_copy_is_refuted_at_a_confirmed_point(bundled):
     found = verdict.counterexample
     # Either the values differ at the point, or the shapes differ (computed exactly).
     assert found.lhs != found.rhs or "shape" in found.reason
+
+
+def test_a_document_with_a_dataclass_loads(tmp_path):
+    """Round 38 (helper 81): the loader compiled a document inheriting its own module's
+    `from __future__ import annotations`, and ran it outside sys.modules: any @dataclass in a
+    document failed with "'NoneType' object has no attribute '__dict__'"."""
+    from derive.documents import load
+
+    path = tmp_path / "configured.py"
+    path.write_text(
+        "import dataclasses\n"
+        "from sympy import symbols\n"
+        "from derive import Source, claim, document\n"
+        "@dataclasses.dataclass(frozen=True)\n"
+        "class Config:\n"
+        "    lr: float = 0.1\n"
+        "    steps: int = 3\n"
+        "x = symbols('x', real=True)\n"
+        "c = Config()\n"
+        "assert Config.__annotations__['lr'] is float\n"
+        "claims = (claim('c', '', '', c.lr * c.steps * x, 3 * x / 10),)\n"
+        "DOCUMENT = document('configured', 'c', Source('s', 's.md'), inputs=(x,),\n"
+        "                    definitions=(), claims=claims)\n"
+    )
+    doc = load(str(path))
+    assert doc.name == "configured"

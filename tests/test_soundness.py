@@ -2549,3 +2549,63 @@ def test_a_kink_outside_the_declared_domain_does_not_refute_a_derivative():
     y = Symbol("y", real=True)
     moving = _doc(sympy.Derivative(Abs(x - y), x), sign(x - y), inputs=(x, y), domains=inside)
     assert _verdict(moving).status is PROVED
+
+
+def test_a_literal_equal_as_a_float_is_not_taken_from_sympys_cache(tmp_path):
+    """Round 38 (helper 81): SymPy caches a function and a power by their arguments, and
+    1.0 and 1 + 1e-35 are equal floats: exp(1 + 1e-35) after exp(1.0) was the cached exp(1)
+    (`= E` PROVED, `= exp(1 + 10^-35)` REFUTED), sqrt(1 + 1e-35) after sqrt(1.0) was 1.
+    Constructors get the number written."""
+    doc = _floats_document(
+        tmp_path,
+        "    claim('warm', '', '', x * exp(1.0) + x * sympify('sqrt')(1.0), x * exp(1) + x),\n"
+        "    claim('exp', '', '', x * exp(1 + 1e-35), x * exp(1), expect=REFUTED),\n"
+        "    claim('root', '', '', x * sympify('sqrt')(1 + 1e-35), x, expect=REFUTED),\n",
+    )
+    statuses = [v.status for v in verify(doc, timeout=TIMEOUT)]
+    assert statuses == [PROVED, REFUTED, REFUTED], statuses
+
+
+def test_an_exact_base_to_a_huge_integral_literal_is_not_zero(tmp_path):
+    """Round 38 (helper 81): 2 ** -5000.0 and Fraction(1, 2) ** 5000.0 were Python's 0.0,
+    unmarked: x·that = 0 PROVED. Past 4096 they are not carried, and SymPy refuses them."""
+    from derive.documents import LoadError
+
+    for built in ("2 ** -5000.0", "Fraction(1, 2) ** 5000.0"):
+        with pytest.raises(LoadError, match="no longer holds"):
+            _floats_document(tmp_path, f"    claim('c', '', '', x * {built}, 0),\n")
+
+
+def test_a_derivative_at_a_substituted_point_has_no_kink_elsewhere(tmp_path):
+    """Round 38 (helper 81): Subs(∂|d|/∂d, d, 3) = 1 and relu'(2) = 1 were REFUTED 'at
+    d = 0': the kink of the bound d was taken for a point of the claim. And a smooth
+    derivative at a point (sigmoid'(0) = 1/4) was UNDECIDED: numeric code had no Subs."""
+    from sympy import Rational, Subs
+
+    from derive.notation.primitives import relu, sigmoid
+
+    d = Symbol("d", real=True)
+    for lhs, rhs in [
+        (Subs(Derivative(Abs(d), d), d, 3), 1),
+        (Subs(Derivative(relu(d), d), d, 2), 1),
+        (Subs(Derivative(sigmoid(d), d), d, 0), Rational(1, 4)),
+    ]:
+        verdict = _verdict(_doc(lhs, rhs, inputs=(d,)))
+        assert verdict.status is PROVED, (lhs, verdict.scope)
+    assert _verdict(_doc(Subs(Derivative(Abs(d), d), d, 3), -1, inputs=(d,))).status is REFUTED
+
+
+def test_a_domain_is_for_an_inputs_values_only():
+    """Round 38 (helper 80): a domain declared for a size (n in [2, 3], while the proof
+    covers every n) or for a free index dropped kinks the claim reaches (x = n at n = 4), and
+    a scalar y's domain was taken for the tensor y's entries: false claims PROVED. Both are
+    input errors now, and so is a scalar named as a tensor."""
+    n = Symbol("n", integer=True, positive=True)
+    i = Symbol("i", integer=True, positive=True)
+    y = Symbol("y", real=True)
+    with pytest.raises(ValueError, match="n is a size"):
+        _doc(x, x, inputs=(x,), sizes={n: (1, 2)}, domains={n: Interval(2, 3)})
+    with pytest.raises(ValueError, match="i is a free index"):
+        _doc(x, x, inputs=(x,), indices={i: (1, 3)}, domains={i: Interval(10, 20)})
+    with pytest.raises(ValueError, match="y is both a scalar input and a tensor's name"):
+        _doc(y, y, inputs=(y, IndexedBase("y", real=True)))

@@ -78,7 +78,14 @@ def _load_path(path: str, seconds: float | None) -> Document:
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in sys.path:
             sys.path.insert(0, folder)
-        exec(code, module.__dict__)  # noqa: S102 - the document is the user's own program
+        # As an import does: in sys.modules while it runs (dataclasses look their module up
+        # there), and after, for what the engine calls later; a failed run leaves nothing.
+        sys.modules[spec.name] = module
+        try:
+            exec(code, module.__dict__)  # noqa: S102 - the document is the user's own program
+        except BaseException:
+            sys.modules.pop(spec.name, None)
+            raise
         return module
 
     return _checked(path, os.path.abspath(path), execute, seconds)

@@ -29,6 +29,7 @@ import tokenize
 import sympy
 from sympy.core import function
 from sympy.core.function import Function
+from sympy.core.operations import AssocOp
 from sympy.core.sympify import converter
 
 from derive.engine.terms.context import exact_decimal
@@ -401,7 +402,11 @@ class Written(float):
     def __rpow__(self, other):
         known = _exactly(other)
         exponent = self.exact
-        if known is not None and exponent.is_Integer and abs(exponent) <= MAX_POWER:
+        small = abs(exponent) <= MAX_POWER or abs(known or 0) in (0, 1)
+        if known is not None and exponent.is_Integer and not small:
+            # 2**-5000.0 is 0.0 to Python: its exact value is not carried on (see Lost).
+            return _lost(float(other) ** float(self))
+        if known is not None and exponent.is_Integer:
             # An exact base (an int, a Fraction) to an integral literal: exact, as
             # 0.1**2.0 is (3**-2.0 is 1/9, not the double 0.1111111111111111).
             if known == 0 and exponent < 0:
@@ -533,7 +538,9 @@ def exact_literals(source: bytes, filename: str):
     for row, begin, end_column, call in reversed(edits):
         line = lines[row - 1]
         lines[row - 1] = line[:begin] + call + line[end_column:]
-    return compile("\n".join(lines), filename, "exec")
+    # dont_inherit: not this module's own `from __future__ import annotations` (a document's
+    # dataclass would see its annotations as strings, and fail to load).
+    return compile("\n".join(lines), filename, "exec", dont_inherit=True)
 
 
 def _pattern_starts(tokens, k) -> bool:
@@ -646,6 +653,10 @@ def kept_exact():
 
     def evaluating(construct):
         def evaluated(cls, *args, **options):
+            # The numbers written, not the literals themselves: SymPy caches a function by
+            # its arguments, and 1.0 and 1 + 1e-35 are equal floats (exp(1 + 1e-35) after
+            # exp(1.0) was the cached exp(1): `= E` PROVED).
+            args = tuple(a.exact if isinstance(a, Written) else a for a in args)
             result = construct(cls, *args, **options)
             floats = any(isinstance(a, float | sympy.Float) for a in args)
             if floats and isinstance(result, sympy.Number) and _for_a_document():
@@ -661,6 +672,11 @@ def kept_exact():
         setattr(sympy.Float, name, watched(name))
     for kind, construct in constructors.items():
         kind.__new__ = evaluating(construct)
+    # The cached constructors a document may call with a literal itself (sqrt(1 + 1e-35) is
+    # Pow(1 + 1e-35, 1/2)): as above, the number written goes in, not the float.
+    cached = {kind: kind.__dict__["__new__"] for kind in (sympy.Pow, AssocOp)}
+    for kind, construct in cached.items():
+        kind.__new__ = _exact_arguments(construct)
     # Rational(0.1) of a literal is the number written, not the float's binary value.
     rational_new = sympy.Rational.__dict__["__new__"]
 
@@ -687,7 +703,7 @@ def kept_exact():
             converters[decimal.Decimal] = decimals
         for name, original in originals.items():
             setattr(sympy.Float, name, original)
-        for kind, construct in constructors.items():
+        for kind, construct in (*constructors.items(), *cached.items()):
             kind.__new__ = construct
 
 
@@ -724,6 +740,17 @@ def _exact_fractions() -> dict:
 
     kind.__new__ = new
     return originals
+
+
+def _exact_arguments(construct):
+    """`construct` (a cached constructor) given each literal argument's exact number."""
+
+    @functools.wraps(construct)
+    def exact(cls, *args, **options):
+        args = tuple(a.exact if isinstance(a, Written) else a for a in args)
+        return construct(cls, *args, **options)
+
+    return exact
 
 
 def _equal(exact, result) -> bool:

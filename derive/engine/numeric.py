@@ -286,7 +286,10 @@ class _Printer(MpmathPrinter):
 
 def pointwise(expr):
     """`expr` with DiracDelta read pointwise: 0 away from its point, no number at it (sign'
-    is 2·δ(x), which is 0 at every x ≠ 0)."""
+    is 2·δ(x), which is 0 at every x ≠ 0); a substitution (Subs) carried out, as mpmath code
+    has none (its variable was printed as a name no point gives a value)."""
+    if expr.has(sympy.Subs):
+        expr = expr.replace(lambda node: isinstance(node, sympy.Subs), lambda node: node.doit())
     return expr.replace(
         lambda node: isinstance(node, sympy.DiracDelta),
         lambda node: sympy.Piecewise((0, sympy.Ne(node.args[0], 0)), (sympy.nan, True)),

@@ -103,7 +103,27 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
             real = switch.is_integer is not True
             if real and (by_intermediate or any(_involves(switch, v) for v in node.variables)):
                 found.append(switch)
+    found = _at_substitutions(ctx, claim, lows, found)
     return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
+
+
+def _at_substitutions(ctx: Context, claim: Claim, lows: dict, found: list) -> list:
+    """`found` with a switch in a variable a Subs binds read at the Subs' point: the kinks of
+    Subs(∂|d|/∂d, d, 3) are where 3 = 0 (none), not at d = 0, where |d|' at 3 = 1 was
+    REFUTED."""
+    sides = [unfold(ctx, side, lows) for side in (claim.lhs, claim.rhs)]
+    bindings = [n for side in sides for n in side.atoms(sympy.Subs)]
+    if not bindings:
+        return found
+    free = set().union(*(side.free_symbols for side in sides))
+    read = []
+    for switch in found:
+        bound = switch.free_symbols - free
+        hits = [n for n in bindings if bound & set(n.variables)]
+        if not hits:
+            read.append(switch)
+        read += [switch.xreplace(dict(zip(n.variables, n.point))) for n in hits]
+    return read
 
 
 def _differentiated_functions(ctx: Context, claim: Claim, lows: dict):
@@ -325,6 +345,10 @@ def _may_lie_in(ctx: Context, z, domain) -> bool:
     try:
         bounds = {}
         for atom in atoms:
+            # Only an input's own domain (a size's or an index's values are not its domain).
+            tensor = atom.base.label if isinstance(atom, sympy.Indexed) else None
+            if atom not in ctx.scalars and tensor not in ctx.tensors:
+                return True
             within = declared_domain(ctx, atom)
             if not isinstance(within, sympy.Interval):
                 return True
