@@ -1452,6 +1452,32 @@ def test_a_document_imports_modules_next_to_it(tmp_path):
         sys.path[:] = before
 
 
+def test_a_module_beside_the_document_has_its_literals_written(tmp_path):
+    """Round 38 (helper 81): hyperparameters kept in a config.py beside the document were
+    Python's floats, so (1 - BETA1)·g = g/10 with BETA1 = 0.9 there was REFUTED (lhs
+    0.09999999999999998) and printed as 0.1*g. A module the document imports from its own
+    folder gets the document's literals; one imported from elsewhere is Python's."""
+    from derive.documents import load
+
+    (tmp_path / "hyper_config.py").write_text("BETA1 = 0.9\nLR = 1e-3\n")
+    (tmp_path / "adam.py").write_text(
+        "from sympy import symbols\n"
+        "from hyper_config import BETA1, LR\n"
+        "from derive import Source, claim, document\n"
+        "g = symbols('g', real=True)\n"
+        "DOCUMENT = document('adam', 'adam', Source('s', 's.md'), inputs=(g,), definitions=(),\n"
+        "    claims=(claim('m', '', '', (1 - BETA1) * g, g / 10),\n"
+        "            claim('step', '', '', LR * (1 - BETA1) * g, g / 10**4)))\n"
+    )
+    before = list(sys.path)
+    try:
+        doc = load(str(tmp_path / "adam.py"))
+        assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED, PROVED]
+    finally:
+        sys.modules.pop("hyper_config", None)
+        sys.path[:] = before
+
+
 def test_the_rerun_line_is_safe_to_paste_into_a_shell():
     """Sixteenth adversarial round: a claim id with a $( ) was printed inside double quotes,
     where the shell runs it."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import os
 import sys
@@ -81,14 +83,51 @@ def _load_path(path: str, seconds: float | None) -> Document:
         # As an import does: in sys.modules while it runs (dataclasses look their module up
         # there), and after, for what the engine calls later; a failed run leaves nothing.
         sys.modules[spec.name] = module
+        beside = _Beside(folder)
+        sys.meta_path.insert(0, beside)
         try:
             exec(code, module.__dict__)  # noqa: S102 - the document is the user's own program
         except BaseException:
             sys.modules.pop(spec.name, None)
             raise
+        finally:
+            sys.meta_path.remove(beside)
         return module
 
     return _checked(path, os.path.abspath(path), execute, seconds)
+
+
+class _Beside(importlib.abc.MetaPathFinder):
+    """While a document file runs: a module it imports from its own folder (a config.py of
+    hyperparameters) gets the document's literals too, so BETA1 = 0.9 there is 9/10 to SymPy
+    and 1 - BETA1 is 1/10, not 0.09999999999999998. A module imported before, or from
+    anywhere else, is as Python made it."""
+
+    def __init__(self, folder: str):
+        self.folder = os.path.realpath(folder)
+
+    def find_spec(self, fullname, path, target=None):
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        origin = spec.origin if spec is not None else None
+        if not origin or not origin.endswith(".py") or not spec.has_location:
+            return None
+        if os.path.commonpath([self.folder, os.path.realpath(origin)]) != self.folder:
+            return None
+        spec.loader = _WrittenLoader(fullname, origin)
+        return spec
+
+
+class _WrittenLoader(importlib.machinery.SourceFileLoader):
+    """A module's source compiled with its literals written (exact_literals), never from or
+    into a bytecode cache, which holds the plain floats."""
+
+    def get_code(self, fullname):
+        path = self.get_filename(fullname)
+        return exact_literals(self.get_data(path), path)
+
+    def exec_module(self, module):
+        module.__dict__["__derive_written__"] = written_literal
+        super().exec_module(module)
 
 
 def _deadline(seconds: float | None):
