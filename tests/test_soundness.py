@@ -2635,3 +2635,16 @@ def test_a_domain_is_for_an_inputs_values_only():
         _doc(x, x, inputs=(x,), indices={i: (1, 3)}, domains={i: Interval(10, 20)})
     with pytest.raises(ValueError, match="y is both a scalar input and a tensor's name"):
         _doc(y, y, inputs=(y, IndexedBase("y", real=True)))
+
+
+def test_a_decayed_rate_rounds_to_decimals_and_equals_itself(tmp_path):
+    """Round 38 (helper 81): a learning rate decayed by 0.999 for 1000 steps (its exact value
+    past 4096 bits, so marked) was refused by round(lr, 6), whose result no number within its
+    error changes, and by min(lrs) == lrs[-1], the one object compared with itself."""
+    doc = _floats_document(
+        tmp_path,
+        "    claim('round', '', '', x * round(0.999**1000 * 1e-3, 6), 368 * x / 10**6),\n"
+        "    claim('same', '', '', x * (1 if min(l := [0.999**k for k in range(1000)]) == l[-1]\n"
+        "          else 0), x),\n",
+    )
+    assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED, PROVED]

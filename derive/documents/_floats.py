@@ -237,6 +237,8 @@ def _order(compare):
     apart than both errors together (or both are exact)."""
 
     def decide(self, other):
+        if other is self:  # the one number, whatever it is: min(lrs) == lrs[-1]
+            return compare(0, 0)
         (a, ea), (b, eb) = _with_error(self), _with_error(other)
         apart = abs(a - b) > _up(ea + eb)
         return compare(a, b) if apart or ea + eb == 0 else None
@@ -260,6 +262,22 @@ def _rounding(rounding):
     return decide
 
 
+def _round_to(self, ndigits=None):
+    """round() of a Lost float: to an integer as the other roundings; to `ndigits` decimals
+    (round(lr, 6)) where both ends of its error's interval round alike (rounding is monotone,
+    so the number it stands for rounds so too), as the literal of those decimals."""
+    if ndigits is None:
+        return _rounding(round)(self)
+    a, error = _with_error(self)
+    low, high = math.nextafter(a - error, -math.inf), math.nextafter(a + error, math.inf)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    rounded = round(low, ndigits)
+    if rounded != round(high, ndigits):
+        return None
+    return Written(rounded, sympy.Rational(repr(rounded)))
+
+
 def _truth(self):
     a, error = _with_error(self)
     return bool(a) if error == 0 else (True if abs(a) > error else None)
@@ -277,7 +295,7 @@ _DECIDED = {
     "__ceil__": _rounding(math.ceil),
     "__trunc__": _rounding(math.trunc),
     "__int__": _rounding(int),
-    "__round__": _rounding(round),
+    "__round__": lambda self, *digits: _round_to(self, *digits),
 }
 
 
