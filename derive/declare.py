@@ -224,6 +224,7 @@ def claim(
             f"claim {id}: expect={expect!r} is not a verdict; use one of "
             f"{', '.join(status.name for status in Status)} (from derive import PROVED, ...)"
         )
+    _check_substitutions(id, _side(id, "left", lhs), _side(id, "right", rhs))
     return Claim(
         id=id,
         section=section,
@@ -240,6 +241,30 @@ def claim(
         at_kinks=at_kinks,
         location=_location or _caller_location(),
     )
+
+
+def _check_substitutions(id, *sides) -> None:
+    """Raise ValueError for a Subs of a derivative that binds a symbol the claim also uses
+    freely (in its point, Derivative(f, d).subs(d, d + 1), or elsewhere): the derivative's
+    kinks were read at the wrong d (false claims were PROVED). Evaluation carries a Subs out
+    first, so one of a function alone may bind such a symbol."""
+    substitutions = [
+        node for side in sides for node in side.atoms(sympy.Subs) if node.expr.has(sympy.Derivative)
+    ]
+    if not substitutions:
+        return
+    try:
+        free = set().union(*(side.free_symbols for side in sides))
+    except (AttributeError, TypeError):  # an array's entries: the engine's own checks
+        return
+    for node in substitutions:
+        captured = [v for v in node.variables if v in free]
+        if captured:
+            raise ValueError(
+                f"claim {id}: {sympy.sstr(node)} substitutes for {captured[0]}, which the claim "
+                "also uses as a value (in the point or elsewhere); substitute for a symbol of "
+                f"its own, e.g. Subs(Derivative(f(t), t), t, {sympy.sstr(node.point[0])})"
+            )
 
 
 # A symbol is a Boolean to SymPy too: these are the truth values proper.

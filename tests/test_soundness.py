@@ -2648,3 +2648,32 @@ def test_a_decayed_rate_rounds_to_decimals_and_equals_itself(tmp_path):
         "          else 0), x),\n",
     )
     assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED, PROVED]
+
+
+def test_a_substitution_for_a_symbol_the_claim_also_uses_is_an_input_error():
+    """Round 39 (helper 82): Derivative(d·sign(d)², d).subs(d, d + 1) = sign(d + 1)² (false
+    at d = -1, where the derivative is 1) was PROVED: its kink was read at the bound d = 0,
+    and a point's value for d went into the Subs too. Such a claim is an input error; a
+    symbol a Subs binds that a definition brings back free leaves its kinks undecided."""
+    from sympy import Subs
+
+    d = Symbol("d", real=True)
+    with pytest.raises(ValueError, match="substitutes for d, which the claim also uses"):
+        claim("c", "", "", Derivative(d * sign(d) ** 2, d).subs(d, d + 1), sign(d + 1) ** 2)
+    g = define("g", (), d * sign(d) ** 2)
+    false = _doc(g() + Subs(Derivative(g(), d), d, 0), g(), inputs=(d,), definitions=(g,))
+    assert _verdict(false).status is not PROVED
+
+
+def test_a_literal_in_rational_or_integer_is_not_taken_from_sympys_cache(tmp_path):
+    """Round 39 (helper 82): Rational(1 + 1e-35, 3) after Rational(1.0, 3) was the cached
+    1/3, and Integer(2 - 1e-20) after Integer(2.0) the cached 2: false claims PROVED."""
+    doc = _floats_document(
+        tmp_path,
+        "    claim('warm', '', '', x * S(1.0) / 3 + x * sympify(2.0), 7 * x / 3),\n"
+        "    claim('r', '', '', x * __import__('sympy').Rational(1.0, 3)\n"
+        "          - x * __import__('sympy').Rational(1 + 1e-35, 3), 0, expect=REFUTED),\n"
+        "    claim('i', '', '', x * __import__('sympy').Integer(2.0)\n"
+        "          - x * __import__('sympy').Integer(2 - 1e-20), x),\n",
+    )
+    assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED, REFUTED, PROVED]

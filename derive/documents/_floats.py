@@ -701,9 +701,20 @@ def kept_exact():
     def rational(cls, p, q=None, gcd=None):
         if isinstance(p, Written) and q is None and gcd is None:
             return p.exact
+        # Cached by its arguments, as the constructors above: Rational(1 + 1e-35, 3) after
+        # Rational(1.0, 3) was 1/3.
+        p, q = (a.exact if isinstance(a, Written) else a for a in (p, q))
         return rational_new(cls, p, q, gcd)
 
     sympy.Rational.__new__ = rational
+    integer_new = sympy.Integer.__dict__["__new__"]
+
+    def integer(cls, i):
+        # int() of a literal: its exact value toward 0 (Integer(2 - 1e-20) is 1, as
+        # int(2 - 1e-20) is), never a cached Integer(2.0).
+        return integer_new(cls, int(i) if isinstance(i, Written) else i)
+
+    sympy.Integer.__new__ = integer
     fraction_methods = _exact_fractions()
     # A Decimal is sympified as the number it holds, not a 15-digit float of it.
     converters = converter
@@ -713,6 +724,7 @@ def kept_exact():
         yield
     finally:
         sympy.Rational.__new__ = rational_new
+        sympy.Integer.__new__ = integer_new
         for name, method in fraction_methods.items():
             setattr(fractions.Fraction, name, method)
         if decimals is None:

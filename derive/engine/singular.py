@@ -116,13 +116,23 @@ def _at_substitutions(ctx: Context, claim: Claim, lows: dict, found: list) -> li
     if not bindings:
         return found
     free = set().union(*(side.free_symbols for side in sides))
+    # A symbol a Subs binds that is also free once definitions unfold (g() := d·sign(d)²
+    # beside Subs(∂g/∂d, d, 3)): its switches may be either, so no point decides them.
+    captured = free & {v for n in bindings for v in n.variables}
     read = []
     for switch in found:
+        if switch.free_symbols & captured:
+            read.append(sympy.S.Zero)
+            continue
         bound = switch.free_symbols - free
         hits = [n for n in bindings if bound & set(n.variables)]
         if not hits:
             read.append(switch)
-        read += [switch.xreplace(dict(zip(n.variables, n.point))) for n in hits]
+        for node in hits:
+            at = switch.xreplace(dict(zip(node.variables, node.point)))
+            # At a point set by other symbols, its kinks are not points in the derivative's
+            # variable: 0 stands for "may be on one", which no point decides.
+            read.append(at if at.is_number else sympy.S.Zero)
     return read
 
 
