@@ -1432,10 +1432,7 @@ def test_a_document_imports_modules_next_to_it(tmp_path):
     """As `python FILE` runs it: a helper module beside the document file is importable
     without PYTHONPATH (it failed with ModuleNotFoundError), also when the engine runs the
     document's code later (a helper importing a module when called)."""
-    from derive.documents import load
-
-    (tmp_path / "beside_helper.py").write_text("from sympy import cos\nLEFT = cos\n")
-    (tmp_path / "beside.py").write_text(
+    document = (
         "from sympy import cos, symbols\n"
         "from beside_helper import LEFT\n"
         "from derive import Source, claim, document\n"
@@ -1443,12 +1440,23 @@ def test_a_document_imports_modules_next_to_it(tmp_path):
         "DOCUMENT = document('beside', 'beside', Source('s', 's.md'), inputs=(x,),\n"
         "    definitions=(), claims=(claim('c', '', '', LEFT(x), cos(x)),))\n"
     )
+    helper = ("beside_helper", "from sympy import cos\nLEFT = cos\n")
+    assert _statuses_beside(tmp_path, document, helper) == [PROVED]
+
+
+def _statuses_beside(tmp_path, document: str, helper: tuple) -> list:
+    """The verdicts of the document file `document`, loaded with the module `helper` (name,
+    source) beside it; sys.path and sys.modules restored after."""
+    from derive.documents import load
+
+    name, source = helper
+    (tmp_path / f"{name}.py").write_text(source)
+    (tmp_path / "document.py").write_text(document)
     before = list(sys.path)
     try:
-        doc = load(str(tmp_path / "beside.py"))
-        assert verify(doc, timeout=TIMEOUT)[0].status is PROVED
+        return [v.status for v in verify(load(str(tmp_path / "document.py")), timeout=TIMEOUT)]
     finally:
-        sys.modules.pop("beside_helper", None)
+        sys.modules.pop(name, None)
         sys.path[:] = before
 
 
@@ -1457,10 +1465,7 @@ def test_a_module_beside_the_document_has_its_literals_written(tmp_path):
     Python's floats, so (1 - BETA1)·g = g/10 with BETA1 = 0.9 there was REFUTED (lhs
     0.09999999999999998) and printed as 0.1*g. A module the document imports from its own
     folder gets the document's literals; one imported from elsewhere is Python's."""
-    from derive.documents import load
-
-    (tmp_path / "hyper_config.py").write_text("BETA1 = 0.9\nLR = 1e-3\n")
-    (tmp_path / "adam.py").write_text(
+    document = (
         "from sympy import symbols\n"
         "from hyper_config import BETA1, LR\n"
         "from derive import Source, claim, document\n"
@@ -1469,13 +1474,8 @@ def test_a_module_beside_the_document_has_its_literals_written(tmp_path):
         "    claims=(claim('m', '', '', (1 - BETA1) * g, g / 10),\n"
         "            claim('step', '', '', LR * (1 - BETA1) * g, g / 10**4)))\n"
     )
-    before = list(sys.path)
-    try:
-        doc = load(str(tmp_path / "adam.py"))
-        assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED, PROVED]
-    finally:
-        sys.modules.pop("hyper_config", None)
-        sys.path[:] = before
+    helper = ("hyper_config", "BETA1 = 0.9\nLR = 1e-3\n")
+    assert _statuses_beside(tmp_path, document, helper) == [PROVED, PROVED]
 
 
 def test_the_rerun_line_is_safe_to_paste_into_a_shell():
