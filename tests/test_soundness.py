@@ -2677,3 +2677,20 @@ def test_a_literal_in_rational_or_integer_is_not_taken_from_sympys_cache(tmp_pat
         "          - x * __import__('sympy').Integer(2 - 1e-20), x),\n",
     )
     assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED, REFUTED, PROVED]
+
+
+def test_a_switch_in_a_symbol_bound_twice_is_read_at_no_point():
+    """Review: a switch in the variable a Subs binds was read at the Subs' point even where
+    another binder of that name (a second Subs, an Integral) might own it, and a nonzero
+    reading dropped the kink. Such a switch now stands as 0: no point decides it."""
+    from sympy import Subs
+
+    from derive.engine.singular import _at_substitutions
+
+    d = Symbol("d", real=True)
+    at_three = Subs(Derivative(Abs(d), d), d, 3)
+    once = _doc(at_three, 1, inputs=(d,))
+    twice = _doc(at_three + Subs(Derivative(d * sign(d) ** 2, d), d, 2), 2, inputs=(d,))
+    for doc, reading in ((once, [3]), (twice, [0])):
+        read = _at_substitutions(context_of(doc), doc.claims[0], {}, [d])
+        assert read == reading, read

@@ -17,6 +17,7 @@ there: then the claim says nothing at x0). Any other case is left undecided.
 
 from __future__ import annotations
 
+import collections
 import itertools
 from dataclasses import dataclass
 
@@ -103,35 +104,36 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
             real = switch.is_integer is not True
             if real and (by_intermediate or any(_involves(switch, v) for v in node.variables)):
                 found.append(switch)
-    found = _at_substitutions(ctx, claim, lows, found)
+    if any(e.has(sympy.Subs) for e in (claim.lhs, claim.rhs, *bodies)):
+        found = _at_substitutions(ctx, claim, lows, found)
     return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
 
 
 def _at_substitutions(ctx: Context, claim: Claim, lows: dict, found: list) -> list:
     """`found` with a switch in a variable a Subs binds read at the Subs' point: the kinks of
     Subs(∂|d|/∂d, d, 3) are where 3 = 0 (none), not at d = 0, where |d|' at 3 = 1 was
-    REFUTED."""
+    REFUTED. Where the switch may belong to another binding of that symbol, the point is
+    not a number, or the symbol is also free once definitions unfold (g() := d·sign(d)²
+    beside Subs(∂g/∂d, d, 3)), 0 stands in for it: "may be on a kink", which no point
+    decides."""
     sides = [unfold(ctx, side, lows) for side in (claim.lhs, claim.rhs)]
-    bindings = [n for side in sides for n in side.atoms(sympy.Subs)]
-    if not bindings:
-        return found
+    nodes = [n for side in sides for n in sympy.preorder_traversal(side)]
+    bindings = [n for n in nodes if isinstance(n, sympy.Subs)]
     free = set().union(*(side.free_symbols for side in sides))
-    # A symbol a Subs binds that is also free once definitions unfold (g() := d·sign(d)²
-    # beside Subs(∂g/∂d, d, 3)): its switches may be either, so no point decides them.
-    captured = free & {v for n in bindings for v in n.variables}
+    # Bound more than once (two Subs, a Sum or an Integral over it too), or free as well.
+    bound_times = collections.Counter(v for n in nodes for v in binds(n))
+    unclear = free | {v for v, times in bound_times.items() if times > 1}
     read = []
     for switch in found:
-        if switch.free_symbols & captured:
-            read.append(sympy.S.Zero)
-            continue
         bound = switch.free_symbols - free
         hits = [n for n in bindings if bound & set(n.variables)]
+        if switch.free_symbols & unclear & {v for n in bindings for v in n.variables}:
+            read.append(sympy.S.Zero)
+            continue
         if not hits:
             read.append(switch)
         for node in hits:
             at = switch.xreplace(dict(zip(node.variables, node.point)))
-            # At a point set by other symbols, its kinks are not points in the derivative's
-            # variable: 0 stands for "may be on one", which no point decides.
             read.append(at if at.is_number else sympy.S.Zero)
     return read
 
