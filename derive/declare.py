@@ -224,13 +224,14 @@ def claim(
             f"claim {id}: expect={expect!r} is not a verdict; use one of "
             f"{', '.join(status.name for status in Status)} (from derive import PROVED, ...)"
         )
-    _check_substitutions(id, _side(id, "left", lhs), _side(id, "right", rhs))
+    lhs, rhs = _side(id, "left", lhs), _side(id, "right", rhs)
+    _check_substitutions(id, lhs, rhs)
     return Claim(
         id=id,
         section=section,
         quote=quote,
-        lhs=as_partials(_whole_limits(_side(id, "left", lhs))),
-        rhs=as_partials(_whole_limits(_side(id, "right", rhs))),
+        lhs=as_partials(_whole_limits(lhs)),
+        rhs=as_partials(_whole_limits(rhs)),
         relation=relation,
         expect=expect,
         reading=reading,

@@ -248,34 +248,22 @@ def _order(compare):
 
 def _rounding(rounding):
     """A monotone rounding of a Lost float where it is the same at both ends of the interval
-    its error allows."""
+    its error allows (so the number it stands for rounds so too); round() to `ndigits`
+    decimals as well (round(lr, 6)), giving the literal of those decimals."""
 
-    def decide(self, *digits):
-        if digits and digits[0] is not None:
-            return None
+    def decide(self, ndigits=None):
         a, error = _with_error(self)
         low, high = math.nextafter(a - error, -math.inf), math.nextafter(a + error, math.inf)
         if not (math.isfinite(low) and math.isfinite(high)):
             return None
-        return rounding(a) if rounding(low) == rounding(high) else None
+        if ndigits is None:
+            return rounding(a) if rounding(low) == rounding(high) else None
+        rounded = rounding(low, ndigits)
+        if rounded != rounding(high, ndigits):
+            return None
+        return Written(rounded, sympy.Rational(repr(rounded)))
 
     return decide
-
-
-def _round_to(self, ndigits=None):
-    """round() of a Lost float: to an integer as the other roundings; to `ndigits` decimals
-    (round(lr, 6)) where both ends of its error's interval round alike (rounding is monotone,
-    so the number it stands for rounds so too), as the literal of those decimals."""
-    if ndigits is None:
-        return _rounding(round)(self)
-    a, error = _with_error(self)
-    low, high = math.nextafter(a - error, -math.inf), math.nextafter(a + error, math.inf)
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return None
-    rounded = round(low, ndigits)
-    if rounded != round(high, ndigits):
-        return None
-    return Written(rounded, sympy.Rational(repr(rounded)))
 
 
 def _truth(self):
@@ -295,7 +283,7 @@ _DECIDED = {
     "__ceil__": _rounding(math.ceil),
     "__trunc__": _rounding(math.trunc),
     "__int__": _rounding(int),
-    "__round__": lambda self, *digits: _round_to(self, *digits),
+    "__round__": _rounding(round),
 }
 
 
@@ -674,8 +662,9 @@ def kept_exact():
             # The numbers written, not the literals themselves: SymPy caches a function by
             # its arguments, and 1.0 and 1 + 1e-35 are equal floats (exp(1 + 1e-35) after
             # exp(1.0) was the cached exp(1): `= E` PROVED).
-            args = tuple(a.exact if isinstance(a, Written) else a for a in args)
+            args = tuple(map(_as_written, args))
             result = construct(cls, *args, **options)
+            # What remains to watch: floats made otherwise (a literal is exact by now).
             floats = any(isinstance(a, float | sympy.Float) for a in args)
             if floats and isinstance(result, sympy.Number) and _for_a_document():
                 exact = [_decimal(a) for a in args]
@@ -703,8 +692,7 @@ def kept_exact():
             return p.exact
         # Cached by its arguments, as the constructors above: Rational(1 + 1e-35, 3) after
         # Rational(1.0, 3) was 1/3.
-        p, q = (a.exact if isinstance(a, Written) else a for a in (p, q))
-        return rational_new(cls, p, q, gcd)
+        return rational_new(cls, _as_written(p), _as_written(q), gcd)
 
     sympy.Rational.__new__ = rational
     integer_new = sympy.Integer.__dict__["__new__"]
@@ -772,13 +760,17 @@ def _exact_fractions() -> dict:
     return originals
 
 
+def _as_written(argument):
+    """A literal's exact number (what SymPy would make of it); anything else unchanged."""
+    return argument.exact if isinstance(argument, Written) else argument
+
+
 def _exact_arguments(construct):
     """`construct` (a cached constructor) given each literal argument's exact number."""
 
     @functools.wraps(construct)
     def exact(cls, *args, **options):
-        args = tuple(a.exact if isinstance(a, Written) else a for a in args)
-        return construct(cls, *args, **options)
+        return construct(cls, *map(_as_written, args), **options)
 
     return exact
 

@@ -125,11 +125,11 @@ def uniform_points(ctx: Context, atoms, dyadic: bool = False) -> list[dict]:
     exactly (as numeric.sample's points): where it rounds, cancellation can separate the
     sides of a true claim beyond any tolerance."""
     allowed = [_simple_for(a, domain_of(ctx, a)) for a in atoms]
-    values = [v for v in SIMPLE_VALUES if not dyadic or v.q & (v.q - 1) == 0]
     points = [
-        {a: value if value in ok else ok[0] for a, ok in zip(atoms, allowed)} for value in values
+        {a: value if value in ok else ok[0] for a, ok in zip(atoms, allowed)}
+        for value in SIMPLE_VALUES
     ]
-    if dyadic:
+    if dyadic:  # a power of 2 as every denominator
         points = [p for p in points if all(v.q & (v.q - 1) == 0 for v in p.values())]
     return points
 

@@ -20,7 +20,7 @@ from sympy import Indexed, Interval, Rational
 from sympy.printing.pycode import MpmathPrinter
 
 from derive.engine.terms import Context, Instance
-from derive.notation.primitives import PRIMITIVES
+from derive.notation.primitives import MAX_TERMS, PRIMITIVES
 
 DPS = 50
 RECHECK_DPS = 150
@@ -251,14 +251,12 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     return Compiled(instance, function, relation)
 
 
-MAX_TERMS = 10**4  # a range of more terms leaves the point undefined (not evaluated)
-
-
 def _index_range(low, high):
     """The indices of Σ_{i=low}^{high} as mpmath numbers, for a sum whose limits are values
     of the point (an integer input: Σ_{i=q}^{3}): from ⌈low⌉ to ⌊high⌋, none where high <
-    low (a reversed range is empty, README: Conventions). SymPy's printer passes the limits
-    to range(), which takes no mpf, and gives the index as a Python int (1/i a double)."""
+    low (a reversed range is empty, README: Conventions); a range of MAX_TERMS terms or more
+    leaves the point undefined. SymPy's printer passes the limits to range(), which takes
+    no mpf, and gives the index as a Python int (1/i a double)."""
     if not (mpmath.isfinite(low) and mpmath.isfinite(high)):
         raise ValueError("an infinite range is not evaluated")
     first, last = int(mpmath.ceil(low)), int(mpmath.floor(high))

@@ -110,38 +110,32 @@ def exactly_at(expr: sympy.Basic, point: dict) -> sympy.Basic:
     return _ranges_read(expr) if expr.has(sympy.Sum, sympy.Product) else expr
 
 
-MAX_TERMS = 10**4  # a longer forward range is summed in closed form by SymPy, or not at all
+MAX_TERMS = 10**4  # the most terms a range a point made concrete is written out with
 
 
 def _ranges_read(expr: sympy.Basic) -> sympy.Basic:
     """`expr` with every Σ and Π whose range the point made concrete (an integer input as a
-    limit, Σ_{i=q}^{3}) read as the engine reads ranges (README, Conventions), not by SymPy's
-    evaluation, which follows Karr (Σ_{i=5}^{3} 1 is -1 to it): from the ceiling of its lower
-    limit to the floor of its upper one, empty (0, or 1 for Π) where that is reversed, written
-    out where it has at most MAX_TERMS terms, else in SymPy's closed form (ValueError where
-    it has none). Inner ranges that name an outer index are read once it is written out."""
+    limit, Σ_{i=q}^{3}) read as the engine reads ranges (expand_sum: a reversed range is
+    empty), not by SymPy's evaluation, which follows Karr (Σ_{i=5}^{3} 1 is -1 to it); the
+    limits are whole already (declare._whole_limits). A range of MAX_TERMS terms or more is
+    read in SymPy's closed form in its upper limit (ValueError where it has none). Inner
+    ranges that name an outer index are read once it is written out."""
 
-    def concrete(node):
-        if not isinstance(node, sympy.Sum | sympy.Product):
-            return False
-        _, lo, hi = node.limits[-1]
-        return lo.is_Rational and hi.is_Rational
+    def concrete(node):  # as terms.expand_aggregates tells it
+        return (
+            isinstance(node, sympy.Sum | sympy.Product)
+            and (node.limits[-1][2] - node.limits[-1][1]).is_Integer
+        )
 
     def read(node):
         *inner, (index, lo, hi) = node.limits
-        lo, hi = sympy.ceiling(lo), sympy.floor(hi)
-        if hi < lo:
-            return sympy.S.Zero if isinstance(node, sympy.Sum) else sympy.S.One
-        written = node.func(node.function, *inner, (index, lo, hi))
         if hi - lo < MAX_TERMS:
-            return expand_sum(written)
-        # Too long to write out: SymPy's closed form in the upper limit (its reading agrees
-        # on a forward range), or no value here (its evalf of such a Σ takes minutes, and
-        # its doit at a number writes out every term).
+            return expand_sum(node)
+        # Too long to write out: SymPy's closed form (its reading agrees on a forward range),
+        # or no value here (its evalf of such a Σ takes minutes, and its doit at a number
+        # writes out every term; harmonic(50000) is a rational of 21,000 digits).
         upper = sympy.Dummy("upper", integer=True)
         closed = node.func(node.function, *inner, (index, lo, upper)).doit()
-        # Not through a function of the limit (harmonic(50000) is a rational of 21,000
-        # digits, computed in minutes).
         special = any(f.has(upper) for f in closed.atoms(sympy.Function))
         if special or closed.has(sympy.Sum, sympy.Product):
             raise ValueError(f"a range of {hi - lo + 1} terms is not evaluated")
