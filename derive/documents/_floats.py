@@ -102,8 +102,13 @@ def _kept(value: float, exact):
     if not exact.is_Rational:
         return _lost(value)
     if max(abs(exact.p), exact.q).bit_length() > EXACT_BITS:
-        return _lost(value, _gap(value, fractions.Fraction(int(exact.p), int(exact.q))))
+        return _lost(value, _gap(value, _fraction(exact)))
     return Written(value, exact)
+
+
+def _fraction(rational) -> fractions.Fraction:
+    """A SymPy Rational as Python's Fraction."""
+    return fractions.Fraction(int(rational.p), int(rational.q))
 
 
 def _lost(value, error=math.inf):
@@ -139,7 +144,7 @@ def _with_error(number):
     if isinstance(number, Lost):
         return float(number), number.error
     if isinstance(number, Written):
-        exact = fractions.Fraction(int(number.exact.p), int(number.exact.q))
+        exact = _fraction(number.exact)
         return float(number), _gap(float(number), exact)
     if isinstance(number, numbers.Rational):  # int, bool, Fraction, NumPy integers
         try:
@@ -397,7 +402,7 @@ class Written(float):
         double = float(self)
         if double == 0 or value == 0 or not math.isfinite(value):
             return math.inf
-        exact = fractions.Fraction(int(self.exact.p), int(self.exact.q))
+        exact = _fraction(self.exact)
         r = _up(_gap(double, exact) / abs(double))
         if r >= 0.5:
             return math.inf
@@ -441,7 +446,7 @@ class Written(float):
     __int__ = __trunc__
 
     def __round__(self, ndigits=None):
-        exact = fractions.Fraction(int(self.exact.p), int(self.exact.q))
+        exact = _fraction(self.exact)
         if ndigits is None:
             return round(exact)  # half to even, as Python rounds
         rounded = round(exact, ndigits)
