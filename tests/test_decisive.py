@@ -22,6 +22,7 @@ from sympy import (
     sign,
     sqrt,
     symbols,
+    sympify,
     tan,
     tanh,
 )
@@ -468,3 +469,29 @@ def test_a_kink_the_domains_keep_apart_is_no_point_of_the_claim():
         inputs = tuple(sorted(domains, key=str))
         verdict = _decide_one(Derivative(lhs, x), rhs, inputs=inputs, domains=domains)
         assert verdict.status is not REFUTED, (lhs, verdict.scope)
+
+
+def test_a_kink_at_a_symbolic_point_refutes_only_with_a_point_an_input_reaches():
+    """Interval arithmetic is too wide for a kink whose place depends on its atoms together:
+    x = y(1 - y) is at most 1/4, but over y in [0, 1] it spans [0, 1], so for x in (1/2, 2)
+    the true d|x - y(1 - y)|/dx = 1 was REFUTED at the symbolic point x = -y(y - 1). A
+    refutation on such a kink needs values of the other atoms, inside their domains, that
+    put the kink inside x's domain and fail there; a false claim's counterexample is then
+    concrete (x = 0, y = 0, not x = y)."""
+    y = Symbol("y", real=True)
+    true = _decide_one(
+        Derivative(Abs(x - y * (1 - y)), x),
+        1,
+        inputs=(x, y),
+        domains={x: Interval.open(Rational(1, 2), 2), y: Interval(0, 1)},
+    )
+    assert true.status is not REFUTED, true.scope
+    for lhs, rhs, domains in [
+        ((x - y) * sign(x - y) ** 2, sign(x - y) ** 2, None),
+        ((x - y**2) * sign(x - y**2) ** 2, sign(x - y**2) ** 2, {y: Interval(2, 3)}),
+    ]:
+        false = _decide_one(Derivative(lhs, x), rhs, inputs=(x, y), domains=domains)
+        assert false.status is REFUTED, (lhs, false.scope)
+        point = {name: sympify(value) for name, value in false.counterexample.point}
+        assert set(point) == {"x", "y"} and all(v.is_Rational for v in point.values()), point
+        assert point["x"] == point["y"] ** (1 if domains is None else 2), point

@@ -25,7 +25,8 @@ import mpmath
 import sympy
 
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.falsify import declared_domain, show_value, switches
+from derive.engine.falsify import declared_domain, in_domain, show_value, simple_values, switches
+from derive.engine.numeric import admissible, allowed
 from derive.engine.terms import Context, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
 from derive.notation.aggregates import binds
@@ -34,6 +35,7 @@ from derive.notation.perturb import FirstOrder, Perturbation
 from derive.notation.primitives import PrimitiveFunction, elementary, exactly_at
 
 LIMIT_SECONDS = 4.0  # for all the limits of one claim
+WITNESSES = 48  # values of the other atoms tried on a kink x = z(y, …) that depends on them
 # A one-sided limit counts only where the function at these distances from the point agrees
 # with it (SymPy's limit of a Piecewise has been seen to pick the wrong branch).
 PROBES = (sympy.Rational(1, 10**20), sympy.Rational(1, 10**40))
@@ -298,11 +300,11 @@ def decide_at_breakpoints(
                 )
                 for node in nodes
             ]
+            domain = declared_domain(ctx, x)
             if only is not None:
                 points = {only[x]} if x in only else set()
             else:
                 points = set()
-                domain = declared_domain(ctx, x)
                 for switch in switches:
                     zeros = sympy.solveset(switch, x, sympy.S.Reals)
                     if not isinstance(zeros, sympy.FiniteSet):
@@ -322,6 +324,8 @@ def decide_at_breakpoints(
                         "is not known to be the derivative",
                     )
                 found = _at_point(sides, pieces, x, x0, others)
+                if isinstance(found, Counterexample) and x0.free_symbols:
+                    found = _witnessed(ctx, sides, pieces, x, x0, domain)
                 if isinstance(found, Counterexample):
                     return Singular(where, refuted=found)
                 if found:
@@ -331,6 +335,35 @@ def decide_at_breakpoints(
     except (ValueError, TypeError, NotImplementedError, ArithmeticError) as problem:
         return Singular(where, f"the one-sided limits there failed ({problem})")
     return Singular(where)
+
+
+def _witnessed(ctx: Context, sides, pieces, x, x0, domain):
+    """A counterexample at a point of the kink x = x0 that some input reaches, where x0
+    depends on other atoms: values for them inside their domains that put x0 inside x's
+    `domain`, where the claim fails again, decided with every atom a number; else why none
+    was found. The claim failing at x = x0 for symbolic atoms refutes nothing where no
+    input lies on the kink (|x − y(1 − y)|' = 1 for x > 1/2: the kink x ≤ 1/4 is outside)."""
+    atoms = sorted(x0.free_symbols, key=sympy.default_sort_key)
+    if not all(a in ctx.scalars for a in atoms):
+        return f"the kink {x} = {x0} depends on more than scalar inputs"
+    values = [
+        [v for v in simple_values(declared_domain(ctx, a)) if admissible(a, v)] for a in atoms
+    ]
+    alike = [[v] * len(atoms) for v in values[0] if all(v in ok for ok in values)]
+    tried = 0
+    for chosen in itertools.chain(alike, itertools.product(*values)):
+        point = dict(zip(atoms, chosen))
+        at = x0.xreplace(point)
+        inside = at.is_real and allowed(x, at) and domain.contains(at) is sympy.true
+        if not (inside and in_domain(ctx, point)):
+            continue
+        found = _at_point(sides, pieces, x, at, point)
+        if isinstance(found, Counterexample):
+            return found
+        tried += 1
+        if tried >= WITNESSES:
+            break
+    return f"no point of the inputs' domains on the kink {x} = {x0} was found where it fails"
 
 
 def _vanishing_along(switches, x, others):
