@@ -25,7 +25,7 @@ import mpmath
 import sympy
 
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.falsify import declared_domain, in_domain, show_value, simple_values, switches
+from derive.engine.falsify import declared_domain, show_value, simple_values, switches
 from derive.engine.numeric import admissible, allowed
 from derive.engine.terms import Context, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
@@ -346,16 +346,11 @@ def _witnessed(ctx: Context, sides, pieces, x, x0, domain):
     atoms = sorted(x0.free_symbols, key=sympy.default_sort_key)
     if not all(a in ctx.scalars for a in atoms):
         return f"the kink {x} = {x0} depends on more than scalar inputs"
-    values = [
-        [v for v in simple_values(declared_domain(ctx, a)) if admissible(a, v)] for a in atoms
-    ]
-    alike = [[v] * len(atoms) for v in values[0] if all(v in ok for ok in values)]
     tried = 0
-    for chosen in itertools.chain(alike, itertools.product(*values)):
-        point = dict(zip(atoms, chosen))
+    for point in _on_kink(ctx, x, x0, atoms, domain):
         at = x0.xreplace(point)
-        inside = at.is_real and allowed(x, at) and domain.contains(at) is sympy.true
-        if not (inside and in_domain(ctx, point)):
+        inputs = {x: at, **point}
+        if not all(_may_take(ctx, a, v) for a, v in inputs.items()):
             continue
         found = _at_point(sides, pieces, x, at, point)
         if isinstance(found, Counterexample):
@@ -364,6 +359,42 @@ def _witnessed(ctx: Context, sides, pieces, x, x0, domain):
         if tried >= WITNESSES:
             break
     return f"no point of the inputs' domains on the kink {x} = {x0} was found where it fails"
+
+
+def _on_kink(ctx: Context, x, x0, atoms, domain):
+    """Values for the atoms of x0 to try: each at the same simple value of its domain, each
+    at one, then the last solved from x0 = t for simple values t of x's `domain` (the kink
+    x = y² with x in [2.1, 2.2] lies at no simple y), the others at their first."""
+    values = [
+        [v for v in simple_values(declared_domain(ctx, a)) if admissible(a, v)] for a in atoms
+    ]
+    for value in values[0]:
+        if all(value in ok for ok in values):
+            yield dict.fromkeys(atoms, value)
+    for chosen in itertools.product(*values):
+        yield dict(zip(atoms, chosen))
+    *fixed, last = atoms
+    others = {a: ok[0] for a, ok in zip(fixed, values) if ok}
+    if len(others) != len(fixed):
+        return
+    targets = list(simple_values(domain))
+    if domain.inf.is_finite and domain.sup.is_finite:
+        targets.append((domain.inf + domain.sup) / 2)
+    for target in dict.fromkeys(targets):
+        roots = sympy.solveset(x0.xreplace(others) - target, last, sympy.S.Reals)
+        if isinstance(roots, sympy.FiniteSet):
+            for root in roots:
+                yield {**others, last: root}
+
+
+def _may_take(ctx: Context, atom, value) -> bool:
+    """Whether the input `atom` may take the exact real number `value` (an irrational one
+    too: a kink may lie there)."""
+    return (
+        value.is_real is True
+        and allowed(atom, value)
+        and declared_domain(ctx, atom).contains(value) is sympy.true
+    )
 
 
 def _vanishing_along(switches, x, others):
