@@ -12,6 +12,7 @@ from sympy import (
     Min,
     Piecewise,
     Rational,
+    Sum,
     Symbol,
     atan,
     atan2,
@@ -29,7 +30,7 @@ from sympy import (
 from sympy.codegen.cfunctions import expm1
 
 from derive.declare import claim, document
-from derive.model import NUMERIC, PROVED, REFUTED, Source
+from derive.model import NUMERIC, PROVED, REFUTED, UNDECIDED, Source
 from derive.notation.primitives import leaky_relu, relu, sigmoid, softplus
 from derive.verify import verify
 
@@ -502,3 +503,14 @@ def test_a_kink_at_a_symbolic_point_refutes_only_with_a_point_an_input_reaches()
         point = {name: sympify(value) for name, value in false.counterexample.point}
         assert set(point) == {"x", "y"} and all(v.is_number for v in point.values()), point
         assert point["x"] == point["y"] ** (1 if domains is None else 2), point
+
+
+def test_a_sum_over_an_infinite_range_is_never_evaluated_nor_proved():
+    """README (How a claim is decided): no evaluation takes a Σ to ∞, and a proof counts
+    only where evaluation confirms it, so such a claim is UNDECIDED, identical sides too."""
+    i = Symbol("i", integer=True)
+    series = Sum(x**i, (i, 0, oo))
+    domains = {x: Interval.open(0, Rational(1, 2))}
+    for rhs in (series, Sum(x**i, (i, 1, oo)), 1 / (1 - x)):
+        verdict = _decide_one(series, rhs, domains=domains)
+        assert verdict.status is UNDECIDED, (rhs, verdict.scope)
