@@ -22,13 +22,16 @@ from sympy import (
     Derivative,
     Float,
     Function,
+    Heaviside,
     I,
     IndexedBase,
+    Integral,
     Interval,
     KroneckerDelta,
     Max,
     Piecewise,
     Product,
+    Rational,
     Sum,
     Symbol,
     atan,
@@ -36,6 +39,7 @@ from sympy import (
     floor,
     im,
     log,
+    oo,
     pi,
     sign,
     sqrt,
@@ -2694,3 +2698,36 @@ def test_a_switch_in_a_symbol_bound_twice_is_read_at_no_point():
     for doc, reading in ((once, [3]), (twice, [0])):
         read = _at_substitutions(context_of(doc), doc.claims[0], {}, [d])
         assert read == reading, read
+
+
+def test_an_integral_is_not_differentiated_across_an_edge_that_moves_with_the_variable():
+    """Round 41 (helper 85): d/dθ ∫_{-1}^{1} [t > θ] dt is -1 (the integral is 1 - θ), but
+    SymPy differentiates under the integral sign, branch by branch, to 0, and evaluation
+    took that same derivative: `= 0` was PROVED ("identical"), as was d/dθ P(T > θ) = 0 for
+    a standard normal T. Where a branch, jump, kink or pole of the integrand moves with the
+    variable, Leibniz's rule needs a boundary term the rules leave out: the derivative is
+    not taken, and the claim is UNDECIDED. Where the integrand is smooth in the variable it
+    still is (d/du ∫_0^1 u·t² dt = 1/3)."""
+    from derive.notation.primitives import relu
+
+    t, theta = symbols("t theta", real=True)
+    pdf = exp(-(t**2) / 2) / sqrt(2 * pi)
+    step = Piecewise((1, t > theta), (0, True))
+    hinge = Piecewise((t - theta, t > theta), (0, True))
+    false = [
+        (Derivative(Integral(step, (t, -1, 1)), theta), 0),
+        (Derivative(Integral(step * pdf, (t, -oo, oo)), theta), 0),
+        (Derivative(Integral(step * t, (t, -1, 1)), theta), 0),
+        (Derivative(Integral(Heaviside(t - theta), (t, -1, 1)), theta), 0),
+        (Derivative(Integral(floor(t - theta), (t, -1, 1)), theta), 0),
+        (Derivative(Integral(hinge, (t, -1, 1)), theta, 2), 0),
+        (Derivative(Integral(relu(t - theta), (t, -1, 1)), theta, 2), 0),
+    ]
+    for lhs, rhs in false:
+        verdict = _verdict(_doc(lhs, rhs, inputs=(theta,)))
+        assert verdict.status not in (PROVED, PROVED_AT_SIZES, NUMERIC), (lhs, verdict.scope)
+        assert not verdict.internal, verdict.error
+    smooth = _verdict(
+        _doc(Derivative(Integral(theta * t**2, (t, 0, 1)), theta), Rational(1, 3), inputs=(theta,))
+    )
+    assert smooth.status is PROVED, smooth.scope

@@ -91,7 +91,7 @@ def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     """Run the strategies on `claim`, cheapest first, and return what they established."""
     try:
         finding = _decide(ctx, claim, deadline)
-    except NotEvaluable as problem:
+    except (NotEvaluable, NotDerivable) as problem:
         return Finding(UNDECIDED, f"the claim cannot be evaluated: {problem}", "evaluation")
     if finding.status in (PROVED, PROVED_AT_SIZES, REFUTED):
         finding = _at_breakpoints(ctx, claim, finding, deadline)

@@ -27,7 +27,7 @@ import sympy
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.engine.falsify import declared_domain, show_value, simple_values, switches
 from derive.engine.numeric import admissible, allowed
-from derive.engine.terms import Context, evaluate_derivatives, unfold
+from derive.engine.terms import Context, NotDerivable, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
 from derive.notation.aggregates import binds
 from derive.notation.partials import intermediates
@@ -332,6 +332,8 @@ def decide_at_breakpoints(
                     return Singular(where, found)
     except OutOfTime:
         return Singular(where, "the one-sided limits there took too long")
+    except NotDerivable as problem:
+        return Singular(where, f"the derivative there was not taken ({problem})")
     except (ValueError, TypeError, NotImplementedError, ArithmeticError) as problem:
         return Singular(where, f"the one-sided limits there failed ({problem})")
     return Singular(where)

@@ -8,11 +8,33 @@ back in terms of f. Bound indices are renamed wherever a substitution could capt
 
 from __future__ import annotations
 
+import itertools
+
 import sympy
 from sympy import Derivative, Indexed, IndexedBase
 from sympy.core.function import AppliedUndef
 
 from derive.notation.aggregates import rename_bound
+from derive.notation.primitives import PrimitiveFunction
+
+# Functions that jump or kink where an argument crosses 0 (a Piecewise where a condition
+# switches): integrated over t, such an edge that moves with x adds a boundary term to
+# d/dx ∫ f dt that differentiating under the integral sign leaves out.
+_EDGED = (
+    sympy.Heaviside,
+    sympy.sign,
+    sympy.Abs,
+    sympy.DiracDelta,
+    sympy.floor,
+    sympy.ceiling,
+    sympy.frac,
+    sympy.arg,
+    sympy.Mod,
+    sympy.atan2,
+    sympy.Max,
+    sympy.Min,
+    PrimitiveFunction,
+)
 
 
 class Partial(Derivative):
@@ -107,3 +129,43 @@ def _put_back(expr, stand_ins, constants):
         lambda n: bases[n.base](*n.indices),
     )
     return expr.xreplace({symbol: func() for func, symbol in constants.items()})
+
+
+def moving_edge(inner, node: Derivative):
+    """Where `node` would differentiate an integral of `inner` under the integral sign
+    across an edge that moves with its variable, the part of the integrand with that edge
+    (else None): a branch, jump or kink (Piecewise((1, t > x), (0, True)), |t - x|), or a
+    pole or branch point (1/(t - x), log(t - x)), in both the integration variable and a
+    variable of `node`. There Leibniz's rule needs a boundary term: d/dx ∫_{-1}^{1}
+    [t > x] dt is -1, where SymPy's derivative of the integrand is 0 for every t."""
+    variables = [v for v, _ in node.variable_count]
+    for integral in sympy.preorder_traversal(inner):
+        if not isinstance(integral, sympy.Integral):
+            continue
+        free = integral.free_symbols
+        if not any(v in free if v.is_Symbol else integral.has(v) for v in variables):
+            continue  # the integral does not depend on the variable (it binds it)
+        bound = set(integral.variables)
+        for part in sympy.preorder_traversal(integral.function):
+            for edge in _edges(part):
+                moves = any(edge.has(v) for v in variables)
+                if moves and edge.free_symbols & bound and edge.is_zero is not False:
+                    return part
+    return None
+
+
+def _edges(part):
+    """Expressions whose zeros are where `part` may jump, kink or blow up."""
+    if isinstance(part, sympy.Piecewise):
+        for _, condition in part.args:
+            for relation in condition.atoms(sympy.core.relational.Relational):
+                if isinstance(relation.lhs, sympy.Expr):
+                    yield relation.lhs - relation.rhs
+    elif isinstance(part, _EDGED):
+        yield from (a for a in part.args if isinstance(a, sympy.Expr))
+        if isinstance(part, sympy.Max | sympy.Min):
+            yield from (a - b for a, b in itertools.combinations(part.args, 2))
+    elif isinstance(part, sympy.log):
+        yield part.args[0]
+    elif isinstance(part, sympy.Pow) and not (part.exp.is_integer and part.exp.is_nonnegative):
+        yield part.base

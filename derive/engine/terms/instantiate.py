@@ -20,6 +20,7 @@ from derive.engine.terms.context import (
     index_assignments,
 )
 from derive.engine.terms.unfold import (
+    derivative_of,
     expand_aggregates,
     expand_all_aggregates,
     hide_partials,
@@ -30,7 +31,7 @@ from derive.engine.terms.unfold import (
 )
 from derive.notation.array_entries import paired_entries
 from derive.notation.arrays import ArrayError, ShapeMismatch, has_arrays, show_shape
-from derive.notation.partials import differentiate, intermediates
+from derive.notation.partials import intermediates
 from derive.notation.perturb import Perturbation
 
 
@@ -50,7 +51,7 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
             return concrete(perturbed(node, concrete(node.expr)))
         cut = intermediates(node, ctx.definitions)
         inner = concrete(unfold_toward(ctx, concrete(node.expr, cut), node, {}), cut)
-        return concrete(differentiate(inner, node, cut))
+        return concrete(derivative_of(inner, node, cut))
 
     expr = concrete(expr)
     return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)

@@ -23,7 +23,7 @@ from derive.model import Definition
 from derive.notation.aggregates import SetSum, SubsetSum, expand_sum, rename_bound
 from derive.notation.array_entries import write_out_numeric
 from derive.notation.arrays import ArrayError
-from derive.notation.partials import differentiate, intermediates, is_partial
+from derive.notation.partials import differentiate, intermediates, is_partial, moving_edge
 from derive.notation.perturb import CaptureError, Perturbation
 from derive.notation.tensors import ShapeCheck
 
@@ -153,12 +153,25 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
         cut = intermediates(node, ctx.definitions)
         inner = _unfolded_argument(ctx, node, lows, set(ctx.definitions) - cut)
         # The intermediates differentiated by stay folded: later unfolding opens them.
-        return differentiate(inner, node, cut)
+        return derivative_of(inner, node, cut)
 
     if expr.has(ShapeCheck):
         # Shapes that still depend on symbolic sizes: nothing here may be proved for all sizes.
         raise NotDerivable(f"the shapes in {expr.atoms(ShapeCheck).pop().what} depend on sizes")
     return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
+
+
+def derivative_of(inner: sympy.Basic, node: Derivative, cut) -> sympy.Basic:
+    """`inner` differentiated by the variables of `node` (see partials.differentiate);
+    NotDerivable where that would differentiate an integral under the integral sign across
+    an edge that moves with the variable (see partials.moving_edge)."""
+    edge = moving_edge(inner, node)
+    if edge is not None:
+        raise NotDerivable(
+            f"differentiating under the integral sign across {edge}, whose edge moves with "
+            "the variable: Leibniz's rule there needs a boundary term"
+        )
+    return differentiate(inner, node, cut)
 
 
 def perturbed(node: Perturbation, inner: sympy.Basic) -> sympy.Basic:
