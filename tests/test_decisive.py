@@ -514,3 +514,44 @@ def test_a_sum_over_an_infinite_range_is_never_evaluated_nor_proved():
     for rhs in (series, Sum(x**i, (i, 1, oo)), 1 / (1 - x)):
         verdict = _decide_one(series, rhs, domains=domains)
         assert verdict.status is UNDECIDED, (rhs, verdict.scope)
+
+
+def test_a_kink_whose_rules_value_is_finite_only_off_some_atom_is_still_decided():
+    """Round 41 (helper 84): at the kink x = √2·y of |x - √2·y| + x/y, the rules' value
+    sign(0) + 1/y is a number for every y in [1, 2], but SymPy cannot tell 1/y finite for a
+    real y, and the point was taken to say nothing: a false claim stayed NUMERIC. Now that
+    is not decided at the symbolic point, and the point is decided at values of y that
+    inputs reach (x = √2, y = 1: lhs 1, rhs 2)."""
+    y = Symbol("y", real=True)
+    lhs = Derivative(Abs(x - sqrt(2) * y) + x / y, x)
+    rhs = 2 * Heaviside(x - sqrt(2) * y, 1) - 1 + 1 / y
+    verdict = _decide_one(lhs, rhs, inputs=(x, y), domains={y: Interval(1, 2)})
+    assert verdict.status is REFUTED, verdict.scope
+
+
+def test_a_kink_hidden_under_the_root_of_a_square_is_a_breakpoint():
+    """Round 41 (helper 84): √(x² + 2x + 1)·(x + 1) is (x + 1)|x + 1|, whose derivative
+    2|x + 1| is 0 at -1; the rules give 0/0 there, which evaluation skips, and no Abs is
+    written, so a claim off by 1 at -1 alone stayed NUMERIC. The base is factored: an even
+    power's factor is a kink. Roots with no such factor stay proved (√x, √(x² + y²))."""
+    y = Symbol("y", real=True)
+    square = x**2 + 2 * x + 1
+    lhs = Derivative(sqrt(square) * (x + 1), x)
+    false = _decide_one(lhs, 2 * sqrt(square) + 1 - sign(x + 1) ** 2)
+    assert false.status is REFUTED, false.scope
+    assert dict(false.counterexample.point) == {"x": "-1"}, false.counterexample
+    pair = x**2 - 2 * x * y + y**2
+    false = _decide_one(
+        Derivative((x - y) * sqrt(pair), x),
+        2 * sqrt(pair) + 1 - sign(x - y) ** 2,
+        inputs=(x, y),
+        domains={y: Interval(1, 2)},
+    )
+    assert false.status is REFUTED, false.scope
+    for lhs, rhs, inputs in [
+        (Derivative((x - y) * sqrt(pair), x), 2 * Abs(x - y), (x, y)),
+        (Derivative(sqrt(x**2 + y**2), x), x / sqrt(x**2 + y**2), (x, y)),
+        (Derivative(sqrt(x), x), 1 / (2 * sqrt(x)), (x,)),
+    ]:
+        verdict = _decide_one(lhs, rhs, inputs=inputs)
+        assert verdict.status is PROVED, (lhs, verdict.scope)

@@ -35,6 +35,7 @@ from derive.notation.perturb import FirstOrder, Perturbation
 from derive.notation.primitives import PrimitiveFunction, elementary, exactly_at
 
 LIMIT_SECONDS = 4.0  # for all the limits of one claim
+ROOT_OPS = 40  # the largest base under a root factored for a hidden kink
 WITNESSES = 48  # values of the other atoms tried on a kink x = z(y, …) that depends on them
 # A one-sided limit counts only where the function at these distances from the point agrees
 # with it (SymPy's limit of a Piecewise has been seen to pick the wrong branch).
@@ -92,7 +93,9 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
         # Heaviside: FirstOrder(relu(x) - relu(-x), (x, dx)) is dx, the rules give 0 at 0).
         rule = evaluate_derivatives(ctx, node, lows)
         both = itertools.chain(
-            switches(function, False, primitives), switches(rule, False, primitives)
+            switches(function, False, primitives),
+            switches(rule, False, primitives),
+            _roots_of(function),
         )
         if isinstance(node, FirstOrder):  # a derivative in t
             found += [s for s in both if any(_involves(s, x) for x, _ in node.pairs)]
@@ -109,6 +112,26 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
     if any(e.has(sympy.Subs) for e in (claim.lhs, claim.rhs, *bodies)):
         found = _at_substitutions(ctx, claim, lows, found)
     return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
+
+
+def _roots_of(function):
+    """Kinks hidden under a fractional power of an even power: √(g²·h) is |g|·√h, kinked
+    where g = 0, though no Abs is written (√(x² + 2x + 1)·(x + 1) is (x + 1)|x + 1|, with
+    derivative 0 at -1, where the rules give 0/0): each such g of a scalar base, found by
+    factoring it."""
+    for node in sympy.preorder_traversal(function):
+        if not (isinstance(node, sympy.Pow) and node.exp.is_integer is not True):
+            continue
+        base = node.base
+        if base.atoms(sympy.Indexed) or sympy.count_ops(base) > ROOT_OPS:
+            continue
+        try:
+            _, factors = sympy.factor_list(base)
+        except (sympy.PolynomialError, NotImplementedError, ValueError, TypeError):
+            continue  # not a polynomial in its atoms (a Piecewise inside)
+        for factor, power in factors:
+            if power % 2 == 0 and factor.free_symbols:
+                yield factor
 
 
 def _at_substitutions(ctx: Context, claim: Claim, lows: dict, found: list) -> list:
@@ -324,8 +347,12 @@ def decide_at_breakpoints(
                         "is not known to be the derivative",
                     )
                 found = _at_point(sides, pieces, x, x0, others)
-                if isinstance(found, Counterexample) and x0.free_symbols:
-                    found = _witnessed(ctx, sides, pieces, x, x0, domain)
+                if found != "" and x0.free_symbols:
+                    # Refuted or not decided at a point set by other atoms: decided at
+                    # points of it that inputs reach, with every atom a number.
+                    witness = _witnessed(ctx, sides, pieces, x, x0, domain)
+                    if isinstance(witness, Counterexample) or isinstance(found, Counterexample):
+                        found = witness
                 if isinstance(found, Counterexample):
                     return Singular(where, refuted=found)
                 if found:
@@ -465,8 +492,10 @@ def _at_point(sides, pieces, x, x0, others):
         if not (continuous is False or (continuous is True and agree is False)):
             return f"whether {node} exists at {x} = {x0} is not decided"
         conventional = exactly_at(derived, {x: x0})  # the rules' convention
-        if conventional.has(sympy.nan) or not conventional.is_finite:
+        if conventional.has(sympy.nan) or conventional.is_finite is False:
             return ""  # no value there: the claim says nothing at x0
+        if conventional.is_finite is None:  # 1/y: a number unless y = 0
+            return f"whether the rules' {node} at {x} = {x0} is a number is not decided"
         values[node] = conventional
     written = [side.xreplace(values) for side in sides]
     if any(side.has(sympy.Derivative) for side in written):
