@@ -8,8 +8,6 @@ back in terms of f. Bound indices are renamed wherever a substitution could capt
 
 from __future__ import annotations
 
-import itertools
-
 import sympy
 from sympy import Derivative, Indexed, IndexedBase
 from sympy.core.function import AppliedUndef
@@ -17,23 +15,20 @@ from sympy.core.function import AppliedUndef
 from derive.notation.aggregates import rename_bound
 from derive.notation.primitives import PrimitiveFunction
 
-# Functions that jump or kink where an argument crosses 0 (a Piecewise where a condition
-# switches): integrated over t, such an edge that moves with x adds a boundary term to
-# d/dx ∫ f dt that differentiating under the integral sign leaves out.
-_EDGED = (
-    sympy.Heaviside,
-    sympy.sign,
-    sympy.Abs,
-    sympy.DiracDelta,
-    sympy.floor,
-    sympy.ceiling,
-    sympy.frac,
-    sympy.arg,
-    sympy.Mod,
-    sympy.atan2,
-    sympy.Max,
-    sympy.Min,
-    PrimitiveFunction,
+# Smooth for every real argument: an integrand built of these (and of sums, products,
+# powers of positive bases, logs of positive numbers, and the smooth primitives' bodies) is
+# differentiated under the integral sign.
+_SMOOTH = (
+    sympy.exp,
+    sympy.sin,
+    sympy.cos,
+    sympy.sinh,
+    sympy.cosh,
+    sympy.tanh,
+    sympy.atan,
+    sympy.asinh,
+    sympy.erf,
+    sympy.erfc,
 )
 
 
@@ -133,11 +128,12 @@ def _put_back(expr, stand_ins, constants):
 
 def moving_edge(inner, node: Derivative):
     """Where `node` would differentiate an integral of `inner` under the integral sign
-    across an edge that moves with its variable, the part of the integrand with that edge
-    (else None): a branch, jump or kink (Piecewise((1, t > x), (0, True)), |t - x|), or a
-    pole or branch point (1/(t - x), log(t - x)), in both the integration variable and a
-    variable of `node`. There Leibniz's rule needs a boundary term: d/dx ∫_{-1}^{1}
-    [t > x] dt is -1, where SymPy's derivative of the integrand is 0 for every t."""
+    though its integrand may not be smooth where it moves with the variable, the part of the
+    integrand that may not be (else None): a branch, jump or kink (Piecewise((1, t > x),
+    (0, True)), |t - x|, relu(t - x)), a pole or branch point (1/(t - x), log(t - x)), or any
+    function not known smooth, in both the integration variable and a variable of `node`.
+    There Leibniz's rule needs a boundary term: d/dx ∫_{-1}^{1} [t > x] dt is -1, where
+    SymPy's derivative of the integrand is 0 for every t."""
     variables = [v for v, _ in node.variable_count]
     for integral in sympy.preorder_traversal(inner):
         if not isinstance(integral, sympy.Integral):
@@ -145,27 +141,44 @@ def moving_edge(inner, node: Derivative):
         free = integral.free_symbols
         if not any(v in free if v.is_Symbol else integral.has(v) for v in variables):
             continue  # the integral does not depend on the variable (it binds it)
-        bound = set(integral.variables)
-        for part in sympy.preorder_traversal(integral.function):
-            for edge in _edges(part):
-                moves = any(edge.has(v) for v in variables)
-                if moves and edge.free_symbols & bound and edge.is_zero is not False:
-                    return part
+        found = _rough(integral.function, set(integral.variables), variables)
+        if found is not None:
+            return found
     return None
 
 
-def _edges(part):
-    """Expressions whose zeros are where `part` may jump, kink or blow up."""
-    if isinstance(part, sympy.Piecewise):
-        for _, condition in part.args:
-            for relation in condition.atoms(sympy.core.relational.Relational):
-                if isinstance(relation.lhs, sympy.Expr):
-                    yield relation.lhs - relation.rhs
-    elif isinstance(part, _EDGED):
-        yield from (a for a in part.args if isinstance(a, sympy.Expr))
-        if isinstance(part, sympy.Max | sympy.Min):
-            yield from (a - b for a, b in itertools.combinations(part.args, 2))
-    elif isinstance(part, sympy.log):
-        yield part.args[0]
-    elif isinstance(part, sympy.Pow) and not (part.exp.is_integer and part.exp.is_nonnegative):
-        yield part.base
+def _rough(expr, bound: set, variables):
+    """The first part of `expr` in both a `bound` variable and one of `variables` that is
+    not known smooth in them (see moving_edge), or None."""
+    if not (expr.free_symbols & bound and any(expr.has(v) for v in variables)):
+        return None
+    if expr.is_Atom or isinstance(expr, Indexed | AppliedUndef):
+        return None
+    if isinstance(expr, sympy.Add | sympy.Mul | sympy.Sum | sympy.Product | sympy.Integral):
+        parts = expr.args
+    elif isinstance(expr, sympy.Pow):
+        base, exponent = expr.args
+        whole = exponent.is_integer and (exponent.is_nonnegative or base.is_zero is False)
+        if not (whole or base.is_positive):
+            return expr
+        parts = expr.args
+    elif isinstance(expr, sympy.log):
+        if expr.args[0].is_positive is not True:
+            return expr
+        parts = expr.args
+    elif isinstance(expr, _SMOOTH):
+        parts = expr.args
+    elif isinstance(expr, PrimitiveFunction):
+        return None if _rough(expr._definition(), bound, variables) is None else expr
+    elif isinstance(expr, sympy.Piecewise):
+        conditions = [condition for _, condition in expr.args]
+        if any(c.has(v) for c in conditions for v in variables):
+            return expr  # its branches switch where the variable moves them
+        parts = [value for value, _ in expr.args]
+    else:
+        return expr
+    for part in parts:
+        found = _rough(part, bound, variables)
+        if found is not None:
+            return found
+    return None
