@@ -12,6 +12,7 @@ Each test records what the engine before the fix (commit 3a73e64) gave.
 """
 
 import dataclasses
+import importlib.util
 import sys
 from fractions import Fraction
 
@@ -1480,6 +1481,29 @@ def test_a_module_beside_the_document_has_its_literals_written(tmp_path):
     )
     helper = ("hyper_config", "BETA1 = 0.9\nLR = 1e-3\n")
     assert _statuses_beside(tmp_path, document, helper) == [PROVED, PROVED]
+
+
+def test_a_module_beside_the_document_loaded_by_path_has_its_literals_written(tmp_path):
+    """Round 39 (helper 82): the same config.py loaded by importlib.util's
+    spec_from_file_location and exec_module kept Python's floats ((1 - BETA1)·g = g/10
+    REFUTED). While the document runs, that function gives a .py file of its folder the
+    written-literals loader too (unless the document passes its own loader)."""
+    document = (
+        "import importlib.util, os\n"
+        "from sympy import symbols\n"
+        "from derive import Source, claim, document\n"
+        "where = os.path.join(os.path.dirname(__file__), 'hyper_config.py')\n"
+        "spec = importlib.util.spec_from_file_location('hyper_config', where)\n"
+        "config = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(config)\n"
+        "g = symbols('g', real=True)\n"
+        "DOCUMENT = document('adam', 'adam', Source('s', 's.md'), inputs=(g,), definitions=(),\n"
+        "    claims=(claim('m', '', '', (1 - config.BETA1) * g, g / 10),))\n"
+    )
+    helper = ("hyper_config", "BETA1 = 0.9\n")
+    plain = importlib.util.spec_from_file_location
+    assert _statuses_beside(tmp_path, document, helper) == [PROVED]
+    assert importlib.util.spec_from_file_location is plain  # restored after the load
 
 
 def test_the_rerun_line_is_safe_to_paste_into_a_shell():

@@ -85,6 +85,8 @@ def _load_path(path: str, seconds: float | None) -> Document:
         sys.modules[spec.name] = module
         beside = _Beside(folder)
         sys.meta_path.insert(0, beside)
+        plain = importlib.util.spec_from_file_location
+        importlib.util.spec_from_file_location = beside.spec_from_file_location
         try:
             exec(code, module.__dict__)  # noqa: S102 - the document is the user's own program
         except BaseException:
@@ -92,28 +94,45 @@ def _load_path(path: str, seconds: float | None) -> Document:
             raise
         finally:
             sys.meta_path.remove(beside)
+            importlib.util.spec_from_file_location = plain
         return module
 
     return _checked(path, os.path.abspath(path), execute, seconds)
 
 
+_PLAIN_SPEC = importlib.util.spec_from_file_location
+
+
 class _Beside(importlib.abc.MetaPathFinder):
     """While a document file runs: a module it imports from its own folder (a config.py of
-    hyperparameters) gets the document's literals too, so BETA1 = 0.9 there is 9/10 to SymPy
-    and 1 - BETA1 is 1/10, not 0.09999999999999998. A module imported before, or from
-    anywhere else, is as Python made it."""
+    hyperparameters), by an import statement or importlib.util.spec_from_file_location, gets
+    the document's literals too, so BETA1 = 0.9 there is 9/10 to SymPy and 1 - BETA1 is
+    1/10, not 0.09999999999999998. A module imported before, or from anywhere else, is as
+    Python made it."""
 
     def __init__(self, folder: str):
         self.folder = os.path.realpath(folder)
 
     def find_spec(self, fullname, path, target=None):
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        return self._written(spec)
+
+    def spec_from_file_location(self, name, location=None, *, loader=None, **options):
+        """importlib.util's, while the document runs: a .py file of the folder loaded by
+        path (a config.py by spec_from_file_location and exec_module) gets the literals
+        too, unless the document gives its own loader."""
+        spec = _PLAIN_SPEC(name, location, loader=loader, **options)
+        return spec if loader is not None else self._written(spec, spec)
+
+    def _written(self, spec, otherwise=None):
+        """`spec` with the written-literals loader where it is a .py file of the folder,
+        else `otherwise`."""
         origin = spec.origin if spec is not None else None
         if not origin or not origin.endswith(".py") or not spec.has_location:
-            return None
+            return otherwise
         if os.path.commonpath([self.folder, os.path.realpath(origin)]) != self.folder:
-            return None
-        spec.loader = _WrittenLoader(fullname, origin)
+            return otherwise
+        spec.loader = _WrittenLoader(spec.name, origin)
         return spec
 
 
