@@ -20,6 +20,7 @@ import pytest
 import sympy
 from sympy import (
     Abs,
+    Contains,
     Derivative,
     Float,
     Function,
@@ -33,9 +34,12 @@ from sympy import (
     Piecewise,
     Product,
     Rational,
+    Subs,
     Sum,
     Symbol,
     atan,
+    cos,
+    cot,
     exp,
     floor,
     im,
@@ -43,6 +47,7 @@ from sympy import (
     oo,
     pi,
     sign,
+    sin,
     sqrt,
     symbols,
 )
@@ -2730,8 +2735,9 @@ def test_an_integral_is_not_differentiated_across_an_edge_that_moves_with_the_va
     took that same derivative: `= 0` was PROVED ("identical"), as was d/dθ P(T > θ) = 0 for
     a standard normal T. Where a branch, jump, kink or pole of the integrand moves with the
     variable, Leibniz's rule needs a boundary term the rules leave out: the derivative is
-    not taken, and the claim is UNDECIDED. Where the integrand is smooth in the variable it
-    still is (d/du ∫_0^1 u·t² dt = 1/3)."""
+    not taken, and the claim is UNDECIDED. Where the range is finite and the integrand
+    bounded, and smooth where it involves the variable, it still is (d/du ∫_0^1 u·t² dt =
+    1/3)."""
     from derive.notation.primitives import relu
 
     t, theta = symbols("t theta", real=True)
@@ -2746,6 +2752,46 @@ def test_an_integral_is_not_differentiated_across_an_edge_that_moves_with_the_va
         (Derivative(Integral(floor(t - theta), (t, -1, 1)), theta), 0),
         (Derivative(Integral(hinge, (t, -1, 1)), theta, 2), 0),
         (Derivative(Integral(relu(t - theta), (t, -1, 1)), theta, 2), 0),
+    ]
+    # Round 42 (helper 86): an inner limit that moves (∫₀¹∫₀^θ [s > t] ds dt is θ²/2), a
+    # pole at a fixed point without a bound on the derivative (∫₀¹ θ³/t² e^{-θ²/t} dt is
+    # θe^{-θ²}, with derivative 1 at 0), a jump in cot's pole, a condition that is no
+    # relation, and infinite ranges (∫₀^∞ sin(θt)/t dt is π/2 for θ > 0; ∫₀^∞ θ³e^{-θ²t} dt
+    # is θ for θ ≠ 0, and crashed the evaluation at θ = 0).
+    s_ = Symbol("s", real=True)
+    false += [
+        (
+            Derivative(
+                Integral(Piecewise((1, s_ > t), (0, True)), (s_, 0, theta), (t, 0, 1)), theta, 2
+            ),
+            0,
+        ),
+        (
+            Subs(
+                Derivative(Integral(theta**3 * exp(-(theta**2) / t) / t**2, (t, 0, 1)), theta),
+                theta,
+                0,
+            ),
+            0,
+        ),
+        (Derivative(Integral(atan(cot(t - theta)), (t, -1, 1)), theta), 2),
+        (
+            Derivative(
+                Integral(Piecewise((1, Contains(t, Interval(theta, 1))), (0, True)), (t, -1, 1)),
+                theta,
+            ),
+            0,
+        ),
+        (
+            Derivative(Integral(sin(theta * t) / t, (t, 0, oo)), theta),
+            Integral(cos(theta * t), (t, 0, oo)),
+        ),
+        (
+            Subs(
+                Derivative(Integral(theta**3 * exp(-(theta**2) * t), (t, 0, oo)), theta), theta, 0
+            ),
+            0,
+        ),
     ]
     for lhs, rhs in false:
         verdict = _verdict(_doc(lhs, rhs, inputs=(theta,)))

@@ -287,11 +287,20 @@ def pointwise(expr):
     is 2·δ(x), which is 0 at every x ≠ 0); a substitution (Subs) carried out, as mpmath code
     has none (its variable was printed as a name no point gives a value)."""
     if expr.has(sympy.Subs):
-        expr = expr.replace(lambda node: isinstance(node, sympy.Subs), lambda node: node.doit())
+        expr = expr.replace(lambda node: isinstance(node, sympy.Subs), _carried_out)
     return expr.replace(
         lambda node: isinstance(node, sympy.DiracDelta),
         lambda node: sympy.Piecewise((0, sympy.Ne(node.args[0], 0)), (sympy.nan, True)),
     )
+
+
+def _carried_out(node: sympy.Subs):
+    """The substitution `node` carried out; NotEvaluable where SymPy fails at it (a
+    convergence condition of an integral compared at its point: "Invalid NaN comparison")."""
+    try:
+        return node.doit()
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError) as problem:
+        raise NotEvaluable(f"{node} could not be carried out ({problem})") from None
 
 
 def as_real(value, tolerance=TOLERANCE):

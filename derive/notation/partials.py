@@ -127,13 +127,15 @@ def _put_back(expr, stand_ins, constants):
 
 
 def moving_edge(inner, node: Derivative):
-    """Where `node` would differentiate an integral of `inner` under the integral sign
-    though its integrand may not be smooth where it moves with the variable, the part of the
-    integrand that may not be (else None): a branch, jump or kink (Piecewise((1, t > x),
-    (0, True)), |t - x|, relu(t - x)), a pole or branch point (1/(t - x), log(t - x)), or any
-    function not known smooth, in both the integration variable and a variable of `node`.
-    There Leibniz's rule needs a boundary term: d/dx ∫_{-1}^{1} [t > x] dt is -1, where
-    SymPy's derivative of the integrand is 0 for every t."""
+    """Where `node` would differentiate an integral in `inner` under the integral sign
+    without Leibniz's rule being known to hold, the part of the integral that stops it
+    (else None). The rule holds for an integral over a bounded range whose integrand is
+    bounded and, where it involves the variable, smooth in it and the integration variable
+    together: this asks for a finite range, parts in the integration variable alone bounded
+    on it (a fixed jump is; 1/t² on [0, 1] is not: d/dd ∫₀¹ d³/t² e^{-d²/t} dt is 1 at 0,
+    where the integrand's derivative is 0 for every t), and parts in both known smooth (see
+    _rough): d/dx ∫_{-1}^{1} [t > x] dt is -1, where SymPy's derivative of the integrand
+    is 0 for every t."""
     variables = [v for v, _ in node.variable_count]
     for integral in sympy.preorder_traversal(inner):
         if not isinstance(integral, sympy.Integral):
@@ -141,7 +143,23 @@ def moving_edge(inner, node: Derivative):
         free = integral.free_symbols
         if not any(v in free if v.is_Symbol else integral.has(v) for v in variables):
             continue  # the integral does not depend on the variable (it binds it)
-        found = _rough(integral.function, set(integral.variables), variables)
+        ranges = {}
+        for limit in integral.limits:
+            if len(limit) != 3 or not all(end.is_finite for end in limit[1:]):
+                return integral  # indefinite, or improper: no bound is checked
+            ranges[limit[0]] = limit[1:]
+        found = _rough(integral.function, set(ranges), variables)
+        # An inner limit that moves (∫₀¹∫₀ᵘ f ds dt) brings the integrand in at s = u, where
+        # its parts in s and t move with u as well.
+        moving = {
+            limit[0]
+            for limit in integral.limits[:-1]
+            if any(end.has(v) for end in limit[1:] for v in variables)
+        }
+        if found is None and moving:
+            found = _rough(integral.function, set(ranges) - moving, [*variables, *moving])
+        if found is None:
+            found = _unbounded(integral.function, ranges, variables)
         if found is not None:
             return found
     return None
@@ -154,7 +172,11 @@ def _rough(expr, bound: set, variables):
         return None
     if expr.is_Atom or isinstance(expr, Indexed | AppliedUndef):
         return None
-    if isinstance(expr, sympy.Add | sympy.Mul | sympy.Sum | sympy.Product | sympy.Integral):
+    if isinstance(expr, sympy.Integral):
+        if any(end.has(v) for limit in expr.limits for end in limit[1:] for v in variables):
+            return expr  # Leibniz's rule brings its integrand in at the moving limit
+        parts = expr.args
+    elif isinstance(expr, sympy.Add | sympy.Mul | sympy.Sum | sympy.Product):
         parts = expr.args
     elif isinstance(expr, sympy.Pow):
         base, exponent = expr.args
@@ -182,3 +204,67 @@ def _rough(expr, bound: set, variables):
         if found is not None:
             return found
     return None
+
+
+def _unbounded(expr, ranges: dict, variables):
+    """The first part of `expr` in the integration variables alone (keys of `ranges`, each
+    (low, high)) that may be unbounded there, or None. A power or log of such a part counts
+    as bounded where interval arithmetic over the ranges keeps its base away from 0
+    (positive, for a fractional power or a log)."""
+    if isinstance(expr, sympy.logic.boolalg.Boolean) or not expr.free_symbols & set(ranges):
+        return None  # a condition: a jump at a fixed point
+    if isinstance(expr, sympy.Piecewise):
+        parts = [value for value, _ in expr.args]
+    elif any(expr.has(v) for v in variables):
+        parts = expr.args  # _rough has taken this part: its pieces in t alone remain
+    elif expr.is_Atom or isinstance(expr, Indexed | AppliedUndef):
+        return None
+    elif isinstance(expr, sympy.Pow | sympy.log):
+        base = expr.args[0]
+        whole = isinstance(expr, sympy.Pow) and expr.exp.is_integer
+        if not (whole and expr.exp.is_nonnegative) and not _apart_from_zero(base, ranges, whole):
+            return expr
+        parts = expr.args
+    elif isinstance(expr, _BOUNDED + _SMOOTH):
+        parts = expr.args
+    elif isinstance(expr, PrimitiveFunction):
+        return None if _unbounded(expr._definition(), ranges, variables) is None else expr
+    else:
+        return expr
+    for part in parts:
+        if isinstance(part, sympy.Basic):
+            found = _unbounded(part, ranges, variables)
+            if found is not None:
+                return found
+    return None
+
+
+# Bounded wherever their arguments are (jumps and kinks at fixed points do not stop
+# Leibniz's rule).
+_BOUNDED = (
+    sympy.Add,
+    sympy.Mul,
+    sympy.Sum,
+    sympy.Product,
+    sympy.Abs,
+    sympy.sign,
+    sympy.Heaviside,
+    sympy.floor,
+    sympy.ceiling,
+    sympy.frac,
+    sympy.Max,
+    sympy.Min,
+)
+
+
+def _apart_from_zero(base, ranges: dict, signed: bool) -> bool:
+    """Whether `base` stays positive (or, if `signed`, of one sign) where each integration
+    variable ranges over its (low, high), by interval arithmetic (which only widens)."""
+    try:
+        spans = {t: sympy.AccumBounds(low, high) for t, (low, high) in ranges.items()}
+        reach = base.xreplace(spans)
+    except (TypeError, ValueError, NotImplementedError):
+        return False
+    if not isinstance(reach, sympy.AccumBounds):
+        return bool(reach.is_positive or (signed and reach.is_negative))
+    return bool(reach.min.is_positive or (signed and reach.max.is_negative))

@@ -168,8 +168,9 @@ def derivative_of(inner: sympy.Basic, node: Derivative, cut) -> sympy.Basic:
     edge = moving_edge(inner, node)
     if edge is not None:
         raise NotDerivable(
-            f"differentiating under the integral sign across {edge}, whose edge moves with "
-            "the variable: Leibniz's rule there needs a boundary term"
+            f"differentiating under the integral sign at {edge}, where Leibniz's rule is not "
+            "known to hold (a branch, kink or pole that moves with the variable, an unbounded "
+            "integrand, or an infinite range)"
         )
     return differentiate(inner, node, cut)
 
