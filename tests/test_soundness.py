@@ -2738,6 +2738,7 @@ def test_an_integral_is_not_differentiated_across_an_edge_that_moves_with_the_va
     not taken, and the claim is UNDECIDED. Where the range is finite and the integrand
     bounded, and smooth where it involves the variable, it still is (d/du ∫_0^1 u·t² dt =
     1/3)."""
+    from derive.notation.perturb import FirstOrder
     from derive.notation.primitives import relu
 
     t, theta = symbols("t theta", real=True)
@@ -2795,6 +2796,46 @@ def test_an_integral_is_not_differentiated_across_an_edge_that_moves_with_the_va
     ]
     for lhs, rhs in false:
         verdict = _verdict(_doc(lhs, rhs, inputs=(theta,)))
+        assert verdict.status not in (PROVED, PROVED_AT_SIZES, NUMERIC), (lhs, verdict.scope)
+        assert not verdict.internal, verdict.error
+    # Round 43 (helper 88): a symbolic limit (AccumBounds(1, a) takes 1 for its least value,
+    # though a in [-2, -1/2] puts 0 in the range), the first-order part of a perturbation
+    # (which differentiated by itself), and a series (Σ_k e^{-kt} grows like 1/t on (0, 1]).
+    a_ = Symbol("a", real=True)
+    pole = theta**3 * sign(t) * t**-3 * exp(-(theta**2) / t**2)
+    k_ = Symbol("k", integer=True)
+    series = Sum(exp(-k_ * t), (k_, 0, oo))
+    for lhs, rhs, inputs, domains in [
+        (
+            Subs(Derivative(Integral(pole, (t, 1, a_)), theta), theta, 0),
+            0,
+            (theta, a_),
+            {a_: Interval(-2, Rational(-1, 2))},
+        ),
+        (
+            Subs(
+                FirstOrder(Integral(theta**3 / t**2 * exp(-(theta**2) / t), (t, 0, 1)), (theta, b)),
+                theta,
+                0,
+            ),
+            0,
+            (theta, b),
+            None,
+        ),
+        (
+            Subs(
+                Derivative(
+                    Integral(theta**3 * series**2 * exp(-(theta**2) * series), (t, 0, 1)), theta
+                ),
+                theta,
+                0,
+            ),
+            0,
+            (theta,),
+            None,
+        ),
+    ]:
+        verdict = _verdict(_doc(lhs, rhs, inputs=inputs, domains=domains))
         assert verdict.status not in (PROVED, PROVED_AT_SIZES, NUMERIC), (lhs, verdict.scope)
         assert not verdict.internal, verdict.error
     smooth = _verdict(

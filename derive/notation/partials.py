@@ -126,8 +126,9 @@ def _put_back(expr, stand_ins, constants):
     return expr.xreplace({symbol: func() for func, symbol in constants.items()})
 
 
-def moving_edge(inner, node: Derivative):
-    """Where `node` would differentiate an integral in `inner` under the integral sign
+def moving_edge(inner, variables):
+    """Where differentiating `inner` by `variables` would differentiate an integral in it
+    under the integral sign
     without Leibniz's rule being known to hold, the part of the integral that stops it
     (else None). The rule holds for an integral over a bounded range whose integrand is
     bounded and, where it involves the variable, smooth in it and the integration variable
@@ -136,7 +137,6 @@ def moving_edge(inner, node: Derivative):
     where the integrand's derivative is 0 for every t), and parts in both known smooth (see
     _rough): d/dx ∫_{-1}^{1} [t > x] dt is -1, where SymPy's derivative of the integrand
     is 0 for every t."""
-    variables = [v for v, _ in node.variable_count]
     for integral in sympy.preorder_traversal(inner):
         if not isinstance(integral, sympy.Integral):
             continue
@@ -176,7 +176,11 @@ def _rough(expr, bound: set, variables):
         if any(end.has(v) for limit in expr.limits for end in limit[1:] for v in variables):
             return expr  # Leibniz's rule brings its integrand in at the moving limit
         parts = expr.args
-    elif isinstance(expr, sympy.Add | sympy.Mul | sympy.Sum | sympy.Product):
+    elif isinstance(expr, sympy.Sum | sympy.Product):
+        if not _finite_range(expr):
+            return expr  # a series: smooth terms need not make a smooth sum
+        parts = expr.args
+    elif isinstance(expr, sympy.Add | sympy.Mul):
         parts = expr.args
     elif isinstance(expr, sympy.Pow):
         base, exponent = expr.args
@@ -225,6 +229,8 @@ def _unbounded(expr, ranges: dict, variables):
         if not (whole and expr.exp.is_nonnegative) and not _apart_from_zero(base, ranges, whole):
             return expr
         parts = expr.args
+    elif isinstance(expr, sympy.Sum | sympy.Product) and not _finite_range(expr):
+        return expr  # a series of bounded terms need not be bounded
     elif isinstance(expr, _BOUNDED + _SMOOTH):
         parts = expr.args
     elif isinstance(expr, PrimitiveFunction):
@@ -257,11 +263,20 @@ _BOUNDED = (
 )
 
 
+def _finite_range(aggregate) -> bool:
+    """Whether every limit of the Σ or Π `aggregate` is finite."""
+    return all(end.is_finite for limit in aggregate.limits for end in limit[1:])
+
+
 def _apart_from_zero(base, ranges: dict, signed: bool) -> bool:
     """Whether `base` stays positive (or, if `signed`, of one sign) where each integration
-    variable ranges over its (low, high), by interval arithmetic (which only widens)."""
+    variable ranges over its (low, high), by interval arithmetic (which only widens), over
+    ranges with numbers for ends (SymPy builds AccumBounds(1, a) for a symbol a, with 1 for
+    its least value, though a may be below 1)."""
+    if not all(end.is_number and end.is_real for ends in ranges.values() for end in ends):
+        return False
     try:
-        spans = {t: sympy.AccumBounds(low, high) for t, (low, high) in ranges.items()}
+        spans = {t: sympy.AccumBounds(*sorted(ends, key=float)) for t, ends in ranges.items()}
         reach = base.xreplace(spans)
     except (TypeError, ValueError, NotImplementedError):
         return False

@@ -24,7 +24,7 @@ from derive.notation.aggregates import SetSum, SubsetSum, expand_sum, rename_bou
 from derive.notation.array_entries import write_out_numeric
 from derive.notation.arrays import ArrayError
 from derive.notation.partials import differentiate, intermediates, is_partial, moving_edge
-from derive.notation.perturb import CaptureError, Perturbation
+from derive.notation.perturb import CaptureError, FirstOrder, Perturbation
 from derive.notation.tensors import ShapeCheck
 
 
@@ -165,19 +165,27 @@ def derivative_of(inner: sympy.Basic, node: Derivative, cut) -> sympy.Basic:
     """`inner` differentiated by the variables of `node` (see partials.differentiate);
     NotDerivable where that would differentiate an integral under the integral sign across
     an edge that moves with the variable (see partials.moving_edge)."""
-    edge = moving_edge(inner, node)
+    _under_the_sign(inner, [v for v, _ in node.variable_count])
+    return differentiate(inner, node, cut)
+
+
+def _under_the_sign(inner: sympy.Basic, variables) -> None:
+    """NotDerivable where differentiating `inner` by `variables` would differentiate an
+    integral under the integral sign where Leibniz's rule is not known to hold."""
+    edge = moving_edge(inner, variables)
     if edge is not None:
         raise NotDerivable(
             f"differentiating under the integral sign at {edge}, where Leibniz's rule is not "
             "known to hold (a branch, kink or pole that moves with the variable, an unbounded "
             "integrand, or an infinite range)"
         )
-    return differentiate(inner, node, cut)
 
 
 def perturbed(node: Perturbation, inner: sympy.Basic) -> sympy.Basic:
     """`node` applied to its argument `inner`; a variable a node inside binds that it would
     move is the document's input error."""
+    if isinstance(node, FirstOrder):  # d/dt of inner at x + tΔx: a derivative in x
+        _under_the_sign(inner, [x for x, _ in node.pairs])
     try:
         return node.apply(inner)
     except CaptureError as problem:
