@@ -555,3 +555,26 @@ def test_a_kink_hidden_under_the_root_of_a_square_is_a_breakpoint():
     ]:
         verdict = _decide_one(lhs, rhs, inputs=inputs)
         assert verdict.status is PROVED, (lhs, verdict.scope)
+
+
+def test_hidden_kinks_and_witnesses_found_past_rational_factors_and_first_values():
+    """Round 43 (helper 89): (x + √2)·√(x² + 2√2x + 2) is (x + √2)|x + √2|: its base is a
+    square only over the numbers it has, so it is decomposed there, not over the rationals
+    (a false claim at -√2 stayed NUMERIC). The witness search on a kink x = n·y or x = y·z/2
+    fixed the other atoms at their first value (n = 0 reaches no x in [2.1, 2.2]): each
+    atom in turn is solved for, the others at a few of theirs."""
+    y, z = symbols("y z", real=True)
+    n = Symbol("n", integer=True)
+    base = x**2 + 2 * sqrt(2) * x + 2
+    false = _decide_one(
+        Derivative((x + sqrt(2)) * sqrt(base), x), 2 * sqrt(base) + 1 - sign(x + sqrt(2)) ** 2
+    )
+    assert false.status is REFUTED, false.scope
+    domains = {x: Interval(Rational(21, 10), Rational(22, 10)), y: Interval(1, 2)}
+    for top, inputs, more in [
+        (n * y, (x, y, n), {n: Interval(-5, 5)}),
+        (y * z / 2, (x, y, z), {z: Interval(3, 4)}),
+    ]:
+        lhs, rhs = Derivative(Max(x, top), x), Heaviside(x - top, 1)
+        verdict = _decide_one(lhs, rhs, inputs=inputs, domains={**domains, **more})
+        assert verdict.status is REFUTED, (top, verdict.scope)

@@ -2842,3 +2842,27 @@ def test_an_integral_is_not_differentiated_across_an_edge_that_moves_with_the_va
         _doc(Derivative(Integral(theta * t**2, (t, 0, 1)), theta), Rational(1, 3), inputs=(theta,))
     )
     assert smooth.status is PROVED, smooth.scope
+
+
+def test_a_kink_whose_limits_hold_for_symbolic_atoms_is_checked_where_another_meets_it():
+    """Round 43 (helper 89): f = (x - y²)·sign(x - y²)² + (x - y)·sign(x - y)² is 2x - y - y²,
+    with derivative 2 everywhere, while 1 + s₁² + s₂² - s₁²s₂² (s₁ = sign(x - y), s₂ =
+    sign(x - y²)) is 1 at x = y = 0. At the kink x = y, SymPy's limit of s₂² is the generic
+    sign(y - y²)², wrong at y = 0 and 1, where the kink x = y² meets it, and the kinks were
+    said to hold: only the failing off-kink proof kept the claim from PROVED. The points
+    where another switch meets the kink are decided too: it fails at x = y = 0."""
+    from derive.engine.deadline import Deadline
+    from derive.engine.singular import breakpoints, decide_at_breakpoints
+
+    y_ = Symbol("y", real=True)
+    x_ = Symbol("x", real=True)
+    s1, s2 = sign(x_ - y_), sign(x_ - y_**2)
+    f = (x_ - y_**2) * s2**2 + (x_ - y_) * s1**2
+    doc = _doc(Derivative(f, x_), 1 + s1**2 + s2**2 - s1**2 * s2**2, inputs=(x_, y_))
+    ctx, item = context_of(doc), stripped(doc.claims[0])
+    switches = breakpoints(ctx, item)
+    checked = decide_at_breakpoints(ctx, item, switches, Deadline(60))
+    assert checked.refuted is not None, checked
+    point = dict(checked.refuted.point)
+    assert point["x"] == point["y"] and point["y"] in ("0", "1"), point
+    assert _verdict(doc).status is REFUTED

@@ -35,7 +35,8 @@ from derive.notation.perturb import FirstOrder, Perturbation
 from derive.notation.primitives import PrimitiveFunction, elementary, exactly_at
 
 LIMIT_SECONDS = 4.0  # for all the limits of one claim
-ROOT_OPS = 40  # the largest base under a root factored for a hidden kink
+ROOT_OPS = 400  # the largest base under a root searched for a hidden kink
+SOLVES, SOLVE_CHOICES = 60, 5  # equations solved for a witness; values of each fixed atom
 WITNESSES = 48  # values of the other atoms tried on a kink x = z(y, …) that depends on them
 # A one-sided limit counts only where the function at these distances from the point agrees
 # with it (SymPy's limit of a Piecewise has been seen to pick the wrong branch).
@@ -118,7 +119,7 @@ def _roots_of(function):
     """Kinks hidden under a fractional power of an even power: √(g²·h) is |g|·√h, kinked
     where g = 0, though no Abs is written (√(x² + 2x + 1)·(x + 1) is (x + 1)|x + 1|, with
     derivative 0 at -1, where the rules give 0/0): each such g of a scalar base, found by
-    factoring it."""
+    its square-free decomposition."""
     for node in sympy.preorder_traversal(function):
         if not (isinstance(node, sympy.Pow) and node.exp.is_integer is not True):
             continue
@@ -126,7 +127,8 @@ def _roots_of(function):
         if base.atoms(sympy.Indexed) or sympy.count_ops(base) > ROOT_OPS:
             continue
         try:
-            _, factors = sympy.factor_list(base)
+            # Square-free parts, over the numbers the base has (x² + 2√2x + 2 is (x + √2)²).
+            _, factors = sympy.sqf_list(base, extension=True)
         except (sympy.PolynomialError, NotImplementedError, ValueError, TypeError):
             continue  # not a polynomial in its atoms (a Piecewise inside)
         for factor, power in factors:
@@ -347,6 +349,10 @@ def decide_at_breakpoints(
                         "is not known to be the derivative",
                     )
                 found = _at_point(sides, pieces, x, x0, others)
+                if found == "" and x0.free_symbols:
+                    # Held for the other atoms symbolic: SymPy's limits there are generic, and
+                    # may be wrong where another switch meets this one.
+                    found = _where_kinks_meet(ctx, sides, pieces, switches, x, x0, domain)
                 if found != "" and x0.free_symbols:
                     # Refuted or not decided at a point set by other atoms: decided at
                     # points of it that inputs reach, with every atom a number.
@@ -364,6 +370,42 @@ def decide_at_breakpoints(
     except (ValueError, TypeError, NotImplementedError, ArithmeticError) as problem:
         return Singular(where, f"the one-sided limits there failed ({problem})")
     return Singular(where)
+
+
+def _where_kinks_meet(ctx: Context, sides, pieces, kinks, x, x0, domain):
+    """ "" where the claim also holds at each value of the other atoms at which another
+    switch (a branch, kink or tie) meets the kink x = x0 (there SymPy's limits, taken for
+    those atoms symbolic, need not hold: at x = y, the limit of sign(x - y²)² is sign(y -
+    y²)², wrong at y = 0 and 1, where the kink x = y² meets it); else a Counterexample
+    there, or why that is not decided."""
+    found = [
+        s
+        for _, function, derived in pieces
+        for e in (function, derived)
+        for s in switches(e, False)
+    ]
+    meets = []
+    for switch in dict.fromkeys([*kinks, *found]):
+        crossing = switch.xreplace({x: x0})
+        if crossing == 0 or crossing.is_zero is False:
+            continue  # this very kink, or one that never meets it
+        atoms = crossing.free_symbols
+        if len(atoms) != 1 or not atoms <= ctx.scalars:
+            return f"where {switch} = 0 meets the kink {x} = {x0} is not decided"
+        (atom,) = atoms
+        roots = sympy.solveset(crossing, atom, sympy.S.Reals)
+        if not isinstance(roots, sympy.FiniteSet):
+            return f"where {switch} = 0 meets the kink {x} = {x0} is not a finite set"
+        meets += [{atom: root} for root in roots if _may_take(ctx, atom, root)]
+    for point in meets:
+        at = x0.xreplace(point)
+        if not at.free_symbols and _may_take(ctx, x, at) and domain.contains(at) is sympy.true:
+            found = _at_point(sides, pieces, x, at, point)
+            if found != "":
+                return found
+        elif at.free_symbols:
+            return f"the kinks meeting at {x} = {at} are not decided"
+    return ""
 
 
 def _witnessed(ctx: Context, sides, pieces, x, x0, domain):
@@ -392,8 +434,9 @@ def _witnessed(ctx: Context, sides, pieces, x, x0, domain):
 
 def _on_kink(ctx: Context, x, x0, atoms, domain):
     """Values for the atoms of x0 to try: each at the same simple value of its domain, each
-    at one, then the last solved from x0 = t for simple values t of x's `domain` (the kink
-    x = y² with x in [2.1, 2.2] lies at no simple y), the others at their first."""
+    at one, then each atom in turn solved from x0 = t for simple values t of x's `domain`
+    and its midpoint (the kink x = y² with x in [2.1, 2.2] lies at no simple y), the others
+    at a few of theirs (x = n·y with n = 0 reaches no x in [2.1, 2.2]; n = 2 does)."""
     values = [
         [v for v in simple_values(declared_domain(ctx, a)) if admissible(a, v)] for a in atoms
     ]
@@ -402,18 +445,22 @@ def _on_kink(ctx: Context, x, x0, atoms, domain):
             yield dict.fromkeys(atoms, value)
     for chosen in itertools.product(*values):
         yield dict(zip(atoms, chosen))
-    *fixed, last = atoms
-    others = {a: ok[0] for a, ok in zip(fixed, values) if ok}
-    if len(others) != len(fixed):
-        return
     targets = list(simple_values(domain))
     if domain.inf.is_finite and domain.sup.is_finite:
         targets.append((domain.inf + domain.sup) / 2)
-    for target in dict.fromkeys(targets):
-        roots = sympy.solveset(x0.xreplace(others) - target, last, sympy.S.Reals)
-        if isinstance(roots, sympy.FiniteSet):
-            for root in roots:
-                yield {**others, last: root}
+    solved = 0
+    for last in atoms:
+        fixed = [(a, ok[:SOLVE_CHOICES]) for a, ok in zip(atoms, values) if a != last]
+        for chosen in itertools.product(*(ok for _, ok in fixed)):
+            others = dict(zip((a for a, _ in fixed), chosen))
+            for target in dict.fromkeys(targets):
+                if solved >= SOLVES:
+                    return
+                solved += 1
+                roots = sympy.solveset(x0.xreplace(others) - target, last, sympy.S.Reals)
+                if isinstance(roots, sympy.FiniteSet):
+                    for root in roots:
+                        yield {**others, last: root}
 
 
 def _may_take(ctx: Context, atom, value) -> bool:
