@@ -2866,3 +2866,22 @@ def test_a_kink_whose_limits_hold_for_symbolic_atoms_is_checked_where_another_me
     point = dict(checked.refuted.point)
     assert point["x"] == point["y"] and point["y"] in ("0", "1"), point
     assert _verdict(doc).status is REFUTED
+
+
+def test_a_kink_is_checked_where_its_switch_stops_depending_on_the_variable():
+    """Review of round 43's fix: (x - 1)·sign(y·(x - 1))² is x - 1 where y ≠ 0 and 0 where
+    y = 0, so ∂/∂x = 1 is false on the line y = 0. At the kink x = 1 the limits taken with y
+    symbolic are 1 on both sides; the kinks must not be said to hold (a proof off the kinks
+    would make the claim PROVED). The special values of the atoms left symbolic are now
+    also looked for at a kink with no other atom in its place (x = 1): where the kink's
+    slope in x vanishes (y = 0), here not decided, as the switch vanishes along x there.
+    (On this claim SymPy's zeros of y·(x - 1) in x are no finite set, which also stops it.)"""
+    from derive.engine.deadline import Deadline
+    from derive.engine.singular import breakpoints, decide_at_breakpoints
+
+    x_, y_ = symbols("x y", real=True)
+    doc = _doc(Derivative((x_ - 1) * sign(y_ * (x_ - 1)) ** 2, x_), 1, inputs=(x_, y_))
+    ctx, item = context_of(doc), stripped(doc.claims[0])
+    checked = decide_at_breakpoints(ctx, item, breakpoints(ctx, item), Deadline(60))
+    assert checked.why or checked.refuted is not None, checked
+    assert _verdict(doc).status not in (PROVED, PROVED_AT_SIZES)

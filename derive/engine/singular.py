@@ -349,10 +349,10 @@ def decide_at_breakpoints(
                         "is not known to be the derivative",
                     )
                 found = _at_point(sides, pieces, x, x0, others)
-                if found == "" and x0.free_symbols:
+                if found == "" and _left_symbolic(sides, x, others):
                     # Held for the other atoms symbolic: SymPy's limits there are generic, and
-                    # may be wrong where another switch meets this one.
-                    found = _where_kinks_meet(ctx, sides, pieces, switches, x, x0, domain)
+                    # may be wrong where another switch meets this one, or this one folds.
+                    found = _where_kinks_meet(ctx, sides, pieces, switches, x, x0, others, domain)
                 if found != "" and x0.free_symbols:
                     # Refuted or not decided at a point set by other atoms: decided at
                     # points of it that inputs reach, with every atom a number.
@@ -372,39 +372,50 @@ def decide_at_breakpoints(
     return Singular(where)
 
 
-def _where_kinks_meet(ctx: Context, sides, pieces, kinks, x, x0, domain):
-    """ "" where the claim also holds at each value of the other atoms at which another
-    switch (a branch, kink or tie) meets the kink x = x0 (there SymPy's limits, taken for
-    those atoms symbolic, need not hold: at x = y, the limit of sign(x - y²)² is sign(y -
-    y²)², wrong at y = 0 and 1, where the kink x = y² meets it); else a Counterexample
+def _left_symbolic(sides, x, others) -> bool:
+    """Whether deciding the point left atoms other than x symbolic."""
+    return bool(set().union(*(side.free_symbols for side in sides)) - {x} - set(others))
+
+
+def _where_kinks_meet(ctx: Context, sides, pieces, kinks, x, x0, others, domain):
+    """ "" where the claim also holds at each value of an atom left symbolic at which
+    another switch (a branch, kink or tie) meets the kink x = x0, or a switch of it stops
+    depending on x there (SymPy's limits, taken for that atom symbolic, are generic: at x =
+    y, the limit of sign(x - y²)² is sign(y - y²)², wrong at y = 0 and 1, where the kink x =
+    y² meets it; sign(y·(x - 1))² is 1 beside x = 1 unless y = 0); else a Counterexample
     there, or why that is not decided."""
-    found = [
-        s
-        for _, function, derived in pieces
-        for e in (function, derived)
-        for s in switches(e, False)
-    ]
-    meets = []
+    found = [s for _, f, d in pieces for e in (f, d) for s in switches(e, False)]
+    special = []
     for switch in dict.fromkeys([*kinks, *found]):
-        crossing = switch.xreplace({x: x0})
-        if crossing == 0 or crossing.is_zero is False:
-            continue  # this very kink, or one that never meets it
-        atoms = crossing.free_symbols
+        crossing = switch.xreplace(others).xreplace({x: x0})
+        if crossing == 0:  # this kink: where its slope in x vanishes, it folds
+            special.append((switch, sympy.diff(switch.xreplace(others), x).xreplace({x: x0})))
+        else:
+            special.append((switch, crossing))
+    meets = []
+    for switch, zero in special:
+        if zero == 0 or zero.is_zero is False:
+            continue  # folded for every value (no special one), or never
+        atoms = zero.free_symbols
         if len(atoms) != 1 or not atoms <= ctx.scalars:
             return f"where {switch} = 0 meets the kink {x} = {x0} is not decided"
         (atom,) = atoms
-        roots = sympy.solveset(crossing, atom, sympy.S.Reals)
+        roots = sympy.solveset(zero, atom, sympy.S.Reals)
         if not isinstance(roots, sympy.FiniteSet):
             return f"where {switch} = 0 meets the kink {x} = {x0} is not a finite set"
         meets += [{atom: root} for root in roots if _may_take(ctx, atom, root)]
     for point in meets:
-        at = x0.xreplace(point)
-        if not at.free_symbols and _may_take(ctx, x, at) and domain.contains(at) is sympy.true:
-            found = _at_point(sides, pieces, x, at, point)
-            if found != "":
-                return found
-        elif at.free_symbols:
+        at, there = x0.xreplace(point), {**others, **point}
+        if at.free_symbols:
             return f"the kinks meeting at {x} = {at} are not decided"
+        if not (_may_take(ctx, x, at) and domain.contains(at) is sympy.true):
+            continue
+        along = _vanishing_along(kinks, x, there)
+        if along is not None:
+            return f"{along} = 0 along {x} where it meets the kink {x} = {x0}: not decided"
+        decided = _at_point(sides, pieces, x, at, there)
+        if decided != "":
+            return decided
     return ""
 
 
