@@ -7,6 +7,7 @@ from sympy import (
     Abs,
     Derivative,
     Heaviside,
+    Integral,
     Interval,
     Max,
     Min,
@@ -578,3 +579,22 @@ def test_hidden_kinks_and_witnesses_found_past_rational_factors_and_first_values
         lhs, rhs = Derivative(Max(x, top), x), Heaviside(x - top, 1)
         verdict = _decide_one(lhs, rhs, inputs=inputs, domains={**domains, **more})
         assert verdict.status is REFUTED, (top, verdict.scope)
+
+
+def test_an_integral_is_evaluated_inside_its_own_lambda_and_split_at_its_kinks():
+    """Round 44 (helper 91): lambdify's common subexpressions ignore an integral's binding,
+    so t - μ was computed outside the integrand's lambda ("name 't' is not defined": true
+    claims UNDECIDED), and x² + ∫₀¹ e^{x²} dx (the bound x also an input) hoisted the outer
+    x² into the integrand: a false claim came out NUMERIC. Quadrature across a kink was off
+    by more than the tolerance (∫_{-1}^{1} [t > 0]·θt dt = θ/2 was UNDECIDED); the integral
+    is now split where its integrand branches or kinks."""
+    t, mu, theta = symbols("t mu theta", real=True)
+    gauss = Integral(exp(-((t - mu) ** 2) / 2), (t, -1, 1))
+    closed = exp(-((mu + 1) ** 2) / 2) - exp(-((1 - mu) ** 2) / 2)
+    assert _decide_one(Derivative(gauss, mu), closed, inputs=(mu,)).status is PROVED
+    moment = Integral(t * exp(mu * t), (t, 0, 1))
+    assert _decide_one(Derivative(moment, mu), moment, inputs=(mu,)).status is REFUTED
+    kinked = Integral(Piecewise((t * theta, t > 0), (0, True)), (t, -1, 1))
+    assert _decide_one(kinked, theta / 2, inputs=(theta,)).status is PROVED
+    shadowed = x**2 + Integral(exp(x**2), (x, 0, 1))
+    assert _decide_one(shadowed, x**2 + exp(x**2)).status is not NUMERIC

@@ -224,7 +224,7 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     ]
     # Common subexpressions (a softmax denominator, say) are computed once: much smaller
     # generated code, and much faster to build and to evaluate.
-    functions = {**_primitive_functions(), "_derive_range": _index_range}
+    functions = {**_primitive_functions(), "_derive_range": _index_range, "_derive_cuts": _cuts}
     # As lambdify sets up its own printer, with the names of `functions` left unqualified.
     printer = _Printer(
         {
@@ -234,9 +234,10 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
             "user_functions": {name: name for name in functions},
         }
     )
-    # Not where a Σ or Π is left (a range ending at an integer input): SymPy's cse ignores
-    # binders and would move a term of the summand (x0 = i*x) out of the loop over i.
-    looped = any(e.has(sympy.Sum, sympy.Product) for e in exprs)
+    # Not where a Σ, Π or ∫ is left (a range ending at an integer input, an integral): SymPy's
+    # cse ignores binders and would move a term of the summand (x0 = i*x) out of the loop
+    # over i, or of an integrand out of its lambda ("name 't' is not defined").
+    looped = any(e.has(sympy.Sum, sympy.Product, sympy.Integral) for e in exprs)
     try:
         function = sympy.lambdify(
             dummies, exprs, modules=[functions, "mpmath"], cse=not looped, printer=printer
@@ -265,8 +266,54 @@ def _index_range(low, high):
     return (mpmath.mpf(k) for k in range(first, last + 1))
 
 
+def _cuts(low, high, *points):
+    """The interval from `low` to `high` as mpmath.quad takes it, split at the `points`
+    inside it (where the integrand branches or kinks: quadrature across a kink is off by
+    far more than the comparison's tolerance). A reversed interval keeps its direction."""
+    inside = sorted(p for p in points if min(low, high) < p < max(low, high))
+    return [low, *(inside if low <= high else inside[::-1]), high]
+
+
+def _edges_in(expr, t) -> list:
+    """Where `expr` may branch or kink as t varies, as expressions free of t: the roots in t
+    of its Piecewise conditions and of the arguments of Abs, sign, Heaviside, Max and Min,
+    where those are at most quadratic in t."""
+    found = []
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Piecewise):
+            relations = [r for _, c in node.args for r in c.atoms(sympy.core.relational.Relational)]
+            zeros = [r.lhs - r.rhs for r in relations if isinstance(r.lhs, sympy.Expr)]
+        elif isinstance(node, sympy.Abs | sympy.sign | sympy.Heaviside):
+            zeros = [node.args[0]]
+        elif isinstance(node, sympy.Max | sympy.Min):
+            zeros = [a - b for k, a in enumerate(node.args) for b in node.args[k + 1 :]]
+        else:
+            continue
+        for zero in zeros:
+            if zero.has(t) and zero.is_polynomial(t) and sympy.degree(zero, t) <= 2:
+                found += [root for root in sympy.solve(zero, t) if not root.has(sympy.I)]
+    return list(dict.fromkeys(found))
+
+
 class _Printer(MpmathPrinter):
-    """mpmath code whose sums and products run over _index_range."""
+    """mpmath code whose sums and products run over _index_range, and whose integrals are
+    split where their integrands branch or kink."""
+
+    def _print_Integral(self, expr):
+        if len(expr.limits) != 1 or len(expr.limits[0]) != 3:
+            return super()._print_Integral(expr)
+        t, low, high = expr.limits[0]
+        try:
+            edges = _edges_in(expr.function, t)
+        except (NotImplementedError, ValueError, TypeError, sympy.PolynomialError):
+            edges = []
+        if not edges:
+            return super()._print_Integral(expr)
+        quad = self._module_format("mpmath.quad")
+        ends = ", ".join(self._print(e) for e in (low, high, *edges))
+        return (
+            f"{quad}(lambda {self._print(t)}: {self._print(expr.function)}, _derive_cuts({ends}))"
+        )
 
     def _loops(self, expr) -> str:
         return " ".join(
