@@ -6,6 +6,7 @@ import pytest
 from sympy import (
     Abs,
     Derivative,
+    Eq,
     Heaviside,
     Integral,
     Interval,
@@ -598,3 +599,19 @@ def test_an_integral_is_evaluated_inside_its_own_lambda_and_split_at_its_kinks()
     assert _decide_one(kinked, theta / 2, inputs=(theta,)).status is PROVED
     shadowed = x**2 + Integral(exp(x**2), (x, 0, 1))
     assert _decide_one(shadowed, x**2 + exp(x**2)).status is not NUMERIC
+
+
+def test_a_counterexample_at_a_kink_names_a_value_for_every_atom():
+    """Round 44 (helper 90): at the kink x = 1 of Piecewise((0, Eq(x, 1)), (x - 1, True)),
+    the claim failed for every y, and the counterexample was printed as 'x = 1 → lhs
+    sign(1 - y)**2 + 1.0, rhs sign(1 - y)**2': no point. Atoms the decision left symbolic
+    are given values inside their domains, and the claim is decided again there."""
+    y = Symbol("y", real=True)
+    kinked = Piecewise((0, Eq(x, 1)), (x - 1, True))
+    lhs = Derivative((x - y) * sign(x - y) ** 2 + kinked, x)
+    rhs = sign(x - y) ** 2 + Piecewise((0, Eq(x, 1)), (1, True))
+    verdict = _decide_one(lhs, rhs, inputs=(x, y))
+    assert verdict.status is REFUTED, verdict.scope
+    point = dict(verdict.counterexample.point)
+    assert set(point) == {"x", "y"}, point
+    assert not sympify(verdict.counterexample.lhs).free_symbols, verdict.counterexample

@@ -353,10 +353,10 @@ def decide_at_breakpoints(
                     # Held for the other atoms symbolic: SymPy's limits there are generic, and
                     # may be wrong where another switch meets this one, or this one folds.
                     found = _where_kinks_meet(ctx, sides, pieces, switches, x, x0, others, domain)
-                if found != "" and x0.free_symbols:
-                    # Refuted or not decided at a point set by other atoms: decided at
-                    # points of it that inputs reach, with every atom a number.
-                    witness = _witnessed(ctx, sides, pieces, x, x0, domain)
+                if found != "" and _left_symbolic(sides, x, others):
+                    # Refuted or not decided with other atoms symbolic (x0 may depend on
+                    # them): decided at points that inputs reach, with every atom a number.
+                    witness = _witnessed(ctx, sides, pieces, x, x0, others, domain)
                     if isinstance(witness, Counterexample) or isinstance(found, Counterexample):
                         found = witness
                 if isinstance(found, Counterexample):
@@ -419,22 +419,24 @@ def _where_kinks_meet(ctx: Context, sides, pieces, kinks, x, x0, others, domain)
     return ""
 
 
-def _witnessed(ctx: Context, sides, pieces, x, x0, domain):
-    """A counterexample at a point of the kink x = x0 that some input reaches, where x0
-    depends on other atoms: values for them inside their domains that put x0 inside x's
-    `domain`, where the claim fails again, decided with every atom a number; else why none
-    was found. The claim failing at x = x0 for symbolic atoms refutes nothing where no
-    input lies on the kink (|x − y(1 − y)|' = 1 for x > 1/2: the kink x ≤ 1/4 is outside)."""
-    atoms = sorted(x0.free_symbols, key=sympy.default_sort_key)
-    if not all(a in ctx.scalars for a in atoms):
+def _witnessed(ctx: Context, sides, pieces, x, x0, others, domain):
+    """A counterexample at a point of the kink x = x0 that some input reaches, where the
+    decision left atoms symbolic (x0 may depend on them): values for them inside their
+    domains that put x0 inside x's `domain`, where the claim fails again, decided with every
+    atom a number; else why none was found. The claim failing at x = x0 for symbolic atoms
+    refutes nothing where no input lies on the kink (|x − y(1 − y)|' = 1 for x > 1/2: the
+    kink x ≤ 1/4 is outside), and a counterexample names every atom's value."""
+    free = set().union(x0.free_symbols, *(side.free_symbols for side in sides))
+    atoms = sorted(free - {x} - set(others), key=sympy.default_sort_key)
+    if not atoms or not all(a in ctx.scalars for a in atoms):
         return f"the kink {x} = {x0} depends on more than scalar inputs"
     tried = 0
     for point in _on_kink(ctx, x, x0, atoms, domain):
-        at = x0.xreplace(point)
+        at, there = x0.xreplace(point), {**others, **point}
         inputs = {x: at, **point}
         if not all(_may_take(ctx, a, v) for a, v in inputs.items()):
             continue
-        found = _at_point(sides, pieces, x, at, point)
+        found = _at_point(sides, pieces, x, at, there)
         if isinstance(found, Counterexample):
             return found
         tried += 1
@@ -444,10 +446,10 @@ def _witnessed(ctx: Context, sides, pieces, x, x0, domain):
 
 
 def _on_kink(ctx: Context, x, x0, atoms, domain):
-    """Values for the atoms of x0 to try: each at the same simple value of its domain, each
-    at one, then each atom in turn solved from x0 = t for simple values t of x's `domain`
-    and its midpoint (the kink x = y² with x in [2.1, 2.2] lies at no simple y), the others
-    at a few of theirs (x = n·y with n = 0 reaches no x in [2.1, 2.2]; n = 2 does)."""
+    """Values for `atoms` (those of x0 among them) to try: each at the same simple value of
+    its domain, each at one, then each atom in turn solved from x0 = t for simple values t
+    of x's `domain` and its midpoint (the kink x = y² with x in [2.1, 2.2] lies at no simple
+    y), the others at a few of theirs (x = n·y with n = 0 reaches no x in [2.1, 2.2])."""
     values = [
         [v for v in simple_values(declared_domain(ctx, a)) if admissible(a, v)] for a in atoms
     ]
