@@ -269,8 +269,10 @@ def _index_range(low, high):
 def _cuts(low, high, *points):
     """The interval from `low` to `high` as mpmath.quad takes it, split at the `points`
     inside it (where the integrand branches or kinks: quadrature across a kink is off by
-    far more than the comparison's tolerance). A reversed interval keeps its direction."""
-    inside = sorted(p for p in points if min(low, high) < p < max(low, high))
+    far more than the comparison's tolerance). A reversed interval keeps its direction; a
+    complex point (a root ±√θ for θ < 0) is no cut."""
+    real = [p.real for p in map(mpmath.mpmathify, points) if mpmath.im(p) == 0]
+    inside = sorted(p for p in real if min(low, high) < p < max(low, high))
     return [low, *(inside if low <= high else inside[::-1]), high]
 
 
