@@ -420,7 +420,7 @@ def _at_irrational_breakpoints(ctx: Context, compiled: Compiled, deadline) -> Co
     tried: set = set()
     for zero in _switches_of(inst):
         for atom, root in _irrational_roots(zero, inst.atoms):
-            if (atom, root) in tried or not _may_take(ctx, atom, root):
+            if (atom, root) in tried or not may_take(ctx, atom, root):
                 continue
             tried.add((atom, root))
             for base in bases:
@@ -432,7 +432,7 @@ def _at_irrational_breakpoints(ctx: Context, compiled: Compiled, deadline) -> Co
     return None
 
 
-def _may_take(ctx: Context, atom, value) -> bool:
+def may_take(ctx: Context, atom, value) -> bool:
     """Whether `atom` may take the irrational real `value`: inside its declared domain, and
     allowed by its assumptions (see numeric.allowed)."""
     if value.is_real is not True or declared_domain(ctx, atom).contains(value) is not sympy.true:

@@ -278,22 +278,14 @@ def _cuts(low, high, *points):
 
 def _edges_in(expr, t) -> list:
     """Where `expr` may branch or kink as t varies, as expressions free of t: the roots in t
-    of its Piecewise conditions and of the arguments of Abs, sign, Heaviside, Max and Min,
-    where those are at most quadratic in t."""
+    of its switches (falsify.switches: Piecewise conditions, arguments of Abs, sign,
+    Heaviside, ties of Max and Min, a primitive's kink...) that are at most quadratic in t."""
+    from derive.engine.falsify import switches  # falsify builds on this module
+
     found = []
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, sympy.Piecewise):
-            relations = [r for _, c in node.args for r in c.atoms(sympy.core.relational.Relational)]
-            zeros = [r.lhs - r.rhs for r in relations if isinstance(r.lhs, sympy.Expr)]
-        elif isinstance(node, sympy.Abs | sympy.sign | sympy.Heaviside):
-            zeros = [node.args[0]]
-        elif isinstance(node, sympy.Max | sympy.Min):
-            zeros = [a - b for k, a in enumerate(node.args) for b in node.args[k + 1 :]]
-        else:
-            continue
-        for zero in zeros:
-            if zero.has(t) and zero.is_polynomial(t) and sympy.degree(zero, t) <= 2:
-                found += [root for root in sympy.solve(zero, t) if not root.has(sympy.I)]
+    for zero in switches(expr, poles=False):
+        if zero.has(t) and zero.is_polynomial(t) and sympy.degree(zero, t) <= 2:
+            found += [root for root in sympy.solve(zero, t) if not root.has(sympy.I)]
     return list(dict.fromkeys(found))
 
 

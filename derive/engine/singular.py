@@ -25,8 +25,15 @@ import mpmath
 import sympy
 
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.falsify import declared_domain, show_value, simple_values, switches
-from derive.engine.numeric import admissible, allowed
+from derive.engine.falsify import (
+    declared_domain,
+    may_take,
+    show_value,
+    simple_values,
+    switches,
+    uniform_points,
+)
+from derive.engine.numeric import admissible
 from derive.engine.terms import Context, NotDerivable, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
 from derive.notation.aggregates import binds
@@ -352,7 +359,7 @@ def decide_at_breakpoints(
                 if found == "" and _left_symbolic(sides, x, others):
                     # Held for the other atoms symbolic: SymPy's limits there are generic, and
                     # may be wrong where another switch meets this one, or this one folds.
-                    found = _where_kinks_meet(ctx, sides, pieces, switches, x, x0, others, domain)
+                    found = _where_kinks_meet(ctx, sides, pieces, switches, x, x0, others)
                 if found != "" and _left_symbolic(sides, x, others):
                     # Refuted or not decided with other atoms symbolic (x0 may depend on
                     # them): decided at points that inputs reach, with every atom a number.
@@ -377,7 +384,7 @@ def _left_symbolic(sides, x, others) -> bool:
     return bool(set().union(*(side.free_symbols for side in sides)) - {x} - set(others))
 
 
-def _where_kinks_meet(ctx: Context, sides, pieces, kinks, x, x0, others, domain):
+def _where_kinks_meet(ctx: Context, sides, pieces, kinks, x, x0, others):
     """ "" where the claim also holds at each value of an atom left symbolic at which
     another switch (a branch, kink or tie) meets the kink x = x0, or a switch of it stops
     depending on x there (SymPy's limits, taken for that atom symbolic, are generic: at x =
@@ -403,12 +410,12 @@ def _where_kinks_meet(ctx: Context, sides, pieces, kinks, x, x0, others, domain)
         roots = sympy.solveset(zero, atom, sympy.S.Reals)
         if not isinstance(roots, sympy.FiniteSet):
             return f"where {switch} = 0 meets the kink {x} = {x0} is not a finite set"
-        meets += [{atom: root} for root in roots if _may_take(ctx, atom, root)]
+        meets += [{atom: root} for root in roots if may_take(ctx, atom, root)]
     for point in meets:
         at, there = x0.xreplace(point), {**others, **point}
         if at.free_symbols:
             return f"the kinks meeting at {x} = {at} are not decided"
-        if not (_may_take(ctx, x, at) and domain.contains(at) is sympy.true):
+        if not may_take(ctx, x, at):
             continue
         along = _vanishing_along(kinks, x, there)
         if along is not None:
@@ -434,7 +441,7 @@ def _witnessed(ctx: Context, sides, pieces, x, x0, others, domain):
     for point in _on_kink(ctx, x, x0, atoms, domain):
         at, there = x0.xreplace(point), {**others, **point}
         inputs = {x: at, **point}
-        if not all(_may_take(ctx, a, v) for a, v in inputs.items()):
+        if not all(may_take(ctx, a, v) for a, v in inputs.items()):
             continue
         found = _at_point(sides, pieces, x, at, there)
         if isinstance(found, Counterexample):
@@ -450,12 +457,10 @@ def _on_kink(ctx: Context, x, x0, atoms, domain):
     its domain, each at one, then each atom in turn solved from x0 = t for simple values t
     of x's `domain` and its midpoint (the kink x = y² with x in [2.1, 2.2] lies at no simple
     y), the others at a few of theirs (x = n·y with n = 0 reaches no x in [2.1, 2.2])."""
+    yield from uniform_points(ctx, atoms)
     values = [
         [v for v in simple_values(declared_domain(ctx, a)) if admissible(a, v)] for a in atoms
     ]
-    for value in values[0]:
-        if all(value in ok for ok in values):
-            yield dict.fromkeys(atoms, value)
     for chosen in itertools.product(*values):
         yield dict(zip(atoms, chosen))
     targets = list(simple_values(domain))
@@ -474,16 +479,6 @@ def _on_kink(ctx: Context, x, x0, atoms, domain):
                 if isinstance(roots, sympy.FiniteSet):
                     for root in roots:
                         yield {**others, last: root}
-
-
-def _may_take(ctx: Context, atom, value) -> bool:
-    """Whether the input `atom` may take the exact real number `value` (an irrational one
-    too: a kink may lie there)."""
-    return (
-        value.is_real is True
-        and allowed(atom, value)
-        and declared_domain(ctx, atom).contains(value) is sympy.true
-    )
 
 
 def _vanishing_along(switches, x, others):
