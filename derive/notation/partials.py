@@ -126,11 +126,10 @@ def _put_back(expr, stand_ins, constants):
     return expr.xreplace({symbol: func() for func, symbol in constants.items()})
 
 
-def moving_edge(inner, variables):
+def leibniz_obstacle(inner, variables):
     """Where differentiating `inner` by `variables` would differentiate an integral in it
-    under the integral sign
-    without Leibniz's rule being known to hold, the part of the integral that stops it
-    (else None). The rule holds for an integral over a bounded range whose integrand is
+    under the integral sign without Leibniz's rule being known to hold, the part of the
+    integral that stops it (else None). The rule holds for an integral over a bounded range whose integrand is
     bounded and, where it involves the variable, smooth in it and the integration variable
     together: this asks for a finite range, parts in the integration variable alone bounded
     on it (a fixed jump is; 1/t² on [0, 1] is not: d/dd ∫₀¹ d³/t² e^{-d²/t} dt is 1 at 0,
@@ -167,7 +166,7 @@ def moving_edge(inner, variables):
 
 def _rough(expr, bound: set, variables):
     """The first part of `expr` in both a `bound` variable and one of `variables` that is
-    not known smooth in them (see moving_edge), or None."""
+    not known smooth in them (see leibniz_obstacle), or None."""
     if not (expr.free_symbols & bound and any(expr.has(v) for v in variables)):
         return None
     if expr.is_Atom or isinstance(expr, Indexed | AppliedUndef):

@@ -23,7 +23,7 @@ from derive.model import Definition
 from derive.notation.aggregates import SetSum, SubsetSum, expand_sum, rename_bound
 from derive.notation.array_entries import write_out_numeric
 from derive.notation.arrays import ArrayError
-from derive.notation.partials import differentiate, intermediates, is_partial, moving_edge
+from derive.notation.partials import differentiate, intermediates, is_partial, leibniz_obstacle
 from derive.notation.perturb import CaptureError, FirstOrder, Perturbation
 from derive.notation.tensors import ShapeCheck
 
@@ -164,7 +164,8 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
 def derivative_of(inner: sympy.Basic, node: Derivative, cut) -> sympy.Basic:
     """`inner` differentiated by the variables of `node` (see partials.differentiate);
     NotDerivable where that would differentiate an integral under the integral sign across
-    an edge that moves with the variable (see partials.moving_edge)."""
+    an edge that moves with the variable, or an improper or unbounded one (see
+    partials.leibniz_obstacle)."""
     _under_the_sign(inner, [v for v, _ in node.variable_count])
     return differentiate(inner, node, cut)
 
@@ -172,10 +173,10 @@ def derivative_of(inner: sympy.Basic, node: Derivative, cut) -> sympy.Basic:
 def _under_the_sign(inner: sympy.Basic, variables) -> None:
     """NotDerivable where differentiating `inner` by `variables` would differentiate an
     integral under the integral sign where Leibniz's rule is not known to hold."""
-    edge = moving_edge(inner, variables)
-    if edge is not None:
+    obstacle = leibniz_obstacle(inner, variables)
+    if obstacle is not None:
         raise NotDerivable(
-            f"differentiating under the integral sign at {edge}, where Leibniz's rule is not "
+            f"differentiating under the integral sign at {obstacle}, where Leibniz's rule is not "
             "known to hold (a branch, kink or pole that moves with the variable, an unbounded "
             "integrand, or an infinite range)"
         )
