@@ -16,6 +16,7 @@ import threading
 import llvmlite.ir
 import numba
 import numba.core.cgutils
+import numba.core.compiler
 import numba.extending
 import numpy
 
@@ -227,6 +228,30 @@ def _prefetch_row(array, row):
     valid index: the hint is computed from it like a load, though it loads nothing."""
     for byte in range(0, array.strides[0], 64):
         _prefetch_line(array, row, byte)
+
+
+class _Disjoint(numba.core.compiler.Compiler):
+    """Numba's compiler, telling LLVM that a kernel's array arguments do not overlap (its
+    flag `noalias`): loops that write one array and read others then need no run-time
+    checks of overlap, and vectorise. Only for kernels that write nothing but arrays the
+    layer allocated for the call, from the workspace, which hands a block out only when no
+    array refers to it, so none overlaps another argument; arguments that may share memory
+    (xl is xr with shared weights) are only read, which the flag allows.
+    """
+
+    def define_pipelines(self):
+        self.state.flags.noalias = True
+        return super().define_pipelines()
+
+
+def _disjoint(written, read):
+    """Raise unless no array in `written` may share memory with another in `written` or
+    `read`: what a _Disjoint kernel promises LLVM, checked before each call (by the arrays'
+    bounds, numpy.may_share_memory: microseconds)."""
+    arrays = [*written, *read]
+    for k, array in enumerate(written):
+        if any(numpy.may_share_memory(array, other) for other in arrays[k + 1 :]):
+            raise RuntimeError("internal error: an array a kernel writes overlaps its inputs")
 
 
 def _openblas_threads():
@@ -741,6 +766,7 @@ def _gatv2_forward_edges(xl, xr, sources, offsets, att, bias, negative_slope, he
         lanes = [_gatv2_lanes(parts, (*rows, heads), xl.dtype) for rows in ((), (), (channels,))]
         work = (*lanes, _gatv2_lanes(parts, (heads,), numpy.float64))
         arguments = (xl, xr, sources, offsets, att, bias, negative_slope, concat, out, weights)
+        _disjoint((out, weights, totals, *work), (xl, xr, sources, offsets, att, bias))
         _in_threads(_gatv2_forward_part_cm, parts, (*arguments, totals, work))
         return out.reshape(nodes, bias.size), (weights, totals)
     xl, xr, att = (_gatv2_heads(a, heads) for a in (xl, xr, att))
@@ -793,7 +819,10 @@ def _gatv2_forward_part(
                 out[i, g, c] = out_d
 
 
-@numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+# Compiled with arguments that do not overlap (_Disjoint): see _gatv2_backward_part_cm.
+@numba.njit(
+    cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy", pipeline_class=_Disjoint
+)
 def _gatv2_forward_part_cm(
     xl, xr, sources, offsets, att, bias, negative_slope, concat, out, weights, totals, work,
     part, parts,
@@ -897,6 +926,8 @@ def _gatv2_backward_edges(
         work = (*views, datt_v, dbias, ds, dagg)
         kernel = _gatv2_backward_part
     arguments = (dout, xl, xr, sources, offsets, att, bias, negative_slope, concat, weights, totals)
+    if cm:
+        _disjoint(work, (dout, xl, xr, sources, offsets, att, bias, weights, totals))
     _in_threads(kernel, parts, (*arguments, work))
     for part in range(1, parts):  # in place: half the time of dxl.sum(axis=0)
         dxl[0] += dxl[part]
@@ -964,7 +995,16 @@ def _gatv2_backward_part(
                     dxr[i, h, c] += dxr_d
                     datt[part, h, c] += datt_d
                     mine[j, h, c] += dxl_msg_d + dxl_d
-@numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+
+
+# Compiled with arguments that do not overlap (_Disjoint): its loops over the heads write
+# lanes and read others, and Numba's default checked their overlap at run time. At 1M edges
+# with 8 heads of 8 channels this took the loop from 153 to 135 ms and the forward's from 88
+# to 82 (medians of 10 calls alternating with the default's in one process; on a busier host,
+# 207 to 167 and 100 to 90). The head-major kernels gained nothing, and keep the default.
+@numba.njit(
+    cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy", pipeline_class=_Disjoint
+)
 def _gatv2_backward_part_cm(
     dout, xl, xr, sources, offsets, att, bias, negative_slope, concat, weights, totals, work,
     part, parts,

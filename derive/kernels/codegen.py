@@ -89,7 +89,8 @@ def _printed(specs, numba: bool) -> tuple[list[PrintedKernel], list[list[str]], 
         if numba and kind(spec.kind).threaded:
             imports.add("concurrent.futures")
         if numba and kind(spec.kind).gathers:
-            imports |= {"llvmlite.ir", "numba.core.cgutils", "numba.extending"}
+            imports |= {"llvmlite.ir", "numba.extending"}
+            imports |= {"numba.core.cgutils", "numba.core.compiler"}
         if numba and kind(spec.kind).dense:
             imports |= {"contextlib", "ctypes", "pathlib", "threading"}
         if numba and kind(spec.kind).workspace:

@@ -127,15 +127,14 @@ def _put_back(expr, stand_ins, constants):
 
 
 def leibniz_obstacle(inner, variables):
-    """Where differentiating `inner` by `variables` would differentiate an integral in it
-    under the integral sign without Leibniz's rule being known to hold, the part of the
-    integral that stops it (else None). The rule holds for an integral over a bounded range whose integrand is
+    """Where differentiating `inner` by `variables` would differentiate an integral in it under the
+    integral sign without Leibniz's rule being known to hold, the part of the integral that
+    stops it (else None). The rule holds for an integral over a bounded range whose integrand is
     bounded and, where it involves the variable, smooth in it and the integration variable
-    together: this asks for a finite range, parts in the integration variable alone bounded
-    on it (a fixed jump is; 1/t² on [0, 1] is not: d/dd ∫₀¹ d³/t² e^{-d²/t} dt is 1 at 0,
-    where the integrand's derivative is 0 for every t), and parts in both known smooth (see
-    _rough): d/dx ∫_{-1}^{1} [t > x] dt is -1, where SymPy's derivative of the integrand
-    is 0 for every t."""
+    together: this asks for a finite range, parts in the integration variable alone bounded on
+    it (a fixed jump is; 1/t² on [0, 1] is not: d/dd ∫₀¹ d³/t² e^{-d²/t} dt is 1 at 0, where the
+    integrand's derivative is 0 for every t), and parts in both known smooth (see _rough): d/dx
+    ∫_{-1}^{1} [t > x] dt is -1, where SymPy's derivative of the integrand is 0 for every t."""
     for integral in sympy.preorder_traversal(inner):
         if not isinstance(integral, sympy.Integral):
             continue
