@@ -94,6 +94,17 @@ def test_empty_array_sum_keeps_its_shape():
     assert tanh(empty) != 0  # SymPy would call an empty Sum zero, and tanh(0) the scalar 0
 
 
+def test_an_array_sum_over_a_window_with_symbolic_ends_is_written_out():
+    # Σ_{j=V}^{V+1}: the width is a number, the ends are not (int(V) crashed: INTERNAL).
+    window = ArraySum(Table(x[v] * d, (v, 1, V)), (d, V, V + 1))
+    at = (axis_index(0, V),)
+    assert sympy.expand(entry(write_out_numeric(window), at) - (2 * V + 1) * entry(column, at)) == 0
+    # An end named like the terms' bound index: the table's v is not captured by it.
+    captured = ArraySum(Table(x[v] * d, (v, 1, V)), (d, v, v + 1))
+    written = write_out_numeric(captured).subs(V, 2).doit()
+    assert sympy.expand(entry(written, (Integer(2),)) - (2 * v + 1) * x[2]) == 0
+
+
 def test_tables_with_numeric_sizes_become_literals():
     literal = write_out_numeric(A_bar.subs({V: 1, D: 2}))
     assert shape(literal) == (1, 2)
@@ -132,6 +143,20 @@ DOC = document(
         claim("matmul", "", "", Table(Sum(M[v, d] ** 2, (v, 1, V)), (d, 1, D)), Dot(M_bar, M_bar)),
         claim("ill-shaped itself", "", "", tanh(Dot(M_bar, N_bar)), tanh(Dot(M_bar, N_bar))),
         claim("gram", "", "", Dot(Transposed(M_bar), N_bar), Dot(Transposed(N_bar), M_bar)),
+        claim(
+            "window",
+            "",
+            "",
+            ArraySum(Table(M[v, 1] * d, (v, 1, V)), (d, V, V + 1)),
+            Table((2 * V + 1) * M[v, 1], (v, 1, V)),
+        ),
+        claim(
+            "window, wrong",
+            "",
+            "",
+            ArraySum(Table(M[v, 1] * d, (v, 1, V)), (d, V, V + 1)),
+            Table(2 * V * M[v, 1], (v, 1, V)),
+        ),
     ),
 )
 
@@ -143,6 +168,12 @@ def _decide(claim_id):
 def test_true_array_identity_is_proved_for_all_sizes():
     finding = _decide("column sums")
     assert finding.status is PROVED and finding.scope == "all sizes: D ≥ 1, V ≥ 1"
+
+
+def test_a_sum_over_a_window_with_symbolic_ends_is_decided():
+    # It was INTERNAL (int() of a symbolic end) on the symbolic path.
+    assert _decide("window").status is PROVED
+    assert _decide("window, wrong").status is REFUTED
 
 
 def test_shape_mismatch_is_a_counterexample_with_the_shapes():

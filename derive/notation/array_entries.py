@@ -29,7 +29,7 @@ from sympy.matrices.expressions import (
     ZeroMatrix,
 )
 
-from derive.notation.aggregates import call
+from derive.notation.aggregates import call, rename_bound
 from derive.notation.arrays import (
     ArrayError,
     ArrayLiteral,
@@ -394,7 +394,10 @@ def _written_out(node: ArraySum):
     if len(node.limits) > 1:
         inner = _written_out(ArraySum(body, (index, lo, hi)))
         return _written_out(ArraySum(inner, *node.limits[1:]))
-    terms = [body.subs(index, k) for k in range(int(lo), int(hi) + 1)]
+    # The width is a number; the ends may be symbolic (a window j = n .. n + 1). Bound
+    # indices of the terms named like the index or an end's symbols are renamed first.
+    body = rename_bound(body, {index} | lo.free_symbols)
+    terms = [body.xreplace({index: lo + k}) for k in range(int(hi - lo) + 1)]
     if terms:
         return Add(*terms)
     return Table(0, *((Dummy("ζ", integer=True), 1, n) for n in shape(body)))
