@@ -670,6 +670,19 @@ def _check_sizes(where: str, size: sympy.Symbol, low, values) -> None:
                 )
 
 
+def _check_above_low(where: str, size: sympy.Symbol, low, values) -> None:
+    """Raise ValueError if a claim's own sizes= names a value of `size` below the claim's
+    lowest size: that value would be left out of the grid, and a claim false only there (at
+    n = 0) would come out proved at the other sizes without a word about it."""
+    below = [value for value in values if sympy.sympify(value) < low]
+    if below:
+        raise ValueError(
+            f"{where}: sizes= gives {size} the value {below[0]}, below the claim's lowest "
+            f"size {low} (sizes start at 1; lows={{{size}: {below[0]}}} lets the claim start "
+            "lower)"
+        )
+
+
 _DOMAIN_KINDS = ("real", "positive", "nonnegative", "negative")
 
 
@@ -836,6 +849,7 @@ def document(
         for size in {*lows, *grid, *exact, *(sizes or {})}:
             values = (*grid.get(size, ()), *exact.get(size, ()))
             _check_sizes(f"document {name}: claim {item.id}", size, lows.get(size, 1), values)
+            _check_above_low(f"document {name}: claim {item.id}", size, lows.get(size, 1), values)
     for item in gradients:
         if item.wrt not in inputs:
             raise ValueError(

@@ -497,6 +497,26 @@ def test_a_range_or_size_that_contradicts_its_assumptions_is_rejected(name):
     assert _is_one_line(str(problem.value)) and "is declared" in str(problem.value)
 
 
+def test_a_claim_size_below_the_claims_lowest_size_is_an_input_error():
+    # Was PROVED_AT_SIZES "n = 1; n = 2" with the 0 the claim asked for silently left out:
+    # Σ_i (-1)^i C(n, i) = 0 fails only at n = 0 (helper 94).
+    nonnegative = Symbol("n0", integer=True, nonnegative=True)
+    alternating = Sum((-1) ** i * sympy.binomial(nonnegative, i), (i, 0, nonnegative))
+    grid = {nonnegative: (1, 2, 3)}
+    with pytest.raises(ValueError, match="below the claim's lowest size 1") as problem:
+        _doc(alternating, 0, inputs=(), sizes=grid, claim_sizes={nonnegative: (0, 1, 2)})
+    assert _is_one_line(str(problem.value))
+    lowered = _doc(
+        alternating,
+        0,
+        inputs=(),
+        sizes=grid,
+        claim_sizes={nonnegative: (0, 1, 2)},
+        lows={nonnegative: 0},
+    )
+    assert _verdict(lowered).status is REFUTED
+
+
 def test_a_definition_applied_to_a_half_for_its_integer_parameter_is_an_input_error():
     # Was PROVED for every n: t(k) := Σ_{i=1}^{k} 1 unfolded at k = n/2 put n/2 back into the
     # limit that t's body reads as an integer.
