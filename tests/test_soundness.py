@@ -2905,3 +2905,43 @@ def test_a_kink_is_checked_where_its_switch_stops_depending_on_the_variable():
     checked = decide_at_breakpoints(ctx, item, breakpoints(ctx, item), Deadline(60))
     assert checked.why or checked.refuted is not None, checked
     assert _verdict(doc).status not in (PROVED, PROVED_AT_SIZES)
+
+
+q_irr = Symbol("q", irrational=True)
+e_pos, o_odd, x_real = Symbol("e", positive=True), Symbol("o", odd=True), Symbol("x", real=True)
+# Built when a test runs, after derive's corrections to SymPy are applied (as in a document).
+POW_FACTS = {
+    # SymPy held a power of an irrational irrational, so |q² - 2| > 0 and Eq(q², 2) = False
+    # were built or proved, though (√2)² = 2 (helper 95).
+    "irrational squared": (lambda: (sympy.Abs(q_irr**2 - 2), 0, ">"), REFUTED),
+    "irrational squared in a branch": (
+        lambda: (Piecewise((1, sympy.Eq(q_irr**2, 2)), (0, True)), 0, "=="),
+        REFUTED,
+    ),
+    "fraction of an irrational squared": (lambda: (sympy.frac(q_irr**2), 0, ">"), None),
+    # (3/2)**e was held no integer; it is 2 at e = log 2 / log(3/2).
+    "rational to a real power": (lambda: (sympy.frac(Rational(3, 2) ** e_pos), 0, ">"), None),
+    # 0**(-o) is built as zoo**o, held nonzero; at o = -1 it is 0.
+    "zoo to an odd power": (
+        lambda: (Piecewise((1, sympy.Eq(sympy.S(0) ** (-o_odd), 0)), (0, True)), 0, "=="),
+        REFUTED,
+    ),
+    "zoo in a delta": (lambda: (KroneckerDelta(sympy.S(0) ** (-o_odd), 0), 0, "=="), REFUTED),
+    # Was INTERNAL: evaluating Max(nan, x) raised.
+    "zoo in a max": (lambda: (Max(x_real, sympy.S(0) ** (-o_odd)), x_real, "=="), REFUTED),
+    # True claims keep their proofs.
+    "an irrational is nonzero": (lambda: (sympy.Abs(q_irr), 0, ">"), PROVED),
+    "an irrational squared is positive": (lambda: (q_irr**2, 0, ">"), PROVED),
+}
+
+
+@pytest.mark.parametrize("name", POW_FACTS)
+def test_sympys_facts_about_powers_prove_no_false_claim(name):
+    build, expected = POW_FACTS[name]
+    lhs, rhs, relation = build()
+    inputs = tuple(sorted((lhs - rhs).free_symbols, key=str))
+    verdict = _verdict(_doc(lhs, rhs, inputs=inputs, relation=relation))
+    if expected is None:
+        assert verdict.status not in (PROVED, PROVED_AT_SIZES), (verdict.method, verdict.scope)
+    else:
+        assert verdict.status is expected, (verdict.status, verdict.method, verdict.error)

@@ -348,6 +348,12 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     job = Job(ctx, claim, deadline, size_grid(ctx, claim, sizes)[:MAX_GRID], sizes)
     if _probe_separates(job):
         return _refute(job)
+    if _undefined_parts(ctx, claim):
+        job.tried.append(
+            "no proof: the claim holds zoo or nan as SymPy built it (1/0, or 0**(-o) as "
+            "zoo**o), which SymPy's rewrites and facts do not follow soundly"
+        )
+        return _evidence(job)
     # A claim that pins a size to one value is a statement about that size only.
     pinned = any(len(set(values)) == 1 for _, values in claim.sizes)
     method = None if pinned else _prove_generic(job)
@@ -367,6 +373,18 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     if proved is not None:
         return proved
     return _evidence(job)
+
+
+def _undefined_parts(ctx: Context, claim: Claim) -> bool:
+    """Whether the claim, or a definition it reaches, holds zoo or nan. No proof is tried
+    for it: (zoo**o).rewrite(exp) is nan and Eq(nan, 0) is False, so Piecewise((1,
+    Eq(0**(-o), 0)), (0, True)) = 0 was proved "rewritten in exp", though at o = -1 the
+    left side is 1 (helper 95). Its exact and numeric instances (zoo evaluated as undefined)
+    may still refute it."""
+    sides = sympy.Tuple(claim.lhs, claim.rhs)
+    parts = [sides] + [d.body for d in reached_definitions(ctx, sides)]
+    parts += [d.initial for d in reached_definitions(ctx, sides) if d.initial is not None]
+    return any(part.has(sympy.zoo, sympy.nan) for part in parts)
 
 
 def _edge_sizes(ctx: Context, claim: Claim, sizes) -> list[dict]:

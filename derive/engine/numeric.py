@@ -211,14 +211,22 @@ def argument_symbols(count: int) -> list[sympy.Symbol]:
     return [sympy.Symbol(f"_a{k}") for k in range(count)]
 
 
+def _nan_for_zoo(expr):
+    """`expr` with zoo (1/0, or SymPy's 0**(-o) = zoo**o) as NaN, which mpmath can print: the
+    side is undefined there. Where SymPy cannot build the result (Max(nan, x) raises: NaN
+    is not comparable), the whole side is NaN."""
+    try:
+        return expr.xreplace({sympy.zoo: sympy.nan})
+    except (ValueError, TypeError):
+        return sympy.nan
+
+
 def compile_instance(instance: Instance, relation: str) -> Compiled:
     """Lambdify every entry of `instance` (primitives evaluated by their definitions)."""
     dummies = argument_symbols(len(instance.atoms))
     swap = dict(zip(instance.atoms, dummies))
-    # A side can be undefined outright (1/0 is zoo), which mpmath cannot print: NaN instead.
-    undefined = {sympy.zoo: sympy.nan}
     exprs = [
-        pointwise(e.xreplace(swap).xreplace(undefined))
+        pointwise(_nan_for_zoo(e.xreplace(swap)))
         for _, left, right in instance.entries
         for e in (left, right)
     ]

@@ -42,6 +42,18 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   log-partition REFUTED, a false padding claim PROVED at sizes). Now a node that binds a
   variable a condition inside it names is left as it is, and so is one of derive's arrays
   (folded out of a Table, a Piecewise has arrays as branches, which SymPy cannot take).
+- A power of an irrational to an integer exponent was irrational (so no integer, nonzero
+  and q² - 2 nonzero): (√2)² = 2, yet Eq(q**2, 2) was built as False and |q² - 2| > 0 was
+  PROVED for q declared irrational (helper 95). Unknown now, except for the exponents 1
+  and -1.
+- A power of a noninteger (√2) to a positive integer exponent was neither even nor odd,
+  though (√2)² is 2. Now so only for an integer base.
+- A rational noninteger to a positive exponent was no integer, an exponent not known
+  rational too: (3/2)**e is 2 at e = log 2 / log(3/2). Now so only for a rational exponent.
+- zoo**o (which SymPy builds for 0**(-o)) was not algebraic, hence not zero, and 0**o
+  algebraic, hence finite, for an integer o of unknown sign: at o = -1 they are 0 and zoo,
+  and Piecewise((1, Eq(0**(-o), 0)), (0, True)) = 0 was PROVED (helper 95). Now unknown for
+  a base not known finite, and for a zero base whose exponent may be negative.
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -60,6 +72,11 @@ from sympy.core.power import Pow
 from sympy.functions.elementary import piecewise
 
 _POW_IS_IMAGINARY = Pow._eval_is_imaginary
+_POW_IS_RATIONAL = Pow._eval_is_rational
+_POW_IS_EVEN = Pow._eval_is_even
+_POW_IS_ODD = Pow._eval_is_odd
+_POW_IS_INTEGER = Pow._eval_is_integer
+_POW_IS_ALGEBRAIC = Pow._eval_is_algebraic
 _ACOT_EVAL = sympy.acot.eval.__func__
 _ACOTH_EVAL = sympy.acoth.eval.__func__
 _SIGN_POWER = sympy.sign._eval_power
@@ -84,6 +101,41 @@ def _pow_is_imaginary(self):
         if self.base.is_extended_real and self.exp.is_extended_real:
             return None  # an integer exponent makes a real base's power real
     return answer
+
+
+def _pow_is_rational(self):
+    answer = _POW_IS_RATIONAL(self)
+    if answer is False and self.exp.is_integer and self.base.is_irrational:
+        # An irrational's square may be rational ((√2)² = 2); only q and 1/q stay irrational.
+        return answer if abs(self.exp) == 1 else None
+    return answer
+
+
+def _integer_base_only(method):
+    """`method` (Pow's parity) where the base is known an integer; else only a True stands
+    (a noninteger's square may be an even integer: (√2)² = 2)."""
+
+    def answer(self):
+        found = method(self)
+        return found if found or self.base.is_integer else None
+
+    return answer
+
+
+def _pow_is_integer(self):
+    answer = _POW_IS_INTEGER(self)
+    if answer is False and self.exp.is_positive and self.exp.is_rational is not True:
+        if self.base.is_rational and self.base.is_integer is False:
+            return None  # (3/2)**e is 2 at e = log 2 / log(3/2)
+    return answer
+
+
+def _pow_is_algebraic(self):
+    if self.base.is_finite is not True:
+        return None  # zoo**o is 0 at o = -1
+    if self.base.is_zero and self.exp.is_nonnegative is not True:
+        return None  # 0**o is zoo at o = -1
+    return _POW_IS_ALGEBRAIC(self)
 
 
 def _acot_eval(cls, arg):
@@ -329,6 +381,11 @@ def apply() -> None:
     _install_piecewise_fold()
     Pow._eval_is_imaginary = _pow_is_imaginary
     Pow._prop_handler["imaginary"] = _pow_is_imaginary  # what SymPy's assumptions call
+    _install(Pow, "rational", _pow_is_rational)
+    _install(Pow, "even", _integer_base_only(_POW_IS_EVEN))
+    _install(Pow, "odd", _integer_base_only(_POW_IS_ODD))
+    _install(Pow, "integer", _pow_is_integer)
+    _install(Pow, "algebraic", _pow_is_algebraic)
     sympy.acot.eval = classmethod(_acot_eval)
     sympy.acoth.eval = classmethod(_acoth_eval)
     sympy.sign._eval_power = _sign_power
