@@ -12,6 +12,7 @@ from sympy import (
     Interval,
     Max,
     Min,
+    Mod,
     Piecewise,
     Rational,
     Sum,
@@ -19,6 +20,8 @@ from sympy import (
     atan,
     atan2,
     exp,
+    floor,
+    frac,
     log,
     oo,
     pi,
@@ -615,3 +618,15 @@ def test_a_counterexample_at_a_kink_names_a_value_for_every_atom():
     point = dict(verdict.counterexample.point)
     assert set(point) == {"x", "y"}, point
     assert not sympify(verdict.counterexample.lhs).free_symbols, verdict.counterexample
+
+
+def test_jumps_of_floors_and_remainders_away_from_the_simple_values_are_searched():
+    """Helper 95: floor(x - 1/7) + floor(1/7 - x) = -1 fails at x = 1/7 only (near 0), and
+    stayed NUMERIC, as did the same with Mod and frac: their jumps were no breakpoints."""
+    s = Rational(1, 7)
+    for lhs, rhs in [
+        (floor(x - s) + floor(s - x), -1),
+        (Mod(x - s, 1) + Mod(s - x, 1), 1),
+        (frac(3 * x - s) + frac(s - 3 * x), 1),
+    ]:
+        assert _decide_one(lhs, rhs).status is REFUTED, lhs

@@ -46,6 +46,7 @@ RANDOM_TRIES = 24
 LARGE_VALUES = tuple(Rational(v) for s in (1, -1) for v in (10 * s, 100 * s, 1000 * s, 10**6 * s))
 NEAR = Rational(1, 1024)
 MAX_BREAKS = 8  # breakpoints kept per atom
+JUMPS = (0, 1, -1)  # the integers at which a floor's argument is tried (see _jumps)
 SWEEP_POINTS = 400  # points the one-atom-at-a-time sweeps evaluate at one size
 EXACT_TRIES = 16  # points also decided exactly, when the instance is small
 EXACT_OPS = 400
@@ -278,10 +279,25 @@ def _breakpoints(inst: Instance) -> dict:
 
 
 def _switches_of(inst: Instance):
-    """The switches (see switches) of every side of every entry of the instance."""
-    for _, left, right in inst.entries:
-        for side in (left, right):
-            yield from switches(elementary(side))
+    """The switches (see switches) of every side of every entry of the instance, then the
+    jumps of its floors, ceilings, fractional parts and remainders (see _jumps)."""
+    sides = [elementary(side) for _, left, right in inst.entries for side in (left, right)]
+    for side in sides:
+        yield from switches(side)
+    for side in sides:
+        yield from _jumps(side)
+
+
+def _jumps(expr):
+    """Expressions whose zeros are jumps of floor, ceiling and frac (an argument at an
+    integer JUMPS holds) and of Mod(a, m) (a at such a multiple of m): floor(x - 1/7) +
+    floor(1/7 - x) = -1 fails at x = 1/7 only, near 0. A few of their infinitely many jumps,
+    for the counterexample search alone."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (sympy.floor, sympy.ceiling, sympy.frac)):
+            yield from (node.args[0] - k for k in JUMPS)
+        elif isinstance(node, sympy.Mod):
+            yield from (node.args[0] - k * node.args[1] for k in JUMPS)
 
 
 # Functions with a branch cut in the complex plane, on the real axis or the imaginary one
