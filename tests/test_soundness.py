@@ -51,6 +51,7 @@ from sympy import (
     sqrt,
     symbols,
 )
+from sympy.codegen.cfunctions import expm1
 
 from derive.declare import claim, define, document, gradients, recurrence
 from derive.engine.deadline import Deadline, OutOfTime
@@ -2945,3 +2946,42 @@ def test_sympys_facts_about_powers_prove_no_false_claim(name):
         assert verdict.status not in (PROVED, PROVED_AT_SIZES), (verdict.method, verdict.scope)
     else:
         assert verdict.status is expected, (verdict.status, verdict.method, verdict.error)
+
+
+b_neg, z_imag = Symbol("b", rational=True, negative=True), Symbol("z", imaginary=True)
+u_frac, t_trans = Symbol("u", noninteger=True), Symbol("t", transcendental=True)
+n_neg = Symbol("n", integer=True, negative=True)
+
+
+def _branch(condition):
+    return Piecewise((1, condition), (0, True))
+
+
+# Helper 96: SymPy's facts about complex values, each built into a false claim it PROVED.
+COMPLEX_FACTS = {
+    # (-1)**I = e^(-π) is real; SymPy held b**I not real for a negative rational b.
+    "negative base to the power I": lambda: (_branch(sympy.Eq(im(b_neg**I), 0)), 0),
+    # 2**z is i at z = iπ/(2 log 2); SymPy held it not imaginary.
+    "two to an imaginary power": lambda: (_branch(sympy.Eq(sympy.re(2**z_imag), 0)), 0),
+    # i**(i u) = e^(-πu/2) is real.
+    "I to an imaginary power": lambda: (sign(im(I ** (I * u_frac))) ** 2, 1),
+    # atan(I x) is I atanh(x), 0 at x = 0; SymPy held it not real, so nonzero.
+    "I times a real": lambda: (_branch(sympy.Eq(atan(I * x_real), 0)), 0),
+    # asin(I z) is -π/2 at z = i.
+    "I times an unknown": lambda: (_branch(sympy.Eq(sympy.asin(I * z_imag), -pi / 2)), 0),
+    # expm1(iπ) = -2 is real.
+    "expm1 of an imaginary": lambda: (_branch(sympy.Eq(im(expm1(z_imag)), 0)), 0),
+    # |e^i| = 1, though e^i is transcendental.
+    "modulus of a transcendental": lambda: (_branch(sympy.Eq(Abs(t_trans), 1)), 0),
+    # binomial(-1, x) is 1 at x = 0; SymPy built it as zoo.
+    "binomial of a negative top": lambda: (1 / sympy.binomial(n_neg, x_real), 0),
+}
+
+
+@pytest.mark.parametrize("name", COMPLEX_FACTS)
+def test_sympys_facts_about_complex_values_prove_no_false_claim(name):
+    lhs, rhs = COMPLEX_FACTS[name]()
+    inputs = tuple(sorted((sympy.sympify(lhs) - rhs).free_symbols, key=str))
+    verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
+    assert verdict.status not in (PROVED, PROVED_AT_SIZES), (verdict.method, verdict.scope)
+    assert not verdict.internal, verdict.error

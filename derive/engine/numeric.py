@@ -250,9 +250,10 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
         function = sympy.lambdify(
             dummies, exprs, modules=[functions, "mpmath"], cse=not looped, printer=printer
         )
-    except (NotImplementedError, NameError, SyntaxError, ValueError) as problem:
+    except (NotImplementedError, NameError, SyntaxError, ValueError, KeyError) as problem:
         # SymPy's printers raise these for what mpmath has no function for (ValueError: a
-        # Derivative it cannot take, of Mod).
+        # Derivative it cannot take, of Mod; KeyError: zoo, from binomial(-1, x) printed
+        # through gamma).
         first = (
             str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
         )

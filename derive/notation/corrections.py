@@ -54,6 +54,17 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   algebraic, hence finite, for an integer o of unknown sign: at o = -1 they are 0 and zoo,
   and Piecewise((1, Eq(0**(-o), 0)), (0, True)) = 0 was PROVED (helper 95). Now unknown for
   a base not known finite, and for a zero base whose exponent may be negative.
+- SymPy's reasoning about complex values held many values not real, or not imaginary,
+  that can be (helper 96, 22 false claims PROVED): (-1)**I = e^(-π) was not real,
+  2**z = i at z = iπ/(2 log 2) was not imaginary, I·atanh(x) was not real (it is 0 at
+  x = 0), asin(I·z) not real (z = i), expm1(z) not real (expm1(iπ) = -2); so Eq(..., 0)
+  was built as False, sign(im(...))² as 1. A power's and a product's "not real" and "not
+  imaginary", and expm1's "not real", are unknown now.
+- re, im and Abs of a transcendental were transcendental: re(iπ) = 0, |e^i| = 1. Unknown
+  now (of an algebraic argument they stay algebraic).
+- binomial(n, k) for a negative integer n was zoo wherever k was not known to be an
+  integer: binomial(-1, x) is 1 at x = 0, and 1/binomial(-1, x) = 0 was PROVED. zoo now
+  only where k is known to be no integer.
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -82,6 +93,7 @@ _ACOTH_EVAL = sympy.acoth.eval.__func__
 _SIGN_POWER = sympy.sign._eval_power
 _MOD_EVAL = sympy.Mod.eval.__func__
 _LOGGAMMA_CONJUGATE = sympy.loggamma._eval_conjugate
+_BINOMIAL_EVAL = sympy.binomial.eval.__func__
 # Their eval(n, ..., x) takes out the minus sign of x as (-1)**n for an n that is no number.
 _PARITY = (
     sympy.jacobi,
@@ -136,6 +148,23 @@ def _pow_is_algebraic(self):
     if self.base.is_zero and self.exp.is_nonnegative is not True:
         return None  # 0**o is zoo at o = -1
     return _POW_IS_ALGEBRAIC(self)
+
+
+def _false_unknown(method):
+    """`method`'s answer, with False unknown (None): see the module docstring."""
+
+    def answer(self):
+        found = method(self)
+        return None if found is False else found
+
+    return answer
+
+
+def _binomial_eval(cls, n, k):
+    found = _BINOMIAL_EVAL(cls, n, k)
+    if found is sympy.zoo and k.is_integer is not False:
+        return None  # binomial(-1, x) is 1 at x = 0
+    return found
 
 
 def _acot_eval(cls, arg):
@@ -386,6 +415,14 @@ def apply() -> None:
     _install(Pow, "odd", _integer_base_only(_POW_IS_ODD))
     _install(Pow, "integer", _pow_is_integer)
     _install(Pow, "algebraic", _pow_is_algebraic)
+    _install(Pow, "imaginary", _false_unknown(_pow_is_imaginary))
+    for kind in (Pow, sympy.Mul):
+        _install(kind, "extended_real", _false_unknown(kind._eval_is_extended_real))
+    _install(sympy.Mul, "imaginary", _false_unknown(sympy.Mul._eval_is_imaginary))
+    _install(cfunctions.expm1, "real", _false_unknown(cfunctions.expm1._eval_is_real))
+    for kind in (sympy.re, sympy.im, sympy.Abs):
+        _install(kind, "algebraic", _false_unknown(kind._eval_is_algebraic))
+    sympy.binomial.eval = classmethod(_binomial_eval)
     sympy.acot.eval = classmethod(_acot_eval)
     sympy.acoth.eval = classmethod(_acoth_eval)
     sympy.sign._eval_power = _sign_power
