@@ -31,6 +31,7 @@ from sympy import (
     Interval,
     KroneckerDelta,
     Max,
+    Mod,
     Piecewise,
     Product,
     Rational,
@@ -2940,7 +2941,8 @@ POW_FACTS = {
 def test_sympys_facts_about_powers_prove_no_false_claim(name):
     build, expected = POW_FACTS[name]
     lhs, rhs, relation = build()
-    inputs = tuple(sorted((lhs - rhs).free_symbols, key=str))
+    atoms = sympy.sympify(lhs).free_symbols | sympy.sympify(rhs).free_symbols
+    inputs = tuple(sorted(atoms, key=str))
     verdict = _verdict(_doc(lhs, rhs, inputs=inputs, relation=relation))
     if expected is None:
         assert verdict.status not in (PROVED, PROVED_AT_SIZES), (verdict.method, verdict.scope)
@@ -2975,13 +2977,23 @@ COMPLEX_FACTS = {
     "modulus of a transcendental": lambda: (_branch(sympy.Eq(Abs(t_trans), 1)), 0),
     # binomial(-1, x) is 1 at x = 0; SymPy built it as zoo.
     "binomial of a negative top": lambda: (1 / sympy.binomial(n_neg, x_real), 0),
+    # Helper 97: Mod(i, 2) is i; SymPy held Mod(w, 2) nonnegative, so im of it 0.
+    "remainder of an imaginary": lambda: (im(Mod(z_imag, 2)), 0),
+    # atan2(i x, i x) = π/4 is real; SymPy held it not real.
+    "atan2 of imaginaries": lambda: (sign(im(sympy.atan2(I * x_real, I * x_real))) ** 2, 1),
+    # conjugate(atan2(2i, 1)) is not atan2(-2i, 1): SymPy rewrote it so across the cut.
+    "conjugate of atan2": lambda: (
+        sympy.conjugate(sympy.atan2(z_imag, 1)),
+        sympy.atan2(-z_imag, 1),
+    ),
 }
 
 
 @pytest.mark.parametrize("name", COMPLEX_FACTS)
 def test_sympys_facts_about_complex_values_prove_no_false_claim(name):
     lhs, rhs = COMPLEX_FACTS[name]()
-    inputs = tuple(sorted((sympy.sympify(lhs) - rhs).free_symbols, key=str))
+    atoms = sympy.sympify(lhs).free_symbols | sympy.sympify(rhs).free_symbols
+    inputs = tuple(sorted(atoms, key=str))
     verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
     assert verdict.status not in (PROVED, PROVED_AT_SIZES), (verdict.method, verdict.scope)
     assert not verdict.internal, verdict.error

@@ -184,6 +184,9 @@ class Compiled:
             values = self.evaluate(point, dps)
         except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
             return UNDEFINED
+        except (AttributeError, RecursionError):
+            # mpmath's atan2 of complex values (no _mpf_), fmod of one (it recurses).
+            return UNDEFINED
         outcomes = {
             compare(left, right, self.relation, tolerance, dps) for _, left, right in values
         }

@@ -65,6 +65,12 @@ an expression never reaches derive (both sides of such a claim are equal as buil
 - binomial(n, k) for a negative integer n was zoo wherever k was not known to be an
   integer: binomial(-1, x) is 1 at x = 0, and 1/binomial(-1, x) = 0 was PROVED. zoo now
   only where k is known to be no integer.
+- Mod(p, q) was nonnegative (so real) for any positive q, p complex too: Mod(i, 2) is i,
+  yet im(Mod(w, 2)) was built as 0 for w imaginary (helper 97). Now only for a real p.
+- atan2(y, x) was not real wherever an argument was not known real, though
+  atan2(i/2, i/2) = π/4 and atan2(0, i) = 0; its conjugate was atan2 of the conjugates, wrong
+  across its cut (at y = 2i, x = 1). Unknown now, and the conjugate kept as written, unless
+  both arguments are real.
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -94,6 +100,7 @@ _SIGN_POWER = sympy.sign._eval_power
 _MOD_EVAL = sympy.Mod.eval.__func__
 _LOGGAMMA_CONJUGATE = sympy.loggamma._eval_conjugate
 _BINOMIAL_EVAL = sympy.binomial.eval.__func__
+_ATAN2_CONJUGATE = sympy.atan2._eval_conjugate
 # Their eval(n, ..., x) takes out the minus sign of x as (-1)**n for an n that is no number.
 _PARITY = (
     sympy.jacobi,
@@ -158,6 +165,22 @@ def _false_unknown(method):
         return None if found is False else found
 
     return answer
+
+
+def _real_dividend(method):
+    """`method` (Mod's sign) where the dividend is known real; else unknown."""
+
+    def answer(self):
+        return method(self) if self.args[0].is_extended_real else None
+
+    return answer
+
+
+def _atan2_conjugate(self):
+    y, x = self.args
+    if y.is_extended_real and x.is_extended_real:
+        return _ATAN2_CONJUGATE(self)
+    return None  # conjugate(atan2(2i, 1)) is not atan2(-2i, 1)
 
 
 def _binomial_eval(cls, n, k):
@@ -423,6 +446,10 @@ def apply() -> None:
     for kind in (sympy.re, sympy.im, sympy.Abs):
         _install(kind, "algebraic", _false_unknown(kind._eval_is_algebraic))
     sympy.binomial.eval = classmethod(_binomial_eval)
+    for fact in ("nonnegative", "nonpositive"):
+        _install(sympy.Mod, fact, _real_dividend(getattr(sympy.Mod, f"_eval_is_{fact}")))
+    _install(sympy.atan2, "extended_real", _false_unknown(sympy.atan2._eval_is_extended_real))
+    sympy.atan2._eval_conjugate = _atan2_conjugate
     sympy.acot.eval = classmethod(_acot_eval)
     sympy.acoth.eval = classmethod(_acoth_eval)
     sympy.sign._eval_power = _sign_power
