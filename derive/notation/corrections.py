@@ -116,6 +116,8 @@ _PARITY_EVAL = {kind: kind.eval.__func__ for kind in _PARITY}
 
 def _pow_is_imaginary(self):
     answer = _POW_IS_IMAGINARY(self)
+    if answer is False:
+        return None  # 2**z is i at z = iπ/(2 log 2): see the module docstring
     if answer and self.exp.is_integer is None:
         if self.base.is_extended_real and self.exp.is_extended_real:
             return None  # an integer exponent makes a real base's power real
@@ -438,7 +440,6 @@ def apply() -> None:
     _install(Pow, "odd", _integer_base_only(_POW_IS_ODD))
     _install(Pow, "integer", _pow_is_integer)
     _install(Pow, "algebraic", _pow_is_algebraic)
-    _install(Pow, "imaginary", _false_unknown(_pow_is_imaginary))
     for kind in (Pow, sympy.Mul):
         _install(kind, "extended_real", _false_unknown(kind._eval_is_extended_real))
     _install(sympy.Mul, "imaginary", _false_unknown(sympy.Mul._eval_is_imaginary))
