@@ -381,10 +381,10 @@ def _undefined_parts(ctx: Context, claim: Claim) -> bool:
     Eq(0**(-o), 0)), (0, True)) = 0 was proved "rewritten in exp", though at o = -1 the
     left side is 1 (helper 95). Its exact and numeric instances (zoo evaluated as undefined)
     may still refute it."""
-    sides = sympy.Tuple(claim.lhs, claim.rhs)
-    parts = [sides] + [d.body for d in reached_definitions(ctx, sides)]
-    parts += [d.initial for d in reached_definitions(ctx, sides) if d.initial is not None]
-    return any(part.has(sympy.zoo, sympy.nan) for part in parts)
+    reached = reached_definitions(ctx, sympy.Tuple(claim.lhs, claim.rhs))
+    parts = [claim.lhs, claim.rhs, *(d.body for d in reached)]
+    parts += [d.initial for d in reached if d.initial is not None]
+    return any(sympy.sympify(part).has(sympy.zoo, sympy.nan) for part in parts)
 
 
 def _edge_sizes(ctx: Context, claim: Claim, sizes) -> list[dict]:
