@@ -200,8 +200,18 @@ def specs(draw):
         spec = vanish_scaled(draw, base)
     else:
         spec = perturbed(draw, base, mode if mode != "vanish" else "late")
-    grid = base.grid or draw(st.sampled_from(PINNED))
+    grid = _from_lows(base.grid or draw(st.sampled_from(PINNED)), dict(spec.lows))
     return dataclasses.replace(spec, grid=grid, doc_grid=draw(st.sampled_from(DECLARED)))
+
+
+def _from_lows(grid, lows: dict):
+    """A pinned grid without the sizes below the claim's lows (a claim's sizes= below its
+    low is an input error): those left, else the low alone."""
+    kept = []
+    for size, values in grid:
+        low = lows.get(size, 1)
+        kept.append((size, tuple(v for v in values if v >= low) or (low,)))
+    return tuple(kept)
 
 
 def generated(count: int, run_seed: int | None = None) -> list:

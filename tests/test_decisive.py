@@ -630,3 +630,31 @@ def test_jumps_of_floors_and_remainders_away_from_the_simple_values_are_searched
         (frac(3 * x - s) + frac(s - 3 * x), 1),
     ]:
         assert _decide_one(lhs, rhs).status is REFUTED, lhs
+
+
+def test_a_claim_from_a_size_below_the_grid_is_instantiated_there():
+    """With lows={n: 0} beside a grid from 1, the claim's own scope starts at 0, and it was
+    instantiated at 1, 2, 3 only: n = n + δ(n, 0), false at 0 alone, came out
+    PROVED_AT_SIZES there. The low is now a size of the grid; a claim without lows= keeps
+    the document's grid."""
+    from sympy import KroneckerDelta
+
+    from derive.model import PROVED_AT_SIZES
+
+    n = Symbol("n", integer=True, nonnegative=True)
+    doc = document(
+        "low below the grid",
+        "a claim from 0 beside a grid from 1",
+        Source("issue 10", "issue-10.md"),
+        inputs=(x,),
+        definitions=(),
+        claims=(
+            claim("from 0", "", "", n * x, (n + KroneckerDelta(n, 0)) * x, lows={n: 0}),
+            claim("grid", "", "", n * x, (n + KroneckerDelta(n, 0)) * x),
+        ),
+        sizes={n: (1, 2, 3)},
+    )
+    verdicts = {v.claim: v for v in verify(doc, timeout=30)}
+    assert verdicts["from 0"].status is REFUTED, verdicts["from 0"].scope
+    assert verdicts["from 0"].counterexample.sizes == (("n", 0),)
+    assert verdicts["grid"].status is PROVED_AT_SIZES, verdicts["grid"].scope

@@ -238,6 +238,10 @@ def size_grid(ctx: Context, claim: Claim, sizes, override=()) -> list[dict]:
     for size in sizes:
         low, grid = ctx.low(claim, size), grids.get(size, DEFAULT_GRID)
         values = tuple(dict.fromkeys(v for v in grid if v >= low)) or (low,)  # each once
+        if size not in chosen and size in dict(claim.lows) and low < min(values):
+            # A claim said to hold from a size below the grid (lows={n: 0} beside a grid
+            # from 1) is instantiated at that size too: the scope it states starts there.
+            values = (low, *values)
         if size not in chosen and len(values) < MIN_GRID < len(grid) + 1:
             # A lower bound above the document's grid would leave one size of it (or none):
             # the sizes from the bound on take the place of those left out.
