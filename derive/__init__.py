@@ -80,6 +80,45 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
+class _CorrectSympy:
+    """Loads derive's corrections to SymPy (derive/notation/corrections.py) as soon as SymPy
+    itself is imported, so that no expression is built with SymPy's uncorrected facts:
+    `import derive` and then SymPy, with the first name taken from derive only after some
+    expressions were built (`derive.claim(...)` at the end), built `Eq(q**2, 2)` as False for
+    an irrational q. A meta path finder that answers for "sympy" alone, once."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "sympy":
+            return None
+        _stop_correcting()
+        for finder in sys.meta_path:
+            spec = getattr(finder, "find_spec", lambda *_: None)(name, path, target)
+            if spec is not None and spec.loader is not None:
+                break
+        else:
+            return None
+        load = spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            importlib.import_module("derive.notation")
+
+        spec.loader.exec_module = exec_module  # this spec's own loader object
+        return spec
+
+
+def _stop_correcting() -> None:
+    """Take the finder out (SymPy is imported, or a process that never builds a claim:
+    the pytest plugin, which pytest loads in every run, leaves SymPy as it is)."""
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _CorrectSympy)]
+
+
+if "sympy" in sys.modules:
+    importlib.import_module("derive.notation")  # cheap: SymPy is loaded already
+else:
+    sys.meta_path.insert(0, _CorrectSympy())
+
+
 class MovedWarning(FutureWarning):
     """An import path that moved; shown by default, since a document's author should see it."""
 

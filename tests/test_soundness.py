@@ -2931,6 +2931,24 @@ POW_FACTS = {
     "zoo in a delta": (lambda: (KroneckerDelta(sympy.S(0) ** (-o_odd), 0), 0, "=="), REFUTED),
     # Was INTERNAL: evaluating Max(nan, x) raised.
     "zoo in a max": (lambda: (Max(x_real, sympy.S(0) ** (-o_odd)), x_real, "=="), REFUTED),
+    # Eq(u, zoo) was built False where SymPy could not tell whether u is infinite: it
+    # compared arg(u) with arg(zoo), nan. 0**o is zoo at o = -1, 1/x at 0, tan(x) at π/2.
+    "zoo compared with a power": (
+        lambda: (Piecewise((1, sympy.Eq(sympy.S(0) ** o_odd, sympy.zoo)), (0, True)), 0, "=="),
+        REFUTED,
+    ),
+    "zoo compared with a reciprocal": (
+        lambda: (Piecewise((1, sympy.Eq(1 / x_real, sympy.zoo)), (0, True)), 0, "=="),
+        REFUTED,
+    ),
+    "zoo compared with a tangent": (
+        lambda: (Piecewise((1, sympy.Eq(sympy.tan(x_real), sympy.zoo)), (0, True)), 0, "=="),
+        None,
+    ),
+    "zoo compared with a finite value": (
+        lambda: (Piecewise((1, sympy.Eq(x_real**2 + 1, sympy.zoo)), (0, True)), 0, "=="),
+        PROVED,
+    ),
     # True claims keep their proofs.
     "an irrational is nonzero": (lambda: (sympy.Abs(q_irr), 0, ">"), PROVED),
     "an irrational squared is positive": (lambda: (q_irr**2, 0, ">"), PROVED),

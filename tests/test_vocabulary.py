@@ -69,3 +69,27 @@ def test_import_derive_alone_is_light_and_unknown_names_fail():
         assert "no_such_name" in str(problem)
     else:
         raise AssertionError("an unknown name resolved")
+
+
+def _run(program: str) -> str:
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_sympy_is_corrected_whichever_is_imported_first():
+    """SymPy builds Eq(q**2, 2) as False for an irrational q ((√2)² = 2); derive corrects it
+    before a document builds anything. With `import derive` first and the first derive name
+    taken only after the claims were built (`derive.claim(...)` at the end), SymPy was
+    imported uncorrected and such a claim was PROVED in the user's own process."""
+    build = "q = sympy.Symbol('q', irrational=True); print(sympy.Eq(q**2, 2))"
+    assert _run(f"import derive, sympy; {build}") == "Eq(q**2, 2)"
+    assert _run(f"import derive, sympy.core; import sympy; {build}") == "Eq(q**2, 2)"
+    assert _run(f"import sympy, derive; {build}") == "Eq(q**2, 2)"
+
+
+def test_the_pytest_plugin_leaves_sympy_as_it_is():
+    """pytest loads the plugin in every run where derive is installed: a project's own SymPy
+    tests see SymPy's answers, not derive's corrections (--derive loads those)."""
+    build = "q = sympy.Symbol('q', irrational=True); print(sympy.Eq(q**2, 2))"
+    assert _run(f"import derive.pytest_plugin, sympy; {build}") == "False"

@@ -480,6 +480,8 @@ def _tripwire(job: Job, found: Counterexample) -> tuple[str, ...]:
     """A confirmed counterexample must not also have a symbolic proof; if one has, the
     counterexample wins and the report says which strategy failed."""
     claim = job.claim
+    if _undefined_parts(job.ctx, claim):
+        return ()  # no strategy is tried for such a claim, nor blamed
     try:
         method = generic_method(
             job.ctx,

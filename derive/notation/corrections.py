@@ -72,6 +72,11 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   across its cut (at y = 2i, x = 1). Unknown now, and the conjugate kept as written, unless
   both arguments are real.
 
+- Eq(u, zoo) (or oo) was False wherever SymPy could not tell whether u is infinite: it
+  compared arg(u) with arg(zoo), which is nan. 1/x is zoo at x = 0, tan(x) at π/2 and 0**o
+  at o = -1, yet Piecewise((1, Eq(tan(x), zoo)), (0, True)) was built as 0. Kept as
+  written now, so the claim holds zoo as built (and gets no proof).
+
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
 what SymPy gave them.
@@ -83,12 +88,13 @@ import sys
 
 import sympy
 from sympy.codegen import cfunctions
-from sympy.core import function
+from sympy.core import function, relational
 from sympy.core.function import Application, AppliedUndef, WildFunction
 from sympy.core.power import Pow
 from sympy.functions.elementary import piecewise
 
 _POW_IS_IMAGINARY = Pow._eval_is_imaginary
+_IS_EQ = relational.is_eq
 _POW_IS_RATIONAL = Pow._eval_is_rational
 _POW_IS_EVEN = Pow._eval_is_even
 _POW_IS_ODD = Pow._eval_is_odd
@@ -112,6 +118,14 @@ _PARITY = (
     sympy.hermite_prob,
 )
 _PARITY_EVAL = {kind: kind.eval.__func__ for kind in _PARITY}
+
+
+def _is_eq(lhs, rhs, assumptions=None):
+    """SymPy's is_eq, unknown where one side is infinite and the other may be."""
+    for one, other in ((lhs, rhs), (rhs, lhs)):
+        if getattr(one, "is_infinite", None) and getattr(other, "is_infinite", False) is None:
+            return None
+    return _IS_EQ(lhs, rhs, assumptions)
 
 
 def _pow_is_imaginary(self):
@@ -451,6 +465,7 @@ def apply() -> None:
         _install(sympy.Mod, fact, _real_dividend(getattr(sympy.Mod, f"_eval_is_{fact}")))
     _install(sympy.atan2, "extended_real", _false_unknown(sympy.atan2._eval_is_extended_real))
     sympy.atan2._eval_conjugate = _atan2_conjugate
+    relational.is_eq = _is_eq  # what Eq and Ne call as they are built
     sympy.acot.eval = classmethod(_acot_eval)
     sympy.acoth.eval = classmethod(_acoth_eval)
     sympy.sign._eval_power = _sign_power
