@@ -612,6 +612,7 @@ def _check_bound_elsewhere(where: str, expr, declared: set) -> None:
     except (AttributeError, TypeError):  # a notation node with plain Python arguments
         free = set(declared)
     bound |= expr.atoms(sympy.Symbol) - free - declared - summed
+    _check_bound_values(where, expr)
     for symbol in bound:
         if _kind(symbol) not in plain:
             raise ValueError(
@@ -620,6 +621,31 @@ def _check_bound_elsewhere(where: str, expr, declared: set) -> None:
                 "real=True "
                 "alone"
             )
+
+
+def _check_bound_values(where: str, expr) -> None:
+    """Raise ValueError for an integral by a variable declared integer (SymPy built
+    cos(2πk) as 1 under ∫₀¹ dk), or a substitution of a value not known to be of the kind
+    its variable is declared (Subs(frac(k), k, 1/2) was built as Subs(0, k, 1/2)): SymPy
+    used the declaration where the binder reaches values without it."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Integral):
+            for limit in node.limits:
+                if limit[0].is_integer:
+                    raise ValueError(
+                        f"{where}: {node} integrates over {limit[0]}, declared integer; "
+                        "integrate over a symbol declared real=True or nothing"
+                    )
+        elif isinstance(node, sympy.Subs):
+            for variable, value in zip(node.variables, node.point):
+                for fact in ("integer", "real"):
+                    if variable.is_integer if fact == "integer" else variable.is_real:
+                        if getattr(value, f"is_{fact}") is not True:
+                            raise ValueError(
+                                f"{where}: {node} substitutes {value} for {variable}, declared "
+                                f"{fact}, and {value} is not known to be {fact}; substitute "
+                                f"for a symbol declared as the value is"
+                            )
 
 
 def _check_parameters(where: str, definition) -> None:

@@ -3015,3 +3015,65 @@ def test_sympys_facts_about_complex_values_prove_no_false_claim(name):
     verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
     assert verdict.status not in (PROVED, PROVED_AT_SIZES), (verdict.method, verdict.scope)
     assert not verdict.internal, verdict.error
+
+
+s_real, t_real = Symbol("s", real=True), Symbol("t", real=True)
+k_int = Symbol("k", integer=True)
+# Helper 98: a definition's argument captured by an integral, a Subs or a derivative in its
+# body. F(s) := ∫₀¹ s·t dt is s/2, so F(t) = t/2; unfolding put t in under the integral.
+CAPTURES = {
+    "an integral binds the argument": (
+        lambda: define("F", (s_real,), Integral(s_real * t_real, (t_real, 0, 1))),
+        lambda F: (F(t_real), Rational(1, 3)),
+        REFUTED,
+    ),
+    "an integral binds the argument, true": (
+        lambda: define("F", (s_real,), Integral(s_real * t_real, (t_real, 0, 1))),
+        lambda F: (F(t_real), t_real / 2),
+        PROVED,
+    ),
+    "a derivative of an integral binding the argument": (
+        lambda: define("F", (s_real,), Integral(s_real * t_real, (t_real, 0, 1))),
+        lambda F: (Derivative(F(t_real), t_real), 0),
+        REFUTED,
+    ),
+    "a substitution binds the argument": (
+        lambda: define("G", (t_real,), sympy.Subs(s_real**2 * t_real, s_real, t_real + 1)),
+        lambda G: (G(s_real), (s_real + 1) ** 3),
+        "input",
+    ),
+    "a derivative is by the argument": (
+        lambda: define("D", (s_real,), Derivative(s_real * t_real**2, t_real)),
+        lambda D: (D(t_real), 3 * t_real**2),
+        "input",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CAPTURES)
+def test_a_definition_body_captures_no_argument(name):
+    make, build, expected = CAPTURES[name]
+    definition = make()
+    lhs, rhs = build(definition)
+    doc = _doc(lhs, rhs, inputs=(s_real, t_real), definitions=(definition,))
+    verdict = _verdict(doc)
+    if expected == "input":
+        assert verdict.status is UNDECIDED and "capture" in verdict.error, verdict.error
+        assert not verdict.internal
+    else:
+        assert verdict.status is expected, (verdict.status, verdict.method, verdict.error)
+
+
+@pytest.mark.parametrize(
+    "lhs",
+    [
+        # SymPy built cos(2πk) as 1 for an integer k, under ∫₀¹ dk: the derivative is 0.
+        lambda: Derivative(Integral(s_real * sympy.cos(2 * pi * k_int), (k_int, 0, 1)), s_real),
+        # frac(k) was built as 0 for an integer k, and 1/2 substituted for it.
+        lambda: sympy.Subs(sympy.frac(k_int), k_int, Rational(1, 2)),
+    ],
+    ids=["integral over an integer", "integer substituted by 1/2"],
+)
+def test_a_binder_reaching_values_its_variable_excludes_is_an_input_error(lhs):
+    with pytest.raises(ValueError, match="declared integer"):
+        _doc(lhs(), 1, inputs=(s_real,))

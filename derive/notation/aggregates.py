@@ -212,11 +212,14 @@ def binds(node) -> set:
 
 
 def rename_bound(expr: Expr, avoid: set) -> Expr:
-    """Rename every bound index in `avoid` (of a Sum, a Product or a SetSum) to a fresh Dummy
-    with the same assumptions.
+    """Rename every bound variable in `avoid` (of a Sum, a Product, a SetSum, a table, an
+    Integral or a Lambda) to a fresh Dummy with the same assumptions.
 
     SymPy renames nothing: substituting or differentiating with a symbol that a sum also
-    binds (x[c] inside Σ_c) captures it and silently changes the meaning.
+    binds (x[c] inside Σ_c) captures it and silently changes the meaning; so does one that
+    an integral binds (F(s) := ∫₀¹ s·t dt at s = t is t/2, not ∫₀¹ t² dt). A Subs is not
+    renamed: SymPy holds Subs(f(τ), τ, p) equal to Subs(f(s), s, p), so a renamed one may
+    come back from SymPy's cache as the original (see `capturing`).
     """
     avoid = set(avoid)
 
@@ -227,24 +230,43 @@ def rename_bound(expr: Expr, avoid: set) -> Expr:
         if isinstance(node, SetSum):
             index = fresh(node.index)
             return SetSum(node.summand.xreplace({node.index: index}), index, node.set)
+        if isinstance(node, sympy.Lambda):
+            new = {v: fresh(v) for v in node.variables if v in avoid}
+            variables = tuple(new.get(v, v) for v in node.variables)
+            return sympy.Lambda(variables, node.expr.xreplace(new))
         body, limits = node.function, []
-        for index, lo, hi in node.limits:  # innermost first: a later range may name it freely
+        for index, *ends in node.limits:  # innermost first: a later range may name it freely
             if index in avoid:
                 new = fresh(index)
                 body = body.xreplace({index: new})
-                limits = [
-                    (v, a.xreplace({index: new}), b.xreplace({index: new})) for v, a, b in limits
-                ]
+                limits = [(v, *(e.xreplace({index: new}) for e in es)) for v, *es in limits]
                 index = new
-            limits.append((index, lo, hi))
+            limits.append((index, *ends))
         return node.func(body, *limits)
 
     def renamed(node):
-        # Sums and Products, array notation's tables and sums (ExprWithLimits), set sums.
-        limited = isinstance(node, ExprWithLimits) and not isinstance(node, sympy.Integral)
-        return (limited or isinstance(node, SetSum)) and bool(binds(node) & avoid)
+        # Sums and Products, array notation's tables and sums, integrals (ExprWithLimits),
+        # set sums and lambdas.
+        binders = (ExprWithLimits, SetSum, sympy.Lambda)
+        return isinstance(node, binders) and bool(binds(node) & avoid)
 
     return expr.replace(renamed, rename) if avoid else expr
+
+
+def capturing(expr: Expr, incoming: set) -> str | None:
+    """What in `expr` would capture a symbol of `incoming` that rename_bound cannot rename
+    away, or None: a Subs binding it (τ renamed, SymPy holds the Subs equal to the one
+    before), or a derivative by it (∂(s·t²)/∂t at s = t is 2t², where substituting gives
+    ∂t³/∂t = 3t²)."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Subs) and incoming & set(node.variables):
+            names = ", ".join(sorted(map(str, incoming & set(node.variables))))
+            return f"{node} substitutes for {names}"
+        if isinstance(node, sympy.Derivative):
+            by = {v for v, _ in node.variable_count if isinstance(v, sympy.Symbol)}
+            if incoming & by:
+                return f"{node} is by {', '.join(sorted(map(str, incoming & by)))}"
+    return None
 
 
 def call(function: sympy.Lambda, *args) -> Expr:

@@ -20,7 +20,7 @@ from derive.engine.terms.context import (
     exceeds,
 )
 from derive.model import Definition
-from derive.notation.aggregates import SetSum, SubsetSum, expand_sum, rename_bound
+from derive.notation.aggregates import SetSum, SubsetSum, capturing, expand_sum, rename_bound
 from derive.notation.array_entries import write_out_numeric
 from derive.notation.arrays import ArrayError
 from derive.notation.partials import differentiate, intermediates, is_partial, leibniz_obstacle
@@ -49,6 +49,12 @@ def substitute(body: sympy.Basic, mapping: dict) -> sympy.Basic:
     """`body` with parameters replaced by arguments, without capture: SymPy's subs would
     turn Σ_r x[r, t] at t = r into Σ_r x[r, r], so clashing bound indices are renamed first."""
     incoming = set().union(*(sympy.sympify(a).free_symbols for a in mapping.values()))
+    captured = capturing(body, incoming)
+    if captured is not None:
+        raise InputError(
+            f"a definition's body would capture its argument: {captured}, which the argument "
+            "names; give the bound variable (or the one differentiated by) another name"
+        )
     return _replaced(rename_bound(body, incoming), mapping)
 
 
