@@ -80,3 +80,17 @@ def test_proves_shift_invariant_identities_for_every_window(lhs, rhs):
 )
 def test_refutes_identities_that_are_false_on_some_window(lhs, rhs):
     assert _decide(lhs, rhs) is REFUTED
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs, expected",
+    [
+        (Inner(SA, SA), Sum(A[j] ** 2, (j, -K, K)), PROVED),
+        (Entry(Correlate(SA, SA), 0), Sum(A[j] ** 2, (j, -K, K)), PROVED),
+        (Inner(SA, SA), Sum(A[j] ** 2, (j, -K, K - 1)), REFUTED),
+    ],
+)
+def test_a_sequence_against_itself_is_decided(lhs, rhs, expected):
+    """SymPy builds Seq(A)·Seq(A) as a power of one windowed entry, which the index calculus
+    did not open: ⟨A, A⟩ was an input error, 'a term with no windowed factor' (helper 99)."""
+    assert _decide(lhs, rhs) is expected

@@ -110,7 +110,13 @@ def expand_terms(expr) -> list[Term]:
         for arg in expr.args:
             product = _checked([t.times(u) for t in product for u in expand_terms(arg)])
         return product
-    if isinstance(expr, Pow) and expr.exp.is_Integer and expr.exp > 1 and expr.base.has(Sum):
+    # A windowed entry is a sum too (Seq(s)·Seq(s) is built as a power of one).
+    if (
+        isinstance(expr, Pow)
+        and expr.exp.is_Integer
+        and expr.exp > 1
+        and expr.base.has(Sum, Padded)
+    ):
         return expand_terms(Mul(*(expr.base for _ in range(int(expr.exp))), evaluate=False))
     if isinstance(expr, Sum):
         return _sum_terms(expr)
