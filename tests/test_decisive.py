@@ -658,3 +658,27 @@ def test_a_claim_from_a_size_below_the_grid_is_instantiated_there():
     assert verdicts["from 0"].status is REFUTED, verdicts["from 0"].scope
     assert verdicts["from 0"].counterexample.sizes == (("n", 0),)
     assert verdicts["grid"].status is PROVED_AT_SIZES, verdicts["grid"].scope
+
+
+def test_a_claim_false_only_where_two_sizes_are_large_together_is_refuted():
+    """δ(4, c)·Σ_{i=1}^{m} δ(c, i) = 0, c from 1 to n, fails only where n and m both reach 4;
+    past the grid (n ≤ 3, m ≤ 2) one size moved at a time, so it was PROVED_AT_SIZES
+    (helper 99). The sizes past the grid now also move together."""
+    from sympy import KroneckerDelta, Sum
+
+    n, m, c = symbols("n m c", integer=True, positive=True)
+    i = Symbol("i", integer=True)
+    doc = document(
+        "two sizes",
+        "two sizes past the grid",
+        Source("issue 10", "issue-10.md"),
+        inputs=(x,),
+        definitions=(),
+        claims=(
+            claim("m-free", "", "", KroneckerDelta(c, 4) * Sum(KroneckerDelta(c, i), (i, 1, m)), 0),
+        ),
+        sizes={n: (1, 2, 3), m: (1, 2)},
+        indices={c: (1, n)},
+    )
+    (verdict,) = verify(doc, timeout=30)
+    assert verdict.status is REFUTED, verdict.scope

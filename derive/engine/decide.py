@@ -753,9 +753,12 @@ def _refuted_beyond(job: Job, proved: list) -> Finding | None:
     free = tuple(s for s in job.sizes if s not in pinned)
     if not full or not free:
         return None
-    # Each free size in turn from 4 to 8 (the others at their smallest), then the confirming
-    # sizes: as many as the instances' budget allows (confirm's optional sizes).
+    # Each free size in turn from 4 to 8 (the others at their smallest), all of them together
+    # (δ(4, c)·Σ_{i=1}^{m} δ(c, i) = 0 fails at n = m = 4 alone), then the confirming sizes:
+    # as many as the instances' budget allows (confirm's optional sizes).
     larger = [{**full[0], size: max(k, lows.get(size, 1))} for k in range(4, 9) for size in free]
+    if len(free) > 1:
+        larger += [{**full[0], **{s: max(k, lows.get(s, 1)) for s in free}} for k in range(4, 9)]
     larger += confirming_sizes(full, free, lows, job.rng("beyond"))
     larger = [s for k, s in enumerate(larger) if s not in proved and s not in larger[:k]]
     try:
