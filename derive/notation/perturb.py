@@ -20,7 +20,8 @@ class CaptureError(ValueError):
     """A perturbation would move a variable that a node inside it binds."""
 
 
-# Nodes that bind a variable rename_bound does not rename (it renames Σ, Π and set sums).
+# Nodes that may bind a variable rename_bound does not rename: a Subs (see rename_bound);
+# the others are checked after it, as before.
 _BINDERS = (sympy.Subs, sympy.Integral, sympy.Lambda, Table, ArraySum)
 
 
