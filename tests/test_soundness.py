@@ -3077,3 +3077,19 @@ def test_a_definition_body_captures_no_argument(name):
 def test_a_binder_reaching_values_its_variable_excludes_is_an_input_error(lhs):
     with pytest.raises(ValueError, match="declared integer"):
         _doc(lhs(), 1, inputs=(s_real,))
+
+
+def test_a_derivative_where_jumps_of_floor_cancel_is_not_read_off_the_rules():
+    """(x - 1)·(floor(x) + floor(-x)) is 1 - x near 1, the point too: its derivative there is
+    -1, where the rules give floor(1) + floor(-1) = 0 (the derivatives of the floors meet
+    the factor 0). The claim that it is 0 was PROVED, the true one REFUTED. The jumps of
+    floor, ceiling, frac and Mod are breakpoints of a differentiated function now."""
+    u = Symbol("u", real=True)
+    cancel = (u - 1) * (floor(u) + floor(-u))
+    fractions = (u - 1) * (sympy.frac(u) + sympy.frac(-u))  # u - 1 near 1: derivative 1
+    remainder = (u - 1) * (Mod(u, 1) + Mod(-u, 1))
+    for function in (cancel, fractions, remainder):
+        at_one = Derivative(function, u).subs(u, 1)
+        _assert_no_false_proof(_verdict(_doc(at_one, 0, inputs=(u,))))
+    true = _verdict(_doc(Derivative(cancel, u).subs(u, 1), -1, inputs=(u,)))
+    assert true.status is not REFUTED, true.counterexample

@@ -104,6 +104,7 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
             switches(function, False, primitives),
             switches(rule, False, primitives),
             _roots_of(function),
+            _jumps_of(function),
         )
         if isinstance(node, FirstOrder):  # a derivative in t
             found += [s for s in both if any(_involves(s, x) for x, _ in node.pairs)]
@@ -120,6 +121,19 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
     if any(e.has(sympy.Subs) for e in (claim.lhs, claim.rhs, *bodies)):
         found = _at_substitutions(ctx, claim, lows, found)
     return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
+
+
+def _jumps_of(function):
+    """The jumps of floor, ceiling, frac and Mod in `function`, as one expression each whose
+    zeros they are, sin(π·u) for floor(u) (all of them: an integer u). Where the jumps of two
+    cancel, the function can be differentiable with a derivative the rules do not give:
+    (x - 1)·(floor(x) + floor(-x)) is 1 - x near 1, with derivative -1 there, where the
+    rules give floor(1) + floor(-1) = 0, which was PROVED."""
+    for node in sympy.preorder_traversal(function):
+        if isinstance(node, (sympy.floor, sympy.ceiling, sympy.frac)):
+            yield sympy.sin(sympy.pi * node.args[0])
+        elif isinstance(node, sympy.Mod):
+            yield sympy.sin(sympy.pi * node.args[0] / node.args[1])
 
 
 def _roots_of(function):
