@@ -278,7 +278,14 @@ _TRUTH_VALUES = (
 
 def _side(id, which: str, value) -> sympy.Basic:
     """A claim's side as a SymPy expression; ValueError for what is none (a list, None) or
-    a truth value (x > 0, Eq(x, 1)): the relation between the sides is `relation`."""
+    a truth value (x > 0, Eq(x, 1)): the relation between the sides is `relation`. A string
+    is none either: SymPy would parse it into symbols of its own, without the declared ones'
+    assumptions."""
+    if isinstance(value, str):
+        raise ValueError(
+            f"claim {id}: the {which} side {value!r} is a string; build it from the declared "
+            "symbols (SymPy would parse it into new symbols, without their assumptions)"
+        )
     try:
         side = sympy.sympify(value)
     except (sympy.SympifyError, TypeError, ValueError):

@@ -30,3 +30,20 @@ def test_primitives_of_any_declared_arity_evaluate_by_their_definitions():
     compiled = compile_instance(Instance({}, entries, (x,)), "==")
     assert compiled.outcome({x: Rational(3, 2)}) == AGREE
     assert compiled.outcome({x: Rational(-1)}) == DIFFER
+
+
+def test_exp2_is_evaluated():
+    """exp2 is in the vocabulary, but evaluation had no function for it: 'name exp2 is not
+    defined', UNDECIDED (helper 102)."""
+    from sympy import Rational, Symbol
+    from sympy.codegen.cfunctions import exp2
+
+    from derive.declare import claim, document
+    from derive.model import REFUTED, Source
+    from derive.verify import verify
+
+    r = Symbol("r", real=True)
+    wrong = claim("c", "", "", exp2(r), 2**r + Rational(1, 10**30))
+    doc = document("e", "exp2", Source("n", "n.md"), inputs=(r,), definitions=(), claims=(wrong,))
+    (verdict,) = verify(doc, timeout=30)
+    assert verdict.status is REFUTED, verdict.error

@@ -1422,6 +1422,8 @@ selfish = define("s", (), Function("s")() + x)
         ("definitions=(), claims=(claim('c', '', '', x > 0, True),)", "is a truth value"),
         ("definitions=(), claims=(claim('c', '', '', [x], x),)", "is not a SymPy expression"),
         ("definitions=(), claims=(claim('c', '', '', None, x),)", "is not a SymPy expression"),
+        # Parsed by SymPy into a new x without real=True: "x is not declared" (helper 102).
+        ("definitions=(), claims=(claim('c', '', '', 'x + 1', x + 1),)", "is a string"),
         (
             "definitions=(), claims=(claim('c', '', '', x, x, expect='REFUTED'),)",
             "is not a verdict",

@@ -235,7 +235,12 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
     ]
     # Common subexpressions (a softmax denominator, say) are computed once: much smaller
     # generated code, and much faster to build and to evaluate.
-    functions = {**_primitive_functions(), "_derive_range": _index_range, "_derive_cuts": _cuts}
+    functions = {
+        **_primitive_functions(),
+        "_derive_range": _index_range,
+        "_derive_cuts": _cuts,
+        "exp2": lambda v: mpmath.power(2, v),  # SymPy prints it by name; mpmath has none
+    }
     # As lambdify sets up its own printer, with the names of `functions` left unqualified.
     printer = _Printer(
         {
