@@ -229,3 +229,17 @@ def test_an_array_over_a_matrix_view_is_decided_like_any_array():
     assert decided["true"].status is PROVED
     assert decided["false"].status is REFUTED
     assert decided["ill-shaped"].counterexample.reason.startswith("matmul of shape (2, 1)")
+
+
+def test_a_derivative_of_array_notation_is_an_input_error_saying_so():
+    """∂(b @ a)/∂a[c] said 'Derivative cannot take an array argument' (helper 102): valid
+    notation derive does not differentiate yet; the message says what to write instead."""
+    from sympy import Derivative, IndexedBase, symbols
+
+    from derive.notation.arrays import ArrayError, Dot, Table, shape
+
+    j, c, n = symbols("j c n", integer=True, positive=True)
+    a, b = IndexedBase("a"), IndexedBase("b")
+    product = Dot(Table(b[j], (j, 1, n)), Table(a[j], (j, 1, n)))
+    with pytest.raises(ArrayError, match="write the scalar as a Sum over entries"):
+        shape(Derivative(product, a[c]))

@@ -251,6 +251,11 @@ def shape(expr) -> tuple:
         raise ArrayError(f"{expr} multiplies two arrays: write Hadamard or Dot")
     if isinstance(expr, (Add, Mul, sympy.Pow, sympy.Function)):
         return _broadcast([shape(a) for a in expr.args], type(expr).__name__)
+    if isinstance(expr, sympy.Derivative):
+        raise ArrayError(
+            f"{expr} differentiates array notation, which derive does not do yet: write the "
+            "scalar as a Sum over entries (b @ a as Σ_j b[j] a[j])"
+        )
     raise ArrayError(f"{type(expr).__name__} cannot take an array argument")
 
 
