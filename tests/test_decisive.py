@@ -86,6 +86,15 @@ FALSE = [
         -1 / (1 + x**2) + 6 * (1 - sign(x) ** 2),
         "==",
     ),
+    # Helper 100, NUMERIC before: a sign change between the roots of the gap; atoms on
+    # breakpoints of their own at once (a sum of squares or of |·| at 0, a three-way tie);
+    # magnitudes past 10⁶.
+    ("between roots (x-3)(x-4) >= 0", (x - 3) * (x - 4), 0, ">="),
+    ("together (x-9)² + (q+13)² > 0", (x - 9) ** 2 + (q + 13) ** 2, 0, ">"),
+    ("together |x-9| + |q-13| > 0", Abs(x - 9) + Abs(q - 13), 0, ">"),
+    ("together three-way tie", Max(x, 2 * q + 1, 3 * a + 5), Min(x, 2 * q + 1, 3 * a + 5), ">"),
+    ("huge x < 10**7", x, 10**7, "<"),
+    ("huge log(p) < 20", log(p), 20, "<"),
 ]
 
 TRUE = [
@@ -681,4 +690,11 @@ def test_a_claim_false_only_where_two_sizes_are_large_together_is_refuted():
         indices={c: (1, n)},
     )
     (verdict,) = verify(doc, timeout=30)
+    assert verdict.status is REFUTED, verdict.scope
+
+
+def test_a_half_line_domain_is_searched_far_from_its_end():
+    """On [10⁶, ∞) points came only from within 4 of the end, so r < 2·10⁶ was NUMERIC
+    (helper 100); the large magnitudes inside the domain are tried too."""
+    verdict = _decide_one(x, 2 * 10**6, "<", domains={x: Interval(10**6, oo)})
     assert verdict.status is REFUTED, verdict.scope

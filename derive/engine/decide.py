@@ -816,9 +816,9 @@ def _evidence(job: Job) -> Finding:
         scope += f" (max relative difference {worst:.1e})"
     where = "; ".join(", ".join(f"{k} = {v}" for k, v in s.items()) for s in searched)
     tried = (
-        "the counterexample search found nothing: simple values, large magnitudes (to ±10⁶), "
-        "the claim's breakpoints and the domains' closed ends, one atom at a time"
-        + (f", at {where}" if where else "")
+        "the counterexample search found nothing: simple values, large magnitudes (to "
+        "±10³⁰), the claim's breakpoints and the domains' closed ends, one atom at a time, "
+        "and several atoms on breakpoints together" + (f", at {where}" if where else "")
     )
     details = (*job.tried, *job.notes, tried)
     return Finding(NUMERIC, scope, "50-digit evaluation at seeded points", details=details)

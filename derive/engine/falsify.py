@@ -43,7 +43,13 @@ SIMPLE_VALUES = tuple(
     for v in ("0", "1", "-1", "2", "-2", "1/2", "-1/2", "3", "-3", "1/3", "-1/3", "3/2", "-3/2")
 )
 RANDOM_TRIES = 24
-LARGE_VALUES = tuple(Rational(v) for s in (1, -1) for v in (10 * s, 100 * s, 1000 * s, 10**6 * s))
+LARGE_VALUES = tuple(
+    Rational(v) for s in (1, -1) for v in (10 * s, 100 * s, 1000 * s, 10**6 * s, 10**9 * s)
+)
+# Beyond them, tried last: x < 10**7 and log(p) < 20 fail only there (helper 100).
+HUGE_VALUES = tuple(Rational(v) for s in (1, -1) for v in (10**12 * s, 10**30 * s))
+TOGETHER_VALUES = 3  # breakpoints per atom tried with every other atom at one of its own
+TOGETHER_POINTS = 128
 NEAR = Rational(1, 1024)
 MAX_BREAKS = 8  # breakpoints kept per atom
 JUMPS = (0, 1, -1)  # the integers at which a floor's argument is tried (see _jumps)
@@ -135,14 +141,14 @@ def uniform_points(ctx: Context, atoms, dyadic: bool = False) -> list[dict]:
     return points
 
 
-def _candidates(ctx: Context, atoms, rng: random.Random, special=None):
+def _candidates(ctx: Context, atoms, rng: random.Random, special=None, breaks=None):
     domains = [domain_of(ctx, a) for a in atoms]
     allowed = [_simple_for(a, d) for a, d in zip(atoms, domains)]
     yield from uniform_points(ctx, atoms)
     for _ in range(RANDOM_TRIES):
         yield {a: rng.choice(ok) for a, ok in zip(atoms, allowed)}
     if special is not None:
-        yield from _sweeps(ctx, atoms, special)
+        yield from _sweeps(ctx, atoms, special, breaks)
     for _ in range(RANDOM_TRIES):
         yield {a: _admitted(a, draw(d, rng), d, ok) for a, d, ok in zip(atoms, domains, allowed)}
 
@@ -166,9 +172,11 @@ def _simple_for(atom, domain) -> tuple:
 
 
 def _search(ctx: Context, compiled: Compiled, rng: random.Random, deadline) -> dict | None:
-    special = special_values(ctx, compiled.instance)
+    breaks = _breakpoints(compiled.instance)
+    special = special_values(ctx, compiled.instance, breaks)
     small = _is_small(compiled.instance)
-    for count, point in enumerate(_candidates(ctx, compiled.instance.atoms, rng, special)):
+    atoms = compiled.instance.atoms
+    for count, point in enumerate(_candidates(ctx, atoms, rng, special, breaks)):
         if not in_domain(ctx, point):
             continue
         if _outcome(compiled, point, deadline) == DIFFER:
@@ -203,13 +211,13 @@ def _is_small(inst: Instance) -> bool:
     )
 
 
-def special_values(ctx: Context, inst: Instance) -> dict:
+def special_values(ctx: Context, inst: Instance, breaks: dict | None = None) -> dict:
     """Per atom, the values where a claim written by hand most often goes wrong, inside the
     atom's declared domain (its `domains=` entry, else its assumptions: a real atom may be
     any real): simple values, large magnitudes, the closed ends of the domain, and every
     breakpoint of the claim (a branch, kink, tie, pole or branch point) with a point just
     either side of it."""
-    breaks = _breakpoints(inst)
+    breaks = _breakpoints(inst) if breaks is None else breaks
     found = {}
     for atom in inst.atoms:
         domain = declared_domain(ctx, atom)
@@ -217,7 +225,7 @@ def special_values(ctx: Context, inst: Instance) -> dict:
             e for e in (domain.inf, domain.sup) if e.is_finite and domain.contains(e) is sympy.true
         ]
         near = [b + d for b in breaks.get(atom, ()) for d in (0, -NEAR, NEAR)]
-        values = [*SIMPLE_VALUES, *ends, *near, *LARGE_VALUES]
+        values = [*SIMPLE_VALUES, *ends, *near, *LARGE_VALUES, *HUGE_VALUES]
         inside = [
             v
             for v in dict.fromkeys(values)
@@ -253,7 +261,7 @@ def declared_domain(ctx: Context, atom) -> sympy.Interval:
     return sympy.Reals
 
 
-def _sweeps(ctx: Context, atoms, special: dict):
+def _sweeps(ctx: Context, atoms, special: dict, breaks: dict | None = None):
     """Points that move one atom at a time through its special values, the others at a
     base value (0, else the simplest inside the domain); then every atom at each value."""
     base = {a: _simple_for(a, domain_of(ctx, a))[0] for a in atoms}
@@ -267,6 +275,21 @@ def _sweeps(ctx: Context, atoms, special: dict):
     shared = set.intersection(*(set(special.get(a, ())) for a in atoms)) if atoms else set()
     for value in sorted(shared - set(SIMPLE_VALUES)):
         yield {a: value for a in atoms}
+    yield from _together(atoms, base, breaks or {})
+
+
+def _together(atoms, base: dict, breaks: dict):
+    """Points where several atoms sit on breakpoints of their own at once, each atom at its
+    base value or one of its first breakpoints: |x - 9| + |y - 13| > 0 fails only at x = 9
+    and y = 13 together, and Max(x, 2y + 1, 3z + 5) > Min(...) where all three tie
+    (x = 5, y = 2, z = 0), which one atom moved at a time never reaches (helper 100)."""
+    choices = [
+        (base[a], *(b for b in breaks.get(a, ())[:TOGETHER_VALUES] if b != base[a])) for a in atoms
+    ]
+    if sum(len(c) > 1 for c in choices) < 2:
+        return
+    for values in itertools.islice(itertools.product(*choices), TOGETHER_POINTS):
+        yield dict(zip(atoms, values))
 
 
 def _breakpoints(inst: Instance) -> dict:
@@ -286,6 +309,15 @@ def _switches_of(inst: Instance):
         yield from switches(side)
     for side in sides:
         yield from _jumps(side)
+    # Where the sides meet: beside such a point an inequality may turn, (x - 3)(x - 4) ≥ 0
+    # between 3 and 4; and where a square vanishes, (x - 9)² + (y + 13)² > 0 at x = 9 and
+    # y = -13 together (helper 100).
+    for _, left, right in inst.entries:
+        yield elementary(left) - elementary(right)
+    for side in sides:
+        for node in sympy.preorder_traversal(side):
+            if isinstance(node, sympy.Pow) and node.exp.is_even:
+                yield node.base
 
 
 def _jumps(expr):
@@ -392,7 +424,9 @@ def _lines(zero, atoms):
 
 
 def _roots(zero, atoms):
-    """(atom, value): where `zero` vanishes in one atom with the others at 0, if linear."""
+    """(atom, value): where `zero` vanishes in one atom with the others at 0, if linear, or
+    its rational roots as a polynomial of degree at most IRRATIONAL_DEGREE with rational
+    coefficients."""
     for atom, line in _lines(zero, atoms):
         try:
             slope = sympy.diff(line, atom)
@@ -401,6 +435,20 @@ def _roots(zero, atoms):
             continue
         if root is not None and root.is_Rational:
             yield atom, root
+        elif root is None:
+            yield from ((atom, r) for r in _rational_roots(line, atom))
+
+
+def _rational_roots(line, atom) -> list:
+    try:
+        poly = sympy.Poly(line, atom)
+        if not 2 <= poly.degree() <= IRRATIONAL_DEGREE:
+            return []
+        if not all(c.is_Rational for c in poly.all_coeffs()):
+            return []
+        return sorted(sympy.roots(poly, filter="Q"), key=lambda r: (abs(r), r))
+    except (sympy.PolynomialError, ValueError, TypeError, ZeroDivisionError):
+        return []
 
 
 def _irrational_roots(zero, atoms):
