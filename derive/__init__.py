@@ -85,13 +85,15 @@ class _CorrectSympy:
     itself is imported, so that no expression is built with SymPy's uncorrected facts:
     `import derive` and then SymPy, with the first name taken from derive only after some
     expressions were built (`derive.claim(...)` at the end), built `Eq(q**2, 2)` as False for
-    an irrational q. A meta path finder that answers for "sympy" alone, once."""
+    an irrational q. A meta path finder that answers for "sympy" alone; it leaves once SymPy
+    is loaded (a lookup alone, importlib.util.find_spec("sympy"), loads nothing)."""
 
     def find_spec(self, name, path=None, target=None):
-        if name != "sympy":
+        if name != "sympy" or "sympy" in sys.modules:
             return None
-        _stop_correcting()
         for finder in sys.meta_path:
+            if finder is self or isinstance(finder, _CorrectSympy):
+                continue
             spec = getattr(finder, "find_spec", lambda *_: None)(name, path, target)
             if spec is not None and spec.loader is not None:
                 break
@@ -101,6 +103,7 @@ class _CorrectSympy:
 
         def exec_module(module):
             load(module)
+            _stop_correcting()
             importlib.import_module("derive.notation")
 
         spec.loader.exec_module = exec_module  # this spec's own loader object

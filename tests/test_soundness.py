@@ -3095,3 +3095,14 @@ def test_a_derivative_where_jumps_of_floor_cancel_is_not_read_off_the_rules():
         _assert_no_false_proof(_verdict(_doc(at_one, 0, inputs=(u,))))
     true = _verdict(_doc(Derivative(cancel, u).subs(u, 1), -1, inputs=(u,)))
     assert true.status is not REFUTED, true.counterexample
+
+
+def test_a_switch_read_at_a_substitution_that_is_zero_but_not_as_written_is_kept():
+    """A switch read at a Subs' point was kept only where it was literally 0: with e =
+    log 6 - log 2 - log 3 + 1, which is 1, (x - 1)·sign(x - e)² is x - 1 near 1 (derivative
+    1), and its rules' derivative 0 there was PROVED; the floor form of it too (helper 103)."""
+    u = Symbol("u", real=True)
+    e = log(6) - log(2) - log(3) + 1
+    for function in ((u - 1) * sign(u - e) ** 2, (u - 1) * (floor(e * u) + floor(-e * u))):
+        at_one = Derivative(function, u).subs(u, 1)
+        _assert_no_false_proof(_verdict(_doc(at_one, 0, inputs=(u,))))

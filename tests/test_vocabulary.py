@@ -86,6 +86,9 @@ def test_sympy_is_corrected_whichever_is_imported_first():
     assert _run(f"import derive, sympy; {build}") == "Eq(q**2, 2)"
     assert _run(f"import derive, sympy.core; import sympy; {build}") == "Eq(q**2, 2)"
     assert _run(f"import sympy, derive; {build}") == "Eq(q**2, 2)"
+    # A lookup loads nothing: the finder stays until SymPy is imported (helper 103).
+    lookup = "import importlib.util, derive; importlib.util.find_spec('sympy'); import sympy"
+    assert _run(f"{lookup}; {build}") == "Eq(q**2, 2)"
 
 
 def test_the_pytest_plugin_leaves_sympy_as_it_is():

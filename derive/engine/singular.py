@@ -182,7 +182,9 @@ def _at_substitutions(ctx: Context, claim: Claim, lows: dict, found: list) -> li
             read.append(switch)
         for node in hits:
             at = switch.xreplace(dict(zip(node.variables, node.point)))
-            read.append(at if at.is_number else sympy.S.Zero)
+            # A number kept only where it is known not to be 0: sin(π·e) with e = log 6 -
+            # log 2 - log 3 + 1 is 0, but not as written, and was dropped (helper 103).
+            read.append(at if at.is_number and at.is_zero is False else sympy.S.Zero)
     return read
 
 
