@@ -631,11 +631,19 @@ def _check_bound_elsewhere(where: str, expr, declared: set) -> None:
 
 
 def _check_bound_values(where: str, expr) -> None:
-    """Raise ValueError for an integral by a variable declared integer (SymPy built
-    cos(2πk) as 1 under ∫₀¹ dk), or a substitution of a value not known to be of the kind
-    its variable is declared (Subs(frac(k), k, 1/2) was built as Subs(0, k, 1/2)): SymPy
-    used the declaration where the binder reaches values without it."""
+    """Raise ValueError for an integral or a derivative by a variable declared integer (SymPy
+    built cos(2πk) as 1 under ∫₀¹ dk, and ∂sin(2πk)/∂k as 0), or a substitution of a value
+    not known to be of the kind its variable is declared (Subs(frac(k), k, 1/2) was built
+    as Subs(0, k, 1/2)): SymPy used the declaration where the binder reaches other values."""
     for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Derivative):
+            for variable in node.variables:
+                if isinstance(variable, sympy.Symbol) and variable.is_integer:
+                    raise ValueError(
+                        f"{where}: {node} differentiates by {variable}, declared integer "
+                        "(SymPy used it as it built the function: sin(2πk) is 0); "
+                        "differentiate by a symbol declared real=True or nothing"
+                    )
         if isinstance(node, sympy.Integral):
             for limit in node.limits:
                 if limit[0].is_integer:
@@ -647,12 +655,21 @@ def _check_bound_values(where: str, expr) -> None:
             for variable, value in zip(node.variables, node.point):
                 for fact in ("integer", "real"):
                     if variable.is_integer if fact == "integer" else variable.is_real:
-                        if getattr(value, f"is_{fact}") is not True:
+                        if _known(value, fact) is not True:
                             raise ValueError(
                                 f"{where}: {node} substitutes {value} for {variable}, declared "
                                 f"{fact}, and {value} is not known to be {fact}; substitute "
                                 f"for a symbol declared as the value is"
                             )
+
+
+def _known(value, fact: str):
+    """SymPy's answer whether `value` has `fact`, asked as derive, not as the document:
+    SymPy may evaluate √2·(√2 - 1) with floats of its own to tell (see documents._floats)."""
+    from derive.documents._floats import unwatched  # derive.documents imports this module
+
+    with unwatched():
+        return getattr(value, f"is_{fact}")
 
 
 def _check_parameters(where: str, definition) -> None:
@@ -891,6 +908,13 @@ def document(
             )
         _check_summed(f"document {name}: gradients {item.id}", item.of)
         _check_applications(f"document {name}: gradients {item.id}", item.of, definitions)
+        _check_bound_elsewhere(f"document {name}: gradients {item.id}", item.of, declared)
+        if getattr(item.wrt, "is_integer", False):
+            raise ValueError(
+                f"document {name}: gradients {item.id}: {item.wrt} is declared integer; a "
+                "gradient is by an input declared real=True or nothing (SymPy uses the "
+                "declaration as it builds: sin(2πk) is 0)"
+            )
     for size, values in (sizes or {}).items():
         _check_sizes(f"document {name}", size, 1, values)
     for atom, domain in (domains or {}).items():

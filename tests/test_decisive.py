@@ -698,3 +698,28 @@ def test_a_half_line_domain_is_searched_far_from_its_end():
     (helper 100); the large magnitudes inside the domain are tried too."""
     verdict = _decide_one(x, 2 * 10**6, "<", domains={x: Interval(10**6, oo)})
     assert verdict.status is REFUTED, verdict.scope
+
+
+def test_a_claim_false_where_sizes_are_large_apart_is_refuted():
+    """Past the grid the sizes moved one at a time or all together: δ(4, n)·Σ_{i≤n} δ(i, 4)
+    ·Σ_{j≤m} δ(j, 5) = 0 fails at n = 4, m = 5 alone, and δ(1, p)·Σ_{i≤n} δ(i, 4)·Σ_{j≤m}
+    δ(j, 4) = 0 at n = m = 4 with p = 1 (helper 103); two or three of them move apart now."""
+    from sympy import KroneckerDelta, Sum
+
+    n, m, p = symbols("n m p", integer=True, positive=True)
+    i, j = symbols("i j", integer=True)
+    apart = KroneckerDelta(n, 4) * Sum(KroneckerDelta(i, 4), (i, 1, n))
+    apart *= Sum(KroneckerDelta(j, 5), (j, 1, m))
+    three = KroneckerDelta(p, 1) * Sum(KroneckerDelta(i, 4), (i, 1, n))
+    three *= Sum(KroneckerDelta(j, 4), (j, 1, m))
+    doc = document(
+        "sizes apart",
+        "sizes past the grid, apart",
+        Source("issue 10", "issue-10.md"),
+        inputs=(x,),
+        definitions=(),
+        claims=(claim("two-apart", "", "", apart * x, 0), claim("three", "", "", three * x, 0)),
+        sizes={n: (1, 2, 3), m: (1, 2), p: (1, 2, 3)},
+    )
+    for verdict in verify(doc, timeout=30):
+        assert verdict.status is REFUTED, (verdict.claim, verdict.scope)

@@ -63,6 +63,7 @@ from derive.engine.terms import InputError, NotDerivable, check_declared, contex
 from derive.model import NUMERIC, PROVED, PROVED_AT_SIZES, REFUTED, UNDECIDED, Source
 from derive.notation.aggregates import SetSum, SetSymbol, SubsetSum
 from derive.notation.arrays import ShapeMismatch
+from derive.notation.perturb import Increment
 from derive.notation.tensors import Entry, tabulate
 from derive.verify import float_notes, stripped, verify
 
@@ -3020,6 +3021,7 @@ def test_sympys_facts_about_complex_values_prove_no_false_claim(name):
 
 
 s_real, t_real = Symbol("s", real=True), Symbol("t", real=True)
+w_entries = IndexedBase("w", real=True)
 k_int = Symbol("k", integer=True)
 # Helper 98: a definition's argument captured by an integral, a Subs or a derivative in its
 # body. F(s) := ∫₀¹ s·t dt is s/2, so F(t) = t/2; unfolding put t in under the integral.
@@ -3049,6 +3051,17 @@ CAPTURES = {
         lambda D: (D(t_real), 3 * t_real**2),
         "input",
     ),
+    # Helper 103: a perturbation moving the argument, and a derivative by an entry of it.
+    "a perturbation moves the argument": (
+        lambda: define("P", (s_real,), Increment(s_real * t_real, (t_real, 1))),
+        lambda P: (P(t_real), 2 * t_real + 1),
+        "input",
+    ),
+    "a derivative is by an entry the argument holds": (
+        lambda: define("E", (s_real,), Derivative(s_real * w_entries[1] ** 2, w_entries[1])),
+        lambda E: (E(w_entries[1]), 3 * w_entries[1] ** 2),
+        "input",
+    ),
 }
 
 
@@ -3057,7 +3070,7 @@ def test_a_definition_body_captures_no_argument(name):
     make, build, expected = CAPTURES[name]
     definition = make()
     lhs, rhs = build(definition)
-    doc = _doc(lhs, rhs, inputs=(s_real, t_real), definitions=(definition,))
+    doc = _doc(lhs, rhs, inputs=(s_real, t_real, w_entries), definitions=(definition,))
     verdict = _verdict(doc)
     if expected == "input":
         assert verdict.status is UNDECIDED and "capture" in verdict.error, verdict.error
@@ -3073,12 +3086,49 @@ def test_a_definition_body_captures_no_argument(name):
         lambda: Derivative(Integral(s_real * sympy.cos(2 * pi * k_int), (k_int, 0, 1)), s_real),
         # frac(k) was built as 0 for an integer k, and 1/2 substituted for it.
         lambda: sympy.Subs(sympy.frac(k_int), k_int, Rational(1, 2)),
+        # SymPy built sin(2πk) as 0: its derivative at k = 0 is 2π (helper 103).
+        lambda: Derivative(sympy.sin(2 * pi * k_int), k_int),
     ],
-    ids=["integral over an integer", "integer substituted by 1/2"],
+    ids=["integral over an integer", "integer substituted by 1/2", "derivative by an integer"],
 )
 def test_a_binder_reaching_values_its_variable_excludes_is_an_input_error(lhs):
     with pytest.raises(ValueError, match="declared integer"):
         _doc(lhs(), 1, inputs=(s_real,))
+
+
+def test_a_gradient_is_checked_for_binders_and_integer_variables():
+    """gradients(of=...) skipped the binder checks (∫₀¹ cos(2πk) dk built as 1), and a
+    gradient by an integer input differentiated what SymPy built with it (helper 103)."""
+    of = s_real * Integral(sympy.cos(2 * pi * k_int), (k_int, 0, 1))
+    for gradient in (gradients("g", of, (s_real,), {}), gradients("h", k_int**2, (k_int,), {})):
+        with pytest.raises(ValueError, match="declared integer"):
+            document(
+                "g",
+                "gradients",
+                Source("issue 9", "issue-9.md"),
+                inputs=(s_real, k_int),
+                definitions=(),
+                claims=(),
+                gradients=gradient,
+            )
+
+
+def test_a_substitution_point_of_irrationals_loads(tmp_path):
+    """Whether √2·(√2 - 1) is real, SymPy decides with floats of its own; derive's float
+    watch took that for the document rounding a float, and the file did not load (helper
+    103)."""
+    from derive.documents import load
+
+    path = tmp_path / "irrational_point.py"
+    path.write_text(
+        "from sympy import Derivative, sqrt, symbols\n"
+        "from derive import Source, claim, document\n"
+        "x = symbols('x', real=True)\n"
+        "p = sqrt(2) * (sqrt(2) - 1)\n"
+        "DOCUMENT = document('p', 'p', Source('n', 'n.md'), inputs=(x,), definitions=(),\n"
+        "    claims=(claim('c', '', '', Derivative(x**3, x).subs(x, p), 3 * p**2),))\n"
+    )
+    assert load(str(path)).claims
 
 
 def test_a_derivative_where_jumps_of_floor_cancel_is_not_read_off_the_rules():

@@ -788,11 +788,28 @@ def _equal(exact, result) -> bool:
     return exact == written or (sympy.sympify(exact) - written).is_zero is True
 
 
+_UNWATCHED = [0]  # how many `unwatched` blocks are open
+
+
+@contextlib.contextmanager
+def unwatched():
+    """Within: what SymPy computes counts as no document's (derive asking a fact of what the
+    document built: is √2·(√2 - 1) real? SymPy evaluates it with floats of its own)."""
+    _UNWATCHED[0] += 1
+    try:
+        yield
+    finally:
+        _UNWATCHED[0] -= 1
+
+
 def _for_a_document(watch: str = _HERE) -> bool:
     """Whether the innermost caller outside SymPy, mpmath and the watch (this one, or the
     file `watch`) is building the document: its code, a module it imports, or derive's
     declarations (claim() rebuilds an unevaluated Add); not a library module's import-time
-    code (sympy.physics.units computes its constants as simplify imports it)."""
+    code (sympy.physics.units computes its constants as simplify imports it), nor derive
+    asking a fact inside `unwatched`."""
+    if _UNWATCHED[0]:
+        return False
     frame = sys._getframe(2)
     while frame is not None:
         path = frame.f_code.co_filename

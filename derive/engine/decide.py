@@ -11,6 +11,7 @@ counterexample wins (REFUTED, noting the failed strategy); otherwise the claim i
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 
 import sympy
@@ -759,6 +760,13 @@ def _refuted_beyond(job: Job, proved: list) -> Finding | None:
     larger = [{**full[0], size: max(k, lows.get(size, 1))} for k in range(4, 9) for size in free]
     if len(free) > 1:
         larger += [{**full[0], **{s: max(k, lows.get(s, 1)) for s in free}} for k in range(4, 9)]
+        # And two or three of them apart, the others at their smallest (n = 4, m = 5:
+        # δ(4, n)·Σ_{j≤m} δ(j, 5) = 0 fails there alone; n = m = 4 with p = 1; helper 103).
+        for count in range(2, min(len(free), 3) + 1):
+            for chosen in itertools.combinations(free, count):
+                for values in itertools.product((4, 5), repeat=count):
+                    moved = {s: max(v, lows.get(s, 1)) for s, v in zip(chosen, values)}
+                    larger.append({**full[0], **moved})
     larger += confirming_sizes(full, free, lows, job.rng("beyond"))
     larger = [s for k, s in enumerate(larger) if s not in proved and s not in larger[:k]]
     try:

@@ -256,17 +256,26 @@ def rename_bound(expr: Expr, avoid: set) -> Expr:
 def capturing(expr: Expr, incoming: set) -> str | None:
     """What in `expr` would capture a symbol of `incoming` that rename_bound cannot rename
     away, or None: a Subs binding it (τ renamed, SymPy holds the Subs equal to the one
-    before), or a derivative by it (∂(s·t²)/∂t at s = t is 2t², where substituting gives
-    ∂t³/∂t = 3t²)."""
+    before), or a derivative by it or by an entry of a tensor it holds (∂(s·t²)/∂t at s = t is
+    2t², where substituting gives ∂t³/∂t = 3t²)."""
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.Subs) and incoming & set(node.variables):
             names = ", ".join(sorted(map(str, incoming & set(node.variables))))
             return f"{node} substitutes for {names}"
         if isinstance(node, sympy.Derivative):
-            by = {v for v, _ in node.variable_count if isinstance(v, sympy.Symbol)}
-            if incoming & by:
-                return f"{node} is by {', '.join(sorted(map(str, incoming & by)))}"
+            # By a symbol the argument holds, or by an entry of a tensor it holds an entry
+            # of (∂(s·a[1]²)/∂a[1] at s = a[c] would differentiate a[c] too).
+            by = {v for v, _ in node.variable_count if _named_by(v) & incoming}
+            if by:
+                return f"{node} is by {', '.join(sorted(map(str, by)))}"
     return None
+
+
+def _named_by(variable) -> set:
+    """The symbols that name `variable`: itself, or an entry's tensor label."""
+    if isinstance(variable, sympy.Indexed):
+        return {variable.base.label}
+    return {variable} if isinstance(variable, sympy.Symbol) else set()
 
 
 def call(function: sympy.Lambda, *args) -> Expr:

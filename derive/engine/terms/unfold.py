@@ -49,13 +49,25 @@ def substitute(body: sympy.Basic, mapping: dict) -> sympy.Basic:
     """`body` with parameters replaced by arguments, without capture: SymPy's subs would
     turn Σ_r x[r, t] at t = r into Σ_r x[r, r], so clashing bound indices are renamed first."""
     incoming = set().union(*(sympy.sympify(a).free_symbols for a in mapping.values()))
-    captured = capturing(body, incoming)
+    captured = capturing(body, incoming) or _moving(body, incoming)
     if captured is not None:
         raise InputError(
             f"a definition's body would capture its argument: {captured}, which the argument "
             "names; give the bound variable (or the one differentiated by) another name"
         )
     return _replaced(rename_bound(body, incoming), mapping)
+
+
+def _moving(body, incoming: set) -> str | None:
+    """A perturbation in `body` that moves a symbol (or a tensor) the argument holds, which
+    substituting would move too: P(s) := Δ[x → x + dx](s·x) at s = x is x·dx, where
+    substituting gives (x + dx)² - x² (helper 103)."""
+    for node in sympy.preorder_traversal(body):
+        if isinstance(node, Perturbation):
+            moved = {getattr(x, "label", x) for x, _ in node.pairs} & incoming
+            if moved:
+                return f"{node} moves {', '.join(sorted(map(str, moved)))}"
+    return None
 
 
 def _replaced(expr, mapping: dict):
