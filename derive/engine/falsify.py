@@ -48,6 +48,7 @@ LARGE_VALUES = tuple(
 )
 # Beyond them, tried last: x < 10**7 and log(p) < 20 fail only there (helper 100).
 HUGE_VALUES = tuple(Rational(v) for s in (1, -1) for v in (10**12 * s, 10**30 * s))
+MODEST_VALUES = tuple(v for v in LARGE_VALUES if abs(v) <= 10**6)  # see _growing
 TOGETHER_VALUES = 3  # breakpoints per atom tried with every other atom at one of its own
 TOGETHER_POINTS = 128
 NEAR = Rational(1, 1024)
@@ -176,11 +177,19 @@ def _search(ctx: Context, compiled: Compiled, rng: random.Random, deadline) -> d
     special = special_values(ctx, compiled.instance, breaks)
     small = _is_small(compiled.instance)
     atoms = compiled.instance.atoms
+    far = None  # the first point past ±10**6 that differed only in 50 digits
     for count, point in enumerate(_candidates(ctx, atoms, rng, special, breaks)):
         if not in_domain(ctx, point):
             continue
         if _outcome(compiled, point, deadline) == DIFFER:
-            return point
+            if max(abs(v) for v in point.values()) <= 10**6:
+                return point
+            # (x + 1)² - x² at 10**30 rounds in 50 digits: such a point counts only once
+            # exactly confirmed, and the search goes on past it.
+            if _confirmed(compiled.instance, point, compiled.relation):
+                return point
+            far = far or point
+            continue
         # Differences below any tolerance (10**-40, a strict < between equal sides) show
         # only in exact arithmetic, tried at the first, simplest points of a small instance.
         if (
@@ -189,7 +198,7 @@ def _search(ctx: Context, compiled: Compiled, rng: random.Random, deadline) -> d
             and _confirmed(compiled.instance, point, compiled.relation)
         ):
             return point
-    return None
+    return far
 
 
 def _outcome(compiled: Compiled, point: dict, deadline) -> str:
@@ -218,6 +227,7 @@ def special_values(ctx: Context, inst: Instance, breaks: dict | None = None) -> 
     breakpoint of the claim (a branch, kink, tie, pole or branch point) with a point just
     either side of it."""
     breaks = _breakpoints(inst) if breaks is None else breaks
+    wild = _growing(inst)
     found = {}
     for atom in inst.atoms:
         domain = declared_domain(ctx, atom)
@@ -225,7 +235,8 @@ def special_values(ctx: Context, inst: Instance, breaks: dict | None = None) -> 
             e for e in (domain.inf, domain.sup) if e.is_finite and domain.contains(e) is sympy.true
         ]
         near = [b + d for b in breaks.get(atom, ()) for d in (0, -NEAR, NEAR)]
-        values = [*SIMPLE_VALUES, *ends, *near, *LARGE_VALUES, *HUGE_VALUES]
+        large = (*LARGE_VALUES, *HUGE_VALUES) if atom not in wild else MODEST_VALUES
+        values = [*SIMPLE_VALUES, *ends, *near, *large]
         inside = [
             v
             for v in dict.fromkeys(values)
@@ -233,6 +244,34 @@ def special_values(ctx: Context, inst: Instance, breaks: dict | None = None) -> 
         ]
         found[atom] = tuple(inside)
     return found
+
+
+# Where exact evaluation of an atom's value grows with its digits (10**9 to the power
+# 10**9, factorial(10**12)): there magnitudes stop at 10**6.
+_GROWING = (
+    sympy.factorial,
+    sympy.factorial2,
+    sympy.gamma,
+    sympy.loggamma,
+    sympy.binomial,
+    sympy.RisingFactorial,
+    sympy.FallingFactorial,
+    sympy.subfactorial,
+)
+
+
+def _growing(inst: Instance) -> set:
+    """The atoms of `inst` in an exponent, a factorial-like function or a range's limit."""
+    found = set()
+    for _, left, right in inst.entries:
+        for node in sympy.preorder_traversal(sympy.Tuple(left, right)):
+            if isinstance(node, sympy.Pow) and not node.exp.is_number:
+                found |= node.exp.free_symbols
+            elif isinstance(node, _GROWING):
+                found |= node.free_symbols
+            elif isinstance(node, (sympy.Sum, sympy.Product)):
+                found |= set().union(*(sympy.Tuple(*lim[1:]).free_symbols for lim in node.limits))
+    return {a for a in inst.atoms if a in found or getattr(a, "base", None) in found}
 
 
 def in_domain(ctx: Context, point: dict) -> bool:
