@@ -3062,6 +3062,23 @@ CAPTURES = {
         lambda E: (E(w_entries[1]), 3 * w_entries[1] ** 2),
         "input",
     ),
+    # Helper 104: nothing is captured where the derivative is by the parameter itself, or
+    # where no parameter reaches inside it; these were input errors for a while.
+    "a derivative by the parameter, at another point": (
+        lambda: define("C", (s_real,), Derivative(s_real**3, s_real)),
+        lambda C: (C(2 * t_real), 12 * t_real**2),
+        PROVED,
+    ),
+    "a derivative no parameter reaches": (
+        lambda: define("W", (s_real,), s_real - Derivative(w_entries[1] ** 2, w_entries[1])),
+        lambda W: (W(w_entries[2]), w_entries[2] - 2 * w_entries[1]),
+        PROVED,
+    ),
+    "a perturbation of the parameter, at another symbol": (
+        lambda: define("Inc", (s_real,), Increment(s_real**2, (s_real, 1))),
+        lambda inc: (inc(t_real), 2 * t_real + 2),
+        "input",
+    ),
 }
 
 
@@ -3073,7 +3090,8 @@ def test_a_definition_body_captures_no_argument(name):
     doc = _doc(lhs, rhs, inputs=(s_real, t_real, w_entries), definitions=(definition,))
     verdict = _verdict(doc)
     if expected == "input":
-        assert verdict.status is UNDECIDED and "capture" in verdict.error, verdict.error
+        assert verdict.status is UNDECIDED and "definition's body" in verdict.error, verdict
+        assert _is_one_line(verdict.error)
         assert not verdict.internal
     else:
         assert verdict.status is expected, (verdict.status, verdict.method, verdict.error)

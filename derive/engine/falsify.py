@@ -182,7 +182,7 @@ def _search(ctx: Context, compiled: Compiled, rng: random.Random, deadline) -> d
         if not in_domain(ctx, point):
             continue
         if _outcome(compiled, point, deadline) == DIFFER:
-            if max(abs(v) for v in point.values()) <= 10**6:
+            if max((abs(v) for v in point.values()), default=0) <= 10**6:
                 return point
             # (x + 1)² - x² at 10**30 rounds in 50 digits: such a point counts only once
             # exactly confirmed, and the search goes on past it.

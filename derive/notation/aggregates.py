@@ -253,28 +253,56 @@ def rename_bound(expr: Expr, avoid: set) -> Expr:
     return expr.replace(renamed, rename) if avoid else expr
 
 
-def capturing(expr: Expr, incoming: set) -> str | None:
-    """What in `expr` would capture a symbol of `incoming` that rename_bound cannot rename
-    away, or None: a Subs binding it (τ renamed, SymPy holds the Subs equal to the one
-    before), or a derivative by it or by an entry of a tensor it holds (∂(s·t²)/∂t at s = t is
-    2t², where substituting gives ∂t³/∂t = 3t²)."""
+def capturing(expr: Expr, mapping: dict) -> str | None:
+    """What in `expr` would capture, as `mapping` (parameter → argument) is substituted, a
+    symbol an argument holds, that rename_bound cannot rename away; or None. A Subs binding
+    it (renamed, SymPy holds the Subs equal to the one before), a derivative by it or by an
+    entry of a tensor it holds (∂(s·t²)/∂t at s = t is 2t², where substituting gives
+    ∂t³/∂t = 3t²), or a perturbation moving it: each only where a parameter occurs inside.
+    A variable that is itself a parameter SymPy takes to the argument (a Subs there:
+    ∂σ(u)/∂u at 2u), unless another argument holds it."""
+    params = set(mapping)
     for node in sympy.preorder_traversal(expr):
-        if isinstance(node, sympy.Subs) and incoming & set(node.variables):
-            names = ", ".join(sorted(map(str, incoming & set(node.variables))))
-            return f"{node} substitutes for {names}"
-        if isinstance(node, sympy.Derivative):
-            # By a symbol the argument holds, or by an entry of a tensor it holds an entry
-            # of (∂(s·a[1]²)/∂a[1] at s = a[c] would differentiate a[c] too).
-            by = {v for v, _ in node.variable_count if _named_by(v) & incoming}
-            if by:
-                return f"{node} is by {', '.join(sorted(map(str, by)))}"
+        bound = _variables(node)
+        if not bound:
+            continue
+        inside = _inner(node).free_symbols & params
+        for variable in bound:
+            if variable in params:
+                # Taken to its own argument; the others' arguments go inside.
+                others = {p: a for p, a in mapping.items() if p != variable and p in inside}
+            else:
+                others = {p: mapping[p] for p in inside}
+            holding = set().union(*(sympy.sympify(a).free_symbols for a in others.values()))
+            if _named_by(variable) & holding:
+                return f"{node} binds {variable}"
     return None
 
 
+def _variables(node) -> tuple:
+    """The variables `node` binds that rename_bound does not rename: a Subs', a derivative's,
+    a perturbation's moved inputs (as their symbols or tensors)."""
+    if isinstance(node, sympy.Subs):
+        return tuple(node.variables)
+    if isinstance(node, sympy.Derivative):
+        return tuple(v for v, _ in node.variable_count)
+    pairs = getattr(node, "pairs", None)  # a perturbation (notation.perturb)
+    if pairs is not None and getattr(node, "SIGN", None):
+        return tuple(x for x, _ in pairs)
+    return ()
+
+
+def _inner(node):
+    """What `node` binds its variables in: a Subs' or derivative's or perturbation's expr."""
+    return node.expr
+
+
 def _named_by(variable) -> set:
-    """The symbols that name `variable`: itself, or an entry's tensor label."""
+    """The symbols that name `variable`: itself, an entry's or a tensor's label."""
     if isinstance(variable, sympy.Indexed):
         return {variable.base.label}
+    if isinstance(variable, sympy.IndexedBase):
+        return {variable.label}
     return {variable} if isinstance(variable, sympy.Symbol) else set()
 
 

@@ -49,24 +49,31 @@ def substitute(body: sympy.Basic, mapping: dict) -> sympy.Basic:
     """`body` with parameters replaced by arguments, without capture: SymPy's subs would
     turn Σ_r x[r, t] at t = r into Σ_r x[r, r], so clashing bound indices are renamed first."""
     incoming = set().union(*(sympy.sympify(a).free_symbols for a in mapping.values()))
-    captured = capturing(body, incoming) or _moving(body, incoming)
+    captured = capturing(body, mapping) or _moved_parameter(body, mapping)
     if captured is not None:
         raise InputError(
-            f"a definition's body would capture its argument: {captured}, which the argument "
-            "names; give the bound variable (or the one differentiated by) another name"
+            f"a definition's body would capture its argument: {captured}, which an argument "
+            "names; give the bound variable (or the one differentiated by or moved) another "
+            "name"
         )
-    return _replaced(rename_bound(body, incoming), mapping)
+    try:
+        return _replaced(rename_bound(body, incoming), mapping)
+    except ValueError as problem:  # SymPy rebuilding a perturbation through its own dummies
+        raise InputError(
+            f"a definition's body cannot take its argument {mapping}: {problem}; apply the "
+            "perturbation outside the definition"
+        ) from None
 
 
-def _moving(body, incoming: set) -> str | None:
-    """A perturbation in `body` that moves a symbol (or a tensor) the argument holds, which
-    substituting would move too: P(s) := Δ[x → x + dx](s·x) at s = x is x·dx, where
-    substituting gives (x + dx)² - x² (helper 103)."""
+def _moved_parameter(body, mapping: dict) -> str | None:
+    """A perturbation in `body` that moves a parameter given an argument that is no symbol:
+    inc(s) := Δ[s → s + d](s²) at 2u would move 2u, which no perturbation can (it was a
+    ValueError from SymPy's rebuilding, INTERNAL; helper 104)."""
     for node in sympy.preorder_traversal(body):
         if isinstance(node, Perturbation):
-            moved = {getattr(x, "label", x) for x, _ in node.pairs} & incoming
-            if moved:
-                return f"{node} moves {', '.join(sorted(map(str, moved)))}"
+            for x, _ in node.pairs:
+                if x in mapping and not isinstance(mapping[x], sympy.Symbol):
+                    return f"{node} moves {x}, given {mapping[x]}"
     return None
 
 
