@@ -3066,7 +3066,7 @@ CAPTURES = {
     # where no parameter reaches inside it; these were input errors for a while.
     "a derivative by the parameter, at another point": (
         lambda: define("C", (s_real,), Derivative(s_real**3, s_real)),
-        lambda C: (C(2 * t_real), 12 * t_real**2),
+        lambda C: (C(2 * s_real), 12 * s_real**2),
         PROVED,
     ),
     "a derivative no parameter reaches": (
