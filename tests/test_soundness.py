@@ -3174,3 +3174,17 @@ def test_a_switch_read_at_a_substitution_that_is_zero_but_not_as_written_is_kept
     for function in ((u - 1) * sign(u - e) ** 2, (u - 1) * (floor(e * u) + floor(-e * u))):
         at_one = Derivative(function, u).subs(u, 1)
         _assert_no_false_proof(_verdict(_doc(at_one, 0, inputs=(u,))))
+
+
+def test_a_substitution_of_several_variables_is_simultaneous():
+    """SymPy's Subs.doit substituted one variable after the other: Subs(q²·p, (q, p), (p, q))
+    is p²·q, and doit gave q³. Applied at (p, q), SS(s, r) := Subs(q²·p, (q, p), (s, r)) was
+    REFUTED though true (helper 105), and the false claim that it is q³ held."""
+    q_, p_ = Symbol("q", real=True), Symbol("p", real=True)
+    swapped = sympy.Subs(q_**2 * p_, (q_, p_), (p_, q_))
+    assert swapped.doit() == p_**2 * q_
+    assert _verdict(_doc(swapped, p_**2 * q_, inputs=(q_, p_))).status is PROVED
+    _assert_no_false_proof(_verdict(_doc(swapped, q_**3, inputs=(q_, p_))))
+    ss = define("SS", (s_real, t_real), sympy.Subs(q_**2 * p_, (q_, p_), (s_real, t_real)))
+    doc = _doc(ss(p_, q_), p_**2 * q_, inputs=(s_real, t_real, q_, p_), definitions=(ss,))
+    assert _verdict(doc).status is PROVED

@@ -77,6 +77,12 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   at o = -1, yet Piecewise((1, Eq(tan(x), zoo)), (0, True)) was built as 0. Kept as
   written now, so the claim holds zoo as built (and gets no proof).
 
+- Subs(f, (q, p), (p, q)).doit() substituted one variable after the other, so the second
+  replaced what the first put in: Subs(q²·p, (q, p), (p, q)) is p²·q, and doit gave q³
+  (helper 105: SS(s, r) := Subs(q²·p, (q, p), (s, r)) applied at (p, q) was REFUTED,
+  though true). Where a point holds a variable of the Subs, the variables are renamed to
+  fresh ones first, so the substitution is simultaneous.
+
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
 what SymPy gave them.
@@ -95,6 +101,7 @@ from sympy.functions.elementary import piecewise
 
 _POW_IS_IMAGINARY = Pow._eval_is_imaginary
 _IS_EQ = relational.is_eq
+_SUBS_DOIT = sympy.Subs.doit
 _POW_IS_RATIONAL = Pow._eval_is_rational
 _POW_IS_EVEN = Pow._eval_is_even
 _POW_IS_ODD = Pow._eval_is_odd
@@ -126,6 +133,17 @@ def _is_eq(lhs, rhs, assumptions=None):
         if getattr(one, "is_infinite", None) and getattr(other, "is_infinite", False) is None:
             return None
     return _IS_EQ(lhs, rhs, assumptions)
+
+
+def _subs_doit(self, **hints):
+    """Subs.doit with its substitutions simultaneous (see the module docstring)."""
+    expr, variables, point = self.args
+    held = set().union(*(sympy.sympify(p).free_symbols for p in point))
+    if len(variables) > 1 and held & set(variables):
+        fresh = {v: sympy.Dummy(v.name, **v.assumptions0) for v in variables if v.is_Symbol}
+        renamed = tuple(fresh.get(v, v) for v in variables)
+        return _SUBS_DOIT(sympy.Subs(expr.xreplace(fresh), renamed, point), **hints)
+    return _SUBS_DOIT(self, **hints)
 
 
 def _pow_is_imaginary(self):
@@ -466,6 +484,7 @@ def apply() -> None:
     _install(sympy.atan2, "extended_real", _false_unknown(sympy.atan2._eval_is_extended_real))
     sympy.atan2._eval_conjugate = _atan2_conjugate
     relational.is_eq = _is_eq  # what Eq and Ne call as they are built
+    sympy.Subs.doit = _subs_doit
     sympy.acot.eval = classmethod(_acot_eval)
     sympy.acoth.eval = classmethod(_acoth_eval)
     sympy.sign._eval_power = _sign_power
