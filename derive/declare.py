@@ -654,13 +654,12 @@ def _check_bound_values(where: str, expr) -> None:
         elif isinstance(node, sympy.Subs):
             for variable, value in zip(node.variables, node.point):
                 for fact in ("integer", "real"):
-                    if variable.is_integer if fact == "integer" else variable.is_real:
-                        if _known(value, fact) is not True:
-                            raise ValueError(
-                                f"{where}: {node} substitutes {value} for {variable}, declared "
-                                f"{fact}, and {value} is not known to be {fact}; substitute "
-                                f"for a symbol declared as the value is"
-                            )
+                    if getattr(variable, f"is_{fact}") and _known(value, fact) is not True:
+                        raise ValueError(
+                            f"{where}: {node} substitutes {value} for {variable}, declared "
+                            f"{fact}, and {value} is not known to be {fact}; substitute "
+                            f"for a symbol declared as the value is"
+                        )
 
 
 def _known(value, fact: str):

@@ -351,8 +351,8 @@ def _switches_of(inst: Instance):
     # Where the sides meet: beside such a point an inequality may turn, (x - 3)(x - 4) ≥ 0
     # between 3 and 4; and where a square vanishes, (x - 9)² + (y + 13)² > 0 at x = 9 and
     # y = -13 together (helper 100).
-    for _, left, right in inst.entries:
-        yield elementary(left) - elementary(right)
+    for left, right in zip(sides[::2], sides[1::2]):
+        yield left - right
     for side in sides:
         for node in sympy.preorder_traversal(side):
             if isinstance(node, sympy.Pow) and node.exp.is_even:
@@ -364,11 +364,18 @@ def _jumps(expr):
     integer JUMPS holds) and of Mod(a, m) (a at such a multiple of m): floor(x - 1/7) +
     floor(1/7 - x) = -1 fails at x = 1/7 only, near 0. A few of their infinitely many jumps,
     for the counterexample search alone."""
+    for u in jump_arguments(expr):
+        yield from (u - k for k in JUMPS)
+
+
+def jump_arguments(expr):
+    """For each floor, ceiling, frac and Mod in `expr`, the argument that jumps where it is
+    an integer: u of floor(u), a/m of Mod(a, m)."""
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, (sympy.floor, sympy.ceiling, sympy.frac)):
-            yield from (node.args[0] - k for k in JUMPS)
+            yield node.args[0]
         elif isinstance(node, sympy.Mod):
-            yield from (node.args[0] - k * node.args[1] for k in JUMPS)
+            yield node.args[0] / node.args[1]
 
 
 # Functions with a branch cut in the complex plane, on the real axis or the imaginary one

@@ -27,6 +27,7 @@ import sympy
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.engine.falsify import (
     declared_domain,
+    jump_arguments,
     may_take,
     show_value,
     simple_values,
@@ -129,11 +130,8 @@ def _jumps_of(function):
     cancel, the function can be differentiable with a derivative the rules do not give:
     (x - 1)·(floor(x) + floor(-x)) is 1 - x near 1, with derivative -1 there, where the
     rules give floor(1) + floor(-1) = 0, which was PROVED."""
-    for node in sympy.preorder_traversal(function):
-        if isinstance(node, (sympy.floor, sympy.ceiling, sympy.frac)):
-            yield sympy.sin(sympy.pi * node.args[0])
-        elif isinstance(node, sympy.Mod):
-            yield sympy.sin(sympy.pi * node.args[0] / node.args[1])
+    for u in jump_arguments(function):
+        yield sympy.sin(sympy.pi * u)
 
 
 def _roots_of(function):
