@@ -723,3 +723,15 @@ def test_a_claim_false_where_sizes_are_large_apart_is_refuted():
     )
     for verdict in verify(doc, timeout=30):
         assert verdict.status is REFUTED, (verdict.claim, verdict.scope)
+
+
+def test_a_counterexample_with_an_integral_is_confirmed_by_its_closed_form():
+    """Helper 105: I2(u, s) = u²s/2, with I2(s, r) := ∫₀¹ s·r·u du (it is u·s/2), timed out:
+    the counterexample's exact check evaluated the integral by quadrature at 200 digits.
+    An integral the point makes a number is now taken in closed form where that agrees
+    with quadrature; a wrong closed form (a rule's mistake) would not, and is not used."""
+    t = Symbol("t", real=True)
+    moment = Integral(x * q * t, (t, 0, 1))
+    verdict = _decide_one(moment, x**2 * q / 2, inputs=(x, q))
+    assert verdict.status is REFUTED, verdict.scope
+    assert _decide_one(moment, x * q / 2, inputs=(x, q)).status is PROVED
