@@ -3188,3 +3188,29 @@ def test_a_substitution_of_several_variables_is_simultaneous():
     ss = define("SS", (s_real, t_real), sympy.Subs(q_**2 * p_, (q_, p_), (s_real, t_real)))
     doc = _doc(ss(p_, q_), p_**2 * q_, inputs=(s_real, t_real, q_, p_), definitions=(ss,))
     assert _verdict(doc).status is PROVED
+
+
+def test_a_dirac_delta_or_a_jump_differentiated_under_an_integral_proves_nothing():
+    """The rules read a Dirac delta pointwise, as 0 off its point, and differentiate a jump
+    to 0; under an integral over its variable that drops the delta's mass. ∫₋₂³ eᵗ·δ(t) dt = 0
+    was PROVED (it is 1; helper 108), as were ∫₋₁¹ x²·δ(t − x) dt = 0, and through a
+    definition R(s) := ∫₋₁¹ ∂sign(t − s)/∂t dt, R(x) = 0 (it is 2 for |x| < 1), and
+    ∫₋₁¹ G(t) dt = 0 with G(s) := ∂[s ≥ 0]/∂s. A kink differentiated under an integral is
+    no such case: ∫₋₁² ∂|t|/∂t dt = 1 was REFUTED at 't = 0', a point of the bound t."""
+    u, w = Symbol("u", real=True), Symbol("w", real=True)
+    step = Piecewise((0, u < 0), (1, True))
+    rr = define("R", (s_real,), Integral(Derivative(sign(u - s_real), u), (u, -1, 1)))
+    gg = define("G", (s_real,), Derivative(step.subs(u, s_real), s_real))
+    for lhs, definitions in [
+        (Integral(exp(u) * sympy.DiracDelta(u), (u, -2, 3)), ()),
+        (Integral(w**2 * sympy.DiracDelta(u - w), (u, -1, 1)), ()),
+        (Integral(u * sympy.DiracDelta(u, 1), (u, -1, 1)), ()),
+        (Integral(Derivative(Max(u, 0), (u, 2)), (u, -1, 1)), ()),
+        (Integral(Derivative(step, u), (u, -1, 1)), ()),
+        (rr(w), (rr,)),
+        (Integral(gg(u), (u, -1, 1)), (gg,)),
+    ]:
+        doc = _doc(lhs, 0, inputs=(u, w, s_real), definitions=definitions)
+        _assert_no_false_proof(_verdict(doc))
+    kink = _verdict(_doc(Integral(Derivative(Abs(u), u), (u, -1, 2)), 1, inputs=(u,)))
+    assert kink.status is not REFUTED, kink.counterexample

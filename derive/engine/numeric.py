@@ -20,7 +20,7 @@ from sympy import Indexed, Interval, Rational
 from sympy.printing.pycode import MpmathPrinter
 
 from derive.engine.terms import Context, Instance
-from derive.notation.primitives import MAX_TERMS, PRIMITIVES
+from derive.notation.primitives import MAX_TERMS, PRIMITIVES, sifting_undefined
 
 DPS = 50
 RECHECK_DPS = 150
@@ -346,6 +346,7 @@ def pointwise(expr):
     has none (its variable was printed as a name no point gives a value)."""
     if expr.has(sympy.Subs):
         expr = expr.replace(lambda node: isinstance(node, sympy.Subs), _carried_out)
+    expr = sifting_undefined(expr)  # not under an integral of its variable
     return expr.replace(
         lambda node: isinstance(node, sympy.DiracDelta),
         lambda node: sympy.Piecewise((0, sympy.Ne(node.args[0], 0)), (sympy.nan, True)),

@@ -47,7 +47,7 @@ from derive.engine.terms import (
 )
 from derive.notation.array_entries import axis_ranges
 from derive.notation.partials import intermediates
-from derive.notation.primitives import elementary
+from derive.notation.primitives import elementary, sifting_undefined
 
 UNFOLD_LEVELS = 3
 
@@ -74,7 +74,8 @@ def _elementary(expr):
 
     DiracDelta is 0 wherever it is a number, and a claim holds where its sides are defined
     (as x/x = 1 does): sign'(x) = 2δ(x) = 0."""
-    plain = elementary(expr).replace(lambda n: isinstance(n, sympy.DiracDelta), lambda n: 0)
+    plain = sifting_undefined(elementary(expr))  # not under an integral of its variable
+    plain = plain.replace(lambda n: isinstance(n, sympy.DiracDelta), lambda n: 0)
     return sympy.nan if piecewise_in_sum(plain) else plain
 
 

@@ -40,7 +40,7 @@ from derive.model import Claim, Counterexample
 from derive.notation.aggregates import binds
 from derive.notation.partials import intermediates
 from derive.notation.perturb import FirstOrder, Perturbation
-from derive.notation.primitives import PrimitiveFunction, elementary, exactly_at
+from derive.notation.primitives import PrimitiveFunction, elementary, exactly_at, sifting_undefined
 
 LIMIT_SECONDS = 4.0  # for all the limits of one claim
 ROOT_OPS = 400  # the largest base under a root searched for a hidden kink
@@ -68,8 +68,30 @@ def _derivatives(ctx: Context, claim: Claim) -> list:
     derivative can sit in a definition's body)."""
     lows, found = dict(claim.lows), []
     for side in (claim.lhs, claim.rhs):
-        found += unfold(ctx, side, lows).atoms(sympy.Derivative)
+        found += _outside_integrals(unfold(ctx, side, lows))
     return list(dict.fromkeys(found))
+
+
+def _outside_integrals(expr) -> list:
+    """The Derivative nodes of `expr` but those only under an integral over a variable they
+    differentiate by: the kinks of ∫₋₁² ∂|t|/∂t dt in t are integrated over, and are no
+    points of the claim (t = 0 put into the integral refuted the true ∫₋₁² sign(t) dt = 1)."""
+    found = []
+
+    def visit(node, bound: frozenset):
+        if isinstance(node, sympy.Derivative) and not bound & set(node.variables):
+            found.append(node)
+        if isinstance(node, sympy.Integral):
+            for limit in node.limits:
+                for part in limit[1:]:
+                    visit(part, bound)
+            visit(node.function, bound | set(node.variables))
+            return
+        for arg in node.args:
+            visit(arg, bound)
+
+    visit(expr, frozenset())
+    return found
 
 
 def _involves(expr, variable) -> bool:
@@ -639,5 +661,8 @@ def _assignments(atoms) -> list:
 
 
 def _off_deltas(expr):
-    """`expr` with each Dirac delta read as 0 (its value wherever its argument is not 0)."""
-    return expr.replace(lambda n: isinstance(n, sympy.DiracDelta), lambda n: sympy.S.Zero)
+    """`expr` with each Dirac delta read as 0 (its value wherever its argument is not 0),
+    but for one under an integral of its variable (see sifting_undefined)."""
+    return sifting_undefined(expr).replace(
+        lambda n: isinstance(n, sympy.DiracDelta), lambda n: sympy.S.Zero
+    )

@@ -24,6 +24,7 @@ from derive.engine.terms.unfold import (
     expand_aggregates,
     expand_all_aggregates,
     hide_partials,
+    jumps_integrated,
     perturbed,
     substitute,
     unfold_once,
@@ -54,6 +55,7 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
         return concrete(derivative_of(inner, node, cut))
 
     expr = concrete(expr)
+    jumps_integrated(ctx, expr, {})
     return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
 
 

@@ -25,6 +25,7 @@ from derive.notation.array_entries import write_out_numeric
 from derive.notation.arrays import ArrayError
 from derive.notation.partials import differentiate, intermediates, is_partial, leibniz_obstacle
 from derive.notation.perturb import CaptureError, FirstOrder, Perturbation
+from derive.notation.primitives import elementary
 from derive.notation.tensors import ShapeCheck
 
 
@@ -183,7 +184,84 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
     if expr.has(ShapeCheck):
         # Shapes that still depend on symbolic sizes: nothing here may be proved for all sizes.
         raise NotDerivable(f"the shapes in {expr.atoms(ShapeCheck).pop().what} depend on sizes")
+    jumps_integrated(ctx, expr, lows)
     return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
+
+
+# Functions that may jump: their derivative by the rules drops a jump's Dirac delta.
+_JUMPING = (
+    sympy.Piecewise,
+    sympy.Heaviside,
+    sympy.sign,
+    sympy.floor,
+    sympy.ceiling,
+    sympy.frac,
+    sympy.Mod,
+    sympy.DiracDelta,
+    sympy.KroneckerDelta,
+    sympy.SingularityFunction,
+)
+
+
+def jumps_integrated(ctx: Context, expr: sympy.Basic, lows) -> None:
+    """NotDerivable where an integral over t holds a derivative by t of a function that may
+    jump in t (a Piecewise whose condition holds t, Heaviside, sign, floor...). The rules
+    differentiate pointwise, which is the derivative wherever one exists, but under the
+    integral a jump's mass (a Dirac delta) is dropped: ∫₋₁¹ ∂[t ≥ 0]/∂t dt is 1 by the
+    fundamental theorem, and read pointwise it was 0 (helper 108). A Dirac delta the rules
+    leave is refused under such an integral too (primitives.sifting_undefined). Definitions
+    are unfolded first: the integral, or the derivative, can sit in a definition's body,
+    and a derivative by a parameter applied at t is a substitution (Subs) of t."""
+    bodies = [d.body for d in ctx.definitions.values() if d.body is not None]
+    if not any(e.has(sympy.Integral) for e in (expr, *bodies)):
+        return
+    if expr.atoms(AppliedUndef):
+        expr = unfold(ctx, expr, lows)
+    for integral in expr.atoms(sympy.Integral):
+        _scan_jumps(ctx, integral.function, frozenset(integral.variables), lows, integral)
+
+
+def _scan_jumps(ctx: Context, node, moving: frozenset, lows, integral) -> None:
+    """Raise NotDerivable where `node` differentiates by a symbol in `moving` (those that
+    move with the integral's variable) a function that may jump in it."""
+    if isinstance(node, sympy.Subs):
+        moved = {v for v, p in zip(node.variables, node.point) if p.free_symbols & moving}
+        _scan_jumps(ctx, node.expr, (moving - set(node.variables)) | moved, lows, integral)
+        for point in node.point:
+            _scan_jumps(ctx, point, moving, lows, integral)
+        return
+    if isinstance(node, sympy.Piecewise):
+        # SymPy builds ∂/∂t of a Piecewise as the Piecewise of its branches' derivatives.
+        for value, condition in node.args:
+            by = condition.free_symbols & moving
+            if by and any(set(d.variables) & by for d in value.atoms(Derivative)):
+                raise NotDerivable(
+                    f"{node} under {integral}: a derivative by {min(by, key=str)} in a branch "
+                    "whose condition moves with it drops the jump's Dirac delta, which the "
+                    "integral would count"
+                )
+    if isinstance(node, Derivative):
+        by = set(node.variables) & moving
+        if by:
+            _refuse_jumps(elementary(unfold(ctx, node.expr, lows)), by, node, integral)
+    for arg in node.args:
+        _scan_jumps(ctx, arg, moving, lows, integral)
+
+
+def _refuse_jumps(inner, by: set, node, integral) -> None:
+    for part in sympy.preorder_traversal(inner):
+        if not isinstance(part, _JUMPING):
+            continue
+        if isinstance(part, sympy.Piecewise):
+            jumps = any(c.free_symbols & by for _, c in part.args)
+        else:
+            jumps = bool(part.free_symbols & by)
+        if jumps:
+            raise NotDerivable(
+                f"{node} under {integral}: {part} may jump in {min(by, key=str)}, and the "
+                "derivative by the rules drops a jump's Dirac delta, which the integral "
+                "would count"
+            )
 
 
 def derivative_of(inner: sympy.Basic, node: Derivative, cut) -> sympy.Basic:
