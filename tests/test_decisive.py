@@ -735,3 +735,58 @@ def test_a_counterexample_with_an_integral_is_confirmed_by_its_closed_form():
     verdict = _decide_one(moment, x**2 * q / 2, inputs=(x, q))
     assert verdict.status is REFUTED, verdict.scope
     assert _decide_one(moment, x * q / 2, inputs=(x, q)).status is PROVED
+
+
+def test_irrational_breakpoints_of_lines_and_irrational_domain_ends_are_tried():
+    """Helper 111: a switch linear in an atom with an irrational or transcendental root
+    (x - √3, x - π, x - cos 1), and a closed domain end that is irrational (q ≥ π), were
+    never tried: numerically a point there is only near it, and the exact search's values
+    are rational. Each false claim below stayed NUMERIC."""
+    from sympy import E, EulerGamma, cos, pi
+
+    for lhs, rhs, relation in [
+        (Abs(x - sqrt(3)), 0, ">"),
+        (Abs(2 * x - sqrt(3)), 0, ">"),
+        (Heaviside(x - pi, 1), Heaviside(x - pi, 0), "<="),
+        (Min(x, sqrt(2)), Max(x, sqrt(2)), "<"),
+        ((x - EulerGamma) ** 2, 0, ">"),
+        (sign(x - pi), Piecewise((1, x >= pi), (-1, True)), "=="),
+        (Abs(x - cos(1)), 0, ">"),
+    ]:
+        verdict = _decide_one(lhs, rhs, relation)
+        assert verdict.status is REFUTED, (lhs, verdict.scope)
+    assert _decide_one(q, pi, ">", inputs=(q,), domains={q: Interval(pi, oo)}).status is REFUTED
+    ends_at_e = {q: Interval(-oo, E)}
+    assert _decide_one(log(q), 1, "<", inputs=(q,), domains=ends_at_e).status is REFUTED
+    assert _decide_one(Abs(x - sqrt(3)), 0, ">=").status is PROVED
+
+
+def test_polygamma_of_an_order_that_is_not_whole_is_not_evaluated_as_the_digamma():
+    """mpmath's psi truncates its order: polygamma(1/2, v) was evaluated as the digamma, and
+    the true polygamma(1/2, v) > digamma(v) on [1, 2] was UNDECIDED, its sides 'separated'
+    (helper 111). No value is taken there now: SymPy's exact evaluation decides."""
+    from sympy import digamma, polygamma
+
+    from derive.engine.numeric import _polygamma
+
+    with pytest.raises(ValueError):
+        _polygamma(Rational(1, 2), 2)
+    v = Symbol("v", positive=True)
+    domain = {v: Interval(1, 2)}
+    false = _decide_one(polygamma(Rational(1, 2), v), digamma(v), "<", (v,), domain)
+    assert false.status is REFUTED
+    true = _decide_one(polygamma(Rational(1, 2), v), digamma(v), ">", (v,), domain)
+    assert true.status is not REFUTED
+
+
+def test_a_tiny_side_of_a_counterexample_is_not_shown_as_zero():
+    """SymPy's evalf gives 0 for log(1 + 10⁻³⁰) at 12 digits; a counterexample to
+    log1p(10⁻³⁰) = 10⁻³⁰ showed 'lhs 0' (helper 111)."""
+    from sympy.codegen.cfunctions import log1p
+
+    from derive.engine.falsify import show_value
+
+    assert show_value(log(1 + Rational(1, 10**30))).startswith("1.0")
+    verdict = _decide_one(log1p(Rational(1, 10**30)), Rational(1, 10**30))
+    assert verdict.status is REFUTED
+    assert verdict.counterexample.lhs != "0", verdict.counterexample

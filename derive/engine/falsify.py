@@ -499,15 +499,20 @@ def _rational_roots(line, atom) -> list:
 
 def _irrational_roots(zero, atoms):
     """(atom, value): the real irrational roots of `zero` as a polynomial in one atom with
-    rational coefficients, the other atoms at 0, written in radicals (x² - 3 at ±√3)."""
+    rational coefficients, the other atoms at 0, written in radicals (x² - 3 at ±√3), or
+    as a line with real constant coefficients (x - π at π, 2x - √3 at √3/2)."""
     for atom, line in _lines(zero, atoms):
         try:
             poly = sympy.Poly(line, atom)
-            if not 2 <= poly.degree() <= IRRATIONAL_DEGREE:
+            coefficients = poly.all_coeffs()
+            if poly.degree() == 1 and all(c.is_number and c.is_real for c in coefficients):
+                roots = [-coefficients[1] / coefficients[0]]
+            elif not 2 <= poly.degree() <= IRRATIONAL_DEGREE:
                 continue
-            if not all(c.is_Rational for c in poly.all_coeffs()):
+            elif not all(c.is_Rational for c in coefficients):
                 continue
-            roots = sympy.roots(poly, filter="R")
+            else:
+                roots = sympy.roots(poly, filter="R")
         except (sympy.PolynomialError, ValueError, TypeError, ZeroDivisionError):
             continue
         for root in sorted(roots, key=lambda r: (r.is_negative, sympy.default_sort_key(r))):
@@ -528,18 +533,30 @@ def _at_irrational_breakpoints(ctx: Context, compiled: Compiled, deadline) -> Co
     simple = {a: _simple_for(a, domain_of(ctx, a)) for a in inst.atoms}
     bases = [{a: ok[min(k, len(ok) - 1)] for a, ok in simple.items()} for k in (0, 1)]
     tried: set = set()
-    for zero in _switches_of(inst):
-        for atom, root in _irrational_roots(zero, inst.atoms):
-            if (atom, root) in tried or not may_take(ctx, atom, root):
-                continue
-            tried.add((atom, root))
-            for base in bases:
-                if len(tried) > IRRATIONAL_TRIES or deadline.remaining() <= 0:
-                    return None
-                found = _confirmed(inst, {**base, atom: root}, compiled.relation)
-                if found is not None:
-                    return found
+    for atom, root in _irrational_candidates(ctx, inst):
+        if (atom, root) in tried or not may_take(ctx, atom, root):
+            continue
+        tried.add((atom, root))
+        for base in bases:
+            if len(tried) > IRRATIONAL_TRIES or deadline.remaining() <= 0:
+                return None
+            found = _confirmed(inst, {**base, atom: root}, compiled.relation)
+            if found is not None:
+                return found
     return None
+
+
+def _irrational_candidates(ctx: Context, inst: Instance):
+    """(atom, value): the closed ends of the atoms' declared domains that are irrational
+    numbers (q ≥ π: the claim q > π fails at π, which numerically is only near it), then
+    the irrational roots of the claim's switches."""
+    for atom in inst.atoms:
+        domain = declared_domain(ctx, atom)
+        for end in (domain.inf, domain.sup):
+            if end.is_finite and not end.is_Rational and domain.contains(end) is sympy.true:
+                yield atom, end
+    for zero in _switches_of(inst):
+        yield from _irrational_roots(zero, inst.atoms)
 
 
 def may_take(ctx: Context, atom, value) -> bool:
@@ -734,7 +751,20 @@ def show_value(value, digits: int = 12) -> str:
         return text
     if exact.is_Rational and _is_decimal(exact):
         return _decimal(exact)  # a float of the claim, read exactly: shown exactly
-    return show(sympy.N(value, digits))
+    return show(_approximately(value, digits))
+
+
+def _approximately(value, digits: int):
+    """`value` to `digits` digits. SymPy's evalf gave 0 for log(1 + 10⁻³⁰) at 12 digits, strict
+    or not (it rounds the argument to its working precision first), and a counterexample
+    showed "lhs 0" (helper 111): a 0 counts only once it stays 0 at 4, 16 and 64 times the
+    digits."""
+    approx = sympy.N(value, digits)
+    for working in (4 * digits, 16 * digits, 64 * digits):
+        if approx != 0 or value.is_zero:
+            break
+        approx = sympy.N(sympy.N(value, working), digits)
+    return approx
 
 
 def _is_decimal(value: Rational) -> bool:

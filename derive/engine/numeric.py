@@ -240,6 +240,7 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
         "_derive_range": _index_range,
         "_derive_cuts": _cuts,
         "exp2": lambda v: mpmath.power(2, v),  # SymPy prints it by name; mpmath has none
+        "polygamma": _polygamma,
     }
     # As lambdify sets up its own printer, with the names of `functions` left unqualified.
     printer = _Printer(
@@ -267,6 +268,15 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
         )
         raise NotEvaluable(first) from None
     return Compiled(instance, function, relation)
+
+
+def _polygamma(order, value):
+    """ψ⁽ᵐ⁾(z) for a whole order m ≥ 0. mpmath's truncates any other order (at 1/2 it gave
+    the digamma, where SymPy's generalized polygamma is another function, helper 111): no
+    value there, rather than a wrong one."""
+    if order < 0 or order != mpmath.floor(order):
+        raise ValueError(f"polygamma of order {order} is not evaluated")
+    return mpmath.psi(int(order), value)
 
 
 def _index_range(low, high):
