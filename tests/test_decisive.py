@@ -790,3 +790,41 @@ def test_a_tiny_side_of_a_counterexample_is_not_shown_as_zero():
     verdict = _decide_one(log1p(Rational(1, 10**30)), Rational(1, 10**30))
     assert verdict.status is REFUTED
     assert verdict.counterexample.lhs != "0", verdict.counterexample
+
+
+def test_a_triangular_double_sum_is_proved_in_the_other_order():
+    """Σ_i Σ_{j≤i} a_j = Σ_j (n - j + 1) a_j, the exchange of a triangle's order that
+    backpropagation through time writes, was PROVED_AT_SIZES only (helper 109): reordering
+    kept to ranges that mention no other index. Off-by-one forms are not proved."""
+    from sympy import IndexedBase
+
+    n = Symbol("n", integer=True, positive=True)
+    i, j = symbols("i j", integer=True)
+    e = IndexedBase("e", real=True)
+
+    def one(lhs, rhs):
+        doc = document(
+            "triangles",
+            "triangular sums",
+            Source("helper 109", "triangles.md"),
+            inputs=(e,),
+            definitions=(),
+            claims=(claim("c", "", "", lhs, rhs),),
+            sizes={n: (1, 2, 3)},
+        )
+        (verdict,) = verify(doc, jobs=1, timeout=30)
+        assert not verdict.internal, verdict.error
+        return verdict
+
+    lower = Sum(Sum(e[j], (j, 1, i)), (i, 1, n))
+    assert one(lower, Sum((n - j + 1) * e[j], (j, 1, n))).status is PROVED
+    strict = Sum(Sum(e[i] * e[j] ** 2, (j, 1, i - 1)), (i, 1, n))
+    assert one(strict, Sum(Sum(e[i] * e[j] ** 2, (i, j + 1, n)), (j, 1, n - 1))).status is PROVED
+    for wrong in [
+        Sum((n - j) * e[j], (j, 1, n)),
+        Sum((n - j + 1) * e[j], (j, 2, n)),
+        Sum(Sum(e[j], (j, 1, i - 1)), (i, 1, n)),
+    ]:
+        assert one(lower, wrong).status is REFUTED
+    shifted = Sum(Sum(e[j], (j, 1, i)), (i, 3, n))  # i from 3: j from 1 is no triangle
+    assert one(shifted, Sum((n - j + 1) * e[j], (j, 1, n))).status is REFUTED

@@ -35,7 +35,7 @@ from derive.engine.regions import (
     sign_steps,
     zero_on_regions,
 )
-from derive.engine.sumalgebra import piecewise_in_sum
+from derive.engine.sumalgebra import piecewise_in_sum, swap_triangles
 from derive.engine.terms import (
     AGGREGATES,
     Context,
@@ -77,6 +77,21 @@ def _elementary(expr):
     plain = sifting_undefined(elementary(expr))  # not under an integral of its variable
     plain = plain.replace(lambda n: isinstance(n, sympy.DiracDelta), lambda n: 0)
     return sympy.nan if piecewise_in_sum(plain) else plain
+
+
+def _triangles_reordered(lhs, rhs) -> bool:
+    """Whether lhs - rhs is 0 in sum algebra once one side's triangular double sums take
+    the other order of their indices (sumalgebra.swap_triangles); one side at a time, so
+    that the two sides' triangles do not each turn into the other's."""
+    if not (lhs.has(sympy.Sum) or rhs.has(sympy.Sum)):
+        return False
+    for left, right in ((swap_triangles(lhs), rhs), (lhs, swap_triangles(rhs))):
+        if left == lhs and right == rhs:
+            continue
+        difference = sympy.expand(normalize_aggregates(left - right), power_exp=False)
+        if is_zero(unify_deltas(difference)):
+            return True
+    return False
 
 
 def _numerator(expr):
@@ -127,6 +142,7 @@ def _zero_steps(lhs, rhs, ranges=None) -> list:
                 unify_deltas(sympy.expand(normalize_aggregates(difference), power_exp=False))
             ),
         ),
+        ("triangular sums reordered", lambda: _triangles_reordered(lhs, rhs)),
         ("index calculus", lambda: index_zero(difference, ranges or {})),
         ("common denominator", lambda: is_zero(_numerator(difference))),
         (

@@ -115,6 +115,52 @@ def _symmetrized(node):
     return (square - Sum(F.subs(j, k), (k, lo, hi))) / 2
 
 
+def swap_triangles(expr):
+    """Each triangular double sum with the other order of its indices, over the same pairs:
+    Σ_{i=a}^{b} Σ_{j=c}^{i+d} F = Σ_{j=c}^{b+d} Σ_{i=j-d}^{b} F where c ≥ a + d (so that
+    every j of the new range has its i from j - d, not from a), and
+    Σ_{i=a}^{b} Σ_{j=i+d}^{e} F = Σ_{j=a+d}^{e} Σ_{i=a}^{j-d} F where e ≤ b + d. a, b, c, d
+    and e are free of i and j. Each is used only where SymPy shows that its condition holds
+    and that no range, before or after, is reversed (at least 0 terms: the empty reading and
+    Karr's then agree). An inner sum whose summand is free of its index becomes the summand
+    times its count of terms, at least one."""
+    return expr.replace(lambda n: isinstance(n, Sum), _swapped)
+
+
+def _swapped(node):
+    if len(node.limits) == 2:
+        (j, c, top), (i, a, b) = node.limits
+        F = node.function
+    elif isinstance(node.function, Sum) and len(node.function.limits) == 1:
+        (i, a, b), (j, c, top) = node.limits[0], node.function.limits[0]
+        F = node.function.function
+    else:
+        return node
+    pair = {i, j}
+    if bound_indices(F) & pair or any(e.free_symbols & pair for e in (a, b)):
+        return node
+    if (b - a + 1).is_nonnegative is not True:
+        return node
+    d_low, d_high = sympy.expand(top - i), sympy.expand(c - i)
+    if not (d_low.free_symbols & pair) and not (c.free_symbols & pair):
+        # Σ_{i=a}^{b} Σ_{j=c}^{i+d}: the lower triangle.
+        d = d_low
+        if (c - a - d).is_nonnegative is not True or (b + d - c + 1).is_nonnegative is not True:
+            return node
+        inner, outer = (i, j - d, b), (j, c, b + d)
+    elif not (d_high.free_symbols & pair) and not (top.free_symbols & pair):
+        # Σ_{i=a}^{b} Σ_{j=i+d}^{e}: the upper triangle.
+        d, e = d_high, top
+        if (b + d - e).is_nonnegative is not True or (e - a - d + 1).is_nonnegative is not True:
+            return node
+        inner, outer = (i, a, j - d), (j, a + d, e)
+    else:
+        return node
+    if i not in F.free_symbols:
+        return Sum(F * (inner[2] - inner[1] + 1), outer)
+    return Sum(Sum(F, inner), outer)
+
+
 def piecewise_in_sum(expr) -> bool:
     """Whether a Piecewise sits inside a Sum, Product, SetSum or SubsetSum.
 
