@@ -3214,3 +3214,24 @@ def test_a_dirac_delta_or_a_jump_differentiated_under_an_integral_proves_nothing
         _assert_no_false_proof(_verdict(doc))
     kink = _verdict(_doc(Integral(Derivative(Abs(u), u), (u, -1, 2)), 1, inputs=(u,)))
     assert kink.status is not REFUTED, kink.counterexample
+
+
+def test_a_jump_that_moves_with_the_integral_or_a_kink_in_a_free_variable_still_counts():
+    """Helper 112, against the fix above. ∂[x ≥ t]/∂x is δ(x - t), which the integral over t
+    counts for every x: ∫₋₂³ eᵗ·∂[x ≥ t]/∂x dt = 0 was PROVED (it is eˣ); the cut of atan2
+    is a jump (∫₋₁¹ ∂atan2(t, -1)/∂t dt is 3π/2 by the fundamental theorem, and -π/2 was
+    PROVED); and a derivative by t and by a free x kept no kinks in x: ∫₀¹ ∂²(t²·x·sign(x)²)
+    /∂t∂x dt = sign(x)² was PROVED (it is 1 at x = 0)."""
+    u, w = Symbol("u", real=True), Symbol("w", real=True)
+    step = Piecewise((0, w < u), (1, True))
+    ramp = Piecewise((0, w < u), (w - u, True))
+    for lhs, rhs in [
+        (Integral(exp(u) * Derivative(step, w), (u, -2, 3)), 0),
+        (Integral(Derivative(ramp, (w, 2)), (u, -1, 1)), 0),
+        (Integral(Derivative(sympy.atan2(u, -1), u), (u, -1, 1)), -pi / 2),
+        (Integral(Derivative(sympy.atan2(u, -1 - w**2), u), (u, -1, 1)), -2 * atan(1 / (1 + w**2))),
+        (Integral(Derivative(u**2 * w * sign(w) ** 2, u, w), (u, 0, 1)), sign(w) ** 2),
+    ]:
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=(u, w))))
+    true = Integral(Derivative(sympy.atan2(u, -1), u), (u, -1, 1))
+    assert _verdict(_doc(true, 3 * pi / 2, inputs=(u,))).status is not REFUTED

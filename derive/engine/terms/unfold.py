@@ -200,6 +200,10 @@ _JUMPING = (
     sympy.DiracDelta,
     sympy.KroneckerDelta,
     sympy.SingularityFunction,
+    sympy.atan2,  # by 2π across the negative axis of its second argument
+    sympy.arg,
+    sympy.acot,  # SymPy's jumps at 0, from -π/2 to π/2
+    sympy.acoth,
 )
 
 
@@ -222,8 +226,10 @@ def jumps_integrated(ctx: Context, expr: sympy.Basic, lows) -> None:
 
 
 def _scan_jumps(ctx: Context, node, moving: frozenset, lows, integral) -> None:
-    """Raise NotDerivable where `node` differentiates by a symbol in `moving` (those that
-    move with the integral's variable) a function that may jump in it."""
+    """Raise NotDerivable where `node` differentiates, by some variables, a function that may
+    jump where those variables meet a point that moves with the integral's variable (the
+    symbols in `moving`): by t itself, of [t ≥ 0], or by x, of [x ≥ t], whose derivative
+    δ(x - t) the integral over t counts for every x (∫₋₂³ eᵗ·∂[x ≥ t]/∂x dt is eˣ)."""
     if isinstance(node, sympy.Subs):
         moved = {v for v, p in zip(node.variables, node.point) if p.free_symbols & moving}
         _scan_jumps(ctx, node.expr, (moving - set(node.variables)) | moved, lows, integral)
@@ -233,34 +239,36 @@ def _scan_jumps(ctx: Context, node, moving: frozenset, lows, integral) -> None:
     if isinstance(node, sympy.Piecewise):
         # SymPy builds ∂/∂t of a Piecewise as the Piecewise of its branches' derivatives.
         for value, condition in node.args:
-            by = condition.free_symbols & moving
-            if by and any(set(d.variables) & by for d in value.atoms(Derivative)):
+            by = set().union(*(d.variables for d in value.atoms(Derivative)))
+            switch = condition.free_symbols
+            if switch & by and switch & moving:
                 raise NotDerivable(
-                    f"{node} under {integral}: a derivative by {min(by, key=str)} in a branch "
-                    "whose condition moves with it drops the jump's Dirac delta, which the "
-                    "integral would count"
+                    f"{node} under {integral}: a derivative by {min(switch & by, key=str)} in a "
+                    "branch whose condition moves with the integral's variable drops the "
+                    "jump's Dirac delta, which the integral would count"
                 )
     if isinstance(node, Derivative):
-        by = set(node.variables) & moving
-        if by:
-            _refuse_jumps(elementary(unfold(ctx, node.expr, lows)), by, node, integral)
+        inner = elementary(unfold(ctx, node.expr, lows))
+        _refuse_jumps(inner, set(node.variables), moving, node, integral)
     for arg in node.args:
         _scan_jumps(ctx, arg, moving, lows, integral)
 
 
-def _refuse_jumps(inner, by: set, node, integral) -> None:
+def _refuse_jumps(inner, by: set, moving: frozenset, node, integral) -> None:
+    """NotDerivable where a function in `inner` may jump along a variable in `by` at a point
+    that moves with one in `moving`."""
     for part in sympy.preorder_traversal(inner):
         if not isinstance(part, _JUMPING):
             continue
         if isinstance(part, sympy.Piecewise):
-            jumps = any(c.free_symbols & by for _, c in part.args)
+            switch = set().union(*(c.free_symbols for _, c in part.args))
         else:
-            jumps = bool(part.free_symbols & by)
-        if jumps:
+            switch = part.free_symbols
+        if switch & by and switch & moving:
             raise NotDerivable(
-                f"{node} under {integral}: {part} may jump in {min(by, key=str)}, and the "
-                "derivative by the rules drops a jump's Dirac delta, which the integral "
-                "would count"
+                f"{node} under {integral}: {part} may jump in {min(switch & by, key=str)} "
+                "where the integral's variable moves, and the derivative by the rules drops "
+                "a jump's Dirac delta, which the integral would count"
             )
 
 
