@@ -828,3 +828,21 @@ def test_a_triangular_double_sum_is_proved_in_the_other_order():
         assert one(lower, wrong).status is REFUTED
     shifted = Sum(Sum(e[j], (j, 1, i)), (i, 3, n))  # i from 3: j from 1 is no triangle
     assert one(shifted, Sum((n - j + 1) * e[j], (j, 1, n))).status is REFUTED
+
+
+def test_mod_inside_a_product_is_evaluated_as_mod():
+    """SymPy's mpmath printer left Mod bare in a product: 1 - Mod(t, 10)/10 became
+    "1 - 1/10*t % 10", which Python reads as (t/10) % 10, exactly the false right side of a
+    cyclic learning-rate schedule, which stayed NUMERIC (helper 113); the true parity
+    (-1)**k = 1 - 2*Mod(k, 2) was UNDECIDED, its sides 'separated'."""
+    from derive.engine.numeric import _Printer
+
+    t = Symbol("t", real=True)
+    k = Symbol("k", integer=True)
+    printer = _Printer({"fully_qualified_modules": False, "inline": True})
+    assert eval(printer.doprint(1 - 2 * Mod(k, 2)), {"k": 1}) == -1  # noqa: S307
+    schedule = 1 - Mod(t, 10) / 10
+    domain = {t: Interval(0, oo)}
+    wrong = _decide_one(schedule, 1 - Mod(t / 10, 10), inputs=(t,), domains=domain)
+    assert wrong.status is REFUTED
+    assert _decide_one((-1) ** k, 1 - 2 * Mod(k, 2), inputs=(k,)).status is not UNDECIDED

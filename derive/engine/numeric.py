@@ -336,6 +336,13 @@ class _Printer(MpmathPrinter):
             f"{quad}(lambda {self._print(t)}: {self._print(expr.function)}, _derive_cuts({ends}))"
         )
 
+    def _print_Mod(self, expr):
+        # SymPy's printer leaves Mod bare inside a product: 1 - 2*Mod(k, 2) came out as
+        # "1 - 2*k % 2", which Python reads as (2*k) % 2 (helper 113). mpmath's % takes the
+        # sign of the divisor, as Mod does.
+        dividend, divisor = (self._print(a) for a in expr.args)
+        return f"(({dividend}) % ({divisor}))"
+
     def _loops(self, expr) -> str:
         return " ".join(
             f"for {self._print(i)} in _derive_range({self._print(a)}, {self._print(b)})"
