@@ -26,6 +26,7 @@ from sympy import (
     oo,
     pi,
     sign,
+    sin,
     sqrt,
     symbols,
     sympify,
@@ -846,3 +847,21 @@ def test_mod_inside_a_product_is_evaluated_as_mod():
     wrong = _decide_one(schedule, 1 - Mod(t / 10, 10), inputs=(t,), domains=domain)
     assert wrong.status is REFUTED
     assert _decide_one((-1) ** k, 1 - 2 * Mod(k, 2), inputs=(k,)).status is not UNDECIDED
+
+
+def test_switches_of_several_atoms_extrema_and_trig_zeros_are_searched():
+    """Helper 113: breakpoints were solved for one atom with the others at 0, so a switch on
+    x·y = 7 or x + y = 7 was never met where the error shows (x ≠ y); a quadratic negative
+    only between its irrational roots was never tried between them; and the rational zeros
+    of a trig switch (sin(πv/7) at v = 7) are only near 0 numerically. All stayed NUMERIC."""
+    y, w = Symbol("y", real=True), Symbol("w", real=True)
+    v = Symbol("v", real=True)
+    for lhs, rhs, relation, inputs, domains in [
+        (Derivative(relu(x * y - 7), x), x * Heaviside(x * y - 7, 0), "==", (x, y), None),
+        (Derivative(relu(w * x - 10), w), w * Heaviside(w * x - 10, 0), "==", (x, w), None),
+        (x * y * Piecewise((1, Eq(x + y, 7)), (0, True)), 0, "==", (x, y), None),
+        ((x - 1000) * (x - 1001) + Rational(1, 8), 0, ">=", (x,), None),
+        (Abs(sin(pi * v / 7)), 0, ">", (v,), {v: Interval.open(1, 10)}),
+    ]:
+        verdict = _decide_one(lhs, rhs, relation, inputs, domains)
+        assert verdict.status is REFUTED, (lhs, verdict.scope)

@@ -142,7 +142,7 @@ def uniform_points(ctx: Context, atoms, dyadic: bool = False) -> list[dict]:
     return points
 
 
-def _candidates(ctx: Context, atoms, rng: random.Random, special=None, breaks=None):
+def _candidates(ctx: Context, atoms, rng: random.Random, special=None, breaks=None, inst=None):
     domains = [domain_of(ctx, a) for a in atoms]
     allowed = [_simple_for(a, d) for a, d in zip(atoms, domains)]
     yield from uniform_points(ctx, atoms)
@@ -150,6 +150,9 @@ def _candidates(ctx: Context, atoms, rng: random.Random, special=None, breaks=No
         yield {a: rng.choice(ok) for a, ok in zip(atoms, allowed)}
     if special is not None:
         yield from _sweeps(ctx, atoms, special, breaks)
+    if inst is not None:
+        base = {a: ok[0] for a, ok in zip(atoms, allowed)}
+        yield from itertools.islice(_off_axis(inst, base), OFF_AXIS_POINTS)
     for _ in range(RANDOM_TRIES):
         yield {a: _admitted(a, draw(d, rng), d, ok) for a, d, ok in zip(atoms, domains, allowed)}
 
@@ -178,7 +181,8 @@ def _search(ctx: Context, compiled: Compiled, rng: random.Random, deadline) -> d
     small = _is_small(compiled.instance)
     atoms = compiled.instance.atoms
     far = None  # the first point past ±10**6 that differed only in 50 digits
-    for count, point in enumerate(_candidates(ctx, atoms, rng, special, breaks)):
+    candidates = _candidates(ctx, atoms, rng, special, breaks, compiled.instance)
+    for count, point in enumerate(candidates):
         if not in_domain(ctx, point):
             continue
         if _outcome(compiled, point, deadline) == DIFFER:
@@ -298,6 +302,30 @@ def declared_domain(ctx: Context, atom) -> sympy.Interval:
     if atom.is_nonpositive:
         return sympy.Interval(-sympy.oo, 0)
     return sympy.Reals
+
+
+OFF_AXIS_ANCHORS = (Rational(2), Rational(3), Rational(-2))
+OFF_AXIS_POINTS = 96
+
+
+def _off_axis(inst: Instance, base: dict):
+    """Points on and beside a switch of several atoms, solved for one atom with the others
+    at an anchor value (2, 3, -2), not at 0 as the breakpoints are: ∂relu(xy - 7)/∂x claimed
+    as x·H(xy - 7) (x for y) fails only where xy > 7 and x ≠ y, at x = 7/2 + ε, y = 2; a
+    Piecewise on x + y = 7 at x = 5, y = 2 (helper 113)."""
+    for zero in _switches_of(inst):
+        present = [a for a in inst.atoms if zero.has(a)]
+        if len(present) < 2:
+            continue
+        for atom, anchor in itertools.product(present, OFF_AXIS_ANCHORS):
+            others = {a: anchor for a in present if a != atom}
+            try:
+                line = zero.xreplace(others)
+            except (ValueError, TypeError, ZeroDivisionError):
+                continue
+            for _, root in _roots(line, [atom]):
+                for value in (root, root - NEAR, root + NEAR):
+                    yield {**base, **others, atom: value}
 
 
 def _sweeps(ctx: Context, atoms, special: dict, breaks: dict | None = None):
@@ -483,6 +511,7 @@ def _roots(zero, atoms):
             yield atom, root
         elif root is None:
             yield from ((atom, r) for r in _rational_roots(line, atom))
+            yield from ((atom, r) for r in _trig_roots(line, atom))
 
 
 def _rational_roots(line, atom) -> list:
@@ -492,9 +521,35 @@ def _rational_roots(line, atom) -> list:
             return []
         if not all(c.is_Rational for c in poly.all_coeffs()):
             return []
-        return sorted(sympy.roots(poly, filter="Q"), key=lambda r: (abs(r), r))
+        roots = list(sympy.roots(poly, filter="Q"))
+        # And where it turns (its derivative's rational roots): (x - 1000)(x - 1001) + 1/8
+        # is negative only between its irrational roots, least at 2001/2 (helper 113).
+        roots += [r for r in sympy.roots(poly.diff(atom), filter="Q") if r not in roots]
+        return sorted(roots, key=lambda r: (abs(r), r))
     except (sympy.PolynomialError, ValueError, TypeError, ZeroDivisionError):
         return []
+
+
+TRIG_TURNS = range(-4, 5)  # the multiples of π (of π/2 for cos) where a trig switch is tried
+
+
+def _trig_roots(line, atom) -> list:
+    """Rational zeros of sin, tan or cos of an argument linear in `atom`: |sin(πv/7)| > 0
+    fails at v = 7 (helper 113); where the argument is a rational multiple of π, for the
+    few multiples TRIG_TURNS."""
+    if not isinstance(line, (sympy.sin, sympy.cos, sympy.tan)):
+        return []
+    argument = line.args[0]
+    try:
+        slope = sympy.diff(argument, atom)
+        if slope == 0 or slope.has(atom):
+            return []
+        offset = argument.xreplace({atom: 0})
+        shift = sympy.pi / 2 if isinstance(line, sympy.cos) else 0
+        roots = [(k * sympy.pi + shift - offset) / slope for k in TRIG_TURNS]
+    except (ValueError, TypeError, ZeroDivisionError):
+        return []
+    return [r for r in roots if r.is_Rational]
 
 
 def _irrational_roots(zero, atoms):
@@ -549,7 +604,7 @@ def _at_irrational_breakpoints(ctx: Context, compiled: Compiled, deadline) -> Co
 def _irrational_candidates(ctx: Context, inst: Instance):
     """(atom, value): the closed ends of the atoms' declared domains that are irrational
     numbers (q ≥ π: the claim q > π fails at π, which numerically is only near it), then
-    the irrational roots of the claim's switches."""
+    the irrational roots of the claim's switches, and the zeros of its trig switches."""
     for atom in inst.atoms:
         domain = declared_domain(ctx, atom)
         for end in (domain.inf, domain.sup):
@@ -557,6 +612,9 @@ def _irrational_candidates(ctx: Context, inst: Instance):
                 yield atom, end
     for zero in _switches_of(inst):
         yield from _irrational_roots(zero, inst.atoms)
+        # A trig switch's rational zeros too: numerically sin(π·7/7) is only near 0.
+        for atom, line in _lines(zero, inst.atoms):
+            yield from ((atom, r) for r in _trig_roots(line, atom))
 
 
 def may_take(ctx: Context, atom, value) -> bool:
