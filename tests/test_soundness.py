@@ -3235,3 +3235,27 @@ def test_a_jump_that_moves_with_the_integral_or_a_kink_in_a_free_variable_still_
         _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=(u, w))))
     true = Integral(Derivative(sympy.atan2(u, -1), u), (u, -1, 1))
     assert _verdict(_doc(true, 3 * pi / 2, inputs=(u,))).status is not REFUTED
+
+
+def test_a_jump_through_a_pole_under_an_integral_proves_nothing():
+    """Helper 114, against the fixes above: a function can jump without a jumping function
+    in it. atan(tan t) jumps by -π at π/2, so ∫₀³ ∂atan(tan t)/∂t dt is 3 - π, and 3 was
+    PROVED; atan(1/(x - t)) jumps by π as x crosses t, and ∫₋₂³ of its x-derivative was
+    PROVED to be atan(x - 3) - atan(x + 2). Only a derivative of what Leibniz's rule
+    accepts as smooth (partials.rough_part) is taken under an integral now."""
+    u, w = Symbol("u", real=True), Symbol("w", real=True)
+    for lhs, rhs in [
+        (Integral(Derivative(atan(sympy.tan(u)), u), (u, 0, 3)), 3),
+        (Integral(Derivative(atan(1 / (w - u)), w), (u, -2, 3)), atan(w - 3) - atan(w + 2)),
+        (Integral(Derivative(Max(u, 0) / u, u), (u, -1, 2)), 0),
+    ]:
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=(u, w))))
+    for lhs, rhs in [
+        (Integral(Derivative(atan(sympy.tan(u)), u), (u, 0, 3)), 3 - pi),
+        (Integral(Derivative(u / Abs(u), u), (u, -1, 2)), 2),
+    ]:
+        assert _verdict(_doc(lhs, rhs, inputs=(u,))).status is not REFUTED
+    smooth = Integral(Derivative(exp(u * w), w), (u, 0, 1))
+    assert (
+        _verdict(_doc(smooth, Integral(u * exp(u * w), (u, 0, 1)), inputs=(u, w))).status is PROVED
+    )

@@ -133,7 +133,7 @@ def leibniz_obstacle(inner, variables):
     bounded and, where it involves the variable, smooth in it and the integration variable
     together: this asks for a finite range, parts in the integration variable alone bounded on
     it (a fixed jump is; 1/t² on [0, 1] is not: d/dd ∫₀¹ d³/t² e^{-d²/t} dt is 1 at 0, where the
-    integrand's derivative is 0 for every t), and parts in both known smooth (see _rough): d/dx
+    integrand's derivative is 0 for every t), and parts in both known smooth (see rough_part): d/dx
     ∫_{-1}^{1} [t > x] dt is -1, where SymPy's derivative of the integrand is 0 for every t."""
     for integral in sympy.preorder_traversal(inner):
         if not isinstance(integral, sympy.Integral):
@@ -146,7 +146,7 @@ def leibniz_obstacle(inner, variables):
             if len(limit) != 3 or not all(end.is_finite for end in limit[1:]):
                 return integral  # indefinite, or improper: no bound is checked
             ranges[limit[0]] = limit[1:]
-        found = _rough(integral.function, set(ranges), variables)
+        found = rough_part(integral.function, set(ranges), variables)
         # An inner limit that moves (∫₀¹∫₀ᵘ f ds dt) brings the integrand in at s = u, where
         # its parts in s and t move with u as well.
         moving = {
@@ -155,7 +155,7 @@ def leibniz_obstacle(inner, variables):
             if any(end.has(v) for end in limit[1:] for v in variables)
         }
         if found is None and moving:
-            found = _rough(integral.function, set(ranges) - moving, [*variables, *moving])
+            found = rough_part(integral.function, set(ranges) - moving, [*variables, *moving])
         if found is None:
             found = _unbounded(integral.function, ranges, variables)
         if found is not None:
@@ -163,7 +163,7 @@ def leibniz_obstacle(inner, variables):
     return None
 
 
-def _rough(expr, bound: set, variables):
+def rough_part(expr, bound: set, variables):
     """The first part of `expr` in both a `bound` variable and one of `variables` that is
     not known smooth in them (see leibniz_obstacle), or None."""
     if not (expr.free_symbols & bound and any(expr.has(v) for v in variables)):
@@ -193,7 +193,7 @@ def _rough(expr, bound: set, variables):
     elif isinstance(expr, _SMOOTH):
         parts = expr.args
     elif isinstance(expr, PrimitiveFunction):
-        return None if _rough(expr._definition(), bound, variables) is None else expr
+        return None if rough_part(expr._definition(), bound, variables) is None else expr
     elif isinstance(expr, sympy.Piecewise):
         conditions = [condition for _, condition in expr.args]
         if any(c.has(v) for c in conditions for v in variables):
@@ -202,7 +202,7 @@ def _rough(expr, bound: set, variables):
     else:
         return expr
     for part in parts:
-        found = _rough(part, bound, variables)
+        found = rough_part(part, bound, variables)
         if found is not None:
             return found
     return None
@@ -218,7 +218,7 @@ def _unbounded(expr, ranges: dict, variables):
     if isinstance(expr, sympy.Piecewise):
         parts = [value for value, _ in expr.args]
     elif any(expr.has(v) for v in variables):
-        parts = expr.args  # _rough has taken this part: its pieces in t alone remain
+        parts = expr.args  # rough_part has taken this part: its pieces in t alone remain
     elif expr.is_Atom or isinstance(expr, Indexed | AppliedUndef):
         return None
     elif isinstance(expr, sympy.Pow | sympy.log):

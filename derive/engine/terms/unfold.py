@@ -23,7 +23,13 @@ from derive.model import Definition
 from derive.notation.aggregates import SetSum, SubsetSum, capturing, expand_sum, rename_bound
 from derive.notation.array_entries import write_out_numeric
 from derive.notation.arrays import ArrayError
-from derive.notation.partials import differentiate, intermediates, is_partial, leibniz_obstacle
+from derive.notation.partials import (
+    differentiate,
+    intermediates,
+    is_partial,
+    leibniz_obstacle,
+    rough_part,
+)
 from derive.notation.perturb import CaptureError, FirstOrder, Perturbation
 from derive.notation.primitives import elementary
 from derive.notation.tensors import ShapeCheck
@@ -188,28 +194,11 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
     return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
 
 
-# Functions that may jump: their derivative by the rules drops a jump's Dirac delta.
-_JUMPING = (
-    sympy.Piecewise,
-    sympy.Heaviside,
-    sympy.sign,
-    sympy.floor,
-    sympy.ceiling,
-    sympy.frac,
-    sympy.Mod,
-    sympy.DiracDelta,
-    sympy.KroneckerDelta,
-    sympy.SingularityFunction,
-    sympy.atan2,  # by 2π across the negative axis of its second argument
-    sympy.arg,
-    sympy.acot,  # SymPy's jumps at 0, from -π/2 to π/2
-    sympy.acoth,
-)
-
-
 def jumps_integrated(ctx: Context, expr: sympy.Basic, lows) -> None:
-    """NotDerivable where an integral over t holds a derivative by t of a function that may
-    jump in t (a Piecewise whose condition holds t, Heaviside, sign, floor...). The rules
+    """NotDerivable where an integral over t holds a derivative of a function that is not
+    known smooth where the derivative's variables meet t (partials.rough_part, the parts
+    Leibniz's rule accepts: a Piecewise whose condition holds t, Heaviside, sign, floor,
+    atan(tan t), Max(t, 0)/t, atan(1/(x - t)) are not). It may jump there, and the rules
     differentiate pointwise, which is the derivative wherever one exists, but under the
     integral a jump's mass (a Dirac delta) is dropped: ∫₋₁¹ ∂[t ≥ 0]/∂t dt is 1 by the
     fundamental theorem, and read pointwise it was 0 (helper 108). A Dirac delta the rules
@@ -249,27 +238,15 @@ def _scan_jumps(ctx: Context, node, moving: frozenset, lows, integral) -> None:
                 )
     if isinstance(node, Derivative):
         inner = elementary(unfold(ctx, node.expr, lows))
-        _refuse_jumps(inner, set(node.variables), moving, node, integral)
-    for arg in node.args:
-        _scan_jumps(ctx, arg, moving, lows, integral)
-
-
-def _refuse_jumps(inner, by: set, moving: frozenset, node, integral) -> None:
-    """NotDerivable where a function in `inner` may jump along a variable in `by` at a point
-    that moves with one in `moving`."""
-    for part in sympy.preorder_traversal(inner):
-        if not isinstance(part, _JUMPING):
-            continue
-        if isinstance(part, sympy.Piecewise):
-            switch = set().union(*(c.free_symbols for _, c in part.args))
-        else:
-            switch = part.free_symbols
-        if switch & by and switch & moving:
+        rough = rough_part(inner, set(moving), list(node.variables))
+        if rough is not None:
             raise NotDerivable(
-                f"{node} under {integral}: {part} may jump in {min(switch & by, key=str)} "
-                "where the integral's variable moves, and the derivative by the rules drops "
+                f"{node} under {integral}: {rough} is not known smooth where its variables "
+                "meet the integral's, and may jump there; the derivative by the rules drops "
                 "a jump's Dirac delta, which the integral would count"
             )
+    for arg in node.args:
+        _scan_jumps(ctx, arg, moving, lows, integral)
 
 
 def derivative_of(inner: sympy.Basic, node: Derivative, cut) -> sympy.Basic:
