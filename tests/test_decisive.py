@@ -865,3 +865,26 @@ def test_switches_of_several_atoms_extrema_and_trig_zeros_are_searched():
     ]:
         verdict = _decide_one(lhs, rhs, relation, inputs, domains)
         assert verdict.status is REFUTED, (lhs, verdict.scope)
+
+
+def test_a_bound_quoted_a_little_too_tight_is_refuted_where_its_slack_is_least():
+    """Helper 115: SiLU' ≤ 1.0998 (its maximum is 1.099839 at x ≈ 2.3994) and GELU ≥ -0.1699
+    (its minimum is -0.169971 at x ≈ -0.752) fail only in narrow intervals, which no simple,
+    breakpoint or random point met: NUMERIC. The search now minimises an inequality's slack
+    along each atom and confirms a point below 0 exactly. The true bounds stay unrefuted."""
+    from sympy import erf
+
+    from derive.notation.primitives import silu
+
+    gelu = x / 2 * (1 + erf(x / sqrt(2)))
+    for lhs, rhs, relation in [
+        (Derivative(silu(x), x), Rational(10998, 10000), "<="),
+        (Derivative(silu(x), x), Rational(-998, 10000), ">="),
+        (gelu, Rational(-1699, 10000), ">="),
+    ]:
+        assert _decide_one(lhs, rhs, relation).status is REFUTED, lhs
+    for lhs, rhs, relation in [
+        (Derivative(silu(x), x), Rational(10999, 10000), "<="),
+        (gelu, Rational(-1700, 10000), ">="),
+    ]:
+        assert _decide_one(lhs, rhs, relation).status is not REFUTED, lhs

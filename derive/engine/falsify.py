@@ -13,6 +13,7 @@ import functools
 import itertools
 import random
 
+import mpmath
 import sympy
 from sympy import Rational
 from sympy.codegen import cfunctions
@@ -25,6 +26,7 @@ from derive.engine.numeric import (
     RELATION_HOLDS,
     UNDEFINED,
     Compiled,
+    NotEvaluable,
     admissible,
     admitted,
     allowed,
@@ -112,6 +114,8 @@ def find_counterexample(
         point = _search(ctx, compiled, rng, deadline)
         if point is None:
             found = _at_irrational_breakpoints(ctx, compiled, deadline)
+            if found is None:
+                found = _descended(ctx, compiled, deadline)
         else:
             point = _shrink(ctx, compiled, point, deadline)
             found = (
@@ -120,6 +124,114 @@ def find_counterexample(
         if found is not None:
             return found
     return None
+
+
+DESCENT_ATOMS = 3  # atoms of a small inequality along which its slack is minimised
+DESCENT_GRID = 64  # coarse points per atom
+DESCENT_STEPS = 48  # golden-section steps from each of the lowest coarse points
+DESCENT_SEEDS = 3
+DESCENT_DPS = 30
+DESCENT_SPAN = 8  # the coarse grid's half-width around 0, inside the atom's domain
+
+
+def _descended(ctx: Context, compiled: Compiled, deadline) -> Counterexample | None:
+    """A counterexample to a small inequality where its slack (how far the relation holds)
+    is least along one atom, the others at their simplest values: a bound quoted a little
+    too tight (SiLU' ≤ 1.0998; its maximum is 1.09984 at x ≈ 2.3994) fails only in a narrow
+    interval no simple or random point meets (helper 115). The slack is minimised by golden
+    section from the lowest points of a coarse grid; a minimum below 0 is written as a
+    nearby fraction and confirmed exactly."""
+    inst, relation = compiled.instance, compiled.relation
+    if relation == "==" or not inst.atoms or len(inst.atoms) > DESCENT_ATOMS:
+        return None
+    if not _is_small(inst):
+        return None
+    base = {a: _simple_for(a, domain_of(ctx, a))[0] for a in inst.atoms}
+    for atom in inst.atoms:
+        if atom.is_integer:
+            continue
+        domain = declared_domain(ctx, atom)
+        span = sympy.Integer(DESCENT_SPAN)
+        low = _rational_of(max(domain.inf, -span)) if domain.inf.is_finite else -span
+        high = _rational_of(min(domain.sup, span)) if domain.sup.is_finite else span
+        if not (low < high) or deadline.remaining() <= 0:
+            continue
+        slack = functools.partial(_slack, compiled, base, atom)
+        step = (high - low) / DESCENT_GRID
+        xs = [low + step * (k + sympy.Rational(1, 2)) for k in range(DESCENT_GRID)]
+        values = [slack(x) for x in xs]
+        lowest = sorted((v, k) for k, v in enumerate(values) if v is not None)
+        for _, k in lowest[:DESCENT_SEEDS]:
+            if deadline.remaining() <= 0:
+                return None
+            least = _golden(slack, xs[k] - step, xs[k] + step)
+            if least is None:
+                continue
+            for value in _fractions_near(least):
+                point = {**base, atom: value}
+                if not in_domain(ctx, point):
+                    continue
+                found = _confirmed(inst, point, relation)
+                if found is not None:
+                    return found
+    return None
+
+
+def _slack(compiled: Compiled, base: dict, atom, value):
+    """How far the relation holds at `base` with `atom` at `value`, least over the entries
+    (below 0, or at 0 for a strict relation: violated); None where a side has no value."""
+    point = {**base, atom: sympy.Rational(value)}
+    try:
+        values = compiled.evaluate(point, DESCENT_DPS)
+    except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
+        return None
+    except (AttributeError, RecursionError, NotEvaluable):
+        return None
+    least = None
+    for _, left, right in values:
+        if not all(isinstance(v, mpmath.mpf) and mpmath.isfinite(v) for v in (left, right)):
+            return None
+        gap = right - left if compiled.relation in ("<", "<=") else left - right
+        least = gap if least is None else min(least, gap)
+    return least
+
+
+def _golden(slack, low, high):
+    """The point of [low, high] (a Rational bracket) where `slack` is least, by golden-section
+    search in floats of DESCENT_DPS digits; None where it has no value."""
+    ratio = (mpmath.sqrt(5) - 1) / 2
+    a, b = mpmath.mpf(low.p) / low.q, mpmath.mpf(high.p) / high.q
+    c, d = b - ratio * (b - a), a + ratio * (b - a)
+    fc, fd = slack(_as_rational(c)), slack(_as_rational(d))
+    for _ in range(DESCENT_STEPS):
+        if fc is None or fd is None:
+            return None
+        if fc < fd:
+            b, d, fd = d, c, fc
+            c = b - ratio * (b - a)
+            fc = slack(_as_rational(c))
+        else:
+            a, c, fc = c, d, fd
+            d = a + ratio * (b - a)
+            fd = slack(_as_rational(d))
+    return _as_rational((a + b) / 2)
+
+
+def _rational_of(end) -> Rational:
+    """A domain's end as a Rational (an irrational one to DESCENT_DPS digits)."""
+    return end if end.is_Rational else _as_rational(mpmath.mpf(str(sympy.N(end, DESCENT_DPS))))
+
+
+def _as_rational(value) -> Rational:
+    """An mpmath float as the exact decimal of its DESCENT_DPS digits."""
+    text = mpmath.nstr(value, DESCENT_DPS, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)
+    return sympy.Rational(text)
+
+
+def _fractions_near(value: Rational) -> list:
+    """`value` as fractions of growing denominators, simplest first, and itself."""
+    found = [value.limit_denominator(10**k) for k in range(1, 9)]
+    return list(dict.fromkeys([*found, value]))
 
 
 def _named(sizes: dict) -> tuple:
