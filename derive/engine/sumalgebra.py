@@ -94,15 +94,21 @@ def symmetrize_triangles(expr):
     return expr.replace(lambda n: isinstance(n, Sum), _symmetrized)
 
 
+def _double(node):
+    """(inner limit, outer limit, summand) of a double sum, or None. SymPy writes Σ_k Σ_j F
+    as Sum(F, (j, ..), (k, ..)), or keeps Sum(Sum(F, (j, ..)), (k, ..))."""
+    if len(node.limits) == 2:
+        return (*node.limits, node.function)
+    if isinstance(node.function, Sum) and len(node.function.limits) == 1:
+        return node.function.limits[0], node.limits[0], node.function.function
+    return None
+
+
 def _symmetrized(node):
-    if len(node.limits) == 2:  # SymPy writes Σ_k Σ_{j<k} F as Sum(F, (j, ..), (k, ..))
-        (j, inner_lo, inner_hi), (k, lo, hi) = node.limits
-        F = node.function
-    elif isinstance(node.function, Sum) and len(node.function.limits) == 1:
-        (k, lo, hi), (j, inner_lo, inner_hi) = node.limits[0], node.function.limits[0]
-        F = node.function.function
-    else:
+    double = _double(node)
+    if double is None:
         return node
+    (j, inner_lo, inner_hi), (k, lo, hi), F = double
     lower = inner_lo == lo and sympy.expand(inner_hi - (k - 1)) == 0
     upper = sympy.expand(inner_lo - (k + 1)) == 0 and inner_hi == hi
     if not (lower or upper) or bound_indices(F) & {j, k}:
@@ -128,14 +134,10 @@ def swap_triangles(expr):
 
 
 def _swapped(node):
-    if len(node.limits) == 2:
-        (j, c, top), (i, a, b) = node.limits
-        F = node.function
-    elif isinstance(node.function, Sum) and len(node.function.limits) == 1:
-        (i, a, b), (j, c, top) = node.limits[0], node.function.limits[0]
-        F = node.function.function
-    else:
+    double = _double(node)
+    if double is None:
         return node
+    (j, c, top), (i, a, b), F = double
     pair = {i, j}
     if bound_indices(F) & pair or any(e.free_symbols & pair for e in (a, b)):
         return node
