@@ -3259,3 +3259,23 @@ def test_a_jump_through_a_pole_under_an_integral_proves_nothing():
     assert (
         _verdict(_doc(smooth, Integral(u * exp(u * w), (u, 0, 1)), inputs=(u, w))).status is PROVED
     )
+
+
+def test_a_first_order_part_under_an_integral_and_integer_atoms_at_unclassified_values():
+    """Helper 116. A perturbation's first-order part is a derivative: under ∫₋₁¹ dt,
+    FirstOrder([x > t], (x, 1)) is δ(x - t), and ∫ of it = 0 was PROVED (it is 1), as was
+    the sawtooth atan(tan(2(x - t))). And an integer atom was refuted at log(3)/log(2), an
+    irrational domain end SymPy cannot tell is no integer: floor(n/2) + ceiling(n/2) = n,
+    true for every integer n, was REFUTED there."""
+    from derive.notation.perturb import FirstOrder
+
+    u, w = Symbol("u", real=True), Symbol("w", real=True)
+    step = FirstOrder(Piecewise((1, w > u), (0, True)), (w, 1))
+    saw = FirstOrder(atan(sympy.tan(2 * (w - u))), (w, 1))
+    half = {w: Interval.open(-Rational(1, 2), Rational(1, 2))}
+    for lhs, rhs in [(Integral(step, (u, -1, 1)), 0), (Integral(saw, (u, -1, 1)), 4)]:
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=(u, w), domains=half)))
+    n_int = Symbol("n", integer=True)
+    ends = {n_int: Interval(log(3) / log(2), oo)}
+    whole = floor(n_int / 2) + sympy.ceiling(n_int / 2)
+    assert _verdict(_doc(whole, n_int, inputs=(n_int,), domains=ends)).status is not REFUTED

@@ -111,10 +111,14 @@ def admissible(atom, value) -> bool:
 def allowed(atom, value) -> bool:
     """Whether `atom`'s assumptions allow the exact number `value`: an integer for an integer
     atom, not 0 for a nonzero one, an odd number for an odd one; no rational for an
-    irrational one, no algebraic number (√2) for a transcendental one."""
+    irrational one, no algebraic number (√2) for a transcendental one. A fact the atom has
+    must be known of the value: SymPy cannot tell whether log(3)/log(2) is an integer, and
+    an integer atom was refuted there (helper 116)."""
     for fact in _FACTS:
         declared = getattr(atom, f"is_{fact}")
-        if declared is not None and getattr(value, f"is_{fact}") is (not declared):
+        if declared is True and getattr(value, f"is_{fact}") is not True:
+            return False
+        if declared is False and getattr(value, f"is_{fact}") is not False:
             return False
     return True
 

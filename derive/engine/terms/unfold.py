@@ -226,9 +226,10 @@ def _scan_jumps(ctx: Context, node, moving: frozenset, lows, integral) -> None:
             _scan_jumps(ctx, point, moving, lows, integral)
         return
     if isinstance(node, sympy.Piecewise):
-        # SymPy builds ∂/∂t of a Piecewise as the Piecewise of its branches' derivatives.
+        # SymPy builds ∂/∂t of a Piecewise as the Piecewise of its branches' derivatives, and
+        # a perturbation of one as the Piecewise of its branches' perturbations.
         for value, condition in node.args:
-            by = set().union(*(d.variables for d in value.atoms(Derivative)))
+            by = set().union(*(_moved_by(d) for d in value.atoms(Derivative, Perturbation)))
             switch = condition.free_symbols
             if switch & by and switch & moving:
                 raise NotDerivable(
@@ -236,9 +237,10 @@ def _scan_jumps(ctx: Context, node, moving: frozenset, lows, integral) -> None:
                     "branch whose condition moves with the integral's variable drops the "
                     "jump's Dirac delta, which the integral would count"
                 )
-    if isinstance(node, Derivative):
+    if isinstance(node, (Derivative, Perturbation)):
+        # A perturbation's first-order part is a derivative too (helper 116).
         inner = elementary(unfold(ctx, node.expr, lows))
-        rough = rough_part(inner, set(moving), list(node.variables))
+        rough = rough_part(inner, set(moving), list(_moved_by(node)))
         if rough is not None:
             raise NotDerivable(
                 f"{node} under {integral}: {rough} is not known smooth where its variables "
@@ -247,6 +249,17 @@ def _scan_jumps(ctx: Context, node, moving: frozenset, lows, integral) -> None:
             )
     for arg in node.args:
         _scan_jumps(ctx, arg, moving, lows, integral)
+
+
+def _moved_by(node) -> set:
+    """The variables a Derivative is taken by, or a perturbation moves (x of (x, Δx); the
+    symbols of an entry, or a tensor's base)."""
+    if isinstance(node, Perturbation):
+        moved = set()
+        for variable, _ in node.pairs:
+            moved |= variable.free_symbols or {variable}
+        return moved
+    return set(node.variables)
 
 
 def derivative_of(inner: sympy.Basic, node: Derivative, cut) -> sympy.Basic:
