@@ -3279,3 +3279,16 @@ def test_a_first_order_part_under_an_integral_and_integer_atoms_at_unclassified_
     ends = {n_int: Interval(log(3) / log(2), oo)}
     whole = floor(n_int / 2) + sympy.ceiling(n_int / 2)
     assert _verdict(_doc(whole, n_int, inputs=(n_int,), domains=ends)).status is not REFUTED
+
+
+def test_asec_of_a_negated_cosecant_is_evaluated_by_its_definition():
+    """SymPy's asec(-csc(a)) computes π/2 + acsc(csc(a)) and drops it: asec(csc(-1)) (built as
+    asec(-csc(1))) came out π/2 - 1, where asec(u) = acos(1/u) gives π/2 + 1. With
+    F(s) := asec(csc(s)), F(-1) = π/2 - 1 was PROVED and F(-1) = π/2 + 1 REFUTED (helper 118)."""
+    assert sympy.asec(sympy.csc(-1)) == pi / 2 + 1
+    assert abs(sympy.N(sympy.asec(-sympy.csc(2))) - sympy.N(sympy.acos(-sympy.sin(2)))) < 1e-12
+    ff = define("F", (s_real,), sympy.asec(sympy.csc(s_real)))
+    wrong = _doc(ff(-1), pi / 2 - 1, inputs=(s_real,), definitions=(ff,))
+    _assert_no_false_proof(_verdict(wrong))
+    right = _doc(ff(-1), pi / 2 + 1, inputs=(s_real,), definitions=(ff,))
+    assert _verdict(right).status is PROVED

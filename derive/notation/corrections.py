@@ -109,6 +109,7 @@ _POW_IS_INTEGER = Pow._eval_is_integer
 _POW_IS_ALGEBRAIC = Pow._eval_is_algebraic
 _ACOT_EVAL = sympy.acot.eval.__func__
 _ACOTH_EVAL = sympy.acoth.eval.__func__
+_ASEC_EVAL = sympy.asec.eval.__func__
 _SIGN_POWER = sympy.sign._eval_power
 _MOD_EVAL = sympy.Mod.eval.__func__
 _LOGGAMMA_CONJUGATE = sympy.loggamma._eval_conjugate
@@ -235,6 +236,18 @@ def _acoth_eval(cls, arg):
         if arg.could_extract_minus_sign() or arg.as_coefficient(sympy.I) is not None:
             return None
     return _ACOTH_EVAL(cls, arg)
+
+
+def _asec_eval(cls, arg):
+    """SymPy's asec(-csc(a)) computes π/2 + acsc(csc(a)) and drops it, returning π/2 -
+    acsc(csc(a)): asec(csc(-1)) (csc(-1) is built as -csc(1)) came out π/2 - 1, not π/2 + 1,
+    so F(-1) = π/2 - 1 with F(s) := asec(csc(s)) was PROVED (helper 118). asec(u) is
+    π/2 - acsc(u), and acsc is odd."""
+    if arg.is_Mul and len(arg.args) == 2 and arg.args[0] == -1:
+        inner = arg.args[1]
+        if isinstance(inner, sympy.csc) and inner.args[0].is_comparable:
+            return sympy.pi / 2 + sympy.acsc(inner)
+    return _ASEC_EVAL(cls, arg)
 
 
 def _mod_eval(cls, p, q):
@@ -487,6 +500,7 @@ def apply() -> None:
     sympy.Subs.doit = _subs_doit
     sympy.acot.eval = classmethod(_acot_eval)
     sympy.acoth.eval = classmethod(_acoth_eval)
+    sympy.asec.eval = classmethod(_asec_eval)
     sympy.sign._eval_power = _sign_power
     sympy.Mod.eval = classmethod(_mod_eval)
     sympy.loggamma._eval_conjugate = _loggamma_conjugate
