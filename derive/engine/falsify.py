@@ -23,6 +23,7 @@ from derive.engine.deadline import Deadline, OutOfTime
 from derive.engine.numeric import (
     DIFFER,
     DPS,
+    NO_VALUE,
     RELATION_HOLDS,
     UNDEFINED,
     Compiled,
@@ -111,9 +112,10 @@ def find_counterexample(
             compiled = compiled_at(sizes)
         except ShapeMismatch as mismatch:
             return Counterexample(_named(sizes), (), "", "", reason=str(mismatch))
-        point = _search(ctx, compiled, rng, deadline)
+        switches = list(_switches_of(compiled.instance))  # once: elementary sides, walked
+        point = _search(ctx, compiled, rng, deadline, switches)
         if point is None:
-            found = _at_irrational_breakpoints(ctx, compiled, deadline)
+            found = _at_irrational_breakpoints(ctx, compiled, deadline, switches)
             if found is None:
                 found = _descended(ctx, compiled, deadline)
         else:
@@ -183,9 +185,7 @@ def _slack(compiled: Compiled, base: dict, atom, value):
     point = {**base, atom: sympy.Rational(value)}
     try:
         values = compiled.evaluate(point, DESCENT_DPS)
-    except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
-        return None
-    except (AttributeError, RecursionError, NotEvaluable):
+    except (*NO_VALUE, NotEvaluable):
         return None
     least = None
     for _, left, right in values:
@@ -254,7 +254,7 @@ def uniform_points(ctx: Context, atoms, dyadic: bool = False) -> list[dict]:
     return points
 
 
-def _candidates(ctx: Context, atoms, rng: random.Random, special=None, breaks=None, inst=None):
+def _candidates(ctx: Context, atoms, rng: random.Random, special=None, breaks=None, switches=None):
     domains = [domain_of(ctx, a) for a in atoms]
     allowed = [_simple_for(a, d) for a, d in zip(atoms, domains)]
     yield from uniform_points(ctx, atoms)
@@ -262,9 +262,9 @@ def _candidates(ctx: Context, atoms, rng: random.Random, special=None, breaks=No
         yield {a: rng.choice(ok) for a, ok in zip(atoms, allowed)}
     if special is not None:
         yield from _sweeps(ctx, atoms, special, breaks)
-    if inst is not None:
+    if switches is not None:
         base = {a: ok[0] for a, ok in zip(atoms, allowed)}
-        yield from itertools.islice(_off_axis(inst, base), OFF_AXIS_POINTS)
+        yield from itertools.islice(_off_axis(switches, atoms, base), OFF_AXIS_POINTS)
     for _ in range(RANDOM_TRIES):
         yield {a: _admitted(a, draw(d, rng), d, ok) for a, d, ok in zip(atoms, domains, allowed)}
 
@@ -287,13 +287,15 @@ def _simple_for(atom, domain) -> tuple:
     return ok or (admitted(atom, simple_values(domain)[0], domain),)
 
 
-def _search(ctx: Context, compiled: Compiled, rng: random.Random, deadline) -> dict | None:
-    breaks = _breakpoints(compiled.instance)
+def _search(
+    ctx: Context, compiled: Compiled, rng: random.Random, deadline, switches: list
+) -> dict | None:
+    breaks = _breakpoints(switches, compiled.instance.atoms)
     special = special_values(ctx, compiled.instance, breaks)
     small = _is_small(compiled.instance)
     atoms = compiled.instance.atoms
     far = None  # the first point past ±10**6 that differed only in 50 digits
-    candidates = _candidates(ctx, atoms, rng, special, breaks, compiled.instance)
+    candidates = _candidates(ctx, atoms, rng, special, breaks, switches)
     for count, point in enumerate(candidates):
         if not in_domain(ctx, point):
             continue
@@ -342,7 +344,7 @@ def special_values(ctx: Context, inst: Instance, breaks: dict | None = None) -> 
     any real): simple values, large magnitudes, the closed ends of the domain, and every
     breakpoint of the claim (a branch, kink, tie, pole or branch point) with a point just
     either side of it."""
-    breaks = _breakpoints(inst) if breaks is None else breaks
+    breaks = _breakpoints(_switches_of(inst), inst.atoms) if breaks is None else breaks
     wild = _growing(inst)
     found = {}
     for atom in inst.atoms:
@@ -420,13 +422,13 @@ OFF_AXIS_ANCHORS = (Rational(2), Rational(3), Rational(-2))
 OFF_AXIS_POINTS = 96
 
 
-def _off_axis(inst: Instance, base: dict):
+def _off_axis(switches, atoms, base: dict):
     """Points on and beside a switch of several atoms, solved for one atom with the others
     at an anchor value (2, 3, -2), not at 0 as the breakpoints are: ∂relu(xy - 7)/∂x claimed
     as x·H(xy - 7) (x for y) fails only where xy > 7 and x ≠ y, at x = 7/2 + ε, y = 2; a
     Piecewise on x + y = 7 at x = 5, y = 2 (helper 113)."""
-    for zero in _switches_of(inst):
-        present = [a for a in inst.atoms if zero.has(a)]
+    for zero in switches:
+        present = [a for a in atoms if zero.has(a)]
         if len(present) < 2:
             continue
         for atom, anchor in itertools.product(present, OFF_AXIS_ANCHORS):
@@ -471,11 +473,11 @@ def _together(atoms, base: dict, breaks: dict):
         yield dict(zip(atoms, values))
 
 
-def _breakpoints(inst: Instance) -> dict:
-    """Per atom, the rational values at which some branch of the claim switches."""
+def _breakpoints(switches, atoms) -> dict:
+    """Per atom, the rational values at which one of `switches` (the claim's) switches."""
     found: dict = {}
-    for zero in _switches_of(inst):
-        for atom, value in _roots(zero, inst.atoms):
+    for zero in switches:
+        for atom, value in _roots(zero, atoms):
             found.setdefault(atom, []).append(value)
     return {atom: tuple(dict.fromkeys(values))[:MAX_BREAKS] for atom, values in found.items()}
 
@@ -687,7 +689,9 @@ def _irrational_roots(zero, atoms):
                 yield atom, root
 
 
-def _at_irrational_breakpoints(ctx: Context, compiled: Compiled, deadline) -> Counterexample | None:
+def _at_irrational_breakpoints(
+    ctx: Context, compiled: Compiled, deadline, switches: list
+) -> Counterexample | None:
     """A counterexample with one atom at an irrational breakpoint of the claim (sign(x² - 3)
     at x = √3) and the others at their simplest values, decided exactly: the search's points
     are rational, and numerically a side there is only near its switch. Small instances only
@@ -700,7 +704,7 @@ def _at_irrational_breakpoints(ctx: Context, compiled: Compiled, deadline) -> Co
     simple = {a: _simple_for(a, domain_of(ctx, a)) for a in inst.atoms}
     bases = [{a: ok[min(k, len(ok) - 1)] for a, ok in simple.items()} for k in (0, 1)]
     tried: set = set()
-    for atom, root in _irrational_candidates(ctx, inst):
+    for atom, root in _irrational_candidates(ctx, inst, switches):
         if (atom, root) in tried or not may_take(ctx, atom, root):
             continue
         tried.add((atom, root))
@@ -713,7 +717,7 @@ def _at_irrational_breakpoints(ctx: Context, compiled: Compiled, deadline) -> Co
     return None
 
 
-def _irrational_candidates(ctx: Context, inst: Instance):
+def _irrational_candidates(ctx: Context, inst: Instance, switches: list):
     """(atom, value): the closed ends of the atoms' declared domains that are irrational
     numbers (q ≥ π: the claim q > π fails at π, which numerically is only near it), then
     the irrational roots of the claim's switches, and the zeros of its trig switches."""
@@ -722,7 +726,7 @@ def _irrational_candidates(ctx: Context, inst: Instance):
         for end in (domain.inf, domain.sup):
             if end.is_finite and not end.is_Rational and domain.contains(end) is sympy.true:
                 yield atom, end
-    for zero in _switches_of(inst):
+    for zero in switches:
         yield from _irrational_roots(zero, inst.atoms)
         # A trig switch's rational zeros too: numerically sin(π·7/7) is only near 0.
         for atom, line in _lines(zero, inst.atoms):
@@ -868,7 +872,7 @@ def _integrals_exact(expr: sympy.Basic) -> sympy.Basic:
             )
         except (ValueError, TypeError, ArithmeticError, NotImplementedError):
             return node
-        return value if close is sympy.true or close is True else node
+        return value if close is sympy.true else node
 
     if not expr.has(sympy.Integral):
         return expr

@@ -159,6 +159,19 @@ class NotEvaluable(Exception):
     for mpmath, a user's own Function class...)."""
 
 
+# What evaluating a compiled instance raises where a side has no value at the point; also
+# mpmath's atan2 of complex values (AttributeError: no _mpf_) and its fmod of one (it recurses).
+NO_VALUE = (
+    ZeroDivisionError,
+    ValueError,
+    OverflowError,
+    TypeError,
+    ArithmeticError,
+    AttributeError,
+    RecursionError,
+)
+
+
 @dataclass(frozen=True)
 class Compiled:
     """An instance compiled to one mpmath function of its atoms' values."""
@@ -186,10 +199,7 @@ class Compiled:
         """AGREE, DIFFER, or UNDEFINED (a side is not a finite real number at `point`)."""
         try:
             values = self.evaluate(point, dps)
-        except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
-            return UNDEFINED
-        except (AttributeError, RecursionError):
-            # mpmath's atan2 of complex values (no _mpf_), fmod of one (it recurses).
+        except NO_VALUE:
             return UNDEFINED
         outcomes = {
             compare(left, right, self.relation, tolerance, dps) for _, left, right in values

@@ -47,7 +47,7 @@ from derive.engine.terms import (
 )
 from derive.notation.array_entries import axis_ranges
 from derive.notation.partials import intermediates
-from derive.notation.primitives import elementary, sifting_undefined
+from derive.notation.primitives import deltas_off, elementary
 
 UNFOLD_LEVELS = 3
 
@@ -72,10 +72,8 @@ def _elementary(expr):
     """`expr` with primitives replaced by their definitions, or NaN (which proves nothing)
     where that would leave a Piecewise inside a sum (see sumalgebra.piecewise_in_sum).
 
-    DiracDelta is 0 wherever it is a number, and a claim holds where its sides are defined
-    (as x/x = 1 does): sign'(x) = 2δ(x) = 0."""
-    plain = sifting_undefined(elementary(expr))  # not under an integral of its variable
-    plain = plain.replace(lambda n: isinstance(n, sympy.DiracDelta), lambda n: 0)
+    Dirac deltas are read off (primitives.deltas_off)."""
+    plain = deltas_off(elementary(expr))
     return sympy.nan if piecewise_in_sum(plain) else plain
 
 

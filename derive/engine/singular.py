@@ -40,7 +40,7 @@ from derive.model import Claim, Counterexample
 from derive.notation.aggregates import binds
 from derive.notation.partials import intermediates
 from derive.notation.perturb import FirstOrder, Perturbation
-from derive.notation.primitives import PrimitiveFunction, elementary, exactly_at, sifting_undefined
+from derive.notation.primitives import PrimitiveFunction, deltas_off, elementary, exactly_at
 
 LIMIT_SECONDS = 4.0  # for all the limits of one claim
 ROOT_OPS = 400  # the largest base under a root searched for a hidden kink
@@ -575,7 +575,7 @@ def _at_point(sides, pieces, x, x0, others):
         if not at.is_finite:
             return f"{node}'s function has no finite value at {x} = {x0}"
         continuous = _all_same([_one_sided(function, x, x0, d) for d in (-1, 1)] + [at])
-        left, right = (_one_sided(_off_deltas(derived), x, x0, d) for d in (-1, 1))
+        left, right = (_one_sided(deltas_off(derived), x, x0, d) for d in (-1, 1))
         agree = _all_same([left, right]) if left.is_finite and right.is_finite else None
         if continuous is True and agree is True:
             values[node] = left  # the derivative exists: the common limit
@@ -593,7 +593,7 @@ def _at_point(sides, pieces, x, x0, others):
     written = [side.xreplace(values) for side in sides]
     if any(side.has(sympy.Derivative) for side in written):
         return f"a derivative in the claim at {x} = {x0} is not one the point was decided for"
-    lhs, rhs = (_off_deltas(elementary(side.xreplace(others))).subs(x, x0) for side in written)
+    lhs, rhs = (deltas_off(elementary(side.xreplace(others))).subs(x, x0) for side in written)
     if lhs.has(sympy.nan) or rhs.has(sympy.nan):
         return f"the sides at {x} = {x0} are not numbers"
     gap = sympy.simplify(lhs - rhs)
@@ -660,11 +660,3 @@ def _assignments(atoms) -> list:
             if point not in found:
                 found.append(point)
     return found
-
-
-def _off_deltas(expr):
-    """`expr` with each Dirac delta read as 0 (its value wherever its argument is not 0),
-    but for one under an integral of its variable (see sifting_undefined)."""
-    return sifting_undefined(expr).replace(
-        lambda n: isinstance(n, sympy.DiracDelta), lambda n: sympy.S.Zero
-    )

@@ -263,7 +263,7 @@ def capturing(expr: Expr, mapping: dict) -> str | None:
     ∂σ(u)/∂u at 2u), unless another argument holds it."""
     params = set(mapping)
     for node in sympy.preorder_traversal(expr):
-        bound = _variables(node)
+        bound = moved_variables(node)
         if not bound:
             continue
         inside = _inner(node).free_symbols & params
@@ -279,7 +279,7 @@ def capturing(expr: Expr, mapping: dict) -> str | None:
     return None
 
 
-def _variables(node) -> tuple:
+def moved_variables(node) -> tuple:
     """The variables `node` binds that rename_bound does not rename: a Subs', a derivative's,
     a perturbation's moved inputs (as their symbols or tensors)."""
     if isinstance(node, sympy.Subs):

@@ -113,6 +113,15 @@ def sifting_undefined(expr: sympy.Basic) -> sympy.Basic:
     return expr.replace(sifts, lambda node: sympy.nan)
 
 
+def deltas_off(expr: sympy.Basic) -> sympy.Basic:
+    """`expr` with each Dirac delta read as 0, its value wherever its argument is not 0 (a
+    claim holds where its sides are defined, as x/x = 1: sign'(x) = 2δ(x) = 0), but for one
+    under an integral of its variable, which has no reading (see sifting_undefined)."""
+    return sifting_undefined(expr).replace(
+        lambda n: isinstance(n, sympy.DiracDelta), lambda n: sympy.S.Zero
+    )
+
+
 def exactly_at(expr: sympy.Basic, point: dict) -> sympy.Basic:
     """`expr` elementary, with `point`'s values in place of its atoms, for exact evaluation;
     NaN where a Dirac delta in it sits at its point. A substitution (Subs) is carried out

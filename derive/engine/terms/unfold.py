@@ -20,7 +20,14 @@ from derive.engine.terms.context import (
     exceeds,
 )
 from derive.model import Definition
-from derive.notation.aggregates import SetSum, SubsetSum, capturing, expand_sum, rename_bound
+from derive.notation.aggregates import (
+    SetSum,
+    SubsetSum,
+    capturing,
+    expand_sum,
+    moved_variables,
+    rename_bound,
+)
 from derive.notation.array_entries import write_out_numeric
 from derive.notation.arrays import ArrayError
 from derive.notation.partials import (
@@ -252,14 +259,9 @@ def _scan_jumps(ctx: Context, node, moving: frozenset, lows, integral) -> None:
 
 
 def _moved_by(node) -> set:
-    """The variables a Derivative is taken by, or a perturbation moves (x of (x, Δx); the
-    symbols of an entry, or a tensor's base)."""
-    if isinstance(node, Perturbation):
-        moved = set()
-        for variable, _ in node.pairs:
-            moved |= variable.free_symbols or {variable}
-        return moved
-    return set(node.variables)
+    """The symbols of what a Derivative is taken by or a perturbation moves (an entry's, or
+    a tensor's base)."""
+    return {s for v in moved_variables(node) for s in (v.free_symbols or {v})}
 
 
 def derivative_of(inner: sympy.Basic, node: Derivative, cut) -> sympy.Basic:
