@@ -1268,7 +1268,7 @@ def _floats_document(tmp_path, claims: str):
     path = tmp_path / "floats.py"
     path.write_text(
         "import math; from decimal import Decimal; from fractions import Fraction\n"
-        "from sympy import Float, Min, S, exp, im, symbols, sympify\n"
+        "from sympy import Float, Min, Mul, S, exp, im, symbols, sympify\n"
         "from derive import REFUTED, Source, claim, document\n"
         "x = symbols('x', real=True)\n"
         "DOCUMENT = document('floats', 'floats', Source('s', 's.md'), inputs=(x,),\n"
@@ -3292,3 +3292,61 @@ def test_asec_of_a_negated_cosecant_is_evaluated_by_its_definition():
     _assert_no_false_proof(_verdict(wrong))
     right = _doc(ff(-1), pi / 2 + 1, inputs=(s_real,), definitions=(ff,))
     assert _verdict(right).status is PROVED
+
+
+def test_sympy_deciding_a_fact_of_an_irrational_constant_lets_a_document_load(tmp_path):
+    """Round 64 (helpers 116, 118): a domain Interval(√2, 5), Abs(1 - √2) and asec(-csc(1))
+    stopped a document loading with "SymPy rounded 2.0 ** 0.5 to 1.5": SymPy asks whether
+    √2 - 5 is negative with floats of 2 bits, and takes int() of an exact quotient (Mod)
+    with floats; the float watch took SymPy's own floats for the document's. They load and
+    are decided; a float the document computes with is still watched."""
+    from derive.documents import LoadError, load
+
+    path = tmp_path / "constants.py"
+    path.write_text(
+        "from sympy import Abs, Float, Interval, Max, asec, csc, log, pi, sqrt, symbols\n"
+        "from derive import PROVED, REFUTED, Source, claim, document\n"
+        "x = symbols('x', real=True)\n"
+        "DOCUMENT = document('constants', 'c', Source('s', 's.md'), inputs=(x,),\n"
+        "    definitions=(), domains={x: Interval(sqrt(2), 5)}, claims=(\n"
+        "    claim('abs', '', '', x + Abs(1 - sqrt(2)), x + sqrt(2) - 1),\n"
+        "    claim('asec', '', '', x * asec(-csc(1)), x * (pi / 2 + 1)),\n"
+        "    claim('wrong', '', '', x * Abs(1 - sqrt(2)), x * (1 - sqrt(2)), expect=REFUTED),\n"
+        "    EXTRA\n"
+        "))\n"
+    )
+    text = path.read_text()
+    path.write_text(
+        text.replace(
+            "EXTRA", "claim('end', '', '', x * Max(log(3) / log(2), 1), x * log(3) / log(2)),"
+        )
+    )
+    statuses = {v.claim: v.status for v in verify(load(str(path)), timeout=TIMEOUT)}
+    assert statuses == {"abs": PROVED, "asec": PROVED, "wrong": REFUTED, "end": PROVED}
+    path.write_text(text.replace("EXTRA", "claim('float', '', '', x * Float(2) ** Float(0.5), x),"))
+    with pytest.raises(LoadError, match="RoundedFloat: SymPy rounded 2.0 \\*\\* 0.5"):
+        load(str(path))
+
+
+def test_a_float_of_few_bits_is_read_as_its_value():
+    """Round 64: a float of fewer bits than a double prints digits that need not round back
+    to it (Float(1.5, precision=2) prints as 0.e+0), and was read as them: b·that = 0 PROVED.
+    Its value is read where its digits are not it."""
+    from derive.engine.terms.context import exact_decimal
+
+    assert exact_decimal(Float(1.5, precision=2)) == sympy.Rational(3, 2)
+    assert exact_decimal(Float("0.1", 5)) == sympy.Rational(1, 10)  # the digits it prints
+    assert _verdict(_doc(Float(1.5, precision=2) * b, 0, inputs=(b,))).status is REFUTED
+
+
+@pytest.mark.parametrize("built", ["Float(2) ** Float(0.5)", "Mul(Float('0.1'), 3)"])
+def test_a_rounded_float_in_sympys_cache_stops_a_document_loading(tmp_path, built):
+    """Round 64: SymPy caches a power and a product by their arguments; one rounded where
+    nothing watched (an earlier evaluation made Pow(2.0, 0.5) or Mul(0.1, 3)) was taken from
+    the cache when a document built it: x·0.30000000000000004 for x·Float('0.1')·3, unseen.
+    A constructor with a float among its arguments runs past the cache."""
+    from derive.documents import LoadError
+
+    sympy.Pow(Float(2), Float(0.5)), sympy.Mul(Float("0.1"), 3)
+    with pytest.raises(LoadError, match="RoundedFloat: SymPy rounded"):
+        _floats_document(tmp_path, f"    claim('c', '', '', x * {built}, x),\n")

@@ -36,6 +36,13 @@ from derive.engine.terms.context import exact_decimal
 
 _LIBRARIES = (os.sep + "sympy" + os.sep, os.sep + "mpmath" + os.sep)
 _HERE = os.path.abspath(__file__)
+# SymPy's own computations whose floats become no term, where what they compute on holds no
+# float: deciding an assumption (is √2 - 5 negative? at 2 bits; Interval(√2, 5) asks) and int()
+# of an exact number (Mod(a, b) asks int(a/b)).
+_INTERNAL = {  # function: (its file, the local it computes on)
+    "_ask": (os.path.join(os.sep + "sympy", "core", "assumptions.py"), "obj"),
+    "round": (os.path.join(os.sep + "sympy", "core", "expr.py"), "self"),
+}
 MAX_POWER = 4096  # a larger integer power of a literal is not carried exactly (see Lost)
 
 
@@ -771,13 +778,28 @@ def _as_written(argument):
 
 
 def _exact_arguments(construct):
-    """`construct` (a cached constructor) given each literal argument's exact number."""
+    """`construct` (a cached constructor) given each literal argument's exact number. With a
+    float among its arguments or their terms, the constructor runs past SymPy's cache: the
+    cache may hold a rounded result made where nothing watched (Pow(2.0, 0.5) of an earlier
+    evalf, Mul(0.1, 3) of an earlier evaluation), and the watch is to see the rounding."""
+    cached = getattr(construct, "__func__", construct)  # a staticmethod's function
+    uncached = getattr(cached, "__wrapped__", cached)  # SymPy's cacheit keeps it here
 
     @functools.wraps(construct)
     def exact(cls, *args, **options):
-        return construct(cls, *map(_as_written, args), **options)
+        args = tuple(map(_as_written, args))
+        run = uncached if any(map(_carries_float, args)) else construct
+        return run(cls, *args, **options)
 
     return exact
+
+
+def _carries_float(term) -> bool:
+    """Whether `term` is a float or has one among its arguments (a coefficient that
+    flattening computes with)."""
+    if isinstance(term, float | sympy.Float):
+        return True
+    return isinstance(term, sympy.Basic) and any(isinstance(a, sympy.Float) for a in term.args)
 
 
 def _equal(exact, result) -> bool:
@@ -802,18 +824,29 @@ def unwatched():
         _UNWATCHED[0] -= 1
 
 
+def _internal(frame) -> bool:
+    """Whether `frame` is one of SymPy's own computations (_INTERNAL) on what holds no float."""
+    code = frame.f_code
+    path, subject = _INTERNAL.get(code.co_name, ("", ""))
+    if not path or not code.co_filename.endswith(path):
+        return False
+    subject = frame.f_locals.get(subject)
+    return isinstance(subject, sympy.Basic) and not subject.atoms(sympy.Float)
+
+
 def _for_a_document(watch: str = _HERE) -> bool:
     """Whether the innermost caller outside SymPy, mpmath and the watch (this one, or the
     file `watch`) is building the document: its code, a module it imports, or derive's
     declarations (claim() rebuilds an unevaluated Add); not a library module's import-time
     code (sympy.physics.units computes its constants as simplify imports it), nor derive
-    asking a fact inside `unwatched`."""
+    asking a fact inside `unwatched`, nor SymPy's own computations on what holds no float
+    (_INTERNAL)."""
     if _UNWATCHED[0]:
         return False
     frame = sys._getframe(2)
     while frame is not None:
         path = frame.f_code.co_filename
-        if path.startswith("<frozen"):
+        if path.startswith("<frozen") or _internal(frame):
             return False
         if path not in (_HERE, watch) and not any(library in path for library in _LIBRARIES):
             return True

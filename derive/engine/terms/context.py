@@ -96,8 +96,12 @@ def exact_decimal(number: sympy.Float) -> sympy.Rational:
     if number._prec == 53 and math.isfinite(float(number)) and (float(number) or not number):
         return sympy.Rational(repr(float(number)))
     # Other digits than a double's (Float('0.1', 5) is 0.10000), or beyond its range (1e-400
-    # is not 0, 1e600 not inf): the digits it prints.
-    return sympy.Rational(str(number))
+    # is not 0, 1e600 not inf): the digits it prints, where they round back to it. At a few
+    # bits they need not (Float(1.5, precision=2) prints as 0.e+0): its binary value then.
+    printed = str(number)
+    if sympy.Float(printed, precision=number._prec) == number:
+        return sympy.Rational(printed)
+    return sympy.Rational(number)
 
 
 def strip_shapes(expr: sympy.Basic) -> sympy.Basic:
