@@ -19,6 +19,7 @@ from sympy import (
     Symbol,
     atan,
     atan2,
+    ceiling,
     exp,
     floor,
     frac,
@@ -246,6 +247,39 @@ def test_claims_on_half_line_domains_are_proved_and_their_closed_ends_tried():
     closed = _decide_one(log(w), 0, ">", inputs=(w,), domains={w: Interval(1, oo)})
     assert closed.status is REFUTED and closed.counterexample.point == (("w", "1"),)
     assert _decide_one(log(w), 1, ">", inputs=(w,), domains=above_one).status is REFUTED
+
+
+def test_claims_on_bounded_domains_are_proved_at_every_point_and_refuted_at_an_end():
+    # A probability p in (0, 1) left Abs(p - 1) = 1 - p, log p < 0 and p(1 - p) > 0 NUMERIC:
+    # only half-lines were a proof's hypothesis. A bounded interval is now written as the
+    # points (a + b·d)/(1 + d) (d ≥ 0, d > 0 where open at a), or (b + a·d)/(1 + d) for (a, b],
+    # and [a, b] as that and the point b; each case must be proved.
+    p, q, t = Symbol("p", real=True), Symbol("q", real=True), Symbol("t", real=True)
+    unit, closed, lopen = Interval.open(0, 1), Interval(0, 1), Interval.Lopen(0, 1)
+    proved = [
+        (Abs(p - 1), 1 - p, "==", p, unit),
+        (log(p), 0, "<", p, unit),
+        (p * (1 - p), 0, ">", p, unit),
+        (Abs(q) + Abs(q - 1), 1, "==", q, closed),
+        (floor(p), 0, "==", p, unit),
+        (ceiling(t), 1, "==", t, lopen),
+        (Abs(t - sqrt(2)), sqrt(2) - t, "==", t, Interval(1, sqrt(2))),
+    ]
+    for lhs, rhs, relation, atom, domain in proved:
+        verdict = _decide_one(lhs, rhs, relation, inputs=(atom,), domains={atom: domain})
+        assert verdict.status is PROVED, (lhs, relation, rhs, domain, verdict.scope)
+        assert "in the declared domain of" in verdict.scope
+    refuted = [
+        (floor(q), 0, "==", q, closed, "1"),
+        (q * (1 - q), 0, ">", q, closed, "0"),
+        (log(t), 0, "<", t, lopen, "1"),
+        (ceiling(q), 1, "==", q, closed, "0"),
+        (sign(t - sqrt(2)), -1, "==", t, Interval(1, sqrt(2)), "sqrt(2)"),
+    ]
+    for lhs, rhs, relation, atom, domain, end in refuted:
+        verdict = _decide_one(lhs, rhs, relation, inputs=(atom,), domains={atom: domain})
+        assert verdict.status is REFUTED, (lhs, relation, rhs, domain, verdict.status)
+        assert verdict.counterexample.point == ((str(atom), end),)
 
 
 def test_integer_points_stay_inside_the_declared_domain():

@@ -506,10 +506,12 @@ def _strategy_failed(method: str) -> str:
 
 def _prove_generic(job: Job) -> str | None:
     claim, lows = job.claim, dict(job.claim.lows)
-    shifts = _half_lines(job)
-    lhs, rhs = claim.lhs.xreplace(shifts), claim.rhs.xreplace(shifts)
+    shifts, bounded = _domain_points(job)
     try:
-        method = generic_method(job.ctx, lhs, rhs, claim.relation, lows, job.deadline)
+        method = _generic_in_cases(job, [shifts], lows)
+        if method is None and bounded:
+            method = _generic_in_cases(job, [{**shifts, **case} for case in bounded], lows)
+            shifts = {**shifts, **bounded[0]}
     except ShapeMismatch:
         return None
     if method:
@@ -532,6 +534,19 @@ def _prove_generic(job: Job) -> str | None:
         over = ", ".join(map(str, sizes))
         job.tried.append(f"induction over {over}: the base case or the step was not proved")
     return None
+
+
+def _generic_in_cases(job: Job, cases: list[dict], lows: dict) -> str | None:
+    """The method that proves the claim in each case (a substitution for its symbols), the
+    first case's; None unless every case is proved."""
+    claim, methods = job.claim, []
+    for case in cases:
+        lhs, rhs = claim.lhs.xreplace(case), claim.rhs.xreplace(case)
+        method = generic_method(job.ctx, lhs, rhs, claim.relation, lows, job.deadline)
+        if not method:
+            return None
+        methods.append(method)
+    return methods[0]
 
 
 # Where x may be replaced by a + d and mean the same: nodes that are functions of their
@@ -569,32 +584,57 @@ def _plainly_in(claim, symbol) -> bool:
     return True
 
 
-def _half_lines(job: Job) -> dict:
-    """{x: a + d} for each symbol declared on a half-line (a, ∞) (d > 0; d ≥ 0 if closed),
-    {x: b − d} for (−∞, b): a claim for every d is one for every x in the domain, and the
-    signs SymPy knows of d prove what x > 1 needs (log x > 0). Only for claims that neither
-    differentiate by nor reach a definition: there x would stay behind in the bodies; and
-    only where x is an argument (_plainly_in), not a variable a node binds or moves."""
+MAX_DOMAIN_CASES = 4  # bounded domains closed at both ends: at most this many cases
+
+
+def _domain_points(job: Job) -> tuple[dict, list[dict]]:
+    """Each declared interval written as the points of a new variable d (d > 0 where the
+    interval is open at the end it starts from, d ≥ 0 where closed): a claim for every d is
+    one for every x in the domain, and the signs SymPy knows of d prove what x's domain
+    needs. ({x: a + d} for (a, ∞), {x: b − d} for (−∞, b): log x > 0 for x > 1; and the
+    cases that together cover the bounded intervals: (a + b·d)/(1 + d) covers [a, b) or
+    (a, b), (b + a·d)/(1 + d) covers (a, b], and [a, b] is [a, b) and the point b: Abs(p − 1)
+    = 1 − p for p in (0, 1).) Only for claims that neither differentiate by nor reach a
+    definition: there x would stay behind in the bodies; and only where x is an argument
+    (_plainly_in), not a variable a node binds or moves. Returns the half-lines'
+    substitution and the bounded intervals' cases (none past MAX_DOMAIN_CASES)."""
     claim = sympy.Tuple(job.claim.lhs, job.claim.rhs)
     if claim.has(sympy.Derivative) or claim.atoms(AppliedUndef):
-        return {}
-    shifts = {}
+        return {}, []
+    shifts, bounded = {}, [{}]
     for symbol in claim.free_symbols - bound_indices(claim) - set(job.sizes) - set(job.ctx.ranges):
         if not isinstance(symbol, sympy.Symbol) or symbol in job.ctx.tensors:
             continue  # a tensor's label: its entries are the atoms, not the label
         if not _plainly_in(claim, symbol):
             continue
         domain = job.ctx.domains.get(symbol)
-        if (
-            not isinstance(domain, sympy.Interval)
-            or domain.inf.is_infinite == domain.sup.is_infinite
-        ):
+        if not isinstance(domain, sympy.Interval):
             continue
-        upward = domain.sup.is_infinite
-        is_open = domain.left_open if upward else domain.right_open
-        d = sympy.Dummy(symbol.name, real=True, **{"positive" if is_open else "nonnegative": True})
-        shifts[symbol] = domain.inf + d if upward else domain.sup - d
-    return shifts
+        ends = (domain.inf.is_infinite, domain.sup.is_infinite)
+        if ends == (False, True):
+            shifts[symbol] = domain.inf + _variable(symbol, domain.left_open)
+        elif ends == (True, False):
+            shifts[symbol] = domain.sup - _variable(symbol, domain.right_open)
+        elif ends == (False, False):
+            points = _bounded_points(symbol, domain)
+            if len(bounded) * len(points) <= MAX_DOMAIN_CASES:
+                bounded = [{**case, symbol: point} for case in bounded for point in points]
+    return shifts, bounded if bounded != [{}] else []
+
+
+def _variable(symbol, is_open: bool) -> sympy.Dummy:
+    return sympy.Dummy(symbol.name, real=True, **{"positive" if is_open else "nonnegative": True})
+
+
+def _bounded_points(symbol, domain: sympy.Interval) -> list:
+    """What covers the bounded interval `domain` (see _domain_points): one or two terms."""
+    a, b = domain.inf, domain.sup
+    if domain.right_open or not domain.left_open:  # [a, b), (a, b) or [a, b]
+        d = _variable(symbol, domain.left_open)
+        points = [(a + b * d) / (1 + d)]
+        return points if domain.right_open else [*points, b]
+    d = _variable(symbol, False)  # (a, b]
+    return [(b + a * d) / (1 + d)]
 
 
 def _confirmed(job: Job, finding: Finding, sizes_to_check: list[dict], required) -> Finding:
