@@ -264,6 +264,9 @@ def test_claims_on_bounded_domains_are_proved_at_every_point_and_refuted_at_an_e
         (floor(p), 0, "==", p, unit),
         (ceiling(t), 1, "==", t, lopen),
         (Abs(t - sqrt(2)), sqrt(2) - t, "==", t, Interval(1, sqrt(2))),
+        # A derivative: its sides differentiated first, then the domain's points.
+        (Derivative(p * log(p) + (1 - p) * log(1 - p), p), log(p / (1 - p)), "==", p, unit),
+        (Derivative(relu(t), t), 1, "==", t, lopen),
     ]
     for lhs, rhs, relation, atom, domain in proved:
         verdict = _decide_one(lhs, rhs, relation, inputs=(atom,), domains={atom: domain})
@@ -275,6 +278,8 @@ def test_claims_on_bounded_domains_are_proved_at_every_point_and_refuted_at_an_e
         (log(t), 0, "<", t, lopen, "1"),
         (ceiling(q), 1, "==", q, closed, "0"),
         (sign(t - sqrt(2)), -1, "==", t, Interval(1, sqrt(2)), "sqrt(2)"),
+        (Derivative(relu(q), q), 1, "==", q, closed, "0"),
+        (Derivative(Abs(t - sqrt(2)), t), -1, "==", t, Interval(1, sqrt(2)), "sqrt(2)"),
     ]
     for lhs, rhs, relation, atom, domain, end in refuted:
         verdict = _decide_one(lhs, rhs, relation, inputs=(atom,), domains={atom: domain})

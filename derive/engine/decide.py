@@ -49,6 +49,7 @@ from derive.engine.terms import (
     InputError,
     NotDerivable,
     concretize,
+    evaluate_derivatives,
     expand_all_aggregates,
     free_indices,
     index_assignments,
@@ -68,6 +69,7 @@ from derive.model import (
 )
 from derive.notation.aggregates import bound_indices
 from derive.notation.arrays import ShapeMismatch
+from derive.notation.perturb import Perturbation
 
 PROBE_POINTS = 2
 GENERIC_POINTS = 8
@@ -506,17 +508,14 @@ def _strategy_failed(method: str) -> str:
 
 def _prove_generic(job: Job) -> str | None:
     claim, lows = job.claim, dict(job.claim.lows)
-    shifts, bounded = _domain_points(job)
     try:
-        method = _generic_in_cases(job, [shifts], lows)
-        if method is None and bounded:
-            method = _generic_in_cases(job, [{**shifts, **case} for case in bounded], lows)
-            shifts = {**shifts, **bounded[0]}
+        for sides, cases in _domain_attempts(job, lows):
+            method = _generic_in_cases(job, sides, cases, lows)
+            if method:
+                job.within = tuple(sorted(map(str, cases[0])))
+                return method
     except ShapeMismatch:
         return None
-    if method:
-        job.within = tuple(sorted(map(str, shifts)))
-        return method
     symbolic = "the sizes symbolic" if job.sizes else "its atoms symbolic"
     goal = "lhs − rhs to 0" if claim.relation == "==" else "the gap to a known sign"
     job.tried.append(
@@ -536,13 +535,35 @@ def _prove_generic(job: Job) -> str | None:
     return None
 
 
-def _generic_in_cases(job: Job, cases: list[dict], lows: dict) -> str | None:
-    """The method that proves the claim in each case (a substitution for its symbols), the
-    first case's; None unless every case is proved."""
-    claim, methods = job.claim, []
+def _domain_attempts(job: Job, lows: dict):
+    """The claim's sides with the substitutions to prove them in (each case of a list must
+    be proved), in turn: its half-lines (_domain_points); then also its bounded intervals,
+    where it has any; then the same of its sides differentiated, where it differentiates
+    (no definition reached: their bodies hold the symbols too)."""
+    sides = (job.claim.lhs, job.claim.rhs)
+    shifts, bounded = _domain_points(job, sides)
+    yield sides, [shifts]
+    if bounded:
+        yield sides, [{**shifts, **case} for case in bounded]
+    if not sympy.Tuple(*sides).has(sympy.Derivative, Perturbation):
+        return
+    try:
+        with job.deadline.slice():
+            derived = tuple(evaluate_derivatives(job.ctx, side, lows) for side in sides)
+    except (NotDerivable, OutOfTime):
+        return
+    shifts, bounded = _domain_points(job, derived)
+    if shifts or bounded:
+        yield derived, [{**shifts, **case} for case in bounded or [{}]]
+
+
+def _generic_in_cases(job: Job, sides: tuple, cases: list[dict], lows: dict) -> str | None:
+    """The method that proves lhs relation rhs (`sides`) in each case (a substitution for
+    its symbols), the first case's; None unless every case is proved."""
+    methods = []
     for case in cases:
-        lhs, rhs = claim.lhs.xreplace(case), claim.rhs.xreplace(case)
-        method = generic_method(job.ctx, lhs, rhs, claim.relation, lows, job.deadline)
+        lhs, rhs = (side.xreplace(case) for side in sides)
+        method = generic_method(job.ctx, lhs, rhs, job.claim.relation, lows, job.deadline)
         if not method:
             return None
         methods.append(method)
@@ -587,7 +608,7 @@ def _plainly_in(claim, symbol) -> bool:
 MAX_DOMAIN_CASES = 4  # bounded domains closed at both ends: at most this many cases
 
 
-def _domain_points(job: Job) -> tuple[dict, list[dict]]:
+def _domain_points(job: Job, sides: tuple) -> tuple[dict, list[dict]]:
     """Each declared interval written as the points of a new variable d (d > 0 where the
     interval is open at the end it starts from, d ≥ 0 where closed): a claim for every d is
     one for every x in the domain, and the signs SymPy knows of d prove what x's domain
@@ -598,7 +619,7 @@ def _domain_points(job: Job) -> tuple[dict, list[dict]]:
     definition: there x would stay behind in the bodies; and only where x is an argument
     (_plainly_in), not a variable a node binds or moves. Returns the half-lines'
     substitution and the bounded intervals' cases (none past MAX_DOMAIN_CASES)."""
-    claim = sympy.Tuple(job.claim.lhs, job.claim.rhs)
+    claim = sympy.Tuple(*sides)
     if claim.has(sympy.Derivative) or claim.atoms(AppliedUndef):
         return {}, []
     shifts, bounded = {}, [{}]
