@@ -1268,7 +1268,7 @@ def _floats_document(tmp_path, claims: str):
     path = tmp_path / "floats.py"
     path.write_text(
         "import math; from decimal import Decimal; from fractions import Fraction\n"
-        "from sympy import Float, Min, Mul, S, exp, im, symbols, sympify\n"
+        "from sympy import Abs, Float, Min, Mul, S, acos, exp, im, sqrt, symbols, sympify\n"
         "from derive import REFUTED, Source, claim, document\n"
         "x = symbols('x', real=True)\n"
         "DOCUMENT = document('floats', 'floats', Source('s', 's.md'), inputs=(x,),\n"
@@ -3350,3 +3350,61 @@ def test_a_rounded_float_in_sympys_cache_stops_a_document_loading(tmp_path, buil
     sympy.Pow(Float(2), Float(0.5)), sympy.Mul(Float("0.1"), 3)
     with pytest.raises(LoadError, match="RoundedFloat: SymPy rounded"):
         _floats_document(tmp_path, f"    claim('c', '', '', x * {built}, x),\n")
+
+
+@pytest.mark.parametrize(
+    "built",
+    [
+        "round(sqrt(2) * 10**14)",  # SymPy's round past 15 digits: …309 (it is …310)
+        "im(acos(Float('1.5')))",  # a complex result: 0.962…·I, not read as acosh(3/2)
+        "Abs(Float('-2') ** Float('0.5'))",
+        "HELPER",  # a helper in a folder named sympy that computes with floats
+    ],
+)
+def test_sympys_rounding_seen_through_round_complex_results_and_helpers(tmp_path, built):
+    """Round 64 (helper 120): false claims PROVED. Expr.round's result is a term, and past
+    15 digits a wrong one (x·round(√2·10¹⁴) = 141421356237309·x PROVED), which 2f9c5a9 had
+    stopped watching; a float function or power with a complex value was not checked
+    (x·im(acos(1.5)) = 0.9624236501192069·x PROVED); a helper module in a folder named sympy
+    counted as SymPy's own (x·(Float('1e-35') + 1) = x PROVED). Each stops the loading; a
+    round() of an exact number within its digits (round(√2, 2), round(π)) loads."""
+    from derive.documents import LoadError
+
+    folder = tmp_path / "helpers" / "sympy"
+    folder.mkdir(parents=True)
+    (tmp_path / "helpers" / "__init__.py").write_text("")
+    (folder / "__init__.py").write_text("")
+    (folder / "consts.py").write_text("from sympy import Float\nONE = Float('1e-35') + 1\n")
+    fine = "x * round(sqrt(2), 2) + x * round(S.Pi), x * S(141) / 100 + 3 * x"
+    assert _floats_document(tmp_path, f"    claim('fine', '', '', {fine}),\n")
+    if built == "HELPER":
+        built = "__import__('helpers.sympy.consts', fromlist=['ONE']).ONE"
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with pytest.raises(LoadError, match="RoundedFloat: SymPy (rounded|evaluated)"):
+            _floats_document(tmp_path, f"    claim('c', '', '', x * {built}, x),\n")
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("helpers.sympy.consts", None)
+        sys.modules.pop("helpers.sympy", None)
+        sys.modules.pop("helpers", None)
+
+
+def test_a_subnormal_float_is_read_by_its_digits():
+    """Round 64 (helper 120): a float below the normal range was read through float(), which
+    keeps fewer bits there: Float('2.5e-324') was read as 5e-324 (x·that = 5x/10³²⁴ PROVED)."""
+    from derive.engine.terms.context import exact_decimal
+
+    assert exact_decimal(Float("2.5e-324")) == sympy.Rational(25, 10**325)
+    assert exact_decimal(Float("1.2345e-320")) == sympy.Rational(12345, 10**324)
+    assert _verdict(_doc(Float("2.5e-324") * b, 5 * b / 10**324, inputs=(b,))).status is REFUTED
+
+
+def test_a_domain_end_sympy_cannot_round_is_sampled_inside():
+    """Round 64 (helper 119): a domain end such as -exp(1000) crashed sampling (SymPy cannot
+    round exp(1000)·4096 to an integer: PrecisionExhausted), an internal error."""
+    c = Symbol("c", real=True)
+    verdict = _verdict(
+        _doc(c, 0, relation="<=", inputs=(c,), domains={c: Interval(-sympy.exp(1000), 0)})
+    )
+    assert verdict.status is PROVED, verdict.scope

@@ -26,6 +26,7 @@ import os
 import sys
 import tokenize
 
+import mpmath
 import sympy
 from sympy.core import function
 from sympy.core.function import Function
@@ -34,14 +35,20 @@ from sympy.core.sympify import converter
 
 from derive.engine.terms.context import exact_decimal
 
-_LIBRARIES = (os.sep + "sympy" + os.sep, os.sep + "mpmath" + os.sep)
+# SymPy's and mpmath's own files: where they are installed (a document's helper in a folder
+# named sympy is the document's).
+_LIBRARIES = tuple(
+    os.path.dirname(os.path.abspath(module.__file__)) + os.sep for module in (sympy, mpmath)
+)
 _HERE = os.path.abspath(__file__)
 # SymPy's own computations whose floats become no term, where what they compute on holds no
 # float: deciding an assumption (is √2 - 5 negative? at 2 bits; Interval(√2, 5) asks) and int()
-# of an exact number (Mod(a, b) asks int(a/b)).
+# of an exact number (Mod(a, b) asks int(a/b); int() checks the rounding its floats made).
+# Not Expr.round: its result is a term, and past 15 digits a wrong one (round(√2·10¹⁴) is
+# 141421356237309; it is …310).
 _INTERNAL = {  # function: (its file, the local it computes on)
     "_ask": (os.path.join(os.sep + "sympy", "core", "assumptions.py"), "obj"),
-    "round": (os.path.join(os.sep + "sympy", "core", "expr.py"), "self"),
+    "__int__": (os.path.join(os.sep + "sympy", "core", "expr.py"), "self"),
 }
 MAX_POWER = 4096  # a larger integer power of a literal is not carried exactly (see Lost)
 
@@ -658,7 +665,7 @@ def kept_exact():
         def operation(number, other):
             result = original(number, other)
             plain = isinstance(other, sympy.Number | numbers.Number)
-            if plain and isinstance(result, sympy.Number) and _for_a_document():
+            if plain and _a_number(result) and _for_a_document():
                 operands = (number, sympy.sympify(other))[:: -1 if swapped else 1]
                 exact = [_decimal(a) for a in operands]
                 wanted = None if None in exact else _EXACT[operator](*exact)
@@ -678,7 +685,7 @@ def kept_exact():
             result = construct(cls, *args, **options)
             # What remains to watch: floats made otherwise (a literal is exact by now).
             floats = any(isinstance(a, float | sympy.Float) for a in args)
-            if floats and isinstance(result, sympy.Number) and _for_a_document():
+            if floats and _a_number(result) and _for_a_document():
                 exact = [_decimal(a) for a in args]
                 if None in exact or not _equal(construct(cls, *exact), result):
                     shown = f"{cls.__name__}({', '.join(_written(a) for a in args)})"
@@ -716,6 +723,8 @@ def kept_exact():
 
     sympy.Integer.__new__ = integer
     fraction_methods = _exact_fractions()
+    rounding = sympy.Expr.__dict__["round"], sympy.Expr.__dict__["__round__"]
+    sympy.Expr.round = sympy.Expr.__round__ = _checked_round(rounding[0])
     # A Decimal is sympified as the number it holds, not a 15-digit float of it.
     converters = converter
     decimals = converters.get(decimal.Decimal)
@@ -725,6 +734,7 @@ def kept_exact():
     finally:
         sympy.Rational.__new__ = rational_new
         sympy.Integer.__new__ = integer_new
+        sympy.Expr.round, sympy.Expr.__round__ = rounding
         for name, method in fraction_methods.items():
             setattr(fractions.Fraction, name, method)
         if decimals is None:
@@ -735,6 +745,29 @@ def kept_exact():
             setattr(sympy.Float, name, original)
         for kind, construct in (*constructors.items(), *cached.items()):
             kind.__new__ = construct
+
+
+def _checked_round(rounding):
+    """Expr.round (and round()) of an exact number, for a document: its floats unwatched, and
+    RoundedFloat where the result is farther than half a unit of its last place from the
+    number: past 15 digits SymPy rounds from a float (round(√2·10¹⁴) is 141421356237309; it
+    is …310)."""
+
+    @functools.wraps(rounding)
+    def checked(self, n=None):
+        if self.has(sympy.Float) or not self.is_number or not _for_a_document():
+            return rounding(self, n)
+        with unwatched():  # its floats are checked by the result
+            result = rounding(self, n)
+        value = _decimal(result) if isinstance(result, sympy.Float) else result
+        half = sympy.Rational(1, 2) / sympy.Integer(10) ** (n or 0)
+        with unwatched():
+            close = value is not None and (abs(self - value) - half).is_nonpositive
+        if close is not True:
+            raise RoundedFloat(f"SymPy rounded {self} to {_written(result)}{_ADVICE}")
+        return result
+
+    return checked
 
 
 _FRACTION_DEFERS = (
@@ -802,9 +835,22 @@ def _carries_float(term) -> bool:
     return isinstance(term, sympy.Basic) and any(isinstance(a, sympy.Float) for a in term.args)
 
 
+def _a_number(result) -> bool:
+    """Whether `result` is a number: a Number, or a complex one holding floats (acos(1.5) is
+    0.962…·I, (-2.0)**0.5 is 1.414…·I), each float to be read as the decimal it is."""
+    if isinstance(result, sympy.Number):
+        return True
+    return isinstance(result, sympy.Expr) and result.has(sympy.Float) and result.is_number
+
+
 def _equal(exact, result) -> bool:
-    """Whether the float `result` is exactly `exact` (a number SymPy may not decide: no)."""
-    written = _decimal(result) if isinstance(result, sympy.Float) else result
+    """Whether the number `result` is exactly `exact`, each float in it read as the decimal it
+    is (a number SymPy may not decide: no)."""
+    if isinstance(result, sympy.Float):
+        written = _decimal(result)
+    else:
+        floats = {f: _decimal(f) for f in result.atoms(sympy.Float)}
+        written = None if None in floats.values() else result.xreplace(floats)
     if written is None:
         return False
     return exact == written or (sympy.sympify(exact) - written).is_zero is True
@@ -834,6 +880,11 @@ def _internal(frame) -> bool:
     return isinstance(subject, sympy.Basic) and not subject.atoms(sympy.Float)
 
 
+def in_library(path: str) -> bool:
+    """Whether the file `path` is SymPy's or mpmath's own."""
+    return os.path.abspath(path).startswith(_LIBRARIES)
+
+
 def _for_a_document(watch: str = _HERE) -> bool:
     """Whether the innermost caller outside SymPy, mpmath and the watch (this one, or the
     file `watch`) is building the document: its code, a module it imports, or derive's
@@ -848,7 +899,7 @@ def _for_a_document(watch: str = _HERE) -> bool:
         path = frame.f_code.co_filename
         if path.startswith("<frozen") or _internal(frame):
             return False
-        if path not in (_HERE, watch) and not any(library in path for library in _LIBRARIES):
+        if path not in (_HERE, watch) and not in_library(path):
             return True
         frame = frame.f_back
     return False

@@ -44,7 +44,7 @@ def _by_the_document() -> bool:
         frame = frame.f_back
     if frame is None or frame.f_code.co_filename.startswith("<frozen"):
         return False
-    return not any(library in frame.f_code.co_filename for library in _floats._LIBRARIES)
+    return not _floats.in_library(frame.f_code.co_filename)
 
 
 @contextlib.contextmanager

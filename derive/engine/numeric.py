@@ -71,13 +71,25 @@ def draw(domain: Interval, rng: random.Random) -> Rational:
             domain = Interval(domain.inf, domain.inf + WINDOW, domain.left_open)
         else:
             domain = Interval(domain.sup - WINDOW, domain.sup, False, domain.right_open)
-    lo = sympy.ceiling(domain.inf * POINT_DENOMINATOR)
-    hi = sympy.floor(domain.sup * POINT_DENOMINATOR)
+    lo, hi = _on_grid(domain.inf, up=True), _on_grid(domain.sup, up=False)
     if hi - lo < 2:
         # Narrower than the grid of points: its midpoint, made rational.
         middle = sympy.nsimplify((domain.inf + domain.sup) / 2, rational=True)
         return Rational(middle) if middle.is_Rational else Rational(lo, POINT_DENOMINATOR)
     return Rational(rng.randint(int(lo) + 1, int(hi) - 1), POINT_DENOMINATOR)
+
+
+def _on_grid(end, up: bool) -> int:
+    """The grid point (in units of 1/POINT_DENOMINATOR) at `end` or next inside it: the
+    ceiling (`up`) or the floor of end·POINT_DENOMINATOR. An end SymPy cannot round (exp(1000):
+    its floor needs 440 digits) is truncated from 30 digits past its point, two steps inside."""
+    scaled = end * POINT_DENOMINATOR
+    try:
+        return int(sympy.ceiling(scaled) if up else sympy.floor(scaled))
+    except sympy.core.evalf.PrecisionExhausted:
+        magnitude = max(int(sympy.log(abs(scaled), 10).evalf(15)), 0)
+        truncated = int(scaled.evalf(magnitude + 30))
+        return truncated + 2 if up else truncated - 2
 
 
 # Assumptions of an atom that a value can contradict (SymPy uses every one of them while it
