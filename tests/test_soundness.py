@@ -1268,7 +1268,8 @@ def _floats_document(tmp_path, claims: str):
     path = tmp_path / "floats.py"
     path.write_text(
         "import math; from decimal import Decimal; from fractions import Fraction\n"
-        "from sympy import Abs, Float, Min, Mul, S, acos, exp, im, sqrt, symbols, sympify\n"
+        "from sympy import Abs, Float, Max, Min, Mul, Piecewise, S, acos, exp, im, log, sign; "
+        "from sympy import sqrt, symbols, sympify\n"
         "from derive import REFUTED, Source, claim, document\n"
         "x = symbols('x', real=True)\n"
         "DOCUMENT = document('floats', 'floats', Source('s', 's.md'), inputs=(x,),\n"
@@ -3408,3 +3409,25 @@ def test_a_domain_end_sympy_cannot_round_is_sampled_inside():
         _doc(c, 0, relation="<=", inputs=(c,), domains={c: Interval(-sympy.exp(1000), 0)})
     )
     assert verdict.status is PROVED, verdict.scope
+
+
+@pytest.mark.parametrize(
+    "built",
+    [
+        "Max(Float('0.1'), S(1) / 10 + S(1) / 10**20)",  # taken as 0.1000000000000000055…
+        "Piecewise((1, Float('0.1') < S(1) / 10 + S(1) / 10**20), (2, True))",
+        "sign(Float('0.7', precision=5) - log(2))",  # 11/16 < log 2 < 7/10
+        "Abs(Float('0.7', precision=5) - log(2))",
+    ],
+)
+def test_a_float_sympy_decides_by_its_binary_value_stops_a_document_loading(tmp_path, built):
+    """Round 64 (helper 120): SymPy compares a float, and decides the sign of a term holding
+    one, by its binary value, while derive reads the decimal: x·Max(Float('0.1'), 1/10 +
+    10⁻²⁰) = x/10 and Abs(Float('0.7', precision=5) - log 2) < 0 were PROVED. Where the
+    decimal would decide otherwise, the document stops loading."""
+    from derive.documents import LoadError
+
+    with pytest.raises(LoadError, match="RoundedFloat: SymPy (compared|decided)"):
+        _floats_document(tmp_path, f"    claim('c', '', '', x * {built}, x),\n")
+    fine = "x * Max(x, Float('0.1')) + sign(Float('0.3') - log(2)), x * Max(x, S(1) / 10) + 1"
+    assert _floats_document(tmp_path, f"    claim('fine', '', '', {fine}),\n")

@@ -723,6 +723,11 @@ def kept_exact():
 
     sympy.Integer.__new__ = integer
     fraction_methods = _exact_fractions()
+    comparisons = {name: sympy.Float.__dict__[name] for name in _COMPARISONS}
+    for name, compare in comparisons.items():
+        setattr(sympy.Float, name, _compared_as_written(compare, _COMPARISONS[name]))
+    asking = _ASSUMPTIONS._ask
+    _ASSUMPTIONS._ask = _asked_as_written(asking)
     rounding = sympy.Expr.__dict__["round"], sympy.Expr.__dict__["__round__"]
     sympy.Expr.round = sympy.Expr.__round__ = _checked_round(rounding[0])
     # A Decimal is sympified as the number it holds, not a 15-digit float of it.
@@ -735,6 +740,9 @@ def kept_exact():
         sympy.Rational.__new__ = rational_new
         sympy.Integer.__new__ = integer_new
         sympy.Expr.round, sympy.Expr.__round__ = rounding
+        _ASSUMPTIONS._ask = asking
+        for name, compare in comparisons.items():
+            setattr(sympy.Float, name, compare)
         for name, method in fraction_methods.items():
             setattr(fractions.Fraction, name, method)
         if decimals is None:
@@ -745,6 +753,91 @@ def kept_exact():
             setattr(sympy.Float, name, original)
         for kind, construct in (*constructors.items(), *cached.items()):
             kind.__new__ = construct
+
+
+# SymPy's assumptions module (sympy.core.assumptions is also a function's name there).
+_ASSUMPTIONS = importlib.import_module("sympy.core.assumptions")
+_COMPARISONS = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
+
+
+def _ambiguous(number) -> bool:
+    """Whether the float `number` is not the decimal it is read as (0.1 is
+    0.1000000000000000055…; 0.5 is 1/2)."""
+    written = _decimal(number)
+    return written is None or written != sympy.Rational(number)
+
+
+def _compared_as_written(compare, operator: str):
+    """Float's comparison `compare`, raising RoundedFloat where, for a document, it decides
+    otherwise than the decimal the float is read as would: SymPy compares the binary value
+    (Max(Float('0.1'), 1/10 + 10⁻²⁰) was the float, read as 1/10)."""
+
+    def method(self, other):
+        result = compare(self, other)
+        if not isinstance(result, sympy.logic.boolalg.BooleanAtom) or not _ambiguous(self):
+            return result
+        try:
+            other = sympy.sympify(other, strict=True)
+        except sympy.SympifyError:
+            return result
+        if not other.is_number or other.has(sympy.Float) or not _for_a_document():
+            return result
+        with unwatched():
+            written = _RELATIONS[operator](_decimal(self), other)
+        if written is not result:
+            raise RoundedFloat(
+                f"SymPy compared {_written(self)} {operator} {other} by the float's binary value"
+                f"{_ADVICE}"
+            )
+        return result
+
+    return method
+
+
+_RELATIONS = {
+    "<": lambda a, b: sympy.Lt(a, b),
+    "<=": lambda a, b: sympy.Le(a, b),
+    ">": lambda a, b: sympy.Gt(a, b),
+    ">=": lambda a, b: sympy.Ge(a, b),
+}
+
+
+_SIGNS = tuple(
+    f"{extended}{sign}"
+    for extended in ("", "extended_")
+    for sign in ("zero", "nonzero", "positive", "negative", "nonpositive", "nonnegative")
+    if f"{extended}{sign}" != "extended_zero"
+)
+
+
+def _asked_as_written(asking):
+    """SymPy's _ask (deciding a fact of a term), raising RoundedFloat where, for a document, a
+    term holding a float that is not its decimal gets another answer than with each float
+    read as its decimal: SymPy evaluates the binary value (sign(Float('0.7', precision=5) -
+    log 2) was -1; read as 7/10 it is 1)."""
+
+    def ask(fact, obj):
+        answer = asking(fact, obj)
+        if isinstance(obj, sympy.Number) or not isinstance(obj, sympy.Expr):
+            return answer
+        floats = [f for f in obj.atoms(sympy.Float) if _ambiguous(f)]
+        if not floats or not _for_a_document():
+            return answer
+        # The fact asked, and the signs SymPy deduced on the way (asked whether 0.7 - log 2 is
+        # zero, it finds it negative too, and sign() reads that later).
+        known = getattr(obj, "_assumptions", {})
+        decided = {fact: answer, **{s: known.get(s) for s in _SIGNS if known.get(s) is not None}}
+        with unwatched():
+            written = obj.xreplace({f: _decimal(f) for f in floats})
+            for name, value in decided.items():
+                if getattr(written, f"is_{name}") is not value:
+                    raise RoundedFloat(
+                        f"SymPy decided that {obj} is{'' if value else ' not'} {name} by a "
+                        f"float's binary value{_ADVICE}"
+                    )
+        return answer
+
+    return ask
 
 
 def _checked_round(rounding):
