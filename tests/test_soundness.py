@@ -3418,6 +3418,7 @@ def test_a_domain_end_sympy_cannot_round_is_sampled_inside():
         "Piecewise((1, Float('0.1') < S(1) / 10 + S(1) / 10**20), (2, True))",
         "sign(Float('0.7', precision=5) - log(2))",  # 11/16 < log 2 < 7/10
         "Abs(Float('0.7', precision=5) - log(2))",
+        "Max(Float('0.7', precision=5), log(2))",  # ordered by the difference at 2 digits
     ],
 )
 def test_a_float_sympy_decides_by_its_binary_value_stops_a_document_loading(tmp_path, built):
@@ -3427,7 +3428,8 @@ def test_a_float_sympy_decides_by_its_binary_value_stops_a_document_loading(tmp_
     decimal would decide otherwise, the document stops loading."""
     from derive.documents import LoadError
 
-    with pytest.raises(LoadError, match="RoundedFloat: SymPy (compared|decided)"):
+    with pytest.raises(LoadError, match="RoundedFloat: SymPy (compared|decided|ordered)"):
         _floats_document(tmp_path, f"    claim('c', '', '', x * {built}, x),\n")
-    fine = "x * Max(x, Float('0.1')) + sign(Float('0.3') - log(2)), x * Max(x, S(1) / 10) + 1"
+    fine = "x * Max(x, Float('0.1')) + sign(Float('0.3') - log(2)) + Max(Float('0.3'), log(2))"
+    fine += ", x * Max(x, S(1) / 10) + 1 + log(2)"
     assert _floats_document(tmp_path, f"    claim('fine', '', '', {fine}),\n")

@@ -726,8 +726,9 @@ def kept_exact():
     comparisons = {name: sympy.Float.__dict__[name] for name in _COMPARISONS}
     for name, compare in comparisons.items():
         setattr(sympy.Float, name, _compared_as_written(compare, _COMPARISONS[name]))
-    asking = _ASSUMPTIONS._ask
+    asking, differing = _ASSUMPTIONS._ask, _RELATIONAL._n2
     _ASSUMPTIONS._ask = _asked_as_written(asking)
+    _RELATIONAL._n2 = _differed_as_written(differing)
     rounding = sympy.Expr.__dict__["round"], sympy.Expr.__dict__["__round__"]
     sympy.Expr.round = sympy.Expr.__round__ = _checked_round(rounding[0])
     # A Decimal is sympified as the number it holds, not a 15-digit float of it.
@@ -740,7 +741,7 @@ def kept_exact():
         sympy.Rational.__new__ = rational_new
         sympy.Integer.__new__ = integer_new
         sympy.Expr.round, sympy.Expr.__round__ = rounding
-        _ASSUMPTIONS._ask = asking
+        _ASSUMPTIONS._ask, _RELATIONAL._n2 = asking, differing
         for name, compare in comparisons.items():
             setattr(sympy.Float, name, compare)
         for name, method in fraction_methods.items():
@@ -755,8 +756,10 @@ def kept_exact():
             kind.__new__ = construct
 
 
-# SymPy's assumptions module (sympy.core.assumptions is also a function's name there).
+# SymPy's assumptions module (sympy.core.assumptions is also a function's name there), and
+# its relational one (whose _n2 orders two numbers by their difference at 2 digits).
 _ASSUMPTIONS = importlib.import_module("sympy.core.assumptions")
+_RELATIONAL = importlib.import_module("sympy.core.relational")
 _COMPARISONS = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
 
 
@@ -838,6 +841,28 @@ def _asked_as_written(asking):
         return answer
 
     return ask
+
+
+def _differed_as_written(differing):
+    """SymPy's _n2 (a - b at 2 digits, by whose sign Max, Min and >= order two numbers),
+    raising RoundedFloat where, for a document, a float that is not its decimal gives the
+    difference another sign than the decimals would (Max(Float('0.7', precision=5), log 2)
+    was log 2: 11/16 < log 2 < 7/10)."""
+
+    def difference(a, b):
+        dif = differing(a, b)
+        floats = [f for f in (*a.atoms(sympy.Float), *b.atoms(sympy.Float)) if _ambiguous(f)]
+        if not floats or not _for_a_document():
+            return dif
+        with unwatched():
+            read = {f: _decimal(f) for f in floats}
+            written = differing(a.xreplace(read), b.xreplace(read))
+            signs = [None if d is None else (d > 0, d < 0) for d in (dif, written)]
+        if signs[0] != signs[1]:
+            raise RoundedFloat(f"SymPy ordered {a} and {b} by a float's binary value{_ADVICE}")
+        return dif
+
+    return difference
 
 
 def _checked_round(rounding):
