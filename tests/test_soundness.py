@@ -3433,3 +3433,25 @@ def test_a_float_sympy_decides_by_its_binary_value_stops_a_document_loading(tmp_
     fine = "x * Max(x, Float('0.1')) + sign(Float('0.3') - log(2)) + Max(Float('0.3'), log(2))"
     fine += ", x * Max(x, S(1) / 10) + 1 + log(2)"
     assert _floats_document(tmp_path, f"    claim('fine', '', '', {fine}),\n")
+
+
+def test_a_definitions_kinks_are_read_at_its_argument():
+    """Round 64 (helper 122): D(s) := ∂(relu(s) - relu(-s))/∂s is 1 everywhere; applied at
+    z - 1 with its parameter named as the input z, D(z - 1) = lrs(z - 1) + lrs(1 - z) (0 at
+    z = 1) was PROVED: unfolding makes Subs(∂(…)/∂z, z, z - 1), and its kinks were looked for
+    at z = 0, not where z - 1 is 0. Read through the Subs now (undecided where its variable
+    is free as well)."""
+    from derive.notation.primitives import leaky_relu_slope, relu
+
+    z, s = Symbol("z", real=True), Symbol("s", real=True)
+    for parameter in (z, s):
+        D = define("D", (parameter,), Derivative(relu(parameter) - relu(-parameter), parameter))
+        g = define("g", (parameter,), Derivative(parameter * sign(parameter) ** 2, parameter))
+        slopes = leaky_relu_slope(z - 1, 0) + leaky_relu_slope(1 - z, 0)
+        for lhs, rhs, definition in [
+            (D(z - 1), slopes, D),
+            (g(z - sympy.Rational(5, 7)), sign(z - sympy.Rational(5, 7)) ** 2, g),
+            (z * D(z - 1), z * slopes, D),
+        ]:
+            doc = _doc(lhs, rhs, inputs=(z,), definitions=(definition,))
+            _assert_no_false_proof(_verdict(doc))

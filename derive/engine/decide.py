@@ -545,8 +545,10 @@ def _domain_attempts(job: Job, lows: dict):
     yield sides, [shifts]
     if bounded:
         yield sides, [{**shifts, **case} for case in bounded]
-    if not sympy.Tuple(*sides).has(sympy.Derivative, Perturbation):
-        return
+    claim = sympy.Tuple(*sides)
+    declared = claim.free_symbols & set(job.ctx.domains)
+    if not declared or not claim.has(sympy.Derivative, Perturbation):
+        return  # (differentiating takes time: only where a domain may then be used)
     try:
         with job.deadline.slice():
             derived = tuple(evaluate_derivatives(job.ctx, side, lows) for side in sides)

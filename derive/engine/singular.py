@@ -143,7 +143,11 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
             real = switch.is_integer is not True
             if real and (by_intermediate or any(_involves(switch, v) for v in node.variables)):
                 found.append(switch)
-    if any(e.has(sympy.Subs) for e in (claim.lhs, claim.rhs, *bodies)):
+    # A Subs in the claim, a body, or made by unfolding a definition whose body
+    # differentiates by its parameter (D(s) := ∂f(s)/∂s applied at z - 1: its kinks are
+    # where z - 1 is one, and were looked for at z = 0, helper 122).
+    unfolded = [unfold(ctx, side, lows) for side in (claim.lhs, claim.rhs)]
+    if any(e.has(sympy.Subs) for e in (*unfolded, *bodies)):
         found = _at_substitutions(ctx, claim, lows, found)
     return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
 
@@ -205,8 +209,11 @@ def _at_substitutions(ctx: Context, claim: Claim, lows: dict, found: list) -> li
         for node in hits:
             at = switch.xreplace(dict(zip(node.variables, node.point)))
             # A number kept only where it is known not to be 0: sin(π·e) with e = log 6 -
-            # log 2 - log 3 + 1 is 0, but not as written, and was dropped (helper 103).
-            read.append(at if at.is_number and at.is_zero is False else sympy.S.Zero)
+            # log 2 - log 3 + 1 is 0, but not as written, and was dropped (helper 103). A
+            # point in the claim's free symbols, bound nowhere, is read there (z - 1).
+            number = at.is_number and at.is_zero is False
+            symbolic = not at.is_number and not at.free_symbols & set(bound_times)
+            read.append(at if number or symbolic else sympy.S.Zero)
     return read
 
 
