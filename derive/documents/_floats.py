@@ -473,10 +473,31 @@ class Written(float):
         return other // self, other % self
 
     # Ordered by the exact values where both are known (min(1 + 1e-35, 1.0) is 1.0, the
-    # smaller written number); == and hashing stay Python's, as dicts and sets need.
+    # smaller written number; a Decimal is exact too); == and hashing stay Python's, as dicts
+    # and sets need. A marked float decides, or refuses, from its own side (0.0 < 1e-200**7
+    # was False, from the doubles).
     def _order(self, other, python, exact):
+        if isinstance(other, Lost | LostComplex):
+            return NotImplemented
         known = _exactly(other)
+        if known is None and isinstance(other, decimal.Decimal) and other.is_finite():
+            known = _exact_decimal(other)
         return python(float(self), other) if known is None else exact(self.exact, known)
+
+    def __eq__(self, other):
+        if isinstance(other, Lost | LostComplex):
+            return NotImplemented
+        return float.__eq__(self, other)
+
+    def __ne__(self, other):
+        if isinstance(other, Lost | LostComplex):
+            return NotImplemented
+        return float.__ne__(self, other)
+
+    __hash__ = float.__hash__
+
+    def __bool__(self):  # by the number written: (1 + 1e-35) - 1 is not 0
+        return bool(self.exact)
 
     def __lt__(self, other):
         return self._order(other, float.__lt__, lambda a, b: bool(a < b))
@@ -723,9 +744,12 @@ def kept_exact():
 
     sympy.Integer.__new__ = integer
     fraction_methods = _exact_fractions()
-    comparisons = {name: sympy.Float.__dict__[name] for name in _COMPARISONS}
+    comparisons = {name: sympy.Float.__dict__[name] for name in (*_COMPARISONS, "__eq__")}
     for name, compare in comparisons.items():
-        setattr(sympy.Float, name, _compared_as_written(compare, _COMPARISONS[name]))
+        if name == "__eq__":
+            sympy.Float.__eq__ = _equal_as_written(compare)
+        else:
+            setattr(sympy.Float, name, _compared_as_written(compare, _COMPARISONS[name]))
     asking, differing = _ASSUMPTIONS._ask, _RELATIONAL._n2
     _ASSUMPTIONS._ask = _asked_as_written(asking)
     _RELATIONAL._n2 = _differed_as_written(differing)
@@ -777,20 +801,46 @@ def _compared_as_written(compare, operator: str):
 
     def method(self, other):
         result = compare(self, other)
-        if not isinstance(result, sympy.logic.boolalg.BooleanAtom) or not _ambiguous(self):
+        if not isinstance(result, sympy.logic.boolalg.BooleanAtom) or _UNWATCHED[0]:
             return result
         try:
             other = sympy.sympify(other, strict=True)
         except sympy.SympifyError:
             return result
-        if not other.is_number or other.has(sympy.Float) or not _for_a_document():
+        with unwatched():
+            floats = [f for f in (self, *other.atoms(sympy.Float)) if _ambiguous(f)]
+        if not floats or not other.is_number or not _for_a_document():
             return result
         with unwatched():
-            written = _RELATIONS[operator](_decimal(self), other)
+            read = {f: _decimal(f) for f in floats}
+            written = _RELATIONS[operator](self.xreplace(read), other.xreplace(read))
         if written is not result:
             raise RoundedFloat(
                 f"SymPy compared {_written(self)} {operator} {other} by the float's binary value"
                 f"{_ADVICE}"
+            )
+        return result
+
+    return method
+
+
+def _equal_as_written(equal):
+    """Float's ==, raising RoundedFloat where, for a document, two floats are equal that are
+    read as different decimals (Float('0.1', precision=5) is 13/128 = Float('0.1015625'):
+    Max of the two was the first, read as 1/10)."""
+
+    def method(self, other):
+        result = equal(self, other)
+        if result is not True or not isinstance(other, sympy.Float) or other is self:
+            return result
+        if _UNWATCHED[0]:
+            return result
+        with unwatched():
+            different = _decimal(self) != _decimal(other)
+        if different and _for_a_document():
+            raise RoundedFloat(
+                f"SymPy took {_written(self)} and {_written(other)} for one number by their "
+                f"binary value{_ADVICE}"
             )
         return result
 
@@ -821,9 +871,10 @@ def _asked_as_written(asking):
 
     def ask(fact, obj):
         answer = asking(fact, obj)
-        if isinstance(obj, sympy.Number) or not isinstance(obj, sympy.Expr):
+        if isinstance(obj, sympy.Number) or not isinstance(obj, sympy.Expr) or _UNWATCHED[0]:
             return answer
-        floats = [f for f in obj.atoms(sympy.Float) if _ambiguous(f)]
+        with unwatched():
+            floats = [f for f in obj.atoms(sympy.Float) if _ambiguous(f)]
         if not floats or not _for_a_document():
             return answer
         # The fact asked, and the signs SymPy deduced on the way (asked whether 0.7 - log 2 is
@@ -850,8 +901,11 @@ def _differed_as_written(differing):
     was log 2: 11/16 < log 2 < 7/10)."""
 
     def difference(a, b):
-        dif = differing(a, b)
-        floats = [f for f in (*a.atoms(sympy.Float), *b.atoms(sympy.Float)) if _ambiguous(f)]
+        if _UNWATCHED[0]:
+            return differing(a, b)
+        with unwatched():  # the difference is for its sign only, checked below
+            dif = differing(a, b)
+            floats = [f for f in (*a.atoms(sympy.Float), *b.atoms(sympy.Float)) if _ambiguous(f)]
         if not floats or not _for_a_document():
             return dif
         with unwatched():
@@ -880,7 +934,12 @@ def _checked_round(rounding):
         value = _decimal(result) if isinstance(result, sympy.Float) else result
         half = sympy.Rational(1, 2) / sympy.Integer(10) ** (n or 0)
         with unwatched():
-            close = value is not None and (abs(self - value) - half).is_nonpositive
+            gap = None if value is None else abs(self - value) - half
+            close = gap is not None and gap.is_nonpositive
+            # A tie goes to the even digit, as SymPy's round says (and Python's): SymPy gave
+            # …001 for (2·10²⁰ + 3)/2 (helper 123).
+            if close is True and gap.is_zero is not False:
+                close = gap.is_zero is True and (value * 10 ** (n or 0)).is_even is True
         if close is not True:
             raise RoundedFloat(f"SymPy rounded {self} to {_written(result)}{_ADVICE}")
         return result
