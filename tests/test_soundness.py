@@ -1270,7 +1270,7 @@ def _floats_document(tmp_path, claims: str):
         "import math; from decimal import Decimal; from fractions import Fraction\n"
         "from sympy import Abs, Float, Gt, Interval, Max, Min, Mul, Piecewise, S, acos, exp, im; "
         "from sympy import log, sign, sqrt, symbols, sympify\n"
-        "from derive import REFUTED, Source, claim, document\n"
+        "from derive import REFUTED, Source, claim, document, sigmoid\n"
         "x = symbols('x', real=True)\n"
         "DOCUMENT = document('floats', 'floats', Source('s', 's.md'), inputs=(x,),\n"
         "                    definitions=(), claims=(\n"
@@ -3468,3 +3468,18 @@ def test_a_definitions_kinks_are_read_at_its_argument():
         ]:
             doc = _doc(lhs, rhs, inputs=(z,), definitions=(definition,))
             _assert_no_false_proof(_verdict(doc))
+
+
+def test_a_primitive_sympy_evaluates_for_a_fact_lets_a_document_load(tmp_path):
+    """Round 65 (helper 122): a document with no float stopped loading, depending on the hash
+    seed, with "SymPy rounded 1.5 ** -1 to 0.75": deciding a fact of sigmoid(x) -
+    sigmoid(5/7), SymPy evaluated the primitive at 2 digits, and the primitive's own module
+    counted as the document. derive's notation is passed over as SymPy is; a float the
+    document gives a primitive is still watched."""
+    from derive.documents import LoadError
+
+    sign = "(1 if (sigmoid(S(1) / 3) - sigmoid(S(5) / 7)).is_negative else 0)"
+    doc = _floats_document(tmp_path, f"    claim('c', '', '', x * {sign}, x),\n")
+    assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED]
+    with pytest.raises(LoadError, match="RoundedFloat"):
+        _floats_document(tmp_path, "    claim('c', '', '', x * sigmoid(Float('0.1')) * 3, x),\n")

@@ -41,6 +41,10 @@ _LIBRARIES = tuple(
     os.path.dirname(os.path.abspath(module.__file__)) + os.sep for module in (sympy, mpmath)
 )
 _HERE = os.path.abspath(__file__)
+# derive's notation (primitives, SymPy corrections) computes as SymPy does, for whoever calls:
+# the document when it calls them itself, SymPy's own when SymPy does (a primitive's evalf
+# while SymPy decides a fact of a float-free term).
+_NOTATION = os.path.join(os.path.dirname(os.path.dirname(_HERE)), "notation") + os.sep
 # SymPy's own computations whose floats become no term, where what they compute on holds no
 # float: deciding an assumption (is √2 - 5 negative? at 2 bits; Interval(√2, 5) asks) and int()
 # of an exact number (Mod(a, b) asks int(a/b); int() checks the rounding its floats made).
@@ -1068,7 +1072,7 @@ def _for_a_document(watch: str = _HERE) -> bool:
     declarations (claim() rebuilds an unevaluated Add); not a library module's import-time
     code (sympy.physics.units computes its constants as simplify imports it), nor derive
     asking a fact inside `unwatched`, nor SymPy's own computations on what holds no float
-    (_INTERNAL)."""
+    (_INTERNAL). derive's notation is passed over as SymPy is (_NOTATION)."""
     if _UNWATCHED[0]:
         return False
     frame = sys._getframe(2)
@@ -1076,7 +1080,7 @@ def _for_a_document(watch: str = _HERE) -> bool:
         path = frame.f_code.co_filename
         if path.startswith("<frozen") or _internal(frame):
             return False
-        if path not in (_HERE, watch) and not in_library(path):
+        if path not in (_HERE, watch) and not in_library(path) and not path.startswith(_NOTATION):
             return True
         frame = frame.f_back
     return False
