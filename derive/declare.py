@@ -784,6 +784,27 @@ def _check_domain(name: str, atom, domain) -> None:
             )
 
 
+def _rational_ends(domain: sympy.Interval) -> sympy.Interval:
+    """`domain` with an end that is a rational number not written as one (log(8)/log(2) is
+    3) written as that number: the search tries such an end, and its neighbours, as the
+    number it is."""
+    ends = []
+    for end in (domain.inf, domain.sup):
+        if not end.is_Rational and end.is_finite:
+            try:
+                simpler = sympy.simplify(end)
+            except (ArithmeticError, TypeError, ValueError, RecursionError):
+                simpler = end
+            # (simplify rewrites exactly; the check at 50 digits guards against its bugs)
+            tiny = sympy.Rational(1, 10**40)
+            close = simpler.is_Rational and abs((end - simpler).evalf(50)) < tiny
+            end = simpler if close else end
+        ends.append(end)
+    if ends == [domain.inf, domain.sup]:
+        return domain
+    return sympy.Interval(*ends, domain.left_open, domain.right_open)
+
+
 def _check_definitions(where: str, definitions) -> None:
     """Raise ValueError for an entry that is not a definition, two definitions of one name
     (the later one would silently replace the earlier), or definitions that unfold into
@@ -926,6 +947,7 @@ def document(
                 f"document {name}: {atom} is {kind}; a domain is for an input's values"
             )
         _check_domain(name, atom, domain)
+    domains = {atom: _rational_ends(domain) for atom, domain in (domains or {}).items()}
     _check_names(name, inputs)
     return Document(
         name=name,

@@ -927,3 +927,27 @@ def test_a_bound_quoted_a_little_too_tight_is_refuted_where_its_slack_is_least()
         (gelu, Rational(-1700, 10000), ">="),
     ]:
         assert _decide_one(lhs, rhs, relation).status is not REFUTED, lhs
+
+
+def test_a_domain_end_that_is_rational_in_disguise_and_a_narrow_domain_are_searched():
+    """Round 65 (helper 119): an end log(8)/log(2) is 3, which SymPy cannot show inside
+    Interval.contains, so 3 was never tried: x > 3 on [log(8)/log(2), 5] stayed NUMERIC. The
+    end is written as 3 now. A domain narrower than the grid got a point outside it (√2 +
+    10⁻³⁰/2 to 15 digits), and a true claim there was UNDECIDED."""
+    w = Symbol("w", real=True)
+    end = {w: Interval(log(8) / log(2), 5)}
+    verdict = _decide_one(w, 3, ">", inputs=(w,), domains=end)
+    assert verdict.status is REFUTED and verdict.counterexample.point == (("w", "3"),)
+    narrow = {w: Interval.open(sqrt(2), sqrt(2) + Rational(1, 10**30))}
+    verdict = _decide_one(floor(w * 10**20), 141421356237309504880, inputs=(w,), domains=narrow)
+    assert verdict.status in (PROVED, NUMERIC), verdict.scope
+
+
+def test_a_bounded_domains_end_sympy_cannot_compare_is_no_crash():
+    """Round 65 (helper 124): with t in [1, √2 + √3], Max(t - √(5 + 2√6), 0) = 0 (true: the
+    root is √2 + √3) crashed: the case t = √2 + √3 makes a zero SymPy's Max cannot compare,
+    and its ValueError was not caught. Such a case is not proved."""
+    t = Symbol("t", real=True)
+    domain = {t: Interval(1, sqrt(2) + sqrt(3))}
+    for lhs in (Max(t - sqrt(5 + 2 * sqrt(6)), 0), Min(sqrt(5 + 2 * sqrt(6)) - t, 0)):
+        assert _decide_one(lhs, 0, inputs=(t,), domains=domain).status in (PROVED, NUMERIC)

@@ -73,9 +73,13 @@ def draw(domain: Interval, rng: random.Random) -> Rational:
             domain = Interval(domain.sup - WINDOW, domain.sup, False, domain.right_open)
     lo, hi = _on_grid(domain.inf, up=True), _on_grid(domain.sup, up=False)
     if hi - lo < 2:
-        # Narrower than the grid of points: its midpoint, made rational.
-        middle = sympy.nsimplify((domain.inf + domain.sup) / 2, rational=True)
-        return Rational(middle) if middle.is_Rational else Rational(lo, POINT_DENOMINATOR)
+        # Narrower than the grid of points: its midpoint, made rational with digits enough
+        # to stay inside (√2 + 10⁻³⁰/2 to 15 digits lies outside (√2, √2 + 10⁻³⁰)).
+        middle = (domain.inf + domain.sup) / 2
+        width = domain.sup - domain.inf
+        digits = 15 + max(0, int(-sympy.log(width, 10).evalf(15))) if width.is_positive else 15
+        middle = middle if middle.is_Rational else Rational(str(middle.evalf(digits + 5)))
+        return middle if domain.contains(middle) is sympy.true else Rational(lo, POINT_DENOMINATOR)
     return Rational(rng.randint(int(lo) + 1, int(hi) - 1), POINT_DENOMINATOR)
 
 
