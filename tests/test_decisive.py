@@ -951,3 +951,12 @@ def test_a_bounded_domains_end_sympy_cannot_compare_is_no_crash():
     domain = {t: Interval(1, sqrt(2) + sqrt(3))}
     for lhs in (Max(t - sqrt(5 + 2 * sqrt(6)), 0), Min(sqrt(5 + 2 * sqrt(6)) - t, 0)):
         assert _decide_one(lhs, 0, inputs=(t,), domains=domain).status in (PROVED, NUMERIC)
+
+
+def test_a_kronecker_delta_of_reals_is_tried_at_its_tie():
+    """Round 65 (helper 122): δ(x, 5/7) = 0 stayed NUMERIC: SymPy's KroneckerDelta of two
+    reals is 1 where they tie, and the tie was no breakpoint of the search."""
+    from sympy import KroneckerDelta
+
+    verdict = _decide_one(x * KroneckerDelta(x, Rational(5, 7)), 0)
+    assert verdict.status is REFUTED and verdict.counterexample.point == (("x", "5/7"),)

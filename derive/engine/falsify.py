@@ -575,6 +575,11 @@ def switches(expr, poles: bool = True, primitives: bool = True):
             yield node.args[0]
         elif isinstance(node, sympy.atan2):
             yield node.args[0]  # its cut: a jump of 2π where y = 0 (for x < 0)
+        elif (
+            isinstance(node, sympy.KroneckerDelta)
+            and (node.args[0] - node.args[1]).is_integer is not True
+        ):
+            yield node.args[0] - node.args[1]  # a tie of reals: δ(x, 5/7) is 1 there alone
         elif isinstance(node, (sympy.acot, sympy.acoth)):
             yield node.args[0]  # a jump at 0: acot(0) = π/2, acot(0-) tends to -π/2
         elif isinstance(node, sympy.arg):
