@@ -960,3 +960,12 @@ def test_a_kronecker_delta_of_reals_is_tried_at_its_tie():
 
     verdict = _decide_one(x * KroneckerDelta(x, Rational(5, 7)), 0)
     assert verdict.status is REFUTED and verdict.counterexample.point == (("x", "5/7"),)
+
+
+def test_a_derivative_sympy_cannot_take_is_named_in_the_reason():
+    """Round 65 (helper 122): ∂(x·floor(x))/∂x = floor(x) was UNDECIDED with "Unsupported by
+    <class 'derive.engine.numeric._Printer'>": SymPy leaves ∂floor(x)/∂x unevaluated. The
+    reason says so."""
+    verdict = _decide_one(Derivative(x * floor(x), x), floor(x))
+    assert verdict.status is UNDECIDED
+    assert "SymPy leaves a derivative of floor unevaluated" in verdict.scope, verdict.scope

@@ -296,6 +296,10 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
         first = (
             str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
         )
+        left = [d for e in exprs for d in e.atoms(sympy.Derivative)]
+        if left:  # SymPy has no rule for it (∂floor(x)/∂x, ∂Mod(x, 3)/∂x): say so
+            what = left[0].expr.func.__name__
+            first = f"SymPy leaves a derivative of {what} unevaluated (it has no rule for it)"
         raise NotEvaluable(first) from None
     return Compiled(instance, function, relation)
 
