@@ -969,3 +969,16 @@ def test_a_derivative_sympy_cannot_take_is_named_in_the_reason():
     verdict = _decide_one(Derivative(x * floor(x), x), floor(x))
     assert verdict.status is UNDECIDED
     assert "SymPy leaves a derivative of floor unevaluated" in verdict.scope, verdict.scope
+
+
+def test_an_algebraic_gap_of_zero_is_decided_exactly():
+    """Round 65 (helper 119): (x² - x - 1)² > 0 stayed NUMERIC: at the golden ratio its gap
+    is an algebraic 0 SymPy does not simplify, and strict evaluation cannot tell it from a
+    tiny number. An algebraic gap is expanded exactly first."""
+    verdict = _decide_one((x**2 - x - 1) ** 2, 0, ">")
+    assert verdict.status is REFUTED, verdict.scope
+    w = Symbol("w", real=True)
+    verdict = _decide_one(
+        w**2 - 2 * w - 1, 0, "<", inputs=(w,), domains={w: Interval(1, 1 + sqrt(2))}
+    )
+    assert verdict.status is REFUTED and verdict.counterexample.point == (("w", "1 + sqrt(2)"),)

@@ -901,6 +901,10 @@ def _separates(left, right, relation: str) -> bool:
     if not (left_value.is_finite and right_value.is_finite):
         return False
     gap = left - right
+    if not gap.is_Rational and gap.is_algebraic and sympy.count_ops(gap) <= 60:
+        # An algebraic gap expanded exactly: ((x² - x - 1)²)  at the golden ratio is 0, which
+        # evaluation cannot tell from a tiny number (helper 119).
+        gap = sympy.expand(gap)
     if not gap.is_Rational:
         # SymPy's strict evalf has returned 0, and even the wrong sign, for a gap it cancelled
         # (log(1 + e^-1000) - log(1 + e^-1001) gave 0; at -200 a gap of +6.9e-88 came out
