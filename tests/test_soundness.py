@@ -3483,3 +3483,18 @@ def test_a_primitive_sympy_evaluates_for_a_fact_lets_a_document_load(tmp_path):
     assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED]
     with pytest.raises(LoadError, match="RoundedFloat"):
         _floats_document(tmp_path, "    claim('c', '', '', x * sigmoid(Float('0.1')) * 3, x),\n")
+
+
+def test_a_substitution_of_another_atom_is_made_before_the_limits_at_a_kink():
+    """Round 65 (helper 126): f(t, u) = (t - u)·sign(t - u)² is t - u, so ∂f/∂u = -1; with
+    Subs(∂f/∂u, t, 3) = -sign(3 - u)² (0 at u = 3) PROVED and the true = -1 REFUTED: the
+    one-sided limits in u at u = 3 were taken with t symbolic (-sign(t - 3)²) and t = 3
+    put in after. The Subs now puts t at 3 first."""
+    t, u = Symbol("t", real=True), Symbol("u", real=True)
+    f = (t - u) * sign(t - u) ** 2
+    at_three = sympy.Subs(Derivative(f, u), t, 3)
+    for lhs, rhs in [(at_three, -(sign(3 - u) ** 2)), (u * at_three, -u * sign(3 - u) ** 2)]:
+        verdict = _verdict(_doc(lhs, rhs, inputs=(t, u)))
+        assert verdict.status is REFUTED, verdict.scope
+    _assert_no_false_proof(_verdict(_doc(at_three, -(sign(3 - u) ** 2), inputs=(t, u))))
+    assert _verdict(_doc(at_three, -1, inputs=(t, u))).status is not REFUTED

@@ -369,11 +369,20 @@ def decide_at_breakpoints(
     try:
         with deadline.slice(LIMIT_SECONDS):
             # Each derivative's function and the rules' derivative, once for every point.
+            sides = [unfold(ctx, side, lows) for side in (claim.lhs, claim.rhs)]
+            around = _substituted_around(sides, nodes, x)
+            if around is None:
+                return Singular(where, "a derivative sits under several substitutions there")
+            # A Subs around a derivative by x that puts another atom at a point (t at 3 in
+            # Subs(∂f(t, u)/∂u, t, 3)) puts it there before the limits in x are taken: with t
+            # symbolic the limit is generic, wrong where the point meets the kink (helper 126).
             pieces = [
                 (
                     node,
-                    elementary(unfold(ctx, node.expr, lows)),
-                    elementary(evaluate_derivatives(ctx, node, lows)),
+                    elementary(unfold(ctx, node.expr, lows)).xreplace(around.get(node, {})),
+                    elementary(evaluate_derivatives(ctx, node, lows)).xreplace(
+                        around.get(node, {})
+                    ),
                 )
                 for node in nodes
             ]
@@ -388,9 +397,8 @@ def decide_at_breakpoints(
                         return Singular(where, f"the zeros of {switch} in {x} are not a finite set")
                     # A kink known to lie outside x's declared domain is no point of the claim.
                     points |= {z for z in zeros if _may_lie_in(ctx, z, domain)}
-            # The sides as the nodes are found in them: a derivative of a definition is
-            # taken of its body.
-            sides = [unfold(ctx, side, lows) for side in (claim.lhs, claim.rhs)]
+            # The sides as the nodes are found in them (above): a derivative of a definition
+            # is taken of its body.
             for x0 in sorted(points, key=sympy.default_sort_key):
                 others = {a: v for a, v in (only or {}).items() if a != x}
                 along = _vanishing_along(switches, x, others)
@@ -565,6 +573,32 @@ def _may_lie_in(ctx: Context, z, domain) -> bool:
         return True
     span = sympy.Interval(reach.min, reach.max)
     return span.intersect(domain) != sympy.S.EmptySet
+
+
+def _substituted_around(sides, nodes, x) -> dict | None:
+    """{node: the substitution of atoms other than x that the Subs around it make} for each
+    derivative node under a Subs; None where a node is found under different ones (or under
+    one and outside it)."""
+    found: dict = {}
+
+    def visit(expr, mapping: dict):
+        if expr in nodes:
+            if found.setdefault(expr, mapping) != mapping:
+                found[expr] = None
+        if isinstance(expr, sympy.Subs):
+            inner = {v: p for v, p in zip(expr.variables, expr.point) if v != x}
+            visit(expr.expr, {**mapping, **inner})
+            for p in expr.point:
+                visit(p, mapping)
+            return
+        for arg in expr.args:
+            visit(arg, mapping)
+
+    for side in sides:
+        visit(side, {})
+    if any(m is None for m in found.values()):
+        return None
+    return {node: m for node, m in found.items() if m}
 
 
 def _at_point(sides, pieces, x, x0, others):
