@@ -759,6 +759,12 @@ def _check_domain(name: str, atom, domain) -> None:
             f"document {name}: the domain of {atom}, {domain}, must have numbers (or ±oo) as "
             "ends: points are drawn from it"
         )
+    for end in (domain.inf, domain.sup):
+        if end.is_finite and end.has(sympy.CRootOf, sympy.RootSum):
+            raise ValueError(
+                f"document {name}: the domain of {atom} has the end {end}, a root derive "
+                "cannot evaluate; write it in closed form or as a number"
+            )
     holder = atom.label if isinstance(atom, sympy.IndexedBase) else atom
     known = {_facts(**({kind: True} if kind else {})) for kind in (None, *_DOMAIN_KINDS)}
     known |= {

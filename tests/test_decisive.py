@@ -3,6 +3,7 @@ outside the sampling box, at a closed end, by less than any tolerance) are refut
 easy elementary identities are proved, not left at NUMERIC."""
 
 import pytest
+import sympy
 from sympy import (
     Abs,
     Derivative,
@@ -307,6 +308,11 @@ def test_integer_points_stay_inside_the_declared_domain():
 def test_a_domain_with_symbolic_ends_is_an_input_error():
     with pytest.raises(ValueError, match="must have numbers"):
         _decide_one(x, b, ">=", inputs=(x, b), domains={x: Interval(b, oo)})
+    # Helper 119: a CRootOf end loaded, and its claims were UNDECIDED with "name 'CRootOf'
+    # is not defined".
+    root = sympy.CRootOf(x**5 - x - 1, 0)
+    with pytest.raises(ValueError, match="a root derive cannot evaluate"):
+        _decide_one(b, root, ">", inputs=(b,), domains={b: Interval(root, 2)})
 
 
 def test_a_substitution_is_carried_out_before_exact_evaluation():
