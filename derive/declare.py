@@ -793,22 +793,29 @@ def _check_domain(name: str, atom, domain) -> None:
 def _rational_ends(domain: sympy.Interval) -> sympy.Interval:
     """`domain` with an end that is a rational number not written as one (log(8)/log(2) is
     3) written as that number: the search tries such an end, and its neighbours, as the
-    number it is."""
-    ends = []
-    for end in (domain.inf, domain.sup):
-        if not end.is_Rational and end.is_finite:
-            try:
-                simpler = sympy.simplify(end)
-            except (ArithmeticError, TypeError, ValueError, RecursionError):
-                simpler = end
-            # (simplify rewrites exactly; the check at 50 digits guards against its bugs)
-            tiny = sympy.Rational(1, 10**40)
-            close = simpler.is_Rational and abs((end - simpler).evalf(50)) < tiny
-            end = simpler if close else end
-        ends.append(end)
+    number it is. Only exact rewriting shows it (an algebraic end expanded; logs of positive
+    numbers expanded): SymPy's simplify calls log(1 + e⁻¹⁰⁰⁰) - log(1 + e⁻¹⁰⁰¹) zero, and
+    [that, 1] was taken for [0, 1] (helper 128)."""
+    ends = [_exactly_rational(end) for end in (domain.inf, domain.sup)]
     if ends == [domain.inf, domain.sup]:
         return domain
     return sympy.Interval(*ends, domain.left_open, domain.right_open)
+
+
+def _exactly_rational(end):
+    """`end` as the rational it is exactly, where exact rewriting shows one; else `end`."""
+    if end.is_Rational or end.is_finite is not True:
+        return end
+    try:
+        if end.is_algebraic:
+            rewritten = sympy.expand(end)
+        elif all(log.args[0].is_positive for log in end.atoms(sympy.log)):
+            rewritten = sympy.expand_log(end, force=True)  # log(ab) = log a + log b, a, b > 0
+        else:
+            return end
+    except (ArithmeticError, TypeError, ValueError, RecursionError):
+        return end
+    return rewritten if rewritten.is_Rational else end
 
 
 def _check_definitions(where: str, definitions) -> None:

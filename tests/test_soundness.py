@@ -3498,3 +3498,46 @@ def test_a_substitution_of_another_atom_is_made_before_the_limits_at_a_kink():
         assert verdict.status is REFUTED, verdict.scope
     _assert_no_false_proof(_verdict(_doc(at_three, -(sign(3 - u) ** 2), inputs=(t, u))))
     assert _verdict(_doc(at_three, -1, inputs=(t, u))).status is not REFUTED
+
+
+def test_max_of_float_terms_orders_them_as_written(tmp_path):
+    """Round 66 (helper 123): Max(S('0.1')·x, S('0.3')·x) stopped a document loading ("SymPy
+    rounded 0.3 + -0.1"): Max orders two terms by the sign of their difference, which it
+    computes with the floats. That difference is unwatched now, and the order checked
+    against the floats read as decimals."""
+    claim_line = (
+        "    claim('m', '', '', Max(S('0.1') * x, S('0.3') * x), Max(x / 10, 3 * x / 10)),\n"
+    )
+    doc = _floats_document(tmp_path, claim_line)
+    assert [v.status for v in verify(doc, timeout=TIMEOUT)] == [PROVED]
+
+
+def test_a_substitution_whose_point_moves_with_the_variable_is_not_applied_first():
+    """Round 66 (helper 128): f = u·sign(t)² + (u - t)·(2 - sign(u - t)²) is u·sign(t)² + u - t,
+    so ∂f/∂u = sign(t)² + 1, which is 1 at t = 0. Subs(∂f/∂u, t, 2u) = 2 (1 at u = 0) was
+    PROVED by af96e21: putting t = 2u in before the limits in u takes them along the path
+    t = 2u, not with t held. Such a substitution is not decided at the kink."""
+    t, u = Symbol("t", real=True), Symbol("u", real=True)
+    f = u * sign(t) ** 2 + (u - t) * (2 - sign(u - t) ** 2)
+    for point in (2 * u, -u):
+        at_point = sympy.Subs(Derivative(f, u), t, point)
+        _assert_no_false_proof(_verdict(_doc(at_point, 2, inputs=(t, u))))
+    true = sympy.Subs(Derivative(f, u), t, 2 * u)
+    assert _verdict(_doc(true, 1 + sign(u) ** 2, inputs=(t, u))).status is not REFUTED
+
+
+def test_a_domain_end_sympy_cannot_tell_from_zero_is_not_taken_as_zero():
+    """Round 66 (helper 128): c = log(1 + e⁻¹⁰⁰⁰) - log(1 + e⁻¹⁰⁰¹) is about 3·10⁻⁴³⁵, and
+    SymPy's simplify calls it 0: [−c, 1] was declared [0, 1] (8f6891e) and y ≥ 0 PROVED; and
+    SymPy's containment took 0 for inside [c, 1], so the true x > 0 was REFUTED at x = 0. An
+    end is made rational only by exact rewriting, and a point is inside only where strict
+    evaluation places it so."""
+    y = Symbol("y", real=True)
+    c = sympy.log(1 + sympy.exp(-1000)) - sympy.log(1 + sympy.exp(-1001))
+    _assert_no_false_proof(
+        _verdict(_doc(y, 0, relation=">=", inputs=(y,), domains={y: Interval(-c, 1)}))
+    )
+    assert (
+        _verdict(_doc(y, 0, relation=">", inputs=(y,), domains={y: Interval(c, 1)})).status
+        is not REFUTED
+    )

@@ -757,6 +757,9 @@ def kept_exact():
     asking, differing = _ASSUMPTIONS._ask, _RELATIONAL._n2
     _ASSUMPTIONS._ask = _asked_as_written(asking)
     _RELATIONAL._n2 = _differed_as_written(differing)
+    minmax = sympy.functions.elementary.miscellaneous.MinMaxBase
+    connecting = minmax.__dict__["_is_connected"]
+    minmax._is_connected = classmethod(_connected_as_written(connecting.__func__))
     rounding = sympy.Expr.__dict__["round"], sympy.Expr.__dict__["__round__"]
     sympy.Expr.round = sympy.Expr.__round__ = _checked_round(rounding[0])
     # A Decimal is sympified as the number it holds, not a 15-digit float of it.
@@ -770,6 +773,7 @@ def kept_exact():
         sympy.Integer.__new__ = integer_new
         sympy.Expr.round, sympy.Expr.__round__ = rounding
         _ASSUMPTIONS._ask, _RELATIONAL._n2 = asking, differing
+        minmax._is_connected = connecting
         for name, compare in comparisons.items():
             setattr(sympy.Float, name, compare)
         for name, method in fraction_methods.items():
@@ -921,6 +925,31 @@ def _differed_as_written(differing):
         return dif
 
     return difference
+
+
+def _connected_as_written(connecting):
+    """Max's and Min's _is_connected (which of two terms is the larger, found from their
+    difference: Max(0.1·x, 0.3·x) asks for 0.1·x - 0.3·x), for a document with floats in the
+    terms: computed as SymPy does, unwatched (the difference is for its sign only), and
+    RoundedFloat where the floats read as decimals order the terms otherwise."""
+
+    def connected(cls, x, y):
+        floats = [f for term in (x, y) for f in term.atoms(sympy.Float)]
+        if not floats or _UNWATCHED[0] or not _for_a_document():
+            return connecting(cls, x, y)
+        with unwatched():
+            found = connecting(cls, x, y)
+            read = {f: _decimal(f) for f in floats}
+            written = (
+                None
+                if None in read.values()
+                else connecting(cls, x.xreplace(read), y.xreplace(read))
+            )
+        if written != found:
+            raise RoundedFloat(f"SymPy ordered {x} and {y} by a float's binary value{_ADVICE}")
+        return found
+
+    return connected
 
 
 def _checked_round(rounding):

@@ -396,9 +396,33 @@ def in_domain(ctx: Context, point: dict) -> bool:
     """Whether every atom's value is one it may take, inside its declared domain: a
     counterexample anywhere else refutes nothing the document claims."""
     return all(
-        admissible(atom, value) and declared_domain(ctx, atom).contains(value) is sympy.true
+        admissible(atom, value)
+        and declared_domain(ctx, atom).contains(value) is sympy.true
+        and _surely_inside(value, declared_domain(ctx, atom))
         for atom, value in point.items()
     )
+
+
+def _surely_inside(value, domain) -> bool:
+    """Whether `value` lies inside `domain` beyond doubt at an end that is no rational: SymPy
+    decides containment by evaluating, and took 0 for inside [c, 1] with c = log(1 + e⁻¹⁰⁰⁰)
+    - log(1 + e⁻¹⁰⁰¹) > 0 (helper 128). Where strict evaluation cannot tell the value from
+    the end, it is not taken as inside."""
+    if not isinstance(domain, sympy.Interval):
+        return True
+    for end, below in ((domain.inf, True), (domain.sup, False)):
+        if end.is_infinite or end.is_Rational and sympy.sympify(value).is_Rational:
+            continue
+        gap = (value - end) if below else (end - value)
+        if gap == 0:
+            continue  # the end itself: contains() decided its openness
+        try:
+            sign = gap.evalf(30, strict=True)
+        except (PrecisionExhausted, ValueError, TypeError):
+            return False
+        if not sign.is_real or not sign > 0:
+            return False
+    return True
 
 
 def declared_domain(ctx: Context, atom) -> sympy.Interval:

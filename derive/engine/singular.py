@@ -578,7 +578,7 @@ def _may_lie_in(ctx: Context, z, domain) -> bool:
 def _substituted_around(sides, nodes, x) -> dict | None:
     """{node: the substitution of atoms other than x that the Subs around it make} for each
     derivative node under a Subs; None where a node is found under different ones (or under
-    one and outside it)."""
+    one and outside it), or under one whose point holds x."""
     found: dict = {}
 
     def visit(expr, mapping: dict):
@@ -587,6 +587,10 @@ def _substituted_around(sides, nodes, x) -> dict | None:
                 found[expr] = None
         if isinstance(expr, sympy.Subs):
             inner = {v: p for v, p in zip(expr.variables, expr.point) if v != x}
+            if any(p.has(x) for p in inner.values()):
+                # Subs(∂f(t, u)/∂u, t, 2u): the partial with t held, at t = 2u; putting t =
+                # 2u in first would take the limit along the path t = 2u (helper 128).
+                inner = {v: None for v in inner}
             visit(expr.expr, {**mapping, **inner})
             for p in expr.point:
                 visit(p, mapping)
@@ -596,7 +600,7 @@ def _substituted_around(sides, nodes, x) -> dict | None:
 
     for side in sides:
         visit(side, {})
-    if any(m is None for m in found.values()):
+    if any(m is None or None in m.values() for m in found.values()):
         return None
     return {node: m for node, m in found.items() if m}
 
