@@ -803,8 +803,10 @@ def _rational_ends(domain: sympy.Interval) -> sympy.Interval:
 
 
 def _exactly_rational(end):
-    """`end` as the rational it is exactly, where exact rewriting shows one; else `end`."""
-    if end.is_Rational or end.is_finite is not True:
+    """`end` as the rational it is exactly, where exact rewriting shows one; else `end`. No
+    imaginary unit may be in it (a log's rewriting is exact only up to 2πi·k), and the
+    rational must agree with `end` at 30 digits (which any such slip would fail)."""
+    if end.is_Rational or end.is_finite is not True or end.has(sympy.I):
         return end
     try:
         if end.is_algebraic:
@@ -813,9 +815,10 @@ def _exactly_rational(end):
             rewritten = sympy.expand_log(end, force=True)  # log(ab) = log a + log b, a, b > 0
         else:
             return end
+        agrees = rewritten.is_Rational and abs((end - rewritten).evalf(30)) < 1e-20
     except (ArithmeticError, TypeError, ValueError, RecursionError):
         return end
-    return rewritten if rewritten.is_Rational else end
+    return rewritten if agrees else end
 
 
 def _check_definitions(where: str, definitions) -> None:

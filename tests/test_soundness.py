@@ -3541,3 +3541,27 @@ def test_a_domain_end_sympy_cannot_tell_from_zero_is_not_taken_as_zero():
         _verdict(_doc(y, 0, relation=">", inputs=(y,), domains={y: Interval(c, 1)})).status
         is not REFUTED
     )
+
+
+def test_an_inner_substitutions_point_is_read_through_the_outer_one():
+    """Review of af96e21: in Subs(s·Subs(∂g/∂u, t, s), s, 3) the inner Subs puts t at s, which
+    the outer one puts at 3; the two substitutions were merged side by side, {s: 3, t: s},
+    so t went to the symbol s, and the limits at a kink in u would be generic in s."""
+    from derive.engine.singular import _substituted_around
+
+    s, t, u = (Symbol(n, real=True) for n in "stu")
+    node = Derivative((t - u) * sign(t - u) ** 2, u)
+    side = sympy.Subs(s * sympy.Subs(node, t, s), s, 3)
+    assert _substituted_around([side], [node], u) == {node: {s: 3, t: 3}}
+    moving = sympy.Subs(s * sympy.Subs(node, t, s), s, 2 * u)
+    assert _substituted_around([moving], [node], u) is None  # its point moves with u
+
+
+def test_a_domain_end_is_made_rational_only_where_its_value_agrees():
+    """Review of 07d9163: an end is made rational by exact rewriting (log(8)/log(2) is 3), not
+    by SymPy's simplify, which calls c = log(1 + e⁻¹⁰⁰⁰) - log(1 + e⁻¹⁰⁰¹) zero."""
+    from derive.declare import _exactly_rational
+
+    assert _exactly_rational(sympy.log(8) / sympy.log(2)) == 3
+    c = sympy.log(1 + sympy.exp(-1000)) - sympy.log(1 + sympy.exp(-1001))
+    assert _exactly_rational(c) == c

@@ -43,7 +43,12 @@ from derive.engine.prove import (
     step_names,
     zero_method,
 )
-from derive.engine.singular import breakpoints, decide_at_breakpoints, kinks_crossed_apart
+from derive.engine.singular import (
+    breakpoints,
+    decide_at_breakpoints,
+    kinks_crossed_apart,
+    where_zero,
+)
 from derive.engine.terms import (
     Context,
     InputError,
@@ -169,14 +174,14 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
         if elsewhere is not None:  # the rules hold there: the derivative is theirs
             return _refuted(elsewhere, finding.details)
         if _on_primitive_kinks(ctx, claim, there):
-            where = " or ".join(f"{sympy.sstr(s)} = 0" for s in there)
+            where = where_zero(there)
             note = (
                 f"the point lies where {where}, a primitive's kink, whose documented "
                 "derivative the rules take (the kinks there do not cancel)"
             )
             return dataclasses.replace(finding, details=(*finding.details, note))
         if found.sizes:  # the switches of a sized claim are in tensor entries: not decided
-            where = " or ".join(f"{sympy.sstr(s)} = 0" for s in there)
+            where = where_zero(there)
             scope = (
                 f"the counterexample found lies where {where}, where the rules' derivative "
                 "may not be the derivative, and no other was found"
@@ -234,7 +239,7 @@ def _by_convention(ctx: Context, claim: Claim, finding: Finding, switches, deadl
         checked = decide_at_breakpoints(ctx, claim, visible, deadline)
         if checked.why or checked.refuted is not None:
             return None
-    where = " or ".join(f"{sympy.sstr(s)} = 0" for s in kinks)
+    where = where_zero(kinks)
     note = (
         f"where {where}, a primitive's kink: its documented derivative is taken there, as "
         "autograd computes it (where two kinks meet, crossed in opposite directions, they "

@@ -346,12 +346,21 @@ def _cases(expr, most: int = 4) -> list:
     ]
 
 
+def where_zero(switches) -> str:
+    """Where the expressions `switches` vanish, for a reader; 0 stands for a kink a
+    substitution may put anywhere (see _at_substitutions)."""
+    return " or ".join(
+        "a kink may sit under a substitution" if s == 0 else f"{sympy.sstr(s)} = 0"
+        for s in switches
+    )
+
+
 def decide_at_breakpoints(
     ctx: Context, claim: Claim, switches: list, deadline: Deadline, only=None
 ) -> Singular:
     """Decide the claim where an expression in `switches` is 0 (see the module); `only`
     restricts that to one point {x: x0}."""
-    where = " or ".join(f"{sympy.sstr(s)} = 0" for s in switches)
+    where = where_zero(switches)
     if claim.lhs.has(Perturbation) or claim.rhs.has(Perturbation):
         return Singular(where, "a perturbation's derivative is not decided there")
     if claim.at_kinks == "autograd" and _has_primitives(ctx, claim):
@@ -578,29 +587,34 @@ def _may_lie_in(ctx: Context, z, domain) -> bool:
 def _substituted_around(sides, nodes, x) -> dict | None:
     """{node: the substitution of atoms other than x that the Subs around it make} for each
     derivative node under a Subs; None where a node is found under different ones (or under
-    one and outside it), or under one whose point holds x."""
-    found: dict = {}
+    one and outside it), or under one whose point holds x: Subs(∂f(t, u)/∂u, t, 2u) is the
+    partial with t held, at t = 2u, and putting t = 2u in first would take the limit along
+    the path t = 2u (helper 128). An inner Subs' point is read through the outer ones
+    (Subs(s·Subs(∂g/∂u, t, s), s, 3) puts t at 3, not at s)."""
+    wanted, found = set(nodes), {}
+    moving = object()  # stands for the substitution of a Subs whose point holds x
 
-    def visit(expr, mapping: dict):
-        if expr in nodes:
-            if found.setdefault(expr, mapping) != mapping:
-                found[expr] = None
+    def visit(expr, mapping):
+        if expr in wanted and found.setdefault(expr, mapping) != mapping:
+            found[expr] = moving
         if isinstance(expr, sympy.Subs):
-            inner = {v: p for v, p in zip(expr.variables, expr.point) if v != x}
-            if any(p.has(x) for p in inner.values()):
-                # Subs(∂f(t, u)/∂u, t, 2u): the partial with t held, at t = 2u; putting t =
-                # 2u in first would take the limit along the path t = 2u (helper 128).
-                inner = {v: None for v in inner}
-            visit(expr.expr, {**mapping, **inner})
-            for p in expr.point:
-                visit(p, mapping)
+            inner = mapping
+            if mapping is not moving:
+                points = {
+                    v: p.xreplace(mapping) for v, p in zip(expr.variables, expr.point) if v != x
+                }
+                moves = any(p.has(x) for p in points.values())
+                inner = moving if moves else {**mapping, **points}
+            visit(expr.expr, inner)
+            for point in expr.point:
+                visit(point, mapping)
             return
         for arg in expr.args:
             visit(arg, mapping)
 
     for side in sides:
         visit(side, {})
-    if any(m is None or None in m.values() for m in found.values()):
+    if any(m is moving for m in found.values()):
         return None
     return {node: m for node, m in found.items() if m}
 
