@@ -2745,13 +2745,16 @@ def test_a_switch_in_a_symbol_bound_twice_is_read_at_no_point():
     from sympy import Subs
 
     from derive.engine.singular import _at_substitutions
+    from derive.engine.terms import unfold
 
     d = Symbol("d", real=True)
     at_three = Subs(Derivative(Abs(d), d), d, 3)
     once = _doc(at_three, 1, inputs=(d,))
     twice = _doc(at_three + Subs(Derivative(d * sign(d) ** 2, d), d, 2), 2, inputs=(d,))
     for doc, reading in ((once, [3]), (twice, [0])):
-        read = _at_substitutions(context_of(doc), doc.claims[0], {}, [d])
+        claim = doc.claims[0]
+        sides = [unfold(context_of(doc), side, {}) for side in (claim.lhs, claim.rhs)]
+        read = _at_substitutions(sides, [d])
         assert read == reading, read
 
 

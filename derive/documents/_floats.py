@@ -749,11 +749,9 @@ def kept_exact():
     sympy.Integer.__new__ = integer
     fraction_methods = _exact_fractions()
     comparisons = {name: sympy.Float.__dict__[name] for name in (*_COMPARISONS, "__eq__")}
-    for name, compare in comparisons.items():
-        if name == "__eq__":
-            sympy.Float.__eq__ = _equal_as_written(compare)
-        else:
-            setattr(sympy.Float, name, _compared_as_written(compare, _COMPARISONS[name]))
+    sympy.Float.__eq__ = _equal_as_written(comparisons["__eq__"])
+    for name, (operator, relation) in _COMPARISONS.items():
+        setattr(sympy.Float, name, _compared_as_written(comparisons[name], operator, relation))
     asking, differing = _ASSUMPTIONS._ask, _RELATIONAL._n2
     _ASSUMPTIONS._ask = _asked_as_written(asking)
     _RELATIONAL._n2 = _differed_as_written(differing)
@@ -792,17 +790,27 @@ def kept_exact():
 # its relational one (whose _n2 orders two numbers by their difference at 2 digits).
 _ASSUMPTIONS = importlib.import_module("sympy.core.assumptions")
 _RELATIONAL = importlib.import_module("sympy.core.relational")
-_COMPARISONS = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
+_COMPARISONS = {  # Float's method: (its operator, SymPy's relation)
+    "__lt__": ("<", sympy.Lt),
+    "__le__": ("<=", sympy.Le),
+    "__gt__": (">", sympy.Gt),
+    "__ge__": (">=", sympy.Ge),
+}
 
 
-def _ambiguous(number) -> bool:
-    """Whether the float `number` is not the decimal it is read as (0.1 is
-    0.1000000000000000055…; 0.5 is 1/2)."""
-    written = _decimal(number)
-    return written is None or written != sympy.Rational(number)
+def _read_as_written(*terms) -> dict:
+    """{float: the decimal it is read as} for each float in `terms` that is not that decimal
+    (0.1 is 0.1000000000000000055…; 0.5 is 1/2, and inf has no decimal: both left out)."""
+    read = {}
+    for term in terms:
+        for number in term.atoms(sympy.Float):
+            written = _decimal(number)
+            if written is not None and written != sympy.Rational(number):
+                read[number] = written
+    return read
 
 
-def _compared_as_written(compare, operator: str):
+def _compared_as_written(compare, operator: str, relation):
     """Float's comparison `compare`, raising RoundedFloat where, for a document, it decides
     otherwise than the decimal the float is read as would: SymPy compares the binary value
     (Max(Float('0.1'), 1/10 + 10⁻²⁰) was the float, read as 1/10)."""
@@ -816,12 +824,11 @@ def _compared_as_written(compare, operator: str):
         except sympy.SympifyError:
             return result
         with unwatched():
-            floats = [f for f in (self, *other.atoms(sympy.Float)) if _ambiguous(f)]
-        if not floats or not other.is_number or not _for_a_document():
+            read = _read_as_written(self, other)
+        if not read or not other.is_number or not _for_a_document():
             return result
         with unwatched():
-            read = {f: _decimal(f) for f in floats}
-            written = _RELATIONS[operator](self.xreplace(read), other.xreplace(read))
+            written = relation(self.xreplace(read), other.xreplace(read))
         if written is not result:
             raise RoundedFloat(
                 f"SymPy compared {_written(self)} {operator} {other} by the float's binary value"
@@ -855,14 +862,6 @@ def _equal_as_written(equal):
     return method
 
 
-_RELATIONS = {
-    "<": lambda a, b: sympy.Lt(a, b),
-    "<=": lambda a, b: sympy.Le(a, b),
-    ">": lambda a, b: sympy.Gt(a, b),
-    ">=": lambda a, b: sympy.Ge(a, b),
-}
-
-
 _SIGNS = tuple(
     f"{extended}{sign}"
     for extended in ("", "extended_")
@@ -882,15 +881,15 @@ def _asked_as_written(asking):
         if isinstance(obj, sympy.Number) or not isinstance(obj, sympy.Expr) or _UNWATCHED[0]:
             return answer
         with unwatched():
-            floats = [f for f in obj.atoms(sympy.Float) if _ambiguous(f)]
-        if not floats or not _for_a_document():
+            read = _read_as_written(obj)
+        if not read or not _for_a_document():
             return answer
         # The fact asked, and the signs SymPy deduced on the way (asked whether 0.7 - log 2 is
         # zero, it finds it negative too, and sign() reads that later).
         known = getattr(obj, "_assumptions", {})
         decided = {fact: answer, **{s: known.get(s) for s in _SIGNS if known.get(s) is not None}}
         with unwatched():
-            written = obj.xreplace({f: _decimal(f) for f in floats})
+            written = obj.xreplace(read)
             for name, value in decided.items():
                 if getattr(written, f"is_{name}") is not value:
                     raise RoundedFloat(
@@ -913,11 +912,10 @@ def _differed_as_written(differing):
             return differing(a, b)
         with unwatched():  # the difference is for its sign only, checked below
             dif = differing(a, b)
-            floats = [f for f in (*a.atoms(sympy.Float), *b.atoms(sympy.Float)) if _ambiguous(f)]
-        if not floats or not _for_a_document():
+            read = _read_as_written(a, b)
+        if not read or not _for_a_document():
             return dif
         with unwatched():
-            read = {f: _decimal(f) for f in floats}
             written = differing(a.xreplace(read), b.xreplace(read))
             signs = [None if d is None else (d > 0, d < 0) for d in (dif, written)]
         if signs[0] != signs[1]:
@@ -934,17 +932,13 @@ def _connected_as_written(connecting):
     RoundedFloat where the floats read as decimals order the terms otherwise."""
 
     def connected(cls, x, y):
-        floats = [f for term in (x, y) for f in term.atoms(sympy.Float)]
+        floats = x.has(sympy.Float) or y.has(sympy.Float)
         if not floats or _UNWATCHED[0] or not _for_a_document():
             return connecting(cls, x, y)
         with unwatched():
             found = connecting(cls, x, y)
-            read = {f: _decimal(f) for f in floats}
-            written = (
-                None
-                if None in read.values()
-                else connecting(cls, x.xreplace(read), y.xreplace(read))
-            )
+            read = _read_as_written(x, y)
+            written = connecting(cls, x.xreplace(read), y.xreplace(read)) if read else found
         if written != found:
             raise RoundedFloat(f"SymPy ordered {x} and {y} by a float's binary value{_ADVICE}")
         return found
@@ -1090,9 +1084,17 @@ def _internal(frame) -> bool:
     return isinstance(subject, sympy.Basic) and not subject.atoms(sympy.Float)
 
 
+@functools.cache
 def in_library(path: str) -> bool:
     """Whether the file `path` is SymPy's or mpmath's own."""
     return os.path.abspath(path).startswith(_LIBRARIES)
+
+
+@functools.cache
+def _passed_over(path: str) -> bool:
+    """Whether the file `path` computes as SymPy does (SymPy's, mpmath's, derive's notation):
+    the document is what called it."""
+    return in_library(path) or os.path.abspath(path).startswith(_NOTATION)
 
 
 def _for_a_document(watch: str = _HERE) -> bool:
@@ -1109,7 +1111,7 @@ def _for_a_document(watch: str = _HERE) -> bool:
         path = frame.f_code.co_filename
         if path.startswith("<frozen") or _internal(frame):
             return False
-        if path not in (_HERE, watch) and not in_library(path) and not path.startswith(_NOTATION):
+        if path not in (_HERE, watch) and not _passed_over(path):
             return True
         frame = frame.f_back
     return False

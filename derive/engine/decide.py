@@ -567,7 +567,7 @@ def _domain_attempts(job: Job, lows: dict):
 def _generic_in_cases(job: Job, sides: tuple, cases: list[dict], lows: dict) -> str | None:
     """The method that proves lhs relation rhs (`sides`) in each case (a substitution for
     its symbols), the first case's; None unless every case is proved."""
-    methods = []
+    first = None
     for case in cases:
         try:
             lhs, rhs = (side.xreplace(case) for side in sides)
@@ -578,8 +578,8 @@ def _generic_in_cases(job: Job, sides: tuple, cases: list[dict], lows: dict) -> 
             return None
         if not method:
             return None
-        methods.append(method)
-    return methods[0]
+        first = first or method
+    return first
 
 
 # Where x may be replaced by a + d and mean the same: nodes that are functions of their

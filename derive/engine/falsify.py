@@ -395,12 +395,12 @@ def _growing(inst: Instance) -> set:
 def in_domain(ctx: Context, point: dict) -> bool:
     """Whether every atom's value is one it may take, inside its declared domain: a
     counterexample anywhere else refutes nothing the document claims."""
-    return all(
-        admissible(atom, value)
-        and declared_domain(ctx, atom).contains(value) is sympy.true
-        and _surely_inside(value, declared_domain(ctx, atom))
-        for atom, value in point.items()
-    )
+    for atom, value in point.items():
+        domain = declared_domain(ctx, atom)
+        inside = domain.contains(value) is sympy.true and _surely_inside(value, domain)
+        if not (admissible(atom, value) and inside):
+            return False
+    return True
 
 
 def _surely_inside(value, domain) -> bool:

@@ -148,7 +148,7 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
     # where z - 1 is one, and were looked for at z = 0, helper 122).
     unfolded = [unfold(ctx, side, lows) for side in (claim.lhs, claim.rhs)]
     if any(e.has(sympy.Subs) for e in (*unfolded, *bodies)):
-        found = _at_substitutions(ctx, claim, lows, found)
+        found = _at_substitutions(unfolded, found)
     return [s for s in dict.fromkeys(found) if s.free_symbols or s == 0]
 
 
@@ -183,14 +183,15 @@ def _roots_of(function):
                 yield factor
 
 
-def _at_substitutions(ctx: Context, claim: Claim, lows: dict, found: list) -> list:
+def _at_substitutions(sides: list, found: list) -> list:
     """`found` with a switch in a variable a Subs binds read at the Subs' point: the kinks of
     Subs(∂|d|/∂d, d, 3) are where 3 = 0 (none), not at d = 0, where |d|' at 3 = 1 was
-    REFUTED. Where the switch may belong to another binding of that symbol, the point is
-    not a number, or the symbol is also free once definitions unfold (g() := d·sign(d)²
-    beside Subs(∂g/∂d, d, 3)), 0 stands in for it: "may be on a kink", which no point
-    decides."""
-    sides = [unfold(ctx, side, lows) for side in (claim.lhs, claim.rhs)]
+    REFUTED; a point in free symbols bound nowhere is read there too (D(z - 1) of D(s) :=
+    ∂f(s)/∂s has its kinks where z - 1 is one). Where the switch may belong to another
+    binding of that symbol, the point is a number not known nonzero or holds a bound symbol,
+    or the symbol is also free once definitions unfold (g() := d·sign(d)² beside
+    Subs(∂g/∂d, d, 3)), 0 stands in for it: "may be on a kink", which no point decides.
+    `sides` are the claim's, definitions unfolded."""
     nodes = [n for side in sides for n in sympy.preorder_traversal(side)]
     bindings = [n for n in nodes if isinstance(n, sympy.Subs)]
     free = set().union(*(side.free_symbols for side in sides))
@@ -385,16 +386,12 @@ def decide_at_breakpoints(
             # A Subs around a derivative by x that puts another atom at a point (t at 3 in
             # Subs(∂f(t, u)/∂u, t, 3)) puts it there before the limits in x are taken: with t
             # symbolic the limit is generic, wrong where the point meets the kink (helper 126).
-            pieces = [
-                (
-                    node,
-                    elementary(unfold(ctx, node.expr, lows)).xreplace(around.get(node, {})),
-                    elementary(evaluate_derivatives(ctx, node, lows)).xreplace(
-                        around.get(node, {})
-                    ),
-                )
-                for node in nodes
-            ]
+            pieces = []
+            for node in nodes:
+                put = around.get(node, {})
+                function = elementary(unfold(ctx, node.expr, lows)).xreplace(put)
+                derived = elementary(evaluate_derivatives(ctx, node, lows)).xreplace(put)
+                pieces.append((node, function, derived))
             domain = declared_domain(ctx, x)
             if only is not None:
                 points = {only[x]} if x in only else set()

@@ -93,15 +93,17 @@ def rationalized(expr: sympy.Basic) -> sympy.Basic:
 def exact_decimal(number: sympy.Float) -> sympy.Rational:
     """The decimal a float was written as: 0.1 -> 1/10, 1e-35 -> 1/10**35 (the shortest
     decimal that rounds to it, as Python prints it)."""
+    # (Compared by their binary values, _mpf_: within a document's float watch, Float's ==
+    # itself asks for this reading.)
     double = float(number)
-    if number._prec == 53 and math.isfinite(double) and sympy.Float(double) == number:
+    if number._prec == 53 and math.isfinite(double) and sympy.Float(double)._mpf_ == number._mpf_:
         # (Not a subnormal one: float() rounds it to fewer bits, Float('2.5e-324') to 5e-324.)
         return sympy.Rational(repr(double))
     # Other digits than a double's (Float('0.1', 5) is 0.10000), or beyond its range (1e-400
     # is not 0, 1e600 not inf): the digits it prints, where they round back to it. At a few
     # bits they need not (Float(1.5, precision=2) prints as 0.e+0): its binary value then.
     printed = str(number)
-    if sympy.Float(printed, precision=number._prec) == number:
+    if sympy.Float(printed, precision=number._prec)._mpf_ == number._mpf_:
         return sympy.Rational(printed)
     return sympy.Rational(number)
 
