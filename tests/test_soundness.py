@@ -3568,3 +3568,59 @@ def test_a_domain_end_is_made_rational_only_where_its_value_agrees():
     assert _exactly_rational(sympy.log(8) / sympy.log(2)) == 3
     c = sympy.log(1 + sympy.exp(-1000)) - sympy.log(1 + sympy.exp(-1001))
     assert _exactly_rational(c) == c
+
+
+def test_a_function_evalf_gives_exactly_zero_is_not_taken_for_zero():
+    """Round 67: SymPy's evalf gives log(1 + e⁻¹⁰⁰⁰) and acos(1 - e⁻¹⁰⁰⁰) as exactly 0 (the
+    argument rounds to 1), and its facts read that as exact: c = log(1 + e⁻¹⁰⁰⁰) -
+    log(1 + e⁻¹⁰⁰¹), about 3·10⁻⁴³⁵, was zero, so `c = 0`, `u·c = 0`, `|u| + c = |u|` and
+    ∂(c·max(u, 0))/∂u = c·H(u) were PROVED 'simplify', and a claim wrong by such a number
+    only at a kink was PROVED there. Such a 0 is evaluated again at a higher precision."""
+    from sympy import acos
+
+    from derive.engine.prove import zero_method
+
+    u = Symbol("u", real=True)
+    tiny = exp(-1000)
+    c = log(1 + tiny) - log(1 + tiny / sympy.E)
+    assert c.is_zero is not True and sympy.simplify(c) != 0
+    assert c.is_positive and log(1 - tiny).is_negative  # evaluated at a higher precision
+    hidden = log(1 + exp(-(10**6))) - log(1 + exp(-(10**6) - 1))  # below that precision too
+    assert hidden.is_zero is None and sympy.simplify(hidden) != 0
+    with Deadline(STRATEGY_SECONDS).guard() as deadline:
+        assert zero_method(c, 0, "==", deadline) is None
+        assert zero_method(u * acos(1 - tiny), 0, "==", deadline) is None
+    false = [
+        (c, 0),
+        (u * c, 0),
+        (hidden * u, 0),
+        (Abs(u) + c, Abs(u)),
+        (u * acos(1 - tiny), 0),
+        (Derivative(c * Max(u, 0), u), c * Heaviside(u, 1)),
+        (Derivative(Abs(u), u), sign(u) + log(1 + tiny * (1 - sign(u) ** 2))),
+    ]
+    for lhs, rhs in false:
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=(u,))))
+    _assert_decided(_verdict(_doc(c, 0, inputs=(u,), relation=">")))
+    # Exact zeros stay zero: of a sum SymPy's rewrites take to 0, and of relu below its kink.
+    from derive.notation.primitives import relu
+
+    assert _verdict(_doc(u * (log(6) - log(2) - log(3)), 0, inputs=(u,))).status is PROVED
+    assert relu(-2).is_zero and sympy.N(relu(-2)) == 0
+
+
+def test_a_derivative_put_at_a_symbol_with_subs_is_a_substitution():
+    """Round 67 (helper 131): Derivative(f(), x).subs(x, y) renamed the variable (∂f/∂y)
+    where y did not show in f(), a definition's application: for f := e^y + x, 'f_x at
+    x = y is e^y' was PROVED (f_x = 1) and the true 'q_x at x = y is 2y' (q := x² + y)
+    REFUTED. It is Subs(∂f/∂x, x, y) now, as for a number."""
+    x_, y_ = symbols("x y", real=True)
+    f = define("f", (), exp(y_) + x_)
+    q = define("q", (), x_**2 + y_)
+    at_y = Derivative(f(), x_).subs(x_, y_)
+    assert at_y == sympy.Subs(Derivative(f(), x_), x_, y_)
+    options = {"inputs": (x_, y_), "definitions": (f, q)}
+    assert _verdict(_doc(at_y, exp(y_), **options)).status is REFUTED
+    true = _doc(Derivative(q(), x_).subs(x_, y_), 2 * y_, **options)
+    assert _verdict(true).status is PROVED
+    assert Derivative(x_**2, x_).subs(x_, y_) == Derivative(y_**2, y_)  # explicit: renamed

@@ -83,6 +83,22 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   though true). Where a point holds a variable of the Subs, the variables are renamed to
   fresh ones first, so the substitution is simultaneous.
 
+- Derivative(f(), x).subs(x, y), with y a symbol, renamed the variable (∂f/∂y) wherever y did
+  not show in the expression, as in an undefined function's application, which is how a
+  document's definition appears: for f := e^y + x, "∂f/∂x at x = y is e^y" was built as
+  ∂f/∂y = e^y and PROVED (it is 1), and a true "∂q/∂x at x = y is 2y" (q := x² + y) was
+  REFUTED (helper 131). Where the expression holds such an application, the substitution
+  is a Subs now, as it was for a number.
+- evalf gave exactly 0 for a function whose argument rounds, at the working precision, to a
+  zero of it: log(1 + e⁻¹⁰⁰⁰) and acos(1 - e⁻¹⁰⁰⁰) (SymPy's evalf_log skips its accurate
+  path for a log of 1, and mpmath's acos(1) is 0). SymPy's facts read that 0 as exact:
+  c = log(1 + e⁻¹⁰⁰⁰) - log(1 + e⁻¹⁰⁰¹) (about 3·10⁻⁴³⁵) was zero, so `c = 0`, `x·c = 0`
+  and ∂(c·max(x, 0))/∂x = c·H(x) (either value at 0) were PROVED. Such a 0 is evaluated
+  again at RECHECK_BITS; where it is still 0 there, it is given as a number of unknown sign
+  below that precision, as SymPy gives a sum it cannot tell from 0 (so is_zero is None),
+  except for the functions that are 0 on an interval (relu, floor, Max, ...), whose 0 is
+  their value there, not a rounding.
+
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
 what SymPy gave them.
@@ -94,6 +110,7 @@ import sys
 
 import sympy
 from sympy.codegen import cfunctions
+from sympy.core import evalf as evalf_module
 from sympy.core import function, relational
 from sympy.core.function import Application, AppliedUndef, WildFunction
 from sympy.core.power import Pow
@@ -431,6 +448,62 @@ def _gamma_is_positive(self):
     return None
 
 
+_DERIVATIVE_SUBS = sympy.Derivative._eval_subs
+
+
+def _derivative_subs(self, old, new):
+    """Derivative._eval_subs, a Subs where it would rename a variable of an expression that
+    holds an undefined function's application (see the module docstring)."""
+    renamed = old in self._wrt_variables and new != old and getattr(new, "_diff_wrt", False)
+    if renamed and self.expr.has(AppliedUndef):
+        return sympy.Subs(self, old, new)
+    return _DERIVATIVE_SUBS(self, old, new)
+
+
+_EVALF = evalf_module.evalf
+RECHECK_BITS = 4096  # the precision an exact 0 of a function is evaluated again at
+# Zero on an interval: an exact 0 of theirs is their value there, not a rounding.
+FLAT = [
+    sympy.Heaviside,
+    sympy.sign,
+    sympy.floor,
+    sympy.ceiling,
+    sympy.frac,
+    sympy.KroneckerDelta,
+    sympy.Piecewise,
+    sympy.Max,
+    sympy.Min,
+    sympy.Mod,
+]  # and derive's relu and leaky_relu_slope (primitives.py adds them)
+
+
+def _evalf(x, prec, options):
+    """SymPy's evalf, with a function's exact 0 checked (see the module docstring)."""
+    result = _EVALF(x, prec, options)
+    if not _rounded_to_zero(x, result) or options.get("chop"):
+        return result
+    if prec < RECHECK_BITS:
+        maxprec = max(options.get("maxprec", RECHECK_BITS), RECHECK_BITS)
+        higher = _EVALF(x, RECHECK_BITS, {**options, "maxprec": maxprec})
+        if not _rounded_to_zero(x, higher):
+            return higher
+    if options.get("strict"):
+        raise evalf_module.PrecisionExhausted(f"{x} cannot be told from 0")
+    # A number of unknown sign below the precision (accuracy -1), as evalf_add gives a sum
+    # it cannot tell from 0.
+    return evalf_module.mpf_shift(evalf_module.fone, -RECHECK_BITS - 64), None, -1, None
+
+
+def _rounded_to_zero(x, result) -> bool:
+    """Whether `result` is evalf's exact 0 for a function not known to be 0 on an interval."""
+    if not isinstance(x, function.Function) or isinstance(x, tuple(FLAT)):
+        return False
+    if not isinstance(result, tuple) or len(result) != 4:
+        return False
+    re, im = result[0], result[1]
+    return (re is None or re == evalf_module.fzero) and (im is None or im == evalf_module.fzero)
+
+
 _PIECEWISE_FOLD = piecewise.piecewise_fold
 
 
@@ -478,6 +551,7 @@ def apply() -> None:
     if Pow._prop_handler.get("imaginary") is _pow_is_imaginary:
         return
     _install_piecewise_fold()
+    evalf_module.evalf = _evalf  # what evalf, its recursion and _to_mpmath call
     Pow._eval_is_imaginary = _pow_is_imaginary
     Pow._prop_handler["imaginary"] = _pow_is_imaginary  # what SymPy's assumptions call
     _install(Pow, "rational", _pow_is_rational)
@@ -498,6 +572,7 @@ def apply() -> None:
     sympy.atan2._eval_conjugate = _atan2_conjugate
     relational.is_eq = _is_eq  # what Eq and Ne call as they are built
     sympy.Subs.doit = _subs_doit
+    sympy.Derivative._eval_subs = _derivative_subs
     sympy.acot.eval = classmethod(_acot_eval)
     sympy.acoth.eval = classmethod(_acoth_eval)
     sympy.asec.eval = classmethod(_asec_eval)

@@ -17,6 +17,7 @@ from sympy import Function, Interval, Piecewise, exp, log
 from sympy.codegen.cfunctions import log1p
 from sympy.core.logic import fuzzy_and
 
+from derive.notation import corrections
 from derive.notation.aggregates import expand_sum
 
 
@@ -317,3 +318,7 @@ class leaky_relu_slope(PrimitiveFunction):
         if argindex == 1:
             return sympy.S.Zero
         return 1 - leaky_relu_slope(self.args[0], 0)
+
+
+# 0 on an interval: evalf's exact 0 of theirs is their value there (see corrections).
+corrections.FLAT += [relu, leaky_relu_slope]
