@@ -84,7 +84,8 @@ def render_table(run: DocumentRun) -> list[str]:
 
 
 def render_details(verdict: Verdict) -> list[str]:
-    """The block printed under the table for a refuted or unexpected verdict."""
+    """The block printed under the table for a refuted or unexpected verdict, ending with how
+    it was reached, in full."""
     head = f"{_label(verdict)}  {verdict.document}  {verdict.claim}  ({verdict.location})"
     lines = [head]
     if verdict.reading:
@@ -104,6 +105,8 @@ def render_details(verdict: Verdict) -> list[str]:
     lines += [f"  found     {d}" for d in verdict.details]
     if verdict.note:
         lines.append(f"  note      {verdict.note}")
+    # In full: the table shortens it to one line (an UNDECIDED's reason is often longer).
+    lines += _labelled("how", f"{verdict.method}; {verdict.scope}")
     lines.append(f"  rerun     {rerun(verdict)}")
     return lines
 

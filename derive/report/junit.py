@@ -43,10 +43,8 @@ def outcome(verdict: Verdict) -> str:
 
 
 def _body(verdict: Verdict) -> str:
-    """The report's detail block for the verdict, with how the verdict was reached."""
-    *lines, rerun = render_details(verdict)
-    how = f"  how       {verdict.method}; {verdict.scope}"
-    return _clean("\n".join([*lines, how, rerun]))
+    """The report's detail block for the verdict (with how the verdict was reached)."""
+    return _clean("\n".join(render_details(verdict)))
 
 
 def _testcase(verdict: Verdict) -> ET.Element:
