@@ -3624,3 +3624,16 @@ def test_a_derivative_put_at_a_symbol_with_subs_is_a_substitution():
     true = _doc(Derivative(q(), x_).subs(x_, y_), 2 * y_, **options)
     assert _verdict(true).status is PROVED
     assert Derivative(x_**2, x_).subs(x_, y_) == Derivative(y_**2, y_)  # explicit: renamed
+
+
+def test_a_limit_in_a_claim_is_an_input_error_naming_it():
+    """Round 67 (helper 131): Limit(τ·softplus(x/τ), τ, 0, '+') = relu(x) was UNDECIDED with
+    a printer's error for its reason ("Unsupported by _Printer: Limit"); no strategy reads a
+    limit, so the claim is refused where it is built, naming it (an order term alike)."""
+    from derive.notation.primitives import relu, softplus
+
+    u, tau = symbols("u tau", real=True)
+    with pytest.raises(ValueError, match="claim claim: Limit: derive decides no claim"):
+        _doc(sympy.Limit(tau * softplus(u / tau), tau, 0, "+"), relu(u), inputs=(u, tau))
+    with pytest.raises(ValueError, match="Order: derive decides no claim"):
+        _doc(u + sympy.O(u**2), u, inputs=(u,))

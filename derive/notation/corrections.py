@@ -375,11 +375,24 @@ def unchecked_message(kind, by_sympy: bool = False) -> str:
     )
 
 
+# SymPy's expressions that are no function, and that no strategy reads: a claim with one was
+# UNDECIDED with a printer's error for a reason ("Unsupported by _Printer: Limit").
+UNREAD = {
+    sympy.Limit: "derive decides no claim with a limit (write the limit's value as the claim's "
+    "side, or a claim about the function near the point)",
+    sympy.Order: "derive decides no claim with an order term O(...)",
+}
+
+
 def unchecked_in(expr) -> str | None:
-    """The message for a SymPy function outside FUNCTIONS in `expr`, or None."""
+    """The message for a SymPy function outside FUNCTIONS in `expr`, or for an expression
+    no strategy reads (UNREAD), or None."""
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, Application) and unchecked(type(node)):
             return unchecked_message(type(node))
+        unread = next((why for kind, why in UNREAD.items() if isinstance(node, kind)), None)
+        if unread is not None:
+            return f"{type(node).__name__}: {unread}"
     return None
 
 
