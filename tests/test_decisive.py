@@ -988,3 +988,22 @@ def test_an_algebraic_gap_of_zero_is_decided_exactly():
         w**2 - 2 * w - 1, 0, "<", inputs=(w,), domains={w: Interval(1, 1 + sqrt(2))}
     )
     assert verdict.status is REFUTED and verdict.counterexample.point == (("w", "1 + sqrt(2)"),)
+
+
+def test_a_derivative_put_on_its_kink_by_a_subs_is_decided_there():
+    """Round 67 (helpers 131, 133): Huber's loss is C¹, so Subs(∂huber/∂x, x, δ) = δ for δ > 0,
+    yet it was UNDECIDED ("the zeros of 0 in x are not a finite set": the kink |x| = δ read
+    at the point is 0 for every δ), and so was the false = 0. The point is decided by the
+    one-sided limits there (whose check keeps δ positive, as declared), and a counterexample
+    at a point the Subs binds is decided at the Subs' point: Subs(∂max(0, 1 - t)/∂t, t, 1) = 0
+    was said to hold there; the rules' convention at the tie is -1/2."""
+    u = Symbol("u", real=True)
+    delta = Symbol("delta", positive=True)
+    huber = Piecewise((u**2 / 2, Abs(u) <= delta), (delta * (Abs(u) - delta / 2), True))
+    at_delta = sympy.Subs(Derivative(huber, u), u, delta)
+    assert _decide_one(at_delta, delta, inputs=(u, delta)).status is PROVED
+    assert _decide_one(at_delta, 0, inputs=(u, delta)).status is REFUTED
+    at_minus = sympy.Subs(Derivative(huber, u), u, -delta)
+    assert _decide_one(at_minus, -delta, inputs=(u, delta)).status is PROVED
+    hinge = sympy.Subs(Derivative(Max(0, 1 - u), u), u, 1)
+    assert _decide_one(hinge, 0, inputs=(u,)).status is REFUTED

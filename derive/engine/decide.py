@@ -74,6 +74,7 @@ from derive.model import (
 )
 from derive.notation.aggregates import bound_indices
 from derive.notation.arrays import ShapeMismatch
+from derive.notation.corrections import unresolved
 from derive.notation.perturb import Perturbation
 
 PROBE_POINTS = 2
@@ -362,6 +363,13 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
             "zoo**o), which SymPy's rewrites and facts do not follow soundly"
         )
         return _evidence(job)
+    tiny = _unresolved_part(ctx, claim)
+    if tiny is not None:
+        job.tried.append(
+            f"no proof: the claim holds {tiny}, which SymPy evaluates as exactly 0 even at "
+            "4096 bits, whether or not it is 0; its rewrites and facts would take it for 0"
+        )
+        return _evidence(job)
     # A claim that pins a size to one value is a statement about that size only.
     pinned = any(len(set(values)) == 1 for _, values in claim.sizes)
     method = None if pinned else _prove_generic(job)
@@ -393,6 +401,15 @@ def _undefined_parts(ctx: Context, claim: Claim) -> bool:
     parts = [claim.lhs, claim.rhs, *(d.body for d in reached)]
     parts += [d.initial for d in reached if d.initial is not None]
     return any(sympy.sympify(part).has(sympy.zoo, sympy.nan) for part in parts)
+
+
+def _unresolved_part(ctx: Context, claim: Claim):
+    """A number in the claim, or a definition it reaches, that SymPy cannot tell from 0
+    (corrections.unresolved), or None."""
+    reached = reached_definitions(ctx, sympy.Tuple(claim.lhs, claim.rhs))
+    parts = [claim.lhs, claim.rhs, *(d.body for d in reached)]
+    parts += [d.initial for d in reached if d.initial is not None]
+    return unresolved(sympy.Tuple(*parts))
 
 
 def _edge_sizes(ctx: Context, claim: Claim, sizes) -> list[dict]:

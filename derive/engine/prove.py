@@ -46,6 +46,7 @@ from derive.engine.terms import (
     unfold,
 )
 from derive.notation.array_entries import axis_ranges
+from derive.notation.corrections import unresolved
 from derive.notation.partials import intermediates
 from derive.notation.primitives import deltas_off, elementary
 
@@ -186,7 +187,7 @@ def step_names(relation: str) -> list[str]:
 def zero_method(lhs, rhs, relation: str, deadline: Deadline, ranges=None, only=None) -> str | None:
     """The first normal form that proves `lhs relation rhs` entrywise, or None; with `only`,
     just the steps it names."""
-    if near_poles(sympy.Tuple(lhs, rhs)):
+    if near_poles(sympy.Tuple(lhs, rhs)) or unresolved(sympy.Tuple(lhs, rhs)) is not None:
         return None
     methods = []
     ranges = {**(ranges or {}), **axis_ranges(lhs)}

@@ -38,6 +38,7 @@ from derive.engine.numeric import admissible
 from derive.engine.terms import Context, NotDerivable, evaluate_derivatives, unfold
 from derive.model import Claim, Counterexample
 from derive.notation.aggregates import binds
+from derive.notation.corrections import unresolved
 from derive.notation.partials import intermediates
 from derive.notation.perturb import FirstOrder, Perturbation
 from derive.notation.primitives import PrimitiveFunction, deltas_off, elementary, exactly_at
@@ -214,8 +215,30 @@ def _at_substitutions(sides: list, found: list) -> list:
             # point in the claim's free symbols, bound nowhere, is read there (z - 1).
             number = at.is_number and at.is_zero is False
             symbolic = not at.is_number and not at.free_symbols & set(bound_times)
-            read.append(at if number or symbolic else sympy.S.Zero)
+            if symbolic and at.is_zero is False:
+                continue  # no kink there, for any value of the symbols (|δ| at δ > 0)
+            on_kink = _on_kink_at(switch, node, at, set(bound_times))
+            read.append(at if number or symbolic else on_kink)
     return read
+
+
+def _on_kink_at(switch, node, at, bound) -> sympy.Basic:
+    """How a switch that vanishes at a Subs' point is read: where the Subs puts its one
+    variable v at a point p free of bound symbols and the switch, in v alone of the bound
+    ones, is 0 there as written (|x| - δ at x = δ, δ > 0: the kink of Huber's loss), as
+    v - p, so that the point is decided by the one-sided limits there; else 0 (may be on a
+    kink)."""
+    if at != 0 or len(node.variables) != 1:
+        return sympy.S.Zero
+    (v,), (p,) = node.variables, node.point
+    others = switch.free_symbols & (bound - {v})
+    if others or p.free_symbols & bound or v not in switch.free_symbols:
+        return sympy.S.Zero
+    # Only for derivatives by v under the Subs: the limits are taken in their variable.
+    derivatives = node.expr.atoms(sympy.Derivative)
+    if not derivatives or any(d.variables != (v,) for d in derivatives):
+        return sympy.S.Zero
+    return v - p
 
 
 def _differentiated_functions(ctx: Context, claim: Claim, lows: dict):
@@ -394,7 +417,7 @@ def decide_at_breakpoints(
                 pieces.append((node, function, derived))
             domain = declared_domain(ctx, x)
             if only is not None:
-                points = {only[x]} if x in only else set()
+                points = {only[x]} if x in only else _bound_point(sides, x, only)
             else:
                 points = set()
                 for switch in switches:
@@ -436,6 +459,19 @@ def decide_at_breakpoints(
     except (ValueError, TypeError, NotImplementedError, ArithmeticError) as problem:
         return Singular(where, f"the one-sided limits there failed ({problem})")
     return Singular(where)
+
+
+def _bound_point(sides, x, only) -> set:
+    """{x's point at `only`} where x is bound in `sides` by Subs that all put it at one point
+    (a counterexample's point names no bound variable: Subs(∂hinge/∂t, t, 1) = 0 had its
+    point at t = 1 left out, and was said to hold there); else none."""
+    nodes = [n for side in sides for n in sympy.preorder_traversal(side)]
+    substitutions = [n for n in nodes if isinstance(n, sympy.Subs)]
+    points = {p for n in substitutions for v, p in zip(n.variables, n.point) if v == x}
+    if len(points) != 1 or any(x in binds(n) for n in nodes if not isinstance(n, sympy.Subs)):
+        return set()
+    (point,) = points
+    return {point.xreplace(only)}
 
 
 def _left_symbolic(sides, x, others) -> bool:
@@ -652,6 +688,8 @@ def _at_point(sides, pieces, x, x0, others):
     lhs, rhs = (deltas_off(elementary(side.xreplace(others))).subs(x, x0) for side in written)
     if lhs.has(sympy.nan) or rhs.has(sympy.nan):
         return f"the sides at {x} = {x0} are not numbers"
+    if unresolved(lhs - rhs) is not None:
+        return f"the sides at {x} = {x0} hold a number SymPy cannot tell from 0"
     gap = sympy.simplify(lhs - rhs)
     if gap == 0:
         return ""
@@ -665,6 +703,8 @@ def _all_same(values) -> bool | None:
     """True if the values are equal for every value of their atoms, False if two of them
     differ by a number that is not 0, else None (not decided)."""
     first, decided = values[0], True
+    if any(unresolved(v) is not None for v in values):
+        return None  # a number SymPy takes for 0, rightly or not
     for other in values[1:]:
         gap = sympy.simplify(other - first)
         if gap == 0:
@@ -709,9 +749,13 @@ def _assignments(atoms) -> list:
         [(-1) ** k for k in range(len(atoms))],
         [-((-1) ** k) for k in range(len(atoms))],
     ]
+    # An atom declared of one sign takes that sign only (δ > 0 in Huber's loss: the limits
+    # hold for its values; at δ < 0 the expression as SymPy built it, |δ| as δ, is not it).
+    fixed = [1 if a.is_nonnegative else -1 if a.is_nonpositive else None for a in atoms]
     found = []
     for scale in (1, 23):
         for signs in patterns:
+            signs = [f if f is not None else s for f, s in zip(fixed, signs)]
             point = {a: s * scale * b for a, s, b in zip(atoms, signs, base)}
             if point not in found:
                 found.append(point)

@@ -94,10 +94,13 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   path for a log of 1, and mpmath's acos(1) is 0). SymPy's facts read that 0 as exact:
   c = log(1 + e⁻¹⁰⁰⁰) - log(1 + e⁻¹⁰⁰¹) (about 3·10⁻⁴³⁵) was zero, so `c = 0`, `x·c = 0`
   and ∂(c·max(x, 0))/∂x = c·H(x) (either value at 0) were PROVED. Such a 0 is evaluated
-  again at RECHECK_BITS; where it is still 0 there, it is given as a number of unknown sign
-  below that precision, as SymPy gives a sum it cannot tell from 0 (so is_zero is None),
-  except for the functions that are 0 on an interval (relu, floor, Max, ...), whose 0 is
-  their value there, not a rounding.
+  again at RECHECK_BITS (4096 bits), and its value there taken; where it is still 0 there
+  (log(1 + e^(-10⁶)), or log(sin(1)² + cos(1)²), which is 0), SymPy's answer stands, and
+  the engine proves no claim that holds one (`unresolved`). Functions that are 0 on an
+  interval (relu, floor, Max, ...) are left alone: their 0 is their value there. (Returning
+  a number of unknown sign instead, as evalf_add does for a sum it cannot tell from 0, was
+  worse: mpmath's arguments take such a number as definite, and sign(sin(that)) was built
+  as 1 for a true 0, helper 132.)
 
 Each wraps SymPy's own method and only ever answers less (None where SymPy answered, an
 unevaluated acot where SymPy rewrote it). Expressions built before this module loads keep
@@ -106,6 +109,7 @@ what SymPy gave them.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import sympy
@@ -493,18 +497,36 @@ FLAT = [
 def _evalf(x, prec, options):
     """SymPy's evalf, with a function's exact 0 checked (see the module docstring)."""
     result = _EVALF(x, prec, options)
-    if not _rounded_to_zero(x, result) or options.get("chop"):
+    if not _rounded_to_zero(x, result) or options.get("chop") or prec >= RECHECK_BITS:
         return result
-    if prec < RECHECK_BITS:
-        maxprec = max(options.get("maxprec", RECHECK_BITS), RECHECK_BITS)
-        higher = _EVALF(x, RECHECK_BITS, {**options, "maxprec": maxprec})
-        if not _rounded_to_zero(x, higher):
-            return higher
-    if options.get("strict"):
-        raise evalf_module.PrecisionExhausted(f"{x} cannot be told from 0")
-    # A number of unknown sign below the precision (accuracy -1), as evalf_add gives a sum
-    # it cannot tell from 0.
-    return evalf_module.mpf_shift(evalf_module.fone, -RECHECK_BITS - 64), None, -1, None
+    maxprec = max(options.get("maxprec", RECHECK_BITS), RECHECK_BITS)
+    higher = _EVALF(x, RECHECK_BITS, {**options, "maxprec": maxprec})
+    if _rounded_to_zero(x, higher):
+        # Still 0: SymPy's own answer stands (a value of no significance here passed on as
+        # a definite one through mpmath's arguments: sign(sin(log(sin(1)² + cos(1)²))), 0,
+        # was built as 1); the engine proves no claim that holds such a number (unresolved).
+        return result
+    return higher
+
+
+def unresolved(expr) -> object | None:
+    """A function in `expr` that evalf gives as exactly 0 still at RECHECK_BITS, not being 0
+    on an interval (log(1 + e^(-10⁶)), or log(sin(1)² + cos(1)²), which is 0): SymPy's facts
+    and rewrites take it for 0, rightly or not; or None."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, function.Function) and not isinstance(node, tuple(FLAT)):
+            if node.is_number and _exactly_zero(node):
+                return node
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _exactly_zero(node) -> bool:
+    try:
+        value = _EVALF(node, RECHECK_BITS, {"maxprec": RECHECK_BITS})
+    except (NotImplementedError, ValueError, TypeError, ArithmeticError):
+        return False
+    return _rounded_to_zero(node, value)
 
 
 def _rounded_to_zero(x, result) -> bool:
