@@ -1007,3 +1007,18 @@ def test_a_derivative_put_on_its_kink_by_a_subs_is_decided_there():
     assert _decide_one(at_minus, -delta, inputs=(u, delta)).status is PROVED
     hinge = sympy.Subs(Derivative(Max(0, 1 - u), u), u, 1)
     assert _decide_one(hinge, 0, inputs=(u,)).status is REFUTED
+
+
+def test_a_counterexample_whose_bound_variable_has_no_one_point_is_not_said_to_hold():
+    """Helper 134: Subs(∂huber/∂x, x, δ/2) + Subs(∂huber/∂x, x, δ) = 2δ is false (3δ/2); its
+    counterexample lies on a kink of x, which the Subs bind at two points, so no point was
+    decided there, and the verdict's reason said "there the claim holds"."""
+    u = Symbol("u", real=True)
+    delta = Symbol("delta", positive=True)
+    huber = Piecewise((u**2 / 2, Abs(u) <= delta), (delta * (Abs(u) - delta / 2), True))
+    twice = sympy.Subs(Derivative(huber, u), u, delta / 2) + sympy.Subs(
+        Derivative(huber, u), u, delta
+    )
+    verdict = _decide_one(twice, 2 * delta, inputs=(u, delta))
+    assert verdict.status is not PROVED
+    assert "there the claim holds" not in verdict.scope, verdict.scope

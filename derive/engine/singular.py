@@ -418,6 +418,8 @@ def decide_at_breakpoints(
             domain = declared_domain(ctx, x)
             if only is not None:
                 points = {only[x]} if x in only else _bound_point(sides, x, only)
+                if not points:  # x is bound, at no one point: nothing decided (not "holds")
+                    return Singular(where, f"{x} is bound there, and its point not decided")
             else:
                 points = set()
                 for switch in switches:
