@@ -397,19 +397,21 @@ def _undefined_parts(ctx: Context, claim: Claim) -> bool:
     Eq(0**(-o), 0)), (0, True)) = 0 was proved "rewritten in exp", though at o = -1 the
     left side is 1 (helper 95). Its exact and numeric instances (zoo evaluated as undefined)
     may still refute it."""
-    reached = reached_definitions(ctx, sympy.Tuple(claim.lhs, claim.rhs))
-    parts = [claim.lhs, claim.rhs, *(d.body for d in reached)]
-    parts += [d.initial for d in reached if d.initial is not None]
-    return any(sympy.sympify(part).has(sympy.zoo, sympy.nan) for part in parts)
+    return _claim_parts(ctx, claim).has(sympy.zoo, sympy.nan)
 
 
 def _unresolved_part(ctx: Context, claim: Claim):
     """A number in the claim, or a definition it reaches, that SymPy cannot tell from 0
     (corrections.unresolved), or None."""
+    return unresolved(_claim_parts(ctx, claim))
+
+
+def _claim_parts(ctx: Context, claim: Claim) -> sympy.Tuple:
+    """The claim's sides, and the bodies and initial values of the definitions it reaches."""
     reached = reached_definitions(ctx, sympy.Tuple(claim.lhs, claim.rhs))
     parts = [claim.lhs, claim.rhs, *(d.body for d in reached)]
     parts += [d.initial for d in reached if d.initial is not None]
-    return unresolved(sympy.Tuple(*parts))
+    return sympy.Tuple(*parts)
 
 
 def _edge_sizes(ctx: Context, claim: Claim, sizes) -> list[dict]:

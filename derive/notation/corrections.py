@@ -394,9 +394,9 @@ def unchecked_in(expr) -> str | None:
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, Application) and unchecked(type(node)):
             return unchecked_message(type(node))
-        unread = next((why for kind, why in UNREAD.items() if isinstance(node, kind)), None)
-        if unread is not None:
-            return f"{type(node).__name__}: {unread}"
+        for kind, why in UNREAD.items():
+            if isinstance(node, kind):
+                return f"{type(node).__name__}: {why}"
     return None
 
 
@@ -480,7 +480,7 @@ def _derivative_subs(self, old, new):
 _EVALF = evalf_module.evalf
 RECHECK_BITS = 4096  # the precision an exact 0 of a function is evaluated again at
 # Zero on an interval: an exact 0 of theirs is their value there, not a rounding.
-FLAT = [
+FLAT = (
     sympy.Heaviside,
     sympy.sign,
     sympy.floor,
@@ -491,7 +491,7 @@ FLAT = [
     sympy.Max,
     sympy.Min,
     sympy.Mod,
-]  # and derive's relu and leaky_relu_slope (primitives.py adds them)
+)  # and derive's relu and leaky_relu_slope (primitives.py adds them)
 
 
 def _evalf(x, prec, options):
@@ -514,9 +514,8 @@ def unresolved(expr) -> object | None:
     on an interval (log(1 + e^(-10⁶)), or log(sin(1)² + cos(1)²), which is 0): SymPy's facts
     and rewrites take it for 0, rightly or not; or None."""
     for node in sympy.preorder_traversal(expr):
-        if isinstance(node, function.Function) and not isinstance(node, tuple(FLAT)):
-            if node.is_number and _exactly_zero(node):
-                return node
+        if isinstance(node, function.Function) and node.is_number and _exactly_zero(node):
+            return node
     return None
 
 
@@ -531,7 +530,7 @@ def _exactly_zero(node) -> bool:
 
 def _rounded_to_zero(x, result) -> bool:
     """Whether `result` is evalf's exact 0 for a function not known to be 0 on an interval."""
-    if not isinstance(x, function.Function) or isinstance(x, tuple(FLAT)):
+    if not isinstance(x, function.Function) or isinstance(x, FLAT):
         return False
     if not isinstance(result, tuple) or len(result) != 4:
         return False

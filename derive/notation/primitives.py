@@ -321,4 +321,4 @@ class leaky_relu_slope(PrimitiveFunction):
 
 
 # 0 on an interval: evalf's exact 0 of theirs is their value there (see corrections).
-corrections.FLAT += [relu, leaky_relu_slope]
+corrections.FLAT += (relu, leaky_relu_slope)
