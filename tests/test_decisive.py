@@ -990,6 +990,11 @@ def test_an_algebraic_gap_of_zero_is_decided_exactly():
     assert verdict.status is REFUTED and verdict.counterexample.point == (("w", "1 + sqrt(2)"),)
 
 
+def _huber(u, delta):
+    """Huber's loss with threshold delta: C¹, kinked in its second derivative at |u| = delta."""
+    return Piecewise((u**2 / 2, Abs(u) <= delta), (delta * (Abs(u) - delta / 2), True))
+
+
 def test_a_derivative_put_on_its_kink_by_a_subs_is_decided_there():
     """Round 67 (helpers 131, 133): Huber's loss is C¹, so Subs(∂huber/∂x, x, δ) = δ for δ > 0,
     yet it was UNDECIDED ("the zeros of 0 in x are not a finite set": the kink |x| = δ read
@@ -999,7 +1004,7 @@ def test_a_derivative_put_on_its_kink_by_a_subs_is_decided_there():
     was said to hold there; the rules' convention at the tie is -1/2."""
     u = Symbol("u", real=True)
     delta = Symbol("delta", positive=True)
-    huber = Piecewise((u**2 / 2, Abs(u) <= delta), (delta * (Abs(u) - delta / 2), True))
+    huber = _huber(u, delta)
     at_delta = sympy.Subs(Derivative(huber, u), u, delta)
     assert _decide_one(at_delta, delta, inputs=(u, delta)).status is PROVED
     assert _decide_one(at_delta, 0, inputs=(u, delta)).status is REFUTED
@@ -1015,7 +1020,7 @@ def test_a_counterexample_whose_bound_variable_has_no_one_point_is_not_said_to_h
     decided there, and the verdict's reason said "there the claim holds"."""
     u = Symbol("u", real=True)
     delta = Symbol("delta", positive=True)
-    huber = Piecewise((u**2 / 2, Abs(u) <= delta), (delta * (Abs(u) - delta / 2), True))
+    huber = _huber(u, delta)
     twice = sympy.Subs(Derivative(huber, u), u, delta / 2) + sympy.Subs(
         Derivative(huber, u), u, delta
     )
