@@ -23,6 +23,7 @@ from derive.model import (
     Source,
     Status,
 )
+from derive.notation import corrections
 from derive.notation.aggregates import SetSum, SubsetSum
 from derive.notation.arrays import ArraySum, Table
 from derive.notation.corrections import unchecked_in
@@ -86,6 +87,7 @@ def define(name: str, params: Iterable[sympy.Symbol], body, latex: str = "") -> 
     """
     params, body = tuple(params), _whole_limits(sympy.sympify(body))
     func = sympy.Function(name, **_inferred_assumptions(_with_free_parameters(body, params)))
+    corrections.hide(func, params, body)
     return _declared_definition(Definition(name, func, params, body, latex=latex))
 
 
@@ -118,9 +120,9 @@ def recurrence(
         assumptions = kept
     func = sympy.Function(name, **assumptions)
     previous = func(params[0] - 1, *params[1:])
-    return _declared_definition(
-        Definition(name, func, params, _whole_limits(step(previous)), start, initial, latex)
-    )
+    body = _whole_limits(step(previous))
+    corrections.hide(func, params, initial, body)
+    return _declared_definition(Definition(name, func, params, body, start, initial, latex))
 
 
 def _integer_valued(bound: sympy.Expr) -> bool:

@@ -46,6 +46,7 @@ from derive.model import (
     Verdict,
 )
 from derive.notation.arrays import has_arrays
+from derive.notation.corrections import engine_substitution
 from derive.notation.primitives import PRIMITIVES, elementary
 from derive.report import Explanation, mathprint, pretty, show
 from derive.report.readable import formulas, named, text
@@ -131,6 +132,11 @@ _INPUT = Finding(UNDECIDED, "input error", "none")
 
 def verify_item(doc: Document, item, timeout: float) -> Verdict:
     """Decide one claim or gradient in this process; errors become verdicts."""
+    with engine_substitution():
+        return _verify_item(doc, item, timeout)
+
+
+def _verify_item(doc: Document, item, timeout: float) -> Verdict:
     start = time.perf_counter()
     ctx = context_of(doc)
     original, extra = item, {}

@@ -3666,3 +3666,49 @@ def test_a_kink_at_a_subs_point_is_decided_only_for_a_derivative_by_its_variable
     other = sympy.Subs(Derivative((relu(w) - relu(-w)) * u, u), w, 0)
     _assert_no_false_proof(_verdict(_doc(other, 1, inputs=(u, w))))
     _assert_decided(_verdict(_doc(other, 0, inputs=(u, w))))
+
+
+def test_a_substitution_for_a_symbol_only_in_a_definitions_body_is_a_subs():
+    """Round 68 (helper 132): SymPy dropped a substitution for a symbol that shows only in
+    a definition's body: for f := x·y + x², Derivative(f(), x).subs(y, 2) was ∂f/∂x, so
+    'f_x at y = 2 is y + 2x' was PROVED and the meant '2 + 2x' REFUTED; f().subs(x, 0) = 0
+    and g(x).subs(y, 3) = 3x (g(x) := x·y) were REFUTED. A Subs now, through nested
+    definitions too; an expression holding such a symbol (y²) is an input error."""
+    x_, y_ = symbols("x y", real=True)
+    f = define("f", (), x_ * y_ + x_**2)
+    g = define("g", (x_,), x_ * y_)
+    h = define("h", (), g(x_) + 1)  # holds y through g only
+    options = {"inputs": (x_, y_), "definitions": (f, g, h)}
+    at_two = Derivative(f(), x_).subs(y_, 2)
+    _assert_no_false_proof(_verdict(_doc(at_two, y_ + 2 * x_, **options)))
+    assert _verdict(_doc(at_two, 2 + 2 * x_, **options)).status is PROVED
+    assert _verdict(_doc(f().subs(x_, 0), 0, **options)).status is PROVED
+    assert _verdict(_doc(g(x_).subs(y_, 3), 3 * x_, **options)).status is PROVED
+    _assert_no_false_proof(_verdict(_doc(h().subs(y_, 0), x_ * y_ + 1, **options)))
+    assert _verdict(_doc(h().subs(y_, 0), 1, **options)).status is PROVED
+    assert g(y_).subs(x_, 2) == g(y_)  # a parameter: the argument is what moves
+    with pytest.raises(ValueError, match=r"holds y only in its definition's body"):
+        f().subs(y_**2, 4)
+
+
+def test_a_substitution_does_not_capture_a_bound_variable():
+    """Round 68: a substitution whose value holds a variable that a Sum, an Integral, a Subs
+    or a Lambda binds captured it (SymPy renames nothing): Σ_{i=0}^{3} y at y = i was built
+    as Σ i = 6 (it is 4i), ∫₀¹ y dx at y = x as 1/2 (it is x), Subs(x·y, x, 2) at y = x as 4
+    (it is 2x); each was PROVED. The bound variable is renamed first now."""
+    x_, y_ = symbols("x y", real=True)
+    k = Symbol("k", integer=True)
+    sum_at = sympy.Sum(y_, (k, 0, 3)).subs(y_, k)
+    _assert_no_false_proof(_verdict(_doc(sum_at, 6, inputs=(y_,), indices={k: (0, 3)})))
+    assert _verdict(_doc(sum_at, 4 * k, inputs=(y_,), indices={k: (0, 3)})).status is PROVED
+    integral_at = sympy.Integral(y_, (x_, 0, 1)).subs(y_, x_)
+    _assert_no_false_proof(_verdict(_doc(integral_at, sympy.Rational(1, 2), inputs=(x_, y_))))
+    assert _verdict(_doc(integral_at, x_, inputs=(x_, y_))).status is PROVED
+    subs_at = sympy.Subs(x_ * y_, x_, 2).subs(y_, x_)
+    _assert_no_false_proof(_verdict(_doc(subs_at, 4, inputs=(x_, y_))))
+    assert subs_at.doit() == 2 * x_
+    assert sympy.Lambda(x_, y_).subs(y_, x_)(3) == x_
+    assert sympy.Product(y_, (k, 1, 3)).subs(y_, k).doit() == k**3
+    # A substitution for the bound variable itself, or in a range's end, is SymPy's.
+    assert sympy.Sum(y_, (k, 0, 3)).subs(k, 5) == sympy.Sum(y_, (k, 0, 3))
+    assert sympy.Subs(x_ * y_, x_, 2).subs(x_, 7) == sympy.Subs(x_ * y_, x_, 2)

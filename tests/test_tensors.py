@@ -22,6 +22,7 @@ from derive.engine.terms import (
     strip_shapes,
 )
 from derive.model import PROVED, REFUTED, Claim, Source
+from derive.notation.corrections import engine_substitution
 from derive.notation.sequences import Correlate, Seq, SeqOf
 from derive.notation.tensors import (
     Entry,
@@ -138,7 +139,8 @@ def _cross_check(doc, claim: Claim, sizes_from: int, sizes_to: int, checked_entr
 
 def _agree(ctx, side, low, point, reach, name):
     try:
-        reference = _evaluated_entries(ctx, side).subs(point, simultaneous=True)
+        with engine_substitution():  # as the engine: instantiate puts `point` in the bodies
+            reference = _evaluated_entries(ctx, side).subs(point, simultaneous=True)
         explicit = _explicit(reference, reach)
     except sympy.ShapeError:
         explicit = sympy.nan

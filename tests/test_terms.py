@@ -112,7 +112,8 @@ def test_substitution_renames_a_bound_index_instead_of_capturing():
     x = IndexedBase("x")
     body = Sum(x[r, k], (r, 1, 2))
     assert substitute(body, {k: r}).doit() == x[1, r] + x[2, r]
-    assert body.subs(k, r).doit() == x[1, 1] + x[2, 2]  # what SymPy's subs alone does
+    # SymPy's subs alone captured r (x[1, 1] + x[2, 2]); corrected, it renames too.
+    assert body.subs(k, r).doit() == x[1, r] + x[2, r]
 
 
 def test_a_bare_tensor_entry_is_a_scalar_side():

@@ -89,6 +89,18 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   ∂f/∂y = e^y and PROVED (it is 1), and a true "∂q/∂x at x = y is 2y" (q := x² + y) was
   REFUTED (helper 131). Where the expression holds such an application, the substitution
   is a Subs now, as it was for a number.
+- A substitution into a document's definition for a symbol that shows only in the
+  definition's body was dropped: for f := x·y + x², `f().subs(x, 0)` was f() and
+  `Derivative(f(), x).subs(y, 2)` was ∂f/∂x (SymPy sees no y in f()), so "∂f/∂x at y = 2 is
+  y + 2x" was PROVED and the meant "2 + 2x" REFUTED (helper 132). A definition registers the
+  symbols its body holds besides its parameters (`hide`); a substitution for one of them is
+  a Subs now, and one for another expression holding them (x[1], y²) an input error.
+- A substitution whose new value holds a symbol that a Sum, Product, Integral, Subs or
+  Lambda (and derive's array sums and tables) binds captured it: Σ_{i=0}^{3} y at y = i was
+  built as Σ_{i=0}^{3} i = 6 (it is 4i), ∫₀¹ y dx at y = x as 1/2, Subs(x·y, x, 2) at y = x
+  as 4 (it is 2x). The bound variables it would capture are renamed to fresh dummies first
+  (SymPy's own Derivative does so with a Subs). `.xreplace` replaces structurally, as
+  SymPy's does: it still captures.
 - evalf gave exactly 0 for a function whose argument rounds, at the working precision, to a
   zero of it: log(1 + e⁻¹⁰⁰⁰) and acos(1 - e⁻¹⁰⁰⁰) (SymPy's evalf_log skips its accurate
   path for a log of 1, and mpmath's acos(1) is 0). SymPy's facts read that 0 as exact:
@@ -109,11 +121,14 @@ what SymPy gave them.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import sys
 
 import sympy
 from sympy.codegen import cfunctions
+from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core import evalf as evalf_module
 from sympy.core import function, relational
 from sympy.core.function import Application, AppliedUndef, WildFunction
@@ -477,6 +492,122 @@ def _derivative_subs(self, old, new):
     return _DERIVATIVE_SUBS(self, old, new)
 
 
+# A definition's function → the symbols its body (its initial value, the bodies of the
+# definitions it applies) holds besides its parameters. Two definitions of one name with
+# the same assumptions are one function to SymPy: their symbols are pooled (a Subs for a
+# symbol a body does not hold is that body).
+HIDDEN: dict = {}
+
+
+def hide(func, params, *bodies) -> None:
+    """Register what the bodies of the definition `func(params)` hold besides `params`."""
+    held = set()
+    for body in bodies:
+        held |= set(body.free_symbols) - set(params)
+        for node in body.atoms(AppliedUndef):
+            if node.func != func:
+                held |= HIDDEN.get(node.func, frozenset())
+    HIDDEN[func] = HIDDEN.get(func, frozenset()) | frozenset(held)
+
+
+_APPLICATION_SUBS = Application._eval_subs
+# Off while the engine works: it substitutes sizes, indices and points into a claim with its
+# definitions folded, and the same values into each body as it unfolds it (a Subs around
+# every application would stand in its way).
+_THROUGH_BODIES = contextvars.ContextVar("through_bodies", default=True)
+
+
+@contextlib.contextmanager
+def engine_substitution():
+    """Within: a substitution leaves a definition's application as SymPy does (the engine's
+    own substitutions; see `_application_subs`)."""
+    token = _THROUGH_BODIES.set(False)
+    try:
+        yield
+    finally:
+        _THROUGH_BODIES.reset(token)
+
+
+def _application_subs(self, old, new):
+    """Application._eval_subs; for a definition's application, a Subs where `old` is a
+    symbol its body holds besides its parameters (SymPy, seeing none in the application,
+    dropped the substitution), and ValueError where `old` is another expression that holds
+    one: no Subs can stand for x[1] → 2 inside a body."""
+    hidden = HIDDEN.get(self.func)
+    if hidden and new != old and _THROUGH_BODIES.get():
+        if old in hidden:
+            return sympy.Subs(self, old, new)
+        held = old.free_symbols & hidden if isinstance(old, sympy.Basic) else set()
+        if held:
+            raise ValueError(
+                f"{sympy.sstr(self)}.subs({sympy.sstr(old)}, {sympy.sstr(new)}): {self.func} holds "
+                f"{sympy.sstr(sorted(held, key=str)[0])} only in its definition's body, where a "
+                "substitution for an expression cannot reach; substitute for a symbol, or make "
+                "it a parameter of the definition"
+            )
+    return _APPLICATION_SUBS(self, old, new)
+
+
+def _fresh(variables) -> dict:
+    return {v: sympy.Dummy(v.name, **v.assumptions0) for v in variables}
+
+
+def _captures(bound, old, new, inner) -> set:
+    """The variables in `bound` that substituting `new` for `old` in `inner`, the expression
+    that binds them, would capture: those `new` holds, where `old` is free there."""
+    taken = set(bound) & set(getattr(new, "free_symbols", ()))
+    if not taken or not all(isinstance(v, sympy.Symbol) for v in taken):
+        return set()
+    if set(getattr(old, "free_symbols", ())) & set(bound) or not inner.has(old):
+        return set()  # old is (or holds) a bound variable: not the free one
+    return taken
+
+
+_LIMITS_SUBS = ExprWithLimits._eval_subs
+
+
+def _limits_subs(self, old, new):
+    """ExprWithLimits._eval_subs, its variables that `new` holds renamed first."""
+    taken = _captures([limit[0] for limit in self.limits], old, new, self.function)
+    if not taken:
+        return _LIMITS_SUBS(self, old, new)
+    fresh, body, limits = _fresh(taken), self.function, []
+    for index, *ends in self.limits:  # innermost first: a later range may name it freely
+        if index in fresh:
+            body = body.xreplace({index: fresh[index]})
+            limits = [(v, *(e.xreplace({index: fresh[index]}) for e in es)) for v, *es in limits]
+            index = fresh[index]
+        limits.append((index, *ends))
+    return self.func(body, *limits)._subs(old, new)
+
+
+_SUBS_SUBS = sympy.Subs._eval_subs
+
+
+def _subs_subs(self, old, new):
+    """Subs._eval_subs, its variables that `new` holds renamed first (built at once: SymPy
+    holds a Subs equal to its renamed self, and its cache may give back either)."""
+    taken = _captures(self.variables, old, new, self.expr)
+    if not taken:
+        return _SUBS_SUBS(self, old, new)
+    fresh = _fresh(taken)
+    return sympy.Subs(
+        self.expr.xreplace(fresh)._subs(old, new),
+        [fresh.get(v, v) for v in self.variables],
+        [p._subs(old, new) for p in self.point],
+    )
+
+
+def _lambda_subs(self, old, new):
+    """A Lambda's substitution, its variables that `new` holds renamed first."""
+    taken = _captures(self.variables, old, new, self.expr)
+    if not taken:
+        return None
+    fresh = _fresh(taken)
+    variables = tuple(fresh.get(v, v) for v in self.variables)
+    return sympy.Lambda(variables, self.expr.xreplace(fresh)._subs(old, new))
+
+
 _EVALF = evalf_module.evalf
 RECHECK_BITS = 4096  # the precision an exact 0 of a function is evaluated again at
 # Zero on an interval: an exact 0 of theirs is their value there, not a rounding.
@@ -607,6 +738,10 @@ def apply() -> None:
     relational.is_eq = _is_eq  # what Eq and Ne call as they are built
     sympy.Subs.doit = _subs_doit
     sympy.Derivative._eval_subs = _derivative_subs
+    AppliedUndef._eval_subs = _application_subs
+    ExprWithLimits._eval_subs = _limits_subs
+    sympy.Subs._eval_subs = _subs_subs
+    sympy.Lambda._eval_subs = _lambda_subs
     sympy.acot.eval = classmethod(_acot_eval)
     sympy.acoth.eval = classmethod(_acoth_eval)
     sympy.asec.eval = classmethod(_asec_eval)

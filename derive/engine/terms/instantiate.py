@@ -32,10 +32,12 @@ from derive.engine.terms.unfold import (
 )
 from derive.notation.array_entries import paired_entries
 from derive.notation.arrays import ArrayError, ShapeMismatch, has_arrays, show_shape
+from derive.notation.corrections import engine_substitution
 from derive.notation.partials import intermediates
 from derive.notation.perturb import Perturbation
 
 
+@engine_substitution()
 def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sympy.Basic:
     """Substitute concrete sizes and indices, then expand and unfold until only atoms remain.
 
