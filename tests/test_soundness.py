@@ -3712,3 +3712,93 @@ def test_a_substitution_does_not_capture_a_bound_variable():
     # A substitution for the bound variable itself, or in a range's end, is SymPy's.
     assert sympy.Sum(y_, (k, 0, 3)).subs(k, 5) == sympy.Sum(y_, (k, 0, 3))
     assert sympy.Subs(x_ * y_, x_, 2).subs(x_, 7) == sympy.Subs(x_ * y_, x_, 2)
+
+
+def test_a_floor_sympy_cannot_tell_from_an_integer_is_not_taken_as_one():
+    """Round 68 (helper 132): SymPy's floor and ceiling of a number within ~10⁻⁴³⁵ of an
+    integer took `Expr.equals(0)`, which decides by evaluation, as exact: floor(-e^(e⁻¹⁰⁰⁰))
+    was built as -1 (it is -2), so x·floor(-e^(e⁻¹⁰⁰⁰)) = -x was PROVED; ceiling(e^(e⁻¹⁰⁰⁰) - 1)
+    as 0 and floor(log(1 + e⁻¹⁰⁰⁰)·e¹⁰⁰⁰) as 1 alike. The answer is checked at 4096 bits
+    now; below that (2 - √(1 + e^(-10⁶))) the floor stays as written and no claim holding it
+    is proved. Exact integers in disguise are still evaluated."""
+    u = Symbol("u", real=True)
+    tiny = exp(-1000)
+    assert sympy.floor(-exp(tiny)) == -2 and sympy.ceiling(exp(tiny) - 1) == 1
+    assert sympy.floor(log(1 + tiny) * exp(1000)) == 0
+    assert (
+        sympy.floor(log(8) / log(2)) == 3
+        and sympy.floor(sympy.sin(1) ** 2 + sympy.cos(1) ** 2) == 1
+    )
+    _assert_no_false_proof(_verdict(_doc(u * sympy.floor(-exp(tiny)), -u, inputs=(u,))))
+    assert _verdict(_doc(u * sympy.floor(-exp(tiny)), -2 * u, inputs=(u,))).status is PROVED
+    _assert_no_false_proof(_verdict(_doc(u * sympy.ceiling(exp(tiny) - 1), 0, inputs=(u,))))
+    below = sympy.sqrt(1 + exp(-(10**6))) - 1
+    kept = sympy.floor(1 - below)
+    assert kept.has(sympy.floor) and str(kept + u) and sympy.N(kept).has(sympy.floor)
+    for lhs, rhs in ((u * sympy.floor(1 - below), u), (u * sympy.ceiling(below), 0)):
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=(u,))))
+
+
+def test_numbers_sympy_cannot_tell_from_an_integer_are_decided_at_4096_bits():
+    """Round 68 (helper 132): int() of e^(e⁻¹⁰⁰⁰) was 0 (SymPy's equals(1) said no, and it
+    took the number for below 1), so Mod(e^(e⁻¹⁰⁰⁰), 1) was built as e^(e⁻¹⁰⁰⁰), and
+    Mod(-e^(e⁻¹⁰⁰⁰), 1) as 1 - e^(e⁻¹⁰⁰⁰) < 0; a sum with no significant digit reached atan
+    and tanh as a definite number: sign(atan(e^(e⁻¹⁰⁰⁰) - 1)) was -1 and
+    Heaviside(tanh(e^(e⁻¹⁰⁰⁰) - 1)) 0 (both are 1). Each false claim was PROVED."""
+    u = Symbol("u", real=True)
+    near = exp(exp(-1000))
+    assert int(near) == 1 and int(-near) == -1 and int(2 - near) == 0
+    assert Mod(near, 1) == near - 1 and Mod(-near, 1) == 2 - near
+    assert Mod(pi, -1) == pi - 4 and Mod(log(8), log(2)) == 0 and int(log(8) / log(2)) == 3
+    assert sign(atan(near - 1)) == 1 and Heaviside(sympy.tanh(near - 1)) == 1
+    false = [
+        (u * Mod(near, 1), u * near),
+        (u * sign(atan(near - 1)), -u),
+        (u * Heaviside(sympy.tanh(near - 1)), 0),
+    ]
+    for lhs, rhs in false:
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=(u,))))
+    assert _verdict(_doc(u * Mod(near, 1), u * (near - 1), inputs=(u,))).status is PROVED
+
+
+def test_substitutions_through_definitions_in_derivatives_and_binders():
+    """Review of round 68 (helper 135), with f := xy + x², g := y: Derivative(f(), x).subs(y,
+    x) put x in before differentiating (4x PROVED; it is 3x), as did a recurrence's; a Subs
+    or Lambda binding x captured it from a body (Subs(g() + 1, x, 2).subs(y, x) = 3 PROVED);
+    a substitution for a body's symbol inside a Sum or Product was dropped (Σ_k g() at y = 2
+    = 4y PROVED); a range's end inside an outer variable's scope captured it, and so did a
+    SetSum. A Sum binding a symbol a body reads stays an input error."""
+    x_, y_, z_ = symbols("x y z", real=True)
+    k = Symbol("k", integer=True)
+    f = define("f", (), x_ * y_ + x_**2)
+    g = define("g", (), y_)
+    p = define("p", (z_,), z_ * y_ + x_**2)
+    options = {"inputs": (x_, y_, z_), "definitions": (f, g, p)}
+    at_x = Derivative(f(), x_).subs(y_, x_)
+    _assert_no_false_proof(_verdict(_doc(at_x, 4 * x_, **options)))
+    assert _verdict(_doc(at_x, 3 * x_, **options)).status is PROVED
+    assert _verdict(_doc(Derivative(p(z_), x_).subs(y_, x_), 2 * x_, **options)).status is PROVED
+    r = recurrence("r", (k,), start=0, initial=y_, step=lambda prev: prev * x_ + y_)
+    with_r = {"inputs": (x_, y_), "definitions": (r,)}
+    _assert_no_false_proof(
+        _verdict(_doc(Derivative(r(2), y_).subs(x_, y_), 1 + 2 * y_ + 3 * y_**2, **with_r))
+    )
+    captured = [
+        (sympy.Subs(g() + 1, x_, 2).subs(y_, x_), 3),
+        (sympy.Lambda(x_, g()).subs(y_, x_)(3), 3),
+        (Sum(g(), (k, 0, 3)).subs(y_, 2), 4 * y_),
+        (Product(g(), (k, 1, 3)).subs(y_, 2), y_**3),
+    ]
+    for lhs, rhs in captured:
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, **options)))
+    ends = Sum(1, (i, 1, n), (j, 1, 3)).subs(n, j)  # 3j: the outer j is renamed
+    indexed = {"inputs": (y_,), "sizes": GRID, "indices": {j: (1, 3)}}
+    _assert_no_false_proof(_verdict(_doc(ends, 6, **indexed)))
+    assert _verdict(_doc(ends, 3 * j, **indexed)).status is PROVED
+    assert _verdict(_doc(Sum(g(), (k, 0, 3)).subs(y_, 2), 8, **options)).status is PROVED
+    c_ = Symbol("c")
+    inner = SetSum(x[c_] * y_, c_, S).subs(y_, x[c_])
+    assert inner.index != c_ and inner.summand.has(x[c_])  # the bound c renamed
+    q = define("q", (), i * y_)
+    bound = _doc(Sum(q() + y_, (i, 0, 3)).subs(y_, i), 0, inputs=(y_,), definitions=(q,))
+    assert "binds i, which the definition q uses" in _verdict(bound).error

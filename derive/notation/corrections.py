@@ -101,6 +101,16 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   as 4 (it is 2x). The bound variables it would capture are renamed to fresh dummies first
   (SymPy's own Derivative does so with a Subs). `.xreplace` replaces structurally, as
   SymPy's does: it still captures.
+- Numbers within ~10⁻⁴³⁵ of an integer (helper 132): floor and ceiling (get_integer_part)
+  took SymPy's `equals(0)`, which decides by evaluation, for exact where evalf could not tell
+  the number from an integer, so floor(-e^(e⁻¹⁰⁰⁰)) was -1 (it is -2); int() took a number
+  that `equals` said was not the integer i for one between i and 0 (int(e^(e⁻¹⁰⁰⁰)) was 0),
+  so Mod(e^(e⁻¹⁰⁰⁰), 1) was built as e^(e⁻¹⁰⁰⁰); Mod of real numbers took "not known
+  negative" for nonnegative (Mod(-e^(e⁻¹⁰⁰⁰), 1) was 1 - e^(e⁻¹⁰⁰⁰) < 0); and a sum with no
+  significant digit (evalf's "about 0") reached atan, tanh, ... as a definite number
+  (sign(atan(e^(e⁻¹⁰⁰⁰) - 1)) was -1). Each is decided with up to RECHECK_BITS now (an
+  exact rewrite for an integer in disguise, log(8)/log(2)); where that cannot, the floor or
+  Mod is kept as written, has no value, and no claim holding it is proved (`unresolved`).
 - evalf gave exactly 0 for a function whose argument rounds, at the working precision, to a
   zero of it: log(1 + e⁻¹⁰⁰⁰) and acos(1 - e⁻¹⁰⁰⁰) (SymPy's evalf_log skips its accurate
   path for a log of 1, and mpmath's acos(1) is 0). SymPy's facts read that 0 as exact:
@@ -127,11 +137,13 @@ import functools
 import sys
 
 import sympy
+from mpmath import libmp as mlib
 from sympy.codegen import cfunctions
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core import evalf as evalf_module
 from sympy.core import function, relational
 from sympy.core.function import Application, AppliedUndef, WildFunction
+from sympy.core.numbers import int_valued
 from sympy.core.power import Pow
 from sympy.functions.elementary import piecewise
 
@@ -173,8 +185,12 @@ def _is_eq(lhs, rhs, assumptions=None):
 
 
 def _subs_doit(self, **hints):
-    """Subs.doit with its substitutions simultaneous (see the module docstring)."""
+    """Subs.doit with its substitutions simultaneous (see the module docstring); kept as it
+    is, while the engine works, where a variable shows only in a definition's body (the
+    engine's substitutions leave applications alone: it unfolds them first)."""
     expr, variables, point = self.args
+    if not _THROUGH_BODIES.get() and any(_in_body(v, expr) for v in variables):
+        return self
     held = set().union(*(sympy.sympify(p).free_symbols for p in point))
     if len(variables) > 1 and held & set(variables):
         fresh = {v: sympy.Dummy(v.name, **v.assumptions0) for v in variables if v.is_Symbol}
@@ -296,7 +312,30 @@ def _mod_eval(cls, p, q):
             known = False
         if not known:  # ...where rest·q < 0, which it took as false when it cannot tell
             return None
+    elif _real_numbers(p, q) and not ratio.is_Rational and ratio.is_integer is not True:
+        return _number_mod(p, q, ratio)
     return _MOD_EVAL(cls, p, q)
+
+
+def _real_numbers(*values) -> bool:
+    return all(v.is_number and v.is_extended_real and v.is_finite for v in values)
+
+
+def _number_mod(p, q, ratio):
+    """Mod(p, q) for real numbers whose ratio is irrational (or unknown): p - trunc(p/q)·q,
+    shifted by q where that has the sign opposite to q's, both decided at RECHECK_BITS;
+    None (kept as written) where they cannot be (SymPy took "not known negative" for
+    nonnegative: Mod(-e^(e⁻¹⁰⁰⁰), 1) was 1 - e^(e⁻¹⁰⁰⁰), about -10⁻⁴³⁵)."""
+    try:
+        rest = p - int(ratio) * q
+    except TypeError:
+        return None
+    sign = _certain_sign(sympy.Mul(rest, q, evaluate=False))
+    if sign == 0:
+        return sympy.S.Zero if sympy.simplify(rest) == 0 else None
+    if sign is None:
+        return None
+    return rest if sign > 0 else rest + q
 
 
 def _loggamma_conjugate(self):
@@ -489,7 +528,18 @@ def _derivative_subs(self, old, new):
     renamed = old in self._wrt_variables and new != old and getattr(new, "_diff_wrt", False)
     if renamed and self.expr.has(AppliedUndef):
         return sympy.Subs(self, old, new)
+    if old not in self._wrt_variables and _THROUGH_BODIES.get() and _in_body(old, self.expr):
+        # SymPy's own test (a value holding a variable of differentiation, for a symbol the
+        # expression holds, is put in after differentiating) sees no symbol in a body.
+        brought = set(getattr(new, "free_symbols", ())) - set(old.free_symbols)
+        if brought & set(self._wrt_variables) & held(self.expr):
+            return sympy.Subs(self, old, new)
     return _DERIVATIVE_SUBS(self, old, new)
+
+
+def _in_body(old, expr) -> bool:
+    """Whether `old` is a symbol that `expr` holds only in a definition's body."""
+    return isinstance(old, sympy.Symbol) and old not in expr.free_symbols and old in held(expr)
 
 
 # A definition's function → the symbols its body (its initial value, the bodies of the
@@ -508,6 +558,16 @@ def hide(func, params, *bodies) -> None:
             if node.func != func:
                 held |= HIDDEN.get(node.func, frozenset())
     HIDDEN[func] = HIDDEN.get(func, frozenset()) | frozenset(held)
+
+
+def held(expr) -> set:
+    """The symbols `expr` depends on: its free symbols, and those the bodies of the
+    definitions it applies hold besides their parameters."""
+    found = set(getattr(expr, "free_symbols", ()))
+    if HIDDEN and isinstance(expr, sympy.Basic):
+        for node in expr.atoms(AppliedUndef):
+            found |= HIDDEN.get(node.func, frozenset())
+    return found
 
 
 _APPLICATION_SUBS = Application._eval_subs
@@ -552,14 +612,20 @@ def _fresh(variables) -> dict:
     return {v: sympy.Dummy(v.name, **v.assumptions0) for v in variables}
 
 
-def _captures(bound, old, new, inner) -> set:
+def captures(bound, old, new, inner) -> set:
     """The variables in `bound` that substituting `new` for `old` in `inner`, the expression
     that binds them, would capture: those `new` holds, where `old` is free there."""
     taken = set(bound) & set(getattr(new, "free_symbols", ()))
     if not taken or not all(isinstance(v, sympy.Symbol) for v in taken):
         return set()
-    if set(getattr(old, "free_symbols", ())) & set(bound) or not inner.has(old):
+    if set(getattr(old, "free_symbols", ())) & set(bound):
         return set()  # old is (or holds) a bound variable: not the free one
+    if not inner.has(old) and not (_THROUGH_BODIES.get() and _in_body(old, inner)):
+        return set()
+    if taken & (held(inner) - set(inner.free_symbols)):
+        # A definition's body reads the variable freely: derive refuses such a binder
+        # (see declare), and a renamed one would hide it.
+        return set()
     return taken
 
 
@@ -567,9 +633,15 @@ _LIMITS_SUBS = ExprWithLimits._eval_subs
 
 
 def _limits_subs(self, old, new):
-    """ExprWithLimits._eval_subs, its variables that `new` holds renamed first."""
-    taken = _captures([limit[0] for limit in self.limits], old, new, self.function)
+    """ExprWithLimits._eval_subs, its variables that `new` holds renamed first (an end of
+    an inner range lies in an outer variable's scope: all are looked at); a symbol that the
+    summand holds only in a definition's body is substituted there (SymPy's own left it)."""
+    scope = sympy.Tuple(self.function, *(end for _, *ends in self.limits for end in ends))
+    taken = captures([limit[0] for limit in self.limits], old, new, scope)
     if not taken:
+        bound = {limit[0] for limit in self.limits}
+        if old not in bound and _THROUGH_BODIES.get() and _in_body(old, self.function):
+            return self.func(self.function._subs(old, new), *self.limits)
         return _LIMITS_SUBS(self, old, new)
     fresh, body, limits = _fresh(taken), self.function, []
     for index, *ends in self.limits:  # innermost first: a later range may name it freely
@@ -587,7 +659,7 @@ _SUBS_SUBS = sympy.Subs._eval_subs
 def _subs_subs(self, old, new):
     """Subs._eval_subs, its variables that `new` holds renamed first (built at once: SymPy
     holds a Subs equal to its renamed self, and its cache may give back either)."""
-    taken = _captures(self.variables, old, new, self.expr)
+    taken = captures(self.variables, old, new, self.expr)
     if not taken:
         return _SUBS_SUBS(self, old, new)
     fresh = _fresh(taken)
@@ -600,7 +672,7 @@ def _subs_subs(self, old, new):
 
 def _lambda_subs(self, old, new):
     """A Lambda's substitution, its variables that `new` holds renamed first."""
-    taken = _captures(self.variables, old, new, self.expr)
+    taken = captures(self.variables, old, new, self.expr)
     if not taken:
         return None
     fresh = _fresh(taken)
@@ -626,9 +698,24 @@ FLAT = (
 
 
 def _evalf(x, prec, options):
-    """SymPy's evalf, with a function's exact 0 checked (see the module docstring)."""
-    result = _EVALF(x, prec, options)
-    if not _rounded_to_zero(x, result) or options.get("chop") or prec >= RECHECK_BITS:
+    """SymPy's evalf, with a function's exact 0 checked (see the module docstring); a floor
+    or ceiling whose integer part is not certain has no value (NotImplementedError: SymPy's
+    evalf then leaves it as it is, where PrecisionExhausted crashed even its printing)."""
+    try:
+        result = _EVALF(x, prec, options)
+    except evalf_module.PrecisionExhausted:
+        if isinstance(x, _ROUNDING):
+            raise NotImplementedError(f"the integer part of {x.args[0]} is not certain") from None
+        raise
+    if options.get("chop") or prec >= RECHECK_BITS:
+        return result
+    if _insignificant(result) and options.get("maxprec", 0) < RECHECK_BITS:
+        # A sum that cancels to "about 0" (a power of two of no significance), which a
+        # function evaluated next takes as definite (atan's evalf: sign(atan(e^(e⁻¹⁰⁰⁰) -
+        # 1)) was built as -1): evaluated again with up to RECHECK_BITS.
+        higher = _EVALF(x, prec, {**options, "maxprec": RECHECK_BITS})
+        return result if _insignificant(higher) else higher
+    if not _rounded_to_zero(x, result):
         return result
     maxprec = max(options.get("maxprec", RECHECK_BITS), RECHECK_BITS)
     higher = _EVALF(x, RECHECK_BITS, {**options, "maxprec": maxprec})
@@ -640,14 +727,128 @@ def _evalf(x, prec, options):
     return higher
 
 
+def _insignificant(result) -> bool:
+    """Whether evalf's `result` is a nonzero value with no significant digit."""
+    if not isinstance(result, tuple) or len(result) != 4 or result[:2] == (None, None):
+        return False
+    return evalf_module.complex_accuracy(result) < 1
+
+
+_GET_INTEGER_PART = evalf_module.get_integer_part
+_ROUNDING = (sympy.floor, sympy.ceiling)
+
+
+def _get_integer_part(expr, no, options, return_ints=False):
+    """SymPy's get_integer_part (floor for no = -1, ceiling for no = 1 of a number), its
+    answer checked: where evalf could not tell the number from an integer, SymPy took
+    `Expr.equals(0)`, which decides by evaluation, for exact (see the module docstring).
+    PrecisionExhausted (the floor left as it is) unless the number's distance from the
+    answer is shown at RECHECK_BITS, or is exactly 0."""
+    maxprec = max(options.get("maxprec", RECHECK_BITS), RECHECK_BITS)
+    answer = _GET_INTEGER_PART(expr, no, {**options, "maxprec": maxprec}, return_ints)
+    if return_ints:
+        whole = answer
+    else:
+        whole = tuple(0 if part is None else int(mlib.to_int(part)) for part in answer[:2])
+    if expr.is_extended_real:
+        parts = ((expr, whole[0]),)
+    else:
+        parts = zip((sympy.re(expr, evaluate=False), sympy.im(expr, evaluate=False)), whole)
+    for part, n in parts:
+        if not _integer_part_holds(part, n, no):
+            raise evalf_module.PrecisionExhausted(f"the integer part of {expr} is not certain")
+    return answer
+
+
+def _integer_part_holds(part, n: int, no: int) -> bool:
+    """Whether `n` is floor(part) (no = -1) or ceiling(part) (no = 1): part - n in [0, 1)
+    (in (-1, 0]) shown at RECHECK_BITS, or part - n exactly 0."""
+    gap = sympy.Add(part, -n, evaluate=False)
+    sign = _certain_sign(gap)
+    if sign == 0:
+        return sympy.simplify(gap) == 0  # rewritten exactly to 0 (log(8)/log(2) - 3)
+    return sign == -no and _certain_sign(sympy.Add(part, -n + no, evaluate=False)) == no
+
+
+def _certain_sign(x) -> int | None:
+    """The sign (-1, 0 or 1) of the real number `x` as evalf shows it with up to RECHECK_BITS:
+    0 where it finds no significant digit, None where it fails or finds an imaginary part."""
+    try:
+        value = _EVALF(x, 64, {"maxprec": RECHECK_BITS})
+    except (NotImplementedError, ValueError, TypeError, ArithmeticError):
+        return None
+    re_, im_ = value[0], value[1]
+    if im_ not in (None, mlib.fzero):
+        return None
+    if re_ in (None, mlib.fzero) or evalf_module.complex_accuracy(value) < 2:
+        return 0
+    return mlib.mpf_sign(re_)
+
+
+_EXPR_INT = sympy.Expr.__int__
+
+
+def _expr_int(self) -> int:
+    """Expr.__int__ (truncation toward 0), where the number rounds to an integer i decided at
+    RECHECK_BITS: SymPy asked `equals(i)` there, and where that said no took the number to
+    lie nearer 0 than i, so int(e^(e⁻¹⁰⁰⁰)) was 0 and Mod(e^(e⁻¹⁰⁰⁰), 1) was built as
+    e^(e⁻¹⁰⁰⁰) (see the module docstring)."""
+    if not self.is_number:
+        return _EXPR_INT(self)
+    r = self.round(2)
+    if not r.is_Number or r in (sympy.nan, sympy.oo, -sympy.oo) or not int_valued(r) or not r:
+        return _EXPR_INT(self)
+    i = int(r)
+    sign = _certain_sign(sympy.Add(self, -i, evaluate=False))
+    if sign == 0 and sympy.simplify(self - i) == 0:
+        return i
+    if sign in (-1, 1):
+        toward_zero = sign == (1 if i < 0 else -1)  # |self| < |i|
+        return i - (1 if i > 0 else -1) if toward_zero else i
+    raise TypeError("cannot compute int value accurately")
+
+
+_TO_MPMATH = evalf_module.EvalfMixin._to_mpmath
+
+
+def _to_mpmath(self, prec, allow_ints=True):
+    """EvalfMixin._to_mpmath (a function's argument for mpmath), refused where evalf finds
+    no significant digit, at RECHECK_BITS too: SymPy passed such a value (a power of two
+    standing for "about 0") to mpmath as a definite number, so sign(atan(e^(e⁻¹⁰⁰⁰) - 1))
+    was built as -1 and Heaviside(tanh(e^(e⁻¹⁰⁰⁰) - 1)) as 0 (both are 1)."""
+    if (allow_ints and self.is_Integer) or hasattr(self, "_as_mpf_val"):
+        return _TO_MPMATH(self, prec, allow_ints)
+    try:
+        result = evalf_module.evalf(self, prec, {})
+    except NotImplementedError:
+        return _TO_MPMATH(self, prec, allow_ints)
+    if result is not sympy.zoo and evalf_module.complex_accuracy(result) < 1:
+        result = evalf_module.evalf(self, prec, {"maxprec": RECHECK_BITS})
+        if evalf_module.complex_accuracy(result) < 1:
+            raise ValueError(f"cannot convert {self} to an mpmath number: no significant digit")
+    return evalf_module.quad_to_mpmath(result)
+
+
 def unresolved(expr) -> object | None:
     """A function in `expr` that evalf gives as exactly 0 still at RECHECK_BITS, not being 0
     on an interval (log(1 + e^(-10⁶)), or log(sin(1)² + cos(1)²), which is 0): SymPy's facts
-    and rewrites take it for 0, rightly or not; or None."""
+    and rewrites take it for 0, rightly or not; or a floor or ceiling of a number that
+    SymPy left as it is (its integer part not certain: floor(2 - √(1 + e^(-10⁶)))), a Mod of
+    numbers alike; or None."""
     for node in sympy.preorder_traversal(expr):
-        if isinstance(node, function.Function) and node.is_number and _exactly_zero(node):
+        if not isinstance(node, function.Function) or not node.is_number:
+            continue
+        if isinstance(node, (*_ROUNDING, sympy.Mod)) or _exactly_zero(node):
             return node
     return None
+
+
+def _round_eval_evalf(self, prec):
+    """A floor's or ceiling's _eval_evalf: none for a number, whose integer part evalf could
+    not make certain (mpmath's floor of the rounded number is no answer)."""
+    if self.args[0].is_number:
+        return None
+    return function.Function._eval_evalf(self, prec)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -717,6 +918,10 @@ def apply() -> None:
         return
     _install_piecewise_fold()
     evalf_module.evalf = _evalf  # what evalf, its recursion and _to_mpmath call
+    evalf_module.EvalfMixin._to_mpmath = _to_mpmath
+    for module in list(sys.modules.values()):  # floor's and ceiling's module imported it
+        if getattr(module, "get_integer_part", None) is _GET_INTEGER_PART:
+            module.get_integer_part = _get_integer_part
     Pow._eval_is_imaginary = _pow_is_imaginary
     Pow._prop_handler["imaginary"] = _pow_is_imaginary  # what SymPy's assumptions call
     _install(Pow, "rational", _pow_is_rational)
@@ -753,6 +958,9 @@ def apply() -> None:
     _install(sympy.binomial, "nonnegative", _binomial_is_nonnegative)
     _install(sympy.binomial, "integer", _binomial_is_integer)
     _install(sympy.gamma, "positive", _gamma_is_positive)
+    for kind in _ROUNDING:
+        kind._eval_evalf = _round_eval_evalf
+    sympy.Expr.__int__ = _expr_int
     for kind in (sympy.floor, sympy.ceiling, sympy.frac):
         _install(kind, "real", _round_is_real)
         # floor and ceiling of a real are integers; frac of one is an integer where it is.
