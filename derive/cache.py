@@ -42,7 +42,7 @@ import mpmath
 import numpy
 import sympy
 
-from derive.model import Counterexample, Document, Status, Verdict
+from derive.model import DEFINITION_KEY, Counterexample, Document, Status, Verdict
 
 FORMAT = 1  # the record layout; a new layout makes every old record a miss
 DEFAULT_DIRECTORY = ".derive-cache"
@@ -136,7 +136,7 @@ def _genuine(cls) -> bool:
     if cls.__module__ == "builtins":
         return True
     if issubclass(cls, sympy.core.function.AppliedUndef):
-        extra = set(vars(cls)) - _UNDEFINED
+        extra = set(vars(cls)) - _UNDEFINED - {DEFINITION_KEY}
         return all(key.startswith("is_") and vars(cls)[key] in (True, False) for key in extra)
     module = sys.modules.get(cls.__module__ or "")
     if module is None or not _engine(cls.__module__):

@@ -6,6 +6,7 @@ report can point at the declaration); none of them checks or computes a claim.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import os
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 import sympy
 
 from derive.model import (
+    DEFINITION_KEY,
     PROVED,
     Claim,
     Definition,
@@ -79,6 +81,19 @@ def _declared_definition(definition: Definition) -> Definition:
     return definition
 
 
+def _function(name: str, assumptions: dict, *parts) -> sympy.FunctionClass:
+    """A definition's function: SymPy's undefined function of `name` with `assumptions`,
+    told apart by its parameters and body from another definition of the name (SymPy holds
+    two functions of one name and assumptions equal, and the symbols a body holds,
+    corrections.HIDDEN, are looked up by the function)."""
+    try:
+        text = sympy.srepr(sympy.Tuple(*parts))
+    except Exception:  # noqa: BLE001 - a part SymPy cannot print: its str tells it apart
+        text = str(parts)
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return sympy.Function(name, **assumptions, **{DEFINITION_KEY: key})
+
+
 def define(name: str, params: Iterable[sympy.Symbol], body, latex: str = "") -> Definition:
     """Declare the intermediate `name(params) := body`.
 
@@ -86,7 +101,8 @@ def define(name: str, params: Iterable[sympy.Symbol], body, latex: str = "") -> 
     proof that relies on them relies on something SymPy established for every argument.
     """
     params, body = tuple(params), _whole_limits(sympy.sympify(body))
-    func = sympy.Function(name, **_inferred_assumptions(_with_free_parameters(body, params)))
+    assumptions = _inferred_assumptions(_with_free_parameters(body, params))
+    func = _function(name, assumptions, params, body)
     corrections.hide(func, params, body)
     return _declared_definition(Definition(name, func, params, body, latex=latex))
 
@@ -118,7 +134,7 @@ def recurrence(
         if kept == assumptions:
             break
         assumptions = kept
-    func = sympy.Function(name, **assumptions)
+    func = _function(name, assumptions, params, initial, step(sympy.Symbol(f"{name} before")))
     previous = func(params[0] - 1, *params[1:])
     body = _whole_limits(step(previous))
     corrections.hide(func, params, initial, body)

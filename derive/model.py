@@ -38,6 +38,11 @@ class Source:
     where: str = ""
 
 
+# The attribute of a definition's function that tells it from another definition of the
+# same name and assumptions, which SymPy would hold equal (see declare._function).
+DEFINITION_KEY = "_derive_definition"
+
+
 @dataclass(frozen=True)
 class Definition:
     """A named intermediate `name(params) := body`, opaque until the engine unfolds it.

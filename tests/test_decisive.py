@@ -165,13 +165,13 @@ def test_elementary_identity_is_proved(verdicts, name):
     assert verdict.status is PROVED, (verdict.status, verdict.scope, verdict.method)
 
 
-def _decide_one(lhs, rhs, relation="==", inputs=(x,), domains=None):
+def _decide_one(lhs, rhs, relation="==", inputs=(x,), domains=None, definitions=()):
     doc = document(
         "decisive-one",
         "one claim",
         Source("issue 10", "issue-10.md"),
         inputs=inputs,
-        definitions=(),
+        definitions=definitions,
         claims=(claim("c", "", "", lhs, rhs, relation=relation),),
         domains=domains,
     )
@@ -1027,3 +1027,17 @@ def test_a_counterexample_whose_bound_variable_has_no_one_point_is_not_said_to_h
     verdict = _decide_one(twice, 2 * delta, inputs=(u, delta))
     assert verdict.status is not PROVED
     assert "there the claim holds" not in verdict.scope, verdict.scope
+
+
+def test_a_substitution_is_carried_out_before_the_strategies():
+    """Round 68: Subs(x·y + x², y, 2) = x² + 2x was NUMERIC (no strategy looked inside a
+    Subs), and so was the same substitution into a definition (f().subs(y, 2), f := xy + x²,
+    now a Subs: see corrections). Carried out once the definitions are unfolded."""
+    from derive.declare import define
+
+    y = sympy.Symbol("y", real=True)
+    verdict = _decide_one(sympy.Subs(x * y + x**2, y, 2), x**2 + 2 * x, inputs=(x, y))
+    assert verdict.status is PROVED, verdict.method
+    f = define("f", (), x * y + x**2)
+    verdict = _decide_one(f().subs(y, 2), x**2 + 2 * x, inputs=(x, y), definitions=(f,))
+    assert verdict.status is PROVED, verdict.method

@@ -371,11 +371,22 @@ def _unfolding(ctx: Context, sides, level: int) -> str:
     return ", definitions unfolded"
 
 
+def _substituted_out(side):
+    """`side` with each Subs carried out whose expression holds no derivative (those are
+    read at their points by the derivative and kink machinery) and no definition that the
+    substitution would have to reach (corrections: Subs.doit keeps those while the engine
+    works): Subs(x·y + x², y, 2) = x² + 2x had no strategy that looked inside."""
+    return side.replace(
+        lambda node: isinstance(node, sympy.Subs) and not node.expr.has(sympy.Derivative),
+        lambda node: node.doit(deep=False),
+    )
+
+
 def _collapsed(ctx: Context, side, lows):
     """`side` with Kronecker deltas summed out where the index ranges allow it (twice: the
     first pass and the split into monomial sums each expose deltas for the other)."""
     ranges = {i: (lo, hi) for i, (lo, hi) in ctx.ranges.items()}
-    once = collapse_deltas(side, ranges, lows)
+    once = collapse_deltas(_substituted_out(side), ranges, lows)
     if not once.has(sympy.KroneckerDelta):
         return once
     return collapse_deltas(split_aggregates(once), ranges, lows)

@@ -543,9 +543,10 @@ def _in_body(old, expr) -> bool:
 
 
 # A definition's function → the symbols its body (its initial value, the bodies of the
-# definitions it applies) holds besides its parameters. Two definitions of one name with
-# the same assumptions are one function to SymPy: their symbols are pooled (a Subs for a
-# symbol a body does not hold is that body).
+# definitions it applies) holds besides its parameters. Each definition's function is its
+# own (declare gives it a model.DEFINITION_KEY from its body): pooled under one name, another
+# document's body kept a rename from a Subs that needed it (helper 135's test, run after
+# other tests defining g, PROVED Subs(g() + 1, x, 2).subs(y, x) = 3).
 HIDDEN: dict = {}
 
 
@@ -557,7 +558,7 @@ def hide(func, params, *bodies) -> None:
         for node in body.atoms(AppliedUndef):
             if node.func != func:
                 held |= HIDDEN.get(node.func, frozenset())
-    HIDDEN[func] = HIDDEN.get(func, frozenset()) | frozenset(held)
+    HIDDEN[func] = frozenset(held)
 
 
 def held(expr) -> set:
