@@ -3802,3 +3802,16 @@ def test_substitutions_through_definitions_in_derivatives_and_binders():
     q = define("q", (), i * y_)
     bound = _doc(Sum(q() + y_, (i, 0, 3)).subs(y_, i), 0, inputs=(y_,), definitions=(q,))
     assert "binds i, which the definition q uses" in _verdict(bound).error
+
+
+def test_two_definitions_of_one_name_hold_their_own_symbols():
+    """Review of round 68: SymPy holds two undefined functions of one name and assumptions
+    equal, so the symbols their bodies hold were pooled, and a g := x of another document
+    (or test) kept Subs(g() + 1, x, 2).subs(y, x), for g := y, from renaming its x: built
+    as 3 and PROVED (it is x + 1). Each definition's function is its own now."""
+    x_, y_ = symbols("x y", real=True)
+    other = define("g", (), x_)
+    g = define("g", (), y_)
+    assert other.func != g.func and define("g", (), y_).func == g.func
+    lhs = sympy.Subs(g() + 1, x_, 2).subs(y_, x_)
+    _assert_no_false_proof(_verdict(_doc(lhs, 3, inputs=(x_, y_), definitions=(g,))))
