@@ -3719,8 +3719,8 @@ def test_a_floor_sympy_cannot_tell_from_an_integer_is_not_taken_as_one():
     integer took `Expr.equals(0)`, which decides by evaluation, as exact: floor(-e^(e⁻¹⁰⁰⁰))
     was built as -1 (it is -2), so x·floor(-e^(e⁻¹⁰⁰⁰)) = -x was PROVED; ceiling(e^(e⁻¹⁰⁰⁰) - 1)
     as 0 and floor(log(1 + e⁻¹⁰⁰⁰)·e¹⁰⁰⁰) as 1 alike. The answer is checked at 4096 bits
-    now; below that (2 - √(1 + e^(-10⁶))) the floor stays as written and no claim holding it
-    is proved. Exact integers in disguise are still evaluated."""
+    now; where 4096 bits cannot tell the number from the integer (an integer in disguise, or
+    2 - √(1 + e^(-10⁶)), nearer than 2^-4096), SymPy's answer stands."""
     u = Symbol("u", real=True)
     tiny = exp(-1000)
     assert sympy.floor(-exp(tiny)) == -2 and sympy.ceiling(exp(tiny) - 1) == 1
@@ -3732,11 +3732,11 @@ def test_a_floor_sympy_cannot_tell_from_an_integer_is_not_taken_as_one():
     _assert_no_false_proof(_verdict(_doc(u * sympy.floor(-exp(tiny)), -u, inputs=(u,))))
     assert _verdict(_doc(u * sympy.floor(-exp(tiny)), -2 * u, inputs=(u,))).status is PROVED
     _assert_no_false_proof(_verdict(_doc(u * sympy.ceiling(exp(tiny) - 1), 0, inputs=(u,))))
-    below = sympy.sqrt(1 + exp(-(10**6))) - 1
-    kept = sympy.floor(1 - below)
-    assert kept.has(sympy.floor) and str(kept + u) and sympy.N(kept).has(sympy.floor)
-    for lhs, rhs in ((u * sympy.floor(1 - below), u), (u * sympy.ceiling(below), 0)):
-        _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=(u,))))
+    # Integers in disguise that no rewrite shows (helper 136) keep SymPy's answer.
+    one = 2 * (cos(pi / 7) + cos(3 * pi / 7) + cos(5 * pi / 7))
+    assert sympy.floor(one) == 1 and sympy.ceiling(one) == 1 and int(one) == 1
+    assert _verdict(_doc(u * sympy.floor(one), u, inputs=(u,))).status is PROVED
+    assert _verdict(_doc(u * sympy.floor(one), 0, inputs=(u,))).status is REFUTED
 
 
 def test_numbers_sympy_cannot_tell_from_an_integer_are_decided_at_4096_bits():
@@ -3749,7 +3749,8 @@ def test_numbers_sympy_cannot_tell_from_an_integer_are_decided_at_4096_bits():
     near = exp(exp(-1000))
     assert int(near) == 1 and int(-near) == -1 and int(2 - near) == 0
     assert Mod(near, 1) == near - 1 and Mod(-near, 1) == 2 - near
-    assert Mod(pi, -1) == pi - 4 and Mod(log(8), log(2)) == 0 and int(log(8) / log(2)) == 3
+    assert Mod(pi, -1) == pi - 4 and int(log(8) / log(2)) == 3
+    assert sympy.expand_log(Mod(log(8), log(2)), force=True) == 0
     assert sign(atan(near - 1)) == 1 and Heaviside(sympy.tanh(near - 1)) == 1
     false = [
         (u * Mod(near, 1), u * near),

@@ -90,7 +90,7 @@ def _on_grid(end, up: bool) -> int:
     scaled = end * POINT_DENOMINATOR
     try:
         return int(sympy.ceiling(scaled) if up else sympy.floor(scaled))
-    except sympy.core.evalf.PrecisionExhausted:
+    except (sympy.core.evalf.PrecisionExhausted, TypeError):  # TypeError: a floor kept
         magnitude = max(int(sympy.log(abs(scaled), 10).evalf(15)), 0)
         truncated = int(scaled.evalf(magnitude + 30))
         return truncated + 2 if up else truncated - 2

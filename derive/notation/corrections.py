@@ -108,9 +108,11 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   so Mod(e^(e⁻¹⁰⁰⁰), 1) was built as e^(e⁻¹⁰⁰⁰); Mod of real numbers took "not known
   negative" for nonnegative (Mod(-e^(e⁻¹⁰⁰⁰), 1) was 1 - e^(e⁻¹⁰⁰⁰) < 0); and a sum with no
   significant digit (evalf's "about 0") reached atan, tanh, ... as a definite number
-  (sign(atan(e^(e⁻¹⁰⁰⁰) - 1)) was -1). Each is decided with up to RECHECK_BITS now (an
-  exact rewrite for an integer in disguise, log(8)/log(2)); where that cannot, the floor or
-  Mod is kept as written, has no value, and no claim holding it is proved (`unresolved`).
+  (sign(atan(e^(e⁻¹⁰⁰⁰) - 1)) was -1). Each is checked with up to RECHECK_BITS now; where
+  those cannot tell the number from the integer (an integer in disguise, or one nearer than
+  2^-4096), SymPy's answer stands (leaving such floors as written made valid documents fail
+  to load and true claims undecided: helper 136). A floor or Mod of a number that stays
+  unevaluated has no value, and no claim holding it is proved (`unresolved`).
 - evalf gave exactly 0 for a function whose argument rounds, at the working precision, to a
   zero of it: log(1 + e⁻¹⁰⁰⁰) and acos(1 - e⁻¹⁰⁰⁰) (SymPy's evalf_log skips its accurate
   path for a log of 1, and mpmath's acos(1) is 0). SymPy's facts read that 0 as exact:
@@ -143,7 +145,6 @@ from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core import evalf as evalf_module
 from sympy.core import function, relational
 from sympy.core.function import Application, AppliedUndef, WildFunction
-from sympy.core.numbers import int_valued
 from sympy.core.power import Pow
 from sympy.functions.elementary import piecewise
 
@@ -331,8 +332,8 @@ def _number_mod(p, q, ratio):
     except TypeError:
         return None
     sign = _certain_sign(sympy.Mul(rest, q, evaluate=False))
-    if sign == 0:
-        return sympy.S.Zero if sympy.simplify(rest) == 0 else None
+    if sign == 0:  # not told from 0 at RECHECK_BITS (log(8) - 3·log(2)): SymPy's answer
+        return _MOD_EVAL(sympy.Mod, p, q)
     if sign is None:
         return None
     return rest if sign > 0 else rest + q
@@ -740,11 +741,13 @@ _ROUNDING = (sympy.floor, sympy.ceiling)
 
 
 def _get_integer_part(expr, no, options, return_ints=False):
-    """SymPy's get_integer_part (floor for no = -1, ceiling for no = 1 of a number), its
-    answer checked: where evalf could not tell the number from an integer, SymPy took
-    `Expr.equals(0)`, which decides by evaluation, for exact (see the module docstring).
-    PrecisionExhausted (the floor left as it is) unless the number's distance from the
-    answer is shown at RECHECK_BITS, or is exactly 0."""
+    """SymPy's get_integer_part (floor for no = -1, ceiling for no = 1 of a number) with up
+    to RECHECK_BITS, its answer checked there: where evalf could not tell the number from an
+    integer, SymPy took `Expr.equals(0)`, which decides by evaluation, for exact (see the
+    module docstring). PrecisionExhausted (the floor left as it is) where RECHECK_BITS show
+    the answer wrong; where they cannot tell the number from the answer (an integer in
+    disguise, 2·(cos(π/7) + cos(3π/7) + cos(5π/7)), or one nearer than 2^-4096), SymPy's
+    answer stands (leaving those floors as written broke more than it mended: helper 136)."""
     maxprec = max(options.get("maxprec", RECHECK_BITS), RECHECK_BITS)
     answer = _GET_INTEGER_PART(expr, no, {**options, "maxprec": maxprec}, return_ints)
     if return_ints:
@@ -762,13 +765,12 @@ def _get_integer_part(expr, no, options, return_ints=False):
 
 
 def _integer_part_holds(part, n: int, no: int) -> bool:
-    """Whether `n` is floor(part) (no = -1) or ceiling(part) (no = 1): part - n in [0, 1)
-    (in (-1, 0]) shown at RECHECK_BITS, or part - n exactly 0."""
-    gap = sympy.Add(part, -n, evaluate=False)
-    sign = _certain_sign(gap)
+    """Whether RECHECK_BITS leave `n` as floor(part) (no = -1) or ceiling(part) (no = 1):
+    part - n in [0, 1) (in (-1, 0]), or part not told from n there."""
+    sign = _certain_sign(sympy.Add(part, -n, evaluate=False))
     if sign == 0:
-        return sympy.simplify(gap) == 0  # rewritten exactly to 0 (log(8)/log(2) - 3)
-    return sign == -no and _certain_sign(sympy.Add(part, -n + no, evaluate=False)) == no
+        return True
+    return sign == -no and _certain_sign(sympy.Add(part, -n + no, evaluate=False)) in (no, 0)
 
 
 def _certain_sign(x) -> int | None:
@@ -790,23 +792,23 @@ _EXPR_INT = sympy.Expr.__int__
 
 
 def _expr_int(self) -> int:
-    """Expr.__int__ (truncation toward 0), where the number rounds to an integer i decided at
-    RECHECK_BITS: SymPy asked `equals(i)` there, and where that said no took the number to
-    lie nearer 0 than i, so int(e^(e⁻¹⁰⁰⁰)) was 0 and Mod(e^(e⁻¹⁰⁰⁰), 1) was built as
-    e^(e⁻¹⁰⁰⁰) (see the module docstring)."""
-    if not self.is_number:
-        return _EXPR_INT(self)
-    r = self.round(2)
-    if not r.is_Number or r in (sympy.nan, sympy.oo, -sympy.oo) or not int_valued(r) or not r:
-        return _EXPR_INT(self)
-    i = int(r)
-    sign = _certain_sign(sympy.Add(self, -i, evaluate=False))
-    if sign == 0 and sympy.simplify(self - i) == 0:
+    """Expr.__int__ (truncation toward 0), its answer i checked at RECHECK_BITS: where SymPy
+    could not tell the number from i, it asked `equals(i)`, and where that said no took the
+    number to lie nearer 0 than i, so int(e^(e⁻¹⁰⁰⁰)) was 0 and Mod(e^(e⁻¹⁰⁰⁰), 1) was built
+    as e^(e⁻¹⁰⁰⁰) (see the module docstring). Where RECHECK_BITS cannot tell the number from
+    i either, SymPy's answer stands."""
+    i = _EXPR_INT(self)  # SymPy's own (its rounding is SymPy's, not a document's float)
+    if isinstance(self, sympy.Number):
         return i
-    if sign in (-1, 1):
-        toward_zero = sign == (1 if i < 0 else -1)  # |self| < |i|
-        return i - (1 if i > 0 else -1) if toward_zero else i
-    raise TypeError("cannot compute int value accurately")
+    step = _certain_sign(self)  # toward 0 from above (a positive number) or from below
+    if not step:
+        return i
+    # i is right where the number lies between i and i + step (i itself included).
+    if _certain_sign(sympy.Add(self, -i, evaluate=False)) == -step:
+        return i - step
+    if _certain_sign(sympy.Add(self, -i - step, evaluate=False)) == step:
+        return i + step
+    return i
 
 
 _TO_MPMATH = evalf_module.EvalfMixin._to_mpmath
