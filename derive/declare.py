@@ -622,21 +622,29 @@ def _check_bound_elsewhere(where: str, expr, declared: set) -> None:
     if not isinstance(expr, sympy.Basic):
         return
     plain = {_facts(), _facts(integer=True), _facts(real=True)}
-    summed, bound = set(), set()
+    summed, bound, points = set(), set(), {}
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, _RANGED):
             summed |= {limit[0] for limit in node.limits}
         elif isinstance(node, SetSum):
             summed.add(node.index)
-        elif isinstance(node, (sympy.Subs, sympy.Lambda)):
+        elif isinstance(node, sympy.Subs):
+            for variable, point in zip(node.variables, node.point):
+                points.setdefault(variable, []).append(point)
+        elif isinstance(node, sympy.Lambda):
             bound |= set(node.variables)
         elif isinstance(node, sympy.Integral):
             bound |= {limit[0] for limit in node.limits}
+    # A positive (negative) symbol a Subs puts at a point known positive (negative): the
+    # expression was built where the point lies, and so was its neighbourhood (a
+    # temperature's f().subs(β, 1)).
+    approved = {v for v, at in points.items() if _open_side_points(v, at)}
+    bound |= set(points) - approved
     try:
         free = expr.free_symbols
     except (AttributeError, TypeError):  # a notation node with plain Python arguments
         free = set(declared)
-    bound |= expr.atoms(sympy.Symbol) - free - declared - summed
+    bound |= expr.atoms(sympy.Symbol) - free - declared - summed - approved
     _check_bound_values(where, expr)
     for symbol in bound:
         if _kind(symbol) not in plain:
@@ -646,6 +654,15 @@ def _check_bound_elsewhere(where: str, expr, declared: set) -> None:
                 "real=True "
                 "alone"
             )
+
+
+def _open_side_points(variable, points) -> bool:
+    """Whether `variable` is declared positive (negative) alone and every point it is put at
+    is known to be so."""
+    for sign in ("positive", "negative"):
+        if _kind(variable) == _facts(**{sign: True}):
+            return all(_known(sympy.sympify(p), sign) is True for p in points)
+    return False
 
 
 def _check_bound_values(where: str, expr) -> None:

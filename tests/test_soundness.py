@@ -3816,3 +3816,48 @@ def test_two_definitions_of_one_name_hold_their_own_symbols():
     assert other.func != g.func and define("g", (), y_).func == g.func
     lhs = sympy.Subs(g() + 1, x_, 2).subs(y_, x_)
     _assert_no_false_proof(_verdict(_doc(lhs, 3, inputs=(x_, y_), definitions=(g,))))
+
+
+def test_a_subs_the_engine_carries_out_reaches_bodies_entries_and_swaps():
+    """Review of round 68 (helper 137): the prover now carries out a Subs without a
+    derivative; three ways it went wrong (each PROVED a false claim 'identical' where a
+    factor Max(0, n - 20) hid the difference from evaluation): Subs(x + f(), x, 0), f :=
+    x² + 1, was built as f() (x free and in f's body: the engine's substitution left f()
+    alone); Subs(a₁a₂², (a₁, a₂), (a₂, a₁)) was a₁³ (one entry after the other); and
+    Subs(Σ_i a_i, a₁, 5) was the sum itself (SymPy's substitution does not reach a_i at
+    i = 1). The Subs is kept now where its variable is in a body or a sum's entries, and
+    entries are swapped at once; Sum(a[i], ...).subs(a[1], 5) is an input error."""
+    x_ = Symbol("x", real=True)
+    f = define("f", (), x_**2 + 1)
+    gate = sympy.Max(0, n - 20)  # 0 on the grid: only a proof can tell the sides apart
+    options = {"inputs": (x_,), "definitions": (f,), "sizes": GRID}
+    at_zero = sympy.Subs(x_ + f(), x_, 0)
+    _assert_no_false_proof(
+        _verdict(_doc(gate * at_zero, gate * f(), **options)), "sizes n = 1; n = 2; n = 3"
+    )
+    assert _verdict(_doc(at_zero, 1, inputs=(x_,), definitions=(f,))).status is PROVED
+    swap = sympy.Subs(a[1] * a[2] ** 2, (a[1], a[2]), (a[2], a[1]))
+    assert swap.doit() == a[1] ** 2 * a[2]
+    assert _verdict(_doc(swap, a[1] ** 2 * a[2], inputs=(a,))).status is PROVED
+    entry = sympy.Subs(Sum(a[i], (i, 1, n)), a[1], 5)
+    lhs, rhs = gate * entry, gate * Sum(a[i], (i, 1, n))
+    _assert_no_false_proof(
+        _verdict(_doc(lhs, rhs, inputs=(a,), sizes=GRID)), "sizes n = 1; n = 2; n = 3"
+    )
+    with pytest.raises(ValueError, match="which a substitution cannot reach"):
+        Sum(a[i], (i, 1, n)).subs(a[1], 5)
+
+
+def test_a_positive_symbol_put_at_a_positive_point_may_be_substituted():
+    """Review of round 68 (helper 137): f().subs(β, 1) for a temperature β declared
+    positive, f := β·x, is a Subs binding β, which was refused ('bound and declared
+    positive'), so the document did not load (before round 68 the substitution was dropped
+    and the true claim REFUTED). A Subs that puts a positive (negative) symbol at a point
+    known positive (negative) may bind it; at 0 or a point of unknown sign it may not."""
+    x_, beta = Symbol("x", real=True), Symbol("beta", positive=True)
+    f = define("f", (), beta * x_)
+    options = {"inputs": (x_, beta), "definitions": (f,)}
+    assert _verdict(_doc(f().subs(beta, 1), x_, **options)).status is PROVED
+    _assert_no_false_proof(_verdict(_doc(f().subs(beta, 2), x_, **options)))
+    with pytest.raises(ValueError, match="beta is bound"):
+        _doc(f().subs(beta, x_), x_**2, **options)

@@ -74,7 +74,7 @@ from derive.model import (
 )
 from derive.notation.aggregates import bound_indices
 from derive.notation.arrays import ShapeMismatch
-from derive.notation.corrections import unresolved
+from derive.notation.corrections import unresolved, unresolved_reason
 from derive.notation.perturb import Perturbation
 
 PROBE_POINTS = 2
@@ -365,10 +365,7 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
         return _evidence(job)
     tiny = _unresolved_part(ctx, claim)
     if tiny is not None:
-        job.tried.append(
-            f"no proof: the claim holds {tiny}, which SymPy evaluates as exactly 0 even at "
-            "4096 bits, whether or not it is 0; its rewrites and facts would take it for 0"
-        )
+        job.tried.append(unresolved_reason(tiny))
         return _evidence(job)
     # A claim that pins a size to one value is a statement about that size only.
     pinned = any(len(set(values)) == 1 for _, values in claim.sizes)

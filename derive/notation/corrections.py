@@ -190,14 +190,43 @@ def _subs_doit(self, **hints):
     is, while the engine works, where a variable shows only in a definition's body (the
     engine's substitutions leave applications alone: it unfolds them first)."""
     expr, variables, point = self.args
-    if not _THROUGH_BODIES.get() and any(_in_body(v, expr) for v in variables):
+    if not _THROUGH_BODIES.get() and any(_in_a_body(v, expr) for v in variables):
         return self
+    if any(_entry_in_sum(v, expr) for v in variables):
+        return self  # SymPy's substitution would not reach a[i] at i = 1 (see _limits_subs)
     held = set().union(*(sympy.sympify(p).free_symbols for p in point))
     if len(variables) > 1 and held & set(variables):
-        fresh = {v: sympy.Dummy(v.name, **v.assumptions0) for v in variables if v.is_Symbol}
+        fresh = {v: _stand_in(v) for v in variables}
         renamed = tuple(fresh.get(v, v) for v in variables)
         return _SUBS_DOIT(sympy.Subs(expr.xreplace(fresh), renamed, point), **hints)
     return _SUBS_DOIT(self, **hints)
+
+
+def _stand_in(variable):
+    """A fresh dummy for a Subs variable: a symbol's assumptions, an entry's realness."""
+    if isinstance(variable, sympy.Symbol):
+        return sympy.Dummy(variable.name, **variable.assumptions0)
+    return sympy.Dummy(str(variable), real=True) if variable.is_real else sympy.Dummy()
+
+
+def _in_a_body(variable, expr) -> bool:
+    """Whether a definition's body that `expr` applies holds `variable` (free in `expr` as
+    well or not: the engine's substitution would reach only the free ones)."""
+    return any(variable in HIDDEN.get(a.func, ()) for a in expr.atoms(AppliedUndef))
+
+
+def _entry_in_sum(entry, expr) -> bool:
+    """Whether `entry` (x[1]) is a tensor entry that `expr` holds as another inside a sum, a
+    product, an integral or a table, by an index those bind (x[i] in Σ_i)."""
+    if not isinstance(entry, sympy.Indexed):
+        return False
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, ExprWithLimits):
+            bound = {limit[0] for limit in node.limits}
+            for other in node.function.atoms(sympy.Indexed):
+                if other.base == entry.base and other.free_symbols & bound:
+                    return True
+    return False
 
 
 def _pow_is_imaginary(self):
@@ -638,6 +667,13 @@ def _limits_subs(self, old, new):
     """ExprWithLimits._eval_subs, its variables that `new` holds renamed first (an end of
     an inner range lies in an outer variable's scope: all are looked at); a symbol that the
     summand holds only in a definition's body is substituted there (SymPy's own left it)."""
+    if _THROUGH_BODIES.get() and _entry_in_sum(old, self):
+        raise ValueError(
+            f"{sympy.sstr(self)}.subs({sympy.sstr(old)}, {sympy.sstr(new)}): the sum's "
+            f"entries of {sympy.sstr(old.base)} are {sympy.sstr(old)} only at some values of "
+            "its index, which a substitution cannot reach; take the entry out of the sum "
+            "(or write the sum out) first"
+        )
     scope = sympy.Tuple(self.function, *(end for _, *ends in self.limits for end in ends))
     taken = captures([limit[0] for limit in self.limits], old, new, scope)
     if not taken:
@@ -836,14 +872,36 @@ def unresolved(expr) -> object | None:
     """A function in `expr` that evalf gives as exactly 0 still at RECHECK_BITS, not being 0
     on an interval (log(1 + e^(-10⁶)), or log(sin(1)² + cos(1)²), which is 0): SymPy's facts
     and rewrites take it for 0, rightly or not; or a floor or ceiling of a number that
-    SymPy left as it is (its integer part not certain: floor(2 - √(1 + e^(-10⁶)))), a Mod of
-    numbers alike; or None."""
+    SymPy left as it is (its integer part not certain), a Mod of numbers alike; or a Subs for
+    a sum's entry (x[1] in Σ_i x[i]); or None."""
     for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Subs) and any(
+            _entry_in_sum(v, node.expr) for v in node.variables
+        ):
+            return node  # kept as written (see _subs_doit): a sum made opaque would drop it
         if not isinstance(node, function.Function) or not node.is_number:
             continue
         if isinstance(node, (*_ROUNDING, sympy.Mod)) or _exactly_zero(node):
             return node
     return None
+
+
+def unresolved_reason(node) -> str:
+    """Why a claim holding `node` (found by `unresolved`) gets no symbolic proof."""
+    if isinstance(node, sympy.Subs):
+        return (
+            f"no proof: the claim holds {node}, a substitution for an entry that a sum holds "
+            "only at some values of its index, which SymPy's rewrites cannot carry out"
+        )
+    if isinstance(node, (*_ROUNDING, sympy.Mod)):
+        return (
+            f"no proof: the claim holds {node}, which SymPy could not evaluate (its integer "
+            "part is not certain even at 4096 bits)"
+        )
+    return (
+        f"no proof: the claim holds {node}, which SymPy evaluates as exactly 0 even at 4096 "
+        "bits, whether or not it is 0; its rewrites and facts would take it for 0"
+    )
 
 
 def _round_eval_evalf(self, prec):
