@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 
 import sympy
-from sympy import Dummy, Expr, Symbol, sympify
+from sympy import Expr, Symbol, sympify
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.printing.pretty.stringpict import prettyForm
 
@@ -40,10 +40,7 @@ class SetSum(Expr):
         if old == self.index:
             return self
         if captures([self.index], old, new, self.summand):  # renamed first, as a Sum's
-            index = Dummy(self.index.name, **self.index.assumptions0)
-            return SetSum(self.summand.xreplace({self.index: index}), index, self.set)._subs(
-                old, new
-            )
+            return rename_bound(self, {self.index})._subs(old, new)
         return None
 
     def _eval_is_real(self):

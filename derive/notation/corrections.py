@@ -205,7 +205,7 @@ def _subs_doit(self, **hints):
 def _stand_in(variable):
     """A fresh dummy for a Subs variable: a symbol's assumptions, an entry's realness."""
     if isinstance(variable, sympy.Symbol):
-        return sympy.Dummy(variable.name, **variable.assumptions0)
+        return _fresh([variable])[variable]
     return sympy.Dummy(str(variable), real=True) if variable.is_real else sympy.Dummy()
 
 
@@ -569,7 +569,7 @@ def _derivative_subs(self, old, new):
 
 def _in_body(old, expr) -> bool:
     """Whether `old` is a symbol that `expr` holds only in a definition's body."""
-    return isinstance(old, sympy.Symbol) and old not in expr.free_symbols and old in held(expr)
+    return isinstance(old, sympy.Symbol) and old not in expr.free_symbols and _in_a_body(old, expr)
 
 
 # A definition's function → the symbols its body (its initial value, the bodies of the
@@ -681,14 +681,9 @@ def _limits_subs(self, old, new):
         if old not in bound and _THROUGH_BODIES.get() and _in_body(old, self.function):
             return self.func(self.function._subs(old, new), *self.limits)
         return _LIMITS_SUBS(self, old, new)
-    fresh, body, limits = _fresh(taken), self.function, []
-    for index, *ends in self.limits:  # innermost first: a later range may name it freely
-        if index in fresh:
-            body = body.xreplace({index: fresh[index]})
-            limits = [(v, *(e.xreplace({index: fresh[index]}) for e in es)) for v, *es in limits]
-            index = fresh[index]
-        limits.append((index, *ends))
-    return self.func(body, *limits)._subs(old, new)
+    from derive.notation.aggregates import rename_bound  # loads after this module
+
+    return rename_bound(self, taken)._subs(old, new)
 
 
 _SUBS_SUBS = sympy.Subs._eval_subs
