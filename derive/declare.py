@@ -123,18 +123,24 @@ def recurrence(
     """
     params = tuple(params)
     initial = _whole_limits(sympy.sympify(initial))
-    # The invariant: facts of `initial` that `step` keeps for a previous value with just
+    # The invariant: facts of `initial` that `step` keeps for previous values with just
     # those facts. A probe with more (positive, where only nonnegative is kept) would let
     # the step look better than it is (sign(p) = 1), so the probe shrinks until it is kept.
+    # The probe is a function of the parameters, so that a step reading the previous value
+    # elsewhere, prev.subs(j, j + 1) or prev.subs(t, t - 1), reads another value with the
+    # same facts: one symbol for all of them cancelled u_{j+1} - 2u_j + u_{j-1} to 0 and
+    # made a heat equation's step positive for every α (|u| = u PROVED; helper 139).
     assumptions = _inferred_assumptions(_with_free_parameters(initial, params))
+    at = (params[0] - 1, *params[1:])
     while True:
-        probe = sympy.Dummy("prev", **assumptions)
+        probe = sympy.Function("prev", **assumptions)(*at)
         kept = _inferred_assumptions(_with_free_parameters(step(probe), params))
         kept = {fact: True for fact in assumptions if fact in kept}
         if kept == assumptions:
             break
         assumptions = kept
-    func = _function(name, assumptions, params, initial, step(sympy.Symbol(f"{name} before")))
+    before = sympy.Function(f"{name} before")(*at)
+    func = _function(name, assumptions, params, initial, step(before))
     previous = func(params[0] - 1, *params[1:])
     body = _whole_limits(step(previous))
     corrections.hide(func, params, initial, body)
