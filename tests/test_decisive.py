@@ -1041,3 +1041,16 @@ def test_a_substitution_is_carried_out_before_the_strategies():
     f = define("f", (), x * y + x**2)
     verdict = _decide_one(f().subs(y, 2), x**2 + 2 * x, inputs=(x, y), definitions=(f,))
     assert verdict.status is PROVED, verdict.method
+
+
+def test_an_integer_input_at_one_value_of_its_own_is_searched():
+    """Helper 139: Piecewise((x, Eq(k, 777)), (0, True)) = 0 and x·δ(k, -777) = 0 were
+    NUMERIC: the search put k on 777 with x at its base 0 only, where both sides are 0, and a
+    Kronecker delta of integers was no breakpoint at all. Each atom on its breakpoints is now
+    also tried with the others at their next simple value, and δ(k, -777) is a breakpoint."""
+    k = Symbol("k", integer=True)
+    pinned = sympy.Piecewise((x, sympy.Eq(k, 777)), (0, True))
+    assert _decide_one(pinned, 0, inputs=(x, k)).status is REFUTED
+    assert _decide_one(x * sympy.KroneckerDelta(k, -777), 0, inputs=(x, k)).status is REFUTED
+    # And where they hold, nothing is refuted.
+    assert _decide_one(pinned * (k - 777), 0, inputs=(x, k)).status is not REFUTED

@@ -3861,3 +3861,201 @@ def test_a_positive_symbol_put_at_a_positive_point_may_be_substituted():
     _assert_no_false_proof(_verdict(_doc(f().subs(beta, 2), x_, **options)))
     with pytest.raises(ValueError, match="beta is bound"):
         _doc(f().subs(beta, x_), x_**2, **options)
+
+
+# Round 69: a proof confirmed past the switches of its sizes.
+
+
+@pytest.mark.parametrize(
+    ("gate", "where"),
+    [
+        (Max(0, n - 20), 21),
+        (Heaviside(n - 25), 25),
+        (Piecewise((0, n < 30), (1, True)), 30),
+        (Piecewise((0, n < 20), (1, n < 30), (0, True)), 20),  # open between two switches
+        (floor(n / 40), 40),
+        (sympy.binomial(n, 30), 30),
+        (KroneckerDelta(n, 33), 33),
+        (Sum(a[i], (i, 25, n)), 25),  # a range empty below n = 25
+    ],
+    ids=["max", "heaviside", "piecewise", "band", "floor", "binomial", "delta", "range"],
+)
+def test_a_wrong_step_behind_a_gate_of_the_sizes_is_not_proved(monkeypatch, gate, where):
+    """Round 69: a proof for every size counts once evaluation agrees at small sizes (up to
+    16). A factor that is 0 at all of them, Max(0, n - 20), hid any wrong step of a strategy
+    about what it multiplies (helper 137 turned three wrong rewrites into false proofs that
+    way; each was fixed, but any other wrong step would do the same). A proof is now also
+    evaluated just past each switch of the sizes alone. Here every claim is 'proved' by a
+    strategy that proves anything: the false ones are refuted there, not PROVED."""
+    from derive.engine import decide as decide_module
+
+    monkeypatch.setattr(decide_module, "_prove_generic", lambda job: "a wrong strategy")
+    lhs, rhs = gate * Sum(a[i], (i, 1, n)), gate * Sum(a[i], (i, 1, n - 1))
+    verdict = _verdict(_doc(lhs, rhs, inputs=(a,), sizes=GRID))
+    assert verdict.status is REFUTED, f"{verdict.status}: {verdict.scope}"
+    assert verdict.scope == f"counterexample at n = {where}"
+    # The same strategy on a true claim: still proved, and confirmed past the switch.
+    verdict = _verdict(_doc(lhs, lhs.xreplace({n: n}) + 0, inputs=(a,), sizes=GRID))
+    assert verdict.status is PROVED, f"{verdict.status}: {verdict.scope}"
+    assert any("past the switches of the sizes" in line for line in verdict.details)
+
+
+def test_a_switch_too_far_to_evaluate_leaves_the_proof_at_its_sizes(monkeypatch):
+    """Past a switch at n = 10**6 the instance (a sum of a million terms) cannot be built in
+    time: the proof is not confirmed there, and the claim is PROVED_AT_SIZES, not PROVED,
+    saying why."""
+    from derive.engine import decide as decide_module
+
+    monkeypatch.setattr(decide_module, "_prove_generic", lambda job: "a wrong strategy")
+    gate = Max(0, n - 10**6)
+    lhs, rhs = gate * Sum(a[i], (i, 1, n)), gate * Sum(a[i], (i, 1, n - 1))
+    verdict = _verdict(_doc(lhs, rhs, inputs=(a,), sizes=GRID))
+    _assert_no_false_proof(verdict, "sizes n = 1; n = 2; n = 3")
+    assert verdict.status is PROVED_AT_SIZES
+    assert "not confirmed past the switches of its sizes" in " ".join(verdict.details)
+
+
+def test_the_sizes_past_switches():
+    """confirm.past_switches: the first size of each new combination of the switches' signs,
+    one size moving and all together; far switches found by bisection; None past
+    SWITCH_MOST; switches of other atoms, or that the checked sizes reach, add nothing."""
+    from derive.engine.confirm import SWITCH_MOST, past_switches
+
+    seen = [{n: 1, m: 1}, {n: 2, m: 2}]
+    smallest = {n: 1, m: 1}
+    assert past_switches([n - 20], (n, m), smallest, seen) == [{n: 20, m: 1}, {n: 21, m: 1}]
+    # Both gates open only when both sizes move: the diagonal.
+    both = past_switches([Max(0, n - 5) * Max(0, m - 7)], (n, m), smallest, seen)
+    assert both == [{n: 8, m: 8}]
+    assert past_switches([n - 123457], (n,), {n: 1}, [{n: 1}]) == [{n: 123457}, {n: 123458}]
+    assert past_switches([n - 2, b - n], (n,), {n: 1}, [{n: 1}, {n: 2}, {n: 3}]) == []
+    many = [n - 10 * k_ for k_ in range(1, SWITCH_MOST + 2)]
+    assert past_switches(many, (n,), {n: 1}, [{n: 1}]) is None
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        Heaviside(b - 1000),
+        Max(0, b - 1000),
+        Piecewise((0, b < 10**6), (1, True)),
+        sympy.Min(0, b + 10**5),
+        Heaviside(b - 1000) * Heaviside(v - 2000),  # both atoms past their switches at once
+        Heaviside(b * v - 1000),  # a switch of two atoms: beside it, off the axes
+    ],
+    ids=["heaviside", "max", "piecewise", "min", "two", "product"],
+)
+@pytest.mark.parametrize("path", ["for every value", "at the sizes"])
+def test_a_wrong_step_behind_a_gate_of_the_atoms_is_not_proved(monkeypatch, gate, path):
+    """Round 69: the same for the atoms. A proof is confirmed at seeded points, where a
+    factor Heaviside(x - 1000) is 0; it is now also evaluated just past each breakpoint of
+    the claim's atoms (one atom at a time, all at once, and beside switches of several).
+    With a strategy that proves anything, for every value or exactly at each size, the
+    gated false claims are refuted."""
+    from derive.engine import decide as decide_module
+
+    if path == "for every value":
+        monkeypatch.setattr(decide_module, "_prove_generic", lambda job: "a wrong strategy")
+    else:
+        monkeypatch.setattr(decide_module, "_prove_generic", lambda job: None)
+        monkeypatch.setattr(decide_module, "_exact_method", lambda job, sizes: "a wrong one")
+    lhs, rhs = gate * (b + Sum(a[i], (i, 1, n))), gate * Sum(a[i], (i, 1, n))
+    verdict = _verdict(_doc(lhs, rhs, inputs=(a, b, v), sizes=GRID))
+    assert verdict.status is REFUTED, f"{verdict.status}: {verdict.scope}"
+
+
+@pytest.mark.parametrize(
+    ("gate", "where"),
+    [
+        (Sum(KroneckerDelta(i, 30), (i, 1, n)), "n = 30"),  # a bound index at its range's end
+        (Max(0, k - 20), "n = 21"),  # a free index k ≤ n
+        (Max(0, n - c - 20), "n = 22"),  # an integer input c ≥ 1 at its base value
+        (Max(0, n - b - 20), "n = 20"),  # a real input: past its breakpoint at that size
+    ],
+    ids=["bound-index", "free-index", "integer-input", "real-input"],
+)
+def test_a_gate_of_the_sizes_through_indices_and_inputs(monkeypatch, gate, where):
+    """Round 69: a gate of the sizes that also names an index or an input is a switch of
+    the sizes once the index is at an end of its range and the input at its base value; past
+    it, the inputs are also put past their own breakpoints at that size."""
+    from derive.engine import decide as decide_module
+
+    monkeypatch.setattr(decide_module, "_prove_generic", lambda job: "a wrong strategy")
+    lhs, rhs = gate * Sum(a[i], (i, 1, n)), gate * Sum(a[i], (i, 1, n - 1))
+    doc = _doc(lhs, rhs, inputs=(a, b, c), sizes=GRID, indices={k: (1, n)})
+    verdict = _verdict(doc)
+    assert verdict.status is REFUTED, f"{verdict.status}: {verdict.scope}"
+    assert verdict.scope == f"counterexample at {where}"
+
+
+def test_a_recurrence_reading_other_values_gets_no_sign_they_cancel_to():
+    """Helper 139: recurrence() inferred the facts its values keep with one symbol for the
+    previous value, so a step that reads it elsewhere, prev.subs(j, j + 1) or
+    prev.subs(t, t - 1), read that symbol each time and its differences cancelled: a heat
+    equation's explicit step u + α(u_{j+1} - 2u_j + u_{j-1}) from x0_j² + 1 was declared
+    positive for every α > 0, so SymPy built |u(1, 2)| and Max(u(1, 2), 0) as u(1, 2) and
+    both were PROVED (at α = 2, x0 = (0, 1, 0), u(1, 2) = -2). Each other value the step
+    reads is now a value of its own, with the same facts."""
+    alpha = Symbol("alpha", positive=True)
+    heat = recurrence(
+        "u", (t, j), start=0, initial=a[j] ** 2 + 1,
+        step=lambda prev: prev + alpha * (prev.subs(j, j + 1) - 2 * prev + prev.subs(j, j - 1)),
+    )  # fmt: skip
+    assert heat.func.is_positive is not True and Abs(heat(1, 2)) != heat(1, 2)
+    for lhs in (Abs(heat(1, 2)), Max(heat(1, 2), 0)):
+        doc = _doc(lhs, heat(1, 2), inputs=(a, alpha), definitions=(heat,))
+        assert _verdict(doc).status is REFUTED
+    mixed = recurrence(
+        "h", (t, j), start=0, initial=a[j] ** 2 + 1,
+        step=lambda prev: prev.subs(j, 1) - prev.subs(j, 2) + 1,
+    )  # fmt: skip
+    assert mixed.func.is_positive is not True
+    second = recurrence(
+        "s", (t,), start=0, initial=b**2 + 1, step=lambda prev: 2 * prev - prev.subs(t, t - 1)
+    )
+    assert second.func.is_positive is not True
+    # A step that keeps the sign from every previous value still keeps it.
+    kept = recurrence(
+        "k", (t, j), start=0, initial=a[j] ** 2 + 1,
+        step=lambda prev: prev.subs(j, j + 1) + prev**2,
+    )  # fmt: skip
+    assert kept.func.is_positive is True
+
+
+def _vanishing(s, count):
+    return sympy.Mul(*[(s - k) for k in range(1, count + 1)])
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        _vanishing(n, 20),  # 0 at every n ≤ 20: nothing in it is a switch
+        sympy.expand(_vanishing(n, 20)),
+        Sum(_vanishing(i, 20), (i, 1, n)),
+    ],
+    ids=["product", "expanded", "summed"],
+)
+def test_a_polynomial_gate_of_the_sizes_is_a_switch(monkeypatch, gate):
+    """Round 69: a polynomial in the sizes that vanishes at every size evaluation reaches
+    gates like Max(0, n - 20), with nothing in it that switches: the parts of a claim that
+    are functions of its sizes alone (and of indices, at the ends of their ranges) count
+    as switches too."""
+    from derive.engine import decide as decide_module
+
+    monkeypatch.setattr(decide_module, "_prove_generic", lambda job: "a wrong strategy")
+    lhs, rhs = gate * Sum(a[i], (i, 1, n)), gate * Sum(a[i], (i, 1, n - 1))
+    verdict = _verdict(_doc(lhs, rhs, inputs=(a,), sizes=GRID))
+    assert verdict.status is REFUTED, f"{verdict.status}: {verdict.scope}"
+    assert verdict.scope == "counterexample at n = 21"
+
+
+def test_a_polynomial_gate_of_an_integer_input_is_passed(monkeypatch):
+    """And of an integer input: c(c ± 1)···(c ± 20) is 0 at every integer the seeded points
+    and breakpoints put c at; a proof is also evaluated with c far out."""
+    from derive.engine import decide as decide_module
+
+    monkeypatch.setattr(decide_module, "_prove_generic", lambda job: "a wrong strategy")
+    c_ = Symbol("c", integer=True)
+    gate = sympy.Mul(*[(c_ - k) for k in range(-20, 21)])
+    verdict = _verdict(_doc(gate * (b + 1), gate * b, inputs=(b, c_)))
+    assert verdict.status is REFUTED, f"{verdict.status}: {verdict.scope}"

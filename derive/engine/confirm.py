@@ -1,21 +1,26 @@
 """Confirming a proof by evaluation at sizes and points the proof did not use.
 
 A symbolic proof is only a candidate: the claim is also evaluated at every combination of
-its grid's sizes and at larger sizes (up to 8, and 11 where the instance stays small), at
-seeded points, in high precision. Agreement there is what lets a verdict say PROVED; a
-disagreement goes to the counterexample search, and never to the user as a crash.
+its grid's sizes and at larger sizes (from 4 to 8, then from 9 to 16, where the instance
+stays small), past the switches of its sizes (past_switches), at seeded points, in high
+precision. Agreement there is what lets a verdict say PROVED; a disagreement goes to the
+counterexample search, and never to the user as a crash.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import mpmath
 import sympy
+from sympy.core.function import AppliedUndef
 
 from derive.engine.deadline import SLICE_SECONDS, OutOfTime
+from derive.engine.falsify import switches
 from derive.engine.numeric import AGREE, DIFFER, RELATION_HOLDS, Compiled, sample
 from derive.engine.terms import Context, InputError
 from derive.notation.arrays import ShapeMismatch
@@ -32,6 +37,11 @@ RECHECK_DPS = 150
 RECHECK_TOLERANCE = mpmath.mpf(10) ** -120
 POINTS = 3
 EXACT_NODES = 2_000  # an instance this small is also evaluated in exact arithmetic
+# Switches of the sizes alone (see past_switches): every size up to SWITCH_SCAN is looked
+# at, then sizes doubling up to 2**SWITCH_DOUBLINGS, a change between two of them bisected.
+SWITCH_SCAN = 64
+SWITCH_DOUBLINGS = 20
+SWITCH_MOST = 8  # the sizes past switches a proof is checked at; with more, it is not
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,127 @@ def confirming_sizes(grid: list, sizes: tuple, lows: dict, rng: random.Random) -
         if mixed not in combos and mixed not in larger:
             larger.append(mixed)
     return larger + combos
+
+
+def size_switches(expr: sympy.Basic):
+    """Expressions whose sign changes where `expr` branches (falsify.switches: Max(0, n - 20),
+    a Piecewise on n > 30, Heaviside(n - 25)), and where it switches as a function of
+    integers: KroneckerDelta(n, 30), floor(n/40) and the other jumps, a range's count of terms
+    (Σ_{i=25}^{n}), binomial(n, 30), factorial(n - 30) and the other gammas."""
+    yield from switches(expr)
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.KroneckerDelta):
+            yield node.args[0] - node.args[1]
+        elif isinstance(node, (sympy.floor, sympy.ceiling, sympy.frac, sympy.Mod)):
+            yield node
+        elif isinstance(node, (sympy.Sum, sympy.Product)):
+            yield from (high - low + 1 for _, low, high in node.limits)
+        elif isinstance(node, (sympy.binomial, sympy.RisingFactorial, sympy.FallingFactorial)):
+            yield from (*node.args, node.args[0] - node.args[1])
+        elif isinstance(node, (sympy.factorial, sympy.gamma, sympy.subfactorial)):
+            yield node.args[0]
+
+
+# What a switch is not evaluated through at every size up to 2**20: a sum of a million
+# terms, a definition (its parts are switches of their own: size_switches of its body).
+_SLOW = (sympy.Sum, sympy.Product, sympy.Integral, AppliedUndef)
+
+
+def past_switches(zeros, sizes: tuple, smallest: dict, seen: list[dict]) -> list[dict] | None:
+    """Where to confirm a proof past the switches of its sizes: the first sizes at which
+    the signs of `zeros` (see size_switches) that depend on the sizes alone take a
+    combination that none of the sizes `seen` (those evaluation checks anyway) gives; None
+    where there are more than SWITCH_MOST. The sizes move one at a time (the others at
+    their smallest) and all together.
+
+    A proof for every size is confirmed by evaluation at small sizes. A factor that
+    switches on past them (Max(0, n - 20), Heaviside(n - 25), a sum from 25 to n) hides
+    there whatever a strategy got wrong about the expression it multiplies: evaluation sees
+    0 = 0 at every size it reaches (helper 137 turned three wrong rewrites into false proofs
+    so). A combination that holds only between two sizes tested (each up to SWITCH_SCAN,
+    then at powers of 2) and not at the change a bisection finds is not seen.
+
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> past_switches([n - 20], (n,), {n: 1}, [{n: 1}, {n: 2}])
+    [{n: 20}, {n: 21}]
+    """
+    t = sympy.Dummy("t", integer=True)
+    sized = []
+    for zero in zeros:
+        with contextlib.suppress(TypeError, ValueError):
+            zero = sympy.sympify(zero)
+            if zero.free_symbols and zero.free_symbols <= set(sizes) and not zero.has(*_SLOW):
+                sized.append(zero)
+    if not sized:
+        return []
+    known = {_signs(sized, values) for values in seen}
+    families = [{**smallest, size: t} for size in sizes]
+    families += [{size: t for size in sizes}] if len(sizes) > 1 else []
+    found: list[dict] = []
+    for family in families:
+        moving = [z for z in sized if z.xreplace(family).has(t)]
+        low = max(int(v) for s, v in smallest.items() if family[s] == t)
+        for value in _changes(functools.partial(_family_signs, moving, family, t), low):
+            signs = _family_signs(sized, family, t, value)
+            if signs not in known:
+                known.add(signs)
+                found.append(_family_at(family, t, value))
+    return found if len(found) <= SWITCH_MOST else None
+
+
+def _changes(signs_at, low: int):
+    """The sizes from `low` at which `signs_at(size)` differs from its value one size
+    before: each size up to SWITCH_SCAN, then bisected between powers of 2."""
+    previous = signs_at(low)
+    for value in range(low + 1, max(low + 1, SWITCH_SCAN + 1)):
+        signs = signs_at(value)
+        if signs != previous:
+            yield value
+        previous = signs
+    checked, budget = max(low, SWITCH_SCAN), SWITCH_SCAN
+    for power in range(checked.bit_length(), SWITCH_DOUBLINGS + 1):
+        top = 2**power
+        while signs_at(top) != previous and budget > 0:
+            budget -= 1
+            # The first size past `checked` with other signs: bisected.
+            below, above = checked, top
+            while above - below > 1:
+                middle = (below + above) // 2
+                same = signs_at(middle) == previous
+                below, above = (middle, above) if same else (below, middle)
+            yield above
+            checked, previous = above, signs_at(above)
+        checked = top
+
+
+def _family_at(family: dict, t, value: int) -> dict:
+    """The sizes of `family` (sizes at numbers, or at its variable t) at t = value."""
+    return {s: sympy.Integer(value) if v == t else v for s, v in family.items()}
+
+
+def _family_signs(expressions, family: dict, t, value: int) -> tuple:
+    return _signs(expressions, _family_at(family, t, value))
+
+
+def _signs(expressions, values: dict) -> tuple:
+    """The sign of each of `expressions` at `values`: -1, 0 or 1, or None where it has none
+    (not a real number, or not decided)."""
+    values = {k: sympy.Integer(v) for k, v in values.items()}
+    return tuple(_sign(e.xreplace(values)) for e in expressions)
+
+
+def _sign(number) -> int | None:
+    try:
+        if number.is_Rational:
+            return int(sympy.sign(number))
+        if number.is_extended_real is False or number.has(sympy.zoo, sympy.nan):
+            return None
+        value = number.evalf(30)
+        if not value.is_Number:
+            return None
+        return 0 if abs(value) < 1e-25 else (1 if value > 0 else -1)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
 
 
 def confirm(

@@ -10,6 +10,7 @@ counterexample wins (REFUTED, noting the failed strategy); otherwise the claim i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import time
@@ -17,12 +18,27 @@ import time
 import sympy
 from sympy.core.function import AppliedUndef
 
-from derive.engine.confirm import confirm, confirming_sizes, describe
+from derive.engine.confirm import (
+    CHECK_DPS,
+    CHECK_TOLERANCE,
+    RECHECK_DPS,
+    RECHECK_TOLERANCE,
+    SWITCH_MOST,
+    Check,
+    confirm,
+    confirming_sizes,
+    describe,
+    past_switches,
+    size_switches,
+)
 from derive.engine.falsify import (
+    POINT_SECONDS,
+    base_value,
     confirm_point,
     find_counterexample,
     in_domain,
     off_breakpoints,
+    past_breakpoints,
     uniform_points,
 )
 from derive.engine.finding import Finding, Job, sizes_key
@@ -62,6 +78,7 @@ from derive.engine.terms import (
     reached_definitions,
     size_grid,
     sizes_in,
+    unfold,
 )
 from derive.model import (
     NUMERIC,
@@ -381,11 +398,186 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
         required = [s for s in full if sizes_key(s) in job.cache] + job.grid[-1:]
         edges = _edge_sizes(ctx, claim, sizes)
         checked = edges + [s for s in checked if s not in edges]
-        return _confirmed(job, finding, checked, required)
+        finding = _past_breakpoints(job, _confirmed(job, finding, checked, required))
+        past = _past_switches(job, finding, required) if finding.status is PROVED else finding
+        if isinstance(past, Finding):
+            return past
+        job.tried.append(past)
     proved = _prove_at_sizes(job)
+    if proved is not None and method:  # why the symbolic proof does not stand
+        return dataclasses.replace(proved, details=(*proved.details, job.tried[-1]))
     if proved is not None:
         return proved
     return _evidence(job)
+
+
+def _past_breakpoints(job: Job, finding: Finding, sizes: dict | None = None) -> Finding:
+    """`finding`, once evaluation also agrees past the breakpoints of the claim's atoms at
+    `sizes`, by default its smallest (falsify.past_breakpoints: a factor Heaviside(x - 1000)
+    is 0 at the seeded points a proof is confirmed at); the refutation or UNDECIDED where it
+    disagrees there. Points that take too long to evaluate are passed over."""
+    if finding.status not in (PROVED, PROVED_AT_SIZES) or (job.sizes and not job.grid):
+        return finding
+    sizes = sizes if sizes is not None else job.grid[0] if job.grid else {}
+    try:
+        with job.deadline.slice(SWITCH_SECONDS):
+            compiled = job.instance(sizes)
+            points = past_breakpoints(job.ctx, compiled.instance)
+    except (OutOfTime, ShapeMismatch):
+        if job.deadline.remaining() <= 0.05:
+            raise OutOfTime() from None
+        return finding
+    for point in points:
+        if _differs_at(job, compiled, point):
+            return _disagreement(job, finding.method, Check((), True, sizes, point))
+    return finding
+
+
+def _differs_at(job: Job, compiled, point: dict) -> bool:
+    """Whether the sides differ at `point` in CHECK_DPS digits and do not agree in
+    RECHECK_DPS (as confirm reads a point); False where evaluating takes too long."""
+    try:
+        with job.deadline.slice(POINT_SECONDS):
+            if compiled.outcome(point, CHECK_DPS, CHECK_TOLERANCE) != DIFFER:
+                return False
+        with job.deadline.slice(POINT_SECONDS):
+            return compiled.outcome(point, RECHECK_DPS, RECHECK_TOLERANCE) != AGREE
+    except OutOfTime:
+        if job.deadline.remaining() <= 0.05:
+            raise
+        return False
+
+
+SWITCH_SECONDS = 4.0  # to build the instance at one size past a switch (see _past_switches)
+
+
+def _switch_sizes(job: Job, seen: list[dict]) -> list[dict] | None:
+    """The sizes past the switches of the claim's sizes alone that `seen` does not reach
+    (confirm.past_switches), in its sides, the definitions they reach and its sides
+    unfolded (a definition's parameter is a size only once applied); None where there are
+    too many."""
+    claim, sizes = job.claim, job.sizes
+    if not sizes:
+        return []
+    smallest = {s: sympy.Integer(dict(claim.lows).get(s, 1)) for s in sizes}
+    sides = sympy.Tuple(claim.lhs, claim.rhs)
+    parts = [sides] + [d.body for d in reached_definitions(job.ctx, sides)]
+    try:
+        with job.deadline.slice(SWITCH_SECONDS):
+            parts.append(unfold(job.ctx, sides, dict(claim.lows), rounds=3))
+    except (InputError, OutOfTime):
+        if job.deadline.remaining() <= 0.05:
+            raise OutOfTime() from None
+    ends = _index_ends(job, parts)
+    zeros = [z for part in parts for z in size_switches(part)]
+    zeros += [z for part in parts for z in _sizes_alone(part, {*sizes, *ends})]
+    zeros = _of_the_sizes(job, ends, list(dict.fromkeys(zeros)))
+    try:
+        with job.deadline.slice(SWITCH_SECONDS):
+            return past_switches(zeros, sizes, smallest, seen)
+    except OutOfTime:
+        if job.deadline.remaining() <= 0.05:
+            raise
+        return None
+
+
+def _sizes_alone(expr, sizes: set) -> list:
+    """The largest parts of `expr` that are functions of `sizes` (and indices) alone, and
+    hold no sum, as switches too: a polynomial gate, n(n - 1)···(n - 20) expanded or not, or
+    Σ_{i=1}^{n} (i - 1)···(i - 20), is 0 at every size evaluation reaches, and nothing else
+    in it switches."""
+    if not isinstance(expr, sympy.Basic) or isinstance(expr, sympy.Symbol):
+        return []
+    if _of_sizes(expr, sizes) and not expr.has(sympy.Sum, sympy.Product, sympy.Integral):
+        return [expr]
+    found = []
+    if isinstance(expr, sympy.Mul):  # the factors of the sizes alone as one
+        factors = [f for f in expr.args if _of_sizes(f, sizes) and not f.has(sympy.Sum)]
+        found += [sympy.Mul(*factors)] if factors else []
+        found += [p for f in expr.args if f not in factors for p in _sizes_alone(f, sizes)]
+        return found
+    return [part for arg in expr.args for part in _sizes_alone(arg, sizes)]
+
+
+def _of_sizes(expr, sizes: set) -> bool:
+    return isinstance(expr, sympy.Expr) and bool(expr.free_symbols) and expr.free_symbols <= sizes
+
+
+def _at_ends(expr, ends: dict) -> list:
+    """`expr` with one index of `ends` it holds at each end of its range; [expr] without."""
+    index = next((s for s in sorted(expr.free_symbols, key=str) if s in ends), None)
+    return [expr] if index is None else [expr.xreplace({index: end}) for end in ends[index]]
+
+
+SWITCH_VARIANTS = 8  # per switch, its indices at the ends of their ranges (see _of_the_sizes)
+
+
+def _index_ends(job: Job, parts: list) -> dict:
+    """Each index bound in `parts`, or free, and the ends of its ranges."""
+    ends: dict = {}
+    for part in parts:
+        for node in sympy.preorder_traversal(part):
+            if isinstance(node, (sympy.Sum, sympy.Product)):
+                for index, low, high in node.limits:
+                    ends.setdefault(index, set()).update((low, high))
+    for index, bounds in job.ctx.ranges.items():
+        ends.setdefault(index, set()).update(sympy.sympify(b) for b in bounds)
+    return ends
+
+
+def _of_the_sizes(job: Job, ends: dict, zeros: list) -> list:
+    """Each of `zeros` as a function of the sizes alone: an index (of `ends`, bound or
+    free) at either end of its range, as evaluation reaches it (Σ_{i=1}^{n} δ(i, 30)·… and
+    Max(0, i - 20) for a free i ≤ n switch on at n = 30 and 21), then every other symbol and
+    entry at its base value, as past_breakpoints puts the atoms (Max(0, n - c - 20) for an
+    integer c ≥ 1 at n = 22); at most SWITCH_VARIANTS per switch."""
+    sizes, found = set(job.sizes), []
+    for zero in zeros:
+        variants = [sympy.sympify(zero)]
+        for _ in range(3):  # an end may name another index (Σ_i Σ_{j ≤ i})
+            variants = [w for v in variants for w in _at_ends(v, ends)][:SWITCH_VARIANTS]
+        for variant in variants:
+            others = [a for a in variant.atoms(sympy.Indexed) if not a.free_symbols & set(ends)]
+            others += [s for s in variant.free_symbols - sizes if s not in ends]
+            try:
+                found.append(variant.xreplace({a: base_value(job.ctx, a) for a in others}))
+            except (TypeError, ValueError, KeyError):
+                continue
+    return found
+
+
+def _past_switches(job: Job, finding: Finding, seen: list[dict]) -> Finding | str:
+    """`finding`, a confirmed proof, once evaluation also agrees past each switch of the
+    sizes alone (see confirm.past_switches: Max(0, n - 20) is 0 at every size evaluated
+    otherwise, so a wrong step about what it multiplies would go unseen); the refutation or
+    UNDECIDED where it disagrees there; or the reason the proof is not confirmed there (a
+    size too large to evaluate in time), for the strategies that follow."""
+    past = _switch_sizes(job, seen)
+    proved = f"the proof by '{finding.method}' is not confirmed past the switches of its sizes"
+    if past is None:
+        return f"{proved}: more than {SWITCH_MOST} of them"
+    for at in past:
+        try:
+            with job.deadline.slice(SWITCH_SECONDS), contextlib.suppress(ShapeMismatch):
+                job.instance(at)  # (a mismatch of shapes: confirm reports it)
+            check = confirm(job.ctx, [at], [at], job.instance, job.rng("past"), job.deadline)
+        except OutOfTime:
+            if job.deadline.remaining() <= 0.05:
+                raise
+            return f"{proved}: {describe((at,))} is too large to evaluate in time"
+        except InputError as problem:
+            return f"{proved}: at {describe((at,))}, {problem}"
+        if check.differ_sizes is not None:
+            return _disagreement(job, finding.method, check)
+        if not check.agreed:
+            return f"{proved}: no point evaluates at {describe((at,))}"
+        beside = _past_breakpoints(job, finding, at)  # Max(0, n - x - 20) at n = 21, x = 0
+        if beside is not finding:
+            return beside
+    if not past:
+        return finding
+    where = f"evaluation agrees past the switches of the sizes, at {describe(tuple(past))}"
+    return dataclasses.replace(finding, details=(*finding.details, where))
 
 
 def _undefined_parts(ctx: Context, claim: Claim) -> bool:
@@ -827,7 +1019,7 @@ def _prove_at_sizes(job: Job) -> Finding | None:
         finding = Finding(PROVED, "all values (written out at one size)", method)
     else:
         finding = Finding(PROVED_AT_SIZES, f"sizes {listed}", method, sizes=tuple(proved))
-    confirmed = _confirmed(job, finding, proved, required=proved)
+    confirmed = _past_breakpoints(job, _confirmed(job, finding, proved, required=proved))
     if confirmed.status is PROVED_AT_SIZES:
         return _refuted_beyond(job, proved) or confirmed
     return confirmed
@@ -858,6 +1050,12 @@ def _refuted_beyond(job: Job, proved: list) -> Finding | None:
                     moved = {s: max(v, lows.get(s, 1)) for s, v in zip(chosen, values)}
                     larger.append({**full[0], **moved})
     larger += confirming_sizes(full, free, lows, job.rng("beyond"))
+    # First, past each switch of the sizes (Σ_{i=1}^{n} a_i·Max(0, n − 20) = 0 fails at n = 21).
+    try:
+        past = _switch_sizes(job, proved) or []
+    except OutOfTime:
+        return None
+    larger = [{**s, **{p: full[0][p] for p in pinned}} for s in past] + larger
     larger = [s for k, s in enumerate(larger) if s not in proved and s not in larger[:k]]
     try:
         check = confirm(job.ctx, larger, [], job.instance, job.rng("beyond spot"), job.deadline)

@@ -469,7 +469,8 @@ def _off_axis(switches, atoms, base: dict):
 def _sweeps(ctx: Context, atoms, special: dict, breaks: dict | None = None):
     """Points that move one atom at a time through its special values, the others at a
     base value (0, else the simplest inside the domain); then every atom at each value."""
-    base = {a: _simple_for(a, domain_of(ctx, a))[0] for a in atoms}
+    simple = {a: _simple_for(a, domain_of(ctx, a)) for a in atoms}
+    base = {a: ok[0] for a, ok in simple.items()}
     count = 0
     for atom in atoms:
         for value in special.get(atom, ()):
@@ -477,6 +478,15 @@ def _sweeps(ctx: Context, atoms, special: dict, breaks: dict | None = None):
                 return
             count += 1
             yield {**base, atom: value}
+    # Each atom on its breakpoints with the others at their next simple value: at their
+    # base, Piecewise((x, Eq(k, 777)), (0, True)) = 0 holds on k = 777 too (helper 139).
+    other = {a: ok[1] if len(ok) > 1 else ok[0] for a, ok in simple.items()}
+    for atom, values in (breaks or {}).items():
+        for value in values:
+            if count >= SWEEP_POINTS:
+                return
+            count += 1
+            yield {**other, atom: value}
     shared = set.intersection(*(set(special.get(a, ())) for a in atoms)) if atoms else set()
     for value in sorted(shared - set(SIMPLE_VALUES)):
         yield {a: value for a in atoms}
@@ -497,6 +507,51 @@ def _together(atoms, base: dict, breaks: dict):
         yield dict(zip(atoms, values))
 
 
+PAST_POINTS = 40  # points past breakpoints a proof is also confirmed at (see past_breakpoints)
+PAST_OFF_AXIS = 12
+PAST_INTEGERS = (1001, -1001, 10**6 + 1, -(10**6) - 1)
+
+
+def past_breakpoints(ctx: Context, inst: Instance) -> list[dict]:
+    """Points past the switches of the claim's atoms, inside their domains: each atom 1 past
+    either side of each of its breakpoints (the others at a base value), every atom past its
+    first breakpoint at once, and beside switches of several atoms (see _off_axis). A proof
+    is confirmed at seeded points, where a factor Heaviside(x - 1000) or Max(0, x - 1000) is
+    0: whatever a strategy got wrong about what it multiplies would go unseen there."""
+    atoms = inst.atoms
+    found = list(_switches_of(inst))
+    breaks = _breakpoints(found, atoms)
+    base = {a: base_value(ctx, a) for a in atoms}
+    points = []
+    for step in (1, -1):
+        points.append({**base, **{a: _past(a, values[0], step) for a, values in breaks.items()}})
+    for atom, values in breaks.items():
+        for value, step in itertools.product(values, (1, -1)):
+            points.append({**base, atom: _past(atom, value, step)})
+    points += itertools.islice(_off_axis(found, atoms, base), PAST_OFF_AXIS)
+    # An integer atom far out: c(c - 1)···(c - 20) is 0 at every integer a seeded point or
+    # a breakpoint puts it at.
+    points += [{**base, a: Rational(v)} for a in atoms if a.is_integer for v in PAST_INTEGERS]
+    kept = []
+    for point in points:
+        if point not in kept and all(v is not None for v in point.values()):
+            if in_domain(ctx, point):
+                kept.append(point)
+    return kept[:PAST_POINTS]
+
+
+def base_value(ctx: Context, atom):
+    """The value an atom takes where the others move (0, else the simplest in its domain)."""
+    return _simple_for(atom, domain_of(ctx, atom))[0]
+
+
+def _past(atom, value, step: int):
+    """The value 1 past `value` (step 1 above it, -1 below), an integer for an integer atom."""
+    if atom.is_integer:
+        return sympy.floor(value) + 1 if step > 0 else sympy.ceiling(value) - 1
+    return value + step
+
+
 def _breakpoints(switches, atoms) -> dict:
     """Per atom, the rational values at which one of `switches` (the claim's) switches."""
     found: dict = {}
@@ -514,6 +569,11 @@ def _switches_of(inst: Instance):
         yield from switches(side)
     for side in sides:
         yield from _jumps(side)
+        # A Kronecker delta of integers is a switch for the search too: x·δ(k, -777) = 0
+        # fails at k = -777 alone (helper 139).
+        for node in side.atoms(sympy.KroneckerDelta):
+            if (node.args[0] - node.args[1]).is_integer is True:
+                yield node.args[0] - node.args[1]
     # Where the sides meet: beside such a point an inequality may turn, (x - 3)(x - 4) ≥ 0
     # between 3 and 4; and where a square vanishes, (x - 9)² + (y + 13)² > 0 at x = 9 and
     # y = -13 together (helper 100).
