@@ -4059,3 +4059,31 @@ def test_a_polynomial_gate_of_an_integer_input_is_passed(monkeypatch):
     gate = sympy.Mul(*[(c_ - k) for k in range(-20, 21)])
     verdict = _verdict(_doc(gate * (b + 1), gate * b, inputs=(b, c_)))
     assert verdict.status is REFUTED, f"{verdict.status}: {verdict.scope}"
+
+
+def test_a_window_sum_written_out_does_not_capture_its_ends():
+    """Helper 138: a sum over a window Σ_{i=k}^{k+1} is written out term by term (in proofs
+    and in evaluation alike), and an inner sum binding k captured the window's k: Σ_k b_k
+    Σ_{i=k}^{k+1} Σ_{k'=1}^{2} a_{i+k'} (the inner index written k) was built as (a₂ + a₃ +
+    a₄ + a₅)·Σ_k b_k, PROVED, and the true claim REFUTED. The inner binder is renamed
+    first now, as array notation's window already did."""
+    window = Sum(a[i + k], (k, 1, 2), (i, k, k + 1))  # the outer limit's k is free
+    true = Sum((a[k + 1] + 2 * a[k + 2] + a[k + 3]) * g[k], (k, 1, n))
+    lhs = Sum(g[k] * window, (k, 1, n))
+    assert _verdict(_doc(lhs, true, inputs=(a, g), sizes=GRID)).status is PROVED
+    captured = (a[2] + a[3] + a[4] + a[5]) * Sum(g[k], (k, 1, n))
+    _assert_no_false_proof(_verdict(_doc(lhs, captured, inputs=(a, g), sizes=GRID)))
+    product = Sum(g[k] * Product(a[i + k], (k, 1, 2), (i, k, k + 1)), (k, 1, n))
+    captured = a[2] * a[3] * a[4] * a[5] * Sum(g[k], (k, 1, n))
+    _assert_no_false_proof(_verdict(_doc(product, captured, inputs=(a, g), sizes=GRID)))
+
+
+def test_an_entry_of_a_table_does_not_capture_into_a_subs():
+    """Helper 138: an entry of a tabulated column (or a sequence) put its index in with a
+    plain replacement, which a Subs binding that name captured: v_c := Subs(x^j y^c, j, 2)
+    at c = j was x² y², PROVED, and the true x² y^j REFUTED."""
+    x_, y_ = symbols("x y", real=True)
+    column = tabulate("v", c, Subs(x_**j * y_**c, j, 2), n)
+    options = {"inputs": (x_, y_), "sizes": GRID, "indices": {c: (1, n), j: (1, n)}}
+    assert _verdict(_doc(Entry(column, j), x_**2 * y_**j, **options)).status is PROVED
+    _assert_no_false_proof(_verdict(_doc(Entry(column, j), x_**2 * y_**2, **options)))

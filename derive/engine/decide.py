@@ -522,7 +522,8 @@ def _index_ends(job: Job, parts: list) -> dict:
                     ends.setdefault(index, set()).update((low, high))
     for index, bounds in job.ctx.ranges.items():
         ends.setdefault(index, set()).update(sympy.sympify(b) for b in bounds)
-    return ends
+    # A size is a size where it is free, even if some sum also binds its name.
+    return {index: values for index, values in ends.items() if index not in job.sizes}
 
 
 def _of_the_sizes(job: Job, ends: dict, zeros: list) -> list:

@@ -177,8 +177,10 @@ def expand_sum(node: sympy.Sum | sympy.Product, karr: bool = False) -> Expr:
         rest = expand_sum(node.func(node.function, *inner, (index, hi + 1, lo - 1)))
         return -rest if is_sum else 1 / rest
     # The width is a number; the ends may be symbolic (a window Σ_{i=n}^{n+1}). An inner
-    # binder of the same name (Σ_{i=1}^{n} Σ_{i=1}^{2} a_i) keeps its own index.
-    body = rename_bound(body, {index})
+    # binder of the same name (Σ_{i=1}^{n} Σ_{i=1}^{2} a_i) keeps its own index, and one
+    # named like a symbol of the ends does not capture it: in Σ_k b_k Σ_{i=k}^{k+1} Σ_{k=1}^{2}
+    # a_{i+k}, the terms at i = k + 0, k + 1 named the inner k (helper 138; as _written_out).
+    body = rename_bound(body, {index} | lo.free_symbols | hi.free_symbols)
     terms = [body.xreplace({index: lo + k}) for k in range(int(hi - lo) + 1)]
     return sympy.Add(*terms) if is_sum else sympy.Mul(*terms)
 
@@ -311,10 +313,23 @@ def _named_by(variable) -> set:
 
 
 def call(function: sympy.Lambda, *args) -> Expr:
-    """`function(*args)`, renaming the body's bound indices that occur in `args` first."""
+    """`function(*args)`, renaming the body's bound indices that occur in `args` first. A
+    Subs binding a symbol an argument holds, which rename_bound cannot rename, is rebuilt
+    with its variable renamed as the arguments go in (SymPy's substitution, as derive
+    corrects it: corrections._subs_subs): v_c := Subs(x^j y^c, j, 2) at c = j is x² y^j,
+    where replacing c gave x² y² (helper 138)."""
     moved = set().union(*(sympy.sympify(a).free_symbols for a in args))
     body = rename_bound(function.expr, moved)
-    return body.xreplace(dict(zip(function.variables, args)))
+    mapping = dict(zip(function.variables, args))
+    if not any(moved & set(node.variables) for node in body.atoms(sympy.Subs)):
+        return body.xreplace(mapping)
+    # One argument at a time, through stand-ins (SymPy's simultaneous substitution replaces
+    # by xreplace at the end, which captures).
+    stand_ins = {v: sympy.Dummy(v.name, **v.assumptions0) for v in mapping}
+    body = body.xreplace(stand_ins)
+    for variable, argument in mapping.items():
+        body = body.subs(stand_ins[variable], argument)
+    return body
 
 
 class Padded(Expr):
