@@ -4087,3 +4087,25 @@ def test_an_entry_of_a_table_does_not_capture_into_a_subs():
     options = {"inputs": (x_, y_), "sizes": GRID, "indices": {c: (1, n), j: (1, n)}}
     assert _verdict(_doc(Entry(column, j), x_**2 * y_**j, **options)).status is PROVED
     _assert_no_false_proof(_verdict(_doc(Entry(column, j), x_**2 * y_**2, **options)))
+
+
+def test_strategies_that_substituted_into_binders_or_trusted_simplify_prove_nothing_false():
+    """Helper 138, three strategies that proved false claims (found behind a gate floor(n/20),
+    which evaluation now sees past; here the strategies alone are asked): the case split by
+    regions changed y = t + x inside ∫₀¹ x·y dy too; index calculus put i = k into
+    Subs(x^k·y^i, k, 2), which binds k; "rewritten in exp" trusted SymPy's simplify of
+    exp(iπn/3) terms for an integer n, which it gets wrong."""
+    x_, y_ = symbols("x y", real=True)
+    integral = sympy.Integral(x_ * y_, (y_, 0, 1)) + Max(x_, y_)
+    wrong = x_ / 2 - y_ / 2 + Max(x_, y_) + Rational(1, 3)
+    assert _proof_by_strategies(_doc(integral, wrong, inputs=(x_, y_))) is None
+    assert _proof_by_strategies(_doc(integral, x_ / 2 + Max(x_, y_), inputs=(x_, y_)))
+    pick = Sum(KroneckerDelta(k, i) * Subs(x_**k * y_**i, k, 2), (i, 1, n))
+    options = {"inputs": (x_, y_), "sizes": GRID, "indices": {k: (1, n)}}
+    assert _proof_by_strategies(_doc(pick, Subs(x_**k * y_**k, k, 2), **options)) is None
+    assert _proof_by_strategies(_doc(pick, x_**2 * y_**k, **options))
+    half = Rational(1, 2)
+    shifted = sin(pi * (n / 3 + half)), sin(pi * (n / 3 - half))
+    assert _proof_by_strategies(_doc(*shifted, inputs=(), sizes=GRID)) is None
+    for claimed in (shifted, (Max(0, n - 20) * shifted[0], Max(0, n - 20) * shifted[1])):
+        _assert_no_false_proof(_verdict(_doc(*claimed, inputs=(), sizes=GRID)))

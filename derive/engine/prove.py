@@ -109,6 +109,19 @@ def _small(expr) -> bool:
     return sympy.count_ops(expr) <= SIMPLIFY_OPS
 
 
+def _simplified_in_exp(expr):
+    """`expr` rewritten in exp and simplified; NaN (which proves nothing) where that gives an
+    exponential of an imaginary multiple of an integer symbol, which SymPy's simplify gets
+    wrong: (sin(π(n/3 + 1/2)) - sin(π(n/3 - 1/2))).rewrite(exp) simplifies to 0 for an
+    integer n, though it is 2cos(πn/3) (helper 138)."""
+    rewritten = expr.rewrite(sympy.exp)
+    for power in rewritten.atoms(sympy.exp):
+        exponent = power.args[0]
+        if exponent.has(sympy.I) and any(s.is_integer for s in exponent.free_symbols):
+            return sympy.nan
+    return sympy.simplify(rewritten)
+
+
 def _zero_steps(lhs, rhs, ranges=None) -> list:
     """(name, test) pairs, cheapest first; the claim holds if a test returns True.
 
@@ -169,7 +182,7 @@ def _zero_steps(lhs, rhs, ranges=None) -> list:
         # 2σ(2x) − 1 only shows there.
         (
             "rewritten in exp",
-            lambda: _small(plain()) and is_zero(sympy.simplify(opaque().rewrite(sympy.exp))),
+            lambda: _small(plain()) and is_zero(_simplified_in_exp(opaque())),
         ),
         # Abs, Max, Min, Heaviside and sign as Piecewise, folded into one case split whose
         # branches simplify to 0 each.

@@ -12,6 +12,7 @@ import sympy
 from derive.engine.sumalgebra import (
     piecewise_in_sum,
 )
+from derive.notation.aggregates import moved_variables, rename_bound
 from derive.notation.primitives import elementary
 
 MAX_REGIONS = 81  # a case split by regions: at most this many intervals and cut points
@@ -57,6 +58,14 @@ def _on_regions(expr, holds, changes: int = 2) -> bool:
     """
     cases = expr.rewrite(sympy.Piecewise)
     if piecewise_in_sum(cases):
+        return False
+    # The regions put symbols at points and change variables by replacement: a variable an
+    # integral, sum or lambda binds under a free symbol's name is renamed first (∫₀¹ x·y dy
+    # beside Max(x, y) became ∫ x·(t + x) d(t + x) for y = t + x: a false claim PROVED;
+    # helper 138), and one a Subs, derivative or perturbation binds leaves no regions.
+    free = cases.free_symbols
+    cases = rename_bound(cases, free)
+    if any(set(moved_variables(node)) & free for node in sympy.preorder_traversal(cases)):
         return False
     cuts: dict = {}
     for node in sympy.preorder_traversal(cases):

@@ -313,22 +313,26 @@ def _named_by(variable) -> set:
 
 
 def call(function: sympy.Lambda, *args) -> Expr:
-    """`function(*args)`, renaming the body's bound indices that occur in `args` first. A
-    Subs binding a symbol an argument holds, which rename_bound cannot rename, is rebuilt
-    with its variable renamed as the arguments go in (SymPy's substitution, as derive
-    corrects it: corrections._subs_subs): v_c := Subs(x^j y^c, j, 2) at c = j is x² y^j,
-    where replacing c gave x² y² (helper 138)."""
-    moved = set().union(*(sympy.sympify(a).free_symbols for a in args))
-    body = rename_bound(function.expr, moved)
-    mapping = dict(zip(function.variables, args))
+    """`function(*args)`, without capture (see substituted)."""
+    return substituted(function.expr, dict(zip(function.variables, args)))
+
+
+def substituted(expr: Expr, mapping: dict) -> Expr:
+    """`expr` with `mapping` (symbol → value) put in, renaming first the bound variables the
+    values hold. A Subs binding one, which rename_bound cannot rename, is rebuilt with its
+    variable renamed as the values go in (SymPy's substitution, as derive corrects it:
+    corrections._subs_subs): v_c := Subs(x^j y^c, j, 2) at c = j is x² y^j, where
+    replacing c gave x² y² (helper 138)."""
+    moved = set().union(*(sympy.sympify(v).free_symbols for v in mapping.values()))
+    body = rename_bound(expr, moved)
     if not any(moved & set(node.variables) for node in body.atoms(sympy.Subs)):
         return body.xreplace(mapping)
-    # One argument at a time, through stand-ins (SymPy's simultaneous substitution replaces
+    # One value at a time, through stand-ins (SymPy's simultaneous substitution replaces
     # by xreplace at the end, which captures).
     stand_ins = {v: sympy.Dummy(v.name, **v.assumptions0) for v in mapping}
     body = body.xreplace(stand_ins)
-    for variable, argument in mapping.items():
-        body = body.subs(stand_ins[variable], argument)
+    for variable, value in mapping.items():
+        body = body.subs(stand_ins[variable], value)
     return body
 
 

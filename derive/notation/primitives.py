@@ -18,7 +18,7 @@ from sympy.codegen.cfunctions import log1p
 from sympy.core.logic import fuzzy_and
 
 from derive.notation import corrections
-from derive.notation.aggregates import expand_sum
+from derive.notation.aggregates import expand_sum, rename_bound
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,9 @@ def exactly_at(expr: sympy.Basic, point: dict) -> sympy.Basic:
     for delta in expr.atoms(sympy.DiracDelta):
         if delta.args[0].xreplace(point) == 0:
             return sympy.nan
-    expr = expr.xreplace(point)
+    # A variable an integral or sum binds under an atom's name keeps its own (∫₀¹ x·y dy at
+    # y = 0 was "Invalid limits given"; helper 138).
+    expr = rename_bound(expr, set(point)).xreplace(point)
     return _ranges_read(expr) if expr.has(sympy.Sum, sympy.Product) else expr
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import sympy
 from sympy import Add, KroneckerDelta, Mul, Pow, Sum
 
-from derive.notation.aggregates import Padded
+from derive.notation.aggregates import Padded, substituted
 
 MAX_TERMS = 4000
 
@@ -70,7 +70,8 @@ class Term:
         return Term(
             self.coeff,
             bound,
-            tuple(f.xreplace(mapping) for f in self.factors),
+            # Without capture: a factor Subs(x^c·y^i, c, 2) at i = c (helper 138).
+            tuple(substituted(f, mapping) for f in self.factors),
             tuple(sympy.expand(d.xreplace(mapping)) for d in self.deltas),
         )
 
