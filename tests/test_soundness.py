@@ -3970,7 +3970,7 @@ def test_a_wrong_step_behind_a_gate_of_the_atoms_is_not_proved(monkeypatch, gate
         (Sum(KroneckerDelta(i, 30), (i, 1, n)), "n = 30"),  # a bound index at its range's end
         (Max(0, k - 20), "n = 21"),  # a free index k ≤ n
         (Max(0, n - c - 20), "n = 22"),  # an integer input c ≥ 1 at its base value
-        (Max(0, n - b - 20), "n = 20"),  # a real input: past its breakpoint at that size
+        (Max(0, n - b - 20), "n = 1"),  # a real input: past its breakpoint (b = -20)
     ],
     ids=["bound-index", "free-index", "integer-input", "real-input"],
 )
@@ -4109,3 +4109,66 @@ def test_strategies_that_substituted_into_binders_or_trusted_simplify_prove_noth
     assert _proof_by_strategies(_doc(*shifted, inputs=(), sizes=GRID)) is None
     for claimed in (shifted, (Max(0, n - 20) * shifted[0], Max(0, n - 20) * shifted[1])):
         _assert_no_false_proof(_verdict(_doc(*claimed, inputs=(), sizes=GRID)))
+
+
+def _blind_spots():
+    """Helper 140's gates that the first version of round 69's confirmation missed: a band
+    between two roots past the powers of 2 it tested, a multiple of 1000, a zero power, an
+    oscillating switch that spent its bisections, two sizes on at once, a gate in a sum's
+    value, in an integral, at an interior index, five definitions deep, past 2**20, an
+    integer input on its breakpoint past a size's switch; for the atoms a band between
+    breakpoints, a root of degree 6, opposite directions, an entry, an exact tie, and a
+    breakpoint that matters only at n ≥ 2."""
+    x_, y_, z_ = symbols("x y z", real=True)
+    c_ = Symbol("c", integer=True)
+    deep = [define("g1", (k,), x_ * Max(0, k - 20))]
+    for depth in range(2, 6):
+        deep.append(define(f"g{depth}", (k,), deep[-1](k)))
+    tie = Piecewise((1, sympy.Eq(y_, Rational(2001, 2))), (0, True))
+    oscillating = y_ * sign(sin(pi * n / 3))
+    sized = {
+        "band": x_ * Max(0, -(n - 1000) * (n - 1003)),
+        "multiple": x_ * KroneckerDelta(Mod(n, 1000), 0),
+        "zero-power": x_ * sympy.Integer(0) ** ((n - 1000) ** 2),
+        "oscillating": x_ * Max(0, n - 300000) + oscillating,
+        "two-sizes": x_ * KroneckerDelta(n, 25) * KroneckerDelta(m, 3),
+        "sum-value": x_ * Max(0, Sum(1, (i, 1, n)) - 20),
+        "integral": x_ * Integral(Max(0, n - 1000 - y_), (y_, 5, 6)),
+        "interior-index": Sum(x_ * Max(0, -(i - 1000) * (i - 1003)), (i, 1, n)),
+        "deep": deep[-1](n),
+        "past-2**20": x_ * Max(0, n - 2**21),
+        "integer-on-breakpoint": x_ * KroneckerDelta(n, 25) * KroneckerDelta(c_, 7),
+        "atom-band": x_ * Piecewise((1, (y_ > 1000) & (y_ < 1001)), (0, True)),
+        "degree-6": x_ * Max(0, -(y_ - 1000) * (y_ - 1001) * (y_**2 + 1) * (y_**2 + 2)),
+        "opposite": Piecewise((x_, (y_ > 1000) & (z_ < -1000)), (0, True)),
+        "entry": x_ * Max(0, -(a[1] - 1000) * (a[1] - 1001) * (a[1] ** 4 + 3)),
+        "tie": x_ * tie,
+        "at-n-2": x_ * (n - 1) * Max(0, y_ - 1000),
+    }
+    rhs = {"oscillating": oscillating}
+    for name, lhs in sized.items():
+        yield pytest.param(lhs, rhs.get(name, 0), deep, (x_, y_, z_, c_, a), id=name)
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "definitions", "inputs"), list(_blind_spots()))
+def test_the_blind_spots_of_the_first_confirmation_past_switches(
+    monkeypatch, lhs, rhs, definitions, inputs
+):  # noqa: E501
+    """Round 69 (helper 140): with a strategy that proves anything, each false claim is
+    refuted past its switch (see _blind_spots)."""
+    from derive.engine import decide as decide_module
+
+    monkeypatch.setattr(decide_module, "_prove_generic", lambda job: "a wrong strategy")
+    used = definitions if any(lhs.has(d.func) for d in definitions) else ()
+    doc = _doc(lhs, rhs, inputs=inputs, definitions=tuple(used), sizes={n: (1, 2, 3), m: (1, 2, 3)})
+    verdict = _verdict(doc)
+    assert verdict.status is REFUTED, f"{verdict.status}: {verdict.scope}"
+
+
+def test_a_claim_built_past_a_switch_where_sympy_cannot_compare_a_sum():
+    """Helper 140: at n = 20, Max(0, Σ_{i=1}^{n} 1 - 20) was an internal error (SymPy's Max
+    refused the sum's 0 of no precision as not comparable): a true claim crashed once the
+    switch at n = 20 was evaluated. Such sums are written out first now."""
+    verdict = _verdict(_doc(Max(0, Sum(1, (i, 1, n)) - 20), Max(0, n - 20), inputs=(), sizes=GRID))
+    assert not verdict.internal, verdict.error
+    assert verdict.status is PROVED

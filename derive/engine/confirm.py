@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from derive.engine.deadline import SLICE_SECONDS, OutOfTime
-from derive.engine.falsify import switches
+from derive.engine.falsify import jump_arguments, switches
 from derive.engine.numeric import AGREE, DIFFER, RELATION_HOLDS, Compiled, sample
 from derive.engine.terms import Context, InputError
 from derive.notation.arrays import ShapeMismatch
@@ -41,7 +42,7 @@ EXACT_NODES = 2_000  # an instance this small is also evaluated in exact arithme
 # at, then sizes doubling up to 2**SWITCH_DOUBLINGS, a change between two of them bisected.
 SWITCH_SCAN = 64
 SWITCH_DOUBLINGS = 20
-SWITCH_MOST = 8  # the sizes past switches a proof is checked at; with more, it is not
+SWITCH_MOST = 24  # the sizes past switches a proof is checked at; with more, it is not
 
 
 @dataclass(frozen=True)
@@ -85,21 +86,27 @@ def confirming_sizes(grid: list, sizes: tuple, lows: dict, rng: random.Random) -
 def size_switches(expr: sympy.Basic):
     """Expressions whose sign changes where `expr` branches (falsify.switches: Max(0, n - 20),
     a Piecewise on n > 30, Heaviside(n - 25)), and where it switches as a function of
-    integers: KroneckerDelta(n, 30), floor(n/40) and the other jumps, a range's count of terms
-    (Σ_{i=25}^{n}), binomial(n, 30), factorial(n - 30) and the other gammas."""
+    integers: KroneckerDelta(n, 30), floor(n/40), Mod(n, 1000) and their first jumps, a
+    range's count of terms (Σ_{i=25}^{n}), binomial(n, 30), factorial(n - 30) and the other
+    gammas, 0**(n - 1000)²."""
     yield from switches(expr)
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.KroneckerDelta):
             yield node.args[0] - node.args[1]
         elif isinstance(node, (sympy.floor, sympy.ceiling, sympy.frac, sympy.Mod)):
             yield node
+            yield from (u - k for u in jump_arguments(node) for k in SWITCH_JUMPS)
         elif isinstance(node, (sympy.Sum, sympy.Product)):
             yield from (high - low + 1 for _, low, high in node.limits)
         elif isinstance(node, (sympy.binomial, sympy.RisingFactorial, sympy.FallingFactorial)):
             yield from (*node.args, node.args[0] - node.args[1])
         elif isinstance(node, (sympy.factorial, sympy.gamma, sympy.subfactorial)):
             yield node.args[0]
+        elif isinstance(node, sympy.Pow) and node.base.is_zero:
+            yield node.exp
 
+
+SWITCH_JUMPS = (0, 1, 2, -1)  # the integers at which a floor's argument is a switch
 
 # What a switch is not evaluated through at every size up to 2**20: a sum of a million
 # terms, a definition (its parts are switches of their own: size_switches of its body).
@@ -111,14 +118,17 @@ def past_switches(zeros, sizes: tuple, smallest: dict, seen: list[dict]) -> list
     the signs of `zeros` (see size_switches) that depend on the sizes alone take a
     combination that none of the sizes `seen` (those evaluation checks anyway) gives; None
     where there are more than SWITCH_MOST. The sizes move one at a time (the others at
-    their smallest) and all together.
+    their smallest), all together, and two at a time at the values where each alone
+    switches.
 
     A proof for every size is confirmed by evaluation at small sizes. A factor that
     switches on past them (Max(0, n - 20), Heaviside(n - 25), a sum from 25 to n) hides
     there whatever a strategy got wrong about the expression it multiplies: evaluation sees
     0 = 0 at every size it reaches (helper 137 turned three wrong rewrites into false proofs
-    so). A combination that holds only between two sizes tested (each up to SWITCH_SCAN,
-    then at powers of 2) and not at the change a bisection finds is not seen.
+    so). Where a switch is a polynomial (or a ratio of polynomials) in the moving size,
+    every size beside its real roots is looked at; else each size up to SWITCH_SCAN, then
+    changes between powers of 2 up to 2**SWITCH_DOUBLINGS, bisected: a combination that
+    holds only between two sizes tested and is not a polynomial's is not seen.
 
     >>> n = sympy.Symbol("n", integer=True, positive=True)
     >>> past_switches([n - 20], (n,), {n: 1}, [{n: 1}, {n: 2}])
@@ -128,24 +138,90 @@ def past_switches(zeros, sizes: tuple, smallest: dict, seen: list[dict]) -> list
     sized = []
     for zero in zeros:
         with contextlib.suppress(TypeError, ValueError):
-            zero = sympy.sympify(zero)
+            zero = _closed(sympy.sympify(zero))
             if zero.free_symbols and zero.free_symbols <= set(sizes) and not zero.has(*_SLOW):
                 sized.append(zero)
     if not sized:
         return []
     known = {_signs(sized, values) for values in seen}
+    found: list[dict] = []
+
+    def add(at: dict) -> None:
+        signs = _signs(sized, at)
+        if signs not in known:
+            known.add(signs)
+            found.append(at)
+
     families = [{**smallest, size: t} for size in sizes]
     families += [{size: t for size in sizes}] if len(sizes) > 1 else []
-    found: list[dict] = []
+    alone = {}
     for family in families:
-        moving = [z for z in sized if z.xreplace(family).has(t)]
         low = max(int(v) for s, v in smallest.items() if family[s] == t)
-        for value in _changes(functools.partial(_family_signs, moving, family, t), low):
-            signs = _family_signs(sized, family, t, value)
-            if signs not in known:
-                known.add(signs)
-                found.append(_family_at(family, t, value))
+        values = sorted(_switching_values(sized, family, t, low))
+        for value in values:
+            add(_family_at(family, t, value))
+        moving = [s for s, v in family.items() if v == t]
+        if len(moving) == 1:
+            alone[moving[0]] = values
+    for first, second in itertools.combinations(sizes, 2):
+        ones, others = (alone.get(s, [])[:SWITCH_PAIRED] for s in (first, second))
+        for one, other in itertools.product(ones, others):
+            add({**smallest, first: sympy.Integer(one), second: sympy.Integer(other)})
     return found if len(found) <= SWITCH_MOST else None
+
+
+SWITCH_PAIRED = 6  # per size, the switching values combined with another size's
+
+
+def _closed(zero):
+    """`zero` with its sums of a polynomial in their index in closed form, where SymPy has
+    one (Max(0, Σ_{i=1}^{n} 1 - 20)); else `zero`."""
+
+    def polynomial(node) -> bool:
+        return isinstance(node, sympy.Sum) and all(
+            node.function.is_polynomial(index) for index, *_ in node.limits
+        )
+
+    if not zero.has(sympy.Sum):
+        return zero
+    closed = zero.replace(polynomial, lambda node: node.doit())
+    return closed if not closed.has(sympy.Sum) else zero
+
+
+def _switching_values(sized: list, family: dict, t, low: int) -> set:
+    """The values of t from `low` at which one of `sized` switches in `family`: beside the
+    real roots of a polynomial switch (of its numerator and denominator), else where its
+    sign differs from the size before (see _changes), each switch on its own."""
+    values = set()
+    for zero in sized:
+        line = zero.xreplace(family)
+        if not line.has(t):
+            continue
+        roots = _integers_near_roots(line, t)
+        if roots is None:
+            values.update(_changes(functools.partial(_family_signs, [zero], family, t), low))
+        else:
+            values.update(v for v in roots if v >= low)
+    return values
+
+
+def _integers_near_roots(line, t) -> set | None:
+    """The integers within 1 of a real root of `line`'s numerator or denominator, as
+    polynomials in t with rational coefficients (isolated exactly); None where they are not
+    such polynomials."""
+    found = set()
+    for part in sympy.fraction(sympy.together(line)):
+        try:
+            poly = sympy.Poly(part, t)
+        except sympy.PolynomialError:
+            return None
+        if not all(c.is_Rational for c in poly.all_coeffs()):
+            return None
+        if poly.degree() < 1:
+            continue
+        for (low, high), _ in poly.intervals(eps=sympy.Rational(1, 4)):
+            found.update(range(int(sympy.floor(low)) - 1, int(sympy.ceiling(high)) + 2))
+    return found
 
 
 def _changes(signs_at, low: int):
@@ -230,6 +306,10 @@ def confirm(
             return Check(tuple(checked), agreed, sizes, None)
         except InputError:
             continue  # e.g. a free index whose range is empty at these sizes
+        except (ValueError, TypeError, ArithmeticError, RecursionError):
+            if not optional:
+                raise
+            continue  # SymPy failing to build it at a size past those a verdict needs
         except OutOfTime:
             if not optional or deadline.remaining() <= 0.05:
                 raise

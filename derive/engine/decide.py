@@ -32,6 +32,7 @@ from derive.engine.confirm import (
     size_switches,
 )
 from derive.engine.falsify import (
+    PAST_POINTS,
     POINT_SECONDS,
     base_value,
     confirm_point,
@@ -412,25 +413,38 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
 
 
 def _past_breakpoints(job: Job, finding: Finding, sizes: dict | None = None) -> Finding:
-    """`finding`, once evaluation also agrees past the breakpoints of the claim's atoms at
-    `sizes`, by default its smallest (falsify.past_breakpoints: a factor Heaviside(x - 1000)
-    is 0 at the seeded points a proof is confirmed at); the refutation or UNDECIDED where it
-    disagrees there. Points that take too long to evaluate are passed over."""
+    """`finding`, once evaluation also agrees past the breakpoints of the claim's atoms
+    (falsify.past_breakpoints: a factor Heaviside(x - 1000) is 0 at the seeded points a
+    proof is confirmed at) at `sizes`, by default at its smallest sizes, the first where
+    every size the grid varies is at least 2 ((n - 1)·Max(0, x - 1000) is 0 at n = 1) and
+    the grid's largest; the refutation or UNDECIDED where it disagrees there. Points that
+    take too long to evaluate are passed over."""
     if finding.status not in (PROVED, PROVED_AT_SIZES) or (job.sizes and not job.grid):
         return finding
-    sizes = sizes if sizes is not None else job.grid[0] if job.grid else {}
-    try:
-        with job.deadline.slice(SWITCH_SECONDS):
-            compiled = job.instance(sizes)
-            points = past_breakpoints(job.ctx, compiled.instance)
-    except (OutOfTime, ShapeMismatch):
-        if job.deadline.remaining() <= 0.05:
-            raise OutOfTime() from None
-        return finding
-    for point in points:
-        if _differs_at(job, compiled, point):
-            return _disagreement(job, finding.method, Check((), True, sizes, point))
+    if sizes is None:
+        grid = job.grid or [{}]
+        generic = _probe_sizes(grid)[1]
+        where = [s for k, s in enumerate([grid[0], generic, grid[-1]]) if s is not None]
+        where = [s for k, s in enumerate(where) if s not in where[:k]]
+        most = PAST_POINTS
+    else:
+        where, most = [sizes], PAST_POINTS_BEYOND
+    for at in where:
+        try:
+            with job.deadline.slice(SWITCH_SECONDS):
+                compiled = job.instance(at)
+                points = past_breakpoints(job.ctx, compiled.instance, most)
+        except (OutOfTime, ShapeMismatch):
+            if job.deadline.remaining() <= 0.05:
+                raise OutOfTime() from None
+            continue
+        for point in points:
+            if _differs_at(job, compiled, point):
+                return _disagreement(job, finding.method, Check((), True, at, point))
     return finding
+
+
+PAST_POINTS_BEYOND = 16  # points past the atoms' breakpoints at each size past a switch
 
 
 def _differs_at(job: Job, compiled, point: dict) -> bool:
@@ -448,6 +462,7 @@ def _differs_at(job: Job, compiled, point: dict) -> bool:
         return False
 
 
+SWITCH_UNFOLDS = 8  # rounds of unfolding definitions in which switches are looked for
 SWITCH_SECONDS = 4.0  # to build the instance at one size past a switch (see _past_switches)
 
 
@@ -464,7 +479,7 @@ def _switch_sizes(job: Job, seen: list[dict]) -> list[dict] | None:
     parts = [sides] + [d.body for d in reached_definitions(job.ctx, sides)]
     try:
         with job.deadline.slice(SWITCH_SECONDS):
-            parts.append(unfold(job.ctx, sides, dict(claim.lows), rounds=3))
+            parts.append(unfold(job.ctx, sides, dict(claim.lows), rounds=SWITCH_UNFOLDS))
     except (InputError, OutOfTime):
         if job.deadline.remaining() <= 0.05:
             raise OutOfTime() from None
@@ -513,13 +528,14 @@ SWITCH_VARIANTS = 8  # per switch, its indices at the ends of their ranges (see 
 
 
 def _index_ends(job: Job, parts: list) -> dict:
-    """Each index bound in `parts`, or free, and the ends of its ranges."""
+    """Each index bound in `parts` (by a sum, product or integral), or free, and the ends of
+    its ranges."""
     ends: dict = {}
     for part in parts:
         for node in sympy.preorder_traversal(part):
-            if isinstance(node, (sympy.Sum, sympy.Product)):
-                for index, low, high in node.limits:
-                    ends.setdefault(index, set()).update((low, high))
+            if isinstance(node, (sympy.Sum, sympy.Product, sympy.Integral)):
+                for index, *bounds in node.limits:
+                    ends.setdefault(index, set()).update(bounds)
     for index, bounds in job.ctx.ranges.items():
         ends.setdefault(index, set()).update(sympy.sympify(b) for b in bounds)
     # A size is a size where it is free, even if some sum also binds its name.
@@ -568,6 +584,8 @@ def _past_switches(job: Job, finding: Finding, seen: list[dict]) -> Finding | st
             return f"{proved}: {describe((at,))} is too large to evaluate in time"
         except InputError as problem:
             return f"{proved}: at {describe((at,))}, {problem}"
+        except (ValueError, TypeError, ArithmeticError, RecursionError) as problem:
+            return f"{proved}: SymPy cannot build the claim at {describe((at,))} ({problem})"
         if check.differ_sizes is not None:
             return _disagreement(job, finding.method, check)
         if not check.agreed:

@@ -507,27 +507,46 @@ def _together(atoms, base: dict, breaks: dict):
         yield dict(zip(atoms, values))
 
 
-PAST_POINTS = 40  # points past breakpoints a proof is also confirmed at (see past_breakpoints)
+PAST_POINTS = 48  # points past breakpoints a proof is also confirmed at (see past_breakpoints)
 PAST_OFF_AXIS = 12
 PAST_INTEGERS = (1001, -1001, 10**6 + 1, -(10**6) - 1)
 
 
-def past_breakpoints(ctx: Context, inst: Instance) -> list[dict]:
-    """Points past the switches of the claim's atoms, inside their domains: each atom 1 past
-    either side of each of its breakpoints (the others at a base value), every atom past its
-    first breakpoint at once, and beside switches of several atoms (see _off_axis). A proof
-    is confirmed at seeded points, where a factor Heaviside(x - 1000) or Max(0, x - 1000) is
-    0: whatever a strategy got wrong about what it multiplies would go unseen there."""
+def past_breakpoints(ctx: Context, inst: Instance, most: int = PAST_POINTS) -> list[dict]:
+    """Points past the switches of the claim's atoms, inside their domains, at most `most`:
+    every atom with breakpoints at once, 1 past its first one on either side (each sign of
+    each, up to PAST_TOGETHER atoms); each atom on each of its breakpoints, 1 past either
+    side and halfway to the next (the others at a base value); beside switches of several
+    atoms (see _off_axis); an integer atom far out; the others at their second simple value
+    (1 for a real). Breakpoints are the rational roots of
+    the switches (see _breakpoints) and, for a polynomial switch of any degree, a point of
+    each of its real roots' isolating intervals. A proof is confirmed at seeded points,
+    where a factor Heaviside(x - 1000), Max(0, x - 1000) or a band 1000 < x < 1001 is 0:
+    whatever a strategy got wrong about what it multiplies would go unseen there."""
     atoms = inst.atoms
-    found = list(_switches_of(inst))
-    breaks = _breakpoints(found, atoms)
-    base = {a: base_value(ctx, a) for a in atoms}
+    # Each switch once (the same kink is in many entries), and none too large to solve (the
+    # sides' difference of a large claim: its lines in each atom took seconds).
+    found = [z for z in dict.fromkeys(_switches_of(inst)) if _nodes_within(z, PAST_ROOT_NODES)]
+    breaks = {a: list(v) for a, v in _breakpoints(found, atoms).items()}
+    for zero in found:
+        for atom, root in _isolated_roots(zero, atoms):
+            if root not in breaks.setdefault(atom, []):
+                breaks[atom].append(root)
+    breaks = {a: sorted(v)[: MAX_BREAKS * 2] for a, v in breaks.items() if v}
+    # The others at a simple value past the first (1 for a real): at 0, x·Max(0, y - 1000)
+    # is 0 wherever y goes.
+    simple = {a: _simple_for(a, domain_of(ctx, a)) for a in atoms}
+    base = {a: ok[1] if len(ok) > 1 else ok[0] for a, ok in simple.items()}
     points = []
-    for step in (1, -1):
-        points.append({**base, **{a: _past(a, values[0], step) for a, values in breaks.items()}})
+    moving = list(breaks)[:PAST_TOGETHER]
+    for steps in itertools.product((1, -1), repeat=len(moving)):
+        points.append({**base, **{a: _past(a, breaks[a][0], s) for a, s in zip(moving, steps)}})
     for atom, values in breaks.items():
-        for value, step in itertools.product(values, (1, -1)):
-            points.append({**base, atom: _past(atom, value, step)})
+        for value, after in zip(values, [*values[1:], None]):
+            points += [{**base, atom: value}]
+            points += [{**base, atom: _past(atom, value, step)} for step in (1, -1)]
+            if after is not None and not atom.is_integer:
+                points.append({**base, atom: (value + after) / 2})
     points += itertools.islice(_off_axis(found, atoms, base), PAST_OFF_AXIS)
     # An integer atom far out: c(c - 1)···(c - 20) is 0 at every integer a seeded point or
     # a breakpoint puts it at.
@@ -537,7 +556,31 @@ def past_breakpoints(ctx: Context, inst: Instance) -> list[dict]:
         if point not in kept and all(v is not None for v in point.values()):
             if in_domain(ctx, point):
                 kept.append(point)
-    return kept[:PAST_POINTS]
+    return kept[:most]
+
+
+PAST_TOGETHER = 3  # atoms moved past their first breakpoint together, in each direction
+PAST_ROOT_NODES = 300  # the largest switch past_breakpoints solves
+
+
+def _nodes_within(expr, most: int) -> bool:
+    """Whether `expr` has at most `most` nodes."""
+    return sum(1 for _ in itertools.islice(sympy.preorder_traversal(expr), most + 1)) <= most
+
+
+def _isolated_roots(zero, atoms):
+    """(atom, a rational point within 1/1024 of a real root): of `zero` as a polynomial of
+    any degree in one atom with rational coefficients, the others at 0."""
+    for atom, line in _lines(zero, atoms):
+        try:
+            poly = sympy.Poly(line, atom)
+            if poly.degree() < 1 or not all(c.is_Rational for c in poly.all_coeffs()):
+                continue
+            intervals = poly.intervals(eps=NEAR)
+        except (sympy.PolynomialError, ValueError, TypeError, ZeroDivisionError):
+            continue
+        for (low, high), _ in intervals:
+            yield atom, (low + high) / 2
 
 
 def base_value(ctx: Context, atom):

@@ -86,7 +86,19 @@ def _substituted(expr: sympy.Basic, values: dict) -> sympy.Basic:
     # subs is slow on large sums; skip it when none of the symbols occurs free any more.
     free = _free(expr)
     hit = {k: v for k, v in values.items() if k in free}
-    return expr.subs(hit, simultaneous=True) if hit else expr
+    if not hit:
+        return expr
+    try:
+        return expr.subs(hit, simultaneous=True)
+    except ValueError:
+        # Max(0, Σ_{i=1}^{n} 1 - 20) at n = 20: SymPy refuses to build a Max of a sum it
+        # cannot compare (its value is a 0 of no precision); such sums are written out first.
+        def written(node):
+            return expand_all_aggregates(node.subs(hit, simultaneous=True))
+
+        aggregates = (sympy.Sum, sympy.Product)
+        expr = expr.replace(lambda n: isinstance(n, aggregates) and _free(n) & set(hit), written)
+        return expr.subs(hit, simultaneous=True)
 
 
 def input_atoms(ctx: Context, expr: sympy.Basic, sizes: dict) -> list:
