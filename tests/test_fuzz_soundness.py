@@ -204,6 +204,8 @@ def test_no_generated_claim_is_falsely_proved(mutation_tally):
     decided = [r for r in records if r["status"] != "LOST"]
     assert len(decided) >= min(CLAIMS, MINIMUM_CLAIMS) * (1 - LOST_SHARE), report
     assert not tally["false proofs"], report
+    # A crash of the tool on a claim the vocabulary accepts is a bug too (exit 3 for a user).
+    assert not [r for r in records if r["status"] == "CRASHED" or r.get("internal")], report
 
 
 @pytest.mark.slow

@@ -4172,3 +4172,79 @@ def test_a_claim_built_past_a_switch_where_sympy_cannot_compare_a_sum():
     verdict = _verdict(_doc(Max(0, Sum(1, (i, 1, n)) - 20), Max(0, n - 20), inputs=(), sizes=GRID))
     assert not verdict.internal, verdict.error
     assert verdict.status is PROVED
+
+
+def test_a_claim_pinning_a_size_it_does_not_hold_is_searched_past_its_switches():
+    """The soundness fuzzer (round 69): a claim that pins a size it does not hold (m = 2,
+    while it holds n alone) was an internal error in the search past the grid (KeyError:
+    m) once the sizes past its switches were tried; now it is refuted there."""
+    gate = Max(0, n - 20)
+    lhs, rhs = gate * Sum(a[i], (i, 1, n)), gate * Sum(a[i], (i, 1, n - 1))
+    grid = {n: (1, 2, 3), m: (1, 2)}
+    verdict = _verdict(_doc(lhs, rhs, inputs=(a,), sizes=grid, claim_sizes={n: (1, 2, 3), m: (2,)}))
+    assert not verdict.internal, verdict.error
+    assert verdict.status is REFUTED and verdict.scope == "counterexample at n = 21"
+
+
+def test_a_subs_binding_the_index_a_sum_or_table_puts_in_stays_bound():
+    """Helper 141: writing out Σ_{k=1}^{3} Subs(y^k, k, 2) replaced k inside the Subs that
+    binds it (Subs(y, 1, 2) = y): the sum was y + 2y² and that false claim PROVED, the true
+    3y² REFUTED; so were a table's entries whose Subs binds the table's own parameter."""
+    y_ = Symbol("y", real=True)
+    total = Sum(Subs(y_**k, k, 2), (k, 1, 3))
+    assert _verdict(_doc(total, 3 * y_**2, inputs=(y_,))).status is PROVED
+    _assert_no_false_proof(_verdict(_doc(total, 2 * y_**2 + y_, inputs=(y_,))))
+    column = tabulate("t", c, Subs(y_**c, c, 2), 3)
+    assert _verdict(_doc(Entry(column, 1), y_**2, inputs=(y_,))).status is PROVED
+    _assert_no_false_proof(_verdict(_doc(Entry(column, 1), y_, inputs=(y_,))))
+
+
+def test_a_range_made_concrete_is_read_as_empty_inside_floor_and_max():
+    """Helper 141: put in at n = 1 (or an integer input k = 1) by plain substitution, a
+    floor or Max around Σ_{i=5}^{n} 1 evaluated it at once by SymPy's reading, Karr's
+    (-3, not 0): floor(Σ/2) = floor(n/2) - 2 was PROVED_AT_SIZES at n = 1, 2, 3 (it is 0
+    against -2 at n = 1), and the true Max(0, Σ + 1) = Max(1, n - 3) REFUTED."""
+    empty_early = Sum(1, (i, 5, n))
+    grid = {"inputs": (), "sizes": GRID}
+    floor_claim = (floor(empty_early / 2), floor(n / 2) - 2)
+    assert _verdict(_doc(*floor_claim, **grid)).status is REFUTED
+    assert _verdict(_doc(Max(0, empty_early + 1), Max(1, n - 3), **grid)).status is not REFUTED
+    k_ = Symbol("k", integer=True, positive=True)
+    on_input = Sum(1, (i, 5, k_))
+    assert _verdict(_doc(floor(on_input / 2), floor(k_ / 2) - 2, inputs=(k_,))).status is REFUTED
+    true = _verdict(_doc(Max(0, on_input + 1), Max(1, k_ - 3), inputs=(k_,)))
+    assert true.status is not REFUTED, true.counterexample
+
+
+def test_rewritten_in_exp_refuses_an_integer_valued_exponent():
+    """Helper 141: the guard of 'rewritten in exp' saw integer symbols only; with floor(x),
+    an integer too, SymPy's simplify still took sin(π(m/3 + 1/2)) - sin(π(m/3 - 1/2)) to 0."""
+    x_ = Symbol("x", real=True)
+    half, whole = Rational(1, 2), floor(x_)
+    lhs, rhs = sin(pi * (whole / 3 + half)), sin(pi * (whole / 3 - half))
+    assert _proof_by_strategies(_doc(lhs, rhs, inputs=(x_,))) is None
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        Piecewise((1, (i > 20) & (i < n - 20)), (0, True)),  # an interior band of the index
+        Max(0, Sum(1 / k, (k, 1, n)) - 4),  # a sum that is not a polynomial's (n ≥ 31)
+        Max(0, Product(1 + 1 / k, (k, 1, n)) - 30),  # a product (n ≥ 30)
+        Product(i - k, (k, 1, 20)),  # a product in the index: 0 for every i ≤ 20
+    ],
+    ids=["interior-band", "harmonic", "product", "product-in-index"],
+)
+def test_gates_through_an_index_interior_or_a_sum_value(monkeypatch, gate):
+    """Helper 141: switches the first review left unseen: a band of a bound index inside its
+    range, which its ends (1 and n) never open, and switches holding a sum or product that
+    is not a polynomial's (now looked at for each size up to 64). With a strategy that
+    proves anything, no gated false claim is PROVED."""
+    from derive.engine import decide as decide_module
+
+    monkeypatch.setattr(decide_module, "_prove_generic", lambda job: "a wrong strategy")
+    x_ = Symbol("x", real=True)
+    lhs = Sum(a[i] * gate, (i, 1, n)) if gate.has(i) else x_ * gate
+    verdict = _verdict(_doc(lhs, 0, inputs=(a, x_), sizes=GRID))
+    # (0 = 0 at the grid's sizes: PROVED_AT_SIZES there is true.)
+    _assert_no_false_proof(verdict, "sizes n = 1; n = 2; n = 3")

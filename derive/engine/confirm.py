@@ -108,9 +108,11 @@ def size_switches(expr: sympy.Basic):
 
 SWITCH_JUMPS = (0, 1, 2, -1)  # the integers at which a floor's argument is a switch
 
-# What a switch is not evaluated through at every size up to 2**20: a sum of a million
-# terms, a definition (its parts are switches of their own: size_switches of its body).
-_SLOW = (sympy.Sum, sympy.Product, sympy.Integral, AppliedUndef)
+# What a switch is not evaluated through: an integral, a definition (its parts are switches
+# of their own: size_switches of its body); a sum or product only at each size up to
+# SWITCH_SCAN (a sum of a million terms at 2**20 would take minutes).
+_SLOW = (sympy.Integral, AppliedUndef)
+_AGGREGATES = (sympy.Sum, sympy.Product)
 
 
 def past_switches(zeros, sizes: tuple, smallest: dict, seen: list[dict]) -> list[dict] | None:
@@ -197,15 +199,16 @@ def _switching_values(sized: list, family: dict, t, low: int) -> set:
         line = zero.xreplace(family)
         if not line.has(t):
             continue
-        roots = _integers_near_roots(line, t)
+        roots = None if line.has(*_AGGREGATES) else integers_near_roots(line, t)
         if roots is None:
-            values.update(_changes(functools.partial(_family_signs, [zero], family, t), low))
+            signs_at = functools.partial(_family_signs, [zero], family, t)
+            values.update(_changes(signs_at, low, scan_only=line.has(*_AGGREGATES)))
         else:
             values.update(v for v in roots if v >= low)
     return values
 
 
-def _integers_near_roots(line, t) -> set | None:
+def integers_near_roots(line, t) -> set | None:
     """The integers within 1 of a real root of `line`'s numerator or denominator, as
     polynomials in t with rational coefficients (isolated exactly); None where they are not
     such polynomials."""
@@ -224,15 +227,18 @@ def _integers_near_roots(line, t) -> set | None:
     return found
 
 
-def _changes(signs_at, low: int):
+def _changes(signs_at, low: int, scan_only: bool = False):
     """The sizes from `low` at which `signs_at(size)` differs from its value one size
-    before: each size up to SWITCH_SCAN, then bisected between powers of 2."""
+    before: each size up to SWITCH_SCAN, then (unless `scan_only`) bisected between powers
+    of 2."""
     previous = signs_at(low)
     for value in range(low + 1, max(low + 1, SWITCH_SCAN + 1)):
         signs = signs_at(value)
         if signs != previous:
             yield value
         previous = signs
+    if scan_only:
+        return
     checked, budget = max(low, SWITCH_SCAN), SWITCH_SCAN
     for power in range(checked.bit_length(), SWITCH_DOUBLINGS + 1):
         top = 2**power
@@ -262,7 +268,14 @@ def _signs(expressions, values: dict) -> tuple:
     """The sign of each of `expressions` at `values`: -1, 0 or 1, or None where it has none
     (not a real number, or not decided)."""
     values = {k: sympy.Integer(v) for k, v in values.items()}
-    return tuple(_sign(e.xreplace(values)) for e in expressions)
+    return tuple(_sign_at(e, values) for e in expressions)
+
+
+def _sign_at(expr, values: dict) -> int | None:
+    try:
+        return _sign(expr.xreplace(values))
+    except (TypeError, ValueError, ArithmeticError, RecursionError):
+        return None  # SymPy refusing what it built there (a Max of a product: not comparable)
 
 
 def _sign(number) -> int | None:

@@ -28,6 +28,7 @@ from derive.engine.confirm import (
     confirm,
     confirming_sizes,
     describe,
+    integers_near_roots,
     past_switches,
     size_switches,
 )
@@ -486,6 +487,7 @@ def _switch_sizes(job: Job, seen: list[dict]) -> list[dict] | None:
     ends = _index_ends(job, parts)
     zeros = [z for part in parts for z in size_switches(part)]
     zeros += [z for part in parts for z in _sizes_alone(part, {*sizes, *ends})]
+    _switching_ends(ends, zeros)
     zeros = _of_the_sizes(job, ends, list(dict.fromkeys(zeros)))
     try:
         with job.deadline.slice(SWITCH_SECONDS):
@@ -498,16 +500,16 @@ def _switch_sizes(job: Job, seen: list[dict]) -> list[dict] | None:
 
 def _sizes_alone(expr, sizes: set) -> list:
     """The largest parts of `expr` that are functions of `sizes` (and indices) alone, and
-    hold no sum, as switches too: a polynomial gate, n(n - 1)···(n - 20) expanded or not, or
-    Σ_{i=1}^{n} (i - 1)···(i - 20), is 0 at every size evaluation reaches, and nothing else
-    in it switches."""
+    hold no integral, as switches too: a polynomial gate, n(n - 1)···(n - 20) expanded or
+    not, Σ_{i=1}^{n} (i - 1)···(i - 20) or Π_{j=1}^{20} (i - j), is 0 at every size
+    evaluation reaches, and nothing else in it switches."""
     if not isinstance(expr, sympy.Basic) or isinstance(expr, sympy.Symbol):
         return []
-    if _of_sizes(expr, sizes) and not expr.has(sympy.Sum, sympy.Product, sympy.Integral):
+    if _of_sizes(expr, sizes) and not expr.has(sympy.Integral):
         return [expr]
     found = []
     if isinstance(expr, sympy.Mul):  # the factors of the sizes alone as one
-        factors = [f for f in expr.args if _of_sizes(f, sizes) and not f.has(sympy.Sum)]
+        factors = [f for f in expr.args if _of_sizes(f, sizes) and not f.has(sympy.Integral)]
         found += [sympy.Mul(*factors)] if factors else []
         found += [p for f in expr.args if f not in factors for p in _sizes_alone(f, sizes)]
         return found
@@ -540,6 +542,21 @@ def _index_ends(job: Job, parts: list) -> dict:
         ends.setdefault(index, set()).update(sympy.sympify(b) for b in bounds)
     # A size is a size where it is free, even if some sum also binds its name.
     return {index: values for index, values in ends.items() if index not in job.sizes}
+
+
+SWITCHING_ENDS = 6  # per index, the values beside its own switches taken as ends too
+
+
+def _switching_ends(ends: dict, zeros: list) -> None:
+    """Add to each index's ends the values beside the roots of the switches of that index
+    alone (i > 20): an interior band of a bound index, 20 < i < n - 20, opens only once
+    n - 20 passes such a value (at n = 42), which its ends alone (1 and n) never show."""
+    for index in ends:
+        found = set()
+        for zero in zeros:
+            if sympy.sympify(zero).free_symbols == {index}:
+                found |= integers_near_roots(sympy.sympify(zero), index) or set()
+        ends[index] |= {sympy.Integer(v) for v in sorted(found)[:SWITCHING_ENDS]}
 
 
 def _of_the_sizes(job: Job, ends: dict, zeros: list) -> list:
@@ -1074,7 +1091,7 @@ def _refuted_beyond(job: Job, proved: list) -> Finding | None:
         past = _switch_sizes(job, proved) or []
     except OutOfTime:
         return None
-    larger = [{**s, **{p: full[0][p] for p in pinned}} for s in past] + larger
+    larger = [{**s, **{p: v for p, v in full[0].items() if p in pinned}} for s in past] + larger
     larger = [s for k, s in enumerate(larger) if s not in proved and s not in larger[:k]]
     try:
         check = confirm(job.ctx, larger, [], job.instance, job.rng("beyond spot"), job.deadline)

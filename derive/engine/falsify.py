@@ -509,6 +509,7 @@ def _together(atoms, base: dict, breaks: dict):
 
 PAST_POINTS = 48  # points past breakpoints a proof is also confirmed at (see past_breakpoints)
 PAST_OFF_AXIS = 12
+PAST_OFF_AXIS_SWITCHES = 3  # switches of 2 or 3 atoms solved for points beside them
 PAST_INTEGERS = (1001, -1001, 10**6 + 1, -(10**6) - 1)
 
 
@@ -547,7 +548,9 @@ def past_breakpoints(ctx: Context, inst: Instance, most: int = PAST_POINTS) -> l
             points += [{**base, atom: _past(atom, value, step)} for step in (1, -1)]
             if after is not None and not atom.is_integer:
                 points.append({**base, atom: (value + after) / 2})
-    points += itertools.islice(_off_axis(found, atoms, base), PAST_OFF_AXIS)
+    several = [z for z in found if 1 < sum(1 for a in atoms if z.has(a)) <= 3]
+    several = several[:PAST_OFF_AXIS_SWITCHES]
+    points += itertools.islice(_off_axis(several, atoms, base), PAST_OFF_AXIS)
     # An integer atom far out: c(c - 1)···(c - 20) is 0 at every integer a seeded point or
     # a breakpoint puts it at.
     points += [{**base, a: Rational(v)} for a in atoms if a.is_integer for v in PAST_INTEGERS]

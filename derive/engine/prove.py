@@ -111,15 +111,22 @@ def _small(expr) -> bool:
 
 def _simplified_in_exp(expr):
     """`expr` rewritten in exp and simplified; NaN (which proves nothing) where that gives an
-    exponential of an imaginary multiple of an integer symbol, which SymPy's simplify gets
-    wrong: (sin(π(n/3 + 1/2)) - sin(π(n/3 - 1/2))).rewrite(exp) simplifies to 0 for an
+    exponential of an imaginary multiple of an integer (a symbol, floor(x)...), which SymPy's
+    simplify gets wrong: (sin(π(n/3 + 1/2)) - sin(π(n/3 - 1/2))).rewrite(exp) simplifies to 0 for an
     integer n, though it is 2cos(πn/3) (helper 138)."""
     rewritten = expr.rewrite(sympy.exp)
     for power in rewritten.atoms(sympy.exp):
         exponent = power.args[0]
-        if exponent.has(sympy.I) and any(s.is_integer for s in exponent.free_symbols):
+        if exponent.has(sympy.I) and any(
+            _integer_valued(n) for n in sympy.preorder_traversal(exponent)
+        ):
             return sympy.nan
     return sympy.simplify(rewritten)
+
+
+def _integer_valued(node) -> bool:
+    """Whether `node` is an integer that is not a number: an integer symbol, floor(x)..."""
+    return isinstance(node, sympy.Expr) and not node.is_number and node.is_integer is True
 
 
 def _zero_steps(lhs, rhs, ranges=None) -> list:

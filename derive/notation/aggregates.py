@@ -181,7 +181,8 @@ def expand_sum(node: sympy.Sum | sympy.Product, karr: bool = False) -> Expr:
     # named like a symbol of the ends does not capture it: in Σ_k b_k Σ_{i=k}^{k+1} Σ_{k=1}^{2}
     # a_{i+k}, the terms at i = k + 0, k + 1 named the inner k (helper 138; as _written_out).
     body = rename_bound(body, {index} | lo.free_symbols | hi.free_symbols)
-    terms = [body.xreplace({index: lo + k}) for k in range(int(hi - lo) + 1)]
+    put = substituted if _subs_binding(body, {index} | lo.free_symbols) else _replaced
+    terms = [put(body, {index: lo + k}) for k in range(int(hi - lo) + 1)]
     return sympy.Add(*terms) if is_sum else sympy.Mul(*terms)
 
 
@@ -317,6 +318,15 @@ def call(function: sympy.Lambda, *args) -> Expr:
     return substituted(function.expr, dict(zip(function.variables, args)))
 
 
+def _subs_binding(expr: Expr, symbols: set) -> bool:
+    """Whether a Subs in `expr` binds one of `symbols`."""
+    return any(symbols & set(node.variables) for node in expr.atoms(sympy.Subs))
+
+
+def _replaced(expr: Expr, mapping: dict) -> Expr:
+    return expr.xreplace(mapping)
+
+
 def substituted(expr: Expr, mapping: dict) -> Expr:
     """`expr` with `mapping` (symbol → value) put in, renaming first the bound variables the
     values hold. A Subs binding one, which rename_bound cannot rename, is rebuilt with its
@@ -325,7 +335,9 @@ def substituted(expr: Expr, mapping: dict) -> Expr:
     replacing c gave x² y² (helper 138)."""
     moved = set().union(*(sympy.sympify(v).free_symbols for v in mapping.values()))
     body = rename_bound(expr, moved)
-    if not any(moved & set(node.variables) for node in body.atoms(sympy.Subs)):
+    # A Subs binding a symbol a value holds, or one that is replaced (Subs(y^k, k, 2) at
+    # k = 1 stays y², where replacing k gave Subs(y, 1, 2) = y; helper 141).
+    if not _subs_binding(body, moved | set(mapping)):
         return body.xreplace(mapping)
     # One value at a time, through stand-ins (SymPy's simultaneous substitution replaces
     # by xreplace at the end, which captures).

@@ -139,7 +139,20 @@ def exactly_at(expr: sympy.Basic, point: dict) -> sympy.Basic:
             return sympy.nan
     # A variable an integral or sum binds under an atom's name keeps its own (∫₀¹ x·y dy at
     # y = 0 was "Invalid limits given"; helper 138).
-    expr = rename_bound(expr, set(point)).xreplace(point)
+    expr = rename_bound(expr, set(point))
+    # A range the point makes concrete is read first: put in by xreplace, a floor or Max
+    # around it would evaluate it at once by SymPy's reading, Karr's (floor(Σ_{i=5}^{k} 1/2)
+    # at k = 1 was floor(-3/2); helper 141).
+    placed = set(point)
+
+    def ranged(node):
+        ends = {s for limit in getattr(node, "limits", ()) for s in limit[1:]}
+        ends = set().union(*(sympy.sympify(e).free_symbols for e in ends))
+        return isinstance(node, sympy.Sum | sympy.Product) and bool(ends & placed)
+
+    if expr.has(sympy.Sum, sympy.Product):
+        expr = expr.replace(ranged, lambda node: _ranges_read(node.xreplace(point)))
+    expr = expr.xreplace(point)
     return _ranges_read(expr) if expr.has(sympy.Sum, sympy.Product) else expr
 
 

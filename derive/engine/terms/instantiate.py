@@ -29,6 +29,7 @@ from derive.engine.terms.unfold import (
     substitute,
     unfold_once,
     unfold_toward,
+    with_values,
 )
 from derive.notation.array_entries import paired_entries
 from derive.notation.arrays import ArrayError, ShapeMismatch, has_arrays, show_shape
@@ -88,17 +89,7 @@ def _substituted(expr: sympy.Basic, values: dict) -> sympy.Basic:
     hit = {k: v for k, v in values.items() if k in free}
     if not hit:
         return expr
-    try:
-        return expr.subs(hit, simultaneous=True)
-    except ValueError:
-        # Max(0, Σ_{i=1}^{n} 1 - 20) at n = 20: SymPy refuses to build a Max of a sum it
-        # cannot compare (its value is a 0 of no precision); such sums are written out first.
-        def written(node):
-            return expand_all_aggregates(node.subs(hit, simultaneous=True))
-
-        aggregates = (sympy.Sum, sympy.Product)
-        expr = expr.replace(lambda n: isinstance(n, aggregates) and _free(n) & set(hit), written)
-        return expr.subs(hit, simultaneous=True)
+    return with_values(expr, hit, expand_all_aggregates)
 
 
 def input_atoms(ctx: Context, expr: sympy.Basic, sizes: dict) -> list:

@@ -170,11 +170,29 @@ def expand_aggregates(expr: sympy.Basic, karr: bool = False) -> sympy.Basic:
     return expr.replace(is_concrete, expand)
 
 
+def with_values(expr: sympy.Basic, values: dict, expand) -> sympy.Basic:
+    """`expr` with `values` (sizes and indices) put in, a Σ or Π whose range they make
+    concrete written out first by `expand`, as the engine reads ranges: put in by subs, a
+    floor, Max or Piecewise around it would evaluate it at once by SymPy's reading, Karr's
+    (floor(Σ_{i=5}^{n} 1/2) at n = 1 was floor(-3/2); helper 141), or refuse it
+    (Max(0, Σ_{i=1}^{n} 1 - 20) at n = 20: "not comparable"; helper 140)."""
+
+    def ranged(node) -> bool:
+        if not isinstance(node, sympy.Sum | sympy.Product):
+            return False
+        ends = [sympy.sympify(e) for limit in node.limits for e in limit[1:]]
+        return any(e.free_symbols & set(values) for e in ends)
+
+    if expr.has(sympy.Sum, sympy.Product):
+        expr = expr.replace(ranged, lambda node: expand(node.subs(values, simultaneous=True)))
+    return expr.subs(values, simultaneous=True)
+
+
 def concretize(ctx: Context, expr: sympy.Basic, values: dict, lows: dict | None = None):
     """Substitute `values`, expand aggregates that became concrete and unfold recurrences
     at concrete arguments, but keep the other definitions folded (opaque)."""
     recurrences = {d.func for d in ctx.definitions.values() if d.is_recurrence}
-    expr = expr.subs(values, simultaneous=True)
+    expr = with_values(expr, values, expand_aggregates)
     for _ in range(MAX_UNFOLD_ROUNDS):
         done = unfold(ctx, expand_aggregates(expr), lows, only=recurrences)
         if done == expr:
