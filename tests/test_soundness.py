@@ -4248,3 +4248,12 @@ def test_gates_through_an_index_interior_or_a_sum_value(monkeypatch, gate):
     verdict = _verdict(_doc(lhs, 0, inputs=(a, x_), sizes=GRID))
     # (0 = 0 at the grid's sizes: PROVED_AT_SIZES there is true.)
     _assert_no_false_proof(verdict, "sizes n = 1; n = 2; n = 3")
+
+
+def test_a_switch_holding_a_sum_over_an_index_named_like_an_end_is_read():
+    """CI's gate (round 69): a part of a claim holding a sum over k, beside a free k taken at
+    the ends of its range, was put there by plain replacement, which reached the sum's own k
+    (Invalid limits given: (0, 1, N)): eight gatv2 claims were internal errors."""
+    lhs = Sum(Max(0, k - Sum(1, (k, 1, n))) * a[k], (k, 1, n))  # k free and bound in one switch
+    verdict = _verdict(_doc(lhs, 0, inputs=(a,), sizes=GRID))
+    _assert_decided(verdict)  # true: k ≤ n

@@ -196,7 +196,10 @@ def _switching_values(sized: list, family: dict, t, low: int) -> set:
     sign differs from the size before (see _changes), each switch on its own."""
     values = set()
     for zero in sized:
-        line = zero.xreplace(family)
+        try:
+            line = zero.xreplace(family)
+        except (ValueError, TypeError, ArithmeticError):
+            continue  # a sum binding an index named like a size: Invalid limits
         if not line.has(t):
             continue
         roots = None if line.has(*_AGGREGATES) else integers_near_roots(line, t)

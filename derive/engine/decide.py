@@ -523,7 +523,14 @@ def _of_sizes(expr, sizes: set) -> bool:
 def _at_ends(expr, ends: dict) -> list:
     """`expr` with one index of `ends` it holds at each end of its range; [expr] without."""
     index = next((s for s in sorted(expr.free_symbols, key=str) if s in ends), None)
-    return [expr] if index is None else [expr.xreplace({index: end}) for end in ends[index]]
+    if index is None:
+        return [expr]
+    # Where it is free only (a part may also hold a sum over an index of that name).
+    found = []
+    for end in ends[index]:
+        with contextlib.suppress(ValueError, TypeError, ArithmeticError):
+            found.append(expr.subs(index, end))
+    return found
 
 
 SWITCH_VARIANTS = 8  # per switch, its indices at the ends of their ranges (see _of_the_sizes)
