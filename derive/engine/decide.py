@@ -21,8 +21,6 @@ from sympy.core.function import AppliedUndef
 from derive.engine.confirm import (
     CHECK_DPS,
     CHECK_TOLERANCE,
-    RECHECK_DPS,
-    RECHECK_TOLERANCE,
     SWITCH_MOST,
     Check,
     confirm,
@@ -31,6 +29,7 @@ from derive.engine.confirm import (
     integers_near_roots,
     past_switches,
     size_switches,
+    still_differs,
 )
 from derive.engine.falsify import (
     PAST_POINTS,
@@ -391,6 +390,7 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     method = None if pinned else _prove_generic(job)
     if pinned:
         job.tried.append("no symbolic proof for every size: the claim pins a size to one value")
+    unconfirmed = None  # why a symbolic proof does not stand, if it does not
     if method:
         finding = Finding(PROVED, generic_scope(job), method, details=_exact_checks(job))
         full = size_grid(job.ctx, claim, sizes)
@@ -404,13 +404,12 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
         past = _past_switches(job, finding, required) if finding.status is PROVED else finding
         if isinstance(past, Finding):
             return past
-        job.tried.append(past)
+        unconfirmed = past
+        job.tried.append(unconfirmed)
     proved = _prove_at_sizes(job)
-    if proved is not None and method:  # why the symbolic proof does not stand
-        return dataclasses.replace(proved, details=(*proved.details, job.tried[-1]))
-    if proved is not None:
-        return proved
-    return _evidence(job)
+    if proved is not None and unconfirmed:
+        return dataclasses.replace(proved, details=(*proved.details, unconfirmed))
+    return proved if proved is not None else _evidence(job)
 
 
 def _past_breakpoints(job: Job, finding: Finding, sizes: dict | None = None) -> Finding:
@@ -424,10 +423,10 @@ def _past_breakpoints(job: Job, finding: Finding, sizes: dict | None = None) -> 
         return finding
     if sizes is None:
         grid = job.grid or [{}]
-        generic = _probe_sizes(grid)[1]
-        where = [s for k, s in enumerate([grid[0], generic, grid[-1]]) if s is not None]
-        where = [s for k, s in enumerate(where) if s not in where[:k]]
-        most = PAST_POINTS
+        where, most = [], PAST_POINTS
+        for at in (grid[0], _probe_sizes(grid)[1], grid[-1]):
+            if at is not None and at not in where:
+                where.append(at)
     else:
         where, most = [sizes], PAST_POINTS_BEYOND
     for at in where:
@@ -456,7 +455,7 @@ def _differs_at(job: Job, compiled, point: dict) -> bool:
             if compiled.outcome(point, CHECK_DPS, CHECK_TOLERANCE) != DIFFER:
                 return False
         with job.deadline.slice(POINT_SECONDS):
-            return compiled.outcome(point, RECHECK_DPS, RECHECK_TOLERANCE) != AGREE
+            return still_differs(compiled, point)
     except OutOfTime:
         if job.deadline.remaining() <= 0.05:
             raise
