@@ -225,7 +225,11 @@ def integers_near_roots(line, t) -> set | None:
             return None
         if poly.degree() < 1:
             continue
-        for (low, high), _ in poly.intervals(eps=sympy.Rational(1, 4)):
+        try:
+            intervals = poly.intervals(eps=sympy.Rational(1, 4))
+        except (sympy.PolynomialError, NotImplementedError, ValueError, TypeError, ArithmeticError):
+            return None  # SymPy cannot isolate them (the soundness fuzzer, seed 105267731)
+        for (low, high), _ in intervals:
             found.update(range(int(sympy.floor(low)) - 1, int(sympy.ceiling(high)) + 2))
     return found
 

@@ -580,7 +580,7 @@ def _isolated_roots(zero, atoms):
             if poly.degree() < 1 or not all(c.is_Rational for c in poly.all_coeffs()):
                 continue
             intervals = poly.intervals(eps=NEAR)
-        except (sympy.PolynomialError, ValueError, TypeError, ZeroDivisionError):
+        except (sympy.PolynomialError, NotImplementedError, ValueError, TypeError, ArithmeticError):
             continue
         for (low, high), _ in intervals:
             yield atom, (low + high) / 2
