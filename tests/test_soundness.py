@@ -4257,3 +4257,19 @@ def test_a_switch_holding_a_sum_over_an_index_named_like_an_end_is_read():
     lhs = Sum(Max(0, k - Sum(1, (k, 1, n))) * a[k], (k, 1, n))  # k free and bound in one switch
     verdict = _verdict(_doc(lhs, 0, inputs=(a,), sizes=GRID))
     _assert_decided(verdict)  # true: k ≤ n
+
+
+def test_a_polynomial_sympy_builds_over_a_field_with_e_has_its_roots_isolated():
+    """The soundness fuzzer (seed 105267731): a switch whose terms in e cancel is a polynomial
+    SymPy builds over ZZ(E), with rational coefficients, and refuses to isolate the roots of
+    (DomainError, which its PolynomialError does not cover): the claim crashed."""
+    from derive.engine.falsify import rational_poly
+
+    q_ = Symbol("q", positive=True)
+    cancelling = q_ + 1 / (1 + exp(-2)) - exp(2) / (1 + exp(2))
+    assert rational_poly(cancelling, q_).intervals() == [((0, 0), 1)]
+    assert rational_poly(q_ * exp(1), q_) is None
+    v_ = Symbol("v", real=True)
+    lhs = Rational(1, 10**35) * q_ * exp(v_) + 1 / (1 + exp(-2))
+    verdict = _verdict(_doc(lhs, exp(2) / (1 + exp(2)), inputs=(q_, v_), relation=">="))
+    _assert_decided(verdict)

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import mpmath
 import sympy
 from sympy.core.function import AppliedUndef
+from sympy.polys.polyerrors import BasePolynomialError
 
 from derive.engine.deadline import SLICE_SECONDS, OutOfTime
-from derive.engine.falsify import jump_arguments, switches
+from derive.engine.falsify import jump_arguments, rational_poly, switches
 from derive.engine.numeric import AGREE, DIFFER, RELATION_HOLDS, Compiled, sample
 from derive.engine.terms import Context, InputError
 from derive.notation.arrays import ShapeMismatch
@@ -217,17 +218,14 @@ def integers_near_roots(line, t) -> set | None:
     such polynomials."""
     found = set()
     for part in sympy.fraction(sympy.together(line)):
-        try:
-            poly = sympy.Poly(part, t)
-        except sympy.PolynomialError:
-            return None
-        if not all(c.is_Rational for c in poly.all_coeffs()):
+        poly = rational_poly(part, t)
+        if poly is None:
             return None
         if poly.degree() < 1:
             continue
         try:
             intervals = poly.intervals(eps=sympy.Rational(1, 4))
-        except (sympy.PolynomialError, NotImplementedError, ValueError, TypeError, ArithmeticError):
+        except (BasePolynomialError, NotImplementedError, ValueError, TypeError, ArithmeticError):
             return None  # SymPy cannot isolate them (the soundness fuzzer, seed 105267731)
         for (low, high), _ in intervals:
             found.update(range(int(sympy.floor(low)) - 1, int(sympy.ceiling(high)) + 2))

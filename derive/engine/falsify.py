@@ -18,6 +18,7 @@ import sympy
 from sympy import Rational
 from sympy.codegen import cfunctions
 from sympy.core.evalf import PrecisionExhausted
+from sympy.polys.polyerrors import BasePolynomialError
 
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.engine.numeric import (
@@ -576,11 +577,11 @@ def _isolated_roots(zero, atoms):
     any degree in one atom with rational coefficients, the others at 0."""
     for atom, line in _lines(zero, atoms):
         try:
-            poly = sympy.Poly(line, atom)
-            if poly.degree() < 1 or not all(c.is_Rational for c in poly.all_coeffs()):
+            poly = rational_poly(line, atom)
+            if poly is None or poly.degree() < 1:
                 continue
             intervals = poly.intervals(eps=NEAR)
-        except (sympy.PolynomialError, NotImplementedError, ValueError, TypeError, ArithmeticError):
+        except (BasePolynomialError, NotImplementedError, ValueError, TypeError, ArithmeticError):
             continue
         for (low, high), _ in intervals:
             yield atom, (low + high) / 2
@@ -763,19 +764,31 @@ def _roots(zero, atoms):
             yield from ((atom, r) for r in _trig_roots(line, atom))
 
 
+def rational_poly(expr, atom) -> sympy.Poly | None:
+    """`expr` as a polynomial in `atom` over the rationals; None where it is not one. SymPy
+    can build a polynomial whose coefficients are all rational over a larger domain (ZZ(E),
+    where terms in e cancel), and then refuses to isolate its roots (the soundness fuzzer,
+    seed 105267731: 1e-35·q·exp(v) + sigmoid(2) ≥ e²/(1 + e²) crashed)."""
+    try:
+        coefficients = sympy.Poly(expr, atom).all_coeffs()
+    except (BasePolynomialError, ValueError, TypeError, ZeroDivisionError):
+        return None
+    if not all(c.is_Rational for c in coefficients):
+        return None
+    return sympy.Poly.from_list(coefficients, atom, domain=sympy.QQ)
+
+
 def _rational_roots(line, atom) -> list:
     try:
-        poly = sympy.Poly(line, atom)
-        if not 2 <= poly.degree() <= IRRATIONAL_DEGREE:
-            return []
-        if not all(c.is_Rational for c in poly.all_coeffs()):
+        poly = rational_poly(line, atom)
+        if poly is None or not 2 <= poly.degree() <= IRRATIONAL_DEGREE:
             return []
         roots = list(sympy.roots(poly, filter="Q"))
         # And where it turns (its derivative's rational roots): (x - 1000)(x - 1001) + 1/8
         # is negative only between its irrational roots, least at 2001/2 (helper 113).
         roots += [r for r in sympy.roots(poly.diff(atom), filter="Q") if r not in roots]
         return sorted(roots, key=lambda r: (abs(r), r))
-    except (sympy.PolynomialError, ValueError, TypeError, ZeroDivisionError):
+    except (BasePolynomialError, ValueError, TypeError, ZeroDivisionError):
         return []
 
 
@@ -813,11 +826,11 @@ def _irrational_roots(zero, atoms):
                 roots = [-coefficients[1] / coefficients[0]]
             elif not 2 <= poly.degree() <= IRRATIONAL_DEGREE:
                 continue
-            elif not all(c.is_Rational for c in coefficients):
+            elif (rational := rational_poly(line, atom)) is None:
                 continue
             else:
-                roots = sympy.roots(poly, filter="R")
-        except (sympy.PolynomialError, ValueError, TypeError, ZeroDivisionError):
+                roots = sympy.roots(rational, filter="R")
+        except (BasePolynomialError, ValueError, TypeError, ZeroDivisionError):
             continue
         for root in sorted(roots, key=lambda r: (r.is_negative, sympy.default_sort_key(r))):
             if not root.is_Rational and sympy.count_ops(root) <= IRRATIONAL_OPS:
