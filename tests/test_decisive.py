@@ -1054,3 +1054,23 @@ def test_an_integer_input_at_one_value_of_its_own_is_searched():
     assert _decide_one(x * sympy.KroneckerDelta(k, -777), 0, inputs=(x, k)).status is REFUTED
     # And where they hold, nothing is refuted.
     assert _decide_one(pinned * (k - 777), 0, inputs=(x, k)).status is not REFUTED
+
+
+def test_a_binomial_past_its_top_is_evaluated_as_sympy_reads_it():
+    """Helper 139: binomial(999, ℓ) + δ(ℓ, 2000) = binomial(999, ℓ) was NUMERIC: evaluation
+    printed the binomial through Γ, which has a pole at every integer ℓ ≥ 1000, where SymPy's
+    binomial is 0, so the search's ℓ = 2000 had no value. Integer arguments now follow
+    SymPy's definition (mpmath's own binomial takes a limit instead: binomial(-3, -5) = 6,
+    SymPy's 0)."""
+    import mpmath
+
+    from derive.engine.numeric import _binomial
+
+    ell = Symbol("ell", integer=True, positive=True)
+    delta = sympy.KroneckerDelta(ell, 2000)
+    verdict = _decide_one(sympy.binomial(999, ell) + delta, sympy.binomial(999, ell), inputs=(ell,))
+    assert verdict.status is REFUTED, verdict.method
+    for n, k in [(-3, -5), (-3, 2), (5, 7), (sympy.Rational(1, 2), -1), (sympy.Rational(1, 2), 3)]:
+        assert _binomial(mpmath.mpf(n), mpmath.mpf(k)) == sympy.binomial(n, k)
+    with pytest.raises(ValueError):  # a pole of Γ(k + 1): SymPy's binomial(-1, 1/2) is zoo
+        _binomial(mpmath.mpf(-1), mpmath.mpf(0.5))

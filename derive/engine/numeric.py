@@ -271,6 +271,7 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
         "_derive_cuts": _cuts,
         "exp2": lambda v: mpmath.power(2, v),  # SymPy prints it by name; mpmath has none
         "polygamma": _polygamma,
+        "binomial": _binomial,
     }
     # As lambdify sets up its own printer, with the names of `functions` left unqualified.
     printer = _Printer(
@@ -302,6 +303,20 @@ def compile_instance(instance: Instance, relation: str) -> Compiled:
             first = f"SymPy leaves a derivative of {what} unevaluated (it has no rule for it)"
         raise NotEvaluable(first) from None
     return Compiled(instance, function, relation)
+
+
+def _binomial(n, k):
+    """SymPy's binomial(n, k) in mpmath: 0 for an integer k < 0, and for integers 0 ≤ n < k;
+    the falling factorial's for any other integer k; else Γ(n + 1)/(Γ(k + 1)Γ(n − k + 1)),
+    undefined at its poles. Printed through Γ alone, binomial(999, ℓ) had no value at an
+    integer ℓ ≥ 1000, where it is 0 (helper 139: binomial(999, ℓ) + δ(ℓ, 2000) =
+    binomial(999, ℓ) was NUMERIC); mpmath's binomial alone takes limits where SymPy's is 0
+    (binomial(-3, -5): 6)."""
+    if mpmath.isint(k):
+        if k < 0 or (mpmath.isint(n) and 0 <= n < k):
+            return mpmath.mpf(0)
+        return mpmath.binomial(n, k)
+    return mpmath.gamma(n + 1) / (mpmath.gamma(k + 1) * mpmath.gamma(n - k + 1))
 
 
 def _polygamma(order, value):
