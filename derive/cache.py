@@ -68,7 +68,7 @@ class Keys:
     """The cache keys of one document's claims under one decision option (the timeout)."""
 
     def __init__(self, doc: Document, timeout: float):
-        self.head = [engine_version(), repr(float(timeout)), doc.name]
+        self.head = [engine_version(), repr(float(timeout)), doc.name, repr(doc.doubts)]
         self.declarations = _text(doc.inputs, doc.sizes, doc.indices, doc.domains)
         self.definitions = {d.func.__name__: _definition_text(d) for d in doc.definitions}
         self.bodies = {d.func.__name__: (d.body, d.initial) for d in doc.definitions}

@@ -131,6 +131,9 @@ class Document:
     gradients: tuple[Gradient, ...] = ()
     notes: tuple[str, ...] = ()
     path: str = ""
+    # SymPy's readings of numbers that stood unconfirmed while the document was built
+    # (corrections.doubted_since): its claims get no proof.
+    doubts: tuple[str, ...] = ()
 
     def claim(self, claim_id: str) -> Claim:
         """Return the claim named `claim_id`, or raise KeyError listing the valid ids."""

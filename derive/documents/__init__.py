@@ -7,6 +7,7 @@ returns the document or raises `LoadError` with a one-line reason naming it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -22,6 +23,7 @@ from derive.documents._functions import kept_functions
 from derive.documents._shapes import kept_shapes
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.model import Document
+from derive.notation import corrections
 
 BUNDLED = ("selective_ssm", "ggnn_readout", "nn_library", "soft_logic", "gatv2")
 LOAD_SECONDS = 10.0  # the least time a document gets to finish importing
@@ -157,6 +159,7 @@ def _deadline(seconds: float | None):
 
 
 def _checked(name: str, filename: str, importer, seconds: float | None = None) -> Document:
+    mark = corrections.doubt_mark()
     try:
         # kept_functions innermost: the float watch sees its frames as its own caller's.
         with _deadline(seconds), kept_functions(), kept_exact(), kept_shapes():
@@ -176,7 +179,10 @@ def _checked(name: str, filename: str, importer, seconds: float | None = None) -
     document = getattr(module, "DOCUMENT", None)
     if not isinstance(document, Document):
         raise LoadError(f"{name}: the module defines no DOCUMENT = document(...)")
-    return document
+    # Every unconfirmed reading of a number while the module ran, also those an earlier
+    # document() of the same module took (see declare.document).
+    doubts = tuple(dict.fromkeys((*document.doubts, *corrections.doubted_since(mark))))
+    return dataclasses.replace(document, doubts=doubts) if doubts else document
 
 
 def _line_in(problem: Exception, filename: str) -> str:

@@ -92,7 +92,7 @@ from derive.model import (
 )
 from derive.notation.aggregates import bound_indices
 from derive.notation.arrays import ShapeMismatch
-from derive.notation.corrections import unresolved, unresolved_reason
+from derive.notation.corrections import doubt_mark, doubted_since, unresolved, unresolved_reason
 from derive.notation.perturb import Perturbation
 
 PROBE_POINTS = 2
@@ -116,6 +116,7 @@ EXACT_SHARE = 0.6
 
 def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     """Run the strategies on `claim`, cheapest first, and return what they established."""
+    mark = doubt_mark()
     try:
         finding = _decide(ctx, claim, deadline)
     except (NotEvaluable, NotDerivable) as problem:
@@ -124,6 +125,12 @@ def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
         finding = _at_breakpoints(ctx, claim, finding, deadline)
     elif finding.status is NUMERIC:
         finding = _numeric_at_breakpoints(ctx, claim, finding, deadline)
+    doubts = doubted_since(mark)
+    if doubts and finding.status in (PROVED, PROVED_AT_SIZES):
+        # The proof went through a number SymPy read unconfirmed: evaluation alone decides.
+        job = _job(ctx, claim, deadline)
+        job.tried.append(_doubted_reason(doubts, "while the claim was decided"))
+        finding = _evidence(job)
     if claim.at_kinks == "autograd":
         note = (
             "read as autograd's gradient (at_kinks='autograd'): at a primitive's kink, its "
@@ -370,9 +377,23 @@ def _by_name(atoms, point: dict) -> dict:
     return {a: names[str(a)] for a in atoms if str(a) in names}
 
 
-def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
+def _job(ctx: Context, claim: Claim, deadline: Deadline) -> Job:
     sizes = sizes_in(ctx, sympy.Tuple(claim.lhs, claim.rhs))
-    job = Job(ctx, claim, deadline, size_grid(ctx, claim, sizes)[:MAX_GRID], sizes)
+    return Job(ctx, claim, deadline, size_grid(ctx, claim, sizes)[:MAX_GRID], sizes)
+
+
+def _doubted_reason(doubts: tuple[str, ...], when: str) -> str:
+    return (
+        f"no proof: {when}, SymPy read {'; '.join(doubts)}, which even 4096 bits cannot "
+        "confirm (an integer in disguise, or a number nearer than 2^-4096 to one); what was "
+        "built from it may hold SymPy's answer in the number's place, so only evaluation "
+        "decides (write such a constant exactly)"
+    )
+
+
+def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
+    job = _job(ctx, claim, deadline)
+    sizes = job.sizes
     if _probe_separates(job):
         return _refute(job)
     if _undefined_parts(ctx, claim):
@@ -384,6 +405,9 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     tiny = _unresolved_part(ctx, claim)
     if tiny is not None:
         job.tried.append(unresolved_reason(tiny))
+        return _evidence(job)
+    if ctx.doc.doubts:
+        job.tried.append(_doubted_reason(ctx.doc.doubts, "while the document was built"))
         return _evidence(job)
     # A claim that pins a size to one value is a statement about that size only.
     pinned = any(len(set(values)) == 1 for _, values in claim.sizes)

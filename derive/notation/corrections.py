@@ -111,8 +111,11 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   (sign(atan(e^(e⁻¹⁰⁰⁰) - 1)) was -1). Each is checked with up to RECHECK_BITS now; where
   those cannot tell the number from the integer (an integer in disguise, or one nearer than
   2^-4096), SymPy's answer stands (leaving such floors as written made valid documents fail
-  to load and true claims undecided: helper 136). A floor or Mod of a number that stays
-  unevaluated has no value, and no claim holding it is proved (`unresolved`).
+  to load and true claims undecided: helper 136), but is recorded (`doubted_since`): the
+  number is gone from what was built (floor(2 - √(1 + e^(-10⁶))) = 1, false, was built as
+  1 = 1 and PROVED), so no claim of a document built with such a reading, or decided
+  through one, is proved. A floor or Mod of a number that stays unevaluated has no value,
+  and no claim holding it is proved (`unresolved`).
 - evalf gave exactly 0 for a function whose argument rounds, at the working precision, to a
   zero of it: log(1 + e⁻¹⁰⁰⁰) and acos(1 - e⁻¹⁰⁰⁰) (SymPy's evalf_log skips its accurate
   path for a log of 1, and mpmath's acos(1) is 0). SymPy's facts read that 0 as exact:
@@ -133,6 +136,7 @@ what SymPy gave them.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import functools
@@ -362,7 +366,9 @@ def _number_mod(p, q, ratio):
         return None
     sign = _certain_sign(sympy.Mul(rest, q, evaluate=False))
     if sign == 0:  # not told from 0 at RECHECK_BITS (log(8) - 3·log(2)): SymPy's answer
-        return _MOD_EVAL(sympy.Mod, p, q)
+        answer = _MOD_EVAL(sympy.Mod, p, q)
+        _doubt(sympy.Mod(p, q, evaluate=False), answer)
+        return answer
     if sign is None:
         return None
     return rest if sign > 0 else rest + q
@@ -755,9 +761,46 @@ def _evalf(x, prec, options):
     if _rounded_to_zero(x, higher):
         # Still 0: SymPy's own answer stands (a value of no significance here passed on as
         # a definite one through mpmath's arguments: sign(sin(log(sin(1)² + cos(1)²))), 0,
-        # was built as 1); the engine proves no claim that holds such a number (unresolved).
+        # was built as 1); the engine proves no claim that holds such a number (unresolved),
+        # or that was built from it (doubted_since).
+        _doubt(x, 0)
         return result
     return higher
+
+
+# SymPy's answers that stood where RECHECK_BITS could not confirm them (see doubted_since).
+_DOUBTS = {"count": 0}
+_RECENT_DOUBTS: collections.deque = collections.deque(maxlen=3)
+
+
+def _doubt(number, taken) -> None:
+    """Record that SymPy's reading of `number` as `taken` stood unconfirmed: at RECHECK_BITS
+    the number cannot be told from it (an integer in disguise, or one nearer than 2^-4096),
+    and nothing of the number is left in what was built to show it."""
+    _DOUBTS["count"] += 1
+    _DOUBTS["cached"] = True
+    _RECENT_DOUBTS.append(f"{sympy.sstr(number)[:120]} as {taken}")
+
+
+def doubt_mark() -> int:
+    """A mark to pass to doubted_since later. SymPy's cache is emptied first where it may
+    hold a reading recorded before: built again from the cache, floor(2 - √(1 + e^(-10⁶)))
+    would be 1 with nothing recorded (a second document, or a worker of the process that
+    built it first)."""
+    if _DOUBTS.get("cached"):
+        sympy.core.cache.clear_cache()
+        _DOUBTS["cached"] = False
+    return _DOUBTS["count"]
+
+
+def doubted_since(mark: int) -> tuple[str, ...]:
+    """The readings SymPy made unconfirmed since `mark` (the latest few, described); empty
+    if none. A claim built from one may hold SymPy's answer where the number was, so that
+    floor(2 - √(1 + e^(-10⁶))) = 1 is built as 1 = 1 (the floor is 0): it gets no proof."""
+    count = _DOUBTS["count"] - mark
+    if count <= 0:
+        return ()
+    return tuple(_RECENT_DOUBTS)[-min(count, len(_RECENT_DOUBTS)) :]
 
 
 def _insignificant(result) -> bool:
@@ -800,8 +843,15 @@ def _integer_part_holds(part, n: int, no: int) -> bool:
     part - n in [0, 1) (in (-1, 0]), or part not told from n there."""
     sign = _certain_sign(sympy.Add(part, -n, evaluate=False))
     if sign == 0:
+        if sympy.Add(part, -n) != 0:  # not n itself as SymPy writes it
+            _doubt(part, f"an integer part {n}")
         return True
-    return sign == -no and _certain_sign(sympy.Add(part, -n + no, evaluate=False)) in (no, 0)
+    if sign != -no:
+        return False
+    beyond = _certain_sign(sympy.Add(part, -n + no, evaluate=False))
+    if beyond == 0:  # part may be n - no, whose integer part is not n
+        _doubt(part, f"an integer part {n}")
+    return beyond in (no, 0)
 
 
 def _certain_sign(x) -> int | None:
@@ -832,13 +882,20 @@ def _expr_int(self) -> int:
     if isinstance(self, sympy.Number):
         return i
     step = _certain_sign(self)  # toward 0 from above (a positive number) or from below
-    if not step:
+    if step is None:
+        return i
+    if step == 0:
+        _doubt(self, f"truncated to {i}")
         return i
     # i is right where the number lies between i and i + step (i itself included).
-    if _certain_sign(sympy.Add(self, -i, evaluate=False)) == -step:
+    below = _certain_sign(sympy.Add(self, -i, evaluate=False))
+    if below == -step:
         return i - step
-    if _certain_sign(sympy.Add(self, -i - step, evaluate=False)) == step:
+    beyond = _certain_sign(sympy.Add(self, -i - step, evaluate=False))
+    if beyond == step:
         return i + step
+    if 0 in (below, beyond):
+        _doubt(self, f"truncated to {i}")
     return i
 
 
