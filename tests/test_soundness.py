@@ -4340,3 +4340,25 @@ def test_a_module_building_two_documents_gives_its_readings_to_both(tmp_path):
     doc = load(str(path))
     assert doc.name == "second" and doc.doubts
     _assert_no_false_proof(_verdict(doc))
+
+
+def test_a_subs_of_a_subs_reads_as_nested():
+    """Helper 142: SymPy merges Subs(Subs(e, y, u), u, 2) into Subs(e, (y, u), (u, 2)), which
+    derive reads at once (a simultaneous substitution), so the outer u never reached the u
+    the inner pair put in: Subs(Subs(y², y, u), u, 2) = u² was PROVED (it is 4, which was
+    REFUTED), and alike through a definition's body. The merge now carries the outer pairs
+    out in the inner points."""
+    y_, u_, z_, w_ = symbols("y u z w", real=True)
+    nested = sympy.Subs(sympy.Subs(y_**2, y_, u_), u_, 2)
+    assert nested.doit() == 4
+    _assert_no_false_proof(_verdict(_doc(nested, u_**2, inputs=(y_, u_))))
+    assert _verdict(_doc(nested, 4, inputs=(y_, u_))).status is PROVED
+    g = define("g_nested", (), w_**2 * y_)
+    through = sympy.Subs(sympy.Subs(g(), w_, z_), z_, 2)
+    options = {"inputs": (w_, y_, z_), "definitions": (g,)}
+    _assert_no_false_proof(_verdict(_doc(through, y_ * z_**2, **options)))
+    assert _verdict(_doc(through, 4 * y_, **options)).status is PROVED
+    # An outer variable the inner Subs binds reaches its points only; a swap stays at once.
+    assert sympy.Subs(sympy.Subs(w_ * y_, y_, u_), y_, 3).doit() == u_ * w_
+    assert sympy.Subs(sympy.Subs(w_ * y_ + u_, y_, u_), (u_, w_), (2, 5)).doit() == 12
+    assert sympy.Subs(w_ * y_**2, (w_, y_), (y_, w_)).doit() == y_ * w_**2

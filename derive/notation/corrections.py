@@ -151,6 +151,7 @@ from sympy.core import function, relational
 from sympy.core.function import Application, AppliedUndef, WildFunction
 from sympy.core.power import Pow
 from sympy.functions.elementary import piecewise
+from sympy.utilities.iterables import is_sequence
 
 _POW_IS_IMAGINARY = Pow._eval_is_imaginary
 _IS_EQ = relational.is_eq
@@ -692,6 +693,35 @@ def _limits_subs(self, old, new):
     return rename_bound(self, taken)._subs(old, new)
 
 
+_SUBS_NEW = sympy.Subs.__new__
+
+
+def _subs_new(cls, expr, variables, point, **assumptions):
+    """Subs.__new__, a Subs of a Subs merged as the nesting reads. SymPy merged
+    Subs(Subs(e, y, u), u, 2) into Subs(e, (y, u), (u, 2)), which read at once (as derive's
+    doit reads several pairs) is e at y = u: the outer u never reached the u the inner pair
+    put in, and Subs(Subs(y², y, u), u, 2) = u² was PROVED (helper 142). The outer pairs
+    are carried out in the inner points; an outer variable the inner Subs binds reaches
+    nothing else."""
+    if not isinstance(expr, sympy.Subs):
+        return _SUBS_NEW(cls, expr, variables, point, **assumptions)
+    variables = tuple(variables) if is_sequence(variables, sympy.Tuple) else (variables,)
+    point = tuple(point) if is_sequence(point, sympy.Tuple) else (point,)
+    if len(point) != len(variables):
+        return _SUBS_NEW(cls, expr, variables, point, **assumptions)  # SymPy's error
+    outer = list(zip(variables, map(sympy.sympify, point)))
+    inner = expr.variables
+    carried = [sympy.sympify(p).subs(outer, simultaneous=True) for p in expr.point]
+    rest = [(v, p) for v, p in outer if v not in inner]
+    return _SUBS_NEW(
+        cls,
+        expr.expr,
+        (*inner, *(v for v, _ in rest)),
+        (*carried, *(p for _, p in rest)),
+        **assumptions,
+    )
+
+
 _SUBS_SUBS = sympy.Subs._eval_subs
 
 
@@ -1055,6 +1085,7 @@ def apply() -> None:
     sympy.atan2._eval_conjugate = _atan2_conjugate
     relational.is_eq = _is_eq  # what Eq and Ne call as they are built
     sympy.Subs.doit = _subs_doit
+    sympy.Subs.__new__ = _subs_new
     sympy.Derivative._eval_subs = _derivative_subs
     AppliedUndef._eval_subs = _application_subs
     ExprWithLimits._eval_subs = _limits_subs
