@@ -4362,3 +4362,20 @@ def test_a_subs_of_a_subs_reads_as_nested():
     assert sympy.Subs(sympy.Subs(w_ * y_, y_, u_), y_, 3).doit() == u_ * w_
     assert sympy.Subs(sympy.Subs(w_ * y_ + u_, y_, u_), (u_, w_), (2, 5)).doit() == 12
     assert sympy.Subs(w_ * y_**2, (w_, y_), (y_, w_)).doit() == y_ * w_**2
+
+
+def test_a_perturbation_takes_the_derivative_a_body_brings_in_first():
+    """Helper 142: Increment or FirstOrder of a definition whose body is ∂s³/∂s moved s in
+    the derivative's own variable (∂(s + Δs)³/∂(s + Δs)): an internal error. The derivative
+    is taken first, then moved."""
+    from derive.notation.perturb import FirstOrder, Increment
+
+    s_, ds_ = symbols("s ds", real=True)
+    cube = define("dcube_moved", (), Derivative(s_**3, s_))
+    options = {"inputs": (s_, ds_), "definitions": (cube,)}
+    moved = Increment(cube(), (s_, ds_))
+    assert _verdict(_doc(moved, 3 * (s_ + ds_) ** 2 - 3 * s_**2, **options)).status is PROVED
+    _assert_no_false_proof(_verdict(_doc(moved, 3 * (s_ + ds_) ** 2, **options)))
+    first = FirstOrder(cube(), (s_, ds_))
+    assert _verdict(_doc(first, 6 * s_ * ds_, **options)).status is PROVED
+    _assert_no_false_proof(_verdict(_doc(first, 3 * s_**2 * ds_, **options)))

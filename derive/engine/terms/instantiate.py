@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy
-from sympy import Derivative, Indexed
+from sympy import Indexed
 from sympy.core.function import AppliedUndef
 
 from derive.engine.terms.context import (
@@ -21,6 +21,7 @@ from derive.engine.terms.context import (
 )
 from derive.engine.terms.unfold import (
     derivative_of,
+    differentiated,
     expand_aggregates,
     expand_all_aggregates,
     hide_partials,
@@ -51,15 +52,16 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
         return _concrete(ctx, _substituted(node, values), values, stop, memo)
 
     def derive(node):
-        if isinstance(node, Perturbation):
-            return concrete(perturbed(node, concrete(node.expr)))
+        if isinstance(node, Perturbation):  # a derivative a body brings in is taken first
+            inner = concrete(node.expr).replace(differentiated, derive)
+            return concrete(perturbed(node, inner))
         cut = intermediates(node, ctx.definitions)
         inner = concrete(unfold_toward(ctx, concrete(node.expr, cut), node, {}), cut)
         return concrete(derivative_of(inner, node, cut))
 
     expr = concrete(expr)
     jumps_integrated(ctx, expr, {})
-    return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
+    return expr.replace(differentiated, derive)
 
 
 def _concrete(ctx: Context, expr, values: dict, stop: frozenset, memo: dict):

@@ -206,7 +206,9 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
 
     def derive(node):
         if isinstance(node, Perturbation):
-            return perturbed(node, _unfolded_argument(ctx, node, lows, set(ctx.definitions)))
+            inner = _unfolded_argument(ctx, node, lows, set(ctx.definitions))
+            # A derivative a body unfolded into it is taken first (see perturbed).
+            return perturbed(node, inner.replace(differentiated, derive))
         cut = intermediates(node, ctx.definitions)
         inner = _unfolded_argument(ctx, node, lows, set(ctx.definitions) - cut)
         # The intermediates differentiated by stay folded: later unfolding opens them.
@@ -216,7 +218,12 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
         # Shapes that still depend on symbolic sizes: nothing here may be proved for all sizes.
         raise NotDerivable(f"the shapes in {expr.atoms(ShapeCheck).pop().what} depend on sizes")
     jumps_integrated(ctx, expr, lows)
-    return expr.replace(lambda n: isinstance(n, (Derivative, Perturbation)), derive)
+    return expr.replace(differentiated, derive)
+
+
+def differentiated(node) -> bool:
+    """Whether `node` is taken by the rules: a derivative or a perturbation."""
+    return isinstance(node, (Derivative, Perturbation))
 
 
 def jumps_integrated(ctx: Context, expr: sympy.Basic, lows) -> None:
@@ -304,8 +311,9 @@ def _under_the_sign(inner: sympy.Basic, variables) -> None:
 
 
 def perturbed(node: Perturbation, inner: sympy.Basic) -> sympy.Basic:
-    """`node` applied to its argument `inner`; a variable a node inside binds that it would
-    move is the document's input error."""
+    """`node` applied to its argument `inner`, whose derivatives are taken (moved as it
+    stood, ∂s³/∂s of a body became ∂(s + Δs)³/∂(s + Δs): helper 142, an internal error); a
+    variable a node inside binds that it would move is the document's input error."""
     if isinstance(node, FirstOrder):  # d/dt of inner at x + tΔx: a derivative in x
         _under_the_sign(inner, [x for x, _ in node.pairs])
     try:
