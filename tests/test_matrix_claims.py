@@ -138,3 +138,38 @@ def test_determinant_inverse_and_adjugate_at_fixed_sizes(size):
     for verdict in verify(doc, jobs=2, timeout=60):
         assert not verdict.error, verdict.error
         assert verdict.status is verdict.expected, (verdict.claim, verdict.status, verdict.scope)
+
+
+def test_a_matrix_power_is_the_product_of_its_factors():
+    """Helper 142: SymPy writes W*W as W**2 (MatPow), which had no index form: det(W W) =
+    det(W)² and tr(N N) = Σ_ij N_ij N_ji were input errors. A positive integer power is the
+    product of its factors now; W**-1 stays the inverse."""
+    from sympy import Trace
+
+    from derive.notation.tensors import Entry, det, inverse, matrix
+
+    n = Symbol("n", integer=True, positive=True)
+    i, j, r, c = symbols("i j r c", integer=True, positive=True)
+    w = IndexedBase("w", real=True)
+    W, N = matrix(w, 2, 2), matrix(w, n, n)
+    claims = [
+        ("det of a square", det(W * W), det(W) ** 2, PROVED),
+        ("trace of a square", Trace(N * N), Sum(w[i, j] * w[j, i], (i, 1, n), (j, 1, n)), PROVED),
+        ("trace of a square, transposed", Trace(N * N), Trace(N * N.T), REFUTED),
+        ("a cube", Entry(W * W * W, r, c), Entry(W * (W * W), r, c), PROVED),
+        ("a cube, one factor short", Entry(W**3, r, c), Entry(W * W, r, c), REFUTED),
+        ("the inverse", Entry(W**-1 * W, r, c), Entry(W * inverse(W), r, c), PROVED),
+    ]
+    doc = document(
+        "powers",
+        "matrix powers",
+        Source("helper 142", "matpow.md"),
+        inputs=(w,),
+        definitions=(),
+        claims=tuple(claim(name, "", "", lhs, rhs, expect=e) for name, lhs, rhs, e in claims),
+        sizes={n: (1, 2, 3)},
+        indices={r: (1, 2), c: (1, 2)},
+    )
+    for verdict in verify(doc, jobs=1, timeout=60):
+        assert not verdict.error, (verdict.claim, verdict.error)
+        assert verdict.status is verdict.expected, (verdict.claim, verdict.status, verdict.scope)

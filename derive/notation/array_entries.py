@@ -205,14 +205,34 @@ def _matrix_sum_entry(X: MatAdd, index: tuple) -> Expr:
 
 
 def _matrix_product_entry(X: MatMul, index: tuple) -> Expr:
-    (r, c), (coefficient, factors) = index, X.as_coeff_matrices()
+    coefficient, factors = X.as_coeff_matrices()
+    return _chained_entry(X, coefficient, factors, index)
+
+
+def _chained_entry(X, coefficient, factors, index: tuple) -> Expr:
+    """Entry `index` of coefficient·factors[0]·factors[1]·…, summed over the inner indices,
+    guarded by X's dimension pairs."""
+    r, c = index
 
     def chained(*inner):
         rows, cols = (r, *inner), (*inner, c)
         return Mul(*(entry(f, (i, j)) for f, i, j in zip(factors, rows, cols)))
 
     pairs = node_pairs(X)
-    return guarded(coefficient * _summed(chained, [a for a, _ in pairs]), pairs, str(X))
+    inner = [f.shape[1] for f in factors[:-1]]
+    return guarded(coefficient * _summed(chained, inner), pairs, str(X))
+
+
+MAX_POWER = 16  # the largest positive power of a matrix written out as a product
+
+
+def _power_entry(X: MatPow, index: tuple) -> Expr:
+    """W**k, k a positive integer (SymPy writes W*W so), as the product of k factors W;
+    W**-1 as the inverse."""
+    k = X.exp
+    if k.is_Integer and 1 <= k <= MAX_POWER:
+        return _chained_entry(X, sympy.S.One, [X.base] * int(k), index)
+    return _inverse_entry(X, index)
 
 
 def _inverse_entry(X, index: tuple) -> Expr:
@@ -246,7 +266,7 @@ _ENTRIES = {
     MatMul: _matrix_product_entry,
     Adjugate: lambda X, i: _written_entry(written_out(X.arg).adjugate(method="berkowitz"), i),
     Inverse: _inverse_entry,
-    MatPow: _inverse_entry,
+    MatPow: _power_entry,
     Identity: lambda X, i: KroneckerDelta(*i),
     ZeroMatrix: lambda X, i: sympy.S.Zero,
 }
