@@ -1074,3 +1074,49 @@ def test_a_binomial_past_its_top_is_evaluated_as_sympy_reads_it():
         assert _binomial(mpmath.mpf(n), mpmath.mpf(k)) == sympy.binomial(n, k)
     with pytest.raises(ValueError):  # a pole of Γ(k + 1): SymPy's binomial(-1, 1/2) is zoo
         _binomial(mpmath.mpf(-1), mpmath.mpf(0.5))
+
+
+def test_one_expression_twice_is_proved_as_written():
+    """Helper 142: ∂h(n)/∂x = ∂h(n)/∂x, h a recurrence through relu, was UNDECIDED (its
+    derivatives could not be checked again at the kinks). An equation of one expression with
+    itself holds wherever it has a value; not where arrays or matrices may not fit."""
+    from derive.declare import recurrence
+    from derive.notation.arrays import Dot
+
+    n = Symbol("n", integer=True, positive=True)
+    t = Symbol("t", integer=True)
+    g = sympy.IndexedBase("g", real=True)
+    h = recurrence("h", (t,), start=0, initial=x, step=lambda prev: relu(g[t] * prev) + x)
+    twice = sympy.Derivative(h(n), x)
+    doc = document(
+        "twice",
+        "one expression twice",
+        Source("helper 142", "crash2.md"),
+        inputs=(g, x),
+        definitions=(h,),
+        claims=(
+            claim("same", "", "", twice, twice),
+            claim("not the same", "", "", twice, 2 * twice, expect=REFUTED),
+        ),
+        sizes={n: (1, 2)},
+    )
+    same, other = verify(doc, timeout=60)
+    assert same.status is PROVED and same.method.startswith("identical as written"), same.method
+    assert other.status is not PROVED
+    A, B = sympy.IndexedBase("A", real=True), sympy.IndexedBase("B", real=True)
+    from derive.notation.arrays import Table
+
+    m = Symbol("m", integer=True, positive=True)
+    i, j = symbols("i j", integer=True)
+    left = Dot(Table(A[i], (i, 1, n)), Table(B[j], (j, 1, m)))  # fits where n = m only
+    arrays = document(
+        "twice-arrays",
+        "an array twice",
+        Source("helper 142", "crash2.md"),
+        inputs=(A, B),
+        definitions=(),
+        claims=(claim("same", "", "", left, left, expect=REFUTED),),
+        sizes={n: (1, 2), m: (1, 2)},
+    )
+    (verdict,) = verify(arrays, timeout=60)
+    assert verdict.status is REFUTED, (verdict.status, verdict.method, verdict.error)

@@ -91,7 +91,20 @@ from derive.model import (
     Counterexample,
 )
 from derive.notation.aggregates import bound_indices
-from derive.notation.arrays import ShapeMismatch
+from derive.notation.arrays import (
+    ArrayLiteral,
+    ArraySum,
+    Concat,
+    Diagonal,
+    Dot,
+    Hadamard,
+    Outer,
+    ShapeCheck,
+    ShapeMismatch,
+    Stack,
+    Table,
+    Transposed,
+)
 from derive.notation.corrections import doubt_mark, doubted_since, unresolved, unresolved_reason
 from derive.notation.perturb import Perturbation
 
@@ -117,6 +130,9 @@ EXACT_SHARE = 0.6
 def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     """Run the strategies on `claim`, cheapest first, and return what they established."""
     mark = doubt_mark()
+    if _same_sides(ctx, claim):
+        job = _job(ctx, claim, deadline)
+        return Finding(PROVED, generic_scope(job), "identical as written: one expression twice")
     try:
         finding = _decide(ctx, claim, deadline)
     except (NotEvaluable, NotDerivable) as problem:
@@ -644,6 +660,25 @@ def _past_switches(job: Job, finding: Finding, seen: list[dict]) -> Finding | st
         return finding
     where = f"evaluation agrees past the switches of the sizes, at {describe(tuple(past))}"
     return dataclasses.replace(finding, details=(*finding.details, where))
+
+
+_ARRAYS = (Table, ArraySum, ArrayLiteral, Dot, Hadamard, Outer, Transposed, Diagonal, Stack, Concat)
+
+
+def _same_sides(ctx: Context, claim: Claim) -> bool:
+    """Whether the claim is an equation of one expression with itself, as written: it holds
+    wherever its sides have a value, whatever they hold (∂h(n)/∂x = ∂h(n)/∂x of a recurrence
+    through relu was UNDECIDED: its derivatives could not be checked at the kinks, helper
+    142). Not where SymPy built zoo or nan, or a number it read unconfirmed, into it, where
+    it pins a size, nor where it holds arrays or matrices (a shape that fits only at some
+    sizes is refuted where it fails)."""
+    if claim.relation != "==" or claim.lhs != claim.rhs or ctx.doc.doubts:
+        return False
+    if _claim_parts(ctx, claim).has(*_ARRAYS, ShapeCheck, sympy.MatrixExpr):
+        return False
+    if any(len(set(values)) == 1 for _, values in claim.sizes):
+        return False
+    return not _undefined_parts(ctx, claim) and _unresolved_part(ctx, claim) is None
 
 
 def _undefined_parts(ctx: Context, claim: Claim) -> bool:
