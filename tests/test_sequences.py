@@ -50,6 +50,15 @@ def test_a_sum_over_all_integers_needs_a_windowed_factor():
         sum_out(Sum(i**2, (i, -oo, oo)))
 
 
+def test_a_sum_over_all_integers_of_zero_is_zero():
+    """Helper 142: SymPy builds δ(2j, 1) as 0, so Σ_j δ(2j, 1)·A_j over all integers was
+    Σ_j 0, an input error (no windowed factor); it is 0."""
+    assert sum_out(Sum(sympy.S.Zero, (i, -oo, oo))) == 0
+    odd = Sum(sympy.KroneckerDelta(2 * j, 1) * Entry(SA, j), (j, -oo, oo))
+    assert _decide(odd, 0) is PROVED
+    assert _decide(odd, Entry(SA, 0)) is REFUTED
+
+
 def test_correlation_at_a_point_matches_brute_force():
     a, b = IndexedBase("a"), IndexedBase("b")
     lowered = sum_out(at(Correlate(Seq(a, -1, 1), Seq(b, -1, 1)), 1)).doit()

@@ -91,6 +91,8 @@ def sum_out(expr):
 
 
 def _sum_out_one(node: Sum):
+    if node.function.is_zero:  # Σ_j δ(2j, 1) x[j], built as Σ_j 0 (helper 142): 0
+        return sympy.S.Zero
     terms = []
     for term in expand_terms(node):
         term = eliminate_deltas(term, over_all_integers)
