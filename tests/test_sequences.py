@@ -59,6 +59,17 @@ def test_a_sum_over_all_integers_of_zero_is_zero():
     assert _decide(odd, Entry(SA, 0)) is REFUTED
 
 
+def test_a_window_with_fractional_ends_holds_the_integers_between_them():
+    """Helper 142: Seq(a, -K/2, K/2) read its ends as written, and its entry a[-1/2] was an
+    input error (a symbolic index); the window is ceiling(-K/2)..floor(K/2)."""
+    half = Seq(A, -K / 2, K / 2)
+    assert tuple(half.window) == (sympy.ceiling(-K / 2), sympy.floor(K / 2))
+    within = Sum(A[i] ** 2, (i, sympy.ceiling(-K / 2), sympy.floor(K / 2)))
+    assert _decide(Inner(half, half), within) is PROVED
+    assert _decide(Inner(half, half), Sum(A[i] ** 2, (i, -K, K))) is REFUTED
+    assert tuple(Seq(A, -2, 3).window) == (-2, 3)
+
+
 def test_correlation_at_a_point_matches_brute_force():
     a, b = IndexedBase("a"), IndexedBase("b")
     lowered = sum_out(at(Correlate(Seq(a, -1, 1), Seq(b, -1, 1)), 1)).doit()

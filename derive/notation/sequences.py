@@ -43,7 +43,12 @@ class Seq(SequenceNotation):
             if not isinstance(window, sympy.Tuple):
                 raise LoweringError(f"{base} declares no window (lo, hi); give one")
             lo, hi = window
-        return Expr.__new__(cls, base, sympy.sympify(lo), sympy.sympify(hi))
+        # The integers q with lo ≤ q ≤ hi (-K/2..K/2 reads as ceiling(-K/2)..floor(K/2);
+        # read as written, the window's entry a[-1/2] had no index, helper 142).
+        lo, hi = sympy.sympify(lo), sympy.sympify(hi)
+        lo = lo if lo.is_integer else sympy.ceiling(lo)
+        hi = hi if hi.is_integer else sympy.floor(hi)
+        return Expr.__new__(cls, base, lo, hi)
 
     base = property(lambda self: self.args[0])
     window = property(lambda self: self.args[1:])
