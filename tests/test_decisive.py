@@ -1120,3 +1120,35 @@ def test_one_expression_twice_is_proved_as_written():
     )
     (verdict,) = verify(arrays, timeout=60)
     assert verdict.status is REFUTED, (verdict.status, verdict.method, verdict.error)
+
+
+def test_an_increment_with_nothing_differentiated_keeps_its_proof():
+    """Helper 142: Δh(n) of h(t) = h(t-1) + x_t² (an exact difference, no derivative
+    anywhere) was proved by induction, then UNDECIDED: the check of derivatives at the
+    kinks took the Increment for one, and could not take it again at a symbolic n. A
+    definition elsewhere in the document holding a derivative no longer counts either."""
+    from derive.declare import define, recurrence
+    from derive.notation.perturb import Increment
+
+    n = Symbol("n", integer=True, positive=True)
+    t, j = symbols("t j", integer=True)
+    xs, dx = sympy.IndexedBase("xs", real=True), sympy.IndexedBase("dx", real=True)
+    s = Symbol("s", real=True)
+    h = recurrence("h_sq", (t,), start=0, initial=0, step=lambda prev: prev + xs[t] ** 2)
+    elsewhere = define("d_elsewhere", (), sympy.Derivative(s**3, s))
+    moved = Increment(h(n), (xs, dx))
+    doc = document(
+        "increment",
+        "an increment of a recurrence",
+        Source("helper 142", "pert.md"),
+        inputs=(xs, dx, s),
+        definitions=(h, elsewhere),
+        claims=(
+            claim("true", "", "", moved, Sum(2 * xs[j] * dx[j] + dx[j] ** 2, (j, 1, n))),
+            claim("false", "", "", moved, Sum(2 * xs[j] * dx[j], (j, 1, n)), expect=REFUTED),
+        ),
+        sizes={n: (1, 2, 3)},
+    )
+    true, false = verify(doc, timeout=60)
+    assert true.status is PROVED, (true.status, true.scope)
+    assert false.status is REFUTED

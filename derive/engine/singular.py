@@ -35,7 +35,13 @@ from derive.engine.falsify import (
     uniform_points,
 )
 from derive.engine.numeric import admissible
-from derive.engine.terms import Context, NotDerivable, evaluate_derivatives, unfold
+from derive.engine.terms import (
+    Context,
+    NotDerivable,
+    evaluate_derivatives,
+    reached_definitions,
+    unfold,
+)
 from derive.model import Claim, Counterexample
 from derive.notation.aggregates import binds
 from derive.notation.corrections import unresolved
@@ -113,9 +119,13 @@ def breakpoints(ctx: Context, claim: Claim, primitives: bool = True) -> list:
     Conditions on indices alone (l = m) are no such points."""
     # Read as autograd's gradient, a primitive's kink takes its documented derivative.
     primitives = primitives and claim.at_kinks == "derivative"
-    bodies = [d.body for d in ctx.definitions.values()]
-    if not any(e.has(sympy.Derivative, Perturbation) for e in (claim.lhs, claim.rhs, *bodies)):
-        return []  # nothing differentiated, here or in a definition it could reach
+    reached = reached_definitions(ctx, sympy.Tuple(claim.lhs, claim.rhs))
+    bodies = [b for d in reached for b in (d.body, d.initial) if b is not None]
+    # An Increment is exact (f(x + Δx) - f(x), by substitution): no rule differentiates it,
+    # unless a derivative lies inside (helper 142: Δh(n) of a recurrence was UNDECIDED, its
+    # "derivatives" not taken again at a symbolic n).
+    if not any(e.has(sympy.Derivative, FirstOrder) for e in (claim.lhs, claim.rhs, *bodies)):
+        return []  # nothing differentiated, here or in a definition it reaches
     lows, found = dict(claim.lows), []
     for side in (claim.lhs, claim.rhs):
         if side.has(Perturbation):
