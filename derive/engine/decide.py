@@ -91,20 +91,7 @@ from derive.model import (
     Counterexample,
 )
 from derive.notation.aggregates import bound_indices
-from derive.notation.arrays import (
-    ArrayLiteral,
-    ArraySum,
-    Concat,
-    Diagonal,
-    Dot,
-    Hadamard,
-    Outer,
-    ShapeCheck,
-    ShapeMismatch,
-    Stack,
-    Table,
-    Transposed,
-)
+from derive.notation.arrays import ARRAYS, ShapeCheck, ShapeMismatch
 from derive.notation.corrections import doubt_mark, doubted_since, unresolved, unresolved_reason
 from derive.notation.perturb import Perturbation
 
@@ -662,9 +649,6 @@ def _past_switches(job: Job, finding: Finding, seen: list[dict]) -> Finding | st
     return dataclasses.replace(finding, details=(*finding.details, where))
 
 
-_ARRAYS = (Table, ArraySum, ArrayLiteral, Dot, Hadamard, Outer, Transposed, Diagonal, Stack, Concat)
-
-
 def _same_sides(ctx: Context, claim: Claim) -> bool:
     """Whether the claim is an equation of one expression with itself, as written: it holds
     wherever its sides have a value, whatever they hold (∂h(n)/∂x = ∂h(n)/∂x of a recurrence
@@ -674,7 +658,7 @@ def _same_sides(ctx: Context, claim: Claim) -> bool:
     sizes is refuted where it fails)."""
     if claim.relation != "==" or claim.lhs != claim.rhs or ctx.doc.doubts:
         return False
-    if _claim_parts(ctx, claim).has(*_ARRAYS, ShapeCheck, sympy.MatrixExpr):
+    if _claim_parts(ctx, claim).has(*ARRAYS, ShapeCheck, sympy.MatrixExpr):
         return False
     if any(len(set(values)) == 1 for _, values in claim.sizes):
         return False
