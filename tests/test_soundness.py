@@ -3895,8 +3895,10 @@ def test_a_wrong_step_behind_a_gate_of_the_sizes_is_not_proved(monkeypatch, gate
     verdict = _verdict(_doc(lhs, rhs, inputs=(a,), sizes=GRID))
     assert verdict.status is REFUTED, f"{verdict.status}: {verdict.scope}"
     assert verdict.scope == f"counterexample at n = {where}"
-    # The same strategy on a true claim: still proved, and confirmed past the switch.
-    verdict = _verdict(_doc(lhs, lhs.xreplace({n: n}) + 0, inputs=(a,), sizes=GRID))
+    # The same strategy on a true claim (not one expression twice, which is proved as
+    # written): still proved, and confirmed past the switch.
+    true = gate * Sum(a[i], (i, 1, n - 1)) + gate * a[n]
+    verdict = _verdict(_doc(lhs, true, inputs=(a,), sizes=GRID))
     assert verdict.status is PROVED, f"{verdict.status}: {verdict.scope}"
     assert any("past the switches of the sizes" in line for line in verdict.details)
 

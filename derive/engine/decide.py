@@ -117,15 +117,19 @@ EXACT_SHARE = 0.6
 def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     """Run the strategies on `claim`, cheapest first, and return what they established."""
     mark = doubt_mark()
-    if _same_sides(ctx, claim):
-        job = _job(ctx, claim, deadline)
-        return Finding(PROVED, generic_scope(job), "identical as written: one expression twice")
     try:
         finding = _decide(ctx, claim, deadline)
     except (NotEvaluable, NotDerivable) as problem:
         return Finding(UNDECIDED, f"the claim cannot be evaluated: {problem}", "evaluation")
     if finding.status in (PROVED, PROVED_AT_SIZES, REFUTED):
+        proof = finding
         finding = _at_breakpoints(ctx, claim, finding, deadline)
+        if finding.status is UNDECIDED and proof.status is not REFUTED and _same_sides(ctx, claim):
+            # Whatever value the rules or the limits give a derivative at a kink, both sides
+            # have it: the proof stands (∂h(n)/∂x = ∂h(n)/∂x of a recurrence through relu was
+            # UNDECIDED, its derivatives not taken again at a symbolic n: helper 142).
+            note = "one expression twice: its derivatives at kinks are the same on both sides"
+            finding = dataclasses.replace(proof, details=(*proof.details, note))
     elif finding.status is NUMERIC:
         finding = _numeric_at_breakpoints(ctx, claim, finding, deadline)
     doubts = doubted_since(mark)
@@ -650,19 +654,12 @@ def _past_switches(job: Job, finding: Finding, seen: list[dict]) -> Finding | st
 
 
 def _same_sides(ctx: Context, claim: Claim) -> bool:
-    """Whether the claim is an equation of one expression with itself, as written: it holds
-    wherever its sides have a value, whatever they hold (∂h(n)/∂x = ∂h(n)/∂x of a recurrence
-    through relu was UNDECIDED: its derivatives could not be checked at the kinks, helper
-    142). Not where SymPy built zoo or nan, or a number it read unconfirmed, into it, where
-    it pins a size, nor where it holds arrays or matrices (a shape that fits only at some
-    sizes is refuted where it fails)."""
-    if claim.relation != "==" or claim.lhs != claim.rhs or ctx.doc.doubts:
+    """Whether the claim is an equation of one expression with itself, as written: whatever
+    value a derivative in it takes at a kink, both sides take it. Not where it holds arrays
+    or matrices (a shape that fits only at some sizes is refuted where it fails)."""
+    if claim.relation != "==" or claim.lhs != claim.rhs:
         return False
-    if _claim_parts(ctx, claim).has(*ARRAYS, ShapeCheck, sympy.MatrixExpr):
-        return False
-    if any(len(set(values)) == 1 for _, values in claim.sizes):
-        return False
-    return not _undefined_parts(ctx, claim) and _unresolved_part(ctx, claim) is None
+    return not _claim_parts(ctx, claim).has(*ARRAYS, ShapeCheck, sympy.MatrixExpr)
 
 
 def _undefined_parts(ctx: Context, claim: Claim) -> bool:
