@@ -46,7 +46,7 @@ from derive.model import (
     Verdict,
 )
 from derive.notation.arrays import has_arrays
-from derive.notation.corrections import engine_substitution
+from derive.notation.corrections import doubt_mark, engine_substitution
 from derive.notation.primitives import PRIMITIVES, elementary
 from derive.report import Explanation, mathprint, pretty, show
 from derive.report.readable import formulas, named, text
@@ -81,9 +81,10 @@ def verify(
     """Decide every selected item of `doc`, at most `jobs` at once, each within `timeout`;
     with a `cache`, replay the items it holds and keep the new verdicts it may hold."""
     items = select(doc, ids)
-    context_of(doc)  # built once here, so every forked worker inherits it
-    keys, verdicts = [], {}
-    if cache:
+    ctx = context_of(doc)  # built once here, so every forked worker inherits it
+    keys, verdicts = [None] * len(items), {}
+    # A key does not see SymPy's readings made while the context was built: not cached.
+    if cache and not ctx.doubts:
         keyer = Keys(doc, timeout)
         keys = [keyer.of(item) for item in items]
         verdicts = dict(_replayed(cache, keys, items))
@@ -140,6 +141,7 @@ def _verify_item(doc: Document, item, timeout: float) -> Verdict:
     start = time.perf_counter()
     ctx = context_of(doc)
     original, extra = item, {}
+    mark = doubt_mark()  # rewriting the claim's notation can make SymPy read a number
     try:
         item = stripped(item)
         if isinstance(item, Gradient):
@@ -147,7 +149,7 @@ def _verify_item(doc: Document, item, timeout: float) -> Verdict:
         else:
             check_declared(ctx, sympy.Tuple(item.lhs, item.rhs))
             with Deadline(timeout).guard() as deadline:
-                finding = decide(ctx, item, deadline)
+                finding = decide(ctx, item, deadline, since=mark)
             extra = _explanation(ctx, item, finding)
             notes = float_notes(original)
             if notes:

@@ -4381,3 +4381,27 @@ def test_a_perturbation_takes_the_derivative_a_body_brings_in_first():
     first = FirstOrder(cube(), (s_, ds_))
     assert _verdict(_doc(first, 6 * s_ * ds_, **options)).status is PROVED
     _assert_no_false_proof(_verdict(_doc(first, 3 * s_**2 * ds_, **options)))
+
+
+def test_a_number_read_as_the_notation_is_rewritten_is_no_proof_either():
+    """Helper 143: floor(c·Entry(Identity(1), 1, 1)), c = 2 - √(1 + e^(-10⁶)), stays a
+    floor while the document is built; rewriting the notation makes the entry 1, and SymPy
+    reads floor(c) as 1 (it is 0) there: in a definition's body (the document's context,
+    built in the parent before the workers start) f = 1 and x·f = x were PROVED, and in the
+    claim itself (stripped in the worker before its mark) x·floor(...) = x. Both readings
+    are recorded now."""
+    from sympy import Identity
+
+    from derive.engine.terms import context_of
+    from derive.notation.tensors import Entry
+
+    u = Symbol("u", real=True)
+
+    def gated():
+        return sympy.floor((2 - sqrt(1 + exp(-(10**6)))) * Entry(Identity(1), 1, 1))
+
+    f = define("f_gated_floor", (), gated())
+    doc = _doc(u * f(), u, inputs=(u,), definitions=(f,))
+    assert not doc.doubts and context_of(doc).doubts
+    _assert_no_false_proof(_verdict(doc))
+    _assert_no_false_proof(_verdict(_doc(u * gated(), u, inputs=(u,))))

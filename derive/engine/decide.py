@@ -114,9 +114,11 @@ EDGE_MOST = 8
 EXACT_SHARE = 0.6
 
 
-def decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
-    """Run the strategies on `claim`, cheapest first, and return what they established."""
-    mark = doubt_mark()
+def decide(ctx: Context, claim: Claim, deadline: Deadline, since: int | None = None) -> Finding:
+    """Run the strategies on `claim`, cheapest first, and return what they established.
+    `since`: a doubt mark (corrections.doubt_mark) taken before the claim was prepared (its
+    notation rewritten), whose readings count as the claim's own."""
+    mark = doubt_mark() if since is None else since
     try:
         finding = _decide(ctx, claim, deadline)
     except (NotEvaluable, NotDerivable) as problem:
@@ -413,8 +415,9 @@ def _decide(ctx: Context, claim: Claim, deadline: Deadline) -> Finding:
     if tiny is not None:
         job.tried.append(unresolved_reason(tiny))
         return _evidence(job)
-    if ctx.doc.doubts:
-        job.tried.append(_doubted_reason(ctx.doc.doubts, "while the document was built"))
+    if ctx.doc.doubts or ctx.doubts:
+        doubts = tuple(dict.fromkeys((*ctx.doc.doubts, *ctx.doubts)))
+        job.tried.append(_doubted_reason(doubts, "while the document was built"))
         return _evidence(job)
     # A claim that pins a size to one value is a statement about that size only.
     pinned = any(len(set(values)) == 1 for _, values in claim.sizes)

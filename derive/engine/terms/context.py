@@ -20,6 +20,7 @@ from sympy.core.function import AppliedUndef
 from derive.engine.desugar import desugar
 from derive.model import Claim, Definition, Document
 from derive.notation.aggregates import SetSum, SubsetSum
+from derive.notation.corrections import doubt_mark, doubted_since
 from derive.notation.partials import as_partials
 from derive.notation.sequences import LoweringError
 
@@ -54,6 +55,9 @@ class Context:
     grids: dict
     ranges: dict
     domains: dict
+    # SymPy's unconfirmed readings of numbers while the definitions were rewritten here
+    # (corrections.doubted_since): the document's claims get no proof, as with doc.doubts.
+    doubts: tuple[str, ...] = ()
 
     def low(self, claim: Claim, size: sympy.Symbol) -> int:
         return dict(claim.lows).get(size, 1)
@@ -62,6 +66,7 @@ class Context:
 @functools.lru_cache(maxsize=64)
 def context_of(doc: Document) -> Context:
     """Build the lookup tables of `doc`; definition bodies lose their tensors' shapes."""
+    mark = doubt_mark()
     tensors = {b.label: b for b in doc.inputs if isinstance(b, IndexedBase)}
     scalars = frozenset(s for s in doc.inputs if isinstance(s, sympy.Symbol))
     definitions = {
@@ -80,6 +85,9 @@ def context_of(doc: Document) -> Context:
         grids=dict(doc.sizes),
         ranges={s: (lo, hi) for s, lo, hi in doc.indices},
         domains=dict(doc.domains),
+        # Rewriting a body can make SymPy read a number (floor(c·Entry(I, 1, 1)) is read as
+        # floor(c) once the entry is 1: helper 143).
+        doubts=doubted_since(mark),
     )
 
 
