@@ -4405,3 +4405,21 @@ def test_a_number_read_as_the_notation_is_rewritten_is_no_proof_either():
     assert not doc.doubts and context_of(doc).doubts
     _assert_no_false_proof(_verdict(doc))
     _assert_no_false_proof(_verdict(_doc(u * gated(), u, inputs=(u,))))
+
+
+def test_a_nested_subs_through_a_body_is_carried_out_by_the_body():
+    """Helper 143: with g := u and h := Subs(y², y, g()), the merge of Subs(h, u, 2) put u
+    = 2 into the point g() by the engine's substitution, which leaves applications alone:
+    the strategies read u² (evaluation refuted it). The outer pair stays a Subs of that
+    point now."""
+    from derive.notation.corrections import engine_substitution
+
+    y_, u_ = symbols("y u", real=True)
+    g = define("g_point", (), u_)
+    h = define("h_point", (), sympy.Subs(y_**2, y_, g()))
+    options = {"inputs": (y_, u_), "definitions": (g, h)}
+    wrong = _doc(sympy.Subs(h(), u_, 2), u_**2, **options)
+    with engine_substitution():  # as in a worker
+        assert _proof_by_strategies(wrong) is None
+    assert _verdict(wrong).status is REFUTED
+    assert _verdict(_doc(sympy.Subs(h(), u_, 2), 4, **options)).status is PROVED

@@ -711,7 +711,7 @@ def _subs_new(cls, expr, variables, point, **assumptions):
         return _SUBS_NEW(cls, expr, variables, point, **assumptions)  # SymPy's error
     outer = list(zip(variables, map(sympy.sympify, point)))
     inner = expr.variables
-    carried = [sympy.sympify(p).subs(outer, simultaneous=True) for p in expr.point]
+    carried = [_carried(sympy.sympify(p), outer) for p in expr.point]
     rest = [(v, p) for v, p in outer if v not in inner]
     return _SUBS_NEW(
         cls,
@@ -720,6 +720,19 @@ def _subs_new(cls, expr, variables, point, **assumptions):
         (*carried, *(p for _, p in rest)),
         **assumptions,
     )
+
+
+def _carried(point, outer: list):
+    """`point` with the `outer` pairs carried out; as a Subs where a pair's variable shows
+    only in a definition's body that the point applies (while the engine works its
+    substitution leaves applications alone, and Subs(Subs(y², y, g()), u, 2) with g := u
+    read u²: helper 143)."""
+    relevant = [(v, p) for v, p in outer if v in held(point)]
+    if not relevant:
+        return point
+    if any(v not in point.free_symbols for v, _ in relevant):
+        return sympy.Subs(point, *zip(*relevant))
+    return point.subs(relevant, simultaneous=True)
 
 
 _SUBS_SUBS = sympy.Subs._eval_subs
