@@ -4423,3 +4423,23 @@ def test_a_nested_subs_through_a_body_is_carried_out_by_the_body():
         assert _proof_by_strategies(wrong) is None
     assert _verdict(wrong).status is REFUTED
     assert _verdict(_doc(sympy.Subs(h(), u_, 2), 4, **options)).status is PROVED
+
+
+def test_a_reading_cached_by_derive_is_made_again_for_the_next_claim():
+    """Helper 144: derive's own caches (an array's entry, functools.lru_cache) kept floor(c)
+    read as 1 (c = 2 - √(1 + e^(-10⁶)), the floor is 0); emptying SymPy's cache at a mark
+    left them, so in one process a second claim through the same entry got it back with
+    nothing recorded, and x·n·(T·1) = x·n, T = [floor(c·i) | i = 1..1], was PROVED. Both
+    caches are emptied now."""
+    from derive.notation.arrays import Dot, Table
+    from derive.verify import verify_item
+
+    u = Symbol("u", real=True)
+    near = 2 - sqrt(1 + exp(-(10**6)))
+    table = Table(sympy.floor(near * i), (i, 1, 1))
+    f = define("f_cached_entry", (), Dot(table, Table(1, (i, 1, 1))))
+    first = _doc(u * f(), u * f(), inputs=(u,), definitions=(f,))
+    second = _doc(u * n * Dot(table, Table(1, (i, 1, 1))), u * n, inputs=(u,), sizes=GRID)
+    assert not first.doubts and not second.doubts  # built before any reading
+    verify_item(first, first.claims[0], TIMEOUT)  # in this process: fills the caches
+    _assert_no_false_proof(verify_item(second, second.claims[0], TIMEOUT))
