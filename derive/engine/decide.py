@@ -139,7 +139,10 @@ def decide(ctx: Context, claim: Claim, deadline: Deadline, since: int | None = N
         # The proof went through a number SymPy read unconfirmed: evaluation alone decides.
         job = _job(ctx, claim, deadline)
         job.tried.append(_doubted_reason(doubts, "while the claim was decided"))
-        finding = _evidence(job)
+        try:
+            finding = _evidence(job)
+        except (NotEvaluable, NotDerivable) as problem:
+            return Finding(UNDECIDED, f"the claim cannot be evaluated: {problem}", "evaluation")
     if claim.at_kinks == "autograd":
         note = (
             "read as autograd's gradient (at_kinks='autograd'): at a primitive's kink, its "
