@@ -4443,3 +4443,27 @@ def test_a_reading_cached_by_derive_is_made_again_for_the_next_claim():
     assert not first.doubts and not second.doubts  # built before any reading
     verify_item(first, first.claims[0], TIMEOUT)  # in this process: fills the caches
     _assert_no_false_proof(verify_item(second, second.claims[0], TIMEOUT))
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        lambda u: cos(u - Rational(7, 3)) >= 1,  # at u = 7/3 only (and 2π apart)
+        lambda u: (exp(u) - 3) ** 2 <= 0,  # at u = log 3
+        lambda u: exp(-((u**3 - u - 1) ** 2)) >= 1,  # at the cubic's real root
+        lambda u: (u**3 - u - 1) ** 2 <= 0,
+    ],
+    ids=["cos", "exp-log3", "rbf-cubic", "square-cubic"],
+)
+def test_a_condition_holding_at_isolated_points_is_not_simplified_away(condition):
+    """Helper 145: SymPy's simplify of a Piecewise solves its conditions for their one
+    variable, and its inequality solving loses isolated points: Piecewise((1, cos(u - 7/3) ≥
+    1), (0, True)) was simplified to 0, so [cos(u - 7/3) ≥ 1] = 0 was PROVED by 'simplify'
+    (and a sum of such terms by induction through it), false at u = 7/3. Conditions are
+    solved that way only where they are linear in the variable."""
+    u = Symbol("u", real=True)
+    gate = Piecewise((1, condition(u)), (0, True))
+    assert sympy.simplify(gate) != 0
+    _assert_no_false_proof(_verdict(_doc(gate, 0, inputs=(u,))))
+    assert gate._intervals(u)[0] is False
+    assert Piecewise((1, u > 2), (2, 2 * u - 1 <= 0), (3, True))._intervals(u)[0] is True

@@ -151,6 +151,7 @@ from sympy.core import function, relational
 from sympy.core.function import Application, AppliedUndef, WildFunction
 from sympy.core.power import Pow
 from sympy.functions.elementary import piecewise
+from sympy.polys.polyerrors import BasePolynomialError
 from sympy.utilities.iterables import is_sequence
 
 _POW_IS_IMAGINARY = Pow._eval_is_imaginary
@@ -1041,6 +1042,34 @@ def _rounded_to_zero(x, result) -> bool:
     return (re is None or re == evalf_module.fzero) and (im is None or im == evalf_module.fzero)
 
 
+_PIECEWISE_INTERVALS = piecewise.Piecewise._intervals
+
+
+def _piecewise_intervals(self, sym, err_on_Eq=False):
+    """Piecewise._intervals (a condition in `sym` as intervals of it), refused unless every
+    condition that holds `sym` is linear in it: SymPy's inequality solving loses a
+    condition's isolated points, and its simplify then drops the branch (helper 145:
+    Piecewise((1, cos(u - 7/3) ≥ 1), (0, True)) was simplified to 0, and so were conditions
+    (eᵘ - 3)² ≤ 0, exp(-(u³ - u - 1)²) ≥ 1 and (u³ - u - 1)² ≤ 0 at a cubic's root: false
+    claims PROVED by simplify and by induction through it)."""
+    for _, condition in self.args:
+        for relation in condition.atoms(sympy.core.relational.Relational):
+            if not _linear_in(relation.lhs - relation.rhs, sym):
+                return False, f"a condition not linear in {sym}: {relation}"
+    return _PIECEWISE_INTERVALS(self, sym, err_on_Eq=err_on_Eq)
+
+
+def _linear_in(difference, sym) -> bool:
+    """Whether `difference` is a·sym + b with numbers a, b (or does not hold sym)."""
+    if sym not in difference.free_symbols:
+        return True
+    try:
+        poly = sympy.Poly(difference, sym)
+    except (BasePolynomialError, ValueError, TypeError):
+        return False
+    return poly.degree() <= 1 and all(c.is_number for c in poly.all_coeffs())
+
+
 _PIECEWISE_FOLD = piecewise.piecewise_fold
 
 
@@ -1113,6 +1142,7 @@ def apply() -> None:
     sympy.atan2._eval_conjugate = _atan2_conjugate
     relational.is_eq = _is_eq  # what Eq and Ne call as they are built
     sympy.Subs.doit = _subs_doit
+    sympy.Piecewise._intervals = _piecewise_intervals
     sympy.Subs.__new__ = _subs_new
     sympy.Derivative._eval_subs = _derivative_subs
     AppliedUndef._eval_subs = _application_subs
