@@ -126,17 +126,26 @@ def test_determinant_inverse_and_adjugate_at_fixed_sizes(size):
         ),
         ("det of the transpose", det(M.T), det(M), PROVED),
     ]
-    doc = document(
-        "determinant",
-        "determinants at a fixed size",
-        Source("issue 10", "issue-10.md"),
-        inputs=(w,),
-        definitions=(),
-        claims=tuple(claim(name, "", "", lhs, rhs, expect=e) for name, lhs, rhs, e in claims),
+    _assert_as_expected(
+        ("determinant", "determinants at a fixed size", Source("issue 10", "issue-10.md")),
+        w,
+        claims,
         indices={r: (1, size), c: (1, size)},
     )
+
+
+def _assert_as_expected(heading, tensor, claims, **grids):
+    """Decide (name, lhs, rhs, expected) claims on `tensor` in one document: no errors, each
+    verdict as expected."""
+    doc = document(
+        *heading,
+        inputs=(tensor,),
+        definitions=(),
+        claims=tuple(claim(name, "", "", lhs, rhs, expect=e) for name, lhs, rhs, e in claims),
+        **grids,
+    )
     for verdict in verify(doc, jobs=2, timeout=60):
-        assert not verdict.error, verdict.error
+        assert not verdict.error, (verdict.claim, verdict.error)
         assert verdict.status is verdict.expected, (verdict.claim, verdict.status, verdict.scope)
 
 
@@ -160,16 +169,10 @@ def test_a_matrix_power_is_the_product_of_its_factors():
         ("a cube, one factor short", Entry(W**3, r, c), Entry(W * W, r, c), REFUTED),
         ("the inverse", Entry(W**-1 * W, r, c), Entry(W * inverse(W), r, c), PROVED),
     ]
-    doc = document(
-        "powers",
-        "matrix powers",
-        Source("helper 142", "matpow.md"),
-        inputs=(w,),
-        definitions=(),
-        claims=tuple(claim(name, "", "", lhs, rhs, expect=e) for name, lhs, rhs, e in claims),
+    _assert_as_expected(
+        ("powers", "matrix powers", Source("helper 142", "matpow.md")),
+        w,
+        claims,
         sizes={n: (1, 2, 3)},
         indices={r: (1, 2), c: (1, 2)},
     )
-    for verdict in verify(doc, jobs=1, timeout=60):
-        assert not verdict.error, (verdict.claim, verdict.error)
-        assert verdict.status is verdict.expected, (verdict.claim, verdict.status, verdict.scope)
