@@ -176,3 +176,29 @@ def test_a_matrix_power_is_the_product_of_its_factors():
         sizes={n: (1, 2, 3)},
         indices={r: (1, 2), c: (1, 2)},
     )
+
+
+def test_an_inner_product_times_a_matrix_is_a_scalar_times_it():
+    """Helper 147: ⟨B, C⟩·A crashed the CLI (⟨B, C⟩ was a noncommutative scalar, which
+    SymPy's MatMul cannot even print); and HasShape of it took none of the inner product's
+    own pairs, so with C n × m, defined only where m = n, it was 1 at every size."""
+    from derive.notation.tensors import HasShape, Inner, matrix
+
+    a, b, c = (IndexedBase(name, real=True) for name in ("ia", "ib", "ic"))
+    B, C, Cn, A = matrix(a, m, n), matrix(b, m, n), matrix(b, n, m), matrix(c, m, m)
+    doc = document(
+        "inner-times",
+        "a scalar inner product times a matrix",
+        Source("helper 147", "C1.md"),
+        inputs=(a, b, c),
+        definitions=(),
+        claims=(
+            claim("fits", "", "", HasShape(Inner(B, C) * A, m, m), 1),
+            claim("mismatch", "", "", HasShape(Inner(B, Cn) * A, m, m), 1, expect=REFUTED),
+        ),
+        sizes={m: (1, 2), n: (1, 2)},
+    )
+    fits, mismatch = verify(doc, jobs=1, timeout=60)
+    assert fits.status is PROVED and not fits.error, (fits.status, fits.error)
+    assert mismatch.status is REFUTED, (mismatch.status, mismatch.scope)
+    assert "the dimensions differ" in mismatch.counterexample.reason

@@ -218,6 +218,11 @@ class ShapeCheck(Expr):
     expr = property(lambda self: self.args[0])
     what = property(lambda self: self.args[2].name)
 
+    def _eval_is_commutative(self):
+        # A guarded number commutes as the number does: ⟨B, C⟩ of a guarded sum times a
+        # matrix is a scalar times a matrix (noncommutative, SymPy's MatMul refused it).
+        return self.expr.is_commutative
+
 
 def guarded(expr, pairs, what: str):
     """`expr` under the condition that each pair of dimensions agrees (see ShapeCheck).

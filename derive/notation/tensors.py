@@ -94,14 +94,22 @@ def tabulate(name: str, index, entry, rows) -> Tabulated:
     return Tabulated(name, Lambda((r, c), entry.xreplace({index: r})), rows, 1)
 
 
-class Inner(Notation):
+class Scalar(Notation):
+    """A notation whose value is a number: it commutes in a product (⟨B, C⟩·A is a scalar
+    times a matrix; as SymPy's default, noncommutative, it made a MatMul SymPy cannot even
+    print; helper 147)."""
+
+    is_commutative = True
+
+
+class Inner(Scalar):
     """⟨X, Y⟩: the sum of the entrywise products of two matrices or two sequences."""
 
     def _text(self, show):
         return f"⟨{show(self.args[0])}, {show(self.args[1])}⟩"
 
 
-class Entry(Notation):
+class Entry(Scalar):
     """The 1-based entry X[r, c] of a matrix, or X[r] of a vector or sequence."""
 
     def __new__(cls, X, *indices):
@@ -142,7 +150,7 @@ def adjugate(X) -> Adjugate:
     return Adjugate(X)
 
 
-class HasShape(Notation):
+class HasShape(Scalar):
     """[X ∈ ℝ^(rows × cols)]: 1 where X is well formed with that shape; a shape mismatch (so
     a refutation) at sizes where it is not."""
 
@@ -165,10 +173,10 @@ def operand_pairs(X) -> list:
 
 
 def node_pairs(node) -> list:
-    """The dimension pairs that one node needs to agree: a sum's or Hadamard product's terms
-    their shapes, a product's factors their inner sizes, and the square matrix that an
-    inverse, a power, an adjugate or a determinant takes its rows and columns (none for
-    others)."""
+    """The dimension pairs that one node needs to agree: a sum's, Hadamard product's or inner
+    product's terms their shapes, a product's factors their inner sizes, the square matrix
+    that an inverse, a power, an adjugate or a determinant takes its rows and columns, and an
+    operand lowered already (a ShapeCheck) its own pairs (none for others)."""
     if isinstance(node, (MatAdd, HadamardProduct)):
         return [p for t in node.args[1:] for p in zip(t.shape, node.args[0].shape)]
     if isinstance(node, MatMul):
@@ -176,6 +184,12 @@ def node_pairs(node) -> list:
         return [(a.shape[1], b.shape[0]) for a, b in zip(factors, factors[1:])]
     if isinstance(node, (Inverse, MatPow, Adjugate, Determinant)):
         return [tuple(node.args[0].shape)]
+    if isinstance(node, ShapeCheck):  # an operand lowered already keeps its own pairs
+        return [tuple(p) for p in node.args[1]]
+    if isinstance(node, Inner) and all(isinstance(X, MatrixExpr) for X in node.args):
+        # ⟨X, Y⟩ pairs their entries: HasShape(⟨B, C⟩·A, m, m) with B m × n and C n × m
+        # was 1 at every size (helper 147).
+        return list(zip(node.args[0].shape, node.args[1].shape))
     return []
 
 
