@@ -1154,3 +1154,44 @@ def test_an_increment_with_nothing_differentiated_keeps_its_proof():
     true, false = verify(doc, timeout=60)
     assert true.status is PROVED, (true.status, true.scope)
     assert false.status is REFUTED
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "relation", "where"),
+    [
+        (1 - sympy.cos(x - Rational(7, 3)), 0, ">", "7/3"),
+        ((exp(x) - 3) ** 2, 0, ">", "log(3)"),
+        ((x**3 - x - 1) ** 2, 0, ">", "CRootOf(x**3 - x - 1, 0)"),
+        (Abs(x**5 - x - 1), 0, ">", "CRootOf(x**5 - x - 1, 0)"),
+        (sympy.KroneckerDelta(x**3 - x - 1, 0), 0, "==", "CRootOf(x**3 - x - 1, 0)"),
+        (Piecewise((1, Eq(sin(x), 0) & (x > 4)), (0, True)), 0, "==", "2*pi"),
+        (
+            floor(sympy.cos(x - Rational(7, 3))),
+            Piecewise((-1, sympy.cos(x - Rational(7, 3)) < 0), (0, True)),
+            "==",
+            "7/3",
+        ),
+    ],
+)
+def test_a_claim_false_only_at_a_zero_of_a_function_is_refuted_there(lhs, rhs, relation, where):
+    """Helper 145: claims that fail only where a switch that is no polynomial of degree ≤ 4
+    vanishes were NUMERIC: the search tried rational points and radicals, and came only near
+    the zero of cos(x - 7/3) - 1, e^x - 3, a cubic's or a quintic's real root, sin x past 4.
+    The switches' zeros are found by inverting their functions and decided exactly there."""
+    verdict = _decide_one(lhs, rhs, relation)
+    assert verdict.status is REFUTED, (verdict.status, verdict.method)
+    assert dict(verdict.counterexample.point) == {"x": where}
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "relation"),
+    [
+        ((x**3 - x - 1) ** 2, 0, ">="),
+        (Heaviside(-((x**3 - x - 1) ** 2), 0), 0, "=="),
+        (Min(1, 2 - exp(-((x**3 - x - 1) ** 2))), 1, "=="),
+        (1 - sympy.cos(x - Rational(7, 3)), 0, ">="),
+    ],
+)
+def test_a_claim_that_holds_at_the_zeros_of_its_functions_is_not_refuted(lhs, rhs, relation):
+    # The same switches where the claim holds at their zeros too: no counterexample there.
+    assert _decide_one(lhs, rhs, relation).status is not REFUTED

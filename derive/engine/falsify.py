@@ -837,6 +837,95 @@ def _irrational_roots(zero, atoms):
                 yield atom, root
 
 
+SOLVED_DEGREE = 8  # the highest degree of a polynomial whose real roots a switch's zeros take
+SOLVED_TURNS = range(-2, 3)  # the periods of sin, cos and tan tried (see _solved)
+SOLVED_DEPTH = 4  # functions inverted, one inside the other (see _solved)
+SOLVED_ROOTS = 12  # zeros kept per switch and atom, those nearest 0 first
+
+
+def _solved_roots(zero, atoms):
+    """(atom, value): exact real zeros of `zero` in one atom, the other atoms at 0, found by
+    inverting the functions around it (see _solved), nearest 0 first. For the exact tries of
+    _at_irrational_breakpoints: 1 - cos(u - 7/3) > 0 fails at u = 7/3 alone, (e^u - 3)² > 0
+    at log 3, |u⁵ - u - 1| > 0 at the quintic's real root, [sin x = 0 ∧ x > 4] = 0 at 2π
+    (helper 145); the search's points are rational, and evaluation only comes near them."""
+    searched = set(_roots(zero, atoms))  # the search's own breakpoints (see _breakpoints)
+    for atom, line in _lines(zero, atoms):
+        try:
+            roots = _solved(line, atom, SOLVED_DEPTH)
+            near = sorted(
+                (
+                    r
+                    for r in dict.fromkeys(roots)
+                    if r.is_real is not False and (atom, r) not in searched
+                ),
+                key=lambda r: abs(sympy.N(r, 15)),
+            )
+        except (BasePolynomialError, NotImplementedError, ValueError, TypeError, ArithmeticError):
+            continue
+        yield from ((atom, r) for r in near[:SOLVED_ROOTS])
+
+
+def _solved(expr, atom, depth: int) -> list:
+    """Exact real values of `atom` at which `expr` (in `atom` alone) may vanish: the real
+    roots of a polynomial with rational coefficients of degree at most SOLVED_DEGREE (as
+    radicals or CRootOf), the root of a line with real coefficients, those of each factor of
+    a product and of a power's base, and c + k·f(h) solved for h through the inverse of f
+    (exp, log, sin, cos, tan, a power) for a few periods. Candidates only: each is decided
+    exactly where the claim is evaluated there."""
+    if depth < 0 or not expr.has(atom):
+        return []
+    poly = rational_poly(expr, atom)
+    if poly is not None:
+        return poly.real_roots() if 1 <= poly.degree() <= SOLVED_DEGREE else []
+    if expr.is_polynomial(atom):
+        coefficients = sympy.Poly(expr, atom).all_coeffs()
+        if len(coefficients) == 2 and all(c.is_number for c in coefficients):
+            return [-coefficients[1] / coefficients[0]]
+        return []
+    if isinstance(expr, sympy.Mul):
+        return [r for f in expr.args for r in _solved(f, atom, depth)]
+    if isinstance(expr, sympy.Pow):
+        return _solved(expr.base, atom, depth) if expr.exp.is_positive else []
+    if isinstance(expr, sympy.Add):
+        constant, varying = expr.as_independent(atom, as_Add=True)
+        scale, inner = varying.as_independent(atom, as_Add=False)
+        if isinstance(inner, sympy.Add) or scale == 0:
+            return []
+        return _inverted(inner, -constant / scale, atom, depth)
+    return _inverted(expr, sympy.S.Zero, atom, depth)
+
+
+def _inverted(node, value, atom, depth: int) -> list:
+    """Real values of `atom` at which `node` (a function of it) equals the number `value`."""
+    if not (value.is_number and value.is_real):
+        return []
+    arguments = []
+    if isinstance(node, sympy.exp) and value.is_positive:
+        arguments = [sympy.log(value)]
+    elif isinstance(node, sympy.log):
+        arguments = [sympy.exp(value)]
+    elif isinstance(node, (sympy.sin, sympy.cos)) and abs(value) <= 1:
+        first = sympy.asin(value) if isinstance(node, sympy.sin) else sympy.acos(value)
+        second = sympy.pi - first if isinstance(node, sympy.sin) else -first
+        turns = [2 * k * sympy.pi for k in SOLVED_TURNS]
+        arguments = [a + t for a in dict.fromkeys((first, second)) for t in turns]
+    elif isinstance(node, sympy.tan):
+        arguments = [sympy.atan(value) + k * sympy.pi for k in SOLVED_TURNS]
+    elif isinstance(node, sympy.Pow) and node.exp.is_Rational and node.exp != 0:
+        if value == 0:
+            return _solved(node.base, atom, depth) if node.exp.is_positive else []
+        root = abs(value) ** (1 / node.exp)
+        if node.exp.is_Integer and node.exp.is_odd:
+            arguments = [sympy.sign(value) * root]
+        elif value.is_positive:
+            arguments = [root, -root] if node.exp.is_Integer else [root]
+    else:
+        return []
+    inner = node.args[0]
+    return [r for a in arguments for r in _solved(inner - a, atom, depth - 1)]
+
+
 def _at_irrational_breakpoints(
     ctx: Context, compiled: Compiled, deadline, switches: list
 ) -> Counterexample | None:
@@ -879,6 +968,11 @@ def _irrational_candidates(ctx: Context, inst: Instance, switches: list):
         # A trig switch's rational zeros too: numerically sin(π·7/7) is only near 0.
         for atom, line in _lines(zero, inst.atoms):
             yield from ((atom, r) for r in _trig_roots(line, atom))
+    # Then the zeros the switches take through their functions, one of each switch in turn
+    # (the tries are few, and a Piecewise's condition has many).
+    solved = [_solved_roots(zero, inst.atoms) for zero in switches]
+    for turn in itertools.zip_longest(*solved):
+        yield from (candidate for candidate in turn if candidate is not None)
 
 
 def may_take(ctx: Context, atom, value) -> bool:
@@ -989,12 +1083,23 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
             continue  # e.g. Max of two values SymPy cannot compare: nothing is confirmed
         if separates:
             shown = tuple(
-                (str(a), str(v)) for a, v in sorted(point.items(), key=lambda p: str(p[0]))
+                (str(a), _pasteable(a, v))
+                for a, v in sorted(point.items(), key=lambda p: str(p[0]))
             )
             return Counterexample(
                 _named(inst.sizes), shown, *_shown_apart(left, right), entry=label
             )
     return None
+
+
+def _pasteable(atom, value) -> str:
+    """`value` as SymPy reads it back; a real root of a polynomial written in the atom's own
+    name (CRootOf(u**3 - u - 1, 0), not SymPy's CRootOf(x**3 - x - 1, 0))."""
+    if isinstance(value, sympy.CRootOf):
+        (variable,) = value.poly.gens
+        written = value.poly.as_expr().xreplace({variable: sympy.Symbol(str(atom))})
+        return f"CRootOf({sympy.sstr(written)}, {value.index})"
+    return str(value)
 
 
 INTEGRAL_CHECK_DPS = 30  # the digits an integral's closed form must share with quadrature
@@ -1046,8 +1151,12 @@ def _separates(left, right, relation: str) -> bool:
     gap = left - right
     if not gap.is_Rational and gap.is_algebraic and sympy.count_ops(gap) <= 60:
         # An algebraic gap expanded exactly: ((x² - x - 1)²)  at the golden ratio is 0, which
-        # evaluation cannot tell from a tiny number (helper 119).
+        # evaluation cannot tell from a tiny number (helper 119); and where that leaves it,
+        # 0 where its minimal polynomial is the variable's own: (u³ - u - 1)² at the cubic's
+        # real root, a CRootOf (see _solved).
         gap = sympy.expand(gap)
+        if not gap.is_Rational and _algebraic_zero(gap):
+            gap = sympy.S.Zero
     if not gap.is_Rational:
         # SymPy's strict evalf has returned 0, and even the wrong sign, for a gap it cancelled
         # (log(1 + e^-1000) - log(1 + e^-1001) gave 0; at -200 a gap of +6.9e-88 came out
@@ -1067,6 +1176,17 @@ def _separates(left, right, relation: str) -> bool:
             return False
         gap = values[1]
     return not bool(RELATION_HOLDS[relation](gap))
+
+
+def _algebraic_zero(gap) -> bool:
+    """Whether the algebraic number `gap` is exactly 0 by its minimal polynomial, which is
+    then the variable alone; where evaluation at 4·DPS digits agrees that it is tiny."""
+    try:
+        if abs(sympy.N(gap, 4 * DPS)) > Rational(1, 10 ** (2 * DPS)):
+            return False
+        return sympy.minimal_polynomial(gap).is_Symbol
+    except (BasePolynomialError, NotImplementedError, ValueError, TypeError, ArithmeticError):
+        return False
 
 
 def show_value(value, digits: int = 12) -> str:
