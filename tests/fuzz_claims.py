@@ -14,6 +14,8 @@ from fuzz_grammar import (
     L_def,
     P,
     S,
+    U,
+    V,
     a,
     acc,
     c,
@@ -45,6 +47,7 @@ from hypothesis import strategies as st
 from sympy import (
     Abs,
     Float,
+    Identity,
     Integer,
     KroneckerDelta,
     Max,
@@ -52,6 +55,7 @@ from sympy import (
     Piecewise,
     Product,
     Sum,
+    Trace,
     exp,
     im,
     log,
@@ -59,6 +63,7 @@ from sympy import (
 
 from derive.notation.aggregates import SetSum, SubsetSum
 from derive.notation.primitives import relu, sigmoid, softplus
+from derive.notation.tensors import Entry, Inner, matrix
 
 
 def _size(draw):
@@ -474,6 +479,49 @@ def inequalities(draw):
     return Base("inequality of summands", sides, relation, lows=_lows(N, lo - 1), size=N)
 
 
+def _matrix_forms():
+    """(name, lhs, rhs, false_from) in matrix notation: A n × m, B m × n, and W, X, Y n × n
+    views of the tensors z, U, V; entries at the free indices c and κ0 (both 1..n)."""
+    A, B = matrix(z, n, m), matrix(U, m, n)
+    W, X, Y = matrix(z, n, n), matrix(U, n, n), matrix(V, n, n)
+    at = lambda M: Entry(M, c, kappa)  # noqa: E731
+    return (
+        ("trace of a product turned", Trace(A * B), Trace(B * A), None),
+        ("inner product as a trace", Inner(A, B.T), Trace(A * B), None),
+        ("entry of a product", at(A * B), Sum(z[c, k] * U[k, kappa], (k, 1, m)), None),
+        ("distributive", at(W * (X + Y)), at(W * X) + at(W * Y), None),
+        (
+            "associative",
+            at(A * B * W),
+            Sum(Entry(A, c, k) * Entry(B * W, k, kappa), (k, 1, m)),
+            None,
+        ),
+        ("trace of a sum", Trace(W + 2 * X), Trace(W) + 2 * Trace(X), None),
+        ("identity", at(Identity(n) * W + W.T), at(W) + Entry(W, kappa, c), None),
+        ("square", at(W * W), Sum(Entry(W, c, k) * Entry(W, k, kappa), (k, 1, n)), None),
+        ("symmetric part", Inner(W, X + X.T), Inner(W + W.T, X), None),
+        ("transpose of a product", at((A * B).T), at(B.T * A.T), None),
+        ("order swapped", at(W * X), at(X * W), {n: 2}),
+        ("three turned", Trace(W * X * Y), Trace(X * W * Y), {n: 2}),
+        ("entry transposed", at(A * B), at(A * B).xreplace({c: kappa, kappa: c}), {n: 2}),
+        ("inner without its transpose", Inner(W, X), Trace(W * X), {n: 2}),
+    )
+
+
+def matrices(draw):
+    """Matrix identities (issue 9's fuzzer covered sums only; helper 147): traces, inner
+    products, entries of products, sums, transposes and the identity, a few false from n = 2
+    by construction (an order swapped, a transpose dropped)."""
+    name, lhs, rhs, false_from = draw(st.sampled_from(_matrix_forms()))
+    return Base(
+        f"matrices: {name}",
+        lambda env: (lhs, rhs),
+        size=n,
+        indices=(c, kappa) if (lhs.has(c) or rhs.has(c)) else (),
+        false_from=false_from,
+    )
+
+
 TEMPLATES = (
     moving_range,
     reversed_ranges,
@@ -495,4 +543,5 @@ TEMPLATES = (
     kinks,
     linear,
     triangle,
+    matrices,
 )

@@ -43,13 +43,14 @@ iota = Symbol("ι0", integer=True)  # named like the engine's canonical bound in
 d0_ref = Symbol("d0", integer=True)  # the reader's d0: the range 0..n says it may be 0
 x, y, z = (IndexedBase(name, real=True) for name in "xyz")
 a = IndexedBase("a", positive=True)
+U, V = (IndexedBase(name, real=True) for name in "UV")  # matrices' entries (see fuzz_claims)
 w, v = symbols("w v", real=True)
 p, q = symbols("p q", positive=True)
 # The definitions' parameter: real, not positive, since a definition is applied to real
 # arguments too and an argument must have its parameter's sign (declare.py).
 s = symbols("s", real=True)
 S = SetSymbol("S")
-INPUTS = (x, y, z, a, w, v, p, q)
+INPUTS = (x, y, z, a, U, V, w, v, p, q)
 GRIDS = {n: (1, 2, 3), m: (1, 2)}
 RANGES = {c: (1, n), iota: (1, n), kappa: (1, n), d0: (0, n)}
 REF_INDEX = {d0: d0_ref}

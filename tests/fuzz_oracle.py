@@ -19,13 +19,15 @@ import signal
 
 import sympy
 from fuzz_grammar import GRIDS, RANGES, REF, REF_INDEX, REF_RECURRENCES, m, n
-from sympy import Float, Indexed, Product, Rational, Sum
+from sympy import Float, Indexed, Product, Rational, Sum, Trace
+from sympy.matrices.exceptions import ShapeError
 
 from derive.engine.terms import InputError, context_of, instance
 from derive.model import PROVED, PROVED_AT_SIZES
 from derive.notation.aggregates import SetSum, SubsetSum
 from derive.notation.arrays import ShapeMismatch
 from derive.notation.primitives import elementary
+from derive.notation.tensors import Entry, Inner
 from derive.verify import stripped
 
 LARGER = (4, 5, 6, 7, 8)
@@ -74,6 +76,8 @@ def written_out(expr):
         body = expr.func(expr.function, *inner) if inner else expr.function
         terms = [body.xreplace({index: value}) for value in range(lo, hi + 1)]
         return written_out((sympy.Add if isinstance(expr, Sum) else sympy.Mul)(*terms))
+    if isinstance(expr, (Entry, Inner, Trace)):
+        return written_out(_explicitly(expr))
     if isinstance(expr, SubsetSum):
         members = range(int(expr.lo), int(expr.hi) + 1)
         chosen = itertools.chain.from_iterable(
@@ -84,6 +88,25 @@ def written_out(expr):
         return expr
     args = tuple(written_out(arg) for arg in expr.args)
     return expr if args == expr.args else expr.func(*args)
+
+
+def _explicitly(expr):
+    """An entry, inner product or trace of matrix views at concrete sizes, from SymPy's own
+    explicit matrices (not the engine's lowering to sums)."""
+    try:
+        if isinstance(expr, Trace):
+            return expr.arg.as_explicit().trace()
+        if isinstance(expr, Inner):
+            left, right = (X.as_explicit() for X in expr.args)
+            if left.shape != right.shape:
+                raise Unevaluable(f"{expr}: shapes {left.shape} and {right.shape}")
+            return sympy.Add(*(e * f for e, f in zip(left, right)))
+        X, row, col = expr.args
+        if not (row.is_Integer and col.is_Integer):
+            raise Unevaluable(f"{expr}: entry at {row}, {col}")
+        return X.as_explicit()[int(row) - 1, int(col) - 1]
+    except (ShapeError, IndexError, ValueError, TypeError, AttributeError) as error:
+        raise Unevaluable(f"{expr}: {error}") from error
 
 
 def _restricted(body, S, members):
