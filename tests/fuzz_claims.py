@@ -10,6 +10,7 @@ name, a positive index ranging from 0, assumptions of a definition applied out o
 from __future__ import annotations
 
 from fuzz_grammar import (
+    REF,
     Base,
     L_def,
     P,
@@ -46,8 +47,10 @@ from fuzz_grammar import (
 from hypothesis import strategies as st
 from sympy import (
     Abs,
+    Dummy,
     Float,
     Identity,
+    Indexed,
     Integer,
     KroneckerDelta,
     Max,
@@ -56,12 +59,14 @@ from sympy import (
     Product,
     Sum,
     Trace,
+    diff,
     exp,
     im,
     log,
 )
 
 from derive.notation.aggregates import SetSum, SubsetSum
+from derive.notation.perturb import Increment
 from derive.notation.primitives import relu, sigmoid, softplus
 from derive.notation.tensors import Entry, Inner, matrix
 
@@ -479,6 +484,44 @@ def inequalities(draw):
     return Base("inequality of summands", sides, relation, lows=_lows(N, lo - 1), size=N)
 
 
+def _moved(expr, t, pairs):
+    """`expr` (written out, as a reader means it) with x moved to x + t·y, and w to w + t·v
+    where `pairs` move w."""
+    expr = expr.replace(
+        lambda e: isinstance(e, Indexed) and e.base == x, lambda e: e + t * y[e.indices]
+    )
+    return expr.xreplace({w: w + t * v}) if (w, v) in pairs else expr
+
+
+def perturbations(draw):
+    """The exact increment of a sum of summands as x moves by y (and w by v), against the sum
+    of the moved summands minus the unmoved (written out); a few false by construction: the
+    increment taken for its first-order part, or the move of w lost (their summands carry a
+    factor exp(x_i + w), so that neither can hold)."""
+    f, N, lo = draw(summands()), _size(draw), _low(draw)
+    form = draw(st.sampled_from(("exact", "exact", "linear", "w lost")))
+    pairs = ((x, y), (w, v)) if form == "w lost" or draw(st.booleans()) else ((x, y),)
+    t = Dummy("t")
+
+    def summand(env, e):
+        inner = term(f, env, e)
+        return inner if form == "exact" else exp(x[e] + w) * (1 + inner**2)
+
+    def sides(env):
+        written = Sum(summand(REF, i), (i, lo, N))
+        if form == "linear":
+            first = diff(_moved(summand(REF, i), t, pairs), t).subs(t, 0)
+            rhs = Sum(first, (i, lo, N))
+        elif form == "w lost":
+            rhs = _moved(written, 1, pairs[:1]) - written
+        else:
+            rhs = _moved(written, 1, pairs) - written
+        return Increment(Sum(summand(env, i), (i, lo, N)), *pairs), rhs
+
+    false_from = None if form == "exact" else {N: lo}  # below lo the sums are empty
+    return Base(f"increment: {form}", sides, lows=_lows(N, lo - 1), size=N, false_from=false_from)
+
+
 def _matrix_forms():
     """(name, lhs, rhs, false_from) in matrix notation: A n × m, B m × n, and W, X, Y n × n
     views of the tensors z, U, V; entries at the free indices c and κ0 (both 1..n)."""
@@ -544,4 +587,5 @@ TEMPLATES = (
     linear,
     triangle,
     matrices,
+    perturbations,
 )

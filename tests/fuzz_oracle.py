@@ -26,6 +26,7 @@ from derive.engine.terms import InputError, context_of, instance
 from derive.model import PROVED, PROVED_AT_SIZES
 from derive.notation.aggregates import SetSum, SubsetSum
 from derive.notation.arrays import ShapeMismatch
+from derive.notation.perturb import Increment
 from derive.notation.primitives import elementary
 from derive.notation.tensors import Entry, Inner
 from derive.verify import stripped
@@ -78,6 +79,9 @@ def written_out(expr):
         return written_out((sympy.Add if isinstance(expr, Sum) else sympy.Mul)(*terms))
     if isinstance(expr, (Entry, Inner, Trace)):
         return written_out(_explicitly(expr))
+    if isinstance(expr, Increment):
+        inner = written_out(expr.expr)
+        return written_out(_moved_by(inner, expr.pairs) - inner)
     if isinstance(expr, SubsetSum):
         members = range(int(expr.lo), int(expr.hi) + 1)
         chosen = itertools.chain.from_iterable(
@@ -88,6 +92,20 @@ def written_out(expr):
         return expr
     args = tuple(written_out(arg) for arg in expr.args)
     return expr if args == expr.args else expr.func(*args)
+
+
+def _moved_by(expr, pairs):
+    """`expr`, written out, with every input of `pairs` moved at once: an entry x[k] of a
+    moved tensor to x[k] + Δx[k], a moved scalar to itself plus its move."""
+    moves = {}
+    for moved, by in pairs:
+        if isinstance(moved, sympy.IndexedBase):
+            for entry in expr.atoms(Indexed):
+                if entry.base == moved:
+                    moves[entry] = entry + by[entry.indices]
+        else:
+            moves[moved] = moved + by
+    return expr.xreplace(moves)
 
 
 def _explicitly(expr):
