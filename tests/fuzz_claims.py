@@ -68,6 +68,7 @@ from sympy import (
 from derive.notation.aggregates import SetSum, SubsetSum
 from derive.notation.perturb import Increment
 from derive.notation.primitives import relu, sigmoid, softplus
+from derive.notation.sequences import Convolve, Correlate, Seq
 from derive.notation.tensors import Entry, Inner, matrix
 
 
@@ -522,6 +523,41 @@ def perturbations(draw):
     return Base(f"increment: {form}", sides, lows=_lows(N, lo - 1), size=N, false_from=false_from)
 
 
+def _sequence_forms():
+    """(name, lhs, rhs, false_from) on the windows X = x{1..n}, Y = y{1..m}, at the free index c
+    (1..n): convolution and correlation entries, their order, and an inner product."""
+    X, Y, Xn = Seq(x, 1, n), Seq(y, 1, m), Seq(y, 1, n)
+    return (
+        ("convolution turned", Entry(Convolve(X, Y), c), Entry(Convolve(Y, X), c), None),
+        ("convolution", Entry(Convolve(X, Y), c), Sum(Entry(X, c - j) * y[j], (j, 1, m)), None),
+        ("correlation", Entry(Correlate(X, Y), c), Sum(Entry(X, c + j) * y[j], (j, 1, m)), None),
+        ("inner product", Inner(X, Xn), Sum(x[i] * y[i], (i, 1, n)), None),
+        (
+            "correlation taken for convolution",
+            Entry(Correlate(X, Y), c),
+            Entry(Convolve(X, Y), c),
+            {n: 2},
+        ),
+        ("window one too long", Inner(X, Xn), Sum(x[i] * y[i], (i, 1, n + 1)), {}),
+    )
+
+
+def sequences(draw):
+    """Sequences on all integers (windows, convolution, correlation), a few false by
+    construction (a correlation for a convolution, a window one too long)."""
+    name, lhs, rhs, false_from = draw(st.sampled_from(_sequence_forms()))
+    indices = (c,) if (lhs.has(c) or rhs.has(c)) else ()
+    witness = (("x", 1), ("y", 1)) if false_from is not None else ()
+    return Base(
+        f"sequences: {name}",
+        lambda env: (lhs, rhs),
+        size=n,
+        indices=indices,
+        false_from=false_from,
+        witness=witness,
+    )
+
+
 def _matrix_forms():
     """(name, lhs, rhs, false_from) in matrix notation: A n × m, B m × n, and W, X, Y n × n
     views of the tensors z, U, V; entries at the free indices c and κ0 (both 1..n)."""
@@ -588,4 +624,5 @@ TEMPLATES = (
     triangle,
     matrices,
     perturbations,
+    sequences,
 )

@@ -28,6 +28,7 @@ from derive.notation.aggregates import SetSum, SubsetSum
 from derive.notation.arrays import ShapeMismatch
 from derive.notation.perturb import Increment
 from derive.notation.primitives import elementary
+from derive.notation.sequences import Convolve, Correlate, Seq
 from derive.notation.tensors import Entry, Inner
 from derive.verify import stripped
 
@@ -108,9 +109,46 @@ def _moved_by(expr, pairs):
     return expr.xreplace(moves)
 
 
+def _support(X) -> range:
+    """The integers outside which the sequence X (at concrete sizes) is 0."""
+    if isinstance(X, Seq):
+        return range(int(X.window[0]), int(X.window[1]) + 1)
+    first, second = (_support(Y) for Y in X.args)
+    if isinstance(X, Convolve):
+        return range(first.start + second.start, first.stop + second.stop - 1)
+    if isinstance(X, Correlate):
+        return range(first.start - second.stop + 1, first.stop - second.start)
+    raise Unevaluable(f"{X}: no support")
+
+
+def _sequence_at(X, q: int):
+    """The entry q of the sequence X, from its definition: (X ⊗ Y)_q = Σ_j X_{q-j} Y_j and
+    (X ⊙ Y)_q = Σ_j X_{q+j} Y_j over Y's support; a window's entry outside it is 0."""
+    if isinstance(X, Seq):
+        return X.base[q] if q in _support(X) else sympy.S.Zero
+    if isinstance(X, (Convolve, Correlate)):
+        first, second = X.args
+        step = -1 if isinstance(X, Convolve) else 1
+        return sympy.Add(
+            *(_sequence_at(first, q + step * j) * _sequence_at(second, j) for j in _support(second))
+        )
+    raise Unevaluable(f"{X}: not a sequence the oracle reads")
+
+
 def _explicitly(expr):
     """An entry, inner product or trace of matrix views at concrete sizes, from SymPy's own
-    explicit matrices (not the engine's lowering to sums)."""
+    explicit matrices (not the engine's lowering to sums); an entry or inner product of
+    sequences from their definitions."""
+    sequences = (Seq, Convolve, Correlate)
+    if isinstance(expr, Entry) and isinstance(expr.args[0], sequences):
+        X, q = expr.args
+        if not q.is_Integer:
+            raise Unevaluable(f"{expr}: entry at {q}")
+        return _sequence_at(X, int(q))
+    if isinstance(expr, Inner) and all(isinstance(X, sequences) for X in expr.args):
+        X, Y = expr.args
+        both = set(_support(X)) | set(_support(Y))
+        return sympy.Add(*(_sequence_at(X, q) * _sequence_at(Y, q) for q in sorted(both)))
     try:
         if isinstance(expr, Trace):
             return expr.arg.as_explicit().trace()
