@@ -79,7 +79,9 @@ def verdicts():
         sizes={n: (1, 2, 3)},
         indices={k: (1, n)},
     )
-    return {v.claim: v for v in verify(doc, jobs=2, timeout=60)}
+    # The BPTT claims take 11 s alone; beside a full parallel suite on 2 cores one ran past
+    # 60 s (a timeout is UNDECIDED): the verdicts are under test here, not their speed.
+    return {v.claim: v for v in verify(doc, jobs=2, timeout=180)}
 
 
 @pytest.mark.parametrize("name, expected", [(c[0], c[3]) for c in CLAIMS])
