@@ -1195,3 +1195,34 @@ def test_a_claim_false_only_at_a_zero_of_a_function_is_refuted_there(lhs, rhs, r
 def test_a_claim_that_holds_at_the_zeros_of_its_functions_is_not_refuted(lhs, rhs, relation):
     # The same switches where the claim holds at their zeros too: no counterexample there.
     assert _decide_one(lhs, rhs, relation).status is not REFUTED
+
+
+_HIDDEN_ZERO = sympy.cos(2 * x) - 2 * sympy.cos(x) ** 2 + 1  # 0, though SymPy cannot see it
+_HERMITE = floor(x) + floor(x + Rational(1, 2)) - floor(2 * x)  # 0 (Hermite's identity)
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [
+        (_HERMITE + floor(sin(_HIDDEN_ZERO)), 0),
+        (
+            _HERMITE + floor(sin(sympy.cos(2 * x) + Rational(7, 9))),
+            floor(sin(2 * sympy.cos(x) ** 2 - Rational(2, 9))),
+        ),
+        (_HERMITE + sympy.acot(sin(_HIDDEN_ZERO)), pi / 2),
+        (_HERMITE + Mod(sin(_HIDDEN_ZERO), 1), 0),
+    ],
+)
+def test_a_true_claim_with_a_hidden_zero_under_a_jump_is_not_refuted(lhs, rhs):
+    """Helper 148: a jump's argument that is 0 though not visibly so is noise to SymPy's
+    evaluation, which took floor(sin(·)) of it at x = 1 as -1 and acot(sin(·)) as -π/2 (at
+    x = acos(1/3), a zero of the inverted switches, cos(2·acos(1/3)) + 7/9 too): the true
+    claims were REFUTED, and the Mod one an internal error. A counterexample now needs
+    each jump's argument decided at its point."""
+    assert _decide_one(lhs, rhs).status is not REFUTED
+
+
+def test_a_value_too_large_for_memory_is_no_value():
+    # Helper 148: mpmath's exp(exp(10³⁰)) raised MemoryError, an internal error.
+    claim_ = (exp(exp(x)), 1 + exp(x) + exp(2 * x) / 2, ">=")
+    assert _decide_one(*claim_).status is not REFUTED

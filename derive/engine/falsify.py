@@ -39,6 +39,7 @@ from derive.engine.numeric import (
 from derive.engine.terms import Context, Instance, instance
 from derive.model import Counterexample
 from derive.notation.arrays import ShapeMismatch
+from derive.notation.corrections import doubt_mark, doubted_since
 from derive.notation.primitives import PRIMITIVES, PrimitiveFunction, elementary, exactly_at
 from derive.notation.text import show
 
@@ -1074,14 +1075,18 @@ def confirm_point(
 
 
 def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | None:
-    """Re-evaluate the separating entry exactly; None if the separation does not survive."""
+    """Re-evaluate the separating entry exactly; None if the separation does not survive,
+    or if it rests on a jump SymPy took at the point without knowing which side it is on
+    (see _jumps_decided), or on a reading it made unconfirmed (corrections.doubted_since)."""
     for label, lhs, rhs in inst.entries:
+        mark = doubt_mark()
         try:
             left, right = (_integrals_exact(exactly_at(side, point)) for side in (lhs, rhs))
             separates = _separates(left, right, relation)
-        except (ValueError, TypeError, ArithmeticError):
+            separates = separates and all(_jumps_decided(side, point) for side in (lhs, rhs))
+        except (ValueError, TypeError, ArithmeticError, NotImplementedError):
             continue  # e.g. Max of two values SymPy cannot compare: nothing is confirmed
-        if separates:
+        if separates and not doubted_since(mark):
             shown = tuple(
                 (str(a), _pasteable(a, v))
                 for a, v in sorted(point.items(), key=lambda p: str(p[0]))
@@ -1100,6 +1105,34 @@ def _pasteable(atom, value) -> str:
         written = value.poly.as_expr().xreplace({variable: sympy.Symbol(str(atom))})
         return f"CRootOf({sympy.sstr(written)}, {value.index})"
     return str(value)
+
+
+def _jumps_decided(side, point: dict) -> bool:
+    """Whether at `point` each jump of `side` (a switch of a branch, tie, kink or pole, or a
+    floor's argument, see switches and jump_arguments) is decided: its argument there exact
+    (rational, or algebraic and 0 by its minimal polynomial), or certainly off the jump by
+    strict evaluation. An argument that is 0 but not visibly (cos 2x - 2cos²x + 1) is noise
+    to SymPy's evaluation, and floor(sin(·)) of it was built as -1, acot(sin(·)) as -π/2:
+    a true claim was REFUTED (helper 148)."""
+    side = elementary(side)
+    arguments = [(u, False) for u in switches(side)]
+    arguments += [(u, True) for u in jump_arguments(side)]
+    for argument, integral in arguments:
+        value = exactly_at(argument, point)
+        if not value.is_number:
+            continue  # an unevaluated node's own variable: SymPy leaves it, as _separates does
+        if value.is_Rational or value.has(*UNDECIDED_BRANCHES):
+            continue  # exact; or a branch left as it is, which _separates refuses
+        if integral:
+            value = value - round(sympy.N(value, DPS))
+        if value.is_Rational or (value.is_algebraic and _algebraic_zero(value)):
+            continue
+        try:
+            if value.evalf(DPS, strict=True, maxn=EVALF_BITS) == 0:
+                return False
+        except (PrecisionExhausted, ValueError, TypeError, ArithmeticError):
+            return False
+    return True
 
 
 INTEGRAL_CHECK_DPS = 30  # the digits an integral's closed form must share with quadrature

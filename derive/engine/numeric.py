@@ -185,6 +185,9 @@ NO_VALUE = (
     ArithmeticError,
     AttributeError,
     RecursionError,
+    # mpmath's exp(exp(10³⁰)) asks for a number with more digits than memory holds, and
+    # fails at once: no value there (helper 148: it was an internal error).
+    MemoryError,
 )
 
 
