@@ -1165,6 +1165,7 @@ def test_an_increment_with_nothing_differentiated_keeps_its_proof():
         (Abs(x**5 - x - 1), 0, ">", "CRootOf(x**5 - x - 1, 0)"),
         (sympy.KroneckerDelta(x**3 - x - 1, 0), 0, "==", "CRootOf(x**3 - x - 1, 0)"),
         (Piecewise((1, Eq(sin(x), 0) & (x > 4)), (0, True)), 0, "==", "2*pi"),
+        (Piecewise((1, Eq(exp(x**2), 3)), (0, True)), 0, "==", "sqrt(log(3))"),
         (
             floor(sympy.cos(x - Rational(7, 3))),
             Piecewise((-1, sympy.cos(x - Rational(7, 3)) < 0), (0, True)),

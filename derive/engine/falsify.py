@@ -880,9 +880,15 @@ def _solved(expr, atom, depth: int) -> list:
     if poly is not None:
         return poly.real_roots() if 1 <= poly.degree() <= SOLVED_DEGREE else []
     if expr.is_polynomial(atom):
-        coefficients = sympy.Poly(expr, atom).all_coeffs()
-        if len(coefficients) == 2 and all(c.is_number for c in coefficients):
-            return [-coefficients[1] / coefficients[0]]
+        # With real constant coefficients: a line, or a·x^k + b (x² - log 3 at ±√(log 3)).
+        leading, *middle, last = sympy.Poly(expr, atom).all_coeffs()
+        if any(c != 0 for c in middle) or not (leading.is_number and last.is_number):
+            return []
+        power, value = len(middle) + 1, -last / leading
+        if power % 2 == 1:
+            return [sympy.sign(value) * sympy.Abs(value) ** Rational(1, power)]
+        if value.is_nonnegative:
+            return [value ** Rational(1, power), -(value ** Rational(1, power))]
         return []
     if isinstance(expr, sympy.Mul):
         return [r for f in expr.args for r in _solved(f, atom, depth)]
