@@ -1212,6 +1212,12 @@ _HERMITE = floor(x) + floor(x + Rational(1, 2)) - floor(2 * x)  # 0 (Hermite's i
         ),
         (_HERMITE + sympy.acot(sin(_HIDDEN_ZERO)), pi / 2),
         (_HERMITE + Mod(sin(_HIDDEN_ZERO), 1), 0),
+        # Helper 149: at the cubic's root, where x³ - x - 1 is 0 by its minimal polynomial,
+        # acot of it was evaluated as -π/2 (SymPy asks nothing there).
+        (
+            sympy.acot(x**3 - x - 1) + Piecewise((pi, x**3 - x - 1 < 0), (0, True)),
+            atan2(1, x**3 - x - 1),
+        ),
     ],
 )
 def test_a_true_claim_with_a_hidden_zero_under_a_jump_is_not_refuted(lhs, rhs):

@@ -8,6 +8,7 @@ separates. Only a point whose separation survives exact (or 50-digit) evaluation
 
 from __future__ import annotations
 
+import collections
 import decimal
 import functools
 import itertools
@@ -842,6 +843,8 @@ SOLVED_DEGREE = 8  # the highest degree of a polynomial whose real roots a switc
 SOLVED_TURNS = range(-2, 3)  # the periods of sin, cos and tan tried (see _solved)
 SOLVED_DEPTH = 4  # functions inverted, one inside the other (see _solved)
 SOLVED_ROOTS = 12  # zeros kept per switch and atom, those nearest 0 first
+SOLVED_BITS = 64  # the largest numerator or denominator of a polynomial's coefficient solved
+SOLVED_LARGEST = HUGE_VALUES[1]  # zeros beyond it are not tried: exp at e^(10⁶) does not end
 
 
 def _solved_roots(zero, atoms):
@@ -862,6 +865,7 @@ def _solved_roots(zero, atoms):
                 ),
                 key=lambda r: abs(sympy.N(r, 15)),
             )
+            near = [r for r in near if abs(sympy.N(r, 15)) <= SOLVED_LARGEST]
         except (BasePolynomialError, NotImplementedError, ValueError, TypeError, ArithmeticError):
             continue
         yield from ((atom, r) for r in near[:SOLVED_ROOTS])
@@ -878,7 +882,12 @@ def _solved(expr, atom, depth: int) -> list:
         return []
     poly = rational_poly(expr, atom)
     if poly is not None:
-        return poly.real_roots() if 1 <= poly.degree() <= SOLVED_DEGREE else []
+        # Isolating the roots has no deadline: coefficients past SOLVED_BITS (two roots 10⁻³⁰
+        # apart) took SymPy 14 s a switch (helper 149).
+        sizes = (abs(int(part)) for c in poly.all_coeffs() for part in (c.p, c.q))
+        if not 1 <= poly.degree() <= SOLVED_DEGREE or max(sizes).bit_length() > SOLVED_BITS:
+            return []
+        return poly.real_roots()
     if expr.is_polynomial(atom):
         # With real constant coefficients: a line, or a·x^k + b (x² - log 3 at ±√(log 3)).
         leading, *middle, last = sympy.Poly(expr, atom).all_coeffs()
@@ -1123,6 +1132,12 @@ def _jumps_decided(side, point: dict) -> bool:
     side = elementary(side)
     arguments = [(u, False) for u in switches(side)]
     arguments += [(u, True) for u in jump_arguments(side)]
+    # Where an argument is 0 only by its minimal polynomial, SymPy reads the 0 at a branch,
+    # tie or floor (its facts ask is_zero), but not at acot, a cut or a pole: acot(u) at a
+    # root of u = x³ - x - 1 was evaluated as -π/2 (helper 149). Such a 0 counts only where
+    # every node it is the argument of is one of the former.
+    trusted = collections.Counter(_zero_read(side))
+    occurs = collections.Counter(u for u, _ in arguments)
     for argument, integral in arguments:
         value = exactly_at(argument, point)
         if not value.is_number:
@@ -1131,14 +1146,40 @@ def _jumps_decided(side, point: dict) -> bool:
             continue  # exact; or a branch left as it is, which _separates refuses
         if integral:
             value = value - round(sympy.N(value, DPS))
-        if value.is_Rational or (value.is_algebraic and _algebraic_zero(value)):
+        if value.is_Rational:
             continue
+        if value.is_algebraic and _algebraic_zero(value):
+            if trusted[argument] >= occurs[argument]:
+                continue
+            return False
         try:
             if value.evalf(DPS, strict=True, maxn=EVALF_BITS) == 0:
                 return False
         except (PrecisionExhausted, ValueError, TypeError, ArithmeticError):
             return False
     return True
+
+
+def _zero_read(side):
+    """The switches and jump arguments of `side` (as switches and jump_arguments give them)
+    whose nodes SymPy evaluates by asking whether the argument is 0: Piecewise conditions,
+    Heaviside, Abs, sign, Kronecker deltas, ties of Max and Min, floors and remainders."""
+    for node in sympy.preorder_traversal(side):
+        if isinstance(node, sympy.Piecewise):
+            for _, condition in node.args:
+                for relation in condition.atoms(sympy.core.relational.Relational):
+                    if isinstance(relation.lhs, sympy.Expr):
+                        yield relation.lhs - relation.rhs
+        elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign)):
+            yield node.args[0]
+        elif isinstance(node, sympy.KroneckerDelta):
+            yield node.args[0] - node.args[1]
+        elif isinstance(node, (sympy.Max, sympy.Min)):
+            yield from (a - b for a, b in itertools.combinations(node.args, 2))
+        elif isinstance(node, (sympy.floor, sympy.ceiling, sympy.frac)):
+            yield node.args[0]
+        elif isinstance(node, sympy.Mod):
+            yield node.args[0] / node.args[1]
 
 
 INTEGRAL_CHECK_DPS = 30  # the digits an integral's closed form must share with quadrature
