@@ -693,17 +693,22 @@ def cut_of(node):
     return None
 
 
+def _conditions(piecewise):
+    """lhs - rhs of each relation in a Piecewise's conditions."""
+    for _, condition in piecewise.args:
+        for relation in condition.atoms(sympy.core.relational.Relational):
+            # Eq(x > 0, y > 0) relates conditions: its relations are atoms too.
+            if isinstance(relation.lhs, sympy.Expr):
+                yield relation.lhs - relation.rhs
+
+
 def switches(expr, poles: bool = True, primitives: bool = True):
     """Expressions whose zeros are where `expr` branches, kinks, ties (a Dirac delta sits) or,
     with `poles`, has a pole; with `primitives`, also a primitive's kink (from its
     definition)."""
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.Piecewise):
-            for _, condition in node.args:
-                for relation in condition.atoms(sympy.core.relational.Relational):
-                    # Eq(x > 0, y > 0) relates conditions: its relations are atoms too.
-                    if isinstance(relation.lhs, sympy.Expr):
-                        yield relation.lhs - relation.rhs
+            yield from _conditions(node)
         elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign, sympy.DiracDelta)):
             yield node.args[0]
         elif isinstance(node, sympy.atan2):
@@ -1166,10 +1171,7 @@ def _zero_read(side):
     Heaviside, Abs, sign, Kronecker deltas, ties of Max and Min, floors and remainders."""
     for node in sympy.preorder_traversal(side):
         if isinstance(node, sympy.Piecewise):
-            for _, condition in node.args:
-                for relation in condition.atoms(sympy.core.relational.Relational):
-                    if isinstance(relation.lhs, sympy.Expr):
-                        yield relation.lhs - relation.rhs
+            yield from _conditions(node)
         elif isinstance(node, (sympy.Heaviside, sympy.Abs, sympy.sign)):
             yield node.args[0]
         elif isinstance(node, sympy.KroneckerDelta):
