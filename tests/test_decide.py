@@ -60,3 +60,26 @@ def test_claim_pinned_to_one_size_is_decided_at_that_size():
     assert _decided().status is PROVED
     pinned = _decided(sizes={n: (2,)})
     assert pinned.status is PROVED_AT_SIZES and pinned.scope == "sizes n = 2"
+
+
+def test_sizes_past_the_required_ones_leave_time_for_what_follows():
+    """confirm's optional sizes stop once less than OPTIONAL_RESERVE of the claim's time is
+    left: GATv2's J_a8[2] spent 27 of its 30 s building them (0.7 s each), and the check of
+    its derivative's breakpoints that follows ran out of time beside other work (UNDECIDED).
+    Here each optional size takes 0.1 s to build, and there are more than the time holds."""
+    import time
+
+    from derive.engine.confirm import OPTIONAL_RESERVE, confirm
+    from derive.engine.terms import InputError
+
+    def instance_at(sizes):
+        time.sleep(0.1)
+        raise InputError("an empty range at these sizes")  # nothing to evaluate
+
+    deadline = Deadline(2.0)
+    with deadline.guard():
+        optional = [{n: size} for size in range(1, 40)]
+        check = confirm(None, optional, [], instance_at, None, deadline)
+        left = deadline.remaining()
+    assert check.checked == ()
+    assert left >= OPTIONAL_RESERVE * 2.0 - 0.15, left

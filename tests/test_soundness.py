@@ -22,6 +22,7 @@ from sympy import (
     Abs,
     Contains,
     Derivative,
+    Eq,
     Float,
     Function,
     Heaviside,
@@ -3916,6 +3917,31 @@ def test_a_switch_too_far_to_evaluate_leaves_the_proof_at_its_sizes(monkeypatch)
     _assert_no_false_proof(verdict, "sizes n = 1; n = 2; n = 3")
     assert verdict.status is PROVED_AT_SIZES
     assert "not confirmed past the switches of its sizes" in " ".join(verdict.details)
+
+
+@pytest.mark.parametrize(
+    "lhs",
+    [
+        Piecewise((1, Eq(b**2, 2)), (0, True)),  # at ±√2
+        Heaviside(exp(b) - 3) * Heaviside(3 - exp(b)) * v**2,  # at log 3 (with v ≠ 0)
+        sign(Abs(b**3 - b - 1)) - 1,  # at the cubic's real root
+    ],
+    ids=["sqrt2", "log3", "cubic-root"],
+)
+def test_a_wrong_proof_of_a_claim_false_only_at_an_irrational_zero_is_refuted(monkeypatch, lhs):
+    """Round 72: the evaluation that confirms a proof takes seeded points and rational points
+    past the switches (within 1/1024 of an irrational zero at best), so a claim false only at
+    √2, log 3 or a cubic's root passed it behind a strategy that proves anything (helper
+    148). The confirmation now also decides the switches' irrational zeros exactly; a true
+    claim with the same switch stays proved."""
+    from derive.engine import decide as decide_module
+
+    monkeypatch.setattr(decide_module, "_prove_generic", lambda job: "a wrong strategy")
+    verdict = _verdict(_doc(lhs, 0, inputs=(b, v)))
+    assert verdict.status is REFUTED, f"{verdict.status}: {verdict.scope}"
+    assert "the strategy is at fault" in " ".join(verdict.details)
+    true = _verdict(_doc(Piecewise((1, Eq(b**2, 2)), (0, True)) * (b**2 - 2), 0, inputs=(b,)))
+    assert true.status is PROVED, f"{true.status}: {true.scope}"
 
 
 def test_the_sizes_past_switches():

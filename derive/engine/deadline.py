@@ -22,7 +22,7 @@ class Deadline:
     a shorter alarm, after which the guard's alarm is re-armed."""
 
     def __init__(self, seconds: float):
-        self.end = time.monotonic() + seconds
+        self.seconds, self.end = seconds, time.monotonic() + seconds
         self.guarded = False
 
     def remaining(self) -> float:

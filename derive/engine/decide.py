@@ -34,6 +34,7 @@ from derive.engine.confirm import (
 from derive.engine.falsify import (
     PAST_POINTS,
     POINT_SECONDS,
+    at_irrational_breakpoints,
     base_value,
     confirm_point,
     find_counterexample,
@@ -478,7 +479,27 @@ def _past_breakpoints(job: Job, finding: Finding, sizes: dict | None = None) -> 
         for point in points:
             if _differs_at(job, compiled, point):
                 return _disagreement(job, finding.method, Check((), True, at, point))
+        if at is where[0]:
+            found = _irrational_past(job, compiled)
+            if found is not None:
+                return _refuted(found, (_strategy_failed(finding.method),))
     return finding
+
+
+def _irrational_past(job: Job, compiled) -> Counterexample | None:
+    """A counterexample at an irrational zero of one of the claim's switches (√2, log 3, a
+    cubic's real root: falsify.at_irrational_breakpoints), decided exactly, or None. The
+    points past_breakpoints gives are rational, at most within 1/1024 of such a zero, and
+    the seeded points miss it: [x² = 2] = 0 passed the confirmation of a proof that was
+    wrong (a strategy made to prove every claim, helper 148). Only an exact counterexample
+    counts here (a disagreement in evaluation alone may be SymPy misreading a hidden 0)."""
+    try:
+        with job.deadline.slice(SWITCH_SECONDS):
+            return at_irrational_breakpoints(job.ctx, compiled, job.deadline)
+    except OutOfTime:
+        if job.deadline.remaining() <= 0.05:
+            raise
+        return None
 
 
 PAST_POINTS_BEYOND = 16  # points past the atoms' breakpoints at each size past a switch

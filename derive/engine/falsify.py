@@ -118,7 +118,7 @@ def find_counterexample(
         switches = list(_switches_of(compiled.instance))  # once: elementary sides, walked
         point = _search(ctx, compiled, rng, deadline, switches)
         if point is None:
-            found = _at_irrational_breakpoints(ctx, compiled, deadline, switches)
+            found = at_irrational_breakpoints(ctx, compiled, deadline, switches)
             if found is None:
                 found = _descended(ctx, compiled, deadline)
         else:
@@ -855,7 +855,7 @@ SOLVED_LARGEST = HUGE_VALUES[1]  # zeros beyond it are not tried: exp at e^(10�
 def _solved_roots(zero, atoms):
     """(atom, value): exact real zeros of `zero` in one atom, the other atoms at 0, found by
     inverting the functions around it (see _solved), nearest 0 first. For the exact tries of
-    _at_irrational_breakpoints: 1 - cos(u - 7/3) > 0 fails at u = 7/3 alone, (e^u - 3)² > 0
+    at_irrational_breakpoints: 1 - cos(u - 7/3) > 0 fails at u = 7/3 alone, (e^u - 3)² > 0
     at log 3, |u⁵ - u - 1| > 0 at the quintic's real root, [sin x = 0 ∧ x > 4] = 0 at 2π
     (helper 145); the search's points are rational, and evaluation only comes near them."""
     searched = set(_roots(zero, atoms))  # the search's own breakpoints (see _breakpoints)
@@ -947,16 +947,19 @@ def _inverted(node, value, atom, depth: int) -> list:
     return [r for a in arguments for r in _solved(inner - a, atom, depth - 1)]
 
 
-def _at_irrational_breakpoints(
-    ctx: Context, compiled: Compiled, deadline, switches: list
+def at_irrational_breakpoints(
+    ctx: Context, compiled: Compiled, deadline, switches: list | None = None
 ) -> Counterexample | None:
     """A counterexample with one atom at an irrational breakpoint of the claim (sign(x² - 3)
     at x = √3) and the others at their simplest values, decided exactly: the search's points
     are rational, and numerically a side there is only near its switch. Small instances only
-    (see _is_small), at most IRRATIONAL_TRIES breakpoints."""
+    (see _is_small), at most IRRATIONAL_TRIES breakpoints. `switches`: the instance's (see
+    _switches_of), where the caller has them."""
     inst = compiled.instance
     if not _is_small(inst):
         return None
+    if switches is None:
+        switches = list(_switches_of(inst))
     # The other atoms at their simplest value, then at their second simplest (y at 0 hides
     # sign(x² - 2)²·y = y).
     simple = {a: _simple_for(a, domain_of(ctx, a)) for a in inst.atoms}
