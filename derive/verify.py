@@ -286,8 +286,11 @@ def explain(doc: Document, claim_id: str, *, timeout: float = DEFAULT_TIMEOUT) -
     relation = {"==": sympy.Eq, "<=": sympy.Le, "<": sympy.Lt, ">=": sympy.Ge, ">": sympy.Gt}
     stated = pretty(relation[item.relation](original.lhs, original.rhs, evaluate=False))
     difference = "" if verdict.status.name.startswith("PROVED") else verdict.residual
+    # Both sides as they are: their difference is no expression where one is a matrix and
+    # the other a scalar, or a Table (helper 149: a TypeError's traceback).
+    sides = sympy.Tuple(item.lhs, item.rhs)
     return Explanation(
-        verdict, stated, _shown_definitions(ctx, item.lhs - item.rhs), verdict.derived, difference
+        verdict, stated, _shown_definitions(ctx, sides), verdict.derived, difference
     )
 
 

@@ -2,7 +2,17 @@
 
 import pytest
 import sympy
-from sympy import HadamardProduct, IndexedBase, Integer, MatPow, Piecewise, Sum, symbols, tanh
+from sympy import (
+    HadamardProduct,
+    IndexedBase,
+    Integer,
+    MatPow,
+    Matrix,
+    Piecewise,
+    Sum,
+    symbols,
+    tanh,
+)
 
 from derive.declare import claim, document
 from derive.engine.deadline import Deadline
@@ -26,10 +36,12 @@ from derive.notation.arrays import (
 )
 from derive.notation.sequences import LoweringError
 from derive.notation.tensors import matrix
+from derive.verify import verify
 
 V, D = symbols("V D", integer=True, positive=True)
 v, d = symbols("v d", integer=True, positive=True)
 A, B, x = IndexedBase("A"), IndexedBase("B"), IndexedBase("x")
+y = symbols("y", real=True)
 A_bar = Table(A[v, d], (v, 1, V), (d, 1, D))
 B_bar = Table(B[v, d], (v, 1, V), (d, 1, D))
 column = Table(x[v], (v, 1, V))
@@ -243,3 +255,36 @@ def test_a_derivative_of_array_notation_is_an_input_error_saying_so():
     product = Dot(Table(b[j], (j, 1, n)), Table(a[j], (j, 1, n)))
     with pytest.raises(ArrayError, match="write the scalar as a Sum over entries"):
         shape(Derivative(product, a[c]))
+
+
+EXPLICIT = document(
+    "explicit",
+    "explicit matrices beside scalars",
+    Source("tests", "explicit.txt"),
+    inputs=(y,),
+    definitions=(),
+    claims=(
+        claim("zero", "", "", Matrix([[y - 1, 0]]) - Matrix([[y, -1]]) + Matrix([[1, -1]]), 0),
+        claim("nonnegative", "", "", Matrix([[y**2, 1]]), 0, relation=">="),
+        claim("one entry negative", "", "", Matrix([[y**2, -1]]), 0, relation=">="),
+        claim("not the identity", "", "", Matrix([[1, 0], [0, 1]]), 1),
+        claim("array", "", "", sympy.Array([y, 1]), sympy.Array([y, 2])),
+    ),
+)
+
+
+def test_a_scalar_side_compares_with_every_entry_of_an_explicit_matrix():
+    """As with arrays, a scalar side goes with each entry of an explicit Matrix (a scalar 0 is
+    the zero matrix): Matrix([[0, 0]]) = 0 (SymPy's sum of three matrices) and
+    Matrix([[y², 1]]) ≥ 0 were REFUTED by their shapes (helper 149)."""
+    (zero, nonnegative, negative, identity, _) = verify(EXPLICIT, timeout=30)
+    assert zero.status is PROVED and nonnegative.status is PROVED
+    assert negative.status is REFUTED and negative.counterexample.entry == "[1, 2]"
+    assert identity.status is REFUTED and identity.counterexample.entry == "[1, 2]"
+
+
+def test_sympys_array_is_an_input_error_naming_it():
+    """SymPy's Array reached the evaluation, which said only that its printer did not
+    support ImmutableDenseNDimArray (UNDECIDED; helper 149)."""
+    (verdict,) = verify(EXPLICIT, ["array"], timeout=30)
+    assert verdict.error.startswith("[y, 1] is SymPy's Array, which derive does not read")

@@ -129,6 +129,25 @@ def test_explain_shows_statement_derivation_and_counterexample(tmp_path):
         assert key in result.stdout
 
 
+@pytest.mark.parametrize(
+    "sides",
+    [
+        "Matrix([[x - 1, 0]]) + Matrix([[1, w]]), Matrix([[x, w]])",
+        "Matrix([[x, 1]]), 0",
+        "Matrix([[x, 1]]), Matrix([[x], [1]])",
+    ],
+    ids=["matrices", "matrix-scalar", "shapes-differ"],
+)
+def test_explain_takes_a_matrix_side(tmp_path, sides):
+    """`derive explain` subtracted the sides to find their definitions: a matrix against a
+    scalar, or against a matrix of another shape, was a TypeError's or ShapeError's traceback
+    (helper 149), where `derive verify` decided the claim."""
+    extra = f'claim("matrices", "4", "q4", {sides}),'
+    result = _run("explain", _write(tmp_path, "tiny", extra), "matrices")
+    assert result.exit_code == 0, result.output
+    assert "The document states:" in result.stdout
+
+
 def test_list_names_the_bundled_documents():
     result = _run("list")
     assert result.exit_code == 0 and "selective_ssm" in result.stdout

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Indexed, IndexedBase, Product, Sum
 from sympy.core.function import AppliedUndef
+from sympy.tensor.array import NDimArray
 
 from derive.engine.desugar import desugar
 from derive.model import Claim, Definition, Document
@@ -142,6 +143,11 @@ def check_declared(ctx: Context, expr: sympy.Basic) -> None:
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, Indexed) and node.base.label not in ctx.tensors:
             raise InputError(f"tensor {node.base} is not among the document's inputs")
+        if isinstance(node, NDimArray):
+            raise InputError(
+                f"{node} is SymPy's Array, which derive does not read: write an array as a "
+                "Table (derive.notation.arrays), a matrix as Matrix or with the matrix notation"
+            )
         if isinstance(node, AppliedUndef) and node.func not in ctx.definitions:
             raise InputError(f"function {node.func} is not defined in the document")
         if isinstance(node, AppliedUndef) and ctx.definitions[node.func].is_recurrence:

@@ -168,17 +168,22 @@ def side_entries(lhs: sympy.Basic, rhs: sympy.Basic) -> list[tuple[str, sympy.Ex
             raise InputError(str(problem)) from None
         return [(label, expand_aggregates(a), expand_aggregates(b)) for label, a, b in pairs]
     left, right = shape_of(lhs), shape_of(rhs)
-    if left != right:
+    if left and not right or right and not left:
+        # A scalar side with every entry of an explicit matrix, as an array's (a scalar 0 is
+        # the zero matrix): Matrix([[0, 0]]) = 0 was REFUTED by its shape (helper 149).
+        shape = left or right
+        lhs, rhs = (sympy.ones(*shape) * s if not shape_of(s) else s for s in (lhs, rhs))
+    elif left != right:
         raise ShapeMismatch(
             f"the left side is {show_shape(left)}, the right side {show_shape(right)}"
         )
-    if not left:
+    elif not left:
         return [("", lhs, rhs)]
-    lhs, rhs = sympy.ImmutableMatrix(lhs), sympy.ImmutableMatrix(rhs)
+    shape, lhs, rhs = left or right, sympy.ImmutableMatrix(lhs), sympy.ImmutableMatrix(rhs)
     return [
         (f"[{r + 1}, {c + 1}]", lhs[r, c], rhs[r, c])
-        for r in range(left[0])
-        for c in range(left[1])
+        for r in range(shape[0])
+        for c in range(shape[1])
     ]
 
 
