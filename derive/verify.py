@@ -289,9 +289,7 @@ def explain(doc: Document, claim_id: str, *, timeout: float = DEFAULT_TIMEOUT) -
     # Both sides as they are: their difference is no expression where one is a matrix and
     # the other a scalar, or a Table (helper 149: a TypeError's traceback).
     sides = sympy.Tuple(item.lhs, item.rhs)
-    return Explanation(
-        verdict, stated, _shown_definitions(ctx, sides), verdict.derived, difference
-    )
+    return Explanation(verdict, stated, _shown_definitions(ctx, sides), verdict.derived, difference)
 
 
 def _shown_definitions(ctx, expr) -> tuple[str, ...]:
