@@ -1943,6 +1943,44 @@ def test_a_sympy_function_whose_construction_is_unchecked_is_refused(tmp_path):
     _assert_decided(_verdict(_doc(f(u) + sign(u) * Abs(u), f(u) + u, inputs=(u,))))
 
 
+def test_cosines_sympy_evaluates_through_chebyshev_polynomials_are_allowed(tmp_path):
+    """Round 72: SymPy evaluates cos(π/5), cos(π/12), cos(π/60) through chebyshevt of an
+    integer degree, and a document with one failed to load (chebyshevt unchecked; helper
+    149). Where SymPy builds them with an integer degree, the Chebyshev polynomials are
+    allowed: each is then its explicit polynomial, checked here against its definition. A
+    document's own chebyshevt stays an input error."""
+    from sympy import acos, chebyshevt, chebyshevu
+
+    u = symbols("u", real=True)
+    for degree in range(-6, 13):
+        for point in (Rational(1, 3), Rational(-2, 7), Rational(9, 10)):
+            first = chebyshevt(degree, u).subs(u, point) - cos(degree * acos(point))
+            second = chebyshevu(degree, u).subs(u, point)
+            second -= sin((degree + 1) * acos(point)) / sin(acos(point))
+            assert abs(sympy.N(first, 40)) < 1e-35 and abs(sympy.N(second, 40)) < 1e-35
+    lines = [
+        "from sympy import cos, pi, sqrt, symbols",
+        "from derive import Source, claim, document",
+        "x = symbols('x', real=True)",
+        "DOCUMENT = document('c', 'c', Source('s', 's.md'), inputs=(x,), definitions=(),",
+        "    claims=(claim('five', '', '', cos(pi / 5), (1 + sqrt(5)) / 4),",
+        "            claim('twelve', '', '', cos(pi / 12) * x, (sqrt(6) + sqrt(2)) / 4 * x),",
+        "            claim('sixty', '', '', cos(pi / 60) * x, cos(pi / 60) * x)))",
+    ]
+    path = tmp_path / "cosines.py"
+    path.write_text("\n".join(lines))
+    from derive.documents import load
+
+    for verdict in verify(load(str(path)), timeout=TIMEOUT):
+        assert verdict.status is PROVED, (verdict.claim, verdict.status, verdict.error)
+    path.write_text(
+        "\n".join([*lines[:4], "    claims=(claim('own', '', '', chebyshevt(2, x), 1),))"])
+    )
+    path.write_text(path.read_text().replace("import cos,", "import chebyshevt, cos,"))
+    with pytest.raises(Exception, match=r"chebyshevt: derive decides no claim"):
+        load(str(path))
+
+
 def test_mod_of_a_fraction_of_unknown_sign_is_kept_as_written():
     """Twenty-second adversarial round: Mod(-k, 2k) was built as -k (Mod(-1, 2) = 1) and
     Mod(x, -2x) as x (Mod(1, -2) = -1): SymPy's shift by q where the remainder's sign

@@ -10,7 +10,8 @@ building a SymPy function outside FUNCTIONS raises UncheckedFunction, even where
 evaluates it away, whoever calls its constructor: the document, or SymPy on its behalf (a
 class's own __new__, as betainc_regularized's; `expr.replace(f, gegenbauer)`; an allowed
 function's rules evaluating through another, as polygamma(1, 1) through zeta(2)), except
-SymPy's own polar bookkeeping (_PLUMBING) where SymPy builds it. The functions of derive's
+SymPy's own polar bookkeeping (_PLUMBING) and Chebyshev polynomials of an integer degree
+(_POLYNOMIALS) where SymPy builds them. The functions of derive's
 notation and a document's own functions (Function("f"), subclasses of Function) are
 allowed; a subclass of an unchecked function is not (see corrections.unchecked). A document built in-process is checked
 by `document()` for the ones still in its expressions (corrections.unchecked_in).
@@ -22,7 +23,14 @@ import contextlib
 import os
 import sys
 
-from sympy import exp_polar, periodic_argument, polar_lift, principal_branch
+from sympy import (
+    chebyshevt,
+    chebyshevu,
+    exp_polar,
+    periodic_argument,
+    polar_lift,
+    principal_branch,
+)
 from sympy.core import function
 
 from derive.documents import _floats
@@ -33,6 +41,21 @@ _HERE = os.path.abspath(__file__)
 # functions derive has checked (exp_polar inside its matrix and limit code): allowed where
 # SymPy builds them, not in a document's own calls.
 _PLUMBING = frozenset({exp_polar, polar_lift, periodic_argument, principal_branch})
+# Chebyshev polynomials of an integer degree, which SymPy builds to evaluate cos and sin at
+# rational multiples of π (cos(π/5) as chebyshevt(1, (1 + √5)/4)) and to expand cos(3x):
+# of an integer degree each is built as its explicit polynomial (checked against
+# cos(n·acos x) and sin((n + 1)·acos x)/sin(acos x) for degrees -6 to 12 in the tests), so
+# cos(π/5) was an input error (helper 149). Allowed where SymPy builds them, with an integer
+# degree only; a document's own call stays an input error.
+_POLYNOMIALS = frozenset({chebyshevt, chebyshevu})
+
+
+def _sympys_polynomial(kind, args) -> bool:
+    """Whether SymPy builds a Chebyshev polynomial of an integer degree (see _POLYNOMIALS)."""
+    if kind not in _POLYNOMIALS or not args:
+        return False
+    degree = args[0]  # SymPy passes a Python int (pi_coeff.p) or an Integer
+    return isinstance(degree, int) or getattr(degree, "is_Integer", False) is True
 
 
 def _by_the_document() -> bool:
@@ -59,7 +82,7 @@ def kept_functions():
             if unchecked(cls):
                 if _by_the_document():
                     raise UncheckedFunction(unchecked_message(cls))
-                if cls not in _PLUMBING:
+                if cls not in _PLUMBING and not _sympys_polynomial(cls, args):
                     raise UncheckedFunction(unchecked_message(cls, by_sympy=True))
             return construct(cls, *args, **options)
 
