@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 
 import sympy
+from sympy.codegen import cfunctions
 from sympy.core.function import AppliedUndef
 
 from derive.engine.bounds import split_at_free_indices
@@ -70,12 +71,27 @@ def _log_form(side):
 
 
 def _elementary(expr):
-    """`expr` with primitives replaced by their definitions, or NaN (which proves nothing)
-    where that would leave a Piecewise inside a sum (see sumalgebra.piecewise_in_sum).
+    """`expr` with primitives replaced by their definitions, and the functions defined by
+    others by their definitions (see DEFINED), or NaN (which proves nothing) where that would
+    leave a Piecewise inside a sum (see sumalgebra.piecewise_in_sum).
 
     Dirac deltas are read off (primitives.deltas_off)."""
     plain = deltas_off(elementary(expr))
+    if plain.has(*DEFINED):
+        plain = plain.replace(lambda n: type(n) in DEFINED, lambda n: DEFINED[type(n)](*n.args))
     return sympy.nan if piecewise_in_sum(plain) else plain
+
+
+# Allowed functions that SymPy defines by others (their _eval_rewrite forms), for the proof
+# steps only (evaluation keeps them: 1 - erf(30) needs 400 digits where erfc(30) needs
+# none): erfc(x) + erf(x) = 1, log1p(p) = log(1 + p), exp2 and log2 were NUMERIC, and
+# erfc(x)·exp(x²) = (1 - erf(x))·exp(x²) ran out of time in the search (helper 149).
+DEFINED = {
+    sympy.erfc: lambda z: 1 - sympy.erf(z),
+    cfunctions.log1p: lambda z: sympy.log(1 + z),
+    cfunctions.exp2: lambda z: 2**z,
+    cfunctions.log2: lambda z: sympy.log(z) / sympy.log(2),
+}
 
 
 def _triangles_reordered(lhs, rhs) -> bool:
