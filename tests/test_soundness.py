@@ -1981,6 +1981,39 @@ def test_cosines_sympy_evaluates_through_chebyshev_polynomials_are_allowed(tmp_p
         load(str(path))
 
 
+def test_a_product_with_even_factors_over_a_denominator_is_not_read_by_a_wrong_rule():
+    """Round 72: SymPy's Mul.is_integer took even numerators over odd denominators for no
+    integer (6/3 = 2) and even numerators over one even denominator for one once they held
+    its power of 2, its odd part ignored (2/6 = 1/3). Claims false at n = 1 were built as
+    0 = 0 and PROVED (helper 150): KroneckerDelta(6**n/3, 2) = 0, Mod(2**n, 6) = 0,
+    frac(2**n/6) = 0, sign(frac((n + 2)!/3)) = 1, floor(2**n/6) = 2**n/6, and Mod(s/3, 2) = 0
+    for an even s. Each is REFUTED now; what the rules that hold decide stays decided."""
+    from sympy import KroneckerDelta, factorial, frac
+
+    even, odd = Symbol("s", even=True), Symbol("t", odd=True)
+    for unknown in (6**n / 3, 2**n / 6, factorial(n + 2) / 3, even / 3, even / 6, 2**n / 4):
+        assert unknown.is_integer is None, unknown
+    assert (2**n / 2).is_integer and (even / 2).is_integer and (even * odd / 2).is_integer
+    assert (odd / 2).is_integer is False and (3 / (2 * k)).is_integer is False
+    u = symbols("u", real=True)
+    claims = [
+        (KroneckerDelta(6**n / 3, 2), 0),
+        (Sum(a[i], (i, 1, n)) * KroneckerDelta(6**n / 3, 2), 0),
+        (u * Piecewise((1, Eq(6**n / 3, 2)), (0, True)), 0),
+        (Mod(2**n, 6), 0),
+        (frac(2**n / 6), 0),
+        (sin(pi * 2**n / 6), 0),
+        (floor(2**n / 6), 2**n / 6),
+        (sign(frac(factorial(n + 2) / 3)), 1),
+    ]
+    for lhs, rhs in claims:
+        verdict = _verdict(_doc(lhs, rhs, inputs=(a, u), sizes=GRID))
+        assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
+    for lhs in (Mod(even / 3, 2), Mod(even / 3, 2) * u):
+        verdict = _verdict(_doc(lhs, 0, inputs=(even, u)))
+        assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
+
+
 def test_mod_of_a_fraction_of_unknown_sign_is_kept_as_written():
     """Twenty-second adversarial round: Mod(-k, 2k) was built as -k (Mod(-1, 2) = 1) and
     Mod(x, -2x) as x (Mod(1, -2) = -1): SymPy's shift by q where the remainder's sign

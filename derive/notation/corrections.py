@@ -25,6 +25,13 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   (not 1 for acos) too: atan(|k - 20|) was positive, so sign(atan(|k - 20|)) was built as 1
   (it is 0 at k = 20). Now irrational only where the argument is known to be another
   rational; rational where it is 0 (1 for acos).
+- Mul's is_integer had two rules on even factors that do not hold (helper 150): even
+  numerators over odd denominators (greater than 1) were no integer, though 6/3 = 2, and
+  even numerators over one even denominator were an integer once they held as many factors
+  of 2 as it, its odd part ignored (2/6 = 1/3). So KroneckerDelta(6**n/3, 2) and
+  Eq(n!/3, 2)-branches were built as 0, frac(2**n/6), sin(π·2**n/6) and Mod(2**n, 6) as 0,
+  floor(2**n/6) as 2**n/6, and `Mod(2**n, 6) = 0` was PROVED. Its answer stands now only
+  where a rule that holds gives it (_mul_is_integer); else unknown.
 - binomial(n, k) with an odd k was negative for any integer n not known nonnegative:
   sign(binomial(k, 3)) was built as -1 (it is 1 at k = 4). Now negative only for a
   negative n.
@@ -162,6 +169,7 @@ _POW_IS_EVEN = Pow._eval_is_even
 _POW_IS_ODD = Pow._eval_is_odd
 _POW_IS_INTEGER = Pow._eval_is_integer
 _POW_IS_ALGEBRAIC = Pow._eval_is_algebraic
+_MUL_IS_INTEGER = sympy.Mul._eval_is_integer
 _ACOT_EVAL = sympy.acot.eval.__func__
 _ACOTH_EVAL = sympy.acoth.eval.__func__
 _ASEC_EVAL = sympy.asec.eval.__func__
@@ -270,6 +278,57 @@ def _pow_is_integer(self):
         if self.base.is_rational and self.base.is_integer is False:
             return None  # (3/2)**e is 2 at e = log 2 / log(3/2)
     return answer
+
+
+def _mul_is_integer(self):
+    """SymPy's answer where one of these rules gives it too, else None (see the module
+    docstring): integer factors alone; 1 over factors greater than 1; odd over even;
+    even over 2; over a power of 2 with at least as many factors of 2 above; an even
+    integer over more factors of 2 than it has."""
+    answer = _MUL_IS_INTEGER(self)
+    if answer is None:
+        return None
+    return answer if _mul_integer_by_parts(self) is answer else None
+
+
+def _mul_integer_by_parts(self):
+    """Whether the product is an integer, from its integer numerators and denominators (see
+    _mul_is_integer), or None."""
+    if self._eval_is_rational() is False:
+        return False
+    above, below, known = [], [], True  # |factors| other than 1, above and below the line
+    for factor in self.args:
+        if factor.is_integer:
+            above += [factor] if abs(factor) is not sympy.S.One else []
+        elif factor.is_Rational:
+            above += [factor.p] if abs(factor.p) != 1 else []
+            below.append(sympy.Integer(factor.q))
+        elif factor.is_Pow and factor.exp.is_negative:
+            known = known and bool(factor.base.is_integer and factor.exp.is_integer)
+            below.append(1 / factor)
+        else:
+            return None
+    if not below:
+        return True if known else None
+    if not above and all(relational.is_gt(d, sympy.S.One) for d in below):
+        return False  # 1 over factors each greater than 1 lies between 0 and 1
+    if not known:
+        return None
+    above = [sympy.Integer(a) if isinstance(a, int) else a for a in above]
+    if all(a.is_odd for a in above) and any(d.is_even for d in below):
+        return False
+    if any(a.is_even for a in above) and below == [2]:
+        return True
+    twos = sympy.Add(*[a.as_base_exp()[1] for a in above if a.is_even])  # at least this many
+    if len(below) == 1 and below[0].is_Integer:
+        d = abs(int(below[0]))
+        if d > 1 and d & (d - 1) == 0 and (twos - sympy.trailing(d)).is_nonnegative:
+            return True  # over a power of 2 with as many factors of 2 above
+    if len(above) == 1 and above[0].is_Integer and above[0].is_even:
+        over = sympy.Add(*[d.as_base_exp()[1] for d in below if d.is_even])
+        if (over - sympy.trailing(int(above[0]))).is_positive:
+            return False  # more factors of 2 below than the even integer above has
+    return None
 
 
 def _pow_is_algebraic(self):
@@ -1129,6 +1188,7 @@ def apply() -> None:
     _install(Pow, "odd", _integer_base_only(_POW_IS_ODD))
     _install(Pow, "integer", _pow_is_integer)
     _install(Pow, "algebraic", _pow_is_algebraic)
+    _install(sympy.Mul, "integer", _mul_is_integer)
     for kind in (Pow, sympy.Mul):
         _install(kind, "extended_real", _false_unknown(kind._eval_is_extended_real))
     _install(sympy.Mul, "imaginary", _false_unknown(sympy.Mul._eval_is_imaginary))
