@@ -1244,3 +1244,30 @@ def test_a_value_too_large_for_memory_is_no_value():
     # Helper 148: mpmath's exp(exp(10³⁰)) raised MemoryError, an internal error.
     claim_ = (exp(exp(x)), 1 + exp(x) + exp(2 * x) / 2, ">=")
     assert _decide_one(*claim_).status is not REFUTED
+
+
+def test_a_strict_relation_whose_sides_agree_in_every_digit_evaluated_is_decided_exactly():
+    """Where x lies in [100, 1000], σ(x) and 1 agree to more digits than evaluation keeps, so
+    numerics read σ(x) < 1 as failing; no exact counterexample followed, and true claims were
+    UNDECIDED ("sides separated numerically, but no point survived exact re-evaluation";
+    helper 149). Such a tie is decided exactly (confirm.tie_holds), and the false variants
+    stay REFUTED."""
+    large = {x: Interval(100, 1000)}
+    tiny = Rational(1, 10**300)
+    for lhs, rhs, relation in (
+        (sigmoid(x), 1, "<"),
+        (x + exp(-x), x, ">"),
+        (q + tiny, q, ">"),
+    ):
+        verdict = _decide_one(lhs, rhs, relation, inputs=(x, q), domains=large)
+        assert verdict.status is PROVED, (lhs, verdict.status, verdict.scope)
+    verdict = _decide_one(softplus(x), relu(x), ">", domains=large)
+    assert verdict.status is not UNDECIDED, verdict.scope
+    for lhs, rhs, relation in (
+        (sigmoid(x), 1, ">"),
+        (x - exp(-x), x, ">"),
+        (q - tiny, q, ">"),
+        (softplus(x), relu(x), "<"),
+    ):
+        verdict = _decide_one(lhs, rhs, relation, inputs=(x, q), domains=large)
+        assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)

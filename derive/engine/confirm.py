@@ -22,8 +22,16 @@ from sympy.core.function import AppliedUndef
 from sympy.polys.polyerrors import BasePolynomialError
 
 from derive.engine.deadline import SLICE_SECONDS, OutOfTime
-from derive.engine.falsify import jump_arguments, rational_poly, switches
-from derive.engine.numeric import AGREE, DIFFER, RELATION_HOLDS, Compiled, sample
+from derive.engine.falsify import holds_at, jump_arguments, rational_poly, switches
+from derive.engine.numeric import (
+    AGREE,
+    DIFFER,
+    NO_VALUE,
+    RELATION_HOLDS,
+    Compiled,
+    as_real,
+    sample,
+)
 from derive.engine.terms import Context, InputError
 from derive.notation.arrays import ShapeMismatch
 from derive.notation.primitives import exactly_at
@@ -373,12 +381,36 @@ def _differing_point(ctx: Context, compiled: Compiled, rng: random.Random, exact
     for point in points:
         outcome = compiled.outcome(point, CHECK_DPS, CHECK_TOLERANCE)
         if outcome == DIFFER and still_differs(compiled, point):
-            return point, agrees
+            if not tie_holds(compiled, point):
+                return point, agrees
+            outcome = AGREE
         agrees = agrees or outcome == AGREE
     small = exact and _nodes(compiled) <= EXACT_NODES
     if agrees and small and _differs_exactly(compiled, points[0]):
         return points[0], agrees
     return None, agrees
+
+
+def tie_holds(compiled: Compiled, point: dict) -> bool:
+    """Whether a strict relation that evaluation reads as failing at `point` only because
+    its sides agree to CHECK_DPS digits holds there exactly (falsify.holds_at): σ(x) < 1 at
+    x = 400, softplus(x) > relu(x) there, y + 10⁻³⁰⁰ > y. Such claims were UNDECIDED ("sides
+    separated numerically, but no point survived exact re-evaluation"; helper 149). Small
+    instances only (EXACT_NODES)."""
+    if compiled.relation not in ("<", ">") or _nodes(compiled) > EXACT_NODES:
+        return False
+    try:
+        values = compiled.evaluate(point, CHECK_DPS)
+    except NO_VALUE:
+        return False
+    with mpmath.workdps(CHECK_DPS):
+        for _, left, right in values:
+            left, right = as_real(left), as_real(right)
+            if left is None or right is None:
+                return False
+            if abs(left - right) > CHECK_TOLERANCE * max(1, abs(left), abs(right)):
+                return False  # apart: evaluation decides the point
+    return holds_at(compiled.instance, point, compiled.relation)
 
 
 def still_differs(compiled: Compiled, point: dict) -> bool:

@@ -30,6 +30,7 @@ from derive.engine.confirm import (
     past_switches,
     size_switches,
     still_differs,
+    tie_holds,
 )
 from derive.engine.falsify import (
     PAST_POINTS,
@@ -513,7 +514,7 @@ def _differs_at(job: Job, compiled, point: dict) -> bool:
             if compiled.outcome(point, CHECK_DPS, CHECK_TOLERANCE) != DIFFER:
                 return False
         with job.deadline.slice(POINT_SECONDS):
-            return still_differs(compiled, point)
+            return still_differs(compiled, point) and not tie_holds(compiled, point)
     except OutOfTime:
         if job.deadline.remaining() <= 0.05:
             raise
@@ -769,9 +770,15 @@ def _probe_separates(job: Job) -> bool:
             points += [sample(job.ctx, atoms, rng) for _ in range(GENERIC_POINTS - PROBE_POINTS)]
             uniform = uniform_points(job.ctx, atoms, dyadic=True)
             points += [p for p in uniform if in_domain(job.ctx, p)]
-        if any(compiled.outcome(point) == DIFFER for point in points):
+        if any(_separated(compiled, point) for point in points):
             return True
     return False
+
+
+def _separated(compiled, point: dict) -> bool:
+    """Whether evaluation reads the sides as failing the relation at `point`, a strict one's
+    tie that holds exactly aside (confirm.tie_holds: σ(x) < 1 at x = 400)."""
+    return compiled.outcome(point) == DIFFER and not tie_holds(compiled, point)
 
 
 def _refute(job: Job) -> Finding:
@@ -1189,6 +1196,8 @@ def _evidence(job: Job) -> Finding:
         for _ in range(EVIDENCE_POINTS):
             point = sample(job.ctx, compiled.instance.atoms, rng)
             outcome = compiled.outcome(point)
+            if outcome == DIFFER and tie_holds(compiled, point):
+                outcome = AGREE
             if outcome == DIFFER:
                 return _refute(job)
             if outcome == AGREE and job.claim.relation == "==":

@@ -1217,22 +1217,21 @@ def _integrals_exact(expr: sympy.Basic) -> sympy.Basic:
     return expr.replace(lambda e: isinstance(e, sympy.Integral), closed)
 
 
-def _separates(left, right, relation: str) -> bool:
-    """Whether the exact values `left` and `right` violate `relation`: decided exactly when
-    their difference is rational, else by evaluating it until its sign is certain (SymPy's
-    strict evalf, which refuses rather than guesses when it cannot tell it from 0)."""
+def _exact_gap(left, right):
+    """left - right for exact values that are finite reals, expanded where algebraic (0 where
+    its minimal polynomial says so), or None where they are no such values."""
     undefined = (sympy.AccumBounds, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
     if any(side.has(*undefined) for side in (left, right)):
-        return False  # e.g. atan(1/0) is AccumBounds(-pi/2, pi/2): not a value
+        return None  # e.g. atan(1/0) is AccumBounds(-pi/2, pi/2): not a value
     if any(side.has(*UNDECIDED_BRANCHES) for side in (left, right)):
         # A branch SymPy could not settle at this point: its argument is not visibly
         # positive, negative or 0 (tanh(1) - 2σ(2) + 1 is 0, yet evaluates to noise).
-        return False
+        return None
     left_value, right_value = sympy.N(left, DPS), sympy.N(right, DPS)
     if not (left_value.is_real and right_value.is_real):
-        return False
+        return None
     if not (left_value.is_finite and right_value.is_finite):
-        return False
+        return None
     gap = left - right
     if not gap.is_Rational and gap.is_algebraic and sympy.count_ops(gap) <= 60:
         # An algebraic gap expanded exactly: ((x² - x - 1)²)  at the golden ratio is 0, which
@@ -1242,6 +1241,57 @@ def _separates(left, right, relation: str) -> bool:
         gap = sympy.expand(gap)
         if not gap.is_Rational and _algebraic_zero(gap):
             gap = sympy.S.Zero
+    return gap
+
+
+def _holds(left, right, relation: str) -> bool:
+    """Whether the exact values `left` and `right` certainly satisfy `relation`: their
+    difference rational, or of one sign in strict evaluation at two precisions (see
+    _separates)."""
+    gap = _exact_gap(left, right)
+    if gap is None:
+        return False
+    if gap.is_Rational:
+        return bool(RELATION_HOLDS[relation](gap))
+    values = []
+    for digits, bits in ((DPS, EVALF_BITS), (4 * DPS, 4 * EVALF_BITS)):
+        try:
+            value = gap.evalf(digits, strict=True, maxn=bits)
+        except (PrecisionExhausted, ValueError, TypeError):
+            return False
+        if not (value.is_Float or value.is_Rational) or value.is_real is not True:
+            return False
+        if value == 0 or not RELATION_HOLDS[relation](value):
+            return False
+        values.append(value)
+    return (values[0] > 0) == (values[1] > 0)
+
+
+def holds_at(inst: Instance, point: dict, relation: str) -> bool:
+    """Whether every entry of the instance certainly satisfies `relation` at `point`, decided
+    as _confirmed decides a violation: exactly, every jump decided there, and no reading
+    SymPy made unconfirmed. For points where numerics cannot tell the sides apart (see
+    confirm.tie_holds)."""
+    for _, lhs, rhs in inst.entries:
+        mark = doubt_mark()
+        try:
+            left, right = (_integrals_exact(exactly_at(side, point)) for side in (lhs, rhs))
+            holds = _holds(left, right, relation)
+            holds = holds and all(_jumps_decided(side, point) for side in (lhs, rhs))
+        except (ValueError, TypeError, ArithmeticError, NotImplementedError):
+            return False
+        if not holds or doubted_since(mark):
+            return False
+    return True
+
+
+def _separates(left, right, relation: str) -> bool:
+    """Whether the exact values `left` and `right` violate `relation`: decided exactly when
+    their difference is rational, else by evaluating it until its sign is certain (SymPy's
+    strict evalf, which refuses rather than guesses when it cannot tell it from 0)."""
+    gap = _exact_gap(left, right)
+    if gap is None:
+        return False
     if not gap.is_Rational:
         # SymPy's strict evalf has returned 0, and even the wrong sign, for a gap it cancelled
         # (log(1 + e^-1000) - log(1 + e^-1001) gave 0; at -200 a gap of +6.9e-88 came out
