@@ -1271,3 +1271,16 @@ def test_a_strict_relation_whose_sides_agree_in_every_digit_evaluated_is_decided
     ):
         verdict = _decide_one(lhs, rhs, relation, inputs=(x, q), domains=large)
         assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
+
+
+def test_a_derivative_at_a_cubics_root_where_a_branch_switches_is_not_refuted_by_the_rules():
+    """x³ - 1 = x at the real root c of x³ - x - 1, so Piecewise((x³ - 1, x³ - x - 1 = 0),
+    (x, True)) is x everywhere and its derivative 1. The search's point c (a CRootOf) was not
+    read as on the switch (c³ - c - 1 is 0 only by its minimal polynomial, and SymPy keeps
+    it), and the rules' derivative of the branch, 3c², REFUTED the true claim (helper 151).
+    A point where a switch may vanish is on it now; a false claim is refuted elsewhere."""
+    branch = Piecewise((x**3 - 1, Eq(x**3 - x - 1, 0)), (x, True))
+    verdict = _decide_one(Derivative(branch, x), 1)
+    assert verdict.status is not REFUTED, (verdict.status, verdict.counterexample)
+    verdict = _decide_one(Derivative(branch, x), 2)
+    assert verdict.status is REFUTED and "CRootOf" not in str(verdict.counterexample)

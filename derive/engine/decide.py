@@ -40,6 +40,7 @@ from derive.engine.falsify import (
     confirm_point,
     find_counterexample,
     in_domain,
+    may_vanish,
     off_breakpoints,
     past_breakpoints,
     uniform_points,
@@ -205,9 +206,11 @@ def _at_breakpoints(ctx: Context, claim: Claim, finding: Finding, deadline) -> F
     if finding.status is REFUTED:
         point = {name: sympy.sympify(value) for name, value in found.point}
         # On a switch, or where it is not a number there (a summed entry x[i]: some term's
-        # switch may be at the point).
+        # switch may be at the point); 0 though not visibly counts (x³ - x - 1 at the cubic's
+        # root: the rules' derivative of a branch stood there, and a true claim was REFUTED,
+        # helper 151).
         values = [(s, s.xreplace(_by_name(s.free_symbols, point))) for s in switches]
-        there = [s for s, value in values if value == 0 or not value.is_number]
+        there = [s for s, value in values if not value.is_number or may_vanish(value)]
         if not there:
             return finding
         elsewhere = _off_breakpoints(ctx, claim, found, switches, deadline)

@@ -1313,6 +1313,22 @@ def _separates(left, right, relation: str) -> bool:
     return not bool(RELATION_HOLDS[relation](gap))
 
 
+def may_vanish(value) -> bool:
+    """Whether the exact number `value` (a switch's value at a point) is 0 or not certainly
+    apart from 0: 0 by its minimal polynomial where algebraic (c³ - c - 1 at the cubic's
+    root, which SymPy leaves unsimplified), or not told from 0 by strict evaluation."""
+    if value == 0:
+        return True
+    if value.is_Rational:
+        return False
+    if value.is_algebraic and _algebraic_zero(value):
+        return True
+    try:
+        return value.evalf(DPS, strict=True, maxn=EVALF_BITS) == 0
+    except (PrecisionExhausted, ValueError, TypeError, ArithmeticError):
+        return True
+
+
 def _algebraic_zero(gap) -> bool:
     """Whether the algebraic number `gap` is exactly 0 by its minimal polynomial, which is
     then the variable alone; where evaluation at 4·DPS digits agrees that it is tiny."""
