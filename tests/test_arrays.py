@@ -288,3 +288,37 @@ def test_sympys_array_is_an_input_error_naming_it():
     support ImmutableDenseNDimArray (UNDECIDED; helper 149)."""
     (verdict,) = verify(EXPLICIT, ["array"], timeout=30)
     assert verdict.error.startswith("[y, 1] is SymPy's Array, which derive does not read")
+
+
+def test_explicit_matrices_derive_cannot_read_entrywise_are_input_errors():
+    """Helper 151: a Piecewise of matrices, and a Table beside an explicit Matrix, were
+    internal errors; det of an explicit Matrix was one too (its shape holds Python ints);
+    and Matrix(0, 2, []) = 5 was PROVED, as every entry of none is 5."""
+    from derive.notation.tensors import det
+
+    u = IndexedBase("u", real=True)
+    doc = document(
+        "explicit-more",
+        "explicit matrices derive reads, and those it does not",
+        Source("tests", "explicit.txt"),
+        inputs=(y, u),
+        definitions=(),
+        claims=(
+            claim("det", "", "", det(sympy.ImmutableMatrix([[y, 1], [0, y]])), y**2),
+            claim("piecewise", "", "", Piecewise((Matrix([[y]]), y > 0), (Matrix([[0]]), True)), y),
+            claim("empty", "", "", Matrix(0, 2, []), 5),
+            claim(
+                "table",
+                "",
+                "",
+                Dot(Table(u[v], (v, 1, 2)), Table(u[v], (v, 1, 2))),
+                Matrix([[u[1] ** 2 + u[2] ** 2]]),
+            ),
+        ),
+    )
+    det_verdict, piecewise, empty, table = verify(doc, timeout=30)
+    assert det_verdict.status is PROVED, (det_verdict.status, det_verdict.error)
+    assert piecewise.error.startswith("Piecewise of a matrix"), piecewise.error
+    assert empty.error.startswith("Matrix(0, 2, []) has no entries"), empty.error
+    assert table.error.startswith("no index form for Matrix"), table.error
+    assert not any(v.internal for v in (det_verdict, piecewise, empty, table))

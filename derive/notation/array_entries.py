@@ -300,7 +300,7 @@ def written_out(X) -> sympy.ImmutableMatrix:
     [A[1, 1], A[2, 1]],
     [A[1, 2], A[2, 2]]])
     """
-    rows, cols = X.shape
+    rows, cols = (sympy.sympify(n) for n in X.shape)  # an explicit matrix's are ints
     if not (rows.is_Integer and cols.is_Integer):
         raise LoweringError(
             f"{X} has size {rows} × {cols}: det, inverse and adjugate need a numeric size"
@@ -309,6 +309,8 @@ def written_out(X) -> sympy.ImmutableMatrix:
         raise LoweringError(
             f"{X} is {rows} × {cols}: det, inverse and adjugate need a square matrix"
         )
+    if isinstance(X, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(X)  # an explicit matrix: its entries as they are
     return sympy.ImmutableMatrix(int(rows), int(cols), lambda a, b: entry(X, (a + 1, b + 1)))
 
 

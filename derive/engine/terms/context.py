@@ -148,6 +148,7 @@ def check_declared(ctx: Context, expr: sympy.Basic) -> None:
                 f"{node} is SymPy's Array, which derive does not read: write an array as a "
                 "Table (derive.notation.arrays), a matrix as Matrix or with the matrix notation"
             )
+        _check_matrix(node)
         if isinstance(node, AppliedUndef) and node.func not in ctx.definitions:
             raise InputError(f"function {node.func} is not defined in the document")
         if isinstance(node, AppliedUndef) and ctx.definitions[node.func].is_recurrence:
@@ -160,6 +161,24 @@ def check_declared(ctx: Context, expr: sympy.Basic) -> None:
         raise InputError(f"symbol {unknown[0]} is not declared")
     for part in [expr, *(d.body for d in reached_definitions(ctx, expr))]:
         _check_capture(ctx, part)
+
+
+def _check_matrix(node) -> None:
+    """Raise InputError for an explicit matrix derive cannot compare entry by entry: one with
+    no entries (Matrix(0, 2, []) = 5 was PROVED, as every entry of none is 5), or one inside a
+    Piecewise, integral, sum or product, which evaluation read as a number (an internal
+    error; helper 151)."""
+    if isinstance(node, sympy.MatrixBase) and 0 in node.shape:
+        raise InputError(f"{node} has no entries: a claim about it says nothing")
+    if isinstance(node, sympy.Piecewise):
+        inside = [e for e, _ in node.args]
+    elif isinstance(node, (sympy.Integral, Sum, Product)):
+        inside = [node.function]
+    else:
+        return
+    if any(getattr(e, "is_Matrix", False) for e in inside):
+        kind = type(node).__name__
+        raise InputError(f"{kind} of a matrix, {node}: write the matrix of its entries' {kind}s")
 
 
 def _check_capture(ctx: Context, expr: sympy.Basic) -> None:

@@ -37,6 +37,7 @@ from derive.notation.arrays import ArrayError, ShapeMismatch, has_arrays, show_s
 from derive.notation.corrections import engine_substitution
 from derive.notation.partials import intermediates
 from derive.notation.perturb import Perturbation
+from derive.notation.sequences import LoweringError
 
 
 @engine_substitution()
@@ -164,7 +165,9 @@ def side_entries(lhs: sympy.Basic, rhs: sympy.Basic) -> list[tuple[str, sympy.Ex
     if has_arrays(lhs) or has_arrays(rhs):
         try:
             pairs = paired_entries(lhs, rhs)
-        except ArrayError as problem:
+        except (ArrayError, LoweringError) as problem:
+            # A side with no entries the arrays can name (an explicit Matrix beside a Table
+            # was an internal error, helper 151): the document's input.
             raise InputError(str(problem)) from None
         return [(label, expand_aggregates(a), expand_aggregates(b)) for label, a, b in pairs]
     left, right = shape_of(lhs), shape_of(rhs)
