@@ -862,15 +862,12 @@ def _solved_roots(zero, atoms):
     for atom, line in _lines(zero, atoms):
         try:
             roots = _solved(line, atom, SOLVED_DEPTH)
-            near = sorted(
-                (
-                    r
-                    for r in dict.fromkeys(roots)
-                    if r.is_real is not False and (atom, r) not in searched
-                ),
-                key=lambda r: abs(sympy.N(r, 15)),
-            )
-            near = [r for r in near if abs(sympy.N(r, 15)) <= SOLVED_LARGEST]
+            sizes = {
+                r: abs(sympy.N(r, 15))
+                for r in dict.fromkeys(roots)
+                if r.is_real is not False and (atom, r) not in searched
+            }
+            near = sorted((r for r, size in sizes.items() if size <= SOLVED_LARGEST), key=sizes.get)
         except (BasePolynomialError, NotImplementedError, ValueError, TypeError, ArithmeticError):
             continue
         yield from ((atom, r) for r in near[:SOLVED_ROOTS])
