@@ -46,7 +46,7 @@ from derive.model import (
     Verdict,
 )
 from derive.notation.arrays import has_arrays
-from derive.notation.corrections import doubt_mark, engine_substitution
+from derive.notation.corrections import doubt_mark, engine_substitution, same_order
 from derive.notation.primitives import PRIMITIVES, elementary
 from derive.report import Explanation, mathprint, pretty, show
 from derive.report.readable import formulas, named, text
@@ -139,6 +139,7 @@ def verify_item(doc: Document, item, timeout: float) -> Verdict:
 
 def _verify_item(doc: Document, item, timeout: float) -> Verdict:
     start = time.perf_counter()
+    same_order()  # SymPy's order of facts, as for every claim (corrections.ASSUMPTIONS_SEED)
     ctx = context_of(doc)
     original, extra = item, {}
     mark = doubt_mark()  # rewriting the claim's notation can make SymPy read a number

@@ -2014,6 +2014,34 @@ def test_a_product_with_even_factors_over_a_denominator_is_not_read_by_a_wrong_r
         assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
 
 
+def test_a_product_over_a_range_empty_at_every_size_is_not_nonpositive():
+    """Round 72: SymPy took Π_{i=n+1}^{n} 2 (empty, so 1) for nonpositive, beside its handlers
+    that say positive; which answer a node got depended on the order of facts SymPy shuffles
+    with an unseeded generator: sign(Π) was built as -1, Max(Π, 0) as 0, |Π| as -Π, and
+    `sign(Π) = -1` was PROVED in 6 runs of 10 (helper 152). In every order now the product
+    is not nonpositive, the claims are REFUTED, and the order is seeded for each claim."""
+    from sympy import Product
+    from sympy.core import random as sympy_random
+    from sympy.core.cache import clear_cache
+
+    empty = Product(2, (i, n + 1, n))
+    for seed in range(20):
+        sympy_random._assumptions_rng.seed(seed)
+        clear_cache()
+        built = Product(2, (i, n + 1, n))
+        assert built.is_extended_nonpositive is not True, seed
+        assert sign(built) != -1 and Max(built, 0) != 0, seed
+    for lhs, rhs in ((sign(empty), -1), (Max(empty, 0), 0), (Abs(empty), -empty)):
+        verdict = _verdict(_doc(lhs, rhs, inputs=(a,), sizes=GRID))
+        assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
+    from derive.notation.corrections import same_order
+
+    same_order()
+    first = sympy_random._assumptions_rng.random()
+    same_order()
+    assert sympy_random._assumptions_rng.random() == first
+
+
 def test_mod_of_a_fraction_of_unknown_sign_is_kept_as_written():
     """Twenty-second adversarial round: Mod(-k, 2k) was built as -k (Mod(-1, 2) = 1) and
     Mod(x, -2x) as x (Mod(1, -2) = -1): SymPy's shift by q where the remainder's sign

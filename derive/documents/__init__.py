@@ -50,6 +50,7 @@ def is_path(spec: str) -> bool:
 def load(spec: str, seconds: float | None = None) -> Document:
     """Load the bundled document named `spec`, or the document module at path `spec`; with
     `seconds`, a module that has not finished importing by then is a LoadError."""
+    corrections.same_order()  # SymPy's order of facts, as for every document (ASSUMPTIONS_SEED)
     if is_path(spec):
         return _load_path(spec, seconds)
     if spec not in BUNDLED:

@@ -1251,17 +1251,26 @@ def _holds(left, right, relation: str) -> bool:
     if gap.is_Rational:
         return bool(RELATION_HOLDS[relation](gap))
     values = []
+    for value in _strict_values(gap):
+        if value is None or value == 0 or not RELATION_HOLDS[relation](value):
+            return False
+        values.append(value)
+    return (values[0] > 0) == (values[1] > 0)
+
+
+def _strict_values(gap):
+    """The irrational `gap` in SymPy's strict evaluation at DPS digits, then at 4·DPS (as
+    _separates and _holds take it), each a real number, or None where it has none there
+    (and nothing after)."""
     for digits, bits in ((DPS, EVALF_BITS), (4 * DPS, 4 * EVALF_BITS)):
         try:
             value = gap.evalf(digits, strict=True, maxn=bits)
         except (PrecisionExhausted, ValueError, TypeError):
-            return False
-        if not (value.is_Float or value.is_Rational) or value.is_real is not True:
-            return False
-        if value == 0 or not RELATION_HOLDS[relation](value):
-            return False
-        values.append(value)
-    return (values[0] > 0) == (values[1] > 0)
+            value = None
+        if value is None or not (value.is_Float or value.is_Rational) or not value.is_real:
+            yield None
+            return
+        yield value
 
 
 def holds_at(inst: Instance, point: dict, relation: str) -> bool:
@@ -1294,12 +1303,8 @@ def _separates(left, right, relation: str) -> bool:
         # (log(1 + e^-1000) - log(1 + e^-1001) gave 0; at -200 a gap of +6.9e-88 came out
         # negative): a violation counts only if a 4-fold precision gives the same nonzero sign.
         values = []
-        for digits, bits in ((DPS, EVALF_BITS), (4 * DPS, 4 * EVALF_BITS)):
-            try:
-                value = gap.evalf(digits, strict=True, maxn=bits)
-            except (PrecisionExhausted, ValueError, TypeError):
-                return False
-            if not (value.is_Float or value.is_Rational) or value.is_real is not True:
+        for value in _strict_values(gap):
+            if value is None:
                 return False
             if value != 0 and RELATION_HOLDS[relation](value):
                 return False  # holds here: only a violation needs the second look

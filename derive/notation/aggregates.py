@@ -401,8 +401,15 @@ def _only_over_a_term(answer):
 # its limits (README, Conventions), so Σ_{i=1/3}^{2/3} e^{a_i} is empty, 0, and a range can be
 # empty (Π_{i=1}^{n-1} 0 is 1 at n = 1): sign(Σ_{i=n/3}^{n/3+1/3} e^{a_i}) was built as 1 and
 # `= 1` PROVED, false at n = 1. Those answers stand only where the range has a term.
+# SymPy also took a Π over a range empty at every size (Π_{i=n+1}^{n} 2, which is 1) for
+# nonpositive: where its shuffled order of facts reached that answer first, sign(Π) was built
+# as -1, Max(Π, 0) as 0 and |Π| as -Π, and `sign(Π) = -1` PROVED (helper 152).
 # (SymPy reads the handlers from each class's _prop_handler, filled when the class was made.)
-for _kind, _facts in ((sympy.Sum, ("positive", "negative")), (sympy.Product, ("zero",))):
+_GUARDED = (
+    (sympy.Sum, ("positive", "negative")),
+    (sympy.Product, ("zero", "extended_nonpositive")),
+)
+for _kind, _facts in _GUARDED:
     for _fact in _facts:
         _handler = _only_over_a_term(_kind._prop_handler[_fact])
         setattr(_kind, f"_eval_is_{_fact}", _handler)
