@@ -2042,6 +2042,34 @@ def test_a_product_over_a_range_empty_at_every_size_is_not_nonpositive():
     assert sympy_random._assumptions_rng.random() == first
 
 
+def test_a_function_is_not_finite_where_its_argument_may_be_a_pole():
+    """Round 72: SymPy took log(y) (y ≥ 0), log1p(x), polygamma(1, k) and tan(πo/2) (o odd)
+    for finite (or algebraic) though their arguments may be poles, so 1/log(y) and 1/tan(πo/2)
+    were nonzero and KroneckerDelta(1/log(y), 0) = 0, Ne(1/log(y), 0) = 1, |sign(1/tan(πk/2))|
+    = 1 and Eq(polygamma(1, k), zoo) = 0 were built as 0 = 0 or 1 = 1 and PROVED (helper
+    150). Those facts hold now only off the poles, and the claims are REFUTED."""
+    from sympy import KroneckerDelta, Ne, csc, polygamma, sec, tan, zoo
+
+    y = Symbol("y", nonnegative=True)
+    odd = Symbol("o", odd=True)
+    p = Symbol("p", positive=True)
+    assert log(y).is_finite is None and (1 / log(y)).is_zero is None
+    assert log(p).is_finite is True and polygamma(1, c).is_positive is True  # off the poles
+    assert expm1(p).is_finite is True and tan(pi * odd / 2).is_algebraic is None
+    claims = [
+        (KroneckerDelta(1 / log(y), 0), 0, (y,)),
+        (Piecewise((1, Ne(1 / log(y), 0)), (0, True)), 1, (y,)),
+        (Abs(sign(1 / tan(pi * k / 2))), 1, (k,)),
+        (KroneckerDelta(1 / tan(pi * odd / 2), 0), 0, (odd,)),
+        (KroneckerDelta(1 / sec(pi * k / 2), 0), 0, (k,)),
+        (KroneckerDelta(1 / csc(pi * k / 3), 0), 0, (k,)),
+        (Piecewise((1, Eq(polygamma(1, k), zoo)), (0, True)), 0, (k,)),
+    ]
+    for lhs, rhs, inputs in claims:
+        verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
+        assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
+
+
 def test_mod_of_a_fraction_of_unknown_sign_is_kept_as_written():
     """Twenty-second adversarial round: Mod(-k, 2k) was built as -k (Mod(-1, 2) = 1) and
     Mod(x, -2x) as x (Mod(1, -2) = -1): SymPy's shift by q where the remainder's sign

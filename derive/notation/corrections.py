@@ -32,6 +32,13 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   Eq(n!/3, 2)-branches were built as 0, frac(2**n/6), sin(π·2**n/6) and Mod(2**n, 6) as 0,
   floor(2**n/6) as 2**n/6, and `Mod(2**n, 6) = 0` was PROVED. Its answer stands now only
   where a rule that holds gives it (_mul_is_integer); else unknown.
+- Functions were finite (or algebraic, which implies it) at their poles (helper 150): log(u)
+  for a u that may be 0 (finite unless u is known to be 0), log1p(u) likewise at u = -1 (and
+  real where u ≥ -1), polygamma(n, z) for a z that may be 0, -1, -2, … (positive, negative,
+  complex), and tan, cot, sec, csc of π times a rational multiple of a symbol (algebraic:
+  tan(πo/2) for an odd o is zoo). So 1/log(y) (y ≥ 0) and 1/tan(πo/2) were nonzero, and
+  KroneckerDelta(1/log(y), 0) = 0, |sign(1/tan(πk/2))| = 1 and Ne(1/log(y), 0) were built
+  as true and PROVED. Those answers stand now only where the argument is known off the poles.
 - binomial(n, k) with an odd k was negative for any integer n not known nonnegative:
   sign(binomial(k, 3)) was built as -1 (it is 1 at k = 4). Now negative only for a
   negative n.
@@ -157,8 +164,10 @@ from sympy.core import evalf as evalf_module
 from sympy.core import function, relational
 from sympy.core import random as sympy_random
 from sympy.core.function import Application, AppliedUndef, WildFunction
+from sympy.core.logic import fuzzy_and
 from sympy.core.power import Pow
 from sympy.functions.elementary import piecewise
+from sympy.functions.elementary.trigonometric import _pi_coeff
 from sympy.polys.polyerrors import BasePolynomialError
 from sympy.utilities.iterables import is_sequence
 
@@ -330,6 +339,46 @@ def _mul_integer_by_parts(self):
         if (over - sympy.trailing(int(above[0]))).is_positive:
             return False  # more factors of 2 below than the even integer above has
     return None
+
+
+def _off_pole(method, off):
+    """`method`'s answer, True only where off(argument) says the argument is certainly off
+    the function's poles (see the module docstring)."""
+
+    @functools.wraps(method)
+    def answered(self):
+        answer = method(self)
+        return answer if answer is not True or off(self) else None
+
+    return answered
+
+
+def _nonzero_argument(node) -> bool:
+    return node.args[0].is_zero is False
+
+
+def _argument_off_minus_one(node) -> bool:
+    return (node.args[0] + 1).is_zero is False
+
+
+def _no_polygamma_pole(node) -> bool:
+    """Whether polygamma(n, z)'s z is certainly none of its poles 0, -1, -2, ...."""
+    z = node.args[1]
+    return fuzzy_and([z.is_integer, z.is_nonpositive]) is False
+
+
+def _trig_off_poles(at_half: bool):
+    """Whether a trig function with poles at π(k + 1/2) (at_half: tan, sec) or at πk (cot,
+    csc) has an argument certainly off them, where it is π times a symbolic multiple."""
+
+    def off(node) -> bool:
+        coefficient = _pi_coeff(node.args[0])
+        if coefficient is None:
+            return True  # SymPy's answer came from elsewhere
+        shifted = coefficient - sympy.S.Half if at_half else coefficient
+        return shifted.is_integer is False
+
+    return off
 
 
 def _pow_is_algebraic(self):
@@ -1203,6 +1252,21 @@ def apply() -> None:
     _install(Pow, "integer", _pow_is_integer)
     _install(Pow, "algebraic", _pow_is_algebraic)
     _install(sympy.Mul, "integer", _mul_is_integer)
+    _install(sympy.log, "finite", _off_pole(sympy.log._eval_is_finite, _nonzero_argument))
+    for fact in ("finite", "real"):
+        method = getattr(cfunctions.log1p, f"_eval_is_{fact}")
+        _install(cfunctions.log1p, fact, _off_pole(method, _argument_off_minus_one))
+    for fact in ("positive", "negative", "complex"):
+        method = getattr(sympy.polygamma, f"_eval_is_{fact}")
+        _install(sympy.polygamma, fact, _off_pole(method, _no_polygamma_pole))
+    for kind, at_half in (
+        (sympy.tan, True),
+        (sympy.sec, True),
+        (sympy.cot, False),
+        (sympy.csc, False),
+    ):
+        method = _off_pole(kind._eval_is_algebraic, _trig_off_poles(at_half))
+        _install(kind, "algebraic", method)
     for kind in (Pow, sympy.Mul):
         _install(kind, "extended_real", _false_unknown(kind._eval_is_extended_real))
     _install(sympy.Mul, "imaginary", _false_unknown(sympy.Mul._eval_is_imaginary))
