@@ -1099,14 +1099,11 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
     or if it rests on a jump SymPy took at the point without knowing which side it is on
     (see _jumps_decided), or on a reading it made unconfirmed (corrections.doubted_since)."""
     for label, lhs, rhs in inst.entries:
-        mark = doubt_mark()
-        try:
-            left, right = (_integrals_exact(exactly_at(side, point)) for side in (lhs, rhs))
-            separates = _separates(left, right, relation)
-            separates = separates and all(_jumps_decided(side, point) for side in (lhs, rhs))
-        except (ValueError, TypeError, ArithmeticError, NotImplementedError):
+        read = _read_exactly(lhs, rhs, point, lambda a, b: _separates(a, b, relation))
+        if read is None:
             continue  # e.g. Max of two values SymPy cannot compare: nothing is confirmed
-        if separates and not doubted_since(mark):
+        left, right, separates = read
+        if separates:
             shown = tuple(
                 (str(a), _pasteable(a, v))
                 for a, v in sorted(point.items(), key=lambda p: str(p[0]))
@@ -1279,16 +1276,23 @@ def holds_at(inst: Instance, point: dict, relation: str) -> bool:
     SymPy made unconfirmed. For points where numerics cannot tell the sides apart (see
     confirm.tie_holds)."""
     for _, lhs, rhs in inst.entries:
-        mark = doubt_mark()
-        try:
-            left, right = (_integrals_exact(exactly_at(side, point)) for side in (lhs, rhs))
-            holds = _holds(left, right, relation)
-            holds = holds and all(_jumps_decided(side, point) for side in (lhs, rhs))
-        except (ValueError, TypeError, ArithmeticError, NotImplementedError):
-            return False
-        if not holds or doubted_since(mark):
+        read = _read_exactly(lhs, rhs, point, lambda a, b: _holds(a, b, relation))
+        if read is None or not read[2]:
             return False
     return True
+
+
+def _read_exactly(lhs, rhs, point: dict, test):
+    """(left, right, whether test(left, right) holds there with every jump of the sides
+    decided at `point` and no reading SymPy made unconfirmed meanwhile) for the sides' exact
+    values at `point`; None where SymPy cannot evaluate them."""
+    mark = doubt_mark()
+    try:
+        left, right = (_integrals_exact(exactly_at(side, point)) for side in (lhs, rhs))
+        passed = test(left, right) and all(_jumps_decided(side, point) for side in (lhs, rhs))
+    except (ValueError, TypeError, ArithmeticError, NotImplementedError):
+        return None
+    return left, right, passed and not doubted_since(mark)
 
 
 def _separates(left, right, relation: str) -> bool:
