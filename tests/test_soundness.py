@@ -2070,6 +2070,28 @@ def test_a_function_is_not_finite_where_its_argument_may_be_a_pole():
         assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
 
 
+def test_exp_of_what_may_be_minus_infinity_and_floor_of_what_may_be_infinite():
+    """Round 72: exp(u) was nonzero for any u not written as -oo, though atanh(-1) and
+    -loggamma(0) are -oo; floor and ceiling were real for an argument only known extended
+    real, though cot(0), csc(0), csch(0) are zoo. KroneckerDelta(exp(atanh(x)), 0) = 0 and
+    KroneckerDelta(1/floor(cot(x)), 0) = 0 were built as 0 = 0 and PROVED (adv155). Those
+    facts hold now only where u is certainly not -oo and the argument is real."""
+    from sympy import KroneckerDelta, atanh, ceiling, csch, loggamma
+
+    u = symbols("u", real=True)
+    assert exp(u).is_zero is False and exp(u).is_positive and floor(u).is_integer
+    assert exp(atanh(u)).is_zero is None and floor(cot(u)).is_real is None
+    claims = [
+        (KroneckerDelta(exp(atanh(u)), 0), 0, (u,)),
+        (Abs(sign(exp(-loggamma(k)))), 1, (k,)),
+        (KroneckerDelta(1 / floor(cot(u)), 0), 0, (u,)),
+        (Piecewise((1, Eq(1 / ceiling(csch(u)), 0)), (0, True)), 0, (u,)),
+    ]
+    for lhs, rhs, inputs in claims:
+        verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
+        assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
+
+
 def test_mod_of_a_fraction_of_unknown_sign_is_kept_as_written():
     """Twenty-second adversarial round: Mod(-k, 2k) was built as -k (Mod(-1, 2) = 1) and
     Mod(x, -2x) as x (Mod(1, -2) = -1): SymPy's shift by q where the remainder's sign

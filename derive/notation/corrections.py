@@ -39,6 +39,12 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   tan(πo/2) for an odd o is zoo). So 1/log(y) (y ≥ 0) and 1/tan(πo/2) were nonzero, and
   KroneckerDelta(1/log(y), 0) = 0, |sign(1/tan(πk/2))| = 1 and Ne(1/log(y), 0) were built
   as true and PROVED. Those answers stand now only where the argument is known off the poles.
+- exp(u) was nonzero (and positive) for any u not written as -oo, though atanh(-1),
+  acoth(-1) and -loggamma(0) are -oo (adv155): KroneckerDelta(exp(atanh(x)), 0) = 0 was
+  PROVED. And floor, ceiling were real (so finite, integer) for an argument only known
+  extended real: cot(x), csc(x), csch(x), acsch(x) are zoo at 0, and
+  KroneckerDelta(1/floor(cot(x)), 0) = 0 was PROVED. Those answers stand now only where u
+  is certainly not -oo, and where the argument is real.
 - binomial(n, k) with an odd k was negative for any integer n not known nonnegative:
   sign(binomial(k, 3)) was built as -1 (it is 1 at k = 4). Now negative only for a
   negative n.
@@ -180,6 +186,7 @@ _POW_IS_ODD = Pow._eval_is_odd
 _POW_IS_INTEGER = Pow._eval_is_integer
 _POW_IS_ALGEBRAIC = Pow._eval_is_algebraic
 _MUL_IS_INTEGER = sympy.Mul._eval_is_integer
+_EXP_IS_ZERO = sympy.exp._eval_is_zero
 _ACOT_EVAL = sympy.acot.eval.__func__
 _ACOTH_EVAL = sympy.acoth.eval.__func__
 _ASEC_EVAL = sympy.asec.eval.__func__
@@ -636,8 +643,20 @@ def _binomial_is_integer(self):
 
 
 def _round_is_real(self):
-    # floor(i/2) is 0: of an argument not known real, unknown.
-    return True if self.args[0].is_extended_real else None
+    # floor(i/2) is 0: of an argument not known real, unknown; and of one that may be
+    # infinite (cot(x) is extended real, zoo at 0), unknown too: floor(cot(0)) is zoo.
+    return True if self.args[0].is_real else None
+
+
+def _not_minus_infinity(node) -> bool:
+    """Whether exp(u)'s u is certainly not -oo (finite, or not negative)."""
+    u = node.args[0]
+    return u.is_finite is True or u.is_extended_nonnegative is True
+
+
+def _exp_is_zero(self):
+    answer = _EXP_IS_ZERO(self)
+    return answer if answer is not False or _not_minus_infinity(self) else None
 
 
 def _for_real_arguments(method):
@@ -1253,6 +1272,9 @@ def apply() -> None:
     _install(Pow, "algebraic", _pow_is_algebraic)
     _install(sympy.Mul, "integer", _mul_is_integer)
     _install(sympy.log, "finite", _off_pole(sympy.log._eval_is_finite, _nonzero_argument))
+    _install(sympy.exp, "zero", _exp_is_zero)
+    positive = sympy.exp._eval_is_extended_positive
+    _install(sympy.exp, "extended_positive", _off_pole(positive, _not_minus_infinity))
     for fact in ("finite", "real"):
         method = getattr(cfunctions.log1p, f"_eval_is_{fact}")
         _install(cfunctions.log1p, fact, _off_pole(method, _argument_off_minus_one))
