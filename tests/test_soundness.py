@@ -2081,6 +2081,9 @@ def test_exp_of_what_may_be_minus_infinity_and_floor_of_what_may_be_infinite():
     u = symbols("u", real=True)
     assert exp(u).is_zero is False and exp(u).is_positive and floor(u).is_integer
     assert exp(atanh(u)).is_zero is None and floor(cot(u)).is_real is None
+    # tan, cot, csch, ... of a real u are zoo at their poles, which is not extended real.
+    assert cot(u).is_extended_real is None and csch(u).is_extended_real is None
+    assert csch(Symbol("q", positive=True)).is_extended_real is True
     claims = [
         (KroneckerDelta(exp(atanh(u)), 0), 0, (u,)),
         (Abs(sign(exp(-loggamma(k)))), 1, (k,)),

@@ -44,7 +44,8 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   PROVED. And floor, ceiling were real (so finite, integer) for an argument only known
   extended real: cot(x), csc(x), csch(x), acsch(x) are zoo at 0, and
   KroneckerDelta(1/floor(cot(x)), 0) = 0 was PROVED. Those answers stand now only where u
-  is certainly not -oo, and where the argument is real.
+  is certainly not -oo, and where the argument is real; and tan, cot, sec, csc, csch, acsch
+  of a real argument are extended real only where it is certainly off their poles.
 - binomial(n, k) with an odd k was negative for any integer n not known nonnegative:
   sign(binomial(k, 3)) was built as -1 (it is 1 at k = 4). Now negative only for a
   negative n.
@@ -384,6 +385,17 @@ def _trig_off_poles(at_half: bool):
             return True  # SymPy's answer came from elsewhere
         shifted = coefficient - sympy.S.Half if at_half else coefficient
         return shifted.is_integer is False
+
+    return off
+
+
+def _off_trig_poles(at_half: bool):
+    """Whether tan or sec (at_half: poles at π(k + 1/2)), or cot or csc (poles at πk), has an
+    argument certainly off its poles."""
+
+    def off(node) -> bool:
+        turns = node.args[0] / sympy.pi - (sympy.S.Half if at_half else 0)
+        return turns.is_integer is False
 
     return off
 
@@ -1289,6 +1301,11 @@ def apply() -> None:
     ):
         method = _off_pole(kind._eval_is_algebraic, _trig_off_poles(at_half))
         _install(kind, "algebraic", method)
+        method = _off_pole(kind._eval_is_extended_real, _off_trig_poles(at_half))
+        _install(kind, "extended_real", method)
+    for kind in (sympy.csch, sympy.acsch):  # zoo at 0
+        method = _off_pole(kind._eval_is_extended_real, _nonzero_argument)
+        _install(kind, "extended_real", method)
     for kind in (Pow, sympy.Mul):
         _install(kind, "extended_real", _false_unknown(kind._eval_is_extended_real))
     _install(sympy.Mul, "imaginary", _false_unknown(sympy.Mul._eval_is_imaginary))
