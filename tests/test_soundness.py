@@ -2095,6 +2095,25 @@ def test_exp_of_what_may_be_minus_infinity_and_floor_of_what_may_be_infinite():
         assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
 
 
+def test_an_inverse_function_of_what_may_be_zoo_may_be_real():
+    """Round 72: acot, acoth and asec of log(x), x ≤ 0, were not real (log(x) is not), so not
+    0, though log(0) is zoo and acot(zoo) = acoth(zoo) = 0, asec(zoo) = π/2: eight claims such
+    as KroneckerDelta(acot(log(x)), 0) = 0 were built as 0 = 0 and PROVED (adv156). Not real
+    now only of a finite argument."""
+    from sympy import KroneckerDelta, acot, acoth, asec
+
+    u = Symbol("u", nonpositive=True)
+    assert acot(log(u)).is_extended_real is None and acot(2 * sympy.I).is_real is not True
+    claims = [
+        (KroneckerDelta(acot(log(u)), 0), 0),
+        (KroneckerDelta(acoth(log(u)), 0), 0),
+        (KroneckerDelta(asec(log(u)), pi / 2), 0),
+    ]
+    for lhs, rhs in claims:
+        verdict = _verdict(_doc(lhs, rhs, inputs=(u,)))
+        assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
+
+
 def test_mod_of_a_fraction_of_unknown_sign_is_kept_as_written():
     """Twenty-second adversarial round: Mod(-k, 2k) was built as -k (Mod(-1, 2) = 1) and
     Mod(x, -2x) as x (Mod(1, -2) = -1): SymPy's shift by q where the remainder's sign

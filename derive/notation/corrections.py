@@ -46,6 +46,10 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   KroneckerDelta(1/floor(cot(x)), 0) = 0 was PROVED. Those answers stand now only where u
   is certainly not -oo, and where the argument is real; and tan, cot, sec, csc, csch, acsch
   of a real argument are extended real only where it is certainly off their poles.
+- acot, acoth and asec of an argument not extended real were not real (so nonzero), though
+  their argument may be zoo, where they are 0, 0 and π/2 (adv156: log(x) for x ≤ 0 is zoo at
+  0, and KroneckerDelta(acot(log(x)), 0) = 0 was PROVED). Not real now only of a finite
+  argument.
 - binomial(n, k) with an odd k was negative for any integer n not known nonnegative:
   sign(binomial(k, 3)) was built as -1 (it is 1 at k = 4). Now negative only for a
   negative n.
@@ -387,6 +391,18 @@ def _trig_off_poles(at_half: bool):
         return shifted.is_integer is False
 
     return off
+
+
+def _not_real_if_finite(method):
+    """`method`'s answer to extended_real, False only where the argument is certainly finite:
+    acot, acoth and asec of zoo are 0, 0 and π/2, real (see the module docstring)."""
+
+    @functools.wraps(method)
+    def answered(self):
+        answer = method(self)
+        return answer if answer is not False or self.args[0].is_finite is True else None
+
+    return answered
 
 
 def _off_trig_poles(at_half: bool):
@@ -1306,6 +1322,8 @@ def apply() -> None:
     for kind in (sympy.csch, sympy.acsch):  # zoo at 0
         method = _off_pole(kind._eval_is_extended_real, _nonzero_argument)
         _install(kind, "extended_real", method)
+    for kind in (sympy.acot, sympy.acoth, sympy.asec):
+        _install(kind, "extended_real", _not_real_if_finite(kind._eval_is_extended_real))
     for kind in (Pow, sympy.Mul):
         _install(kind, "extended_real", _false_unknown(kind._eval_is_extended_real))
     _install(sympy.Mul, "imaginary", _false_unknown(sympy.Mul._eval_is_imaginary))
