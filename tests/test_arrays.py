@@ -72,6 +72,14 @@ def test_mismatched_product_builds_and_fails_when_checked():
         shape(product.subs({V: 1, D: 2}))
 
 
+def test_a_table_whose_range_names_its_own_index_is_an_input_error():
+    """Its shape would change along its other axis: the entries were read with the other
+    index left free ("symbol j has no concrete value", helper 157)."""
+    with pytest.raises(ArrayError, match="the range of d names v"):
+        Table(A[v, d], (d, v, v + 1), (v, 1, V))
+    assert shape(Table(A[v, d], (d, 1, D), (v, 1, V))) == (D, V)
+
+
 def test_products_of_arrays_must_say_which():
     with pytest.raises(ArrayError, match="Hadamard or Dot"):
         shape(A_bar * B_bar)

@@ -4664,3 +4664,18 @@ def test_a_condition_holding_at_isolated_points_is_not_simplified_away(condition
     _assert_no_false_proof(_verdict(_doc(gate, 0, inputs=(u,))))
     assert gate._intervals(u)[0] is False
     assert Piecewise((1, u > 2), (2, 2 * u - 1 <= 0), (3, True))._intervals(u)[0] is True
+
+
+def test_a_table_whose_range_names_an_index_its_body_binds_is_read_without_capture():
+    """Round 73: an entry of Table(Σ_t i·x_t, (i, t, t + 1)) inside an ArraySum over t was
+    the body at i = t by a simultaneous subs, which renames nothing as it puts its values in:
+    the inner sum captured t, and Σ_t Σ_i (entries) read Σ_t x_t·t. So the false
+    n·(3x₁ + 5x₂) was PROVED and the true (n² + 2n)(x₁ + x₂) REFUTED (helper 157)."""
+    from derive import ArraySum, Dot, Table
+
+    window = Table(Sum(i * x[t], (t, 1, 2)), (i, t, t + 1))
+    lhs = ArraySum(Dot(window, Table(1, (i, 1, 2))), (t, 1, n))
+    false = _verdict(_doc(lhs, n * (3 * x[1] + 5 * x[2]), inputs=(x,), sizes=GRID))
+    assert false.status is REFUTED, false.scope
+    true = _verdict(_doc(lhs, (n**2 + 2 * n) * (x[1] + x[2]), inputs=(x,), sizes=GRID))
+    assert true.status is PROVED, true.scope

@@ -347,7 +347,7 @@ def confirm(
                 raise
             continue  # SymPy failing to build it at a size past those a verdict needs
         except OutOfTime:
-            if not optional or deadline.remaining() <= 0.05:
+            if not optional or deadline.spent():
                 raise
             continue
         if point is not None:

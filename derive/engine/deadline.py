@@ -11,6 +11,7 @@ import signal
 import time
 
 SLICE_SECONDS = 8.0
+SPENT_SECONDS = 0.05  # a deadline with less left has run out (no slice is armed for less)
 
 
 class OutOfTime(Exception):
@@ -27,6 +28,10 @@ class Deadline:
 
     def remaining(self) -> float:
         return self.end - time.monotonic()
+
+    def spent(self) -> bool:
+        """Whether the claim's whole time has run out (not just a slice's)."""
+        return self.remaining() <= SPENT_SECONDS
 
     def _expire(self, signum, frame):
         if self.guarded and self.remaining() <= 0:
@@ -52,7 +57,7 @@ class Deadline:
     @contextlib.contextmanager
     def slice(self, seconds: float = SLICE_SECONDS):
         budget = min(seconds, self.remaining())
-        if budget <= 0.05:
+        if budget <= SPENT_SECONDS:
             raise OutOfTime()
         previous = signal.signal(signal.SIGALRM, self._expire)
         self._arm(budget)
@@ -64,3 +69,14 @@ class Deadline:
             else:
                 signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+
+    @contextlib.contextmanager
+    def attempt(self, seconds: float = SLICE_SECONDS):
+        """A slice whose running out only ends the attempt: the with-block is left and the
+        caller goes on, unless the claim's whole time has run out (OutOfTime then)."""
+        try:
+            with self.slice(seconds):
+                yield
+        except OutOfTime:
+            if self.spent():
+                raise

@@ -477,7 +477,7 @@ def _past_breakpoints(job: Job, finding: Finding, sizes: dict | None = None) -> 
                 compiled = job.instance(at)
                 points = past_breakpoints(job.ctx, compiled.instance, most)
         except (OutOfTime, ShapeMismatch):
-            if job.deadline.remaining() <= 0.05:
+            if job.deadline.spent():
                 raise OutOfTime() from None
             continue
         for point in points:
@@ -497,13 +497,9 @@ def _irrational_past(job: Job, compiled) -> Counterexample | None:
     the seeded points miss it: [x² = 2] = 0 passed the confirmation of a proof that was
     wrong (a strategy made to prove every claim, helper 148). Only an exact counterexample
     counts here (a disagreement in evaluation alone may be SymPy misreading a hidden 0)."""
-    try:
-        with job.deadline.slice(SWITCH_SECONDS):
-            return at_irrational_breakpoints(job.ctx, compiled, job.deadline)
-    except OutOfTime:
-        if job.deadline.remaining() <= 0.05:
-            raise
-        return None
+    with job.deadline.attempt(SWITCH_SECONDS):
+        return at_irrational_breakpoints(job.ctx, compiled, job.deadline)
+    return None
 
 
 PAST_POINTS_BEYOND = 16  # points past the atoms' breakpoints at each size past a switch
@@ -512,16 +508,13 @@ PAST_POINTS_BEYOND = 16  # points past the atoms' breakpoints at each size past 
 def _differs_at(job: Job, compiled, point: dict) -> bool:
     """Whether the sides differ at `point` in CHECK_DPS digits and do not agree in
     RECHECK_DPS (as confirm reads a point); False where evaluating takes too long."""
-    try:
-        with job.deadline.slice(POINT_SECONDS):
-            if compiled.outcome(point, CHECK_DPS, CHECK_TOLERANCE) != DIFFER:
-                return False
-        with job.deadline.slice(POINT_SECONDS):
+    differs = False
+    with job.deadline.attempt(POINT_SECONDS):
+        differs = compiled.outcome(point, CHECK_DPS, CHECK_TOLERANCE) == DIFFER
+    if differs:
+        with job.deadline.attempt(POINT_SECONDS):
             return still_differs(compiled, point) and not tie_holds(compiled, point)
-    except OutOfTime:
-        if job.deadline.remaining() <= 0.05:
-            raise
-        return False
+    return False
 
 
 SWITCH_UNFOLDS = 8  # rounds of unfolding definitions in which switches are looked for
@@ -543,20 +536,16 @@ def _switch_sizes(job: Job, seen: list[dict]) -> list[dict] | None:
         with job.deadline.slice(SWITCH_SECONDS):
             parts.append(unfold(job.ctx, sides, dict(claim.lows), rounds=SWITCH_UNFOLDS))
     except (InputError, OutOfTime):
-        if job.deadline.remaining() <= 0.05:
+        if job.deadline.spent():
             raise OutOfTime() from None
     ends = _index_ends(job, parts)
     zeros = [z for part in parts for z in size_switches(part)]
     zeros += [z for part in parts for z in _sizes_alone(part, {*sizes, *ends})]
     _switching_ends(ends, zeros)
     zeros = _of_the_sizes(job, ends, list(dict.fromkeys(zeros)))
-    try:
-        with job.deadline.slice(SWITCH_SECONDS):
-            return past_switches(zeros, sizes, smallest, seen)
-    except OutOfTime:
-        if job.deadline.remaining() <= 0.05:
-            raise
-        return None
+    with job.deadline.attempt(SWITCH_SECONDS):
+        return past_switches(zeros, sizes, smallest, seen)
+    return None
 
 
 def _sizes_alone(expr, sizes: set) -> list:
@@ -664,7 +653,7 @@ def _past_switches(job: Job, finding: Finding, seen: list[dict]) -> Finding | st
                 job.instance(at)  # (a mismatch of shapes: confirm reports it)
             check = confirm(job.ctx, [at], [at], job.instance, job.rng("past"), job.deadline)
         except OutOfTime:
-            if job.deadline.remaining() <= 0.05:
+            if job.deadline.spent():
                 raise
             return f"{proved}: {describe((at,))} is too large to evaluate in time"
         except InputError as problem:
@@ -779,9 +768,15 @@ def _probe_separates(job: Job) -> bool:
 
 
 def _separated(compiled, point: dict) -> bool:
-    """Whether evaluation reads the sides as failing the relation at `point`, a strict one's
-    tie that holds exactly aside (confirm.tie_holds: σ(x) < 1 at x = 400)."""
-    return compiled.outcome(point) == DIFFER and not tie_holds(compiled, point)
+    """Whether evaluation reads the sides as failing the relation at `point` (_reading)."""
+    return _reading(compiled, point) == DIFFER
+
+
+def _reading(compiled, point: dict) -> str:
+    """Evaluation's outcome at `point`, where a strict relation whose sides tie in every
+    digit and which holds there exactly agrees (confirm.tie_holds: σ(x) < 1 at x = 400)."""
+    outcome = compiled.outcome(point)
+    return AGREE if outcome == DIFFER and tie_holds(compiled, point) else outcome
 
 
 def _refute(job: Job) -> Finding:
@@ -1198,9 +1193,7 @@ def _evidence(job: Job) -> Finding:
             return _refute(job)
         for _ in range(EVIDENCE_POINTS):
             point = sample(job.ctx, compiled.instance.atoms, rng)
-            outcome = compiled.outcome(point)
-            if outcome == DIFFER and tie_holds(compiled, point):
-                outcome = AGREE
+            outcome = _reading(compiled, point)
             if outcome == DIFFER:
                 return _refute(job)
             if outcome == AGREE and job.claim.relation == "==":

@@ -21,7 +21,7 @@ from sympy.codegen import cfunctions
 from sympy.core.evalf import PrecisionExhausted
 from sympy.polys.polyerrors import BasePolynomialError
 
-from derive.engine.deadline import Deadline, OutOfTime
+from derive.engine.deadline import Deadline
 from derive.engine.numeric import (
     DIFFER,
     DPS,
@@ -325,13 +325,9 @@ def _search(
 def _outcome(compiled: Compiled, point: dict, deadline) -> str:
     """The outcome at `point`, or UNDEFINED if evaluating it takes longer than POINT_SECONDS
     (exp(exp(10**6)) has an exponent of 434,000 digits)."""
-    try:
-        with deadline.slice(POINT_SECONDS):
-            return compiled.outcome(point)
-    except OutOfTime:
-        if deadline.remaining() <= 0.05:
-            raise
-        return UNDEFINED
+    with deadline.attempt(POINT_SECONDS):
+        return compiled.outcome(point)
+    return UNDEFINED
 
 
 def _is_small(inst: Instance) -> bool:

@@ -248,7 +248,7 @@ def _entry_method(lhs, rhs, relation, deadline, ranges=None, only=None):
                 if test() is True:
                     return name
         except OutOfTime:
-            if deadline.remaining() <= 0.05:
+            if deadline.spent():
                 raise
         except Exception:  # noqa: BLE001 - a normal form SymPy crashes in proves nothing
             continue

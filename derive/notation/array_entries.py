@@ -29,7 +29,7 @@ from sympy.matrices.expressions import (
     ZeroMatrix,
 )
 
-from derive.notation.aggregates import call, rename_bound
+from derive.notation.aggregates import call, rename_bound, substituted
 from derive.notation.arrays import (
     ArrayError,
     ArrayLiteral,
@@ -101,9 +101,13 @@ def _broadcast_entry(operand, index: tuple) -> Expr:
 
 
 def _table_entry(expr: Table, index: tuple) -> Expr:
-    # subs, not xreplace: a Sum in the body may bind a symbol of the same name.
+    """The body at the position `index`, through `substituted`: the body may bind a symbol
+    that the position's values hold (a Table's end is an enclosing sum's index), which a
+    simultaneous subs captures as it replaces its stand-ins in the end. ArraySum over t of
+    Table(Σ_t i·x_t, (i, t, t + 1)) read Σ_t x_t·t for i there, and was PROVED wrong
+    (helper 157)."""
     mapping = {i: lo + k - 1 for (i, lo, _), k in zip(expr.limits, index)}
-    return entry(expr.function.subs(mapping, simultaneous=True), ())
+    return entry(substituted(expr.function, mapping), ())
 
 
 def _literal_entry(expr: ArrayLiteral, index: tuple) -> Expr:

@@ -58,6 +58,14 @@ class Table(ExprWithLimits, _Printed):
         variables = [sympy.sympify(tuple(limit)[0]) for limit in limits]
         if len(set(variables)) != len(variables):
             raise ArrayError("a Table's axes need indices of their own names")
+        for variable, *ends in (tuple(limit) for limit in limits):
+            named = set().union(*(sympy.sympify(e).free_symbols for e in ends)) & set(variables)
+            if named:
+                # Its shape would change along another axis: no array has such a shape.
+                raise ArrayError(
+                    f"a Table's ranges are its shape: the range of {variable} names "
+                    f"{', '.join(sorted(map(str, named)))}, an index of the same Table"
+                )
         return ExprWithLimits.__new__(cls, body, *limits)
 
     def _sympystr(self, printer):
