@@ -4679,3 +4679,28 @@ def test_a_table_whose_range_names_an_index_its_body_binds_is_read_without_captu
     assert false.status is REFUTED, false.scope
     true = _verdict(_doc(lhs, (n**2 + 2 * n) * (x[1] + x[2]), inputs=(x,), sizes=GRID))
     assert true.status is PROVED, true.scope
+
+
+def test_induction_does_not_abstract_an_aggregate_under_a_derivative_or_a_perturbation():
+    """Round 73: induction gave Σ_{i≤n} g_i(x) one unknown inside ∂/∂x (and inside an
+    Increment), a constant there, so the step lost (n+1 - n)·∂/∂x Σ_{i≤n} and proved
+    n·∂/∂x Σ_i x^i = Σ_i i²·x^(i-1) (false at n = 2); with a factor Max(0, i - 30) in the sum
+    the claim holds up to n = 31 and was PROVED for all sizes (helper 157)."""
+    from sympy import Derivative, Max
+
+    u, du = symbols("u du", real=True)
+    sizes = {n: (1, 2, 3)}
+    for lhs, rhs in (
+        (n * Derivative(Sum(u**i, (i, 1, n)), u), Sum(i**2 * u ** (i - 1), (i, 1, n))),
+        (n * Increment(Sum(u**i, (i, 1, n)), (u, du)), Sum(i * ((u + du) ** i - u**i), (i, 1, n))),
+    ):
+        doc = _doc(lhs, rhs, inputs=(u, du), sizes=sizes)
+        item = stripped(doc.claims[0])
+        assert prove_by_induction(context_of(doc), item.lhs, item.rhs, n, {}, Deadline(20)) is None
+        assert _verdict(doc).status is REFUTED
+    g = Max(0, i - 30) * u**i
+    lhs = n * Derivative(Sum(g, (i, 1, n)), u)
+    rhs = Sum(i**2 * Max(0, i - 30) * u ** (i - 1), (i, 1, n))
+    _assert_no_false_proof(
+        _verdict(_doc(lhs, rhs, inputs=(u,), sizes=sizes)), "sizes n = 1; n = 2; n = 3"
+    )
