@@ -330,3 +330,28 @@ def test_explicit_matrices_derive_cannot_read_entrywise_are_input_errors():
     assert empty.error.startswith("Matrix(0, 2, []) has no entries"), empty.error
     assert table.error.startswith("no index form for Matrix"), table.error
     assert not any(v.internal for v in (det_verdict, piecewise, empty, table))
+
+
+def test_a_sum_of_scalar_products_of_arrays_is_a_scalar_sum():
+    """Σ_t row_t @ ones (1-D @ 1-D, a scalar) was an input error saying it sums arrays
+    (helper 157); a Sum of arrays still is one."""
+    t = sympy.Symbol("t", integer=True)
+    row, ones = Table(x[d] * t, (d, 1, 2)), Table(1, (d, 1, 2))
+    summed = Sum(Dot(row, ones), (t, 1, V))
+    assert shape(summed) == ()
+    doc = document(
+        "sums of products",
+        "",
+        Source("", ""),
+        inputs=(x,),
+        definitions=(),
+        sizes={V: (1, 2, 3)},
+        claims=(
+            claim("true", "", "", summed, V * (V + 1) / 2 * (x[1] + x[2])),
+            claim("false", "", "", summed, V**2 * (x[1] + x[2])),
+        ),
+    )
+    statuses = [decide(context_of(doc), c, Deadline(30)).status for c in doc.claims]
+    assert statuses == [PROVED, REFUTED]
+    with pytest.raises(ArrayError, match="sums arrays"):
+        shape(Sum(row, (t, 1, V)))

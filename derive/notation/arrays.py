@@ -258,6 +258,8 @@ def shape(expr) -> tuple:
     rule = _SHAPES.get(type(expr))
     if rule is not None:
         return rule(expr)
+    if isinstance(expr, Sum) and shape(expr.function) == ():
+        return ()  # of scalars written with arrays (a 1-D @ 1-D product)
     if isinstance(expr, Sum):
         raise ArrayError(f"{expr} sums arrays: write ArraySum (Sum treats its terms as numbers)")
     if isinstance(expr, Mul) and sum(bool(shape(f)) for f in expr.args) > 1:
