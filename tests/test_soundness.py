@@ -4704,3 +4704,40 @@ def test_induction_does_not_abstract_an_aggregate_under_a_derivative_or_a_pertur
     _assert_no_false_proof(
         _verdict(_doc(lhs, rhs, inputs=(u,), sizes=sizes)), "sizes n = 1; n = 2; n = 3"
     )
+
+
+def test_simplify_sees_no_unknown_for_an_aggregate_of_a_variable_bound_around_it():
+    """Round 73: simplify and the sign steps saw each sum with symbolic limits as one
+    unknown, also Σ_{i≤j} a_i inside Σ_j (a different sum at every j), so Σ_{j=2}^{n} j·S_j =
+    Σ_{j=1}^{n-1} (j+1)·S_j became a polynomial identity; with a bump for a_i that evaluation
+    misses it was PROVED (helper 159). Likewise a sum of t inside ∫ dt, a product inside a
+    sum (≥), and a sum of x inside ∂/∂x. The strategies alone prove none of them now."""
+    from sympy import Derivative, Integral, Product
+
+    u = symbols("u", real=True)
+    inner = Sum(a[i], (i, 1, j))
+    power = Sum(u**i, (i, 1, n))
+    false = [
+        (Sum(j * inner, (j, 2, n)), Sum((j + 1) * inner, (j, 1, n - 1)), "=="),
+        (Sum(j * inner, (j, 2, n)), Sum((j + 1) * inner, (j, 1, n - 1)), "<="),
+        (
+            Integral(Sum(a[i] * u, (i, 1, n)), (u, 0, 2)),
+            2 * Integral(Sum(a[i] * u, (i, 1, n)), (u, 0, 1)),
+            "==",
+        ),
+        (
+            Sum(Product(exp(a[i]), (i, 1, j)), (j, 2, n)),
+            Sum(Product(exp(a[i]), (i, 1, j)), (j, 1, n - 1)),
+            ">=",
+        ),
+        (Derivative(power, u) + power, power, "=="),
+    ]
+    for lhs, rhs, relation in false:
+        doc = _doc(lhs, rhs, inputs=(a, u), sizes=GRID, relation=relation)
+        assert _proof_by_strategies(doc) is None, (lhs, relation)
+    # An aggregate free of the variables around it is still one unknown inside a sum.
+    from derive.engine.regions import opaque_aggregates
+
+    hidden = opaque_aggregates(Sum(j * Sum(a[i], (i, 1, n)), (j, 1, n)))
+    assert isinstance(hidden, Sum) and not hidden.function.has(Sum, a), hidden
+    assert not opaque_aggregates(Sum(j * inner, (j, 2, n))).has(Sum)

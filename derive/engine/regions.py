@@ -12,7 +12,7 @@ import sympy
 from derive.engine.sumalgebra import (
     piecewise_in_sum,
 )
-from derive.notation.aggregates import moved_variables, rename_bound
+from derive.notation.aggregates import binds, moved_variables, rename_bound
 from derive.notation.primitives import elementary
 
 MAX_REGIONS = 81  # a case split by regions: at most this many intervals and cut points
@@ -176,7 +176,13 @@ def opaque_aggregates(expr):
     distinct aggregate), but a sum of a polynomial in its indices: SymPy's closed forms of
     the others hold generically, not at every size (simplify takes Σ_{k=0}^{M} (-1)^k
     C(M, k) to 0, which is 1 at M = 0). The engine's own steps (sum algebra, index
-    calculus, induction) handle sums."""
+    calculus, induction) handle sums.
+
+    An aggregate that names a variable bound around it (Σ_{i≤j} b_i inside Σ_j, a sum of
+    t inside ∫ dt, of x inside ∂/∂x) is a different value at each value of that variable:
+    it stays as written, and the binder around it that it makes opaque becomes the unknown
+    instead. One unknown for Σ_{i≤j} b_i made Σ_{j=2}^{n} j·B_j = Σ_{j=1}^{n-1} (j+1)·B_j
+    a polynomial identity, and it was PROVED (helper 159)."""
     hidden = {}
 
     def hide(node):
@@ -196,7 +202,30 @@ def opaque_aggregates(expr):
         # (Faulhaber's formulas): that closed form holds at every size.
         return not (isinstance(node, sympy.Sum) and node.function.is_polynomial(*node.variables))
 
-    return expr.replace(symbolic, hide)
+    def walk(node, bound):
+        """(node with what it may hide hidden, whether an opaque aggregate shows in it)."""
+        if not node.args or not isinstance(node, sympy.Basic):
+            return node, False
+        scoped = binds(node) | _moved_symbols(node)
+        walked = [walk(arg, bound | scoped) for arg in node.args]
+        changed = any(new is not old for (new, _), old in zip(walked, node.args))
+        rebuilt = node.func(*(new for new, _ in walked)) if changed else node
+        shows = any(inner for _, inner in walked)
+        if symbolic(rebuilt) or (shows and scoped):
+            if rebuilt.free_symbols & bound:
+                return rebuilt, True  # for a binder around it to hide
+            return hide(rebuilt), False
+        return rebuilt, shows
+
+    opaque, shows = walk(sympy.sympify(expr), frozenset())
+    assert not shows  # (nothing is bound around the whole expression)
+    return opaque
+
+
+def _moved_symbols(node) -> set:
+    """The symbols a derivative, a Subs or a perturbation reads `node`'s expression as a
+    function of (notation.aggregates.moved_variables)."""
+    return set().union(*(sympy.sympify(v).free_symbols for v in moved_variables(node)))
 
 
 def is_zero(expr) -> bool:
