@@ -1284,3 +1284,19 @@ def test_a_derivative_at_a_cubics_root_where_a_branch_switches_is_not_refuted_by
     assert verdict.status is not REFUTED, (verdict.status, verdict.counterexample)
     verdict = _decide_one(Derivative(branch, x), 2)
     assert verdict.status is REFUTED and "CRootOf" not in str(verdict.counterexample)
+
+
+def test_a_non_strict_inequality_that_fails_inside_the_tolerance_is_refuted():
+    """σ(x) ≤ 1 - 10⁻³⁰ fails from x ≈ 69 (σ(100) is 10⁻⁴⁴ from 1) and softplus(x) - relu(x)
+    ≥ 10⁻³⁰⁰ from x ≈ 690, but evaluation read both sides as equal within its tolerance
+    there, so both stayed NUMERIC (helper 159). A point where the sides fail the relation
+    without the slack is decided exactly; σ(x) ≤ 1 is still proved."""
+    tiny = Rational(1, 10**30)
+    for lhs, rhs, relation in (
+        (sigmoid(x), 1 - tiny, "<="),
+        (softplus(x) - relu(x), tiny**10, ">="),
+    ):
+        verdict = _decide_one(lhs, rhs, relation)
+        assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
+        assert verdict.counterexample.point, verdict.counterexample
+    assert _decide_one(sigmoid(x), 1, "<=").status is PROVED

@@ -33,6 +33,7 @@ from derive.engine.numeric import (
     admissible,
     admitted,
     allowed,
+    compare,
     compile_instance,
     domain_of,
     draw,
@@ -315,11 +316,25 @@ def _search(
         # only in exact arithmetic, tried at the first, simplest points of a small instance.
         if (
             small
-            and count < EXACT_TRIES
+            and (count < EXACT_TRIES or _within_slack(compiled, point))
             and _confirmed(compiled.instance, point, compiled.relation)
         ):
             return point
     return far
+
+
+def _within_slack(compiled: Compiled, point: dict) -> bool:
+    """Whether a non-strict inequality agreed at `point` only through evaluation's tolerance:
+    some entry's sides fail it with no slack (sigmoid(x) ≤ 1 - 10⁻³⁰ at x = 100, 10⁻⁴⁴ from
+    1, stayed NUMERIC; helper 159). Such a point is decided exactly. Not for an equation,
+    whose sides' rounding differs at nearly every point."""
+    if compiled.relation not in ("<=", ">="):
+        return False
+    try:
+        values = compiled.evaluate(point)
+    except NO_VALUE:
+        return False
+    return any(compare(left, right, compiled.relation, 0) == DIFFER for _, left, right in values)
 
 
 def _outcome(compiled: Compiled, point: dict, deadline) -> str:
