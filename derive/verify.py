@@ -24,6 +24,7 @@ from derive.engine.runner import Crashed, Done, run_tasks
 from derive.engine.terms import (
     InputError,
     NotDerivable,
+    check_capture,
     check_declared,
     concretize,
     context_of,
@@ -144,6 +145,8 @@ def _verify_item(doc: Document, item, timeout: float) -> Verdict:
     original, extra = item, {}
     mark = doubt_mark()  # rewriting the claim's notation can make SymPy read a number
     try:
+        written = (original.of,) if isinstance(original, Gradient) else (original.lhs, original.rhs)
+        check_capture(ctx, sympy.Tuple(*written, *(d.body for d in doc.definitions)))
         item = stripped(item)
         if isinstance(item, Gradient):
             finding, extra["derived"] = check_gradient(ctx, item)

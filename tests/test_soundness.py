@@ -4741,3 +4741,46 @@ def test_simplify_sees_no_unknown_for_an_aggregate_of_a_variable_bound_around_it
     hidden = opaque_aggregates(Sum(j * Sum(a[i], (i, 1, n)), (j, 1, n)))
     assert isinstance(hidden, Sum) and not hidden.function.has(Sum, a), hidden
     assert not opaque_aggregates(Sum(j * inner, (j, 2, n))).has(Sum)
+
+
+def test_no_binder_captures_an_index_a_definition_reads():
+    """Round 73: a Sum over c of f() with f := x[c] was an input error, but a Table,
+    ArraySum, SeqOf or tabulated column over c was not checked: the engine left f() folded,
+    the same x_c in every entry, and colᵀx = x_c·Σ_j x_j, ⟨SeqOf(s, j, f()), a⟩ =
+    f·Σ_i a_i were PROVED (helper 160). Each is an input error naming the index now; the
+    column, built at once, a load error that says how to write it."""
+    from sympy import Transpose
+
+    from derive import Inner, Seq, SeqOf, Table, vector
+
+    f = define("f", (), x[c])
+    with pytest.raises(ValueError, match="make c a parameter of it and tabulate f"):
+        tabulate("col", c, f(), n)
+    g = define("g", (c,), x[c])
+    column = tabulate("col", c, g(c), n)  # as the message says
+    doc = _doc(
+        Transpose(column) * vector(x, n),
+        x[c] * Sum(x[j], (j, 1, n)),
+        inputs=(x,),
+        definitions=(g,),
+        sizes=GRID,
+        indices={c: (1, n)},
+    )
+    assert _verdict(doc).status is REFUTED
+    K = Symbol("K", integer=True, positive=True)
+    s = IndexedBase("s", shape=((-K, K),), real=True)
+    h = define("h", (), Entry(Seq(s), j))
+    for lhs, rhs, inputs, definition, sizes, indices in (
+        (Table(f(), (c, 1, n)), x[c], (x,), f, GRID, {c: (1, n)}),
+        (
+            Inner(SeqOf("q", j, h()), Seq(s)),
+            h() * Sum(s[i], (i, -K, K)),
+            (s,),
+            h,
+            {K: (1, 2)},
+            {j: (-K, K)},
+        ),
+    ):
+        doc = _doc(lhs, rhs, inputs=inputs, definitions=(definition,), sizes=sizes, indices=indices)
+        verdict = _verdict(doc)
+        assert verdict.error and "which the definition" in verdict.error, verdict.status

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sympy
 from sympy import Basic, Expr, Lambda
+from sympy.core.function import AppliedUndef
 from sympy.core.symbol import Str
 from sympy.matrices.expressions import (
     Determinant,
@@ -31,6 +32,7 @@ from derive.notation.arrays import (  # noqa: F401  (the shape policy, for users
     ShapeMismatch,
     guarded,
 )
+from derive.notation.corrections import held
 from derive.notation.sequences import SequenceNotation as Notation  # one printable base
 
 
@@ -91,6 +93,15 @@ def tabulate(name: str, index, entry, rows) -> Tabulated:
     name keeps its own index (renamed first, so the row cannot capture it)."""
     r, c = _cell()
     entry = rename_bound(sympy.sympify(entry), {index})
+    if index in held(entry) - entry.free_symbols:
+        # The row cannot reach into a body: a column of f() with f := x[c] was x_c in every
+        # row, and colᵀx = x_c·Σ x was PROVED (helper 160).
+        shown = sorted(str(a.func) for a in entry.atoms(AppliedUndef) if index in held(a))
+        raise ValueError(
+            f"tabulate {name}: the definition {shown[0]} reads {index} in its body, where "
+            f"the row cannot reach: make {index} a parameter of it and tabulate "
+            f"{shown[0]}({index})"
+        )
     return Tabulated(name, Lambda((r, c), entry.xreplace({index: r})), rows, 1)
 
 

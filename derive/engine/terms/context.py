@@ -20,7 +20,7 @@ from sympy.tensor.array import NDimArray
 
 from derive.engine.desugar import desugar
 from derive.model import Claim, Definition, Document
-from derive.notation.aggregates import SetSum, SubsetSum
+from derive.notation.aggregates import SubsetSum, binds
 from derive.notation.corrections import doubt_mark, doubted_since
 from derive.notation.partials import as_partials
 from derive.notation.sequences import LoweringError
@@ -160,7 +160,7 @@ def check_declared(ctx: Context, expr: sympy.Basic) -> None:
     if unknown:
         raise InputError(f"symbol {unknown[0]} is not declared")
     for part in [expr, *(d.body for d in reached_definitions(ctx, expr))]:
-        _check_capture(ctx, part)
+        check_capture(ctx, part)
 
 
 def _check_matrix(node) -> None:
@@ -181,24 +181,26 @@ def _check_matrix(node) -> None:
         raise InputError(f"{kind} of a matrix, {node}: write the matrix of its entries' {kind}s")
 
 
-def _check_capture(ctx: Context, expr: sympy.Basic) -> None:
+def check_capture(ctx: Context, expr: sympy.Basic) -> None:
     """Raise InputError where a sum binds an index that a definition used inside it reads
-    freely: unfolding f := x[c] inside Σ_c would silently make its c the summation index."""
+    freely: unfolding f := x[c] inside Σ_c would silently make its c the summation index.
+    So for every binder: a Table, ArraySum, tabulated view or SeqOf over c, an Integral
+    over t (tabulate("g", c, f(), n) with f := x[c] was a column of x_c alone, and
+    colᵀx = x_c·Σ x PROVED; helper 160); not a Subs, which substitutes into the body.
+    Also run on a claim as written (verify): desugaring SeqOf(s, j, f()) leaves f() alone,
+    and the check then sees no binder of j."""
     for node in sympy.preorder_traversal(expr):
-        if isinstance(node, (Sum, Product)):
-            bound, body = {limit[0] for limit in node.limits}, node.function
-        elif isinstance(node, SetSum):
-            bound, body = {node.index}, node.summand
-        else:
+        bound = set() if isinstance(node, sympy.Subs) else binds(node)
+        if not bound:
             continue
-        for app in body.atoms(AppliedUndef):
+        for app in node.atoms(AppliedUndef):
             if app.func not in ctx.definitions:
                 continue
             clash = sorted(map(str, bound & _definition_symbols(ctx, app.func)))
             if clash:
                 raise InputError(
                     f"{node} binds {clash[0]}, which the definition {app.func} uses as a free "
-                    f"symbol: rename the summation index"
+                    f"symbol: rename the index {clash[0]} where it is bound"
                 )
 
 
