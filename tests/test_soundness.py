@@ -4784,3 +4784,28 @@ def test_no_binder_captures_an_index_a_definition_reads():
         doc = _doc(lhs, rhs, inputs=inputs, definitions=(definition,), sizes=sizes, indices=indices)
         verdict = _verdict(doc)
         assert verdict.error and "which the definition" in verdict.error, verdict.status
+
+
+def test_an_integer_literal_divided_or_raised_in_a_document_is_exact(tmp_path):
+    """Round 73: Python computes 1 + 2**-60 as 1.0 and 1 + 1/10**17 as 1.0 before SymPy sees
+    them, so x·(1 + 2**-60) = x was built as 1.0·x = x and PROVED, and the true x·(1/3) = x/3
+    was REFUTED (helper 160). An integer literal beside / or as the base of ** is a
+    WrittenInt now, whose quotients and negative powers carry the exact result; ints stay
+    ints to Python (range, indexing)."""
+    from derive.documents._floats import WrittenInt
+
+    doc = _floats_document(
+        tmp_path,
+        "    claim('pow', '', '', x * (1 + 2**-60), x),\n"
+        "    claim('tiny', '', '', x + 1 / 10**17, x),\n"
+        "    claim('third', '', '', x * (1 / 3), x / 3),\n"
+        "    claim('chain', '', '', x * (2 * 3 / 7 + 1 / 2), S(19) / 14 * x),\n"
+        "    claim('ints', '', '', x * len(range(2**3)) * (7 // 2), 24 * x),\n",
+    )
+    statuses = [v.status for v in verify(doc, timeout=TIMEOUT)]
+    assert statuses == [REFUTED, REFUTED, PROVED, PROVED, PROVED]
+    third = WrittenInt(1) / 3
+    assert third == 1 / 3 and third.exact == Rational(1, 3)
+    assert type(WrittenInt(2) ** 3) is WrittenInt and list(range(WrittenInt(3))) == [0, 1, 2]
+    with pytest.raises(ZeroDivisionError):
+        WrittenInt(1) / 0

@@ -18,7 +18,7 @@ import threading
 import traceback
 
 from derive.declare import ROOT as _ROOT
-from derive.documents._floats import exact_literals, kept_exact, written_literal
+from derive.documents._floats import exact_literals, kept_exact, written_int, written_literal
 from derive.documents._functions import kept_functions
 from derive.documents._shapes import kept_shapes
 from derive.engine.deadline import Deadline, OutOfTime
@@ -78,6 +78,7 @@ def _load_path(path: str, seconds: float | None) -> Document:
         with open(path, "rb") as handle:
             code = exact_literals(handle.read(), os.path.abspath(path))
         module.__dict__["__derive_written__"] = written_literal
+        module.__dict__["__derive_int__"] = written_int
         # As `python FILE` runs it: modules next to the document can be imported, while it
         # loads and later (a helper may import one when the engine calls it).
         folder = os.path.dirname(os.path.abspath(path))
@@ -149,6 +150,7 @@ class _WrittenLoader(importlib.machinery.SourceFileLoader):
 
     def exec_module(self, module):
         module.__dict__["__derive_written__"] = written_literal
+        module.__dict__["__derive_int__"] = written_int
         super().exec_module(module)
 
 

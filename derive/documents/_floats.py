@@ -532,6 +532,77 @@ def _exact(digits: str):
     return sympy.Rational(digits)
 
 
+class WrittenInt(int):
+    """An integer literal that is an operand of `/` or the base of `**` in a document: a
+    Python int in every use, whose true quotients and negative powers are Written floats of
+    the exact result (to Python, 1 / 3 is 0.333…, 1 + 2**-60 is 1.0, 1 / 10**17 is 1e-17,
+    and the claims x·(1 + 2**-60) = x and x·(1 + 1/10**17) = x were built as 1.0·x = x and
+    PROVED; helper 160). Its integer arithmetic keeps the type, so (2·3)/7 stays exact."""
+
+    def __reduce__(self):
+        return WrittenInt, (int(self),)
+
+
+def _written_int_methods():
+    """WrittenInt's arithmetic: an int result stays a WrittenInt; a true quotient or a
+    negative power of exact operands is a Written float with the exact result beside it."""
+
+    def keep(result):
+        return WrittenInt(result) if type(result) is int else result
+
+    def integral(name):
+        python = getattr(int, name)
+        return lambda self, *other: keep(python(self, *other))
+
+    def quotient(reflected: bool):
+        python = int.__rtruediv__ if reflected else int.__truediv__
+
+        def divide(self, other):
+            value = python(self, other)  # NotImplemented for a float: it divides exactly
+            known = _exactly(other)
+            if known is None or not isinstance(value, float):
+                return value
+            mine = sympy.Integer(int(self))
+            return _kept(value, known / mine if reflected else mine / known)
+
+        return divide
+
+    def power(reflected: bool):
+        python = int.__rpow__ if reflected else int.__pow__
+
+        def raise_to(self, other, modulo=None):
+            if modulo is not None or type(other) not in (int, WrittenInt):
+                return python(self, other) if modulo is None else python(self, other, modulo)
+            value = python(self, other)
+            if type(value) is int:
+                return WrittenInt(value)
+            base, exponent = (other, self) if reflected else (self, other)
+            if not isinstance(value, float) or abs(exponent) > MAX_POWER:
+                return value
+            return _kept(value, sympy.Integer(int(base)) ** int(exponent))
+
+        return raise_to
+
+    methods = {
+        name: integral(name)
+        for op in ("add", "sub", "mul", "floordiv", "mod")
+        for name in (f"__{op}__", f"__r{op}__")
+    }
+    methods.update({name: integral(name) for name in ("__neg__", "__pos__", "__abs__")})
+    methods["__truediv__"], methods["__rtruediv__"] = quotient(False), quotient(True)
+    methods["__pow__"], methods["__rpow__"] = power(False), power(True)
+    return methods
+
+
+for _name, _method in _written_int_methods().items():
+    setattr(WrittenInt, _name, _method)
+
+
+def written_int(value: int) -> WrittenInt:
+    """The integer literal `value` beside a `/` or as the base of `**` (see WrittenInt)."""
+    return WrittenInt(value)
+
+
 def written_literal(value: float, digits: str) -> Written:
     """The literal `digits` (as the document's source spells it) of the float `value`."""
     return Written(value, _exact(digits))
@@ -570,6 +641,10 @@ def exact_literals(source: bytes, filename: str):
         digits = token.string.replace("_", "")
         imaginary = type(value) is complex  # 1e-20j: Python's complex, its repr read as written
         number = value.imag if imaginary else value
+        if type(number) is int and _divided(tokens, k):
+            call = f"__derive_int__({token.string})"
+            edits.append((token.start[0], token.start[1], token.end[1], call))
+            continue
         if type(number) is not float:
             continue
         mantissa, _, exponent = digits.lower().rstrip("j").partition("e")
@@ -591,6 +666,18 @@ def exact_literals(source: bytes, filename: str):
     # dont_inherit: not this module's own `from __future__ import annotations` (a document's
     # dataclass would see its annotations as strings, and fail to load).
     return compile("\n".join(lines), filename, "exec", dont_inherit=True)
+
+
+def _divided(tokens, k) -> bool:
+    """Whether the integer literal tokens[k] is an operand of `/` or the base of `**`."""
+    before = next((t for t in reversed(tokens[:k]) if t.type not in _SKIPPED), None)
+    after = next((t for t in tokens[k + 1 :] if t.type not in _SKIPPED), None)
+    return (before is not None and before.type == tokenize.OP and before.string == "/") or (
+        after is not None and after.type == tokenize.OP and after.string in ("/", "**")
+    )
+
+
+_SKIPPED = (tokenize.NL, tokenize.COMMENT)
 
 
 def _pattern_starts(tokens, k) -> bool:
