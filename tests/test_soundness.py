@@ -4809,3 +4809,31 @@ def test_an_integer_literal_divided_or_raised_in_a_document_is_exact(tmp_path):
     assert type(WrittenInt(2) ** 3) is WrittenInt and list(range(WrittenInt(3))) == [0, 1, 2]
     with pytest.raises(ZeroDivisionError):
         WrittenInt(1) / 0
+
+
+def test_facts_of_a_finite_argument_and_partial_rewrites_are_not_given_everywhere():
+    """Round 73 (helper 158's fact fuzzer): sech, csch, sinh, cosh of an extended-real u were
+    positive or real (so finite, nonzero) and Max(1, u) positive, though u = re(loggamma(x))
+    is oo at x = 0; log2(2**z) was z for a complex z; sinh(acoth(x)) and cos(atan2(y, z))
+    were rewritten off their domains; floor(x) > (1 + √2)(√2 - 1) was x ≥ 1. Each claim
+    below was built true and PROVED; none is now."""
+    from sympy import Max, acoth, atan2, cosh, loggamma, re, sech, sinh
+    from sympy.codegen.cfunctions import log2
+
+    u, z = symbols("u", real=True), symbols("z")
+    far = re(loggamma(u))  # oo at u = 0
+    assert sech(far).is_positive is None and Max(1, far).is_positive is None
+    assert log2(2**z) != z and log2(2**u) == u  # a real exponent still simplifies
+    assert sinh(acoth(u)).func is sinh and cos(atan2(u, z)).func is cos
+    c = (1 + sqrt(2)) * (sqrt(2) - 1)
+    claims = [
+        (KroneckerDelta(sech(far), 0), 0, (u,)),
+        (KroneckerDelta(1 / cosh(far), 0), 0, (u,)),
+        (KroneckerDelta(1 / Max(1, loggamma(u)), 0), 0, (u,)),
+        (log2(2**z), z, (z,)),
+        (sinh(acoth(u)), 1 / (sqrt(u - 1) * sqrt(u + 1)), (u,)),
+        (cos(atan2(u, z)), z / sqrt(u**2 + z**2), (u, z)),
+        (Piecewise((1, floor(u) > c), (0, True)), Piecewise((1, u >= 1), (0, True)), (u,)),
+    ]
+    for lhs, rhs, inputs in claims:
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=inputs)))

@@ -50,6 +50,21 @@ an expression never reaches derive (both sides of such a claim are equal as buil
   their argument may be zoo, where they are 0, 0 and π/2 (adv156: log(x) for x ≤ 0 is zoo at
   0, and KroneckerDelta(acot(log(x)), 0) = 0 was PROVED). Not real now only of a finite
   argument.
+- Facts that hold of a finite argument were given for an extended-real one (helper 158):
+  sinh and cosh of it were real (so finite), sech and csch positive (so nonzero), Max(1, u)
+  positive (so finite) and Min(-1, u) negative, though u = re(loggamma(x)) is oo at x = 0,
+  where sech is 0, cosh and Max(1, u) oo: KroneckerDelta(sech(re(loggamma(x))), 0) = 0 and
+  KroneckerDelta(1/Max(1, loggamma(x)), 0) = 0 were PROVED. Those answers stand now only
+  where the arguments are certainly finite.
+- Rewrites that hold on part of the domain were made everywhere (helper 158): log2(2**z) to
+  z for a complex z (0 at z = 2πi/log 2); sinh, cosh (so csch, sech) of acoth(x) to forms in
+  sqrt(x - 1)·sqrt(x + 1), of the wrong sign for -1 < x < 1 (sinh(acoth(0)) is i, the form
+  -i); sin, cos, tan, cot (so csc, sec) of atan2(y, x) to forms in sqrt(x² + y²) for a
+  complex x (cos(atan2(0, -i)) is 1, the form -1). Kept as written there now.
+- floor(x) > c and floor(x) ≤ c, ceiling(x) < c and ceiling(x) ≥ c, for a number c, were
+  rewritten as for a noninteger c (floor(x) > c as x ≥ ceiling(c)) where SymPy could not tell
+  that c is an integer: with c = (1 + √2)(√2 - 1) = 1, Piecewise((1, floor(x) > c), (0,
+  True)) = [x ≥ 1] was PROVED (helper 158). Kept as written now where c may be an integer.
 - binomial(n, k) with an odd k was negative for any integer n not known nonnegative:
   sign(binomial(k, 3)) was built as -1 (it is 1 at k = 4). Now negative only for a
   negative n.
@@ -698,6 +713,63 @@ def _for_real_arguments(method):
     return answer
 
 
+def _finite_argument(node) -> bool:
+    return node.args[0].is_finite is True
+
+
+def _finite_arguments(node) -> bool:
+    return all(a.is_finite is True for a in node.args)
+
+
+def _kept_where(method, wrong):
+    """The eval classmethod `method`, None (the node kept as written) where
+    wrong(*arguments) says its rewrite may not hold there."""
+
+    def evaluated(cls, *args):
+        return None if wrong(*args) else method(cls, *args)
+
+    return classmethod(evaluated)
+
+
+def _complex_power_of_two(arg) -> bool:
+    return arg.is_Pow and arg.base == 2 and arg.exp.is_extended_real is not True
+
+
+def _acoth_inside_the_unit_interval(arg) -> bool:
+    """An acoth(x) that may have -1 < x < 1 or a complex x: sinh and cosh of it rewrite to
+    forms right only for real |x| > 1."""
+    if not isinstance(arg, sympy.acoth):
+        return False
+    (x,) = arg.args
+    return not ((x - 1).is_positive or (x + 1).is_negative)
+
+
+def _atan2_of_complex(arg) -> bool:
+    return isinstance(arg, sympy.atan2) and not all(a.is_extended_real for a in arg.args)
+
+
+def _rounding_compared(method, relation):
+    """floor's or ceiling's comparison `method`, kept as written for a number `other` that
+    may be an integer: SymPy's rewrite (floor(x) > c as x ≥ ceiling(c)) holds for a
+    noninteger c only."""
+
+    def compared(self, other):
+        other = sympy.sympify(other)
+        if other.is_number and other.is_real and other.is_integer is None:
+            return relation(self, other, evaluate=False)
+        return method(self, other)
+
+    return compared
+
+
+_ROUNDING_COMPARISONS = (
+    (sympy.floor, "__le__", sympy.Le),
+    (sympy.floor, "__gt__", sympy.Gt),
+    (sympy.ceiling, "__lt__", sympy.Lt),
+    (sympy.ceiling, "__ge__", sympy.Ge),
+)
+
+
 def _install(kind, fact: str, method) -> None:
     """`method` as `kind`'s answer to is_`fact`, where SymPy's assumptions look for it."""
     setattr(kind, f"_eval_is_{fact}", method)
@@ -1324,6 +1396,26 @@ def apply() -> None:
         _install(kind, "extended_real", method)
     for kind in (sympy.acot, sympy.acoth, sympy.asec):
         _install(kind, "extended_real", _not_real_if_finite(kind._eval_is_extended_real))
+    for kind, facts in (
+        (sympy.sinh, ("real", "positive", "negative")),
+        (sympy.cosh, ("real", "positive", "nonnegative")),
+        (sympy.csch, ("positive", "negative")),
+        (sympy.sech, ("positive",)),
+    ):
+        for fact in facts:
+            method = getattr(kind, f"_eval_is_{fact}")
+            _install(kind, fact, _off_pole(method, _finite_argument))
+    for kind, facts in ((sympy.Max, ("positive", "nonnegative")), (sympy.Min, ("negative",))):
+        for fact in facts:
+            method = getattr(kind, f"_eval_is_{fact}")
+            _install(kind, fact, _off_pole(method, _finite_arguments))
+    cfunctions.log2.eval = _kept_where(cfunctions.log2.eval.__func__, _complex_power_of_two)
+    for kind in (sympy.sinh, sympy.cosh):
+        kind.eval = _kept_where(kind.eval.__func__, _acoth_inside_the_unit_interval)
+    for kind in (sympy.sin, sympy.cos, sympy.tan, sympy.cot):
+        kind.eval = _kept_where(kind.eval.__func__, _atan2_of_complex)
+    for kind, name, relation in _ROUNDING_COMPARISONS:
+        setattr(kind, name, _rounding_compared(getattr(kind, name), relation))
     for kind in (Pow, sympy.Mul):
         _install(kind, "extended_real", _false_unknown(kind._eval_is_extended_real))
     _install(sympy.Mul, "imaginary", _false_unknown(sympy.Mul._eval_is_imaginary))
