@@ -1300,3 +1300,14 @@ def test_a_non_strict_inequality_that_fails_inside_the_tolerance_is_refuted():
         assert verdict.status is REFUTED, (lhs, verdict.status, verdict.scope)
         assert verdict.counterexample.point, verdict.counterexample
     assert _decide_one(sigmoid(x), 1, "<=").status is PROVED
+
+
+def test_a_band_of_floor_or_a_level_of_abs_is_searched():
+    """[floor(x) = 5] = 0 fails on 5 ≤ x < 6 and [|x| = 5] = 0 at ±5, but no breakpoint came
+    from such a switch (Abs, floor and ceiling were not inverted), so both stayed NUMERIC
+    (helper 161)."""
+    from sympy import Abs, ceiling
+
+    for switch in (Eq(floor(x), 5), Eq(Abs(x), 5), Eq(ceiling(x), -3)):
+        verdict = _decide_one(Piecewise((1, switch), (0, True)), 0)
+        assert verdict.status is REFUTED, (switch, verdict.status)

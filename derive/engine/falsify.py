@@ -941,6 +941,10 @@ def _inverted(node, value, atom, depth: int) -> list:
         arguments = [a + t for a in dict.fromkeys((first, second)) for t in turns]
     elif isinstance(node, sympy.tan):
         arguments = [sympy.atan(value) + k * sympy.pi for k in SOLVED_TURNS]
+    elif isinstance(node, sympy.Abs) and value.is_nonnegative:
+        arguments = list(dict.fromkeys((value, -value)))  # [|x| = 5] at ±5 (helper 161)
+    elif isinstance(node, (sympy.floor, sympy.ceiling)) and value.is_integer:
+        arguments = [value]  # the end of the band [floor(x) = 5], 5 ≤ x < 6, that it holds
     elif isinstance(node, sympy.Pow) and node.exp.is_Rational and node.exp != 0:
         if value == 0:
             return _solved(node.base, atom, depth) if node.exp.is_positive else []
