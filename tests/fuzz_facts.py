@@ -725,29 +725,31 @@ def check_expression(tree, symbols, kinds, rng, out: list, per_expr_s: float = 4
                 )
                 break
     # Build-time: evaluated vs as written, at the same points.
+    built = _built_mismatch(expr, tree, points, per_expr_s)
+    if built is not None:
+        out.append(_build_finding(expr, tree, _head_name(expr), assumptions, *built))
+
+
+def _built_mismatch(expr, tree, points, seconds: float):
+    """(point, value as built, value as written) at the first point where `expr`, the tree
+    as built, and the tree built unevaluated there differ; None where none does."""
     for point in points:
         try:
-            got = _limited(per_expr_s, lambda point=point: _num(expr.xreplace(point)))
-            want = _limited(per_expr_s, lambda point=point: _num(build(tree, point)))
-        except _Timeout:
-            continue
-        except Exception:  # noqa: BLE001
+            got = _limited(seconds, lambda point=point: _num(expr.xreplace(point)))
+            want = _limited(seconds, lambda point=point: _num(build(tree, point)))
+        except Exception:  # noqa: BLE001  (_Timeout, or SymPy refusing a point)
             continue
         if _same(got, want) is False:
-            out.append(
-                Finding(
-                    "build",
-                    _head_name(expr),
-                    "build",
-                    None,
-                    show(tree),
-                    sympy.srepr(expr),
-                    assumptions,
-                    {str(k): str(v) for k, v in point.items()},
-                    f"built {expr} -> {got}; as written -> {want}",
-                )
-            )
-            break
+            return point, got, want
+    return None
+
+
+def _build_finding(expr, tree, label, assumptions, point, got, want) -> Finding:
+    shown = {str(k): str(v) for k, v in point.items()}
+    value = f"built {expr} -> {got}; as written -> {want}"
+    return Finding(
+        "build", label, "build", None, show(tree), sympy.srepr(expr), assumptions, shown, value
+    )
 
 
 def campaign(
@@ -790,27 +792,10 @@ def _build_check(tree, symbols, kinds, points, out, label):
         return
     if not isinstance(expr, sympy.Expr) or expr.has(sympy.AccumBounds):
         return
-    for point in points:
-        try:
-            got = _limited(3, lambda point=point: _num(expr.xreplace(point)))
-            want = _limited(3, lambda point=point: _num(build(tree, point)))
-        except Exception:  # noqa: BLE001
-            continue
-        if _same(got, want) is False:
-            out.append(
-                Finding(
-                    "build",
-                    label,
-                    "build",
-                    None,
-                    show(tree),
-                    sympy.srepr(expr),
-                    {str(s): kinds[s] for s in symbols},
-                    {str(k): str(v) for k, v in point.items()},
-                    f"built {expr} -> {got}; as written -> {want}",
-                )
-            )
-            return
+    built = _built_mismatch(expr, tree, points, 3)
+    if built is not None:
+        assumptions = {str(s): kinds[s] for s in symbols}
+        out.append(_build_finding(expr, tree, label, assumptions, *built))
 
 
 def sweep_compositions(kinds=("complex", "real", "integer", "negative"), deadline=None):
