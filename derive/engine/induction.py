@@ -30,9 +30,8 @@ from derive.engine.terms import (
     reached_definitions,
     unfold_once,
 )
-from derive.notation.aggregates import SubsetSum, add_element, binds
+from derive.notation.aggregates import SubsetSum, add_element, binds, moved_variables
 from derive.notation.arrays import has_arrays
-from derive.notation.perturb import Perturbation
 from derive.notation.primitives import elementary
 
 _ASSUMPTIONS = ("real", "positive", "nonnegative")
@@ -229,7 +228,7 @@ def _abstraction(exprs, v, recurrences) -> dict:
         # they move (a recurrence's value hides them in its definition's body): one unknown
         # for it is a constant, and n·∂/∂x Σ_{i≤n} g_i(x) lost its term (n+1 - n)·∂/∂x Σ_{i≤n}
         # in the step, so a claim false from n = 32 was PROVED (helper 157).
-        varied = varied or isinstance(node, sympy.Derivative | Perturbation)
+        varied = varied or bool(moved_variables(node))  # a Subs hides its variable likewise
         for arg in node.args:
             visit(arg, inside, varied)
 

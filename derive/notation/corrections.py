@@ -415,7 +415,7 @@ def _not_real_if_finite(method):
     @functools.wraps(method)
     def answered(self):
         answer = method(self)
-        return answer if answer is not False or self.args[0].is_finite is True else None
+        return answer if answer is not False or _finite_argument(self) else None
 
     return answered
 
