@@ -1739,8 +1739,9 @@ def test_a_float_literal_python_reads_as_inf_or_zero_is_an_input_error(tmp_path,
         ("x * {0.0: 1}.get(1e-200**7, 0)", "__hash__"),
         # Review: a Lost float's double was taken within a relative margin of 1e-9, but the
         # error of a difference is not relative: (1 + 1e-17)·1e5 - 99999.99999 is 1e-5 + 1e-12
-        # as written, its double 1.0000003e-5, and `> 1.0000002e-05` was decided True.
-        ("x * (1 if (1 + 1e-17) * math.sqrt(1e10) - 99999.99999 > 1.0000002e-05 else 0)", "__gt__"),
+        # as written, its double 1.0000003e-5, and `> 1.0000002e-05` was decided True. (Round
+        # 74: math.sqrt(1e10) is the literal 100000 now, so float() makes the computed float.)
+        ("x * (1 if (1 + 1e-17) * float('1e5') - 99999.99999 > 1.0000002e-05 else 0)", "__gt__"),
     ],
 )
 def test_arithmetic_that_no_longer_holds_the_number_written_is_an_input_error(
@@ -1818,6 +1819,51 @@ def test_a_fraction_meets_a_literal_exactly_on_either_side(tmp_path):
         _floats_document(tmp_path, "    claim('lost', '', '', x * Fraction(1e-200**7), 0),\n")
     # Outside a document's loading, Fraction is Python's again.
     assert Fraction(1, 10) + 0.2 == 0.30000000000000004 and Fraction(0.5) == Fraction(1, 2)
+
+
+@pytest.mark.parametrize(
+    "built",
+    [
+        "x * math.exp(1e-17)",
+        "x * math.sqrt(1 + 1e-20)",
+        "x * (1 + math.log1p(1e-300))",
+        "x * math.cos(1e-9)",
+    ],
+)
+def test_a_math_functions_value_its_double_does_not_hold_is_an_input_error(tmp_path, built):
+    """Round 74: math's functions read a literal's double and return Python's float, so
+    x·math.exp(1e-17) was built as 1.0·x and `= x` PROVED (false: e^(1/10¹⁷) is not 1). The
+    value a document's own call gets is marked (Lost) where it is irrational, and SymPy
+    refuses it, with the line."""
+    from derive.documents import LoadError
+
+    with pytest.raises(LoadError) as raised:
+        _floats_document(tmp_path, f"    claim('c', '', '', {built}, x),\n")
+    message = str(raised.value)
+    assert "line 7" in message and "math function's value" in message, message
+
+
+def test_a_math_functions_value_is_the_number_written_where_it_is_rational(tmp_path):
+    """Round 74: where the value at the numbers written is rational, a document's math call
+    gives it (a Written float): fsum([1, 1e-20]), fabs(1e-20), modf(1 + 1e-20) and
+    pow(1 + 1e-20, 2) were 1.0, 1e-20's double, (0.0, 1.0) and 1.0, and the false claims
+    below were PROVED; they are refuted now, and the true ones proved."""
+    doc = _floats_document(
+        tmp_path,
+        "    claim('fsum', '', '', x * math.fsum([1, 1e-20]), x, expect=REFUTED),\n"
+        "    claim('fabs', '', '', x * (1 + math.fabs(1e-20)), x, expect=REFUTED),\n"
+        "    claim('modf', '', '', x * math.modf(1 + 1e-20)[0], 0, expect=REFUTED),\n"
+        "    claim('pow', '', '', x * math.pow(1 + 1e-20, 2), x, expect=REFUTED),\n"
+        "    claim('tenth', '', '', x * math.fabs(0.1) + x * math.fsum([0.1, 0.2]), 2 * x / 5),\n"
+        "    claim('roots', '', '', x * (math.sqrt(0.25) + math.hypot(0.3, 0.4)), x),\n"
+        "    claim('parts', '', '', x * (math.modf(2.5)[0] + math.frexp(0.1)[0]), 13 * x / 10),\n"
+        "    claim('mods', '', '', x * (math.fmod(0.1, 0.03) + math.remainder(0.1, 0.03)),\n"
+        "          x / 50),\n"
+        "    claim('exact', '', '', x * (math.exp(0) + math.log(8, 2) + math.gamma(5)), 28 * x),\n"
+        "    claim('python', '', '', x * (1 if math.sqrt(2.0) > 1.4 else 0), x),\n",
+    )
+    statuses = [v.status for v in verify(doc, timeout=TIMEOUT)]
+    assert statuses == [REFUTED] * 4 + [PROVED] * 6
 
 
 def test_literals_python_computes_with_still_build_valid_documents(tmp_path):

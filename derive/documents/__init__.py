@@ -20,6 +20,7 @@ import traceback
 from derive.declare import ROOT as _ROOT
 from derive.documents._floats import exact_literals, kept_exact, written_int, written_literal
 from derive.documents._functions import kept_functions
+from derive.documents._math import kept_math
 from derive.documents._shapes import kept_shapes
 from derive.engine.deadline import Deadline, OutOfTime
 from derive.model import Document
@@ -165,7 +166,7 @@ def _checked(name: str, filename: str, importer, seconds: float | None = None) -
     mark = corrections.doubt_mark()
     try:
         # kept_functions innermost: the float watch sees its frames as its own caller's.
-        with _deadline(seconds), kept_functions(), kept_exact(), kept_shapes():
+        with _deadline(seconds), kept_functions(), kept_exact(), kept_math(), kept_shapes():
             module = importer()
     except OutOfTime:
         raise LoadError(

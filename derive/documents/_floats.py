@@ -55,6 +55,8 @@ _INTERNAL = {  # function: (its file, the local it computes on)
     "__int__": (os.path.join(os.sep + "sympy", "core", "expr.py"), "self"),
 }
 MAX_POWER = 4096  # a larger integer power of a literal is not carried exactly (see Lost)
+# The files exact_literals compiled: code running from one of them is the document's (_math).
+DOCUMENT_FILES: set[str] = set()
 
 
 EXACT_BITS = 4096  # an exact value past this many bits is not carried (see Lost)
@@ -209,8 +211,9 @@ def _refuse(value):
 
 _LOST = (
     "a float that no longer holds the number written (an exact value past "
-    f"{EXACT_BITS} bits, a power past {MAX_POWER}, or a literal that no double holds met a "
-    "float Python computed or a complex)"
+    f"{EXACT_BITS} bits, a power past {MAX_POWER}, a literal that no double holds meeting a "
+    "float Python computed or a complex, or a math function's value that its double does not "
+    "hold: math.exp(0.5) is not e^(1/2))"
 )
 
 
@@ -617,6 +620,7 @@ def exact_literals(source: bytes, filename: str):
     literals (a pattern takes literals only). A nonzero literal whose exponent is beyond 400,
     or that is inf to Python (1e350), raises RoundedFloat: Python reads it as 0 or inf, and
     SymPy would build x/1e400 as 0."""
+    DOCUMENT_FILES.add(filename)
     text = importlib.util.decode_source(source)
     lines = text.split("\n")
     edits = []  # (row, start column, end column, replacement)
