@@ -4883,3 +4883,46 @@ def test_facts_of_a_finite_argument_and_partial_rewrites_are_not_given_everywher
     ]
     for lhs, rhs, inputs in claims:
         _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=inputs)))
+
+
+def test_two_subs_at_one_point_are_told_apart_by_their_variables():
+    """Round 74 (helper 162): SymPy's Subs compared itself by its expression with each
+    variable renamed after its point, so ∂f/∂x and ∂f/∂y at (x, y) = (1, 1) of a definition f
+    (f := x·y², 1 and 2 there), and ∂L/∂w at w = 0 and ∂L/∂b at b = 0 of a logistic loss L,
+    were one Subs: 2·A = 2·B and A - B = 0 were built as identities and PROVED."""
+    x, y = symbols("x y", real=True)
+    f = define("f", (), x * y**2)
+    a = sympy.Subs(sympy.Derivative(f(), x), (x, y), (1, 1))
+    b = sympy.Subs(sympy.Derivative(f(), y), (x, y), (1, 1))
+    assert a != b and hash(a) != hash(b) and (a - b) != 0
+    for lhs, rhs in ((2 * a, 2 * b), (a - b, 0), (a + 1, b + 1)):
+        verdict = _verdict(_doc(lhs, rhs, inputs=(x, y), definitions=(f,)))
+        assert verdict.status is REFUTED, verdict
+    w, c = symbols("w c", real=True)
+    loss = define("loss", (), log(1 + exp(-(w * x + c))))
+    lhs = 2 * sympy.Derivative(loss(), w).subs(w, 0)
+    rhs = 2 * sympy.Derivative(loss(), c).subs(c, 0)
+    verdict = _verdict(_doc(lhs, rhs, inputs=(w, x, c), definitions=(loss,)))
+    assert verdict.status is REFUTED, verdict
+
+
+def test_an_increment_must_keep_the_moved_inputs_assumptions():
+    """Round 74 (helper 162): SymPy built Abs(x) as x for a positive x and floor(k) as k for an
+    integer k, so Δ|x| = Δx (false at x = 1, Δx = -3) and Δfloor(k) = Δk (false at Δk = 1/2)
+    were PROVED with Δx, Δk merely real. A perturbation that moves an input to a value not
+    known to keep its assumptions is an input error; a first-order one keeps only the facts
+    that hold near the point (positive, negative, nonzero)."""
+    from derive.notation.perturb import FirstOrder
+
+    x, k = symbols("x", positive=True), symbols("k", integer=True)
+    dx, dk, up = symbols("dx", real=True), symbols("dk", real=True), symbols("u", positive=True)
+    for perturbed, pair in [
+        (Increment, (x, dx)),
+        (Increment, (k, dk)),
+        (FirstOrder, (k, dk)),
+        (Increment, (IndexedBase("p", positive=True), IndexedBase("q", real=True))),
+    ]:
+        with pytest.raises(ValueError, match="not known to be"):
+            perturbed(Abs(pair[0]), pair)
+    assert _verdict(_doc(Increment(Abs(x), (x, up)), up, inputs=(x, up))).status is PROVED
+    assert _verdict(_doc(FirstOrder(Abs(x), (x, dx)), dx, inputs=(x, dx))).status is PROVED

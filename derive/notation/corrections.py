@@ -951,6 +951,16 @@ def _subs_new(cls, expr, variables, point, **assumptions):
     )
 
 
+def _subs_hashable_content(self):
+    """Subs._hashable_content, by which == and hash (and SymPy's cache) tell two Subs apart:
+    its arguments as written. SymPy's renamed each variable to a symbol named after its point,
+    so two variables at one point merged: ∂f/∂x and ∂f/∂y at (x, y) = (1, 1), or ∂L/∂w at
+    w = 0 and ∂L/∂b at b = 0 of a definition L, were one Subs, and ∂L/∂w|₀ - ∂L/∂b|₀ was built
+    as 0 (helper 162). Two Subs that differ only by their variables' names are told apart now
+    (a definition's body may hold either name, unseen)."""
+    return self._args
+
+
 def _carried(point, outer: list):
     """`point` with the `outer` pairs carried out; as a Subs where a pair's variable shows
     only in a definition's body that the point applies (while the engine works its
@@ -1431,6 +1441,7 @@ def apply() -> None:
     sympy.Subs.doit = _subs_doit
     sympy.Piecewise._intervals = _piecewise_intervals
     sympy.Subs.__new__ = _subs_new
+    sympy.Subs._hashable_content = _subs_hashable_content
     sympy.Derivative._eval_subs = _derivative_subs
     AppliedUndef._eval_subs = _application_subs
     ExprWithLimits._eval_subs = _limits_subs

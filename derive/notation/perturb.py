@@ -25,10 +25,71 @@ class CaptureError(ValueError):
 _BINDERS = (sympy.Subs, sympy.Integral, sympy.Lambda, Table, ArraySum)
 
 
+# The facts an input's assumptions may give it that SymPy builds on (Abs(x) is x for a
+# positive x, floor(k) is k for an integer k).
+_FACTS = (
+    "real",
+    "extended_real",
+    "finite",
+    "positive",
+    "negative",
+    "nonnegative",
+    "nonpositive",
+    "nonzero",
+    "zero",
+    "extended_positive",
+    "extended_negative",
+    "extended_nonnegative",
+    "extended_nonpositive",
+    "extended_nonzero",
+    "integer",
+    "rational",
+    "irrational",
+    "algebraic",
+    "transcendental",
+    "even",
+    "odd",
+    "prime",
+    "composite",
+    "noninteger",
+    "imaginary",
+)
+# Facts that hold near a point where they hold: a first-order perturbation moves x to
+# x + tΔx for t near 0 only.
+_OPEN = {"positive", "negative", "nonzero"}
+
+
+def _keeps_assumptions(cls, x, dx) -> None:
+    """Raise ValueError unless the input x, moved by dx, is known to keep every fact its
+    assumptions give it: the expression was built under them (for x positive, Abs(x) is x
+    and an increment of it Δx, false at x = 1, Δx = -3)."""
+    if isinstance(x, IndexedBase):
+        i = sympy.Dummy("i", integer=True)
+        point, step = x[i], dx[i]
+    else:
+        point, step = x, sympy.sympify(dx)
+    near = None  # a first-order perturbation's point near x: what x's open facts imply
+    if cls.NEAR:
+        step = sympy.Dummy("t", real=True) * step
+        near = sympy.Dummy("near", **{f: True for f in _OPEN if getattr(point, f"is_{f}")})
+    moved = point + step
+    for fact in _FACTS:
+        if near is not None and getattr(near, f"is_{fact}"):
+            continue
+        if getattr(point, f"is_{fact}") and not getattr(moved, f"is_{fact}"):
+            fact = fact.replace("_", " ")
+            raise ValueError(
+                f"{cls.__name__}: {x} is {fact} by its assumptions, and the expression was "
+                f"built so, but {x} + {dx} is not known to be {fact}: declare {dx} so that it "
+                f"is, or {x} without that assumption"
+            )
+
+
 class Perturbation(Expr):
     """Base of the perturbation nodes: args are (expr, Tuple(x, Δx), ...)."""
 
     SIGN = "Δ"
+    NEAR = False  # whether x moves only near itself (x + tΔx for t near 0)
 
     def __new__(cls, expr, *pairs):
         pairs = tuple(Tuple(*p) for p in pairs)
@@ -50,6 +111,8 @@ class Perturbation(Expr):
         moved = [x for x, _ in pairs]
         if len(set(moved)) != len(moved):
             raise ValueError(f"{cls.__name__}: an input moves twice; give each one pair")
+        for x, dx in pairs:
+            _keeps_assumptions(cls, x, dx)
         return Expr.__new__(cls, sympy.sympify(expr), *pairs)
 
     expr = property(lambda self: self.args[0])
@@ -126,6 +189,7 @@ class FirstOrder(Perturbation):
     """d/dt f(x + tΔx) at t = 0: the part of the increment that is linear in Δx."""
 
     SIGN = "dΔ"
+    NEAR = True
 
     def apply(self, inner):
         t = sympy.Dummy("t", real=True)
