@@ -122,6 +122,12 @@ def recurrence(
     when `initial` has them and `step` keeps them for a previous value that has them.
     """
     params = tuple(params)
+    if isinstance(start, bool) or not sympy.sympify(start).is_Integer:
+        raise ValueError(
+            f"recurrence {name}: start={start!r}; the first index is an integer (a number, not "
+            "a symbol: write the recurrence from a fixed start, and the claim at a size)"
+        )
+    start = int(start)
     initial = _whole_limits(sympy.sympify(initial))
     # The invariant: facts of `initial` that `step` keeps for previous values with just
     # those facts. A probe with more (positive, where only nonnegative is kept) would let
@@ -748,6 +754,10 @@ def _check_sizes(where: str, size: sympy.Symbol, low, values) -> None:
     only grow true), and each value of its grid."""
     if not isinstance(size, sympy.Symbol):
         return
+    if not sympy.sympify(low).is_Integer:
+        raise ValueError(
+            f"{where}: lows= gives size {size} the value {low}; a size's lowest value is an integer"
+        )
     low = sympy.Integer(low)
     for value in (*(low + step for step in range(4)), *values):
         number = sympy.sympify(value)

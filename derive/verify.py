@@ -26,6 +26,7 @@ from derive.engine.terms import (
     NotDerivable,
     check_capture,
     check_declared,
+    check_moves,
     concretize,
     context_of,
     desugared,
@@ -146,7 +147,9 @@ def _verify_item(doc: Document, item, timeout: float) -> Verdict:
     mark = doubt_mark()  # rewriting the claim's notation can make SymPy read a number
     try:
         written = (original.of,) if isinstance(original, Gradient) else (original.lhs, original.rhs)
-        check_capture(ctx, sympy.Tuple(*written, *(d.body for d in doc.definitions)))
+        as_written = sympy.Tuple(*written, *(d.body for d in doc.definitions))
+        check_capture(ctx, as_written)
+        check_moves(as_written)
         item = stripped(item)
         if isinstance(item, Gradient):
             finding, extra["derived"] = check_gradient(ctx, item)

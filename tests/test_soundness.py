@@ -1268,7 +1268,8 @@ def _floats_document(tmp_path, claims: str):
 
     path = tmp_path / "floats.py"
     path.write_text(
-        "import math; from decimal import Decimal; from fractions import Fraction\n"
+        "import cmath, math, statistics; from decimal import Decimal; "
+        "from fractions import Fraction\n"
         "from sympy import Abs, Float, Gt, Interval, Max, Min, Mul, Piecewise, S, acos, exp, im; "
         "from sympy import log, sign, sqrt, symbols, sympify\n"
         "from derive import REFUTED, Source, claim, document, sigmoid\n"
@@ -1828,6 +1829,9 @@ def test_a_fraction_meets_a_literal_exactly_on_either_side(tmp_path):
         "x * math.sqrt(1 + 1e-20)",
         "x * (1 + math.log1p(1e-300))",
         "x * math.cos(1e-9)",
+        "x * cmath.exp(1e-17).real",
+        "x * statistics.stdev([0.1, 0.3])",
+        "x * statistics.geometric_mean([1, 1 + 1e-20])",
     ],
 )
 def test_a_math_functions_value_its_double_does_not_hold_is_an_input_error(tmp_path, built):
@@ -1860,10 +1864,14 @@ def test_a_math_functions_value_is_the_number_written_where_it_is_rational(tmp_p
         "    claim('mods', '', '', x * (math.fmod(0.1, 0.03) + math.remainder(0.1, 0.03)),\n"
         "          x / 50),\n"
         "    claim('exact', '', '', x * (math.exp(0) + math.log(8, 2) + math.gamma(5)), 28 * x),\n"
-        "    claim('python', '', '', x * (1 if math.sqrt(2.0) > 1.4 else 0), x),\n",
+        "    claim('python', '', '', x * (1 if math.sqrt(2.0) > 1.4 else 0), x),\n"
+        "    claim('mean', '', '', 2 * x * statistics.mean([1, 1e-20]), x, expect=REFUTED),\n"
+        "    claim('fmean', '', '', 2 * x * statistics.fmean([1, 1e-20]), x, expect=REFUTED),\n"
+        "    claim('spread', '', '', x * statistics.pvariance([0.1, 0.3]), x / 100),\n"
+        "    claim('middle', '', '', x * statistics.median([0.3, 0.1, 0.2, 0.4]), x / 4),\n",
     )
     statuses = [v.status for v in verify(doc, timeout=TIMEOUT)]
-    assert statuses == [REFUTED] * 4 + [PROVED] * 6
+    assert statuses == [REFUTED] * 4 + [PROVED] * 6 + [REFUTED] * 2 + [PROVED] * 2
 
 
 def test_literals_python_computes_with_still_build_valid_documents(tmp_path):
@@ -4916,13 +4924,25 @@ def test_an_increment_must_keep_the_moved_inputs_assumptions():
 
     x, k = symbols("x", positive=True), symbols("k", integer=True)
     dx, dk, up = symbols("dx", real=True), symbols("dk", real=True), symbols("u", positive=True)
-    for perturbed, pair in [
-        (Increment, (x, dx)),
-        (Increment, (k, dk)),
-        (FirstOrder, (k, dk)),
-        (Increment, (IndexedBase("p", positive=True), IndexedBase("q", real=True))),
+    p, q = IndexedBase("p", positive=True), IndexedBase("q", real=True)
+    for lhs, rhs, inputs in [
+        (Increment(Abs(x), (x, dx)), dx, (x, dx)),
+        (Increment(floor(k), (k, dk)), dk, (k, dk)),
+        (FirstOrder(floor(k), (k, dk)), dk, (k, dk)),
+        (Increment(Abs(p[1]), (p, q)), q[1], (p, q)),
     ]:
-        with pytest.raises(ValueError, match="not known to be"):
-            perturbed(Abs(pair[0]), pair)
+        verdict = _verdict(_doc(lhs, rhs, inputs=inputs))
+        assert verdict.status is not PROVED and "not known to be" in verdict.error, verdict
     assert _verdict(_doc(Increment(Abs(x), (x, up)), up, inputs=(x, up))).status is PROVED
     assert _verdict(_doc(FirstOrder(Abs(x), (x, dx)), dx, inputs=(x, dx))).status is PROVED
+
+
+def test_a_size_starts_at_an_integer_and_a_recurrence_at_a_number():
+    """Round 74 (helper 163): lows={n: 33/2} reached the size grid (a crash) and induction's
+    base case (at n = 3/2, a claim PROVED "for n ≥ 3/2"); a recurrence's start=n crashed
+    where the claim unfolded it. Both are input errors, naming the value."""
+    x = IndexedBase("x", real=True)
+    with pytest.raises(ValueError, match="lowest value is an integer"):
+        _doc(Max(n, 1), n, inputs=(x,), sizes=GRID, lows={n: Rational(33, 2)})
+    with pytest.raises(ValueError, match="first index is an integer"):
+        recurrence("h", (t,), start=n, initial=0, step=lambda prev: prev + x[t])

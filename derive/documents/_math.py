@@ -15,9 +15,11 @@ NumPy, the standard library) get Python's floats as before.
 
 from __future__ import annotations
 
+import cmath
 import contextlib
 import math
 import numbers
+import statistics
 import sys
 
 import mpmath
@@ -116,6 +118,50 @@ _FUNCTIONS = {
     "modf": (None, None),  # two parts each: see _parts
     "frexp": (None, None),
 }
+
+
+def _mean(xs):
+    return sympy.Add(*xs) / len(xs)
+
+
+def _median(xs, pick=None):
+    xs, n = sorted(xs), len(xs)
+    if n % 2:
+        return xs[n // 2]
+    low, high = xs[n // 2 - 1], xs[n // 2]
+    return {None: (low + high) / 2, "low": low, "high": high}[pick]
+
+
+def _variance(xs, centre=None, sample=True):
+    centre = _mean(xs) if centre is None else centre
+    return sympy.Add(*((x - centre) ** 2 for x in xs)) / (len(xs) - (1 if sample else 0))
+
+
+def _harmonic_mean(xs):
+    return 0 if any(x == 0 for x in xs) else len(xs) / sympy.Add(*(1 / x for x in xs))
+
+
+def _covariance(xs, ys):
+    mx, my = _mean(xs), _mean(ys)
+    return sympy.Add(*((x - mx) * (y - my) for x, y in zip(xs, ys))) / (len(xs) - 1)
+
+
+# statistics' functions of data (lists of numbers) at the numbers written; the others give
+# floats SymPy refuses (quantiles, geometric_mean, correlation...).
+_STATISTICS = {
+    "mean": _mean,
+    "fmean": _mean,
+    "median": _median,
+    "median_low": lambda xs: _median(xs, "low"),
+    "median_high": lambda xs: _median(xs, "high"),
+    "pvariance": lambda xs, mu=None: _variance(xs, mu, sample=False),
+    "variance": lambda xs, xbar=None: _variance(xs, xbar),
+    "pstdev": lambda xs, mu=None: sympy.sqrt(_variance(xs, mu, sample=False)),
+    "stdev": lambda xs, xbar=None: sympy.sqrt(_variance(xs, xbar)),
+    "harmonic_mean": _harmonic_mean,
+    "covariance": _covariance,
+}
+
 # Functions that take iterables: each is read once, into a list, before the call.
 _ITERABLES = {"fsum": (0,), "prod": (0,), "dist": (0, 1)}
 
@@ -204,6 +250,40 @@ def _parts(name: str, arguments, result):
     return _kept(mantissa, exact / sympy.Integer(2) ** exponent), exponent
 
 
+def _marked_throughout(result):
+    """`result` with every float and complex in it marked Lost, with no bound (cmath's values
+    and the statistics _STATISTICS does not evaluate): a tuple (a named one too) or a list
+    element by element."""
+    if isinstance(result, float | complex) and not isinstance(result, Written | bool):
+        return _lost(result)
+    if isinstance(result, tuple | list):
+        items = [_marked_throughout(item) for item in result]
+        kind = type(result)
+        return kind(*items) if hasattr(result, "_fields") else kind(items)
+    return result
+
+
+def _statistic(name: str, arguments, options, result):
+    """`result`, statistics.`name` of the data in `arguments`, as _marked gives a math
+    function's: the statistic of the numbers written, a Written float where rational."""
+    evaluate = _STATISTICS.get(name)
+    if evaluate is None or not isinstance(result, float) or set(options) - {"mu", "xbar"}:
+        return _marked_throughout(result)
+    exact = _tree((*arguments, *options.values()), _exact)
+    flat = [e for arg in exact for e in (arg if isinstance(arg, list) else [arg])]
+    if any(e is None for e in flat) or not math.isfinite(result):
+        return _lost(result)
+    with unwatched():
+        value = evaluate(*exact)
+        if value.is_Rational:
+            return _kept(result, value)
+        approximation = value.evalf(60)
+    with mpmath.workprec(320):
+        near = mpmath.mpf(approximation._mpf_)
+        gap = abs(mpmath.mpf(result) - near) + abs(near) * mpmath.mpf(2) ** -180
+    return _lost(result, _up(float(gap) + 2**-1074))
+
+
 def _called(name: str, original):
     """math.`name` for a document's own calls (see the module's docstring); Python's for the
     others, its caller's file is not one exact_literals compiled."""
@@ -224,15 +304,73 @@ def _called(name: str, original):
     return call
 
 
+def _called_elsewhere(name: str, original, marking):
+    """cmath's or statistics' `name` for a document's own calls: its data read once, into
+    lists, and the result through `marking`."""
+
+    def call(*arguments, **options):
+        if sys._getframe(1).f_code.co_filename not in DOCUMENT_FILES:
+            return original(*arguments, **options)
+        arguments = tuple(a if isinstance(a, numbers.Number) else list(a) for a in arguments)
+        return marking(name, arguments, options, original(*arguments, **options))
+
+    call.__name__, call.__doc__, call.__wrapped__ = name, original.__doc__, original
+    return call
+
+
+# cmath's functions: every complex they give is marked (no bound): cmath.exp(1e-17).real is
+# 1.0, and x·that = x was PROVED.
+_CMATH = (
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atanh",
+    "cos",
+    "cosh",
+    "exp",
+    "log",
+    "log10",
+    "phase",
+    "polar",
+    "rect",
+    "sin",
+    "sinh",
+    "sqrt",
+    "tan",
+    "tanh",
+)
+# statistics' functions of data: _STATISTICS evaluates some; the others' floats are marked.
+_STATISTICS_MARKED = (
+    "correlation",
+    "geometric_mean",
+    "linear_regression",
+    "median_grouped",
+    "quantiles",
+)
+
+
 @contextlib.contextmanager
 def kept_math():
-    """Within: the math functions a document file calls itself give the number its literals
-    stand for (see the module's docstring)."""
-    originals = {name: getattr(math, name) for name in _FUNCTIONS if hasattr(math, name)}
-    for name, original in originals.items():
-        setattr(math, name, _called(name, original))
+    """Within: the math, cmath and statistics functions a document file calls itself give the
+    number its literals stand for (see the module's docstring)."""
+    replaced = []  # (module, name, original)
+    for name in _FUNCTIONS:
+        if hasattr(math, name):
+            replaced.append((math, name, _called(name, getattr(math, name))))
+    for name in _CMATH:
+        marking = lambda _name, _arguments, _options, result: _marked_throughout(result)  # noqa: E731
+        replaced.append((cmath, name, _called_elsewhere(name, getattr(cmath, name), marking)))
+    for name in (*_STATISTICS, *_STATISTICS_MARKED):
+        function = getattr(statistics, name, None)
+        if function is not None:
+            replaced.append((statistics, name, _called_elsewhere(name, function, _statistic)))
+    originals = [(module, name, getattr(module, name)) for module, name, _ in replaced]
+    for module, name, call in replaced:
+        setattr(module, name, call)
     try:
         yield
     finally:
-        for name, original in originals.items():
-            setattr(math, name, original)
+        for module, name, original in originals:
+            setattr(module, name, original)

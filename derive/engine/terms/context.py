@@ -23,6 +23,7 @@ from derive.model import Claim, Definition, Document
 from derive.notation.aggregates import SubsetSum, binds
 from derive.notation.corrections import doubt_mark, doubted_since
 from derive.notation.partials import as_partials
+from derive.notation.perturb import Perturbation
 from derive.notation.sequences import LoweringError
 
 AGGREGATES = (Sum, Product, SubsetSum)
@@ -202,6 +203,16 @@ def check_capture(ctx: Context, expr: sympy.Basic) -> None:
                     f"{node} binds {clash[0]}, which the definition {app.func} uses as a free "
                     f"symbol: rename the index {clash[0]} where it is bound"
                 )
+
+
+def check_moves(expr: sympy.Basic) -> None:
+    """Raise InputError where a perturbation in `expr` (a claim as written, the definitions'
+    bodies) moves an input to a value not known to keep the input's assumptions, under which
+    SymPy built the expression (helper 162: Δ|x| = Δx PROVED for a positive x)."""
+    for node in sympy.preorder_traversal(expr):
+        problem = node.unkept() if isinstance(node, Perturbation) else None
+        if problem:
+            raise InputError(problem)
 
 
 def _definition_symbols(ctx: Context, func) -> set:
