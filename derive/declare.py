@@ -90,7 +90,11 @@ def _function(name: str, assumptions: dict, *parts) -> sympy.FunctionClass:
         text = sympy.srepr(sympy.Tuple(*parts))
     except Exception:  # noqa: BLE001 - a part SymPy cannot print: its str tells it apart
         text = str(parts)
-    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    # srepr prints another definition's application by its name alone: its key tells apart
+    # f := g() + 1 for g := x from f := g() + 1 for g := y (one function before: helper 164).
+    applied = sympy.Tuple(*parts).atoms(sympy.core.function.AppliedUndef)
+    keys = sorted(f"{a.func}:{getattr(a.func, DEFINITION_KEY, '')}" for a in applied)
+    key = hashlib.sha256("|".join([text, *keys]).encode()).hexdigest()[:16]
     return sympy.Function(name, **assumptions, **{DEFINITION_KEY: key})
 
 

@@ -4946,3 +4946,31 @@ def test_a_size_starts_at_an_integer_and_a_recurrence_at_a_number():
         _doc(Max(n, 1), n, inputs=(x,), sizes=GRID, lows={n: Rational(33, 2)})
     with pytest.raises(ValueError, match="first index is an integer"):
         recurrence("h", (t,), start=n, initial=0, step=lambda prev: prev + x[t])
+
+
+def test_sympy_operations_on_a_definition_see_the_symbols_its_body_holds():
+    """Round 74 (helper 164): SymPy took a definition's application f() for a constant in
+    the symbols its body holds: diff(f(), x), Derivative(f(), x).doit() and the Subs of it
+    were built as 0, integrate(f(), (x, 0, 1)) and Σ_i g() (g := a[i]) as f() and n·g(),
+    Lambda(x, f())(2) as f(); a Subs renamed its own variable (Subs(f(), x, 0).subs(x, y)
+    was f at y = 0) and put a value into its later points only; and f := g() + 1 was one
+    function for two definitions g. Each false claim below was PROVED."""
+    x, y = symbols("x y", real=True)
+    f = define("f", (), x**2 * y)
+    h = define("h", (), x + 2 * y)
+    dx = sympy.Derivative(f(), x)
+    cases = [
+        (sympy.diff(f(), x), 0),
+        (dx.doit(), 0),
+        (sympy.Subs(dx, x, 1).doit(), 0),
+        (sympy.Lambda(x, f())(2), f()),
+        (sympy.Subs(h(), x, 0).subs(x, y), x),
+        (sympy.Subs(x + 2 * y, (y, x), (x, 1)).subs(x, 5), 1 + 2 * x),
+    ]
+    for lhs, rhs in cases:
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=(x, y), definitions=(f, h))))
+    assert sympy.diff(f(), x) == dx and sympy.integrate(f(), (x, 0, 1)).func is sympy.Integral
+    g = define("g", (), a[i])
+    assert Sum(g(), (i, 1, n)).doit().func is Sum
+    g1, g2 = define("g", (), x), define("g", (), y)
+    assert define("f", (), g1() + 1).func != define("f", (), g2() + 1).func

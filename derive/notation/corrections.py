@@ -266,6 +266,66 @@ def _in_a_body(variable, expr) -> bool:
     return any(variable in HIDDEN.get(a.func, ()) for a in expr.atoms(AppliedUndef))
 
 
+def _hides(variable, expr) -> bool:
+    """Whether a definition's body that `expr` applies depends on `variable`: holds it, or for
+    an entry x[1] any entry of x (SymPy sees an application as a constant in both)."""
+    if not HIDDEN or not isinstance(expr, sympy.Basic):
+        return False
+    for application in expr.atoms(AppliedUndef):
+        hidden = HIDDEN.get(application.func, ())
+        if variable in hidden:
+            return True
+        if isinstance(variable, sympy.Indexed) and any(
+            h == variable.base or (isinstance(h, sympy.Indexed) and h.base == variable.base)
+            for h in hidden
+        ):
+            return True
+    return False
+
+
+_DERIVATIVE_NEW = sympy.Derivative.__new__
+
+
+def _derivative_new(cls, expr, *variables, **options):
+    """Derivative.__new__, kept unevaluated where a definition's body that `expr` applies
+    depends on a variable: SymPy took the application for a constant, and diff(L(), b),
+    Derivative(f(), x).doit() were built as 0 (helper 164); the engine differentiates once
+    it has unfolded the bodies."""
+    if options.get("evaluate", False):
+        wanted = [v for v in sympy.flatten(variables) if isinstance(v, sympy.Basic)]
+        if any(_hides(v, sympy.sympify(expr)) for v in wanted if not v.is_Number):
+            options = {**options, "evaluate": False}
+    return _DERIVATIVE_NEW(cls, expr, *variables, **options)
+
+
+def _kept_over_bodies(doit, variables):
+    """A doit (of an Integral, a Sum, a Product or a Limit) that leaves the node as it is
+    where a definition's body in it depends on a variable it binds: SymPy took the
+    application for a constant, integrate(f(), (x, 0, 1)) was f() and Σ_i g() for
+    g := a[i] was n·g() (helper 164). Kept, the node is read (or refused) as written."""
+
+    def method(self, **hints):
+        if any(_hides(v, self) for v in variables(self)):
+            return self
+        return doit(self, **hints)
+
+    return method
+
+
+_LAMBDA_CALL = sympy.Lambda.__call__
+
+
+def _lambda_call(self, *arguments):
+    """Lambda.__call__, a Subs where a definition's body in it holds a variable (SymPy
+    replaced the variables structurally, and Lambda(x, f())(2) was f(): helper 164)."""
+    result = _LAMBDA_CALL(self, *arguments)  # SymPy's checks of the arguments
+    variables = self.variables
+    flat = all(isinstance(v, sympy.Symbol) for v in variables)
+    if flat and any(_hides(v, self.expr) for v in variables):
+        return sympy.Subs(self.expr, variables, arguments)
+    return result
+
+
 def _entry_in_sum(entry, expr) -> bool:
     """Whether `entry` (x[1]) is a tensor entry that `expr` holds as another inside a sum, a
     product, an integral or a table, by an index those bind (x[i] in Σ_i)."""
@@ -979,7 +1039,14 @@ _SUBS_SUBS = sympy.Subs._eval_subs
 
 def _subs_subs(self, old, new):
     """Subs._eval_subs, its variables that `new` holds renamed first (built at once: SymPy
-    holds a Subs equal to its renamed self, and its cache may give back either)."""
+    holds a Subs equal to its renamed self, and its cache may give back either). For one of
+    its own variables, only the points: SymPy renamed the variable in the expression, which
+    a definition's body does not follow (Subs(f(), x, 0).subs(x, y), f := x + 2y, was f at
+    y = 0), and reading its pairs one after another put the value into the later points only
+    (Subs(x + 2y, (y, x), (x, 1)).subs(x, 5), 11 as derive reads the pairs at once, was 1 + 2x;
+    helper 164)."""
+    if old in self.variables:
+        return sympy.Subs(self.expr, self.variables, [p._subs(old, new) for p in self.point])
     taken = captures(self.variables, old, new, self.expr)
     if not taken:
         return _SUBS_SUBS(self, old, new)
@@ -1442,6 +1509,12 @@ def apply() -> None:
     sympy.Piecewise._intervals = _piecewise_intervals
     sympy.Subs.__new__ = _subs_new
     sympy.Subs._hashable_content = _subs_hashable_content
+    sympy.Derivative.__new__ = _derivative_new
+    sympy.Lambda.__call__ = _lambda_call
+    bound = lambda node: [limit[0] for limit in node.limits]  # noqa: E731
+    for kind in (sympy.Integral, sympy.Sum, sympy.Product):
+        kind.doit = _kept_over_bodies(kind.doit, bound)
+    sympy.Limit.doit = _kept_over_bodies(sympy.Limit.doit, lambda node: [node.args[1]])
     sympy.Derivative._eval_subs = _derivative_subs
     AppliedUndef._eval_subs = _application_subs
     ExprWithLimits._eval_subs = _limits_subs
