@@ -147,7 +147,8 @@ def _verify_item(doc: Document, item, timeout: float) -> Verdict:
     mark = doubt_mark()  # rewriting the claim's notation can make SymPy read a number
     try:
         written = (original.of,) if isinstance(original, Gradient) else (original.lhs, original.rhs)
-        as_written = sympy.Tuple(*written, *(d.body for d in doc.definitions))
+        bodies = [part for d in doc.definitions for part in _bodies(d)]
+        as_written = sympy.Tuple(*written, *bodies)
         check_capture(ctx, as_written)
         check_moves(as_written)
         item = stripped(item)
@@ -167,6 +168,12 @@ def _verify_item(doc: Document, item, timeout: float) -> Verdict:
         finding = Finding(UNDECIDED, f"timeout after {timeout:g} s", "timeout")
     # The statement shows the claim as declared; the engine worked on its desugared form.
     return _verdict(doc, original, finding, time.perf_counter() - start, **extra)
+
+
+def _bodies(definition) -> tuple:
+    """A definition's body, and a recurrence's initial value (helper 165: a perturbation
+    there went unchecked)."""
+    return (definition.body, definition.initial) if definition.is_recurrence else (definition.body,)
 
 
 def stripped(item):

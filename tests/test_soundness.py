@@ -1825,6 +1825,12 @@ def test_a_fraction_meets_a_literal_exactly_on_either_side(tmp_path):
 @pytest.mark.parametrize(
     "built",
     [
+        # Round 74 (helper 165): a root of a literal or of a Fraction was Python's double.
+        "x * 1.0000000000000002**0.5",
+        "x * (10**16 + 1) ** 0.5",
+        "x * Fraction(10**16 + 1, 10**16) ** Fraction(1, 2)",
+        "x * statistics.NormalDist.from_samples([1, 1 + 1e-20]).mean",
+        "x * statistics.fmean([1, 2], [1, 3])",
         "x * math.exp(1e-17)",
         "x * math.sqrt(1 + 1e-20)",
         "x * (1 + math.log1p(1e-300))",
@@ -1868,10 +1874,18 @@ def test_a_math_functions_value_is_the_number_written_where_it_is_rational(tmp_p
         "    claim('mean', '', '', 2 * x * statistics.mean([1, 1e-20]), x, expect=REFUTED),\n"
         "    claim('fmean', '', '', 2 * x * statistics.fmean([1, 1e-20]), x, expect=REFUTED),\n"
         "    claim('spread', '', '', x * statistics.pvariance([0.1, 0.3]), x / 100),\n"
-        "    claim('middle', '', '', x * statistics.median([0.3, 0.1, 0.2, 0.4]), x / 4),\n",
+        "    claim('middle', '', '', x * statistics.median([0.3, 0.1, 0.2, 0.4]), x / 4),\n"
+        "    claim('frexp', '', '', x * math.frexp(2 - 1e-20)[1], 2 * x, expect=REFUTED),\n"
+        "    claim('sign', '', '', x * math.copysign(1.0, 0.0 - 1e-200 * 1e-200), x,\n"
+        "          expect=REFUTED),\n"
+        "    claim('root', '', '', x * 0.25**0.5 + x * Fraction(1, 4) ** Fraction(1, 2), x),\n",
     )
     statuses = [v.status for v in verify(doc, timeout=TIMEOUT)]
-    assert statuses == [REFUTED] * 4 + [PROVED] * 6 + [REFUTED] * 2 + [PROVED] * 2
+    assert statuses == [REFUTED] * 4 + [PROVED] * 6 + [REFUTED] * 2 + [PROVED] * 2 + [
+        REFUTED,
+        REFUTED,
+        PROVED,
+    ]
 
 
 def test_literals_python_computes_with_still_build_valid_documents(tmp_path):
@@ -4974,3 +4988,41 @@ def test_sympy_operations_on_a_definition_see_the_symbols_its_body_holds():
     assert Sum(g(), (i, 1, n)).doit().func is Sum
     g1, g2 = define("g", (), x), define("g", (), y)
     assert define("f", (), g1() + 1).func != define("f", (), g2() + 1).func
+
+
+def test_operations_by_a_definitions_application_see_the_definitions_it_applies():
+    """Round 74 (helper 165): diff(L(), p()) of L := -log(p()) and diff(k(3), k(2)) of a
+    recurrence were 0, L().subs(p(), 1/4) was L(); series, Poly and the simplification of
+    an integral took an application for a constant in a symbol its body holds; a
+    perturbation in a recurrence's initial value, or of a polar input, went unchecked; a
+    Lambda with a nested signature over a definition read it as a constant. Each false claim
+    below was PROVED."""
+    from derive.notation.perturb import Increment
+
+    w, b = symbols("w b", real=True)
+    x, u = symbols("x", positive=True), IndexedBase("u", real=True)
+    p = define("p", (), 1 / (1 + exp(-(w + b))))
+    loss = define("L", (), -log(p()))
+    h = recurrence("h", (t,), start=1, initial=w, step=lambda prev: b * prev + u[t])
+    g = define("g", (), w**2)
+    assert sympy.diff(loss(), p()).func is sympy.Derivative
+    assert sympy.diff(h(3), h(2)).func is sympy.Derivative
+    for lhs, rhs in ((sympy.diff(loss(), p()), 0), (sympy.diff(h(3), h(2)), 0)):
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, inputs=(w, b, u), definitions=(p, loss, h))))
+    for build in (
+        lambda: loss().subs(p(), Rational(1, 4)),
+        lambda: sympy.series(g(), w, 0, 3),
+        lambda: sympy.Poly(g() * w, w),
+    ):
+        with pytest.raises(ValueError, match="body"):
+            build()
+    y, z, d = symbols("y z d", real=True)
+    f = define("f", (), y + 2 * z)
+    nested = sympy.Lambda(((y, z),), f())((1, 2))
+    assert _verdict(_doc(nested, 5, inputs=(y, z), definitions=(f,))).status is PROVED
+    start = recurrence("s", (t,), start=0, initial=Increment(Abs(x), (x, d)), step=lambda v: v)
+    verdict = _verdict(_doc(start(0), d, inputs=(x, d), definitions=(start,)))
+    assert verdict.status is not PROVED and "not known to be" in verdict.error
+    q = symbols("q", polar=True)
+    verdict = _verdict(_doc(Increment(sympy.sqrt(q**2), (q, d)), d, inputs=(q, d)))
+    assert verdict.status is not PROVED and "polar" in verdict.error

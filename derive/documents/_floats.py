@@ -410,9 +410,8 @@ class Written(float):
             return value
         if integral and abs(known) > MAX_POWER and abs(self.exact) != 1:
             return _lost(value, self._power_error(int(known), value))  # 0.5**5000 is 0.0
-        if not integral:  # a root or a float power: as Python computes it
-            marked = isinstance(other, Lost | LostComplex) or not self.carried()
-            return _lost(value) if marked else value
+        if not integral:  # a root or a float power: the number written's, as math.pow's
+            return _root(self, other, value)
         return _kept(value, self.exact**known) if isinstance(value, float) else value
 
     def _power_error(self, n: int, value: float) -> float:
@@ -445,10 +444,9 @@ class Written(float):
                 raise ZeroDivisionError("0.0 cannot be raised to a negative power")
             value = float(other) ** float(self)
             return _kept(value, known**exponent) if isinstance(value, float) else value
-        if isinstance(other, fractions.Fraction):
-            other = float(other)  # as Fraction's own power computes with a float exponent
-        value = float.__rpow__(float(self), other)
-        return value if value is NotImplemented or self.carried() else _lost(value)
+        plain = float(other) if isinstance(other, fractions.Fraction) else other
+        value = float.__rpow__(float(self), plain)
+        return value if value is NotImplemented else _root(other, self, value)
 
     def __neg__(self):
         return Written(-float(self), -self.exact)
@@ -523,6 +521,16 @@ class Written(float):
 
     def __abs__(self):
         return Written(abs(float(self)), abs(self.exact))
+
+
+def _root(base, exponent, value):
+    """`value`, Python's base**exponent for an exponent that may not be an integer, as
+    math.pow gives it to a document (documents._math): the number written's power where
+    rational, else a Lost float. Python's double was taken as computed, and
+    x·1.0000000000000002**0.5 = x PROVED (helper 165)."""
+    from derive.documents._math import marked_power  # it builds on this module
+
+    return _lost(value) if isinstance(value, complex) else marked_power(base, exponent, value)
 
 
 for _name, _method in _operations().items():
@@ -1086,8 +1094,22 @@ def _exact_fractions() -> dict:
 
         return method
 
+    def powering(original):
+        """Fraction's power: a float for an exponent that is no integer (helper 165:
+        x·Fraction(10**16 + 1, 10**16)**Fraction(1, 2) = x PROVED), from a document a
+        Written or Lost float as math.pow gives it."""
+
+        def method(self, other, *modulo):
+            if isinstance(other, Written):
+                return NotImplemented
+            value = original(self, other, *modulo)
+            mine = sys._getframe(1).f_code.co_filename in DOCUMENT_FILES
+            return _root(self, other, value) if mine and isinstance(value, float) else value
+
+        return method
+
     for name in _FRACTION_DEFERS:
-        setattr(kind, name, deferring(originals[name]))
+        setattr(kind, name, (powering if name == "__pow__" else deferring)(originals[name]))
     construct = originals["__new__"]
 
     def new(cls, numerator=0, denominator=None, **options):

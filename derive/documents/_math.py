@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import cmath
 import contextlib
+import fractions
 import math
 import numbers
 import statistics
@@ -146,6 +147,7 @@ def _covariance(xs, ys):
     return sympy.Add(*((x - mx) * (y - my) for x, y in zip(xs, ys))) / (len(xs) - 1)
 
 
+_CENTRED = ("pvariance", "variance", "pstdev", "stdev")  # their second argument: the mean
 # statistics' functions of data (lists of numbers) at the numbers written; the others give
 # floats SymPy refuses (quantiles, geometric_mean, correlation...).
 _STATISTICS = {
@@ -226,8 +228,10 @@ def _marked(name: str, arguments, result):
     if any(e is None for e in flat):
         return _lost(result)
     sympy_function, mp_function = _FUNCTIONS[name]
-    if name == "copysign":
-        return _kept(result, abs(flat[0]) * (1 if math.copysign(1.0, arguments[1]) > 0 else -1))
+    if name == "copysign":  # by the sign of the number written (-1e-200*1e-200 is -1e-400,
+        # its double +0.0: helper 165), by the double's sign bit for a zero
+        sign = flat[1] < 0 if flat[1] != 0 else math.copysign(1.0, arguments[1]) < 0
+        return _kept(result, -abs(flat[0]) if sign else abs(flat[0]))
     if _evaluable(name, flat):
         with unwatched():
             value = sympy_function(*exact)
@@ -238,16 +242,33 @@ def _marked(name: str, arguments, result):
     return _lost(result, _bound(mp_function, exact, result))
 
 
+def marked_power(base, exponent, value):
+    """`value`, Python's base**exponent (floats, ints, Fractions, literals), as math.pow's
+    value a document gets (see _marked)."""
+    if not isinstance(value, float):
+        return value
+    return _marked("pow", (base, exponent), value)
+
+
 def _parts(name: str, arguments, result):
-    """modf's (fractional, integral) and frexp's (mantissa, exponent) of the number written."""
+    """modf's (fractional, integral) and frexp's (mantissa, exponent) of the number written
+    (frexp(2 - 1e-20) is (1 - 1/(2·10²⁰), 1), where the double's is (0.5, 2): helper 165)."""
     exact = _exact(arguments[0])
     if exact is None:
         return tuple(_lost(r) if isinstance(r, float) else r for r in result)
     if name == "modf":
         whole = sympy.Integer(int(exact))  # toward zero
         return _kept(result[0], exact - whole), _kept(result[1], whole)
-    mantissa, exponent = result
-    return _kept(mantissa, exact / sympy.Integer(2) ** exponent), exponent
+    if exact == 0:
+        return result
+    size = abs(_fraction(exact))
+    exponent = size.numerator.bit_length() - size.denominator.bit_length()
+    while size >= 2**exponent:
+        exponent += 1
+    while size < fractions.Fraction(2) ** (exponent - 1):
+        exponent -= 1
+    mantissa = exact / sympy.Integer(2) ** exponent
+    return _kept(float(_fraction(mantissa)), mantissa), exponent
 
 
 def _marked_throughout(result):
@@ -267,7 +288,9 @@ def _statistic(name: str, arguments, options, result):
     """`result`, statistics.`name` of the data in `arguments`, as _marked gives a math
     function's: the statistic of the numbers written, a Written float where rational."""
     evaluate = _STATISTICS.get(name)
-    if evaluate is None or not isinstance(result, float) or set(options) - {"mu", "xbar"}:
+    arity = 2 if name in _CENTRED or name == "covariance" else 1  # data (twice), or a centre
+    extra = set(options) - {"mu", "xbar"} or len(arguments) + len(options) > arity
+    if evaluate is None or not isinstance(result, float) or extra:  # fmean's weights...
         return _marked_throughout(result)
     exact = _tree((*arguments, *options.values()), _exact)
     flat = [e for arg in exact for e in (arg if isinstance(arg, list) else [arg])]
@@ -351,6 +374,21 @@ _STATISTICS_MARKED = (
 )
 
 
+class _MarkedNormalDist(statistics.NormalDist):
+    """statistics.NormalDist as a document gets it: every float it gives is marked (its mean
+    from_samples([1, 1 + 1e-20]) was 1.0: helper 165)."""
+
+    __slots__ = ()
+
+    def __getattribute__(self, name):
+        value = super().__getattribute__(name)
+        if name.startswith("_"):
+            return value
+        if callable(value):
+            return lambda *arguments, **options: _marked_throughout(value(*arguments, **options))
+        return _marked_throughout(value)
+
+
 @contextlib.contextmanager
 def kept_math():
     """Within: the math, cmath and statistics functions a document file calls itself give the
@@ -366,6 +404,7 @@ def kept_math():
         function = getattr(statistics, name, None)
         if function is not None:
             replaced.append((statistics, name, _called_elsewhere(name, function, _statistic)))
+    replaced.append((statistics, "NormalDist", _MarkedNormalDist))
     originals = [(module, name, getattr(module, name)) for module, name, _ in replaced]
     for module, name, call in replaced:
         setattr(module, name, call)

@@ -272,6 +272,11 @@ def _hides(variable, expr) -> bool:
     if not HIDDEN or not isinstance(expr, sympy.Basic):
         return False
     for application in expr.atoms(AppliedUndef):
+        if isinstance(variable, AppliedUndef) and application != variable:
+            # ∂L/∂p of L := -log(p()), ∂k(3)/∂k(2) of a recurrence: an application the body
+            # applies (helper 165: diff(L(), p()) was 0).
+            if variable.func in APPLIED.get(application.func, ()):
+                return True
         hidden = HIDDEN.get(application.func, ())
         if variable in hidden:
             return True
@@ -312,6 +317,36 @@ def _kept_over_bodies(doit, variables):
     return method
 
 
+def _refused_over_bodies(method, name: str, variables):
+    """`method` (an Expr's series, Poly's constructor) refusing where a definition's body in
+    the expression depends on a variable it works in: SymPy took the application for a
+    constant there (series(h(), x) of h := 1/(1 - x) was h(), Poly(g()·x, x).diff(x) g():
+    helper 165)."""
+
+    def refusing(self, *arguments, **options):
+        expr = self if isinstance(self, sympy.Basic) else sympy.sympify(arguments[0])
+        for variable in variables(self, arguments, options):
+            if isinstance(variable, sympy.Basic) and _hides(variable, expr):
+                raise ValueError(
+                    f"{name} in {variable} of {sympy.sstr(expr)}: a definition there depends on "
+                    f"{variable} through its body, which SymPy does not see; apply it to the "
+                    "body (f.body) instead"
+                )
+        return method(self, *arguments, **options)
+
+    return refusing
+
+
+def _series_variable(self, arguments, options) -> list:
+    """The variable of Expr.series(x, ...) and its kin."""
+    return [arguments[0] if arguments else options.get("x")]
+
+
+def _generators(cls, arguments, options) -> list:
+    """The generators of Poly(expr, *gens, gens=...)."""
+    return [*sympy.flatten(arguments[1:]), *sympy.flatten([options.get("gens", ())])]
+
+
 _LAMBDA_CALL = sympy.Lambda.__call__
 
 
@@ -319,11 +354,20 @@ def _lambda_call(self, *arguments):
     """Lambda.__call__, a Subs where a definition's body in it holds a variable (SymPy
     replaced the variables structurally, and Lambda(x, f())(2) was f(): helper 164)."""
     result = _LAMBDA_CALL(self, *arguments)  # SymPy's checks of the arguments
-    variables = self.variables
-    flat = all(isinstance(v, sympy.Symbol) for v in variables)
-    if flat and any(_hides(v, self.expr) for v in variables):
-        return sympy.Subs(self.expr, variables, arguments)
-    return result
+    if not any(_hides(v, self.expr) for v in self.variables):
+        return result
+    pairs = list(_paired(self.signature, arguments))  # Lambda(((y, z),), …)((1, 2)) too
+    return sympy.Subs(self.expr, [v for v, _ in pairs], [a for _, a in pairs])
+
+
+def _paired(signature, arguments):
+    """(variable, argument) for a Lambda's (nested) signature and the arguments of a call
+    that SymPy accepted."""
+    for variable, argument in zip(signature, arguments):
+        if isinstance(variable, sympy.Tuple | tuple):
+            yield from _paired(variable, argument)
+        else:
+            yield variable, argument
 
 
 def _entry_in_sum(entry, expr) -> bool:
@@ -876,15 +920,23 @@ def _in_body(old, expr) -> bool:
 HIDDEN: dict = {}
 
 
+# A definition's function → the functions its bodies apply, through the bodies of those too
+# (a recurrence's own function among them: k(t) applies k(t - 1)).
+APPLIED: dict = {}
+
+
 def hide(func, params, *bodies) -> None:
-    """Register what the bodies of the definition `func(params)` hold besides `params`."""
-    held = set()
+    """Register what the bodies of the definition `func(params)` hold besides `params`, and
+    the definitions they apply."""
+    held, applied = set(), set()
     for body in bodies:
         held |= set(body.free_symbols) - set(params)
         for node in body.atoms(AppliedUndef):
+            applied |= {node.func, *APPLIED.get(node.func, ())}
             if node.func != func:
                 held |= HIDDEN.get(node.func, frozenset())
     HIDDEN[func] = frozenset(held)
+    APPLIED[func] = frozenset(applied)
 
 
 def held(expr) -> set:
@@ -921,6 +973,14 @@ def _application_subs(self, old, new):
     dropped the substitution), and ValueError where `old` is another expression that holds
     one: no Subs can stand for x[1] → 2 inside a body."""
     hidden = HIDDEN.get(self.func)
+    applies = isinstance(old, AppliedUndef) and old != self
+    if applies and new != old and _THROUGH_BODIES.get():
+        if old.func in APPLIED.get(self.func, ()):  # helper 165: L().subs(p(), 1/4) was L()
+            raise ValueError(
+                f"{sympy.sstr(self)}.subs({sympy.sstr(old)}, {sympy.sstr(new)}): {self.func} "
+                f"applies {old.func} in its definition's body, where a substitution cannot "
+                "reach; substitute for the inputs it is computed from, or make it a parameter"
+            )
     if hidden and new != old and _THROUGH_BODIES.get():
         if old in hidden:
             return sympy.Subs(self, old, new)
@@ -1515,6 +1575,12 @@ def apply() -> None:
     for kind in (sympy.Integral, sympy.Sum, sympy.Product):
         kind.doit = _kept_over_bodies(kind.doit, bound)
     sympy.Limit.doit = _kept_over_bodies(sympy.Limit.doit, lambda node: [node.args[1]])
+    for kind in (sympy.Integral, sympy.Sum, sympy.Product):
+        kind._eval_simplify = _kept_over_bodies(kind._eval_simplify, bound)
+    for name in ("series", "nseries", "lseries", "aseries"):
+        method = getattr(sympy.Expr, name)
+        setattr(sympy.Expr, name, _refused_over_bodies(method, "a series", _series_variable))
+    sympy.Poly.__new__ = _refused_over_bodies(sympy.Poly.__new__, "a polynomial", _generators)
     sympy.Derivative._eval_subs = _derivative_subs
     AppliedUndef._eval_subs = _application_subs
     ExprWithLimits._eval_subs = _limits_subs

@@ -53,6 +53,10 @@ _FACTS = (
     "composite",
     "noninteger",
     "imaginary",
+    "polar",
+    "complex",
+    "hermitian",
+    "antihermitian",
 )
 # Facts that hold near a point where they hold: a first-order perturbation moves x to
 # x + tΔx for t near 0 only.
