@@ -24,6 +24,7 @@ from derive.engine.runner import Crashed, Done, run_tasks
 from derive.engine.terms import (
     InputError,
     NotDerivable,
+    check_bound_values,
     check_capture,
     check_declared,
     check_moves,
@@ -150,6 +151,7 @@ def _verify_item(doc: Document, item, timeout: float) -> Verdict:
         bodies = [part for d in doc.definitions for part in _bodies(d)]
         as_written = sympy.Tuple(*written, *bodies)
         check_capture(ctx, as_written)
+        check_bound_values(ctx, as_written)
         check_moves(as_written)
         item = stripped(item)
         if isinstance(item, Gradient):

@@ -5026,3 +5026,32 @@ def test_operations_by_a_definitions_application_see_the_definitions_it_applies(
     q = symbols("q", polar=True)
     verdict = _verdict(_doc(Increment(sympy.sqrt(q**2), (q, d)), d, inputs=(q, d)))
     assert verdict.status is not PROVED and "polar" in verdict.error
+
+
+def test_factoring_and_limits_see_what_a_definitions_body_holds():
+    """Round 74 (helpers 166, 167): factor_terms(Σ_k y·h()·k) for h := k was y·h()·Σ_k k,
+    simplify of Σ_{k≤n} h() + Σ_{n<k≤2n} h() was 2n·h(), factor of ∫ y·g()·x dx pulled g() out,
+    gruntz(g(), x, oo) was g() and (q() + x).as_leading_term(x) was q() (each PROVED, false);
+    a Subs of a free index inside a body was read at the grid's values of the index
+    (PROVED_AT_SIZES where false), and a[c].subs(a[1], 0) was a[c] (PROVED). Matrix([f()]).diff(x)
+    and diff(f(), [x, y]) crashed."""
+    x, y = symbols("x y", real=True)
+    h, g, q = define("h", (), k), define("g", (), 1 / x), define("q", (), x**2)
+    assert sympy.factor_terms(Sum(y * h() * k, (k, 1, n))).func is Sum
+    halves = Sum(h(), (k, 1, n)) + Sum(h(), (k, n + 1, 2 * n))
+    assert sympy.simplify(halves).has(Sum)
+    assert sympy.factor(sympy.Integral(y * g() * x, (x, 1, 2))).func is sympy.Integral
+    for build in (
+        lambda: sympy.gruntz(g(), x, sympy.oo),
+        lambda: (q() + x).as_leading_term(x),
+        lambda: sympy.Matrix([q()]).diff(x),
+        lambda: sympy.diff(q(), [x, y]),
+        lambda: a[c].subs(a[1], 0),
+    ):
+        with pytest.raises((ValueError, NotImplementedError)):
+            build()
+    free = symbols("free", integer=True)
+    f = define("f", (), a[free])
+    options = dict(inputs=(a,), definitions=(f,), sizes=GRID, indices={free: (1, n)})
+    verdict = _verdict(_doc(f().subs(free, 1), a[free], **options))
+    assert verdict.status is not PROVED_AT_SIZES and "free index" in verdict.error, verdict

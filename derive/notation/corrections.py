@@ -185,9 +185,9 @@ import sys
 import sympy
 from mpmath import libmp as mlib
 from sympy.codegen import cfunctions
-from sympy.concrete.expr_with_limits import ExprWithLimits
+from sympy.concrete.expr_with_limits import AddWithLimits, ExprWithLimits
 from sympy.core import evalf as evalf_module
-from sympy.core import function, relational
+from sympy.core import exprtools, function, relational
 from sympy.core import random as sympy_random
 from sympy.core.function import Application, AppliedUndef, WildFunction
 from sympy.core.logic import fuzzy_and
@@ -238,10 +238,11 @@ def _is_eq(lhs, rhs, assumptions=None):
 
 def _subs_doit(self, **hints):
     """Subs.doit with its substitutions simultaneous (see the module docstring); kept as it
-    is, while the engine works, where a variable shows only in a definition's body (the
-    engine's substitutions leave applications alone: it unfolds them first)."""
+    is where a variable shows in a definition's body: the engine's substitutions leave
+    applications alone (it unfolds them first), and SymPy's doit asks an application whether
+    it has the variable, which it has (see _has), and substituted into the derivative."""
     expr, variables, point = self.args
-    if not _THROUGH_BODIES.get() and any(_in_a_body(v, expr) for v in variables):
+    if any(_in_a_body(v, expr) for v in variables):
         return self
     if any(_entry_in_sum(v, expr) for v in variables):
         return self  # SymPy's substitution would not reach a[i] at i = 1 (see _limits_subs)
@@ -288,6 +289,42 @@ def _hides(variable, expr) -> bool:
     return False
 
 
+_HAS = sympy.Basic._has
+
+
+def _has(self, iterargs, *patterns):
+    """Basic._has (has, has_free), true too where a definition's body that `self` applies
+    depends on a pattern (a symbol, a tensor entry, an application): SymPy decides by it what
+    an expression is independent of (a limit, an antiderivative, a factor pulled out of a sum
+    or an integral), and took an application for a constant (helper 166: simplify of Σ_k h()
+    for h := k was n·h(), gruntz(g(), x, oo) was g())."""
+    if _HAS(self, iterargs, *patterns):
+        return True
+    if not HIDDEN or not isinstance(self, sympy.Basic):
+        return False
+    return any(isinstance(p, sympy.Basic) and _hides(p, self) for p in patterns)
+
+
+_INDEXED_SUBS = sympy.Indexed._eval_subs
+
+
+def _indexed_subs(self, old, new):
+    """Indexed._eval_subs; ValueError for a substitution of another entry of the same tensor
+    that this one may be: a[c].subs(a[1], 0) left a[c] (SymPy compares the entries by their
+    written indices), false at c = 1, and a[c] = a[c] was PROVED (helper 167)."""
+    same = isinstance(old, sympy.Indexed) and old.base == self.base and old != self
+    if same and _THROUGH_BODIES.get() and len(old.indices) == len(self.indices):
+        pairs = list(zip(self.indices, old.indices))
+        if all(sympy.Eq(a, b) is not sympy.false for a, b in pairs):
+            raise ValueError(
+                f"{sympy.sstr(self)}.subs({sympy.sstr(old)}, {sympy.sstr(new)}): the entry "
+                f"{sympy.sstr(self)} is {sympy.sstr(old)} at some values of its index, which a "
+                "substitution cannot tell; substitute for the whole tensor, or write the value "
+                "with a KroneckerDelta"
+            )
+    return _INDEXED_SUBS(self, old, new)
+
+
 _DERIVATIVE_NEW = sympy.Derivative.__new__
 
 
@@ -299,8 +336,21 @@ def _derivative_new(cls, expr, *variables, **options):
     if options.get("evaluate", False):
         wanted = [v for v in sympy.flatten(variables) if isinstance(v, sympy.Basic)]
         if any(_hides(v, sympy.sympify(expr)) for v in wanted if not v.is_Number):
+            arrays = any(not isinstance(v, sympy.Basic | int) or _array(v) for v in variables)
+            if arrays or not issubclass(cls, sympy.Derivative) or cls is not sympy.Derivative:
+                # Matrix([f()]).diff(x), diff(f(), [x, y]): SymPy's array derivatives take no
+                # unevaluated entry (helper 166: they crashed)
+                raise ValueError(
+                    f"an array derivative of {sympy.sstr(expr)}: a definition there depends on "
+                    "a variable through its body; differentiate each entry, Derivative(e, x)"
+                )
             options = {**options, "evaluate": False}
     return _DERIVATIVE_NEW(cls, expr, *variables, **options)
+
+
+def _array(value) -> bool:
+    """Whether `value` is a matrix or an array (a derivative's variable or its expression)."""
+    return isinstance(value, sympy.MatrixBase | sympy.NDimArray)
 
 
 def _kept_over_bodies(doit, variables):
@@ -340,6 +390,16 @@ def _refused_over_bodies(method, name: str, variables):
 def _series_variable(self, arguments, options) -> list:
     """The variable of Expr.series(x, ...) and its kin."""
     return [arguments[0] if arguments else options.get("x")]
+
+
+def _arguments(self, arguments, options) -> list:
+    """The symbols of Expr.as_leading_term(*symbols)."""
+    return list(arguments)
+
+
+def _second_argument(self, arguments, options) -> list:
+    """The variable of Expr.taylor_term(n, x)."""
+    return list(arguments[1:2])
 
 
 def _generators(cls, arguments, options) -> list:
@@ -1570,6 +1630,8 @@ def apply() -> None:
     sympy.Subs.__new__ = _subs_new
     sympy.Subs._hashable_content = _subs_hashable_content
     sympy.Derivative.__new__ = _derivative_new
+    sympy.Basic._has = _has
+    sympy.Indexed._eval_subs = _indexed_subs
     sympy.Lambda.__call__ = _lambda_call
     bound = lambda node: [limit[0] for limit in node.limits]  # noqa: E731
     for kind in (sympy.Integral, sympy.Sum, sympy.Product):
@@ -1577,6 +1639,14 @@ def apply() -> None:
     sympy.Limit.doit = _kept_over_bodies(sympy.Limit.doit, lambda node: [node.args[1]])
     for kind in (sympy.Integral, sympy.Sum, sympy.Product):
         kind._eval_simplify = _kept_over_bodies(kind._eval_simplify, bound)
+    # factor, factor_terms and simplify pull what shows none of the bound variables out of a
+    # sum or an integral (helper 166: factor_terms(Σ_k y·h()·k) for h := k was y·h()·Σ_k k).
+    AddWithLimits._eval_factor = _kept_over_bodies(AddWithLimits._eval_factor, bound)
+    exprtools._factor_sum_int = _kept_over_bodies(exprtools._factor_sum_int, bound)
+    leading = sympy.Expr.as_leading_term
+    sympy.Expr.as_leading_term = _refused_over_bodies(leading, "a leading term", _arguments)
+    taylor = sympy.Expr.taylor_term
+    sympy.Expr.taylor_term = _refused_over_bodies(taylor, "a Taylor term", _second_argument)
     for name in ("series", "nseries", "lseries", "aseries"):
         method = getattr(sympy.Expr, name)
         setattr(sympy.Expr, name, _refused_over_bodies(method, "a series", _series_variable))

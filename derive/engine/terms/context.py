@@ -205,6 +205,27 @@ def check_capture(ctx: Context, expr: sympy.Basic) -> None:
                 )
 
 
+def check_bound_values(ctx: Context, expr: sympy.Basic) -> None:
+    """Raise InputError where a Subs binds a size or a free index of the document that a
+    definition's body in it holds: the engine puts each size's and index's values into the
+    bodies it unfolds, through the Subs (helper 167: f := a[c], f().subs(c, 1) = a[c] was
+    PROVED_AT_SIZES n = 1, 2, 3, false at c = 2)."""
+    for node in sympy.preorder_traversal(expr):
+        if not isinstance(node, sympy.Subs):
+            continue
+        for variable in node.variables:
+            if variable not in ctx.grids and variable not in ctx.ranges:
+                continue
+            for app in node.expr.atoms(AppliedUndef):
+                if app.func in ctx.definitions and variable in _definition_symbols(ctx, app.func):
+                    kind = "a size" if variable in ctx.grids else "a free index"
+                    raise InputError(
+                        f"{node} substitutes for {variable}, {kind} of the document, inside the "
+                        f"definition {app.func}: make {variable} a parameter of {app.func} and "
+                        "apply it at the value"
+                    )
+
+
 def check_moves(expr: sympy.Basic) -> None:
     """Raise InputError where a perturbation in `expr` (a claim as written, the definitions'
     bodies) moves an input to a value not known to keep the input's assumptions, under which
