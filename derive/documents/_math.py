@@ -210,6 +210,11 @@ def _bound(mp_function, exact, result: float) -> float:
     return _up(float(gap) + 2**-1074)
 
 
+def _flat(arguments) -> list:
+    """`arguments` with their lists (fsum's, dist's data) opened."""
+    return [a for arg in arguments for a in (arg if isinstance(arg, list) else [arg])]
+
+
 def _tree(arguments, convert):
     """`arguments` with each number converted, lists of numbers (fsum's, dist's) too."""
     return [
@@ -224,7 +229,7 @@ def _marked(name: str, arguments, result):
     if not isinstance(result, float) or not math.isfinite(result):
         return _lost(result) if isinstance(result, float) else result
     exact = _tree(arguments, _exact)
-    flat = [e for arg in exact for e in (arg if isinstance(arg, list) else [arg])]
+    flat = _flat(exact)
     if any(e is None for e in flat):
         return _lost(result)
     sympy_function, mp_function = _FUNCTIONS[name]
@@ -293,7 +298,7 @@ def _statistic(name: str, arguments, options, result):
     if evaluate is None or not isinstance(result, float) or extra:  # fmean's weights...
         return _marked_throughout(result)
     exact = _tree((*arguments, *options.values()), _exact)
-    flat = [e for arg in exact for e in (arg if isinstance(arg, list) else [arg])]
+    flat = _flat(exact)
     if any(e is None for e in flat) or not math.isfinite(result):
         return _lost(result)
     with unwatched():
@@ -308,8 +313,8 @@ def _statistic(name: str, arguments, options, result):
 
 
 def _called(name: str, original):
-    """math.`name` for a document's own calls (see the module's docstring); Python's for the
-    others, its caller's file is not one exact_literals compiled."""
+    """math.`name` for a document's own calls (see the module's docstring), Python's for a
+    caller whose file exact_literals did not compile."""
     iterables = _ITERABLES.get(name, ())
 
     def call(*arguments, **options):

@@ -337,7 +337,7 @@ def _derivative_new(cls, expr, *variables, **options):
         wanted = [v for v in sympy.flatten(variables) if isinstance(v, sympy.Basic)]
         if any(_hides(v, sympy.sympify(expr)) for v in wanted if not v.is_Number):
             arrays = any(not isinstance(v, sympy.Basic | int) or _array(v) for v in variables)
-            if arrays or not issubclass(cls, sympy.Derivative) or cls is not sympy.Derivative:
+            if arrays or cls is not sympy.Derivative:  # an ArrayDerivative
                 # Matrix([f()]).diff(x), diff(f(), [x, y]): SymPy's array derivatives take no
                 # unevaluated entry (helper 166: they crashed)
                 raise ValueError(
@@ -354,7 +354,8 @@ def _array(value) -> bool:
 
 
 def _kept_over_bodies(doit, variables):
-    """A doit (of an Integral, a Sum, a Product or a Limit) that leaves the node as it is
+    """A doit (of an Integral, a Sum, a Product or a Limit; also their simplification and
+    factoring) that leaves the node as it is
     where a definition's body in it depends on a variable it binds: SymPy took the
     application for a constant, integrate(f(), (x, 0, 1)) was f() and Σ_i g() for
     g := a[i] was n·g() (helper 164). Kept, the node is read (or refused) as written."""
@@ -1636,9 +1637,8 @@ def apply() -> None:
     bound = lambda node: [limit[0] for limit in node.limits]  # noqa: E731
     for kind in (sympy.Integral, sympy.Sum, sympy.Product):
         kind.doit = _kept_over_bodies(kind.doit, bound)
-    sympy.Limit.doit = _kept_over_bodies(sympy.Limit.doit, lambda node: [node.args[1]])
-    for kind in (sympy.Integral, sympy.Sum, sympy.Product):
         kind._eval_simplify = _kept_over_bodies(kind._eval_simplify, bound)
+    sympy.Limit.doit = _kept_over_bodies(sympy.Limit.doit, lambda node: [node.args[1]])
     # factor, factor_terms and simplify pull what shows none of the bound variables out of a
     # sum or an integral (helper 166: factor_terms(Σ_k y·h()·k) for h := k was y·h()·Σ_k k).
     AddWithLimits._eval_factor = _kept_over_bodies(AddWithLimits._eval_factor, bound)
