@@ -5055,3 +5055,82 @@ def test_factoring_and_limits_see_what_a_definitions_body_holds():
     options = dict(inputs=(a,), definitions=(f,), sizes=GRID, indices={free: (1, n)})
     verdict = _verdict(_doc(f().subs(free, 1), a[free], **options))
     assert verdict.status is not PROVED_AT_SIZES and "free index" in verdict.error, verdict
+
+
+def _built_document(tmp_path, lhs: str, rhs: str):
+    """A document file of one claim over definitions whose bodies hold x or k (g := x,
+    q := x², e := exp(x), r := 1/x, kk := k), a positive p and a positive size n; loaded as
+    `derive verify` loads it."""
+    from derive.documents import load
+
+    path = tmp_path / "built.py"
+    path.write_text(
+        "from sympy import *\n"
+        "from sympy.concrete.summations import eval_sum\n"
+        "from derive import Source, claim, define, document\n"
+        "x, y = symbols('x y', real=True)\n"
+        "p = symbols('p', positive=True)\n"
+        "k, n = symbols('k n', integer=True, positive=True)\n"
+        "c = symbols('c', integer=True)\n"
+        "a = IndexedBase('a', real=True)\n"
+        "g, q, e = define('g', (), x), define('q', (), x**2), define('e', (), exp(x))\n"
+        "r, kk = define('r', (), 1 / x), define('kk', (), k)\n"
+        "h = define('h', (y,), y * q())\n"
+        "DOCUMENT = document('built', 'built', Source('s', 's.md'), inputs=(x, y, p, k, a),\n"
+        "    definitions=(g, q, e, r, kk, h), sizes={n: (1, 2, 3)}, claims=(\n"
+        f"    claim('c', '1', 'c', {lhs}, {rhs}),\n"
+        "))\n"
+    )
+    return load(str(path))
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs",
+    [
+        # Structural operations on an application, read as a constant in what its body holds
+        # (helper 168; my own for xreplace, replace and evalf).
+        ("e().xreplace({exp(x): 1})", "e()"),
+        ("q().replace(x, 1)", "q()"),
+        ("q().evalf(subs={x: 1})", "q()"),
+        ("q().n(subs={x: 1})", "q()"),
+        ("(x*g() + 3*x).coeff(x)", "g() + 3"),
+        ("(x*g()*y).as_independent(x)[0]", "y*g()"),
+        ("collect(x**2 + x*q(), x, evaluate=False)[x]", "q()"),
+        ("solve(g() - 2*x + 1, x)[0]", "g()/2 + S(1)/2"),
+        ("gcd(x*q(), x**2)", "x"),
+        ("sqf_part(x**2*q())", "x*q()"),
+        ("Integer(int(bool(g().is_constant(x))))", "1"),
+        ("separatevars(x*y*g(), symbols=[x, y], dict=True)['coeff']", "g()"),
+        ("limit_seq(r(), x)", "r()"),
+        ("eval_sum(kk(), (k, 1, n))", "n*kk()"),
+        ("Integer(int(bool(Sum(1/kk()**2, (k, 1, oo)).is_absolutely_convergent())))", "0"),
+        ("minimum(q(), x, Interval(-1, 1))", "0"),
+        # A value a variable's declared facts exclude (helper 169): SymPy had used them.
+        ("Abs(p).subs(p, -1)", "-1"),
+        ("Abs(p).xreplace({p: -1})", "-1"),
+        ("Abs(p).subs(p, x)", "x"),
+        ("Max(n, 1).subs(n, 0)", "0"),
+        ("Subs(Abs(p), p, -1).doit()", "-1"),
+        ("Lambda(p, Abs(p))(-1)", "-1"),
+        ("a[c].xreplace({a[1]: 0})", "a[c]"),
+    ],
+)
+def test_structural_operations_a_document_calls_see_bodies_and_declarations(tmp_path, lhs, rhs):
+    """Round 75: each claim was built as an identity and PROVED, false for the operation the
+    document wrote (coeff of x in x·g() + 3x for g := x is 3, not g() + 3; |p| at p = -1 is
+    1). Now a clear input error names the operation."""
+    from derive.documents import LoadError
+
+    with pytest.raises(LoadError, match="body|declared|entry"):
+        _built_document(tmp_path, lhs, rhs)
+
+
+def test_xreplace_of_a_symbol_a_body_holds_is_a_substitution(tmp_path):
+    """f().xreplace({x: 1}) of q := x² was q() (`q at 1 = q` PROVED); now Subs(q(), x, 1),
+    and an xreplace of a parameter stays the application at the new argument."""
+    (wrong,) = verify(_built_document(tmp_path, "q().xreplace({x: 1})", "q()"), timeout=TIMEOUT)
+    assert wrong.status is REFUTED, wrong
+    (right,) = verify(_built_document(tmp_path, "h(y).xreplace({x: 2})", "4*y"), timeout=TIMEOUT)
+    assert right.status is PROVED, right
+    (arg,) = verify(_built_document(tmp_path, "h(y).xreplace({y: 3})", "3*x**2"), timeout=TIMEOUT)
+    assert arg.status is PROVED, arg

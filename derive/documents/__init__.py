@@ -166,7 +166,14 @@ def _checked(name: str, filename: str, importer, seconds: float | None = None) -
     mark = corrections.doubt_mark()
     try:
         # kept_functions innermost: the float watch sees its frames as its own caller's.
-        with _deadline(seconds), kept_functions(), kept_exact(), kept_math(), kept_shapes():
+        with (
+            _deadline(seconds),
+            corrections.building(),
+            kept_functions(),
+            kept_exact(),
+            kept_math(),
+            kept_shapes(),
+        ):
             module = importer()
     except OutOfTime:
         raise LoadError(

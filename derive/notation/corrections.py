@@ -180,8 +180,10 @@ import collections
 import contextlib
 import contextvars
 import functools
+import os
 import sys
 
+import mpmath
 import sympy
 from mpmath import libmp as mlib
 from sympy.codegen import cfunctions
@@ -242,6 +244,8 @@ def _subs_doit(self, **hints):
     applications alone (it unfolds them first), and SymPy's doit asks an application whether
     it has the variable, which it has (see _has), and substituted into the derivative."""
     expr, variables, point = self.args
+    if _building_here() and _by_the_document():
+        _check_values(f"doit of {sympy.sstr(self)}", zip(variables, point))
     if any(_in_a_body(v, expr) for v in variables):
         return self
     if any(_entry_in_sum(v, expr) for v in variables):
@@ -312,17 +316,27 @@ def _indexed_subs(self, old, new):
     """Indexed._eval_subs; ValueError for a substitution of another entry of the same tensor
     that this one may be: a[c].subs(a[1], 0) left a[c] (SymPy compares the entries by their
     written indices), false at c = 1, and a[c] = a[c] was PROVED (helper 167)."""
-    same = isinstance(old, sympy.Indexed) and old.base == self.base and old != self
-    if same and _THROUGH_BODIES.get() and len(old.indices) == len(self.indices):
-        pairs = list(zip(self.indices, old.indices))
-        if all(sympy.Eq(a, b) is not sympy.false for a, b in pairs):
-            raise ValueError(
-                f"{sympy.sstr(self)}.subs({sympy.sstr(old)}, {sympy.sstr(new)}): the entry "
-                f"{sympy.sstr(self)} is {sympy.sstr(old)} at some values of its index, which a "
-                "substitution cannot tell; substitute for the whole tensor, or write the value "
-                "with a KroneckerDelta"
-            )
+    if _THROUGH_BODIES.get() and _may_be(self, old):
+        raise _entry_error("subs", self, old, new)
     return _INDEXED_SUBS(self, old, new)
+
+
+def _may_be(entry, other) -> bool:
+    """Whether `other` is another entry of `entry`'s tensor that `entry` is at some values of
+    its indices."""
+    same = isinstance(other, sympy.Indexed) and other.base == entry.base and other != entry
+    if not same or len(other.indices) != len(entry.indices):
+        return False
+    return all(sympy.Eq(a, b) is not sympy.false for a, b in zip(entry.indices, other.indices))
+
+
+def _entry_error(operation: str, entry, old, new) -> ValueError:
+    return ValueError(
+        f"{sympy.sstr(entry)}.{operation}({sympy.sstr(old)}, {sympy.sstr(new)}): the entry "
+        f"{sympy.sstr(entry)} is {sympy.sstr(old)} at some values of its index, which a "
+        "substitution cannot tell; substitute for the whole tensor, or write the value "
+        "with a KroneckerDelta"
+    )
 
 
 _DERIVATIVE_NEW = sympy.Derivative.__new__
@@ -415,6 +429,8 @@ def _lambda_call(self, *arguments):
     """Lambda.__call__, a Subs where a definition's body in it holds a variable (SymPy
     replaced the variables structurally, and Lambda(x, f())(2) was f(): helper 164)."""
     result = _LAMBDA_CALL(self, *arguments)  # SymPy's checks of the arguments
+    if _building_here() and _by_the_document():
+        _check_values(f"{sympy.sstr(self)}(...)", _paired(self.signature, arguments))
     if not any(_hides(v, self.expr) for v in self.variables):
         return result
     pairs = list(_paired(self.signature, arguments))  # Lambda(((y, z),), …)((1, 2)) too
@@ -986,6 +1002,11 @@ HIDDEN: dict = {}
 APPLIED: dict = {}
 
 
+# A definition's function → its parameters and bodies, which xreplace, replace and
+# evalf(subs=...) are checked against while a document builds its expressions.
+BODIES: dict = {}
+
+
 def hide(func, params, *bodies) -> None:
     """Register what the bodies of the definition `func(params)` hold besides `params`, and
     the definitions they apply."""
@@ -998,6 +1019,7 @@ def hide(func, params, *bodies) -> None:
                 held |= HIDDEN.get(node.func, frozenset())
     HIDDEN[func] = frozenset(held)
     APPLIED[func] = frozenset(applied)
+    BODIES[func] = (tuple(params), bodies)
 
 
 def held(expr) -> set:
@@ -1054,6 +1076,301 @@ def _application_subs(self, old, new):
                 "it a parameter of the definition"
             )
     return _APPLICATION_SUBS(self, old, new)
+
+
+# On while a document builds its expressions (documents.load). SymPy's structural
+# operations that the document's own code calls (xreplace, replace, evalf(subs=...),
+# coefficients, solvers, ...) are then checked against the bodies of the definitions an
+# expression applies: SymPy sees an application as a constant in the symbols its body holds.
+# The same operations called by SymPy or by derive stay SymPy's.
+_BUILDING = contextvars.ContextVar("building", default=False)
+_DIRECT = contextvars.ContextVar("direct", default=False)  # inside a document's own call
+_VISITING = contextvars.ContextVar("visiting", default=frozenset())
+_OWN = tuple(
+    os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+    for module in (sympy, mpmath, sys.modules[__name__.split(".")[0]])
+)
+
+
+@contextlib.contextmanager
+def building():
+    """Within: a document builds its expressions (see _BUILDING)."""
+    token = _BUILDING.set(True)
+    try:
+        yield
+    finally:
+        _BUILDING.reset(token)
+
+
+def _building_here() -> bool:
+    return _BUILDING.get() and _THROUGH_BODIES.get()
+
+
+def _checked_here() -> bool:
+    return bool(BODIES) and _building_here()
+
+
+def _by_the_document(depth: int = 2) -> bool:
+    """Whether the caller `depth` frames up (the caller of the method that asks) is the
+    document's code or a module it imports: not SymPy's, mpmath's or derive's."""
+    name = sys._getframe(depth).f_code.co_filename
+    return not name.startswith("<") and not os.path.abspath(name).startswith(_OWN)
+
+
+def _bodies_at(application, args=None) -> list:
+    """The bodies of the definition `application` applies, at its arguments (or `args`)."""
+    params, bodies = BODIES.get(application.func, ((), ()))
+    at = dict(zip(params, application.args if args is None else args))
+    with engine_substitution():
+        return [body.xreplace(at) for body in bodies]
+
+
+def _reached(operation: str, expr, what) -> ValueError:
+    return ValueError(
+        f"{operation} of {sympy.sstr(expr)}: {sympy.sstr(what)} reaches into the body of a "
+        "definition it applies, which SymPy does not see into (it would leave the body as "
+        "it is); use .subs(symbol, value), or apply it to the body (f.body)"
+    )
+
+
+def _touches(old, bodies) -> bool:
+    """Whether `old` is, or holds, what the bodies hold free (an entry: its tensor)."""
+    free = set().union(*(held(body) for body in bodies))
+    if isinstance(old, sympy.Indexed):
+        return any(body.has(old.base) for body in bodies)
+    return bool(set(getattr(old, "free_symbols", ())) & free) or old in free
+
+
+def _checked_xreplace(xreplace):
+    """Basic.xreplace (Atom.xreplace); called by a document while it is built, its values
+    checked (_check_values) and its reach into definitions' bodies (see
+    _application_xreplace, _indexed_xreplace)."""
+
+    def checked(self, rule, *arguments, **options):
+        if not (_building_here() and _by_the_document()):
+            return xreplace(self, rule, *arguments, **options)
+        _check_values(f"xreplace of {sympy.sstr(self)}", _pairs((rule,)))
+        token = _DIRECT.set(True)
+        try:
+            return xreplace(self, rule, *arguments, **options)
+        finally:
+            _DIRECT.reset(token)
+
+    return checked
+
+
+_APPLICATION_XREPLACE = AppliedUndef._xreplace
+
+
+def _application_xreplace(self, rule):
+    """AppliedUndef._xreplace; in a document's own xreplace, for a definition's application
+    whose bodies the rule would change other than through its arguments: a Subs where the
+    keys are symbols its bodies hold, else ValueError (f().xreplace({x: 1}) of f := x² was
+    f(), and `f at 1 = f` was PROVED)."""
+    value, changed = _APPLICATION_XREPLACE(self, rule)
+    visiting = _VISITING.get()
+    direct = _DIRECT.get() and _checked_here()
+    if self in rule or not direct or self.func not in BODIES or self.func in visiting:
+        return value, changed
+    bodies = _bodies_at(self)
+    touched = {old: new for old, new in rule.items() if old != new and _touches(old, bodies)}
+    if not touched:
+        return value, changed
+    token = _VISITING.set(visiting | {self.func})
+    try:
+        wanted = [body.xreplace(touched) for body in bodies]
+        same = wanted == _bodies_at(self, [a.xreplace(rule) for a in self.args])
+    finally:
+        _VISITING.reset(token)
+    if same:
+        return value, changed
+    hidden = HIDDEN.get(self.func, frozenset())
+    for old in touched:
+        if old not in hidden:
+            raise _reached("xreplace", self, old)
+    with engine_substitution():  # Subs renames its variables by xreplace
+        return sympy.Subs(value, tuple(touched), tuple(touched.values())), True
+
+
+_INDEXED_XREPLACE = sympy.Indexed._xreplace
+
+
+def _indexed_xreplace(self, rule):
+    """Indexed._xreplace; in a document's own xreplace, ValueError for another entry of the
+    same tensor that this one may be (see _indexed_subs): a[c].xreplace({a[1]: 0}) was a[c]."""
+    if self not in rule and _DIRECT.get() and _checked_here():
+        for old, new in rule.items():
+            if old != new and _may_be(self, old):
+                raise _entry_error("xreplace", self, old, new)
+    return _INDEXED_XREPLACE(self, rule)
+
+
+_REPLACE = sympy.Basic.replace
+
+
+def _replace(self, query, value, map=False, simultaneous=True, exact=None):
+    """Basic.replace; called by a document while it is built, ValueError where the
+    replacement would change the body of a definition the expression applies other than
+    through its arguments (it leaves bodies as they are)."""
+    result = _REPLACE(self, query, value, map=map, simultaneous=simultaneous, exact=exact)
+    if _checked_here() and isinstance(self, sympy.Basic) and _by_the_document():
+        options = {"simultaneous": simultaneous, "exact": exact}
+        if _replace_reaches(self, query, value, options, frozenset()):
+            raise _reached("replace", self, query)
+    return result
+
+
+def _replace_reaches(expr, query, value, options, visiting) -> bool:
+    """Whether replace(query, value) would change a body that `expr` applies, at its
+    arguments, other than through them; or a body those apply."""
+    for application in expr.atoms(AppliedUndef):
+        if application.func not in BODIES or application.func in visiting:
+            continue
+        args = [_REPLACE(a, query, value, **options) for a in application.args]
+        bodies = _bodies_at(application)
+        if [_REPLACE(b, query, value, **options) for b in bodies] != _bodies_at(application, args):
+            return True
+        inner = visiting | {application.func}
+        if any(_replace_reaches(b, query, value, options, inner) for b in bodies):
+            return True
+    return False
+
+
+# Facts a symbol (or a tensor's entry) may be declared with that SymPy uses as it builds an
+# expression: |p| is p for a positive p, Max(n, 1) is n for a positive n.
+_KEPT_FACTS = (
+    "positive",
+    "negative",
+    "nonnegative",
+    "nonpositive",
+    "nonzero",
+    "zero",
+    "integer",
+    "real",
+    "rational",
+    "even",
+    "odd",
+    "finite",
+    "extended_real",
+    "extended_positive",
+    "extended_negative",
+    "extended_nonnegative",
+    "extended_nonpositive",
+    "prime",
+)
+
+
+def _check_values(operation: str, pairs) -> None:
+    """ValueError for a document's substitution of a value not known to have every fact its
+    variable is declared with (helper 169: Abs(p).subs(p, -1) for a positive p was built as
+    -1, since SymPy had built Abs(p) as p; Max(n, 1).subs(n, 0) as 0)."""
+    for old, new in pairs:
+        old, new = sympy.sympify(old), sympy.sympify(new)
+        if not isinstance(old, sympy.Symbol | sympy.Indexed) or old == new:
+            continue
+        for fact in _KEPT_FACTS:
+            if getattr(old, f"is_{fact}") is True and getattr(new, f"is_{fact}", None) is not True:
+                raise ValueError(
+                    f"{operation}: {sympy.sstr(old)} is declared {fact}, and "
+                    f"{sympy.sstr(new)} is not known to be {fact} (SymPy used the declaration "
+                    "as it built the expression: |p| is p for a positive p); substitute a value "
+                    "that keeps it, or declare the variable with fewer assumptions"
+                )
+
+
+def _pairs(arguments) -> list:
+    """The (old, new) pairs of Basic.subs(*arguments)."""
+    if len(arguments) == 2:
+        return [tuple(arguments)]
+    if len(arguments) != 1:
+        return []
+    sequence = arguments[0]
+    if isinstance(sequence, dict | sympy.Dict):
+        return list(sequence.items())
+    if isinstance(sequence, set):
+        return list(sequence)
+    try:
+        return [tuple(pair) for pair in sequence]
+    except TypeError:
+        return []
+
+
+_SIGNS = ("positive", "negative", "nonnegative", "nonpositive", "nonzero", "zero", "even", "odd")
+_LAMBDA_NEW = sympy.Lambda.__new__
+
+
+def _lambda_new(cls, signature, expr):
+    """Lambda.__new__; a document's Lambda of a variable declared with a sign (or parity) is
+    refused while it is built: SymPy used the declaration in the body, and the Lambda renames
+    its variable to one without it (Lambda(p, Abs(p))(-1) for a positive p was -1)."""
+    if _building_here() and _by_the_document():
+        for variable in sympy.flatten([signature]):
+            facts = [f for f in _SIGNS if getattr(variable, f"is_{f}", None) is True]
+            if isinstance(variable, sympy.Symbol) and facts:
+                raise ValueError(
+                    f"Lambda of {sympy.sstr(variable)}: it is declared {facts[0]}, which SymPy "
+                    "used as it built the body, and a Lambda's argument need not be; bind a "
+                    "symbol declared integer=True or real=True alone"
+                )
+    return _LAMBDA_NEW(cls, signature, expr)
+
+
+_BASIC_SUBS = sympy.Basic.subs
+
+
+def _subs(self, *arguments, **options):
+    """Basic.subs; called by a document while it is built, its values checked against their
+    variables' declared facts (_check_values)."""
+    if _building_here() and _by_the_document():
+        _check_values(f"subs of {sympy.sstr(self)}", _pairs(arguments))
+    return _BASIC_SUBS(self, *arguments, **options)
+
+
+_EVALF_METHOD = evalf_module.EvalfMixin.evalf
+
+
+def _evalf_method(self, n=15, subs=None, *rest, **options):
+    """EvalfMixin.evalf; called by a document while it is built, ValueError where subs=
+    names what a definition's body holds (the value was the application's, unsubstituted)."""
+    if subs and isinstance(self, sympy.Basic) and _checked_here() and _by_the_document():
+        for old in subs:
+            if any(_touches(old, _bodies_at(a)) for a in self.atoms(AppliedUndef)):
+                raise _reached("evalf(subs=...)", self, old)
+    return _EVALF_METHOD(self, n, subs, *rest, **options)
+
+
+def _refused_for_documents(function, name: str):
+    """`function` (a method or a function: coefficients, independence, solvers, gcds, ...),
+    refusing when a document calls it while it is built on an expression that applies a
+    definition whose body holds symbols besides its parameters: SymPy reads such an
+    application as a constant in them (helper 168: (x·g()).coeff(x) of g := x was g(),
+    solve(g() - 2x + 1, x) was g()/2 + 1/2, gcd(x·q(), x²) of q := x² was x)."""
+
+    @functools.wraps(function)
+    def refusing(*arguments, **options):
+        if _checked_here() and _by_the_document():
+            for expr in _expressions(arguments, options):
+                for application in expr.atoms(AppliedUndef):
+                    hidden = HIDDEN.get(application.func)
+                    if hidden:
+                        raise ValueError(
+                            f"{name} of {sympy.sstr(expr)}: {application.func} holds "
+                            f"{sympy.sstr(sorted(hidden, key=str)[0])} in its definition's "
+                            f"body, where SymPy does not look (it takes {sympy.sstr(application)}"
+                            " for a constant there); apply it to the body (f.body) instead"
+                        )
+        return function(*arguments, **options)
+
+    return refusing
+
+
+def _expressions(arguments, options) -> list:
+    """The SymPy expressions among the arguments, also inside lists and tuples."""
+    found = []
+    for value in (*arguments, *options.values()):
+        items = value if isinstance(value, list | tuple | set) else [value]
+        found += [v for v in items if isinstance(v, sympy.Basic)]
+    return found
 
 
 def _fresh(variables) -> dict:
@@ -1550,6 +1867,89 @@ def same_order() -> None:
     sympy_random._assumptions_rng.seed(ASSUMPTIONS_SEED)
 
 
+# What a document may not call on an application of a definition whose body holds symbols
+# besides its parameters (see _refused_for_documents): methods, then functions.
+_STRUCTURAL_METHODS = (
+    (sympy.Expr, ("coeff", "as_coefficient", "as_independent", "is_constant")),
+    (sympy.Expr, ("is_polynomial", "is_rational_function", "is_algebraic_expr")),
+    (sympy.Sum, ("is_convergent", "is_absolutely_convergent", "euler_maclaurin")),
+    (sympy.Product, ("is_convergent",)),
+)
+_STRUCTURAL_FUNCTIONS = (
+    "solve",
+    "solveset",
+    "linsolve",
+    "nonlinsolve",
+    "roots",
+    "real_roots",
+    "nroots",
+    "solve_univariate_inequality",
+    "reduce_inequalities",
+    "rsolve",
+    "limit_seq",
+    "gcd",
+    "lcm",
+    "gcd_list",
+    "lcm_list",
+    "cofactors",
+    "sqf_part",
+    "sqf",
+    "sqf_list",
+    "factor_list",
+    "div",
+    "rem",
+    "quo",
+    "degree",
+    "LC",
+    "LM",
+    "LT",
+    "discriminant",
+    "resultant",
+    "separatevars",
+    "collect",
+    "eval_sum",
+    "minimum",
+    "maximum",
+    "function_range",
+    "periodicity",
+    "is_increasing",
+    "is_decreasing",
+    "is_monotonic",
+    "is_strictly_increasing",
+    "is_strictly_decreasing",
+    "decompogen",
+    "apart",
+    "apart_list",
+    "residue",
+    "singularities",
+    "continuous_domain",
+    "is_convex",
+    "stationary_points",
+    "not_empty_in",
+    "difference_delta",
+)
+
+
+def _install_structural() -> None:
+    for kind, names in _STRUCTURAL_METHODS:
+        for name in names:
+            method = getattr(kind, name)
+            setattr(kind, name, _refused_for_documents(method, name))
+    originals = {}
+    for module in list(sys.modules.values()):
+        for name in _STRUCTURAL_FUNCTIONS:
+            found = getattr(module, name, None)
+            if callable(found) and getattr(found, "__module__", "").startswith("sympy"):
+                originals.setdefault(found, _refused_for_documents(found, name))
+    for module in list(sys.modules.values()):
+        if not getattr(module, "__name__", "").startswith("sympy"):
+            continue
+        for name in _STRUCTURAL_FUNCTIONS:
+            found = getattr(module, name, None)
+            if found in originals:
+                setattr(module, name, originals[found])
+
+
 def apply() -> None:
     """Install the corrections (once; idempotent)."""
     same_order()
@@ -1653,6 +2053,15 @@ def apply() -> None:
     sympy.Poly.__new__ = _refused_over_bodies(sympy.Poly.__new__, "a polynomial", _generators)
     sympy.Derivative._eval_subs = _derivative_subs
     AppliedUndef._eval_subs = _application_subs
+    sympy.Basic.xreplace = _checked_xreplace(sympy.Basic.xreplace)
+    sympy.Atom.xreplace = _checked_xreplace(sympy.Atom.xreplace)
+    sympy.Basic.subs = _subs
+    sympy.Lambda.__new__ = _lambda_new
+    _install_structural()
+    AppliedUndef._xreplace = _application_xreplace
+    sympy.Indexed._xreplace = _indexed_xreplace
+    sympy.Basic.replace = _replace
+    evalf_module.EvalfMixin.evalf = evalf_module.EvalfMixin.n = _evalf_method
     ExprWithLimits._eval_subs = _limits_subs
     sympy.Subs._eval_subs = _subs_subs
     sympy.Lambda._eval_subs = _lambda_subs
