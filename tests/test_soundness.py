@@ -4176,6 +4176,9 @@ def test_a_wrong_proof_of_a_claim_false_only_at_an_irrational_zero_is_refuted(mo
     from derive.engine import decide as decide_module
 
     monkeypatch.setattr(decide_module, "_prove_generic", lambda job: "a wrong strategy")
+    # The exact search has a 4 s slice; on a loaded host (the suite on two workers) the cubic's
+    # root took longer and the wrong proof stood, so this test gives it more time.
+    monkeypatch.setattr(decide_module, "SWITCH_SECONDS", 30.0)
     verdict = _verdict(_doc(lhs, 0, inputs=(b, v)))
     assert verdict.status is REFUTED, f"{verdict.status}: {verdict.scope}"
     assert "the strategy is at fault" in " ".join(verdict.details)
