@@ -5116,6 +5116,8 @@ def _built_document(tmp_path, lhs: str, rhs: str):
         ("Subs(Abs(p), p, -1).doit()", "-1"),
         ("Lambda(p, Abs(p))(-1)", "-1"),
         ("a[c].xreplace({a[1]: 0})", "a[c]"),
+        ("Matrix([Abs(p)]).subs(p, -1)[0]", "-1"),
+        ("Matrix([e()]).xreplace({exp(x): 1})[0]", "e()"),
     ],
 )
 def test_structural_operations_a_document_calls_see_bodies_and_declarations(tmp_path, lhs, rhs):

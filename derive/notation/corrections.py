@@ -196,6 +196,7 @@ from sympy.core.logic import fuzzy_and
 from sympy.core.power import Pow
 from sympy.functions.elementary import piecewise
 from sympy.functions.elementary.trigonometric import _pi_coeff
+from sympy.matrices.matrixbase import MatrixBase
 from sympy.polys.polyerrors import BasePolynomialError
 from sympy.utilities.iterables import is_sequence
 
@@ -1315,15 +1316,17 @@ def _lambda_new(cls, signature, expr):
     return _LAMBDA_NEW(cls, signature, expr)
 
 
-_BASIC_SUBS = sympy.Basic.subs
+def _checked_subs(subs):
+    """Basic.subs (a matrix's subs, which substitutes into each entry from SymPy's code);
+    called by a document while it is built, its values checked against their variables'
+    declared facts (_check_values)."""
 
+    def checked(self, *arguments, **options):
+        if _building_here() and _by_the_document():
+            _check_values(f"subs of {sympy.sstr(self)}", _pairs(arguments))
+        return subs(self, *arguments, **options)
 
-def _subs(self, *arguments, **options):
-    """Basic.subs; called by a document while it is built, its values checked against their
-    variables' declared facts (_check_values)."""
-    if _building_here() and _by_the_document():
-        _check_values(f"subs of {sympy.sstr(self)}", _pairs(arguments))
-    return _BASIC_SUBS(self, *arguments, **options)
+    return checked
 
 
 _EVALF_METHOD = evalf_module.EvalfMixin.evalf
@@ -2055,7 +2058,9 @@ def apply() -> None:
     AppliedUndef._eval_subs = _application_subs
     sympy.Basic.xreplace = _checked_xreplace(sympy.Basic.xreplace)
     sympy.Atom.xreplace = _checked_xreplace(sympy.Atom.xreplace)
-    sympy.Basic.subs = _subs
+    for kind in (sympy.Basic, MatrixBase):
+        kind.subs = _checked_subs(kind.subs)
+    MatrixBase.xreplace = _checked_xreplace(MatrixBase.xreplace)
     sympy.Lambda.__new__ = _lambda_new
     _install_structural()
     AppliedUndef._xreplace = _application_xreplace
