@@ -1237,27 +1237,39 @@ def _replace_reaches(expr, query, value, options, visiting) -> bool:
     return False
 
 
-# Facts a symbol (or a tensor's entry) may be declared with that SymPy uses as it builds an
-# expression: |p| is p for a positive p, Max(n, 1) is n for a positive n.
-_KEPT_FACTS = (
+# The facts a symbol's (an input's, a tensor's entry's) assumptions may give it that SymPy
+# builds on (Abs(x) is x for a positive x, floor(k) is k for an integer k): a perturbation
+# of an input and a document's substitution must keep them.
+FACTS = (
+    "real",
+    "extended_real",
+    "finite",
     "positive",
     "negative",
     "nonnegative",
     "nonpositive",
     "nonzero",
     "zero",
-    "integer",
-    "real",
-    "rational",
-    "even",
-    "odd",
-    "finite",
-    "extended_real",
     "extended_positive",
     "extended_negative",
     "extended_nonnegative",
     "extended_nonpositive",
+    "extended_nonzero",
+    "integer",
+    "rational",
+    "irrational",
+    "algebraic",
+    "transcendental",
+    "even",
+    "odd",
     "prime",
+    "composite",
+    "noninteger",
+    "imaginary",
+    "polar",
+    "complex",
+    "hermitian",
+    "antihermitian",
 )
 
 
@@ -1269,7 +1281,7 @@ def _check_values(operation: str, pairs) -> None:
         old, new = sympy.sympify(old), sympy.sympify(new)
         if not isinstance(old, sympy.Symbol | sympy.Indexed) or old == new:
             continue
-        for fact in _KEPT_FACTS:
+        for fact in FACTS:
             if getattr(old, f"is_{fact}") is True and getattr(new, f"is_{fact}", None) is not True:
                 raise ValueError(
                     f"{operation}: {sympy.sstr(old)} is declared {fact}, and "

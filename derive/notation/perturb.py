@@ -14,6 +14,7 @@ from sympy.printing.pretty.stringpict import prettyForm
 
 from derive.notation.aggregates import Padded, rename_bound
 from derive.notation.arrays import ArraySum, Table
+from derive.notation.corrections import FACTS
 
 
 class CaptureError(ValueError):
@@ -25,39 +26,6 @@ class CaptureError(ValueError):
 _BINDERS = (sympy.Subs, sympy.Integral, sympy.Lambda, Table, ArraySum)
 
 
-# The facts an input's assumptions may give it that SymPy builds on (Abs(x) is x for a
-# positive x, floor(k) is k for an integer k).
-_FACTS = (
-    "real",
-    "extended_real",
-    "finite",
-    "positive",
-    "negative",
-    "nonnegative",
-    "nonpositive",
-    "nonzero",
-    "zero",
-    "extended_positive",
-    "extended_negative",
-    "extended_nonnegative",
-    "extended_nonpositive",
-    "extended_nonzero",
-    "integer",
-    "rational",
-    "irrational",
-    "algebraic",
-    "transcendental",
-    "even",
-    "odd",
-    "prime",
-    "composite",
-    "noninteger",
-    "imaginary",
-    "polar",
-    "complex",
-    "hermitian",
-    "antihermitian",
-)
 # Facts that hold near a point where they hold: a first-order perturbation moves x to
 # x + tΔx for t near 0 only.
 _OPEN = {"positive", "negative", "nonzero"}
@@ -77,7 +45,7 @@ def _unkept(cls, x, dx) -> str | None:
         step = sympy.Dummy("t", real=True) * step
         near = sympy.Dummy("near", **{f: True for f in _OPEN if getattr(point, f"is_{f}")})
     moved = point + step
-    for fact in _FACTS:
+    for fact in FACTS:
         if near is not None and getattr(near, f"is_{fact}"):
             continue
         if getattr(point, f"is_{fact}") and not getattr(moved, f"is_{fact}"):
