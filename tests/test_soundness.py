@@ -5070,12 +5070,16 @@ def _built_document(tmp_path, lhs: str, rhs: str):
     path.write_text(
         "from sympy import *\n"
         "from sympy.concrete.summations import eval_sum\n"
+        "from sympy.solvers.solveset import linear_coeffs\n"
+        "import contextvars\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
         "from derive import Source, claim, define, document\n"
         "x, y = symbols('x y', real=True)\n"
         "p = symbols('p', positive=True)\n"
         "k, n = symbols('k n', integer=True, positive=True)\n"
         "c = symbols('c', integer=True)\n"
         "a = IndexedBase('a', real=True)\n"
+        "ap, bb = IndexedBase('ap', positive=True), IndexedBase('bb', real=True)\n"
         "g, q, e = define('g', (), x), define('q', (), x**2), define('e', (), exp(x))\n"
         "r, kk = define('r', (), 1 / x), define('kk', (), k)\n"
         "h = define('h', (y,), y * q())\n"
@@ -5118,6 +5122,31 @@ def _built_document(tmp_path, lhs: str, rhs: str):
         ("a[c].xreplace({a[1]: 0})", "a[c]"),
         ("Matrix([Abs(p)]).subs(p, -1)[0]", "-1"),
         ("Matrix([e()]).xreplace({exp(x): 1})[0]", "e()"),
+        # Routes around the checks (helper 170): code from a string, a thread, a fresh
+        # context, replace, evalf and N, an expression or a tensor substituted, a Lambda
+        # called by SymPy, polynomial and linear routines, the private _subs.
+        ("eval('Abs(p).subs(p, -1)')", "-1"),
+        ("sympify('Abs(p).subs(p, -1)', locals={'p': p})", "-1"),
+        ("eval('(x*g()).coeff(x)')", "x"),
+        ("ThreadPoolExecutor(1).submit(lambda: Abs(p).subs(p, -1)).result()", "-1"),
+        ("ThreadPoolExecutor(1).submit(lambda: (x*g()).coeff(x)).result()", "x"),
+        ("contextvars.Context().run(lambda: Abs(p).subs(p, -1))", "-1"),
+        ("Abs(p).replace(p, -1)", "-1"),
+        ("Abs(p).evalf(subs={p: -1})", "-1"),
+        ("N(Abs(p), subs={p: -1})", "-1"),
+        ("Abs(p + 1).subs(p + 1, -3)", "-3"),
+        ("Abs(ap[1]).subs(ap, bb)", "bb[1]"),
+        ("Lambda(c, (-1)**(2*c)).rcall(S.Half)", "1"),
+        ("Matrix([S.Half]).applyfunc(Lambda(c, (-1)**(2*c)))[0]", "1"),
+        ("pdiv(x*g(), x**2)[0]", "0"),
+        ("prem(x*g(), x**2)", "x**2"),
+        ("reduced(x*g(), [x**2])[1]", "x**2"),
+        ("Poly(x*g()).degree(x)", "1"),
+        ("(x*g()).as_poly().degree(x)", "1"),
+        ("degree_list(x*g())[0]", "1"),
+        ("linear_eq_to_matrix([g() - 2*x + 1], [x])[0][0]", "-2"),
+        ("linear_coeffs(g() - 2*x + 1, x)[0]", "-2"),
+        ("Abs(p)._subs(p, -1)", "-1"),
     ],
 )
 def test_structural_operations_a_document_calls_see_bodies_and_declarations(tmp_path, lhs, rhs):
@@ -5128,6 +5157,7 @@ def test_structural_operations_a_document_calls_see_bodies_and_declarations(tmp_
 
     with pytest.raises(LoadError, match="body|declared|entry"):
         _built_document(tmp_path, lhs, rhs)
+    assert not hasattr(sympy.solve, "__wrapped__")  # the unchecked original, out of reach
 
 
 def test_xreplace_of_a_symbol_a_body_holds_is_a_substitution(tmp_path):

@@ -1084,7 +1084,10 @@ def _application_subs(self, old, new):
 # coefficients, solvers, ...) are then checked against the bodies of the definitions an
 # expression applies: SymPy sees an application as a constant in the symbols its body holds.
 # The same operations called by SymPy or by derive stay SymPy's.
-_BUILDING = contextvars.ContextVar("building", default=False)
+# A count, not a context variable: a thread the document starts, or a fresh context it runs
+# code in, builds for the document too (helper 170: a ThreadPoolExecutor and
+# contextvars.Context().run passed every check).
+_BUILDING = [0]
 _DIRECT = contextvars.ContextVar("direct", default=False)  # inside a document's own call
 _VISITING = contextvars.ContextVar("visiting", default=frozenset())
 _OWN = tuple(
@@ -1096,15 +1099,20 @@ _OWN = tuple(
 @contextlib.contextmanager
 def building():
     """Within: a document builds its expressions (see _BUILDING)."""
-    token = _BUILDING.set(True)
+    _BUILDING[0] += 1
+    # The private _subs too, which a document may call (helper 170: Abs(p)._subs(p, -1)); only
+    # while it is built, since the engine's substitutions call it at every node.
+    plain = sympy.Basic.__dict__["_subs"]
+    sympy.Basic._subs = _checked_subs(plain)
     try:
         yield
     finally:
-        _BUILDING.reset(token)
+        sympy.Basic._subs = plain
+        _BUILDING[0] -= 1
 
 
 def _building_here() -> bool:
-    return _BUILDING.get() and _THROUGH_BODIES.get()
+    return _BUILDING[0] > 0 and _THROUGH_BODIES.get()
 
 
 def _checked_here() -> bool:
@@ -1113,9 +1121,33 @@ def _checked_here() -> bool:
 
 def _by_the_document(depth: int = 2) -> bool:
     """Whether the caller `depth` frames up (the caller of the method that asks) is the
-    document's code or a module it imports: not SymPy's, mpmath's or derive's."""
+    document's code or a module it imports, or code it runs from a string (eval, exec,
+    sympify: helper 170); not SymPy's, mpmath's or derive's. Within an operation that the
+    document called and that hands its parts to SymPy's code (a matrix's subs, rcall,
+    applyfunc, N), so is SymPy's code (_DIRECT)."""
+    if _DIRECT.get():
+        return True
     name = sys._getframe(depth).f_code.co_filename
-    return not name.startswith("<") and not os.path.abspath(name).startswith(_OWN)
+    if name.startswith("<"):
+        return not name.startswith("<frozen")
+    return not os.path.abspath(name).startswith(_OWN)
+
+
+def _entry(method, depth: int = 2):
+    """`method` (xreplace, rcall, applyfunc, N, a matrix's subs), checked on the parts it
+    hands to SymPy's code where the document calls it while it is built (_DIRECT); `depth`:
+    the frames up to the document's, from `entered` (3 under another wrapper)."""
+
+    def entered(*arguments, **options):
+        if not (_building_here() and _by_the_document(depth)) or _DIRECT.get():
+            return method(*arguments, **options)
+        token = _DIRECT.set(True)
+        try:
+            return method(*arguments, **options)
+        finally:
+            _DIRECT.reset(token)
+
+    return entered
 
 
 def _bodies_at(application, args=None) -> list:
@@ -1147,15 +1179,12 @@ def _checked_xreplace(xreplace):
     checked (_check_values) and its reach into definitions' bodies (see
     _application_xreplace, _indexed_xreplace)."""
 
+    entered = _entry(xreplace, depth=3)
+
     def checked(self, rule, *arguments, **options):
-        if not (_building_here() and _by_the_document()):
-            return xreplace(self, rule, *arguments, **options)
-        _check_values(f"xreplace of {sympy.sstr(self)}", _pairs((rule,)))
-        token = _DIRECT.set(True)
-        try:
-            return xreplace(self, rule, *arguments, **options)
-        finally:
-            _DIRECT.reset(token)
+        if _building_here() and _by_the_document():
+            _check_values(f"xreplace of {sympy.sstr(self)}", _pairs((rule,)))
+        return entered(self, rule, *arguments, **options)
 
     return checked
 
@@ -1213,6 +1242,9 @@ def _replace(self, query, value, map=False, simultaneous=True, exact=None):
     """Basic.replace; called by a document while it is built, ValueError where the
     replacement would change the body of a definition the expression applies other than
     through its arguments (it leaves bodies as they are)."""
+    if _building_here() and _by_the_document() and isinstance(query, sympy.Basic):
+        if isinstance(value, sympy.Basic | int | float):
+            _check_values(f"replace of {sympy.sstr(self)}", [(query, value)])
     result = _REPLACE(self, query, value, map=map, simultaneous=simultaneous, exact=exact)
     if _checked_here() and isinstance(self, sympy.Basic) and _by_the_document():
         options = {"simultaneous": simultaneous, "exact": exact}
@@ -1279,8 +1311,8 @@ def _check_values(operation: str, pairs) -> None:
     -1, since SymPy had built Abs(p) as p; Max(n, 1).subs(n, 0) as 0)."""
     for old, new in pairs:
         old, new = sympy.sympify(old), sympy.sympify(new)
-        if not isinstance(old, sympy.Symbol | sympy.Indexed) or old == new:
-            continue
+        if not isinstance(old, sympy.Basic) or old.is_number or old == new:
+            continue  # an expression too: |p + 1| was p + 1 (helper 170)
         for fact in FACTS:
             if getattr(old, f"is_{fact}") is True and getattr(new, f"is_{fact}", None) is not True:
                 raise ValueError(
@@ -1347,6 +1379,8 @@ _EVALF_METHOD = evalf_module.EvalfMixin.evalf
 def _evalf_method(self, n=15, subs=None, *rest, **options):
     """EvalfMixin.evalf; called by a document while it is built, ValueError where subs=
     names what a definition's body holds (the value was the application's, unsubstituted)."""
+    if subs and _building_here() and _by_the_document():
+        _check_values(f"evalf(subs=...) of {sympy.sstr(self)}", list(dict(subs).items()))
     if subs and isinstance(self, sympy.Basic) and _checked_here() and _by_the_document():
         for old in subs:
             if any(_touches(old, _bodies_at(a)) for a in self.atoms(AppliedUndef)):
@@ -1376,6 +1410,7 @@ def _refused_for_documents(function, name: str):
                         )
         return function(*arguments, **options)
 
+    del refusing.__wrapped__  # the original stays out of the document's reach
     return refusing
 
 
@@ -1886,7 +1921,7 @@ def same_order() -> None:
 # besides its parameters (see _refused_for_documents): methods, then functions.
 _STRUCTURAL_METHODS = (
     (sympy.Expr, ("coeff", "as_coefficient", "as_independent", "is_constant")),
-    (sympy.Expr, ("is_polynomial", "is_rational_function", "is_algebraic_expr")),
+    (sympy.Expr, ("is_polynomial", "is_rational_function", "is_algebraic_expr", "as_poly")),
     (sympy.Sum, ("is_convergent", "is_absolutely_convergent", "euler_maclaurin")),
     (sympy.Product, ("is_convergent",)),
 )
@@ -1942,7 +1977,33 @@ _STRUCTURAL_FUNCTIONS = (
     "stationary_points",
     "not_empty_in",
     "difference_delta",
+    "pdiv",
+    "prem",
+    "pquo",
+    "pexquo",
+    "reduced",
+    "degree_list",
+    "total_degree",
+    "groebner",
+    "poly",
+    "linear_eq_to_matrix",
+    "linear_coeffs",
+    "solve_linear_system",
+    "solve_poly_system",
+    "nsolve",
+    "invert_real",
+    "invert_complex",
 )
+
+
+def _install_everywhere(original, replacement) -> None:
+    """`replacement` for the function `original` in every SymPy module that holds it."""
+    for module in list(sys.modules.values()):
+        if not getattr(module, "__name__", "").startswith("sympy"):
+            continue
+        for name, value in list(vars(module).items()):
+            if value is original:
+                setattr(module, name, replacement)
 
 
 def _install_structural() -> None:
@@ -2070,9 +2131,13 @@ def apply() -> None:
     AppliedUndef._eval_subs = _application_subs
     sympy.Basic.xreplace = _checked_xreplace(sympy.Basic.xreplace)
     sympy.Atom.xreplace = _checked_xreplace(sympy.Atom.xreplace)
-    for kind in (sympy.Basic, MatrixBase):
-        kind.subs = _checked_subs(kind.subs)
+    sympy.Basic.subs = _checked_subs(sympy.Basic.subs)
+    MatrixBase.subs = _checked_subs(_entry(MatrixBase.subs, depth=3))
     MatrixBase.xreplace = _checked_xreplace(MatrixBase.xreplace)
+    for kind, name in ((sympy.Basic, "rcall"), (MatrixBase, "applyfunc")):
+        setattr(kind, name, _entry(getattr(kind, name)))
+    sympy.Poly.__new__ = _refused_for_documents(sympy.Poly.__new__, "Poly")
+    _install_everywhere(evalf_module.N, _entry(evalf_module.N))
     sympy.Lambda.__new__ = _lambda_new
     _install_structural()
     AppliedUndef._xreplace = _application_xreplace
