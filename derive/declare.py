@@ -506,6 +506,25 @@ def _check_summed(where: str, expr) -> None:
             _check_range(f"{where}, in {node}", index, lo, hi, bound=True)
 
 
+def _check_evaluated(where: str, node) -> None:
+    """The checks a kept Σ, Π, ∫ or limit gets in a claim, for one the document evaluates
+    while it is built (Sum(Max(i, 1), (i, 0, 2)).doit() for a positive i was 3: helper 171),
+    and a Σ or Π whose range may run backwards (SymPy's doit reads it by Karr's convention,
+    derive as empty: Σ_{i=1}^{m} sign(i) was m)."""
+    _check_summed(where, node)
+    _check_bound_elsewhere(where, node, set())
+    for limit in getattr(node, "limits", ()) if isinstance(node, _RANGED) else ():
+        if len(limit) == 3 and sympy.sympify(limit[2] - limit[1] + 1).is_nonnegative is not True:
+            raise ValueError(
+                f"{where}: the range {limit[1]}..{limit[2]} of {limit[0]} may run backwards, "
+                "where SymPy's doit sums by Karr's convention and derive reads it as empty; "
+                "keep the sum unevaluated"
+            )
+
+
+corrections.EVALUATION_CHECK = _check_evaluated
+
+
 # The parameter assumptions an application's argument must share: SymPy uses them as it builds
 # a definition's body (δ(k, 0) is 0 and |k - 1| is k - 1 for a positive k; k/2 is an integer
 # limit for an even k, which parameters may not be declared). Real and complex are not

@@ -5147,6 +5147,19 @@ def _built_document(tmp_path, lhs: str, rhs: str):
         ("linear_eq_to_matrix([g() - 2*x + 1], [x])[0][0]", "-2"),
         ("linear_coeffs(g() - 2*x + 1, x)[0]", "-2"),
         ("Abs(p)._subs(p, -1)", "-1"),
+        # Evaluations the document asks for over a variable's facts (helper 171).
+        ("integrate(Abs(p), (p, -1, 1))", "0"),
+        ("Sum(Max(k, 1), (k, 0, 2)).doit()", "3"),
+        ("Sum(sign(k), (k, 1, c)).doit()", "c"),
+        ("Sum(c, (c, 1, -2)).doit()", "1"),
+        ("limit(Abs(p)/p, p, 0, dir='-')", "1"),
+        ("lambdify(p, Abs(p))(-1)", "-1"),
+        ("list(imageset(p, Abs(p), FiniteSet(-1)))[0]", "-1"),
+        ("powdenest(sqrt(x**2), force=True)", "x"),
+        ("expand_log(log(x**2), force=True)", "2*log(x)"),
+        ("refine(Abs(x), Q.positive(x))", "x"),
+        ("nsimplify(0.3333333333333333333)", "S(1)/3"),
+        ("Abs(p)._xreplace({p: -1})[0]", "-1"),
     ],
 )
 def test_structural_operations_a_document_calls_see_bodies_and_declarations(tmp_path, lhs, rhs):
@@ -5155,9 +5168,21 @@ def test_structural_operations_a_document_calls_see_bodies_and_declarations(tmp_
     1). Now a clear input error names the operation."""
     from derive.documents import LoadError
 
-    with pytest.raises(LoadError, match="body|declared|entry"):
+    with pytest.raises(LoadError, match="body|declared|entry|backwards|force|assumptions|guesses"):
         _built_document(tmp_path, lhs, rhs)
     assert not hasattr(sympy.solve, "__wrapped__")  # the unchecked original, out of reach
+
+
+def test_an_order_and_a_derivative_of_an_application_see_its_body(tmp_path):
+    """Helper 171: x + x²·q() + O(x²) dropped x²·q() for q := 1/x² (`removeO() = x`
+    PROVED; it is x + 1), and q()._eval_derivative(x) of q := x² was 0."""
+    removed = "(x + x**2*r()**2 + O(x**2)).removeO()"
+    (order,) = verify(_built_document(tmp_path, removed, "x"), timeout=TIMEOUT)
+    assert order.status is not PROVED, order
+    (derivative,) = verify(
+        _built_document(tmp_path, "q()._eval_derivative(x)", "0"), timeout=TIMEOUT
+    )
+    assert derivative.status is REFUTED, derivative
 
 
 def test_xreplace_of_a_symbol_a_body_holds_is_a_substitution(tmp_path):

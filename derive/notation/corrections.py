@@ -1102,13 +1102,26 @@ def building():
     _BUILDING[0] += 1
     # The private _subs too, which a document may call (helper 170: Abs(p)._subs(p, -1)); only
     # while it is built, since the engine's substitutions call it at every node.
-    plain = sympy.Basic.__dict__["_subs"]
+    plain, replace = sympy.Basic.__dict__["_subs"], sympy.Basic.__dict__["_xreplace"]
     sympy.Basic._subs = _checked_subs(plain)
+    sympy.Basic._xreplace = _checked_private_xreplace(replace)
     try:
         yield
     finally:
-        sympy.Basic._subs = plain
+        sympy.Basic._subs, sympy.Basic._xreplace = plain, replace
         _BUILDING[0] -= 1
+
+
+def _checked_private_xreplace(method):
+    """Basic._xreplace, its values checked where the document calls it (helper 171:
+    Abs(p)._xreplace({p: -1}))."""
+
+    def checked(self, rule):
+        if _building_here() and _by_the_document():
+            _check_values(f"_xreplace of {sympy.sstr(self)}", _pairs((rule,)))
+        return method(self, rule)
+
+    return checked
 
 
 def _building_here() -> bool:
@@ -1386,6 +1399,118 @@ def _evalf_method(self, n=15, subs=None, *rest, **options):
             if any(_touches(old, _bodies_at(a)) for a in self.atoms(AppliedUndef)):
                 raise _reached("evalf(subs=...)", self, old)
     return _EVALF_METHOD(self, n, subs, *rest, **options)
+
+
+# declare's checks of a kept Σ, Π, ∫ or limit (set by declare): run on one the document
+# evaluates while it is built (see _checked_evaluation).
+EVALUATION_CHECK = None
+
+
+def _checked_evaluation(method, name: str, node_of):
+    """`method` (a Σ's, Π's, ∫'s or limit's doit; integrate, summation, product, limit):
+    called by the document while it is built, the node it evaluates gets the checks a kept
+    one gets (EVALUATION_CHECK): SymPy built its body with the bound variable's facts, and
+    evaluating reaches values without them (∫_{-1}^{1} |t| dt for a positive t was 0)."""
+
+    def checked(*arguments, **options):
+        if EVALUATION_CHECK is not None and _building_here() and _by_the_document():
+            node = node_of(arguments, options)
+            if isinstance(node, sympy.Basic):
+                EVALUATION_CHECK(f"{name} of {sympy.sstr(node)}", node)
+        return method(*arguments, **options)
+
+    return checked
+
+
+def _unevaluated(kind):
+    """The unevaluated node a call of integrate(f, *limits), summation, product or
+    limit(f, x, x0, dir) builds."""
+
+    def node(arguments, options):
+        try:
+            if kind is sympy.Limit:
+                return sympy.Limit(*arguments[:4])
+            return kind(*arguments[:1], *arguments[1:])
+        except Exception:  # noqa: BLE001 - SymPy's own call reports the bad arguments
+            return None
+
+    return node
+
+
+def _signed_arguments(function, name: str):
+    """`function` (lambdify, imageset) refusing, when the document calls it while it is
+    built, a variable declared with a sign or a parity: the expression was built with it,
+    and the function is evaluated at values without it (lambdify(p, Abs(p))(-1) for a
+    positive p was -1: helper 171)."""
+
+    @functools.wraps(function)
+    def refusing(*arguments, **options):
+        if _building_here() and _by_the_document() and arguments:
+            for variable in sympy.flatten([arguments[0]]):
+                facts = [f for f in _SIGNS if getattr(variable, f"is_{f}", None) is True]
+                if isinstance(variable, sympy.Symbol) and facts:
+                    raise ValueError(
+                        f"{name} of {sympy.sstr(variable)}: it is declared {facts[0]}, which "
+                        "SymPy used as it built the expression, and the function takes values "
+                        "without it; use a symbol declared integer=True or real=True alone"
+                    )
+        return function(*arguments, **options)
+
+    del refusing.__wrapped__
+    return refusing
+
+
+def _forced(function, name: str):
+    """`function` (powdenest, expand_log, logcombine, powsimp, expand; refine, nsimplify)
+    refusing, when the document calls it while it is built, what makes it ignore the facts
+    (force=True), assume its own (refine's assumptions), or guess a number
+    (nsimplify of a float): helper 171's powdenest(sqrt(x²), force=True) = x was PROVED."""
+
+    @functools.wraps(function)
+    def refusing(*arguments, **options):
+        if _building_here() and _by_the_document():
+            reason = None
+            if options.get("force") or options.get("deep_force"):
+                reason = "force=True ignores the facts it needs"
+            elif name == "refine" and len(arguments) > 1 and arguments[1] is not True:
+                reason = "its assumptions are not the document's declarations"
+            elif name == "nsimplify" and any(
+                isinstance(v, float) or getattr(v, "has", lambda *_: False)(sympy.Float)
+                for v in arguments[:1]
+            ):
+                reason = "it guesses a simple number near a float"
+            if reason:
+                raise ValueError(
+                    f"{name}: {reason}; write the value you mean (declare the symbols' facts)"
+                )
+        return function(*arguments, **options)
+
+    del refusing.__wrapped__
+    return refusing
+
+
+_ORDER_CONTAINS = sympy.Order.contains
+
+
+def _order_contains(self, expr):
+    """Order.contains; unknown (None) where a definition's body in `expr` holds a variable of
+    the order: SymPy took the application for a constant, and x + x²·q() + O(x²) dropped
+    x²·q() for q := 1/x² (helper 171)."""
+    if any(_hides(v, sympy.sympify(expr)) for v in self.variables):
+        return None
+    return _ORDER_CONTAINS(self, expr)
+
+
+def _application_derivative(self, s):
+    """A definition's application's _eval_derivative: unevaluated by a symbol its body
+    depends on (SymPy's sums over the application's arguments, none: 0; helper 171 called
+    it directly)."""
+    if _hides(s, self):
+        return _DERIVATIVE_NEW(sympy.Derivative, self, s, evaluate=False)
+    return _FUNCTION_DERIVATIVE(self, s)
+
+
+_FUNCTION_DERIVATIVE = sympy.Function._eval_derivative
 
 
 def _refused_for_documents(function, name: str):
@@ -2137,6 +2262,32 @@ def apply() -> None:
     for kind, name in ((sympy.Basic, "rcall"), (MatrixBase, "applyfunc")):
         setattr(kind, name, _entry(getattr(kind, name)))
     sympy.Poly.__new__ = _refused_for_documents(sympy.Poly.__new__, "Poly")
+    own = lambda arguments, options: arguments[0]  # noqa: E731
+    for kind in (sympy.Sum, sympy.Product, sympy.Integral, sympy.Limit):
+        kind.doit = _checked_evaluation(kind.doit, "doit", own)
+    for original, kind in (
+        (sympy.integrate, sympy.Integral),
+        (sympy.summation, sympy.Sum),
+        (sympy.product, sympy.Product),
+        (sympy.limit, sympy.Limit),
+    ):
+        name = original.__name__
+        _install_everywhere(original, _checked_evaluation(original, name, _unevaluated(kind)))
+    for original in (sympy.lambdify, sympy.imageset):
+        _install_everywhere(original, _signed_arguments(original, original.__name__))
+    for original in (
+        sympy.powdenest,
+        sympy.expand_log,
+        sympy.logcombine,
+        sympy.powsimp,
+        sympy.expand,
+        sympy.refine,
+        sympy.nsimplify,
+    ):
+        _install_everywhere(original, _forced(original, original.__name__))
+    sympy.Expr.expand = _forced(sympy.Expr.expand, "expand")
+    sympy.Order.contains = _order_contains
+    AppliedUndef._eval_derivative = _application_derivative
     _install_everywhere(evalf_module.N, _entry(evalf_module.N))
     sympy.Lambda.__new__ = _lambda_new
     _install_structural()
