@@ -1103,25 +1103,14 @@ def building():
     # The private _subs too, which a document may call (helper 170: Abs(p)._subs(p, -1)); only
     # while it is built, since the engine's substitutions call it at every node.
     plain, replace = sympy.Basic.__dict__["_subs"], sympy.Basic.__dict__["_xreplace"]
-    sympy.Basic._subs = _checked_subs(plain)
-    sympy.Basic._xreplace = _checked_private_xreplace(replace)
+    sympy.Basic._subs = _for_documents(plain, _substituted("subs"))
+    private = _substituted("_xreplace", lambda arguments: arguments[:1])
+    sympy.Basic._xreplace = _for_documents(replace, private)
     try:
         yield
     finally:
         sympy.Basic._subs, sympy.Basic._xreplace = plain, replace
         _BUILDING[0] -= 1
-
-
-def _checked_private_xreplace(method):
-    """Basic._xreplace, its values checked where the document calls it (helper 171:
-    Abs(p)._xreplace({p: -1}))."""
-
-    def checked(self, rule):
-        if _building_here() and _by_the_document():
-            _check_values(f"_xreplace of {sympy.sstr(self)}", _pairs((rule,)))
-        return method(self, rule)
-
-    return checked
 
 
 def _building_here() -> bool:
@@ -1354,36 +1343,34 @@ def _pairs(arguments) -> list:
 
 
 _SIGNS = ("positive", "negative", "nonnegative", "nonpositive", "nonzero", "zero", "even", "odd")
-_LAMBDA_NEW = sympy.Lambda.__new__
 
 
-def _lambda_new(cls, signature, expr):
-    """Lambda.__new__; a document's Lambda of a variable declared with a sign (or parity) is
-    refused while it is built: SymPy used the declaration in the body, and the Lambda renames
-    its variable to one without it (Lambda(p, Abs(p))(-1) for a positive p was -1)."""
-    if _building_here() and _by_the_document():
-        for variable in sympy.flatten([signature]):
-            facts = [f for f in _SIGNS if getattr(variable, f"is_{f}", None) is True]
-            if isinstance(variable, sympy.Symbol) and facts:
-                raise ValueError(
-                    f"Lambda of {sympy.sstr(variable)}: it is declared {facts[0]}, which SymPy "
-                    "used as it built the body, and a Lambda's argument need not be; bind a "
-                    "symbol declared integer=True or real=True alone"
-                )
-    return _LAMBDA_NEW(cls, signature, expr)
+def _refuse_signed(name: str, variables) -> None:
+    """ValueError for a variable among `variables` declared with a sign or a parity, which a
+    document's Lambda, lambdify or imageset binds: SymPy used the declaration as it built the
+    expression, and the function takes values without it (Lambda(p, Abs(p))(-1) and
+    lambdify(p, Abs(p))(-1) for a positive p were -1; Lambda renames its variable to a
+    dummy without the declaration)."""
+    for variable in sympy.flatten([variables]):
+        facts = [f for f in _SIGNS if getattr(variable, f"is_{f}", None) is True]
+        if isinstance(variable, sympy.Symbol) and facts:
+            raise ValueError(
+                f"{name} of {sympy.sstr(variable)}: it is declared {facts[0]}, which SymPy "
+                "used as it built the expression, and the function takes values without it; "
+                "bind a symbol declared integer=True or real=True alone"
+            )
 
 
-def _checked_subs(subs):
-    """Basic.subs (a matrix's subs, which substitutes into each entry from SymPy's code);
-    called by a document while it is built, its values checked against their variables'
-    declared facts (_check_values)."""
+def _substituted(name: str, rule_of=lambda arguments: arguments):
+    """The check of a document's subs (`name`; a matrix's too, which substitutes into each
+    entry from SymPy's code) or private _xreplace: its values against what they replace
+    (_check_values). `rule_of`: the (old, new) arguments of Basic.subs from the call's."""
 
-    def checked(self, *arguments, **options):
-        if _building_here() and _by_the_document():
-            _check_values(f"subs of {sympy.sstr(self)}", _pairs(arguments))
-        return subs(self, *arguments, **options)
+    def check(arguments, options):
+        pairs = _pairs(rule_of(arguments[1:]))
+        _check_values(f"{name} of {sympy.sstr(arguments[0])}", pairs)
 
-    return checked
+    return check
 
 
 _EVALF_METHOD = evalf_module.EvalfMixin.evalf
@@ -1402,24 +1389,37 @@ def _evalf_method(self, n=15, subs=None, *rest, **options):
 
 
 # declare's checks of a kept Σ, Π, ∫ or limit (set by declare): run on one the document
-# evaluates while it is built (see _checked_evaluation).
+# evaluates while it is built (see _evaluated).
 EVALUATION_CHECK = None
 
 
-def _checked_evaluation(method, name: str, node_of):
-    """`method` (a Σ's, Π's, ∫'s or limit's doit; integrate, summation, product, limit):
-    called by the document while it is built, the node it evaluates gets the checks a kept
-    one gets (EVALUATION_CHECK): SymPy built its body with the bound variable's facts, and
-    evaluating reaches values without them (∫_{-1}^{1} |t| dt for a positive t was 0)."""
+def _for_documents(function, check):
+    """`function` (a SymPy method or function) calling check(arguments, options) first, which
+    raises ValueError, when the document calls it while it is built; the original stays out
+    of the document's reach (no __wrapped__)."""
 
     def checked(*arguments, **options):
-        if EVALUATION_CHECK is not None and _building_here() and _by_the_document():
-            node = node_of(arguments, options)
-            if isinstance(node, sympy.Basic):
-                EVALUATION_CHECK(f"{name} of {sympy.sstr(node)}", node)
-        return method(*arguments, **options)
+        if _building_here() and _by_the_document():
+            check(arguments, options)
+        return function(*arguments, **options)
 
+    functools.update_wrapper(checked, function)
+    del checked.__wrapped__
     return checked
+
+
+def _evaluated(name: str, node_of):
+    """The check of a Σ's, Π's, ∫'s or limit's doit (integrate, summation, product, limit):
+    the node it evaluates gets the checks a kept one gets (EVALUATION_CHECK): SymPy built its
+    body with the bound variable's facts, and evaluating reaches values without them
+    (∫_{-1}^{1} |t| dt for a positive t was 0)."""
+
+    def check(arguments, options):
+        node = node_of(arguments, options)
+        if EVALUATION_CHECK is not None and isinstance(node, sympy.Basic):
+            EVALUATION_CHECK(f"{name} of {sympy.sstr(node)}", node)
+
+    return check
 
 
 def _unevaluated(kind):
@@ -1437,56 +1437,27 @@ def _unevaluated(kind):
     return node
 
 
-def _signed_arguments(function, name: str):
-    """`function` (lambdify, imageset) refusing, when the document calls it while it is
-    built, a variable declared with a sign or a parity: the expression was built with it,
-    and the function is evaluated at values without it (lambdify(p, Abs(p))(-1) for a
-    positive p was -1: helper 171)."""
+def _forced(name: str):
+    """The check of powdenest, expand_log, logcombine, powsimp, expand (force=True ignores
+    the facts), refine (assumptions of its own) and nsimplify (guesses a number near a
+    float): helper 171's powdenest(sqrt(x²), force=True) = x was PROVED."""
 
-    @functools.wraps(function)
-    def refusing(*arguments, **options):
-        if _building_here() and _by_the_document() and arguments:
-            for variable in sympy.flatten([arguments[0]]):
-                facts = [f for f in _SIGNS if getattr(variable, f"is_{f}", None) is True]
-                if isinstance(variable, sympy.Symbol) and facts:
-                    raise ValueError(
-                        f"{name} of {sympy.sstr(variable)}: it is declared {facts[0]}, which "
-                        "SymPy used as it built the expression, and the function takes values "
-                        "without it; use a symbol declared integer=True or real=True alone"
-                    )
-        return function(*arguments, **options)
-
-    del refusing.__wrapped__
-    return refusing
-
-
-def _forced(function, name: str):
-    """`function` (powdenest, expand_log, logcombine, powsimp, expand; refine, nsimplify)
-    refusing, when the document calls it while it is built, what makes it ignore the facts
-    (force=True), assume its own (refine's assumptions), or guess a number
-    (nsimplify of a float): helper 171's powdenest(sqrt(x²), force=True) = x was PROVED."""
-
-    @functools.wraps(function)
-    def refusing(*arguments, **options):
-        if _building_here() and _by_the_document():
-            reason = None
-            if options.get("force") or options.get("deep_force"):
-                reason = "force=True ignores the facts it needs"
-            elif name == "refine" and len(arguments) > 1 and arguments[1] is not True:
-                reason = "its assumptions are not the document's declarations"
-            elif name == "nsimplify" and any(
-                isinstance(v, float) or getattr(v, "has", lambda *_: False)(sympy.Float)
-                for v in arguments[:1]
-            ):
+    def check(arguments, options):
+        reason = None
+        if options.get("force") or options.get("deep_force"):
+            reason = "force=True ignores the facts it needs"
+        elif name == "refine" and len(arguments) > 1 and arguments[1] is not True:
+            reason = "its assumptions are not the document's declarations"
+        elif name == "nsimplify" and arguments:
+            first = arguments[0]
+            if isinstance(first, float) or getattr(first, "has", lambda *_: False)(sympy.Float):
                 reason = "it guesses a simple number near a float"
-            if reason:
-                raise ValueError(
-                    f"{name}: {reason}; write the value you mean (declare the symbols' facts)"
-                )
-        return function(*arguments, **options)
+        if reason:
+            raise ValueError(
+                f"{name}: {reason}; write the value you mean (declare the symbols' facts)"
+            )
 
-    del refusing.__wrapped__
-    return refusing
+    return check
 
 
 _ORDER_CONTAINS = sympy.Order.contains
@@ -1513,30 +1484,25 @@ def _application_derivative(self, s):
 _FUNCTION_DERIVATIVE = sympy.Function._eval_derivative
 
 
-def _refused_for_documents(function, name: str):
-    """`function` (a method or a function: coefficients, independence, solvers, gcds, ...),
-    refusing when a document calls it while it is built on an expression that applies a
-    definition whose body holds symbols besides its parameters: SymPy reads such an
-    application as a constant in them (helper 168: (x·g()).coeff(x) of g := x was g(),
-    solve(g() - 2x + 1, x) was g()/2 + 1/2, gcd(x·q(), x²) of q := x² was x)."""
+def _applications(name: str):
+    """The check of a method or function (coefficients, independence, solvers, gcds, ...) on
+    an expression that applies a definition whose body holds symbols besides its parameters:
+    SymPy reads such an application as a constant in them (helper 168: (x·g()).coeff(x) of
+    g := x was g(), solve(g() - 2x + 1, x) was g()/2 + 1/2, gcd(x·q(), x²) of q := x² was x)."""
 
-    @functools.wraps(function)
-    def refusing(*arguments, **options):
-        if _checked_here() and _by_the_document():
-            for expr in _expressions(arguments, options):
-                for application in expr.atoms(AppliedUndef):
-                    hidden = HIDDEN.get(application.func)
-                    if hidden:
-                        raise ValueError(
-                            f"{name} of {sympy.sstr(expr)}: {application.func} holds "
-                            f"{sympy.sstr(sorted(hidden, key=str)[0])} in its definition's "
-                            f"body, where SymPy does not look (it takes {sympy.sstr(application)}"
-                            " for a constant there); apply it to the body (f.body) instead"
-                        )
-        return function(*arguments, **options)
+    def check(arguments, options):
+        for expr in _expressions(arguments, options):
+            for application in expr.atoms(AppliedUndef):
+                hidden = HIDDEN.get(application.func)
+                if hidden:
+                    raise ValueError(
+                        f"{name} of {sympy.sstr(expr)}: {application.func} holds "
+                        f"{sympy.sstr(sorted(hidden, key=str)[0])} in its definition's "
+                        f"body, where SymPy does not look (it takes {sympy.sstr(application)}"
+                        " for a constant there); apply it to the body (f.body) instead"
+                    )
 
-    del refusing.__wrapped__  # the original stays out of the document's reach
-    return refusing
+    return check
 
 
 def _expressions(arguments, options) -> list:
@@ -2043,7 +2009,7 @@ def same_order() -> None:
 
 
 # What a document may not call on an application of a definition whose body holds symbols
-# besides its parameters (see _refused_for_documents): methods, then functions.
+# besides its parameters (see _applications): methods, then functions.
 _STRUCTURAL_METHODS = (
     (sympy.Expr, ("coeff", "as_coefficient", "as_independent", "is_constant")),
     (sympy.Expr, ("is_polynomial", "is_rational_function", "is_algebraic_expr", "as_poly")),
@@ -2135,13 +2101,13 @@ def _install_structural() -> None:
     for kind, names in _STRUCTURAL_METHODS:
         for name in names:
             method = getattr(kind, name)
-            setattr(kind, name, _refused_for_documents(method, name))
+            setattr(kind, name, _for_documents(method, _applications(name)))
     originals = {}
     for module in list(sys.modules.values()):
         for name in _STRUCTURAL_FUNCTIONS:
             found = getattr(module, name, None)
             if callable(found) and getattr(found, "__module__", "").startswith("sympy"):
-                originals.setdefault(found, _refused_for_documents(found, name))
+                originals.setdefault(found, _for_documents(found, _applications(name)))
     for module in list(sys.modules.values()):
         if not getattr(module, "__name__", "").startswith("sympy"):
             continue
@@ -2256,15 +2222,15 @@ def apply() -> None:
     AppliedUndef._eval_subs = _application_subs
     sympy.Basic.xreplace = _checked_xreplace(sympy.Basic.xreplace)
     sympy.Atom.xreplace = _checked_xreplace(sympy.Atom.xreplace)
-    sympy.Basic.subs = _checked_subs(sympy.Basic.subs)
-    MatrixBase.subs = _checked_subs(_entry(MatrixBase.subs, depth=3))
+    sympy.Basic.subs = _for_documents(sympy.Basic.subs, _substituted("subs"))
+    MatrixBase.subs = _for_documents(_entry(MatrixBase.subs, depth=3), _substituted("subs"))
     MatrixBase.xreplace = _checked_xreplace(MatrixBase.xreplace)
     for kind, name in ((sympy.Basic, "rcall"), (MatrixBase, "applyfunc")):
         setattr(kind, name, _entry(getattr(kind, name)))
-    sympy.Poly.__new__ = _refused_for_documents(sympy.Poly.__new__, "Poly")
+    sympy.Poly.__new__ = _for_documents(sympy.Poly.__new__, _applications("Poly"))
     own = lambda arguments, options: arguments[0]  # noqa: E731
     for kind in (sympy.Sum, sympy.Product, sympy.Integral, sympy.Limit):
-        kind.doit = _checked_evaluation(kind.doit, "doit", own)
+        kind.doit = _for_documents(kind.doit, _evaluated("doit", own))
     for original, kind in (
         (sympy.integrate, sympy.Integral),
         (sympy.summation, sympy.Sum),
@@ -2272,9 +2238,12 @@ def apply() -> None:
         (sympy.limit, sympy.Limit),
     ):
         name = original.__name__
-        _install_everywhere(original, _checked_evaluation(original, name, _unevaluated(kind)))
+        _install_everywhere(
+            original, _for_documents(original, _evaluated(name, _unevaluated(kind)))
+        )
     for original in (sympy.lambdify, sympy.imageset):
-        _install_everywhere(original, _signed_arguments(original, original.__name__))
+        signed = lambda a, o, name=original.__name__: _refuse_signed(name, a[:1])  # noqa: E731
+        _install_everywhere(original, _for_documents(original, signed))
     for original in (
         sympy.powdenest,
         sympy.expand_log,
@@ -2284,12 +2253,13 @@ def apply() -> None:
         sympy.refine,
         sympy.nsimplify,
     ):
-        _install_everywhere(original, _forced(original, original.__name__))
-    sympy.Expr.expand = _forced(sympy.Expr.expand, "expand")
+        _install_everywhere(original, _for_documents(original, _forced(original.__name__)))
+    sympy.Expr.expand = _for_documents(sympy.Expr.expand, _forced("expand"))
     sympy.Order.contains = _order_contains
     AppliedUndef._eval_derivative = _application_derivative
     _install_everywhere(evalf_module.N, _entry(evalf_module.N))
-    sympy.Lambda.__new__ = _lambda_new
+    lambdas = lambda a, o: _refuse_signed("Lambda", a[1:2])  # noqa: E731
+    sympy.Lambda.__new__ = _for_documents(sympy.Lambda.__new__, lambdas)
     _install_structural()
     AppliedUndef._xreplace = _application_xreplace
     sympy.Indexed._xreplace = _indexed_xreplace
