@@ -5201,3 +5201,28 @@ def test_xreplace_of_a_symbol_a_body_holds_is_a_substitution(tmp_path):
     assert right.status is PROVED, right
     (arg,) = verify(_built_document(tmp_path, "h(y).xreplace({y: 3})", "3*x**2"), timeout=TIMEOUT)
     assert arg.status is PROVED, arg
+
+
+def test_an_exact_proof_at_some_sizes_names_the_breakpoints_it_leaves_out():
+    """Round 76 (helper 172): ∂/∂a_c Σ_k [relu(a_c - a_k) - relu(2a_k - 2a_c)/2] is n - 1
+    everywhere (the two kinks cancel), so n - 1 - Σ_{k≠c} [a_k = a_c] is false at a tie
+    (n = 2, a_1 = a_2). Evaluation only meets ties by chance and left it NUMERIC, which is
+    fair, but its details said 'proved exactly at n = 1; n = 2': the proof at those sizes
+    was of the rules' derivative, which is not the derivative at the tie. A proof at every
+    size of the grid is decided there (UNDECIDED with the grid n = 1, 2); one at some sizes
+    only now says what it leaves out."""
+    from derive.notation.primitives import relu
+
+    body = relu(a[c] - a[k]) - relu(2 * a[k] - 2 * a[c]) / 2
+    ties = Sum((1 - KroneckerDelta(c, k)) * Piecewise((1, Eq(a[k], a[c])), (0, True)), (k, 1, n))
+    doc = _doc(
+        Derivative(Sum(body, (k, 1, n)), a[c]),
+        n - 1 - ties,
+        inputs=(a,),
+        sizes={n: (1, 2, 3)},
+        indices={c: (1, n)},
+    )
+    verdict = _verdict(doc)
+    _assert_no_false_proof(verdict)
+    partial = [line for line in verdict.details if "proved exactly at" in line]
+    assert all("may not be the derivative" in line for line in partial), partial
