@@ -809,16 +809,49 @@ def _check_above_low(where: str, size: sympy.Symbol, low, values) -> None:
 _DOMAIN_KINDS = ("real", "positive", "nonnegative", "negative")
 
 
-def _check_names(name: str, inputs) -> None:
-    """Raise ValueError if a scalar input and a tensor share a name: a domain, a point's
-    value or a printed counterexample could not tell them apart (a domain declared for the
-    scalar y was taken for the entries of the tensor y)."""
+def _check_names(name: str, inputs, sizes, indices, definitions) -> None:
+    """Raise ValueError if two things the document declares share a name: a scalar input and
+    a tensor (a domain declared for the scalar y was taken for the entries of the tensor y),
+    two symbols of one name with different assumptions (inputs x real and x positive, or an
+    input named like a size: a counterexample printed 'x = x' at x = 0, x = 1, and points,
+    domains and kernels name their values by name), or a definition named like one of them
+    or like a SymPy function (a definition exp printed as SymPy's exp: 'exp(y) = exp(y)' was
+    a refuted claim; helper 172)."""
     tensors = {b.label.name for b in inputs if isinstance(b, sympy.IndexedBase)}
     for item in inputs:
         if isinstance(item, sympy.Symbol) and item.name in tensors:
             raise ValueError(
                 f"document {name}: {item.name} is both a scalar input and a tensor's name; "
                 "rename one"
+            )
+    # Scalars apart from tensors: a tensor's entries print with their indices (k[t, d] beside
+    # the index k, as soft_logic's keys have it).
+    seen, labels = {}, {}
+    scalars = [item for item in inputs if not isinstance(item, sympy.IndexedBase)]
+    for kind, items, kept in (
+        ("a tensor", [b.label for b in inputs if isinstance(b, sympy.IndexedBase)], labels),
+        ("an input", scalars, seen),
+        ("a size", sizes, seen),
+        ("a free index", indices, seen),
+    ):
+        for held in items:
+            other = kept.setdefault(held.name, (kind, held))
+            if other[1] != held:
+                first, second = (_declared_as(s) or "nothing" for s in (other[1], held))
+                raise ValueError(
+                    f"document {name}: {held.name} names two different symbols, {other[0]} "
+                    f"declared {first} and {kind} declared {second}; give each its own name"
+                )
+    for definition in definitions:
+        if definition.name in {**labels, **seen}:
+            raise ValueError(
+                f"document {name}: the definition {definition.name} has the name of "
+                f"{({**labels, **seen})[definition.name][0]}; give it its own name"
+            )
+        if isinstance(getattr(sympy, definition.name, None), sympy.FunctionClass):
+            raise ValueError(
+                f"document {name}: the definition {definition.name} has the name of SymPy's "
+                f"function {definition.name}, and prints as it; give it its own name"
             )
 
 
@@ -1038,7 +1071,7 @@ def document(
             )
         _check_domain(name, atom, domain)
     domains = {atom: _rational_ends(domain) for atom, domain in (domains or {}).items()}
-    _check_names(name, inputs)
+    _check_names(name, inputs, tuple(sizes or {}), tuple(indices or {}), definitions)
     return Document(
         name=name,
         title=title,

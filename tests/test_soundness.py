@@ -5226,3 +5226,31 @@ def test_an_exact_proof_at_some_sizes_names_the_breakpoints_it_leaves_out():
     _assert_no_false_proof(verdict)
     partial = [line for line in verdict.details if "proved exactly at" in line]
     assert all("may not be the derivative" in line for line in partial), partial
+
+
+def test_two_declared_symbols_of_one_name_and_definitions_named_like_sympys_are_refused():
+    """Round 76 (helper 172): inputs x real and x positive, or a real input named like the
+    size n, were accepted; the verdicts held, but a counterexample printed 'x = x' at x = 0,
+    x = 1, and points, domains and kernels name values by name. A definition named exp
+    printed as SymPy's exp ('exp(y) = exp(y)' refuted). All are input errors now; a tensor
+    may share its name with an index (soft_logic's keys k[t, d] beside the index k)."""
+    real, positive = Symbol("w", real=True), Symbol("w", positive=True)
+    with pytest.raises(ValueError, match="w names two different symbols, an input declared"):
+        _doc(real, positive, inputs=(real, positive))
+    n_real = Symbol("n", real=True)
+    with pytest.raises(ValueError, match="n names two different symbols.* a size declared"):
+        _doc(n_real, n_real, inputs=(n_real,), sizes=GRID)
+    with pytest.raises(ValueError, match="i names two different symbols.* a free index"):
+        _doc(b, b, inputs=(b, Symbol("i", real=True)), indices={i: (1, 3)})
+    tensors = (IndexedBase("q", real=True), IndexedBase("q", positive=True))
+    with pytest.raises(ValueError, match="q names two different symbols, a tensor"):
+        _doc(tensors[0][1], tensors[1][1], inputs=tensors)
+    s = Symbol("s", real=True)
+    shifted = define("exp", (s,), s + 1)
+    with pytest.raises(ValueError, match="definition exp has the name of SymPy's function"):
+        _doc(shifted(b), sympy.exp(b), inputs=(b,), definitions=(shifted,))
+    named_b = define("b", (), 2 * v)
+    with pytest.raises(ValueError, match="definition b has the name of an input"):
+        _doc(named_b(), 2 * v, inputs=(b, v), definitions=(named_b,))
+    keys = IndexedBase("k", real=True)
+    _doc(keys[k], keys[k], inputs=(keys,), sizes=GRID, indices={k: (1, n)})
