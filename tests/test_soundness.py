@@ -5254,3 +5254,18 @@ def test_two_declared_symbols_of_one_name_and_definitions_named_like_sympys_are_
         _doc(named_b(), 2 * v, inputs=(b, v), definitions=(named_b,))
     keys = IndexedBase("k", real=True)
     _doc(keys[k], keys[k], inputs=(keys,), sizes=GRID, indices={k: (1, n)})
+
+
+def test_a_substitution_at_an_entry_of_a_free_index_takes_the_index_value():
+    """Round 76 (helper 173): ∂L/∂u_c at u_c = 3 (L = ½Σ g_i u_i²) is 3·g_c, but at concrete
+    sizes SymPy's subs left the Subs variable u[c] as it was (adding (c, 2) beside it), and
+    the true claim was an input error ('u[c] has a symbolic index after instantiation'). The
+    entry takes the index's value first; false variants are refuted."""
+    u_, g_ = IndexedBase("u", real=True), IndexedBase("g", real=True)
+    half = define("half", (), Sum(g_[i] * u_[i] ** 2, (i, 1, n)) / 2)
+    at_3 = Subs(Derivative(half(), u_[c]), u_[c], 3)
+    options = {"inputs": (u_, g_), "definitions": (half,), "sizes": GRID, "indices": {c: (1, n)}}
+    true = _verdict(_doc(at_3, 3 * g_[c], **options))
+    assert not true.error and true.status in (PROVED, PROVED_AT_SIZES), true.error
+    for rhs in (3 * g_[1], 3 * g_[c] + 1):
+        assert _verdict(_doc(at_3, rhs, **options)).status is REFUTED

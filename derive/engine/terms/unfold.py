@@ -7,7 +7,7 @@ for the derivative of an undefined function with respect to a symbol it cannot s
 from __future__ import annotations
 
 import sympy
-from sympy import Derivative
+from sympy import Derivative, Indexed
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
@@ -23,6 +23,7 @@ from derive.model import Definition
 from derive.notation.aggregates import (
     SetSum,
     SubsetSum,
+    binds,
     capturing,
     expand_sum,
     moved_variables,
@@ -183,9 +184,29 @@ def with_values(expr: sympy.Basic, values: dict, expand) -> sympy.Basic:
         ends = [sympy.sympify(e) for limit in node.limits for e in limit[1:]]
         return any(e.free_symbols & set(values) for e in ends)
 
+    if expr.has(sympy.Subs):
+        expr = _entries_given(expr, values)
     if expr.has(sympy.Sum, sympy.Product):
         expr = expr.replace(ranged, lambda node: expand(node.subs(values, simultaneous=True)))
     return expr.subs(values, simultaneous=True)
+
+
+def _entries_given(expr: sympy.Basic, values: dict) -> sympy.Basic:
+    """`expr` with each Subs at an entry whose index takes a value (∂L/∂u_c at u_c = 3, c = 2)
+    made a Subs at that entry: SymPy's subs leaves the variable u[c] as it is and adds (c, 2)
+    beside it, so the instance kept an entry with a symbolic index (a true claim was an input
+    error; helper 173). Not inside a binder of the index."""
+    if not expr.args or not values:
+        return expr
+    inner = {k: v for k, v in values.items() if k not in binds(expr)}
+    args = tuple(_entries_given(a, inner) for a in expr.args)
+    node = expr.func(*args) if args != expr.args else expr
+    if isinstance(node, sympy.Subs) and any(
+        isinstance(v, Indexed) and v.free_symbols & set(inner) for v in node.variables
+    ):
+        given = tuple(v.xreplace(inner) if isinstance(v, Indexed) else v for v in node.variables)
+        node = sympy.Subs(node.expr, given, node.point)
+    return node
 
 
 def concretize(ctx: Context, expr: sympy.Basic, values: dict, lows: dict | None = None):
