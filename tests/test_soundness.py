@@ -5256,16 +5256,41 @@ def test_two_declared_symbols_of_one_name_and_definitions_named_like_sympys_are_
     _doc(keys[k], keys[k], inputs=(keys,), sizes=GRID, indices={k: (1, n)})
 
 
-def test_a_substitution_at_an_entry_of_a_free_index_takes_the_index_value():
-    """Round 76 (helper 173): ∂L/∂u_c at u_c = 3 (L = ½Σ g_i u_i²) is 3·g_c, but at concrete
-    sizes SymPy's subs left the Subs variable u[c] as it was (adding (c, 2) beside it), and
-    the true claim was an input error ('u[c] has a symbolic index after instantiation'). The
-    entry takes the index's value first; false variants are refuted."""
+def test_a_substitution_at_a_tensor_entry_proves_nothing_sympy_reads_wrongly():
+    """Round 76 (helpers 173, 174): SymPy's derivative of a Subs at a tensor entry counts the
+    tensor's label, free in its other entries, as the entry: ∂/∂u₁ Subs(L, u₁, 3) for
+    L = ½Σ g_i u_i², which is 0, came out 3·g₁ and was PROVED. Its substitution holds u[c]
+    apart from u[5], which it is at c = 5 ('identical' claimed Subs(u[c]·u[5], u[c], 3) =
+    3·u[5]), and from what a body holds; a Subs at u[c] whose c shows nowhere else hid the
+    free index (∂/∂u₁ Subs(L, u[c], 3) = g₁u₁, false at c = 1, was PROVED). Such a
+    derivative is not taken, and such a Subs gets no symbolic proof."""
     u_, g_ = IndexedBase("u", real=True), IndexedBase("g", real=True)
     half = define("half", (), Sum(g_[i] * u_[i] ** 2, (i, 1, n)) / 2)
-    at_3 = Subs(Derivative(half(), u_[c]), u_[c], 3)
-    options = {"inputs": (u_, g_), "definitions": (half,), "sizes": GRID, "indices": {c: (1, n)}}
-    true = _verdict(_doc(at_3, 3 * g_[c], **options))
-    assert not true.error and true.status in (PROVED, PROVED_AT_SIZES), true.error
+    fifth = define("fifth", (), u_[5] ** 2)
+    options = {
+        "inputs": (u_, g_),
+        "definitions": (half, fifth),
+        "sizes": GRID,
+        "indices": {c: (1, n)},
+    }
+    false = [
+        (Derivative(Subs(half(), u_[1], 3), u_[1]), 3 * g_[1]),
+        (Derivative(Subs(half(), u_[c], 3), u_[1]), g_[1] * u_[1]),
+        (Subs(u_[c] * u_[5], u_[c], 3), 3 * u_[5]),
+        (Subs(u_[c] * fifth(), u_[c], 3), 3 * fifth()),
+    ]
+    for lhs, rhs in false:
+        _assert_no_false_proof(_verdict(_doc(lhs, rhs, **options)))
+    true = _verdict(_doc(Derivative(Subs(half(), u_[1], 3), u_[1]), 0, **options))
+    _assert_decided(true)
+    at_1 = _verdict(_doc(Subs(Derivative(half(), u_[1]), u_[1], 3), 3 * g_[1], **options))
+    assert at_1.status is PROVED, at_1.scope
+    # At concrete sizes the entry takes its index's value first (∂L/∂u_c at u_c = 3 is 3·g_c;
+    # it was an input error), and two variables that become one entry are an input error.
+    at_c = Subs(Derivative(half(), u_[c]), u_[c], 3)
+    _assert_decided(_verdict(_doc(at_c, 3 * g_[c], **options)))
+    assert not _verdict(_doc(at_c, 3 * g_[c], **options)).error
     for rhs in (3 * g_[1], 3 * g_[c] + 1):
-        assert _verdict(_doc(at_3, rhs, **options)).status is REFUTED
+        assert _verdict(_doc(at_c, rhs, **options)).status is REFUTED
+    twice = _verdict(_doc(Subs(u_[c] + 2 * u_[1], (u_[c], u_[1]), (3, 3)), 9, **options))
+    assert "substitutes twice for one entry" in twice.error and _is_one_line(twice.error)

@@ -462,6 +462,20 @@ def _entry_in_sum(entry, expr) -> bool:
     return False
 
 
+def _entry_may_meet(entry, expr) -> bool:
+    """Whether `entry` is a tensor entry with an index that is not a number (u[c], c a free
+    index) and `expr` holds another entry of its tensor or an application of a definition:
+    SymPy's substitution holds u[c] apart from u[5] or from what a body holds, which it is at
+    c = 5 (Subs(u[c]·u[5], u[c], 3) = 3·u[5] was claimed by 'identical' for every size; only
+    the evaluation at larger sizes caught it). At concrete sizes the entry is a number and the
+    substitution exact (terms.unfold._entries_given)."""
+    if not isinstance(entry, sympy.Indexed) or all(i.is_Integer for i in entry.indices):
+        return False
+    if expr.atoms(function.AppliedUndef):
+        return True
+    return any(other.base == entry.base and other != entry for other in expr.atoms(sympy.Indexed))
+
+
 def _pow_is_imaginary(self):
     answer = _POW_IS_IMAGINARY(self)
     if answer is False:
@@ -1868,10 +1882,11 @@ def unresolved(expr) -> object | None:
     on an interval (log(1 + e^(-10⁶)), or log(sin(1)² + cos(1)²), which is 0): SymPy's facts
     and rewrites take it for 0, rightly or not; or a floor or ceiling of a number that
     SymPy left as it is (its integer part not certain), a Mod of numbers alike; or a Subs for
-    a sum's entry (x[1] in Σ_i x[i]); or None."""
+    a sum's entry (x[1] in Σ_i x[i]) or for an entry of a symbolic index that may be another
+    the Subs holds (u[c] beside u[5]); or None."""
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.Subs) and any(
-            _entry_in_sum(v, node.expr) for v in node.variables
+            _entry_in_sum(v, node.expr) or _entry_may_meet(v, node.expr) for v in node.variables
         ):
             return node  # kept as written (see _subs_doit): a sum made opaque would drop it
         if not isinstance(node, function.Function) or not node.is_number:
@@ -1885,8 +1900,9 @@ def unresolved_reason(node) -> str:
     """Why a claim holding `node` (found by `unresolved`) gets no symbolic proof."""
     if isinstance(node, sympy.Subs):
         return (
-            f"no proof: the claim holds {node}, a substitution for an entry that a sum holds "
-            "only at some values of its index, which SymPy's rewrites cannot carry out"
+            f"no proof: the claim holds {node}, a substitution for an entry that another entry "
+            "it holds (in a sum, a definition's body, or at another index) is at some values of "
+            "the indices, which SymPy's rewrites cannot carry out"
         )
     if isinstance(node, (*_ROUNDING, sympy.Mod)):
         return (

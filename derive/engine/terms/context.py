@@ -256,8 +256,25 @@ def _free(expr: sympy.Basic) -> set:
     # SymPy counts ∂/∂x[c] as binding x[c]; as a Partial its index c is free all the same,
     # unless an enclosing sum binds it.
     expr = as_partials(expr.xreplace(plain) if plain else expr)
-    symbols = expr.free_symbols
+    symbols = expr.free_symbols | (_entry_indices(expr) if expr.has(sympy.Subs) else set())
     return {s for s in symbols if not isinstance(s, Indexed)}
+
+
+def _entry_indices(expr: sympy.Basic, bound: frozenset = frozenset()) -> set:
+    """The symbols in the indices of the entries a Subs substitutes for (c in Subs(f, u[c],
+    3)), but those a binder around it binds. SymPy leaves them out of free_symbols, so a
+    free index that shows nowhere else went unseen: the claim was not taken at each of its
+    values, the Subs at concrete sizes substituted for nothing, and ∂/∂u₁ Subs(L, u[c], 3) =
+    g₁u₁, false at c = 1, was PROVED (helper 174)."""
+    found = set()
+    if isinstance(expr, sympy.Subs):
+        for variable in expr.variables:
+            if isinstance(variable, Indexed):
+                found |= variable.free_symbols - bound
+    inner = bound | binds(expr) if expr.args else bound
+    for arg in expr.args:
+        found |= _entry_indices(arg, inner)
+    return found
 
 
 def reachable_symbols(ctx: Context, expr: sympy.Basic) -> set:

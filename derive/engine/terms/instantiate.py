@@ -28,6 +28,7 @@ from derive.engine.terms.unfold import (
     jumps_integrated,
     perturbed,
     substitute,
+    through_entry_substitution,
     unfold_once,
     unfold_toward,
     with_values,
@@ -58,6 +59,7 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
             return concrete(perturbed(node, inner))
         cut = intermediates(node, ctx.definitions)
         inner = concrete(unfold_toward(ctx, concrete(node.expr, cut), node, {}), cut)
+        through_entry_substitution(node, inner)
         return concrete(derivative_of(inner, node, cut))
 
     expr = concrete(expr)

@@ -193,9 +193,12 @@ def with_values(expr: sympy.Basic, values: dict, expand) -> sympy.Basic:
 
 def _entries_given(expr: sympy.Basic, values: dict) -> sympy.Basic:
     """`expr` with each Subs at an entry whose index takes a value (∂L/∂u_c at u_c = 3, c = 2)
-    made a Subs at that entry: SymPy's subs leaves the variable u[c] as it is and adds (c, 2)
-    beside it, so the instance kept an entry with a symbolic index (a true claim was an input
-    error; helper 173). Not inside a binder of the index."""
+    made a Subs at that entry. SymPy's subs leaves the variable u[c] as it is and adds (c, 2)
+    beside it: the instance kept an entry with a symbolic index (a true claim was an input
+    error; helper 173), or, once a body unfolded into it held u[2] and not u[c], its doit
+    substituted for nothing (∂/∂u₁ Subs(L, u[c], 3) = g₁u₁, false at c = 1, agreed at every
+    point; helper 174). Not inside a binder of the index; two variables that become one
+    entry (u[c] and u[1] at c = 1) are an input error."""
     if not expr.args or not values:
         return expr
     inner = {k: v for k, v in values.items() if k not in binds(expr)}
@@ -205,6 +208,11 @@ def _entries_given(expr: sympy.Basic, values: dict) -> sympy.Basic:
         isinstance(v, Indexed) and v.free_symbols & set(inner) for v in node.variables
     ):
         given = tuple(v.xreplace(inner) if isinstance(v, Indexed) else v for v in node.variables)
+        if len(set(given)) < len(given):
+            where = ", ".join(f"{k} = {v}" for k, v in inner.items())
+            raise InputError(
+                f"{expr} substitutes twice for one entry at {where}: give each entry one Subs"
+            )
         node = sympy.Subs(node.expr, given, node.point)
     return node
 
@@ -232,6 +240,7 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
             return perturbed(node, inner.replace(differentiated, derive))
         cut = intermediates(node, ctx.definitions)
         inner = _unfolded_argument(ctx, node, lows, set(ctx.definitions) - cut)
+        through_entry_substitution(node, inner)
         # The intermediates differentiated by stay folded: later unfolding opens them.
         return derivative_of(inner, node, cut)
 
@@ -240,6 +249,21 @@ def evaluate_derivatives(ctx: Context, expr: sympy.Basic, lows: dict | None = No
         raise NotDerivable(f"the shapes in {expr.atoms(ShapeCheck).pop().what} depend on sizes")
     jumps_integrated(ctx, expr, lows)
     return expr.replace(differentiated, derive)
+
+
+def through_entry_substitution(node, inner) -> None:
+    """Raise NotDerivable where a derivative by a tensor entry meets a Subs at an entry:
+    SymPy's rule for it counts the tensor's label, free in its other entries, as the entry,
+    and adds the derivative of the substituted expression: ∂/∂u₁ Subs(½Σ g_i u_i², u₁, 3),
+    which is 0, came out 3·g₁, and was PROVED (helper 174)."""
+    if not any(v.has(Indexed) for v in node.variables):
+        return
+    for subs in inner.atoms(sympy.Subs):
+        if any(v.has(Indexed) for v in subs.variables):
+            raise NotDerivable(
+                f"{subs} substitutes for a tensor entry inside a derivative by "
+                f"{', '.join(map(str, node.variables))}, which SymPy's rule for it gets wrong"
+            )
 
 
 def differentiated(node) -> bool:
