@@ -5281,6 +5281,18 @@ def test_a_substitution_at_a_tensor_entry_proves_nothing_sympy_reads_wrongly():
     ]
     for lhs, rhs in false:
         _assert_no_false_proof(_verdict(_doc(lhs, rhs, **options)))
+    # A fixed entry beside one of a symbolic index: u[5] is u[c] at c = 5, past the grid. The
+    # evaluation past the grid refuted these, behind a strategy ('identical') that had
+    # claimed them; the strategies alone claim nothing now.
+    reads_c = define("reads_c", (), u_[c] ** 2)
+    for lhs, rhs in [
+        (Subs(u_[5] * u_[c], u_[5], 3), 3 * u_[c]),
+        (Subs(u_[5] * reads_c(), u_[5], 3), 3 * reads_c()),
+        (Subs(u_[c] * u_[5], u_[c], 3), 3 * u_[5]),
+    ]:
+        doc = _doc(lhs, rhs, **{**options, "definitions": (reads_c,)})
+        assert _proof_by_strategies(doc) is None, (lhs, rhs)
+        _assert_no_false_proof(_verdict(doc))
     true = _verdict(_doc(Derivative(Subs(half(), u_[1], 3), u_[1]), 0, **options))
     _assert_decided(true)
     at_1 = _verdict(_doc(Subs(Derivative(half(), u_[1]), u_[1], 3), 3 * g_[1], **options))

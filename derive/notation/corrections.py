@@ -251,6 +251,8 @@ def _subs_doit(self, **hints):
         return self
     if any(_entry_in_sum(v, expr) for v in variables):
         return self  # SymPy's substitution would not reach a[i] at i = 1 (see _limits_subs)
+    if any(_entry_may_be_another(v, expr) for v in variables):
+        return self
     held = set().union(*(sympy.sympify(p).free_symbols for p in point))
     if len(variables) > 1 and held & set(variables):
         fresh = {v: _stand_in(v) for v in variables}
@@ -460,6 +462,26 @@ def _entry_in_sum(entry, expr) -> bool:
                 if other.base == entry.base and other.free_symbols & bound:
                     return True
     return False
+
+
+def _entry_may_be_another(entry, expr) -> bool:
+    """Whether `entry` is a tensor entry that another entry `expr` holds, or one a body it
+    applies holds, may be at some values of their indices (u[5] and u[c] at c = 5): SymPy's
+    substitution for one leaves the other, and 'identical' claimed Subs(u[5]·u[c], u[5], 3)
+    = 3·u[c] for every size (helper 174's round; the evaluation past the grid caught it).
+    Entries whose indices differ by a nonzero number somewhere (u[c], u[c + 1]) are apart."""
+    if not isinstance(entry, sympy.Indexed):
+        return False
+    for other in expr.atoms(sympy.Indexed):
+        if other.base != entry.base or other == entry:
+            continue
+        differences = [a - b for a, b in zip(other.indices, entry.indices, strict=False)]
+        if len(other.indices) == len(entry.indices) and any(
+            d.is_number and d != 0 for d in differences
+        ):
+            continue
+        return True
+    return _hides(entry, expr)
 
 
 def _entry_may_meet(entry, expr) -> bool:
