@@ -842,11 +842,12 @@ def _check_names(name: str, inputs, sizes, indices, definitions) -> None:
                     f"document {name}: {held.name} names two different symbols, {other[0]} "
                     f"declared {first} and {kind} declared {second}; give each its own name"
                 )
+    named = {**labels, **seen}
     for definition in definitions:
-        if definition.name in {**labels, **seen}:
+        if definition.name in named:
             raise ValueError(
                 f"document {name}: the definition {definition.name} has the name of "
-                f"{({**labels, **seen})[definition.name][0]}; give it its own name"
+                f"{named[definition.name][0]}; give it its own name"
             )
         if isinstance(getattr(sympy, definition.name, None), sympy.FunctionClass):
             raise ValueError(

@@ -1144,9 +1144,7 @@ def _off(job: Job) -> str:
     derivatives, where the rules' derivative it was proved with may not be the derivative. A
     proof at every size of the grid is decided there (_at_breakpoints); one at some sizes
     only is a note, and was stated as proved where the claim fails at a tie (helper 172)."""
-    parts = [p for d in job.ctx.doc.definitions for p in (d.body, d.initial) if p is not None]
-    parts += [job.claim.lhs, job.claim.rhs]
-    if not any(sympy.sympify(p).has(sympy.Derivative) for p in parts):
+    if not _claim_parts(job.ctx, job.claim).has(sympy.Derivative):
         return ""
     switches = None
     try:

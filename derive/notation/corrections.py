@@ -485,17 +485,14 @@ def _entry_may_be_another(entry, expr) -> bool:
 
 
 def _entry_may_meet(entry, expr) -> bool:
-    """Whether `entry` is a tensor entry with an index that is not a number (u[c], c a free
-    index) and `expr` holds another entry of its tensor or an application of a definition:
-    SymPy's substitution holds u[c] apart from u[5] or from what a body holds, which it is at
-    c = 5 (Subs(u[c]·u[5], u[c], 3) = 3·u[5] was claimed by 'identical' for every size; only
-    the evaluation at larger sizes caught it). At concrete sizes the entry is a number and the
+    """Whether `entry` has an index that is not a number (u[c], c a free index) and may be
+    another entry `expr` holds, or one a body it applies holds (_entry_may_be_another): such
+    a Subs gets no symbolic proof (Subs(u[c]·u[5], u[c], 3) = 3·u[5] was claimed by
+    'identical' for every size). At concrete sizes the entry is a number and the
     substitution exact (terms.unfold._entries_given)."""
     if not isinstance(entry, sympy.Indexed) or all(i.is_Integer for i in entry.indices):
         return False
-    if expr.atoms(function.AppliedUndef):
-        return True
-    return any(other.base == entry.base and other != entry for other in expr.atoms(sympy.Indexed))
+    return _entry_may_be_another(entry, expr)
 
 
 def _pow_is_imaginary(self):
