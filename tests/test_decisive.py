@@ -14,6 +14,7 @@ from sympy import (
     Max,
     Min,
     Mod,
+    Ne,
     Piecewise,
     Rational,
     Sum,
@@ -21,6 +22,7 @@ from sympy import (
     atan,
     atan2,
     ceiling,
+    cos,
     erf,
     erfc,
     exp,
@@ -1319,3 +1321,40 @@ def test_a_band_of_floor_or_a_level_of_abs_is_searched():
     for switch in (Eq(floor(x), 5), Eq(Abs(x), 5), Eq(ceiling(x), -3)):
         verdict = _decide_one(Piecewise((1, switch), (0, True)), 0)
         assert verdict.status is REFUTED, (switch, verdict.status)
+
+
+def test_a_derivative_where_its_function_has_no_value_refutes_nothing():
+    """Helper 175: SymPy's derivative of (e^{AΔ} − 1)/A·B by Δ cancels A to B·e^{AΔ}, a
+    number at A = 0, where the function is 0/0 for every Δ and has no derivative; a true
+    zero-order-hold claim that gives the derivative only for A ≠ 0 was REFUTED there, and so
+    was ∂(sin(Ax)/A)/∂x. A point where a differentiated function has no value says nothing;
+    a wrong claim is still refuted where the function has one."""
+    A, B, step = symbols("A B Delta", real=True)
+    zoh = Derivative((exp(step * A) - 1) / A * B, step)
+    sinc = Derivative(sin(A * x) / A, x)
+    for lhs, derivative, inputs in (
+        (zoh, B * exp(A * step), (A, B, step)),
+        (sinc, cos(A * x), (A, x)),
+    ):
+        given = Piecewise((derivative, Ne(A, 0)), (0, True))
+        assert _decide_one(lhs, given, inputs=inputs).status is not REFUTED
+        wrong = Piecewise((2 * derivative, Ne(A, 0)), (0, True))
+        assert _decide_one(lhs, wrong, inputs=inputs).status is REFUTED
+
+
+def test_a_kink_whose_branch_condition_holds_another_atom_is_decided_there():
+    """Helper 175: Huber's loss and smooth L1 have a condition |x| ≤ δ; from x = 0 the
+    one-sided limits met e ≤ δ, which SymPy's limit refuses ("as_set has not yet been
+    implemented for multivariate expressions"), so their true derivatives were UNDECIDED.
+    A branch whose condition is decided for every small e > 0 is taken first."""
+    d = Symbol("delta", positive=True)
+    huber = Piecewise((x**2 / 2, Abs(x) <= d), (d * (Abs(x) - d / 2), True))
+    smooth = Piecewise((x**2 / (2 * d), Abs(x) < d), (Abs(x) - d / 2, True))
+    true = [
+        (Derivative(huber, x), Piecewise((x, Abs(x) <= d), (d * sign(x), True))),
+        (Derivative(smooth, x), Piecewise((x / d, Abs(x) < d), (sign(x), True))),
+    ]
+    for lhs, rhs in true:
+        assert _decide_one(lhs, rhs, inputs=(x, d)).status is PROVED
+    wrong_at_0 = Piecewise((1, Eq(x, 0)), (x / d, Abs(x) < d), (sign(x), True))
+    assert _decide_one(Derivative(smooth, x), wrong_at_0, inputs=(x, d)).status is REFUTED

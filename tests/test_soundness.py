@@ -5000,6 +5000,45 @@ def test_sympy_operations_on_a_definition_see_the_symbols_its_body_holds():
     assert define("f", (), g1() + 1).func != define("f", (), g2() + 1).func
 
 
+def test_the_applications_an_expression_holds_are_remembered_only_for_that_expression():
+    """_hides (SymPy's derivatives and has() over a definition's body) reads the applications
+    an expression holds from a table by identity, filled as derivatives walk a large
+    expression: it must give atoms(AppliedUndef) for every expression, one that holds a
+    remembered part beside a new application too, and a derivative by a symbol a body holds
+    stays unevaluated there."""
+    from sympy.core.function import AppliedUndef
+
+    from derive.notation.corrections import _applied_in
+
+    x, y = symbols("x y", real=True)
+    f = define("f", (), x**2 * y)
+    big = sum(sympy.tanh(k * x + y) ** 2 for k in range(1, 30))
+    assert sympy.diff(big, x) != 0 and _applied_in(big) == frozenset()
+    for expr in (big + f(), big * f() + sympy.sin(f() + x), f()):
+        assert _applied_in(expr) == expr.atoms(AppliedUndef) == {f()}
+        assert sympy.diff(expr, x).has(sympy.Derivative)  # f()'s body holds x
+    assert _applied_in(sympy.Tuple(big, f())) == {f()}
+    nested = sympy.Function("g")(f() + big)
+    assert _applied_in(nested) == nested.atoms(AppliedUndef) == {f(), nested}
+    assert _applied_in(big + f()) is _applied_in(big + f())  # remembered
+
+
+def test_a_table_whose_index_an_inner_sum_binds_again_keeps_the_inner_sum():
+    """Helper 175: a table's entry i = 1 of Σ_{i=1}^{2} a_i replaced the sum's own i too
+    (Σ a_1 over (1, 1, 2)) and crashed SymPy; the inner Σ binds its own i."""
+    from derive import Table
+
+    j = symbols("j", integer=True)
+    sum_i, product_i = Sum(a[i], (i, 1, 2)), sympy.Product(a[i], (i, 1, 2))
+    for lhs, rhs, wrong in (
+        (Table(sum_i, (i, 1, 2)), Table(a[1] + a[2], (j, 1, 2)), Table(a[j] + a[2], (j, 1, 2))),
+        (Table(product_i, (i, 1, 2)), Table(a[1] * a[2], (j, 1, 2)), Table(2 * a[j], (j, 1, 2))),
+    ):
+        assert _verdict(_doc(lhs, rhs, inputs=(a,))).status is PROVED
+        verdict = _verdict(_doc(lhs, wrong, inputs=(a,)))
+        assert verdict.status is REFUTED, verdict.error
+
+
 def test_operations_by_a_definitions_application_see_the_definitions_it_applies():
     """Round 74 (helper 165): diff(L(), p()) of L := -log(p()) and diff(k(3), k(2)) of a
     recurrence were 0, L().subs(p(), 1/4) was L(); series, Poly and the simplification of

@@ -169,6 +169,30 @@ def test_window_shapes_allow_indices_down_to_their_start():
         check_in_shape(ctx, v[-2], {K: 1})
 
 
+def test_a_window_with_fractional_ends_holds_the_entries_between_them():
+    """Helper 176: a window (−K/2, K/2) is the entries ⌈−K/2⌉..⌊K/2⌋; at K = 1 its low end
+    was read as 1 (h[0] refused) and its high end 1/2 checked nothing (h[1] let in). An end
+    the sizes do not fix checks nothing."""
+    K = symbols("K", integer=True, positive=True)
+    h = IndexedBase("h", shape=((-K / 2, K / 2),))
+    doc = document(
+        "win",
+        "win",
+        Source("toy", "toy.txt"),
+        inputs=(h,),
+        definitions=(),
+        claims=(),
+        sizes={K: (1, 2)},
+    )
+    ctx = context_of(doc)
+    check_in_shape(ctx, h[0], {K: 1})
+    check_in_shape(ctx, h[-1], {K: 2})
+    check_in_shape(ctx, h[0], {})  # K not given: nothing to check against
+    for outside, sizes in ((h[1], {K: 1}), (h[-1], {K: 1}), (h[2], {K: 2})):
+        with pytest.raises(InputError, match="outside the shape"):
+            check_in_shape(ctx, outside, sizes)
+
+
 def test_an_entry_below_1_of_a_tensor_without_a_shape_says_where_entries_start():
     # It said "outside the shape () of v", a shape the document never declared.
     v = IndexedBase("v")

@@ -38,6 +38,7 @@ from derive.engine.falsify import (
     at_irrational_breakpoints,
     base_value,
     confirm_point,
+    defined_at,
     find_counterexample,
     in_domain,
     may_vanish,
@@ -51,6 +52,7 @@ from derive.engine.induction import induction_sizes, prove_by_induction
 from derive.engine.numeric import (
     AGREE,
     DIFFER,
+    UNDEFINED,
     NotEvaluable,
     compile_instance,
     relative_error,
@@ -776,6 +778,8 @@ def _reading(compiled, point: dict) -> str:
     """Evaluation's outcome at `point`, where a strict relation whose sides tie in every
     digit and which holds there exactly agrees (confirm.tie_holds: σ(x) < 1 at x = 400)."""
     outcome = compiled.outcome(point)
+    if outcome == DIFFER and not defined_at(compiled, point, unknown=True):
+        return UNDEFINED  # a function differentiated there has no value (falsify.defined_at)
     return AGREE if outcome == DIFFER and tie_holds(compiled, point) else outcome
 
 

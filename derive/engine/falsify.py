@@ -303,7 +303,7 @@ def _search(
     for count, point in enumerate(candidates):
         if not in_domain(ctx, point):
             continue
-        if _outcome(compiled, point, deadline) == DIFFER:
+        if _outcome(compiled, point, deadline) == DIFFER and defined_at(compiled, point):
             if max((abs(v) for v in point.values()), default=0) <= 10**6:
                 return point
             # (x + 1)² - x² at 10**30 rounds in 50 digits: such a point counts only once
@@ -1033,7 +1033,9 @@ def _shrink(ctx: Context, compiled: Compiled, point: dict, deadline: Deadline) -
                 if deadline.remaining() <= 0 or not _simpler(value, point[atom]):
                     break
                 trial = {**point, atom: value}
-                if in_domain(ctx, trial) and compiled.outcome(trial) == DIFFER:
+                if not in_domain(ctx, trial) or compiled.outcome(trial) != DIFFER:
+                    continue
+                if defined_at(compiled, trial):
                     point, changed = trial, True
                     break
         if not changed:
@@ -1113,11 +1115,14 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
     """Re-evaluate the separating entry exactly; None if the separation does not survive,
     or if it rests on a jump SymPy took at the point without knowing which side it is on
     (see _jumps_decided), or on a reading it made unconfirmed (corrections.doubted_since)."""
-    for label, lhs, rhs in inst.entries:
+    functions = inst.functions or ((),) * len(inst.entries)
+    for (label, lhs, rhs), differentiated in zip(inst.entries, functions, strict=True):
         read = _read_exactly(lhs, rhs, point, lambda a, b: _separates(a, b, relation))
         if read is None:
             continue  # e.g. Max of two values SymPy cannot compare: nothing is confirmed
         left, right, separates = read
+        if separates and not _functions_defined(differentiated, point):
+            continue  # a derivative there has no function to be the derivative of
         if separates:
             shown = tuple(
                 (str(a), _pasteable(a, v))
@@ -1127,6 +1132,38 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
                 _named(inst.sizes), shown, *_shown_apart(left, right), entry=label
             )
     return None
+
+
+def defined_at(compiled: Compiled, point: dict, unknown: bool = False) -> bool:
+    """Whether every function a derivative of the claim differentiates has a value at
+    `point` (see _functions_defined): a point where one has none separates nothing, and the
+    search goes on past it. `unknown` is the answer for a value not known to be finite."""
+    functions = set().union(*compiled.instance.functions) if compiled.instance.functions else ()
+    return _functions_defined(functions, point, unknown)
+
+
+def _functions_defined(functions, point: dict, unknown: bool = False) -> bool:
+    """Whether each function a derivative of the entry differentiates (Instance.functions)
+    has a finite value at `point`, as far as exact evaluation tells (`unknown` where it does
+    not): where one has none, the derivative does not exist, whatever value SymPy's
+    derivative has there (∂/∂Δ of (e^{AΔ} − 1)/A·B, which SymPy cancels to B·e^{AΔ}, at
+    A = 0; helper 175), and the point says nothing. A function with atoms the point does
+    not give is not read."""
+    for function in functions:
+        labels = {a.base.label for a in function.atoms(sympy.Indexed)}
+        if not function.free_symbols - labels <= set(point):
+            continue
+        try:
+            value = exactly_at(function, point)
+        except (ValueError, TypeError, ArithmeticError, PrecisionExhausted):
+            if not unknown:
+                return False
+            continue
+        if value.has(sympy.nan, sympy.zoo) or value.is_finite is False:
+            return False
+        if value.is_finite is None and not unknown:
+            return False
+    return True
 
 
 def _pasteable(atom, value) -> str:

@@ -732,7 +732,7 @@ def _one_sided(expr, x, x0, direction: int):
     x0 ± e for a positive e (so a branch on x ≠ x0 resolves), and confirmed at PROBES."""
     e = sympy.Dummy("e", positive=True)
     moved = expr.xreplace({x: x0 + direction * e})
-    value = sympy.limit(moved, e, 0, "+")
+    value = sympy.limit(_near_zero(moved, e), e, 0, "+")
     if not value.is_finite:
         return value
     # The limit keeps the other atoms symbolic, and SymPy's can hold for some of their values
@@ -747,6 +747,77 @@ def _one_sided(expr, x, x0, direction: int):
             if not (near.is_number and gap.is_real) or abs(mpmath.mpf(gap)) > PROBE_TOLERANCE:
                 raise ValueError(f"the limit at {x} = {x0} is not confirmed by evaluation")
     return value
+
+
+def _near_zero(expr, e):
+    """`expr` with each Piecewise whose conditions are decided for every small e > 0 (every
+    value of the other atoms, as their assumptions allow) replaced by the branch that holds
+    there: SymPy's limit refuses a Piecewise whose condition holds another atom (Huber's
+    loss at 0 from above, e ≤ δ: "as_set has not yet been implemented for multivariate
+    expressions"; helper 175). A Piecewise not decided so is left as it is."""
+
+    def settle(piecewise):
+        for branch, condition in piecewise.args:
+            holds = _holds_near_zero(condition, e)
+            if holds is None:
+                return piecewise
+            if holds:
+                return _near_zero(branch, e)
+        return piecewise
+
+    if not expr.has(sympy.Piecewise):
+        return expr
+    return expr.replace(lambda n: isinstance(n, sympy.Piecewise), settle)
+
+
+def _holds_near_zero(condition, e) -> bool | None:
+    """Whether `condition` holds for every small e > 0 (True), for none (False), or neither
+    is known (None): each comparison by the sign of its sides' difference there."""
+    if condition in (sympy.true, sympy.false):
+        return bool(condition)
+    if isinstance(condition, sympy.Not):
+        inner = _holds_near_zero(condition.args[0], e)
+        return None if inner is None else not inner
+    if isinstance(condition, sympy.And | sympy.Or):
+        parts = [_holds_near_zero(c, e) for c in condition.args]
+        decisive = isinstance(condition, sympy.Or)  # a True decides Or, a False decides And
+        if decisive in parts:
+            return decisive
+        return None if None in parts else not decisive
+    if not isinstance(condition, sympy.core.relational.Relational):
+        return None
+    sign = _sign_near_zero(condition.lhs - condition.rhs, e)
+    if sign is None:
+        return None
+    holds = {
+        sympy.Ge: sign >= 0,
+        sympy.Gt: sign > 0,
+        sympy.Le: sign <= 0,
+        sympy.Lt: sign < 0,
+        sympy.Eq: sign == 0,
+        sympy.Ne: sign != 0,
+    }
+    return holds.get(type(condition))
+
+
+def _sign_near_zero(g, e) -> int | None:
+    """The sign of g for every small e > 0 and every value of the other atoms (their
+    assumptions): 0 where g is 0 as written, else that of the first of g, g/e, g/e² whose
+    limit at 0⁺ SymPy finds of one sign for all of them; None if none is."""
+    if g == 0:
+        return 0
+    for order in range(3):
+        try:
+            limit = sympy.limit(g / e**order, e, 0, "+")
+        except (NotImplementedError, ValueError, TypeError, ArithmeticError):
+            return None
+        if limit.is_positive:
+            return 1
+        if limit.is_negative:
+            return -1
+        if limit.is_zero is not True:
+            return None
+    return None
 
 
 def _assignments(atoms) -> list:

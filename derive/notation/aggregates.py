@@ -329,12 +329,14 @@ def _replaced(expr: Expr, mapping: dict) -> Expr:
 
 def substituted(expr: Expr, mapping: dict) -> Expr:
     """`expr` with `mapping` (symbol → value) put in, renaming first the bound variables the
-    values hold. A Subs binding one, which rename_bound cannot rename, is rebuilt with its
-    variable renamed as the values go in (SymPy's substitution, as derive corrects it:
-    corrections._subs_subs): v_c := Subs(x^j y^c, j, 2) at c = j is x² y^j, where
-    replacing c gave x² y² (helper 138)."""
+    values hold or the mapping replaces. A Subs binding one, which rename_bound cannot
+    rename, is rebuilt with its variable renamed as the values go in (SymPy's substitution,
+    as derive corrects it: corrections._subs_subs): v_c := Subs(x^j y^c, j, 2) at c = j is
+    x² y^j, where replacing c gave x² y² (helper 138)."""
     moved = set().union(*(sympy.sympify(v).free_symbols for v in mapping.values()))
-    body = rename_bound(expr, moved)
+    # And those the mapping replaces: xreplace reaches a binder's own variable (a table's
+    # entry i = 1 of Σ_{i=1}^{2} a_i gave Σ a_1 over (1, 1, 2), a crash; helper 175).
+    body = rename_bound(expr, moved | set(mapping))
     # A Subs binding a symbol a value holds, or one that is replaced (Subs(y^k, k, 2) at
     # k = 1 stays y², where replacing k gave Subs(y, 1, 2) = y; helper 141).
     if not _subs_binding(body, moved | set(mapping)):

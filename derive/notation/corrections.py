@@ -271,7 +271,37 @@ def _stand_in(variable):
 def _in_a_body(variable, expr) -> bool:
     """Whether a definition's body that `expr` applies holds `variable` (free in `expr` as
     well or not: the engine's substitution would reach only the free ones)."""
-    return any(variable in HIDDEN.get(a.func, ()) for a in expr.atoms(AppliedUndef))
+    return any(variable in HIDDEN.get(a.func, ()) for a in _applied_in(expr))
+
+
+# expr.atoms(AppliedUndef) of expressions asked about lately, by identity: id → (expr, its
+# applications). _hides asks at every derivative SymPy builds and at every has() that finds
+# nothing, so a derivative's recursion through a large expression walked each of its
+# subexpressions again; a walk now ends where a subexpression is kept here (profiled, the
+# kernel harness's symbolic gradient of the scan spent 26 of its 112 s in _hides, 0.5 s now).
+_APPLICATIONS: dict = {}
+_APPLICATIONS_KEPT = 1 << 16
+
+
+def _applied_in(expr) -> frozenset:
+    """expr.atoms(AppliedUndef), as a frozenset, remembered for the same object."""
+    kept = _APPLICATIONS.get(id(expr))
+    if kept is not None and kept[0] is expr:
+        return kept[1]
+    try:
+        found = frozenset((expr,)) if isinstance(expr, AppliedUndef) else frozenset()
+        for arg in expr.args:
+            if not isinstance(arg, sympy.Basic):  # walked as atoms walks it
+                inner = {a for a in sympy.preorder_traversal(arg) if isinstance(a, AppliedUndef)}
+                found = found | inner
+                continue
+            found = found | _applied_in(arg) if found else _applied_in(arg)
+    except RecursionError:  # deeper than Python's stack: atoms walks it without recursion
+        found = frozenset(expr.atoms(AppliedUndef))
+    if len(_APPLICATIONS) >= _APPLICATIONS_KEPT:
+        _APPLICATIONS.clear()
+    _APPLICATIONS[id(expr)] = (expr, found)
+    return found
 
 
 def _hides(variable, expr) -> bool:
@@ -279,7 +309,7 @@ def _hides(variable, expr) -> bool:
     an entry x[1] any entry of x (SymPy sees an application as a constant in both)."""
     if not HIDDEN or not isinstance(expr, sympy.Basic):
         return False
-    for application in expr.atoms(AppliedUndef):
+    for application in _applied_in(expr):
         if isinstance(variable, AppliedUndef) and application != variable:
             # ∂L/∂p of L := -log(p()), ∂k(3)/∂k(2) of a recurrence: an application the body
             # applies (helper 165: diff(L(), p()) was 0).

@@ -33,6 +33,7 @@ from derive.engine.terms.unfold import (
     unfold_toward,
     with_values,
 )
+from derive.notation.aggregates import binds
 from derive.notation.array_entries import paired_entries
 from derive.notation.arrays import ArrayError, ShapeMismatch, has_arrays, show_shape
 from derive.notation.corrections import engine_substitution
@@ -49,6 +50,7 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
     sizes), so a quantity many others use (a softmax denominator) is built once.
     """
     memo = {} if memo is None else memo
+    functions = memo.get(FUNCTIONS)
 
     def concrete(node, stop=frozenset()):
         return _concrete(ctx, _substituted(node, values), values, stop, memo)
@@ -60,10 +62,18 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
         cut = intermediates(node, ctx.definitions)
         inner = concrete(unfold_toward(ctx, concrete(node.expr, cut), node, {}), cut)
         through_entry_substitution(node, inner)
+        if functions is not None and not inner.free_symbols & bound:
+            if not inner.has(sympy.Derivative, Perturbation):
+                functions.append(inner)
         return concrete(derivative_of(inner, node, cut))
 
     expr = concrete(expr)
     jumps_integrated(ctx, expr, {})
+    # The symbols nodes bind: a function holding one is read at a Subs' point or under an
+    # integral, not at the claim's point, and is not kept (see Instance.functions).
+    bound = set()
+    if functions is not None and expr.has(sympy.Derivative):
+        bound = set().union(*(binds(n) for n in sympy.preorder_traversal(expr)))
     return expr.replace(differentiated, derive)
 
 
@@ -145,15 +155,21 @@ def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
                 "has no declared shape; declare one with a window, IndexedBase(name, "
                 "shape=((0, n),)), for entries from 0)"
             )
-        if index < low or (high is not None and high.is_Integer and index > high):
+        below = low is not None and index < low
+        if below or (high is not None and high.is_Integer and index > high):
             raise InputError(f"{atom} is outside the shape {tuple(shape)} of {atom.base}")
 
 
 def _index_bounds(extent, sizes: dict) -> tuple:
-    """An axis of a declared shape is a length n (indices 1..n) or a window (lo, hi)."""
+    """An axis of a declared shape is a length n (indices 1..n) or a window (lo, hi), whose
+    entries are those from ⌈lo⌉ to ⌊hi⌋ (a window (−K/2, K/2) at K = 1 is the entry 0; its
+    low end read as 1 refused h[0], and an entry past a fractional high end was let in:
+    helper 176); an end the sizes do not fix checks nothing."""
     if isinstance(extent, sympy.Tuple):
         low, high = (sympy.sympify(b).subs(sizes) for b in extent)
-        return (low if low.is_Integer else 1), high
+        low = sympy.ceiling(low) if low.is_number and low.is_real else low
+        high = sympy.floor(high) if high.is_number and high.is_real else high
+        return (low if low.is_Integer else None), high  # None: an end the sizes leave open
     return 1, None if extent is None else sympy.sympify(extent).subs(sizes)
 
 
@@ -200,6 +216,16 @@ class Instance:
     sizes: dict
     entries: tuple
     atoms: tuple
+    # Per entry, the functions its derivatives differentiate (at these sizes): a derivative
+    # exists only where its function has a value, and SymPy's derivative may have one where
+    # the function has none, a factor cancelled (∂/∂Δ of (e^{AΔ} − 1)/A·B is B·e^{AΔ}, a
+    # number at A = 0 where the function is 0/0): such a point refutes nothing.
+    functions: tuple = ()
+
+
+# The memo's key for the functions instantiate's derivatives differentiate, where the caller
+# collects them (instance).
+FUNCTIONS = "functions differentiated"
 
 
 def _index_values(ctx: Context, func, values: dict, memo: dict) -> tuple:
@@ -212,13 +238,17 @@ def _index_values(ctx: Context, func, values: dict, memo: dict) -> tuple:
 
 def instance(ctx: Context, lhs, rhs, sizes: dict) -> Instance:
     """Instantiate both sides at `sizes` and every value of their free indices."""
-    entries, memo = [], {}
+    entries, functions, memo = [], [], {}
     indices = free_indices(ctx, sympy.Tuple(lhs, rhs))
     for assignment in index_assignments(ctx, indices, sizes):
         values = {**sizes, **assignment}
+        memo[FUNCTIONS] = []
         left, right = instantiate(ctx, lhs, values, memo), instantiate(ctx, rhs, values, memo)
+        differentiated_here = tuple(memo.pop(FUNCTIONS))
         where = ", ".join(f"{k} = {v}" for k, v in assignment.items())
         for label, l_entry, r_entry in side_entries(left, right):
             entries.append((" ".join(p for p in (where, label) if p), l_entry, r_entry))
+            functions.append(differentiated_here)
     everything = sympy.Tuple(*(e for _, left, right in entries for e in (left, right)))
-    return Instance(sizes, tuple(entries), tuple(input_atoms(ctx, everything, sizes)))
+    atoms = tuple(input_atoms(ctx, everything, sizes))
+    return Instance(sizes, tuple(entries), atoms, tuple(functions))
