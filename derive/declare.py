@@ -473,6 +473,22 @@ def _check_range(where: str, index: sympy.Symbol, lo, hi, *, bound: bool = False
         )
 
 
+def _check_range_holds_sizes(where: str, index, lo, hi, indices, inputs) -> None:
+    """Raise ValueError where the ends of a free index's range hold a free index or an
+    input: the engine takes the free indices at each value of their ranges once the sizes
+    have values, and a range c..n of another free index c had none there, so every claim
+    was an input error ("range c..1, which is not concrete"; helper 176)."""
+    ends = set().union(*(sympy.sympify(e).free_symbols for e in (lo, hi)))
+    labels = {i.label if isinstance(i, sympy.IndexedBase) else i for i in inputs}
+    others = sorted(map(str, ends & (set(indices) | labels)))
+    if others:
+        raise ValueError(
+            f"{where}: index {index} runs over {lo}..{hi}, which holds {others[0]}: the range "
+            "of a free index may hold sizes and numbers, not another free index or an input "
+            "(sum over a range that depends on another index inside the claim instead)"
+        )
+
+
 def _aggregates(expr) -> list:
     """The Σ and Π nodes of `expr` (a SymPy expression or anything else: none)."""
     if not isinstance(expr, sympy.Basic):
@@ -1009,6 +1025,7 @@ def document(
         raise ValueError(f"document {name}: duplicate claim ids {', '.join(duplicates)}")
     for index, (lo, hi) in (indices or {}).items():
         _check_range(f"document {name}", index, lo, hi)
+        _check_range_holds_sizes(f"document {name}", index, lo, hi, indices, inputs)
     declared = {*(sizes or {}), *(indices or {})}
     for item in (*inputs, *(domains or {})):
         declared.add(item.label if isinstance(item, sympy.IndexedBase) else item)

@@ -43,6 +43,7 @@ from sympy.codegen.cfunctions import exp2, expm1, log1p, log2
 
 from derive.declare import claim, document
 from derive.model import NUMERIC, PROVED, PROVED_AT_SIZES, REFUTED, UNDECIDED, Source
+from derive.notation.arrays import Table
 from derive.notation.primitives import leaky_relu, relu, sigmoid, softplus
 from derive.verify import verify
 
@@ -1340,6 +1341,18 @@ def test_a_derivative_where_its_function_has_no_value_refutes_nothing():
         assert _decide_one(lhs, given, inputs=inputs).status is not REFUTED
         wrong = Piecewise((2 * derivative, Ne(A, 0)), (0, True))
         assert _decide_one(lhs, wrong, inputs=inputs).status is REFUTED
+    # Helper 177: the point still refutes where the derivative is not read there (a branch
+    # not taken), and where another entry's derivative has no value there.
+    untaken = Piecewise((zoh, Ne(A, 0)), (5, True))
+    wrong = Piecewise((B * exp(A * step), Ne(A, 0)), (0, True))
+    assert _decide_one(untaken, wrong, inputs=(A, B, step)).status is REFUTED
+    k = Symbol("k", integer=True)
+    both = Derivative(step**2 * (k - 1) + (2 - k) * (exp(A * step) - 1) / A, step)
+    given = (2 - k) * Piecewise((exp(A * step), Ne(A, 0)), (0, True)) + 2 * step * (k - 1)
+    at_0 = Piecewise((1, Eq(A, 0)), (0, True)) * (k - 1)  # entry 2 wrong at A = 0 alone
+    lhs = Table(both, (k, 1, 2))
+    assert _decide_one(lhs, Table(given + at_0, (k, 1, 2)), inputs=(A, step)).status is REFUTED
+    assert _decide_one(lhs, Table(given, (k, 1, 2)), inputs=(A, step)).status is not REFUTED
 
 
 def test_a_kink_whose_branch_condition_holds_another_atom_is_decided_there():

@@ -5295,6 +5295,51 @@ def test_two_declared_symbols_of_one_name_and_definitions_named_like_sympys_are_
     _doc(keys[k], keys[k], inputs=(keys,), sizes=GRID, indices={k: (1, n)})
 
 
+def test_a_free_index_whose_range_holds_another_index_is_refused():
+    """Helper 176: indices={c: (1, n), d: (c, n)} loaded, and every claim was then an input
+    error ("range c..1, which is not concrete"). The range of a free index holds sizes and
+    numbers only; that is said when the document loads."""
+    d = Symbol("d", integer=True)
+    with pytest.raises(ValueError, match="index d runs over c..n, which holds c"):
+        _doc(a[d], a[d], inputs=(a,), sizes=GRID, indices={c: (1, n), d: (c, n)})
+    _doc(a[d], a[d], inputs=(a,), sizes=GRID, indices={c: (1, n), d: (2, n + 1)})
+
+
+def test_a_power_of_a_base_that_may_be_0_jumps_where_its_exponent_is_0():
+    """Helper 177: dn**(x²) for dn ≥ 0 is 1 at x = 0 and 0 elsewhere at dn = 0, where a
+    branch on dn**(x²) > 1/2 switches at x = 0 alone. Its switch, read at x = 0, was 1/2 and
+    dropped, and the rules' derivative there (1) was PROVED for g = [x if dn**(x²) > 1/2
+    else 3x], which is 3x everywhere at dn = 0; and the one-sided limits at a kink took
+    SymPy's limit of the condition, which takes dn at a generic value, to settle the branch
+    (with x·|x| added, PROVED). The exponent is a switch now, and limits are checked at 0
+    for such a base's atoms that may be 0."""
+    x, dn = Symbol("x", real=True), Symbol("dn", nonnegative=True)
+    half = Rational(1, 2)
+    for body in (x, x + x * Abs(x)):
+        g = Piecewise((body, dn ** (x**2) > half), (3 * x, True))
+        at_0 = sympy.Subs(sympy.Derivative(g, x), x, 0)
+        _assert_no_false_proof(_verdict(_doc(at_0, 1, inputs=(x, dn))))
+    rules = Piecewise((1, dn ** (x**2) > half), (3, True))
+    g = Piecewise((x, dn ** (x**2) > half), (3 * x, True))
+    _assert_no_false_proof(_verdict(_doc(sympy.Derivative(g, x), rules, inputs=(x, dn))))
+    # No branch: 2x at dn = 0, whose derivative at 0 is 2; SymPy's limits (dn generic) say 1.
+    smooth = sympy.Subs(sympy.Derivative(x * (1 - dn ** (x**2)) + x, x), x, 0)
+    _assert_no_false_proof(_verdict(_doc(smooth, 1, inputs=(x, dn))))
+    positive = Symbol("dp", positive=True)  # no jump: dp**(x²) is continuous
+    g = Piecewise((x, positive ** (x**2) > half), (3 * x, True))
+    at_0 = sympy.Subs(sympy.Derivative(g, x), x, 0)
+    assert _verdict(_doc(at_0, 1, inputs=(x, positive))).status is PROVED
+
+
+def test_an_induction_step_sympy_cannot_build_is_no_proof_and_no_crash():
+    """Helper 178: SymPy's Mod(i - 2, n).subs(n, n + 1) recurses without end, and the
+    induction step crashed on Σ_i x[Mod(i − 2, n) + 1] = Σ_i x[i] (a roll keeps the sum)."""
+    rolled = Sum(a[sympy.Mod(i - 2, n) + 1], (i, 1, n))
+    verdict = _verdict(_doc(rolled, Sum(a[i], (i, 1, n)), inputs=(a,), sizes=GRID))
+    _assert_decided(verdict)
+    assert verdict.status in (PROVED, PROVED_AT_SIZES), verdict.error
+
+
 def test_a_substitution_at_a_tensor_entry_proves_nothing_sympy_reads_wrongly():
     """Round 76 (helpers 173, 174): SymPy's derivative of a Subs at a tensor entry counts the
     tensor's label, free in its other entries, as the entry: ∂/∂u₁ Subs(L, u₁, 3) for

@@ -26,6 +26,7 @@ from derive.engine.numeric import (
     DIFFER,
     DPS,
     NO_VALUE,
+    RECHECK_DPS,
     RELATION_HOLDS,
     UNDEFINED,
     Compiled,
@@ -751,6 +752,15 @@ def switches(expr, poles: bool = True, primitives: bool = True):
             and (not node.exp.is_Integer or node.exp.is_negative)
         ):
             yield node.base
+        if (
+            isinstance(node, sympy.Pow)
+            and node.exp.free_symbols
+            and node.exp.is_zero is not False
+            and node.base.is_zero is not False
+        ):
+            # 0**t jumps at t = 0 (1 there, 0 above, zoo below): dn**(x²) at x = 0 for
+            # dn = 0, read as 1 there, hid a branch's switch (helper 177).
+            yield node.exp
 
 
 def _lines(zero, atoms):
@@ -1135,35 +1145,61 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
 
 
 def defined_at(compiled: Compiled, point: dict, unknown: bool = False) -> bool:
-    """Whether every function a derivative of the claim differentiates has a value at
-    `point` (see _functions_defined): a point where one has none separates nothing, and the
-    search goes on past it. `unknown` is the answer for a value not known to be finite."""
-    functions = set().union(*compiled.instance.functions) if compiled.instance.functions else ()
-    return _functions_defined(functions, point, unknown)
+    """Whether an entry that evaluation reads as failing at `point` has a value for every
+    function its derivatives differentiate there (see _functions_defined): a point where
+    each such entry has one without separates nothing, and the search goes on past it.
+    `unknown` is the answer for a value not known to be finite."""
+    inst = compiled.instance
+    if not any(inst.functions):
+        return True
+    try:
+        values = compiled.evaluate(point, RECHECK_DPS)
+    except NO_VALUE:
+        values = [(label, None, None) for label, _, _ in inst.entries]
+    for (_, left, right), functions in zip(values, inst.functions, strict=True):
+        apart = left is None or compare(left, right, compiled.relation, dps=RECHECK_DPS)
+        if apart is True or apart == DIFFER:
+            if _functions_defined(functions, point, unknown):
+                return True
+    return False
 
 
 def _functions_defined(functions, point: dict, unknown: bool = False) -> bool:
     """Whether each function a derivative of the entry differentiates (Instance.functions)
-    has a finite value at `point`, as far as exact evaluation tells (`unknown` where it does
-    not): where one has none, the derivative does not exist, whatever value SymPy's
-    derivative has there (∂/∂Δ of (e^{AΔ} − 1)/A·B, which SymPy cancels to B·e^{AΔ}, at
-    A = 0; helper 175), and the point says nothing. A function with atoms the point does
-    not give is not read."""
-    for function in functions:
+    and reads at `point` has a finite value there, as far as exact evaluation tells
+    (`unknown` where it does not): where one has none, the derivative does not exist,
+    whatever value SymPy's derivative has there (∂/∂Δ of (e^{AΔ} − 1)/A·B, which SymPy
+    cancels to B·e^{AΔ}, at A = 0; helper 175), and the point says nothing. A function with
+    atoms the point does not give is not read, nor one in a branch not taken there."""
+    for function, read in functions:
         labels = {a.base.label for a in function.atoms(sympy.Indexed)}
         if not function.free_symbols - labels <= set(point):
             continue
         try:
+            if read is not sympy.true and read.xreplace(point) is sympy.false:
+                continue
             value = exactly_at(function, point)
         except (ValueError, TypeError, ArithmeticError, PrecisionExhausted):
             if not unknown:
                 return False
             continue
+        if value.is_finite is None:  # an integral, say: evaluated in floats
+            value = _approximately_at(value)
         if value.has(sympy.nan, sympy.zoo) or value.is_finite is False:
             return False
         if value.is_finite is None and not unknown:
             return False
     return True
+
+
+def _approximately_at(value):
+    """`value` (a number SymPy cannot tell finite) evaluated in DPS digits, where that gives
+    a number; else `value`."""
+    try:
+        approximate = value.evalf(DPS)
+    except (ValueError, TypeError, ArithmeticError, PrecisionExhausted):
+        return value
+    return approximate if approximate.is_number else value
 
 
 def _pasteable(atom, value) -> str:

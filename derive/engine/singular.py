@@ -739,7 +739,7 @@ def _one_sided(expr, x, x0, direction: int):
     # only (arg(y + i·e) → arg(y) from both sides, wrong for y < 0): it is checked with them
     # at values of both signs and two magnitudes.
     atoms = sorted(moved.free_symbols - {e}, key=str)
-    for others in _assignments(atoms):
+    for others in _assignments(atoms, _zero_bases(moved)):
         for probe in PROBES:
             near = sympy.N(moved.xreplace({e: probe, **others}), 60)
             value_there = value.xreplace(others)
@@ -802,27 +802,47 @@ def _holds_near_zero(condition, e) -> bool | None:
 
 def _sign_near_zero(g, e) -> int | None:
     """The sign of g for every small e > 0 and every value of the other atoms (their
-    assumptions): 0 where g is 0 as written, else that of the first of g, g/e, g/e² whose
-    limit at 0⁺ SymPy finds of one sign for all of them; None if none is."""
+    assumptions), where g is a polynomial in e: that of its lowest coefficient not known to
+    be 0, if its sign is known; None otherwise. Not SymPy's limit: it takes the other atoms
+    at generic values (dn^(e²) → 1, wrong at dn = 0, where 0^(e²) = 0: a false claim at a
+    kink was PROVED; helper 177)."""
+    g = sympy.expand(g)
     if g == 0:
         return 0
-    for order in range(3):
-        try:
-            limit = sympy.limit(g / e**order, e, 0, "+")
-        except (NotImplementedError, ValueError, TypeError, ArithmeticError):
-            return None
-        if limit.is_positive:
+    if not g.is_polynomial(e):
+        return None
+    try:
+        coefficients = sympy.Poly(g, e).all_coeffs()[::-1]  # the constant term first
+    except (sympy.PolynomialError, ValueError, TypeError):
+        return None
+    for coefficient in coefficients:
+        if coefficient.is_zero:
+            continue
+        if coefficient.is_positive:
             return 1
-        if limit.is_negative:
+        if coefficient.is_negative:
             return -1
-        if limit.is_zero is not True:
-            return None
-    return None
+        return None
+    return 0
 
 
-def _assignments(atoms) -> list:
+def _zero_bases(expr) -> set:
+    """The atoms of the bases of powers in `expr` whose base may be 0 and whose exponent is
+    not a number: 0**t is 0 for t > 0 and 1 at t = 0, and SymPy's limits take such a base at
+    a generic value (dn**(e²) tends to 1, but is 0 at dn = 0: x·(1 − dn**(x²)) + x, which is
+    2x at dn = 0, had its derivative at 0 PROVED to be 1; helper 177)."""
+    return {
+        a
+        for node in sympy.preorder_traversal(expr)
+        if isinstance(node, sympy.Pow) and not node.exp.is_number and node.base.is_zero is not False
+        for a in node.base.free_symbols
+    }
+
+
+def _assignments(atoms, zeros=frozenset()) -> list:
     """Values for `atoms` to check a limit at: each sign pattern of all alike and alternating,
-    at a small and a large magnitude (one assignment where there are no atoms)."""
+    at a small and a large magnitude (one assignment where there are no atoms); and each of
+    `zeros` that may be 0 at 0, the others as in the first (see _zero_bases)."""
     if not atoms:
         return [{}]
     base = [sympy.Rational(3 + 2 * k, 7 + 4 * k) for k in range(len(atoms))]
@@ -842,4 +862,5 @@ def _assignments(atoms) -> list:
             point = {a: s * scale * b for a, s, b in zip(atoms, signs, base)}
             if point not in found:
                 found.append(point)
+    found += [{**found[0], a: sympy.S.Zero} for a in atoms if a in zeros and not a.is_nonzero]
     return found

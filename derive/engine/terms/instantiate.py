@@ -62,19 +62,76 @@ def instantiate(ctx: Context, expr: sympy.Basic, values: dict, memo=None) -> sym
         cut = intermediates(node, ctx.definitions)
         inner = concrete(unfold_toward(ctx, concrete(node.expr, cut), node, {}), cut)
         through_entry_substitution(node, inner)
-        if functions is not None and not inner.free_symbols & bound:
-            if not inner.has(sympy.Derivative, Perturbation):
-                functions.append(inner)
+        if functions is not None:  # a scalar function free of bound symbols is kept
+            kept = isinstance(inner, sympy.Expr) and not inner.free_symbols & bound
+            kept = kept and not inner.has(sympy.Derivative, Perturbation)
+            functions.append((node, inner if kept else None, used.get(node, sympy.true)))
         return concrete(derivative_of(inner, node, cut))
 
     expr = concrete(expr)
     jumps_integrated(ctx, expr, {})
     # The symbols nodes bind: a function holding one is read at a Subs' point or under an
-    # integral, not at the claim's point, and is not kept (see Instance.functions).
-    bound = set()
+    # integral, not at the claim's point, and is not kept (see Instance.functions); and
+    # where each derivative is read (the branches of Piecewises it sits in).
+    bound, used = set(), {}
+    if functions is not None:
+        memo.setdefault(UNDIFFERENTIATED, []).append(expr)
     if functions is not None and expr.has(sympy.Derivative):
         bound = set().union(*(binds(n) for n in sympy.preorder_traversal(expr)))
+        used = _where_read(expr)
     return expr.replace(differentiated, derive)
+
+
+def _per_entry(found: list, before: list, pairs: list) -> list:
+    """For each entry of `pairs` (side_entries of the differentiated sides), the (function,
+    where read) of the derivatives it holds, from `found` ((node, function, where read) for
+    each derivative taken) and `before` (the sides with their derivatives as nodes): an
+    array side's entries each hold their own (a table of ∂(e^{AD} − 1)/A/∂D beside ∂D²/∂D:
+    the first's point A = 0 hid the second's; helper 177). Every entry gets all of them where
+    the entries before differentiating are not paired the same way."""
+    everything = tuple((function, read) for _, function, read in found if function is not None)
+    if not found or len(pairs) < 2 or len(before) != 2:
+        return [everything] * len(pairs)
+    try:
+        unread = side_entries(*before)
+    except (InputError, ArrayError, ShapeMismatch, LoweringError, ValueError, TypeError):
+        return [everything] * len(pairs)
+    if [label for label, _, _ in unread] != [label for label, _, _ in pairs]:
+        return [everything] * len(pairs)
+    by_node = {}
+    for node, function, read in found:
+        by_node.setdefault(node, []).append((function, read))
+    per_entry = []
+    for _, l_entry, r_entry in unread:
+        nodes = sympy.Tuple(l_entry, r_entry).atoms(sympy.Derivative)
+        if not nodes <= set(by_node):
+            return [everything] * len(pairs)
+        per_entry.append(tuple(f for n in nodes for f in by_node[n] if f[0] is not None))
+    return per_entry
+
+
+def _where_read(expr) -> dict:
+    """{derivative: the condition under which `expr` reads it}: the conditions of the
+    Piecewise branches it sits in (each after the earlier ones failed), joined over its
+    places; sympy.true where one is unconditional."""
+    found = {}
+
+    def walk(node, condition):
+        if isinstance(node, sympy.Derivative):
+            found[node] = sympy.Or(found.get(node, sympy.false), condition)
+            return
+        if isinstance(node, sympy.Piecewise):
+            earlier = sympy.false
+            for branch, holds in node.args:
+                walk(holds, condition)
+                walk(branch, sympy.And(condition, holds, sympy.Not(earlier)))
+                earlier = sympy.Or(earlier, holds)
+            return
+        for arg in node.args:
+            walk(arg, condition)
+
+    walk(expr, sympy.true)
+    return found
 
 
 def _concrete(ctx: Context, expr, values: dict, stop: frozenset, memo: dict):
@@ -216,16 +273,19 @@ class Instance:
     sizes: dict
     entries: tuple
     atoms: tuple
-    # Per entry, the functions its derivatives differentiate (at these sizes): a derivative
-    # exists only where its function has a value, and SymPy's derivative may have one where
-    # the function has none, a factor cancelled (∂/∂Δ of (e^{AΔ} − 1)/A·B is B·e^{AΔ}, a
-    # number at A = 0 where the function is 0/0): such a point refutes nothing.
+    # Per entry, (function, where it is read) for each function its derivatives differentiate
+    # (at these sizes): a derivative exists only where its function has a value, and SymPy's
+    # derivative may have one where the function has none, a factor cancelled (∂/∂Δ of
+    # (e^{AΔ} − 1)/A·B is B·e^{AΔ}, a number at A = 0 where the function is 0/0): such a
+    # point refutes nothing, unless the entry does not read the derivative there (a
+    # Piecewise branch not taken).
     functions: tuple = ()
 
 
-# The memo's key for the functions instantiate's derivatives differentiate, where the caller
-# collects them (instance).
+# The memo's keys for the functions instantiate's derivatives differentiate, where the caller
+# collects them (instance), and for the sides before they were differentiated.
 FUNCTIONS = "functions differentiated"
+UNDIFFERENTIATED = "sides before differentiating"
 
 
 def _index_values(ctx: Context, func, values: dict, memo: dict) -> tuple:
@@ -242,13 +302,14 @@ def instance(ctx: Context, lhs, rhs, sizes: dict) -> Instance:
     indices = free_indices(ctx, sympy.Tuple(lhs, rhs))
     for assignment in index_assignments(ctx, indices, sizes):
         values = {**sizes, **assignment}
-        memo[FUNCTIONS] = []
+        memo[FUNCTIONS], memo[UNDIFFERENTIATED] = [], []
         left, right = instantiate(ctx, lhs, values, memo), instantiate(ctx, rhs, values, memo)
-        differentiated_here = tuple(memo.pop(FUNCTIONS))
+        found, before = memo.pop(FUNCTIONS), memo.pop(UNDIFFERENTIATED)
         where = ", ".join(f"{k} = {v}" for k, v in assignment.items())
-        for label, l_entry, r_entry in side_entries(left, right):
+        pairs = side_entries(left, right)
+        for (label, l_entry, r_entry), read in zip(pairs, _per_entry(found, before, pairs)):
             entries.append((" ".join(p for p in (where, label) if p), l_entry, r_entry))
-            functions.append(differentiated_here)
+            functions.append(read)
     everything = sympy.Tuple(*(e for _, left, right in entries for e in (left, right)))
     atoms = tuple(input_atoms(ctx, everything, sizes))
     return Instance(sizes, tuple(entries), atoms, tuple(functions))
