@@ -1353,6 +1353,11 @@ def test_a_derivative_where_its_function_has_no_value_refutes_nothing():
     lhs = Table(both, (k, 1, 2))
     assert _decide_one(lhs, Table(given + at_0, (k, 1, 2)), inputs=(A, step)).status is REFUTED
     assert _decide_one(lhs, Table(given, (k, 1, 2)), inputs=(A, step)).status is not REFUTED
+    # Helper 179: one derivative node that two entries share, read by the first alone.
+    read = Ne(A, 0) | Eq(k, 1)
+    shared = Table(Piecewise((zoh, read), (5, True)), (k, 1, 2))
+    wrong = Table(Piecewise((B * exp(A * step), read), (0, True)), (k, 1, 2))
+    assert _decide_one(shared, wrong, inputs=(A, B, step)).status is REFUTED
 
 
 def test_a_kink_whose_branch_condition_holds_another_atom_is_decided_there():

@@ -5311,8 +5311,8 @@ def test_a_power_of_a_base_that_may_be_0_jumps_where_its_exponent_is_0():
     dropped, and the rules' derivative there (1) was PROVED for g = [x if dn**(x²) > 1/2
     else 3x], which is 3x everywhere at dn = 0; and the one-sided limits at a kink took
     SymPy's limit of the condition, which takes dn at a generic value, to settle the branch
-    (with x·|x| added, PROVED). The exponent is a switch now, and limits are checked at 0
-    for such a base's atoms that may be 0."""
+    (with x·|x| added, PROVED). The exponent is a switch now, and one-sided limits where
+    such a power's exponent is 0 decide nothing."""
     x, dn = Symbol("x", real=True), Symbol("dn", nonnegative=True)
     half = Rational(1, 2)
     for body in (x, x + x * Abs(x)):
@@ -5322,9 +5322,13 @@ def test_a_power_of_a_base_that_may_be_0_jumps_where_its_exponent_is_0():
     rules = Piecewise((1, dn ** (x**2) > half), (3, True))
     g = Piecewise((x, dn ** (x**2) > half), (3 * x, True))
     _assert_no_false_proof(_verdict(_doc(sympy.Derivative(g, x), rules, inputs=(x, dn))))
-    # No branch: 2x at dn = 0, whose derivative at 0 is 2; SymPy's limits (dn generic) say 1.
-    smooth = sympy.Subs(sympy.Derivative(x * (1 - dn ** (x**2)) + x, x), x, 0)
-    _assert_no_false_proof(_verdict(_doc(smooth, 1, inputs=(x, dn))))
+    # No branch: 2x where the base is 0, whose derivative at 0 is 2; SymPy's limits (the base
+    # generic) say 1. A base 0 at y = 1, or at y = z = 0, alone too (helper 179).
+    y_, z_ = Symbol("y", real=True), Symbol("z", real=True)
+    bases = ((dn, (x, dn)), (y_**2 - 2 * y_ + 1, (x, y_)), (y_**2 + z_**2, (x, y_, z_)))
+    for base, inputs in bases:
+        smooth = sympy.Subs(sympy.Derivative(x * (1 - base ** (x**2)) + x, x), x, 0)
+        _assert_no_false_proof(_verdict(_doc(smooth, 1, inputs=inputs)))
     positive = Symbol("dp", positive=True)  # no jump: dp**(x²) is continuous
     g = Piecewise((x, positive ** (x**2) > half), (3 * x, True))
     at_0 = sympy.Subs(sympy.Derivative(g, x), x, 0)

@@ -103,10 +103,15 @@ def _per_entry(found: list, before: list, pairs: list) -> list:
         by_node.setdefault(node, []).append((function, read))
     per_entry = []
     for _, l_entry, r_entry in unread:
-        nodes = sympy.Tuple(l_entry, r_entry).atoms(sympy.Derivative)
+        both = sympy.Tuple(l_entry, r_entry)
+        nodes = both.atoms(sympy.Derivative)
         if not nodes <= set(by_node):
             return [everything] * len(pairs)
-        per_entry.append(tuple(f for n in nodes for f in by_node[n] if f[0] is not None))
+        # Where this entry reads each (a node two entries share may be read by one only).
+        here = _where_read(both)
+        per_entry.append(
+            tuple((f, here.get(n, read)) for n in nodes for f, read in by_node[n] if f is not None)
+        )
     return per_entry
 
 
