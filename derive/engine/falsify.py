@@ -752,15 +752,21 @@ def switches(expr, poles: bool = True, primitives: bool = True):
             and (not node.exp.is_Integer or node.exp.is_negative)
         ):
             yield node.base
-        if (
-            isinstance(node, sympy.Pow)
-            and node.exp.free_symbols
-            and node.exp.is_zero is not False
-            and node.base.is_zero is not False
-        ):
+        if zero_power(node):
             # 0**t jumps at t = 0 (1 there, 0 above, zoo below): dn**(x²) at x = 0 for
             # dn = 0, read as 1 there, hid a branch's switch (helper 177).
             yield node.exp
+
+
+def zero_power(node) -> bool:
+    """Whether `node` is a power whose base and exponent may both be 0: 0**(c²) is 1 at
+    c = 0 and 0 elsewhere."""
+    return (
+        isinstance(node, sympy.Pow)
+        and not node.exp.is_number
+        and node.exp.is_zero is not False
+        and node.base.is_zero is not False
+    )
 
 
 def _lines(zero, atoms):

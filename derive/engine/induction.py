@@ -15,7 +15,7 @@ from sympy import Product, Sum
 from sympy.core.function import AppliedUndef
 
 from derive.engine.deadline import Deadline, OutOfTime
-from derive.engine.falsify import cut_of
+from derive.engine.falsify import cut_of, zero_power
 from derive.engine.indexcalc import ranges_proper
 from derive.engine.normal import normalize_aggregates
 from derive.engine.prove import generic_method
@@ -109,22 +109,11 @@ def _is_continuous(ctx: Context, expr) -> bool:
 def _may_jump(expr) -> bool:
     """Whether a function in `expr` may jump as its real atoms move: one of _DISCONTINUOUS,
     a branch cut its argument may cross (log(-1 + i y) jumps by 2πi at y = 0, acoth(y)
-    at 0, sqrt(-1 + i y) from i to -i), or a power 0**0 (see _zero_power)."""
+    at 0, sqrt(-1 + i y) from i to -i), or a power 0**0 (see falsify.zero_power)."""
     if expr.has(*_DISCONTINUOUS):
         return True
     return any(
-        cut_of(node) is not None or _zero_power(node) for node in sympy.preorder_traversal(expr)
-    )
-
-
-def _zero_power(node) -> bool:
-    """Whether `node` is a power whose base and exponent may both be 0: 0**(c²) is 1 at
-    c = 0 and 0 elsewhere."""
-    return (
-        isinstance(node, sympy.Pow)
-        and not node.exp.is_number
-        and node.exp.is_zero is not False
-        and node.base.is_zero is not False
+        cut_of(node) is not None or zero_power(node) for node in sympy.preorder_traversal(expr)
     )
 
 

@@ -833,7 +833,8 @@ def _zero_power_at(moved, e) -> bool:
     may be 0 at e = 0: 0**t is 1 at t = 0 and 0 for t > 0, and SymPy's limits take the base
     at a generic value (dn**(e²) tends to 1, but is 0 where dn = 0, or y² + z² where y = z =
     0). x·(1 − b**(x²)) + x, which is 2x where b = 0, had its derivative at 0 PROVED to be 1
-    (helpers 177, 179); such a point is not decided by limits."""
+    (helpers 177, 179); such a point is not decided by limits. (falsify.zero_power asks the
+    same of an exponent as written; moved, x² is e², known positive.)"""
     return any(
         isinstance(node, sympy.Pow)
         and e in node.exp.free_symbols
