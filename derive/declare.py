@@ -473,7 +473,7 @@ def _check_range(where: str, index: sympy.Symbol, lo, hi, *, bound: bool = False
         )
 
 
-def _check_range_holds_sizes(where: str, index, lo, hi, indices, inputs) -> None:
+def _check_range_ends(where: str, index, lo, hi, indices, inputs) -> None:
     """Raise ValueError where the ends of a free index's range hold a free index or an
     input: the engine takes the free indices at each value of their ranges once the sizes
     have values, and a range c..n of another free index c had none there, so every claim
@@ -1025,7 +1025,7 @@ def document(
         raise ValueError(f"document {name}: duplicate claim ids {', '.join(duplicates)}")
     for index, (lo, hi) in (indices or {}).items():
         _check_range(f"document {name}", index, lo, hi)
-        _check_range_holds_sizes(f"document {name}", index, lo, hi, indices, inputs)
+        _check_range_ends(f"document {name}", index, lo, hi, indices, inputs)
     declared = {*(sizes or {}), *(indices or {})}
     for item in (*inputs, *(domains or {})):
         declared.add(item.label if isinstance(item, sympy.IndexedBase) else item)

@@ -1137,9 +1137,8 @@ def _confirmed(inst: Instance, point: dict, relation: str) -> Counterexample | N
         if read is None:
             continue  # e.g. Max of two values SymPy cannot compare: nothing is confirmed
         left, right, separates = read
-        if separates and not _functions_defined(differentiated, point):
-            continue  # a derivative there has no function to be the derivative of
-        if separates:
+        # Not where a derivative there has no function to be the derivative of.
+        if separates and _functions_defined(differentiated, point):
             shown = tuple(
                 (str(a), _pasteable(a, v))
                 for a, v in sorted(point.items(), key=lambda p: str(p[0]))
@@ -1163,8 +1162,7 @@ def defined_at(compiled: Compiled, point: dict, unknown: bool = False) -> bool:
     except NO_VALUE:
         values = [(label, None, None) for label, _, _ in inst.entries]
     for (_, left, right), functions in zip(values, inst.functions, strict=True):
-        apart = left is None or compare(left, right, compiled.relation, dps=RECHECK_DPS)
-        if apart is True or apart == DIFFER:
+        if left is None or compare(left, right, compiled.relation, dps=RECHECK_DPS) == DIFFER:
             if _functions_defined(functions, point, unknown):
                 return True
     return False

@@ -134,28 +134,13 @@ def at(expr, values: dict):
     return expr.xreplace({s: values[s.name] for s in expr.free_symbols})
 
 
-# The gradients symbolic_gradient computed last in this process, by their loss, symbols and
-# values: one test session checks the same kernel's engine gradient several times (the
-# harness's own test, a perturbed backward, a mutated module), and the derivatives of the
-# scan's unrolled forward take most of a minute. A key that equals another is the same
-# expression at the same values, so its gradient is the same.
-_GRADIENTS: dict = {}
-_GRADIENTS_KEPT = 16
-
-
 def symbolic_gradient(outputs, symbols, inputs, dout) -> list:
     """SymPy's gradient of sum(dout * outputs) with respect to each array of `symbols`,
     evaluated where the symbols take the values of `inputs` (None where an input is None)."""
     loss = sum(float(g) * o for g, o in zip(dout.ravel(), outputs.ravel(), strict=True))
     flat = [s for block in symbols if block is not None for s in block.ravel()]
     values = [float(v) for array in inputs if array is not None for v in array.ravel()]
-    key = (loss, tuple(flat), tuple(values))
-    if key not in _GRADIENTS:
-        derivatives = [sympy.diff(loss, s) for s in flat]
-        if len(_GRADIENTS) >= _GRADIENTS_KEPT:
-            del _GRADIENTS[next(iter(_GRADIENTS))]
-        _GRADIENTS[key] = sympy.lambdify(flat, derivatives, "numpy")(*values)
-    gradient = _GRADIENTS[key]
+    gradient = _gradient_at(loss, tuple(flat), tuple(values))
     grads, offset = [], 0
     for array in inputs:
         if array is None:
@@ -166,6 +151,16 @@ def symbolic_gradient(outputs, symbols, inputs, dout) -> list:
         )
         offset += array.size
     return grads
+
+
+# Kept for the process: one test session checks the same kernel's engine gradient several
+# times (the harness's own test, a perturbed backward, a mutated module), and the derivatives
+# of the scan's unrolled forward take most of a minute. Arguments that equal others are the
+# same expression at the same values, so the gradient is the same.
+@functools.lru_cache(maxsize=16)
+def _gradient_at(loss, flat: tuple, values: tuple) -> list:
+    """The gradient of `loss` by each of `flat`, evaluated where they take `values`."""
+    return sympy.lambdify(flat, [sympy.diff(loss, s) for s in flat], "numpy")(*values)
 
 
 def block_value(kernel, name: str, values: dict):

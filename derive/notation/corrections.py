@@ -291,11 +291,10 @@ def _applied_in(expr) -> frozenset:
     try:
         found = frozenset((expr,)) if isinstance(expr, AppliedUndef) else frozenset()
         for arg in expr.args:
-            if not isinstance(arg, sympy.Basic):  # walked as atoms walks it
-                inner = {a for a in sympy.preorder_traversal(arg) if isinstance(a, AppliedUndef)}
-                found = found | inner
-                continue
-            found = found | _applied_in(arg) if found else _applied_in(arg)
+            if isinstance(arg, sympy.Basic):
+                found |= _applied_in(arg)
+            else:  # walked as atoms walks it
+                found |= {a for a in sympy.preorder_traversal(arg) if isinstance(a, AppliedUndef)}
     except RecursionError:  # deeper than Python's stack: atoms walks it without recursion
         found = frozenset(expr.atoms(AppliedUndef))
     if len(_APPLICATIONS) >= _APPLICATIONS_KEPT:
