@@ -798,6 +798,12 @@ def _check_sizes(where: str, size: sympy.Symbol, low, values) -> None:
             f"{where}: lows= gives size {size} the value {low}; a size's lowest value is an integer"
         )
     low = sympy.Integer(low)
+    for value in values:
+        if not sympy.sympify(value).is_Integer:
+            raise ValueError(
+                f"{where}: sizes= gives size {size} the value {value}; a grid value is an "
+                "integer (the engine evaluates the claim at each)"
+            )
     for value in (*(low + step for step in range(4)), *values):
         number = sympy.sympify(value)
         for fact, holds in _declared(size):

@@ -521,6 +521,23 @@ def test_a_claim_size_below_the_claims_lowest_size_is_an_input_error():
     assert _verdict(lowered).status is REFUTED
 
 
+def test_a_grid_value_that_is_not_a_number_is_an_input_error():
+    # A claim's grid {n: (1, 2), m: (n + 1,)} passed the assumption checks (n + 1 is a
+    # positive integer) and crashed the confirmation: "cannot determine truth value of
+    # Relational: n + 1 < 3", exit 3 (helper 180); in the document's grid it was the input
+    # error "x[i] has a symbolic index after instantiation", which names neither.
+    m_, x_ = Symbol("m", integer=True, positive=True), IndexedBase("x", real=True)
+    split = Sum(x_[i], (i, 1, n + m_)), Sum(x_[i], (i, 1, n)) + Sum(x_[i], (i, n + 1, n + m_))
+    claim_grid = {n: (1, 2), m_: (n + 1,)}
+    grids = ({"sizes": GRID | {m_: (1, 2)}, "claim_sizes": claim_grid}, {"sizes": claim_grid})
+    for grid in grids:
+        with pytest.raises(ValueError, match=f"size {m_} the value n \\+ 1; a grid") as problem:
+            _doc(*split, inputs=(x_,), **grid)
+        assert _is_one_line(str(problem.value))
+    valid = _doc(*split, inputs=(x_,), sizes=GRID | {m_: (1, 2)})
+    assert _verdict(valid).status in (PROVED, PROVED_AT_SIZES)
+
+
 def test_a_definition_applied_to_a_half_for_its_integer_parameter_is_an_input_error():
     # Was PROVED for every n: t(k) := Σ_{i=1}^{k} 1 unfolded at k = n/2 put n/2 back into the
     # limit that t's body reads as an integer.
