@@ -159,8 +159,10 @@ def symbolic_gradient(outputs, symbols, inputs, dout) -> list:
 # same expression at the same values, so the gradient is the same.
 @functools.lru_cache(maxsize=16)
 def _gradient_at(loss, flat: tuple, values: tuple) -> list:
-    """The gradient of `loss` by each of `flat`, evaluated where they take `values`."""
-    return sympy.lambdify(flat, [sympy.diff(loss, s) for s in flat], "numpy")(*values)
+    """The gradient of `loss` by each of `flat`, evaluated where they take `values`. The
+    derivatives share most of their terms: printed once each (cse), the attention harness's
+    took 0.7 s where printing every copy took 6 s."""
+    return sympy.lambdify(flat, [sympy.diff(loss, s) for s in flat], "numpy", cse=True)(*values)
 
 
 def block_value(kernel, name: str, values: dict):
