@@ -2853,6 +2853,16 @@ def test_a_sum_of_entries_up_to_an_input_names_the_input():
     assert "runs to the input k" in verdict.error and "declare k as a size" in verdict.error
 
 
+def test_an_entry_whose_index_a_subs_binds_says_what_to_write():
+    """Helper 175: Subs(a[i], i, 2) was the input error 'a[i] has a symbolic index after
+    instantiation', which said neither why nor what to write instead."""
+    i = symbols("i", integer=True)
+    a = IndexedBase("a", real=True)
+    verdict = _verdict(_doc(Subs(a[i], i, 2), a[2], inputs=(a,)))
+    assert not verdict.internal and _is_one_line(verdict.error)
+    assert "its index i has no value here" in verdict.error and "Subs" in verdict.error
+
+
 def test_a_mask_factor_times_a_table_stays_inside_the_array_sum():
     """Thirty-fourth round (helper 74): a scalar mask beside a Table (a product, not inside
     it) was still folded out of the ArraySum into a Piecewise of arrays: true and false

@@ -209,7 +209,7 @@ def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
         raise InputError(f"{atom} has {len(atom.indices)} indices; {atom.base} has {len(shape)}")
     for position, index in enumerate(atom.indices):
         if not index.is_Integer:
-            raise InputError(f"{atom} has a symbolic index after instantiation")
+            raise InputError(_not_an_integer(atom, index))
         low, high = _index_bounds(shape[position] if shape else None, sizes)
         if not shape and index < low:
             raise InputError(
@@ -220,6 +220,18 @@ def check_in_shape(ctx: Context, atom: Indexed, sizes: dict) -> None:
         below = low is not None and index < low
         if below or (high is not None and high.is_Integer and index > high):
             raise InputError(f"{atom} is outside the shape {tuple(shape)} of {atom.base}")
+
+
+def _not_an_integer(atom: Indexed, index) -> str:
+    """Why an entry's index has no integer value once the sizes and indices have theirs."""
+    free = sorted(map(str, index.free_symbols))
+    if not free:
+        return f"{atom}: its index {index} is not an integer"
+    return (
+        f"{atom}: its index {index} has no value here ({', '.join(free)}: not a size, a "
+        "declared index (indices=) or an index a sum or product around it binds; a Subs or "
+        "Lambda does not bind an entry's index: write the entry at the value)"
+    )
 
 
 def _index_bounds(extent, sizes: dict) -> tuple:
