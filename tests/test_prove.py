@@ -98,3 +98,17 @@ def test_canonical_names_leave_a_free_index_in_an_outer_range_free():
     shadowed = canonical_indices(Sum(f(i, j), (i, 1, n), (j, 1, i)))
     assert shadowed.free_symbols == {i, n}
     assert shadowed != canonical_indices(Sum(f(i, j), (j, 1, i), (i, 1, n)))
+
+
+def test_the_factored_form_is_tried_below_a_power_of_degree_64_only():
+    """factor() takes exp(-1000) as a polynomial of degree 1000 in e, and exp(1000 x) as one
+    in exp(x): Zassenhaus' factoring spent 25 s of a 30 s claim there. A square under a root
+    is still proved factored."""
+    from derive.engine.prove import _low_degree
+
+    x, y = symbols("x y", positive=True)
+    assert not any(_low_degree(e) for e in (exp(-1000), exp(1000 * x), x ** (1000 * y), x**65))
+    assert _low_degree(sympy.sqrt(x**2 + 2 * x + 1) + exp(3 * x) + x**64)
+    with Deadline(30).guard() as deadline:
+        proof = zero_method(sympy.sqrt(x**2 + 2 * x + 1), x + 1, "==", deadline, only={"factored"})
+    assert proof == "factored"

@@ -117,7 +117,7 @@ def find_counterexample(
             compiled = compiled_at(sizes)
         except ShapeMismatch as mismatch:
             return Counterexample(_named(sizes), (), "", "", reason=str(mismatch))
-        switches = list(_switches_of(compiled.instance))  # once: elementary sides, walked
+        switches = _switches_of(compiled.instance)  # once: elementary sides, walked
         point = _search(ctx, compiled, rng, deadline, switches)
         if point is None:
             found = at_irrational_breakpoints(ctx, compiled, deadline, switches)
@@ -622,17 +622,13 @@ def _breakpoints(switches, atoms) -> dict:
     return {atom: tuple(dict.fromkeys(values))[:MAX_BREAKS] for atom, values in found.items()}
 
 
-def _switches_of(inst: Instance):
+def _switches_of(inst: Instance) -> list:
     """The switches (see switches) of every side of every entry of the instance, then the
     jumps of its floors, ceilings, fractional parts and remainders (see _jumps); each once,
     in the order first met. The entries of a tensor claim repeat the same few (506 switches,
     9 distinct, in a GATv2 gradient at one size), and rooting each copy again took most of
     the counterexample search's time."""
-    seen = set()
-    for zero in _every_switch_of(inst):
-        if zero not in seen:
-            seen.add(zero)
-            yield zero
+    return list(dict.fromkeys(_every_switch_of(inst)))
 
 
 def _every_switch_of(inst: Instance):
@@ -998,7 +994,7 @@ def at_irrational_breakpoints(
     if not _is_small(inst):
         return None
     if switches is None:
-        switches = list(_switches_of(inst))
+        switches = _switches_of(inst)
     # The other atoms at their simplest value, then at their second simplest (y at 0 hides
     # sign(x² - 2)²·y = y).
     simple = {a: _simple_for(a, domain_of(ctx, a)) for a in inst.atoms}

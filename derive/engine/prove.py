@@ -130,11 +130,13 @@ def _small(expr) -> bool:
 
 
 def _low_degree(expr) -> bool:
-    """Whether every power in `expr` with a numeric exponent, exp(k) among them, has one of
-    at most FACTOR_DEGREE in size."""
+    """Whether every power in `expr`, exp(k) among them, has an exponent whose numeric
+    factor is at most FACTOR_DEGREE in size: exp(1000x) is a polynomial of degree 1000 in
+    exp(x) to factor(), as exp(-1000) is in e."""
     for power in expr.atoms(sympy.Pow, sympy.exp):
-        exponent = power.args[-1] if isinstance(power, sympy.Pow) else power.args[0]
-        if exponent.is_number and abs(exponent).is_real and abs(exponent) > FACTOR_DEGREE:
+        exponent = power.exp if isinstance(power, sympy.Pow) else power.args[0]
+        coefficient = exponent.as_coeff_Mul()[0]
+        if abs(coefficient) > FACTOR_DEGREE:
             return False
     return True
 
